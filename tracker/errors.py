@@ -1,0 +1,74 @@
+"""The errors a user can see.
+
+Every error the CLI reports is a ``TrackerError``; the CLI prints ``str(error)`` as one line
+on stderr and exits with ``error.exit_code``. Anything else escaping is a bug.
+
+    TrackerError              exit 1
+    ├── ConfigError           config.toml or an option has a bad value (names the key)
+    ├── FetchError            the page could not be fetched or decoded (names the URL)
+    ├── ParseError            bytes could not be read as a member list (names the file/URL)
+    ├── AnomalyError          a parse was stored but quarantined (exit 3; says how to accept)
+    ├── StoreError            the database or a reference into it is wrong (names the ref)
+    ├── BaselineError         a baseline file is unusable (names the file, line or column)
+    ├── LockError             another `tracker run` holds the database (names pid and start)
+    └── NotifyError           a watcher could not deliver (names the watcher, never secrets)
+"""
+
+from __future__ import annotations
+
+
+class TrackerError(Exception):
+    """Base of every error shown to a user."""
+
+    exit_code = 1
+
+
+class ConfigError(TrackerError):
+    """A configuration file, environment variable or option has a bad value."""
+
+
+class FetchError(TrackerError):
+    """The page could not be fetched, or its bytes could not be decoded honestly."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        url: str | None = None,
+        final_url: str | None = None,
+        status_code: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.url = url
+        self.final_url = final_url
+        self.status_code = status_code
+
+
+class ParseError(TrackerError):
+    """The bytes could not be read as a tiered member list."""
+
+
+class AnomalyError(TrackerError):
+    """A snapshot was stored but quarantined: it is kept as evidence, never diffed."""
+
+    exit_code = 3
+
+    def __init__(self, message: str, snapshot_id: int | None = None) -> None:
+        super().__init__(message)
+        self.snapshot_id = snapshot_id
+
+
+class StoreError(TrackerError):
+    """The database is unusable, or a reference into it matches nothing."""
+
+
+class BaselineError(TrackerError):
+    """A baseline file (CSET's CSV) is missing, malformed or conflicts with what is stored."""
+
+
+class LockError(TrackerError):
+    """Another process holds the database for writing."""
+
+
+class NotifyError(TrackerError):
+    """A watcher could not deliver a message."""

@@ -1,0 +1,111 @@
+"""Typed records that flow between the pipeline stages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+# Higher rank number = lower tier. Unknown tiers sort after every known one.
+TIER_RANKS: dict[str, int] = {
+    "chair": 1,
+    "vice_chair": 2,
+    "standing_board": 3,
+    "board": 4,
+    "ordinary": 5,
+}
+OTHER_TIER = "other"
+OTHER_RANK = 9
+
+# Heading words, most specific first: "副理事长单位" contains "理事长单位" contains "理事单位".
+TIER_WORDS: tuple[tuple[str, str], ...] = (
+    ("副理事长单位", "vice_chair"),
+    ("常务理事单位", "standing_board"),
+    ("理事长单位", "chair"),
+    ("理事单位", "board"),
+    ("普通会员单位", "ordinary"),
+    ("会员单位", "ordinary"),
+)
+
+TIER_NAMES_EN: dict[str, str] = {
+    "chair": "chair",
+    "vice_chair": "vice-chair",
+    "standing_board": "standing board",
+    "board": "board",
+    "ordinary": "ordinary",
+    OTHER_TIER: "other",
+}
+
+
+def tier_rank(tier: str) -> int:
+    return TIER_RANKS.get(tier, OTHER_RANK)
+
+
+def tier_for_label(label: str) -> str:
+    """Map a tier label as written on a page (decorations allowed) to a tier id."""
+    for word, tier in TIER_WORDS:
+        if word in label:
+            return tier
+    return OTHER_TIER
+
+
+Origin = Literal["live", "file", "baseline", "wayback"]
+SnapshotStatus = Literal["ok", "quarantined"]
+FetchOutcome = Literal["new", "unchanged", "not_modified", "error", "quarantined"]
+
+
+class Listing(BaseModel):
+    """One line of the member list: an organisation as listed under one tier."""
+
+    model_config = ConfigDict(frozen=True)
+
+    tier: str
+    tier_label: str
+    position: int = Field(ge=1)
+    name: str
+    key: str
+
+
+class ParseResult(BaseModel):
+    """What a page says: its listings in page order, and the tier sizes it declares."""
+
+    listings: list[Listing]
+    # Tier id -> size the page states for it ("理事单位（189家）"), for self-consistency checks.
+    declared_counts: dict[str, int] = Field(default_factory=dict)
+    method: str = "headings"
+
+
+class FetchResult(BaseModel):
+    """A page as received: raw bytes are the evidence, text is their honest decoding."""
+
+    url: str
+    final_url: str
+    status_code: int
+    headers: dict[str, str] = Field(default_factory=dict)
+    content: bytes = b""
+    # None when the server answered 304 Not Modified.
+    text: str | None = None
+    encoding: str | None = None
+    not_modified: bool = False
+    etag: str | None = None
+    last_modified: str | None = None
+    elapsed: float = 0.0
+    attempts: int = 1
+
+
+class Snapshot(BaseModel):
+    """A stored, dated reading of one source."""
+
+    id: int
+    source_id: str
+    captured_at: datetime
+    origin: Origin
+    page_sha256: str
+    provenance: str | None = None
+    parser_version: str
+    status: SnapshotStatus
+    reason: str | None = None
+    counts: dict[str, int] = Field(default_factory=dict)
+    member_count: int = 0
+    listing_count: int = 0

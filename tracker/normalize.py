@@ -1,0 +1,82 @@
+"""Names into keys: the identity of a member, immune to spelling noise.
+
+Two spellings that differ only in character width, bracket style, spacing, invisible
+characters or Latin case must give the same key, or a diff reports a false join and
+departure. Display names keep the page's spelling, only trimmed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# After NFKC, full-width ASCII is already half-width; these CJK forms are not folded by it.
+_PUNCT = str.maketrans(
+    {
+        "【": "(",
+        "】": ")",
+        "〔": "(",
+        "〕": ")",
+        "〖": "(",
+        "〗": ")",
+        "［": "(",
+        "］": ")",
+        "[": "(",
+        "]": ")",
+        "｛": "(",
+        "｝": ")",
+        "{": "(",
+        "}": ")",
+        "〈": "<",
+        "〉": ">",
+        "《": "<",
+        "》": ">",
+        "「": '"',
+        "」": '"',
+        "『": '"',
+        "』": '"',
+        "“": '"',
+        "”": '"',
+        "‘": "'",
+        "’": "'",
+        "、": ",",
+        "，": ",",
+        "。": ".",
+        "．": ".",
+        "：": ":",
+        "；": ";",
+        "‐": "-",
+        "‑": "-",
+        "‒": "-",
+        "–": "-",
+        "—": "-",
+        "―": "-",
+        "－": "-",
+        "・": "·",
+        "•": "·",
+        "‧": "·",
+    }
+)
+
+# Whitespace of every kind (\s covers nbsp and the ideographic space) plus the invisible
+# format characters (Unicode category Cf: zero-width space and joiners, BOM, soft hyphen,
+# bidi marks). Listed as ranges because scanning all of Unicode at import is slow.
+_INVISIBLE = re.compile(
+    "[\\s\u00ad\u0600-\u0605\u061c\u06dd\u070f\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000e0001\U000e0020-\U000e007f]+"
+)
+_EDGES = re.compile(
+    "^[\\s\u00ad\u200b-\u200f\u2060-\u2064\ufeff]+|[\\s\u00ad\u200b-\u200f\u2060-\u2064\ufeff]+$"
+)
+_INNER_SPACE = re.compile("[\\s\u00ad\u200b-\u200f\u2060-\u2064\ufeff]*[\\t\\r\\n][\\s]*")
+
+
+def normalize_key(name: str) -> str:
+    """The identity of an organisation name: equal keys mean the same listed name."""
+    folded = unicodedata.normalize("NFKC", name).translate(_PUNCT)
+    return _INVISIBLE.sub("", folded).casefold()
+
+
+def clean_display(name: str) -> str:
+    """The name as the page spells it, without padding or line breaks from the markup."""
+    return _INNER_SPACE.sub(" ", _EDGES.sub("", name))
