@@ -115,7 +115,14 @@ class Watcher(_Strict):
     path: Path | None = None
     secret_env: str | None = None
     events: list[WatcherEvent] = Field(
-        default_factory=lambda: ["joined", "departed", "tier_changed", "renamed", "error", "recovered"]
+        default_factory=lambda: [
+            "joined",
+            "departed",
+            "tier_changed",
+            "renamed",
+            "error",
+            "recovered",
+        ]
     )
     tiers: list[str] = Field(default_factory=list)
     names: list[str] = Field(default_factory=list)

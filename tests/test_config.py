@@ -1,0 +1,56 @@
+from pathlib import Path
+
+import pytest
+
+from tracker.config import DEFAULT_URL, load_config
+from tracker.errors import ConfigError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_committed_config_is_valid_and_matches_defaults() -> None:
+    config = load_config(ROOT / "config.toml")
+    source = config.source("aiia")
+    assert source.url == DEFAULT_URL
+    assert source.deadline == 60 and source.max_page_bytes == 10_000_000
+    assert config.store.path == ROOT / "snapshots" / "tracker.db"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[[sources]]\nid='x'\nname='n'\nurl='http://a/'\nretries='many'\n", "sources.0.retries"),
+        ("[[sources]]\nid='x'\nname='n'\nurl='ftp://a/'\n", "not an http(s) URL: 'ftp://a/'"),
+        ("[store]\npaht='x'\n", "store.paht: Extra inputs are not permitted"),
+        ("[schedule]\ncron='x'\ninterval_seconds=-1\n", "schedule.interval_seconds"),
+        ("[[watchers]]\nname='w'\nkind='webhook'\n", "a webhook watcher needs `url`"),
+        ("[store\n", "not valid TOML"),
+    ],
+)
+def test_bad_values_name_the_file_and_key(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert str(caught.value).startswith(str(path))
+    assert message in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_missing_file_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="no such config file"):
+        load_config(tmp_path / "absent.toml")
+
+
+def test_environment_variable_chooses_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text("[store]\npath='db/t.db'\n", encoding="utf-8")
+    monkeypatch.setenv("TRACKER_CONFIG", str(path))
+    assert load_config().store.path == tmp_path / "db" / "t.db"
+
+
+def test_unknown_source_lists_known_ones() -> None:
+    with pytest.raises(ConfigError, match=r"no source 'nope' .*known: aiia"):
+        load_config(ROOT / "config.toml").source("nope")

@@ -1,0 +1,304 @@
+"""One capture: bytes in (live fetch, file or archive), a stored, guarded snapshot out.
+
+This is the stage every entry point shares (`tracker snapshot`, `tracker run`, Wayback
+backfill). Each call writes one transaction: the fetch row, the archived bytes, the
+snapshot and its listings, and whatever the hooks add (change events, outbox messages)
+commit together or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from tracker.config import Source
+from tracker.decode import decode_page
+from tracker.errors import FetchError, ParseError
+from tracker.fetch import fetch
+from tracker.guard import anomalies
+from tracker.models import FetchOutcome, Snapshot, tier_rank
+from tracker.parse import PARSER_VERSION, parse_page
+from tracker.store import Store, sha256_hex, utc_text
+
+
+@dataclass
+class CaptureOutcome:
+    """What one capture did. `snapshot` is the new snapshot, or the one the page matched."""
+
+    source_id: str
+    outcome: FetchOutcome
+    at: datetime
+    fetch_id: int = 0
+    snapshot: Snapshot | None = None
+    message: str = ""
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return self.outcome in ("error", "quarantined")
+
+    @property
+    def exit_code(self) -> int:
+        return {"error": 1, "quarantined": 3}.get(self.outcome, 0)
+
+
+# Runs inside the capture's transaction, so what it writes commits with the snapshot.
+Hook = Callable[[Store, CaptureOutcome], None]
+
+
+@dataclass
+class Page:
+    """Bytes to capture and where they came from."""
+
+    url: str
+    content: bytes
+    headers: dict[str, str]
+    captured_at: datetime
+    origin: str
+    provenance: str | None = None
+    text: str | None = None
+    fetch_fields: dict[str, Any] = field(default_factory=dict)
+
+
+def describe(snapshot: Snapshot) -> str:
+    """One line naming a snapshot: id, time, counts per tier."""
+    tiers = " · ".join(
+        f"{tier} {count}"
+        for tier, count in sorted(snapshot.counts.items(), key=lambda kv: tier_rank(kv[0]))
+    )
+    return (
+        f"snapshot {snapshot.id}  {utc_text(snapshot.captured_at)}  {tiers or 'no members'}  "
+        f"({snapshot.listing_count} listings, {snapshot.member_count} members)"
+    )
+
+
+def capture_live(
+    store: Store,
+    source: Source,
+    *,
+    client: httpx.Client,
+    now: Callable[[], datetime],
+    url: str | None = None,
+    hooks: Sequence[Hook] = (),
+) -> CaptureOutcome:
+    """Fetch the source's page (conditionally) and capture it."""
+    target = url or source.url
+    started = now()
+    etag, last_modified = store.last_validators(source.id, target)
+    try:
+        result = fetch(
+            target, client=client, settings=source, etag=etag, last_modified=last_modified
+        )
+    except FetchError as exc:
+        row = {"url": target, "final_url": exc.final_url, "status_code": exc.status_code}
+        return _record_failure(store, source, started, row, str(exc), hooks)
+    row = {
+        "url": target,
+        "final_url": result.final_url,
+        "status_code": result.status_code,
+        "etag": result.etag or etag,
+        "last_modified": result.last_modified or last_modified,
+        "elapsed": round(result.elapsed, 3),
+        "attempts": result.attempts,
+    }
+    if result.not_modified:
+        return _record_not_modified(store, source, started, row, hooks)
+    page = Page(
+        url=target,
+        content=result.content,
+        headers=result.headers,
+        captured_at=started,
+        origin="live",
+        provenance=result.final_url,
+        text=result.text,
+        fetch_fields=row,
+    )
+    return capture_page(store, source, page, now=now, hooks=hooks)
+
+
+def capture_file(
+    store: Store,
+    source: Source,
+    path: Path,
+    *,
+    now: Callable[[], datetime],
+    hooks: Sequence[Hook] = (),
+) -> CaptureOutcome:
+    """Capture a saved copy of the page (for instance one a colleague downloaded)."""
+    started = now()
+    url = path.resolve().as_uri()
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        reason = f"{path}: cannot read: {exc.strerror or exc}"
+        return _record_failure(store, source, started, {"url": url}, reason, hooks)
+    page = Page(
+        url=url, content=content, headers={}, captured_at=started, origin="file", provenance=url
+    )
+    return capture_page(store, source, page, now=now, hooks=hooks)
+
+
+def capture_page(
+    store: Store,
+    source: Source,
+    page: Page,
+    *,
+    now: Callable[[], datetime],
+    hooks: Sequence[Hook] = (),
+) -> CaptureOutcome:
+    """Archive, parse, guard and store one page's bytes as a snapshot."""
+    started = now()
+    digest = sha256_hex(page.content)
+    fields = {"url": page.url, **page.fetch_fields, "sha256": digest}
+    latest = store.latest(source.id, status=None)
+    if latest is not None and latest.page_sha256 == digest and page.origin in ("live", "file"):
+        return _record_same_page(store, source, started, fields, latest, hooks)
+    try:
+        text = (
+            page.text
+            if page.text is not None
+            else decode_page(page.content, None, source=page.url)[0]
+        )
+        parsed = parse_page(text, selectors=source.selectors)
+    except (FetchError, ParseError) as exc:
+        return _record_failure(store, source, started, fields, str(exc), hooks)
+    previous = store.snapshots(source.id, status="ok", before=page.captured_at)
+    previous_keys = store.member_keys(previous[-1].id) if previous else None
+    reasons = anomalies(parsed, previous_keys, max_loss_share=source.max_loss_share)
+    status = "quarantined" if reasons else "ok"
+    with store.atomic():
+        store.ensure_source(source.id, source.name, source.url)
+        store.put_page(page.content, headers=page.headers, seen_at=started)
+        snapshot = store.add_snapshot(
+            source_id=source.id,
+            captured_at=page.captured_at,
+            origin=page.origin,
+            page_sha256=digest,
+            provenance=page.provenance,
+            parsed=parsed,
+            parser_version=PARSER_VERSION,
+            status=status,
+            reason="; ".join(reasons) or None,
+            created_at=started,
+        )
+        outcome = CaptureOutcome(
+            source_id=source.id,
+            outcome="quarantined" if reasons else "new",
+            at=started,
+            snapshot=snapshot,
+            reasons=reasons,
+            message=_quarantine_message(snapshot, reasons) if reasons else describe(snapshot),
+        )
+        outcome.fetch_id = _fetch_row(store, source, started, fields, outcome, None)
+        _run_hooks(store, outcome, hooks)
+    return outcome
+
+
+def _quarantine_message(snapshot: Snapshot, reasons: list[str]) -> str:
+    return (
+        f"snapshot {snapshot.id} quarantined: {'; '.join(reasons)}. It is kept as evidence "
+        f"and left out of diffs; inspect it with `tracker members --at {snapshot.id}` and, "
+        f"if it is right, accept it with `tracker accept {snapshot.id}`"
+    )
+
+
+def _record_same_page(
+    store: Store,
+    source: Source,
+    started: datetime,
+    fields: dict[str, Any],
+    latest: Snapshot,
+    hooks: Sequence[Hook],
+) -> CaptureOutcome:
+    if latest.status == "ok":
+        outcome = CaptureOutcome(
+            source_id=source.id,
+            outcome="unchanged",
+            at=started,
+            snapshot=latest,
+            message=f"unchanged: same page as snapshot {latest.id}  {utc_text(started)}",
+        )
+    else:
+        outcome = CaptureOutcome(
+            source_id=source.id,
+            outcome="quarantined",
+            at=started,
+            snapshot=latest,
+            reasons=[latest.reason or "quarantined"],
+            message=f"unchanged page, still {_quarantine_message(latest, [latest.reason or ''])}",
+        )
+    return _commit_fetch(store, source, started, fields, outcome, None, hooks)
+
+
+def _record_not_modified(
+    store: Store, source: Source, started: datetime, fields: dict[str, Any], hooks: Sequence[Hook]
+) -> CaptureOutcome:
+    latest = store.latest(source.id, status=None)
+    outcome = CaptureOutcome(
+        source_id=source.id,
+        outcome="not_modified",
+        at=started,
+        snapshot=latest,
+        message=f"unchanged: server answered 304 Not Modified  {utc_text(started)}",
+    )
+    return _commit_fetch(store, source, started, fields, outcome, None, hooks)
+
+
+def _record_failure(
+    store: Store,
+    source: Source,
+    started: datetime,
+    fields: dict[str, Any],
+    error: str,
+    hooks: Sequence[Hook],
+) -> CaptureOutcome:
+    outcome = CaptureOutcome(
+        source_id=source.id, outcome="error", at=started, message=error, reasons=[error]
+    )
+    return _commit_fetch(store, source, started, fields, outcome, error, hooks)
+
+
+def _commit_fetch(
+    store: Store,
+    source: Source,
+    started: datetime,
+    fields: dict[str, Any],
+    outcome: CaptureOutcome,
+    error: str | None,
+    hooks: Sequence[Hook],
+) -> CaptureOutcome:
+    with store.atomic():
+        store.ensure_source(source.id, source.name, source.url)
+        outcome.fetch_id = _fetch_row(store, source, started, fields, outcome, error)
+        _run_hooks(store, outcome, hooks)
+    return outcome
+
+
+def _fetch_row(
+    store: Store,
+    source: Source,
+    started: datetime,
+    fields: dict[str, Any],
+    outcome: CaptureOutcome,
+    error: str | None,
+) -> int:
+    return store.record_fetch(
+        {
+            "source_id": source.id,
+            "started_at": utc_text(started),
+            **fields,
+            "outcome": outcome.outcome,
+            "error": error,
+            "snapshot_id": outcome.snapshot.id if outcome.snapshot else None,
+        }
+    )
+
+
+def _run_hooks(store: Store, outcome: CaptureOutcome, hooks: Sequence[Hook]) -> None:
+    for hook in hooks:
+        hook(store, outcome)

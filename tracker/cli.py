@@ -1,0 +1,248 @@
+"""The `tracker` command line: thin commands over the library.
+
+Commands parse arguments, call the library and render. Every TrackerError becomes one line
+on stderr and its exit code (1 error, 2 usage, 3 quarantined); heavy modules are imported
+inside the commands that need them so that `tracker --help` stays instant.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from tracker.errors import TrackerError
+
+if TYPE_CHECKING:
+    from tracker.config import Config, Source
+    from tracker.store import Store
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class App:
+    """What commands share: configuration and store, opened on first use."""
+
+    def __init__(self, config_path: str | None, db_path: str | None) -> None:
+        self.config_path = config_path
+        self.db_path = db_path
+
+    @cached_property
+    def config(self) -> Config:
+        from tracker.config import load_config
+
+        config = load_config(self.config_path)
+        if self.db_path:
+            config.store.path = Path(self.db_path)
+        return config
+
+    @cached_property
+    def store(self) -> Store:
+        from tracker.store import Store
+
+        return Store.open(self.config.store.path)
+
+    def source(self, source_id: str | None) -> Source:
+        return self.config.source(source_id)
+
+    @staticmethod
+    def now() -> datetime:
+        return datetime.now(UTC)
+
+
+class TrackerGroup(click.Group):
+    """Turns library errors into one line on stderr and the documented exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except TrackerError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+
+
+pass_app = click.make_pass_decorator(App)
+
+
+def source_option(func: F) -> F:
+    return click.option(
+        "--source",
+        "source_id",
+        metavar="ID",
+        help="Source id from config.toml (default: the first).",
+    )(func)
+
+
+def format_option(*choices: str) -> Callable[[F], F]:
+    def decorate(func: F) -> F:
+        return click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(choices),
+            default=choices[0],
+            show_default=True,
+            help="Output format.",
+        )(func)
+
+    return decorate
+
+
+@click.group(cls=TrackerGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--config",
+    "config_path",
+    envvar="TRACKER_CONFIG",
+    metavar="PATH",
+    help="config.toml to use [env: TRACKER_CONFIG; default ./config.toml].",
+)
+@click.option(
+    "--db",
+    "db_path",
+    envvar="TRACKER_DB",
+    metavar="PATH",
+    help="SQLite database [env: TRACKER_DB; default from config: snapshots/tracker.db].",
+)
+@click.version_option(package_name="aiia-tracker")
+@click.pass_context
+def cli(ctx: click.Context, config_path: str | None, db_path: str | None) -> None:
+    """Keep a verifiable, dated record of AIIA membership and how it changes.
+
+    Example: tracker snapshot && tracker diff 2020-03-26 latest
+    """
+    ctx.obj = App(config_path, db_path)
+    ctx.call_on_close(lambda: _close(ctx.obj))
+
+
+def _close(app: App) -> None:
+    if "store" in app.__dict__:
+        app.store.close()
+
+
+@cli.command()
+@source_option
+@click.option("--url", help="Fetch this URL instead of the configured one.")
+@click.option(
+    "--file",
+    "file_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Read a saved copy of the page instead of fetching.",
+)
+@pass_app
+def snapshot(app: App, source_id: str | None, url: str | None, file_path: Path | None) -> None:
+    """Fetch the member page, parse it and store a dated snapshot.
+
+    Prints one line: the snapshot id (or "unchanged"), the capture time and the counts per
+    tier. Exit code 3 when the parse looks wrong and was quarantined.
+
+    Example: tracker snapshot --file saved-page.html
+    """
+    if url and file_path:
+        raise click.UsageError("give --url or --file, not both")
+    from tracker.capture import capture_file, capture_live
+
+    source = app.source(source_id)
+    if file_path is not None:
+        outcome = capture_file(app.store, source, file_path, now=app.now)
+    else:
+        import httpx
+
+        with httpx.Client() as client:
+            outcome = capture_live(app.store, source, client=client, now=app.now, url=url)
+    _report(outcome.message, outcome.exit_code)
+
+
+def _report(message: str, exit_code: int) -> None:
+    if exit_code:
+        click.echo(f"Error: {message}", err=True)
+        sys.exit(exit_code)
+    click.echo(message)
+
+
+@cli.command()
+@source_option
+@click.option("--origin", type=click.Choice(["live", "file", "baseline", "wayback"]))
+@format_option("table", "json", "csv")
+@pass_app
+def snapshots(app: App, source_id: str | None, origin: str | None, fmt: str) -> None:
+    """List stored snapshots, oldest first, with their status and counts.
+
+    Example: tracker snapshots --origin wayback
+    """
+    from tracker.output import render_rows
+    from tracker.store import utc_text
+
+    source = app.source(source_id)
+    rows = [
+        {
+            "id": s.id,
+            "captured_at": utc_text(s.captured_at),
+            "origin": s.origin,
+            "status": s.status,
+            "members": s.member_count,
+            "listings": s.listing_count,
+            "counts": s.counts if fmt == "json" else _counts_text(s.counts),
+            "sha256": s.page_sha256 if fmt != "table" else s.page_sha256[:12],
+            "reason": s.reason,
+        }
+        for s in app.store.snapshots(source.id, origin=origin)
+    ]
+    columns = ["id", "captured_at", "origin", "status", "members", "listings", "counts", "sha256"]
+    click.echo(render_rows(rows, columns + (["reason"] if fmt != "table" else []), fmt), nl=False)
+
+
+def _counts_text(counts: dict[str, int]) -> str:
+    return " ".join(f"{tier}:{n}" for tier, n in counts.items())
+
+
+@cli.command()
+@source_option
+@click.option(
+    "--at",
+    "ref",
+    default="latest",
+    show_default=True,
+    metavar="REF",
+    help="Snapshot id, latest, previous, baseline or a date YYYY-MM-DD (UTC).",
+)
+@format_option("table", "json", "csv")
+@pass_app
+def members(app: App, source_id: str | None, ref: str, fmt: str) -> None:
+    """List one snapshot's member listings in page order.
+
+    Example: tracker members --at 2020-03-26 --format json
+    """
+    from tracker.output import render_rows
+
+    source = app.source(source_id)
+    snap = app.store.resolve(ref, source.id)
+    rows = [listing.model_dump() for listing in app.store.listings(snap.id)]
+    columns = ["tier", "position", "name", "tier_label", "key"]
+    click.echo(render_rows(rows, columns, fmt), nl=False)
+
+
+@cli.command()
+@click.argument("snapshot_id", type=int)
+@pass_app
+def accept(app: App, snapshot_id: int) -> None:
+    """Accept a quarantined snapshot after checking it: it becomes ok and enters diffs.
+
+    Example: tracker accept 42
+    """
+    from tracker.capture import describe
+
+    snap = app.store.snapshot(snapshot_id)
+    if snap.status == "ok":
+        click.echo(f"snapshot {snapshot_id} is already ok")
+        return
+    with app.store.atomic():
+        snap = app.store.set_status(snapshot_id, "ok", reason=None, at=app.now())
+    click.echo(f"accepted {describe(snap)}")
+
+
+def main() -> None:
+    cli(prog_name="tracker")
