@@ -99,6 +99,65 @@ def _migrate_1(db: sqlite_utils.Database) -> None:
         );
         CREATE INDEX listings_by_snapshot ON listings(snapshot_id);
         CREATE INDEX listings_by_key ON listings(key);
+        CREATE TABLE annotations (
+            key TEXT NOT NULL,
+            origin TEXT NOT NULL,
+            name TEXT NOT NULL,
+            name_en_mt TEXT,
+            common_name_en TEXT,
+            common_name_zh TEXT,
+            type TEXT,
+            website TEXT,
+            crunchbase_url TEXT,
+            location TEXT,
+            city TEXT,
+            province TEXT,
+            size TEXT,
+            focus TEXT,
+            industry TEXT,
+            ai_category TEXT,
+            key_products TEXT,
+            state_owned INTEGER,
+            not_chinese INTEGER,
+            public_company INTEGER,
+            exchange TEXT,
+            ticker TEXT,
+            notes TEXT,
+            PRIMARY KEY (key, origin)
+        );
+        CREATE TABLE changes (
+            id INTEGER PRIMARY KEY,
+            source_id TEXT NOT NULL REFERENCES sources(id),
+            old_snapshot_id INTEGER NOT NULL REFERENCES snapshots(id),
+            new_snapshot_id INTEGER NOT NULL REFERENCES snapshots(id),
+            at TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            key TEXT NOT NULL,
+            name TEXT NOT NULL,
+            tier TEXT,
+            old_key TEXT,
+            old_name TEXT,
+            old_tier TEXT,
+            direction TEXT,
+            score REAL
+        );
+        CREATE INDEX changes_by_snapshot ON changes(source_id, new_snapshot_id);
+        CREATE INDEX changes_by_key ON changes(key);
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY,
+            watcher TEXT NOT NULL,
+            source_id TEXT NOT NULL,
+            event TEXT NOT NULL,
+            snapshot_id INTEGER REFERENCES snapshots(id),
+            payload TEXT NOT NULL,
+            status TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT NOT NULL,
+            last_error TEXT,
+            created_at TEXT NOT NULL,
+            sent_at TEXT
+        );
+        CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
         """
     )
 
