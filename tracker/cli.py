@@ -20,6 +20,8 @@ from tracker.errors import TrackerError
 
 if TYPE_CHECKING:
     from tracker.config import Config, Source
+    from tracker.models import Snapshot
+    from tracker.stats import Stats
     from tracker.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -212,16 +214,22 @@ def _counts_text(counts: dict[str, int]) -> str:
 @format_option("table", "json", "csv")
 @pass_app
 def members(app: App, source_id: str | None, ref: str, fmt: str) -> None:
-    """List one snapshot's member listings in page order.
+    """List one snapshot's member listings in page order, with what annotations say.
 
     Example: tracker members --at 2020-03-26 --format json
     """
+    from tracker.annotations import SHOWN_FIELDS, annotate, annotations_for
     from tracker.output import render_rows
 
     source = app.source(source_id)
     snap = app.store.resolve(ref, source.id)
-    rows = [listing.model_dump() for listing in app.store.listings(snap.id)]
-    columns = ["tier", "position", "name", "tier_label", "key"]
+    listings = app.store.listings(snap.id)
+    notes = annotations_for(app.store, {listing.key for listing in listings})
+    rows = [
+        annotate(listing.model_dump(), notes.get(listing.key), full=fmt == "json")
+        for listing in listings
+    ]
+    columns = ["tier", "position", "name", *SHOWN_FIELDS, "tier_label", "key"]
     click.echo(render_rows(rows, columns, fmt), nl=False)
 
 
@@ -242,6 +250,115 @@ def accept(app: App, snapshot_id: int) -> None:
     with app.store.atomic():
         snap = app.store.set_status(snapshot_id, "ok", reason=None, at=app.now())
     click.echo(f"accepted {describe(snap)}")
+
+
+@cli.group()
+def baseline() -> None:
+    """CSET's annotated list of 26 March 2020: the snapshot every report starts from.
+
+    Example: tracker baseline import ../shared/cset-aiia/AIIA_collections.csv
+    """
+
+
+@baseline.command("import")
+@source_option
+@click.argument("location", required=False, metavar="[PATH_OR_URL]")
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Supersede a different baseline of the same date (the old one is kept, as replaced).",
+)
+@pass_app
+def baseline_import(app: App, source_id: str | None, location: str | None, replace: bool) -> None:
+    """Import CSET's CSV as the baseline snapshot, with its annotations of each member.
+
+    Reads a local file or a URL (default: CSET's canonical copy on GitHub). The file's bytes
+    are archived; importing the same file again changes nothing.
+
+    Example: tracker baseline import AIIA_collections.csv
+    """
+    from tracker.baseline import download, import_baseline, read_local
+
+    source = app.source(source_id)
+    target = location or app.config.baseline_url
+    if target.startswith(("http://", "https://")):
+        import httpx
+
+        with httpx.Client() as client:
+            evidence = download(target, client=client, settings=source)
+    else:
+        evidence = read_local(Path(target))
+    outcome = import_baseline(app.store, source, evidence, now=app.now, replace=replace)
+    click.echo(outcome.message)
+
+
+# Kept in step with tracker.stats.BY_CHOICES (a test checks); importing it here would load
+# the store and pydantic for `tracker --help`.
+STATS_BY = ("tier", "type", "province", "city", "focus", "size", "soe")
+
+
+@cli.command()
+@source_option
+@click.option(
+    "--at",
+    "ref",
+    default="latest",
+    show_default=True,
+    metavar="REF",
+    help="Snapshot id, latest, previous, baseline or a date YYYY-MM-DD (UTC).",
+)
+@click.option("--by", type=click.Choice(STATS_BY), default="tier", show_default=True)
+@format_option("table", "json", "csv")
+@click.option(
+    "--plot",
+    "plot_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also draw each tier's composition (by --by; by type for --by tier) to a .png/.svg.",
+)
+@pass_app
+def stats(
+    app: App, source_id: str | None, ref: str, by: str, fmt: str, plot_path: Path | None
+) -> None:
+    """Count members (distinct, by highest tier) and listings at one snapshot, by tier.
+
+    Example: tracker stats --at baseline --by type --format json
+    """
+    from tracker.annotations import annotations_for
+    from tracker.capture import describe
+    from tracker.output import render_json, render_rows
+    from tracker.stats import cross_tab, stats_rows
+    from tracker.store import utc_text
+
+    if plot_path is not None:
+        from tracker.charts import plot_format
+
+        plot_format(plot_path)
+    source = app.source(source_id)
+    snap = app.store.resolve(ref, source.id)
+    listings = app.store.listings(snap.id)
+    notes = annotations_for(app.store, {listing.key for listing in listings})
+    table = cross_tab(listings, notes, by)
+    if fmt == "json":
+        where = {"id": snap.id, "source_id": snap.source_id, "origin": snap.origin}
+        when = {"captured_at": utc_text(snap.captured_at)}
+        click.echo(render_json({"snapshot": where | when, **table.model_dump()}), nl=False)
+    else:
+        rows, columns = stats_rows(table, detail=fmt == "csv")
+        caption = f"{describe(snap)}\n" if fmt == "table" else ""
+        click.echo(caption + render_rows(rows, columns, fmt), nl=False)
+    if plot_path is not None:
+        _plot_stats(table if by != "tier" else cross_tab(listings, notes, "type"), snap, plot_path)
+
+
+def _plot_stats(table: Stats, snap: Snapshot, path: Path) -> None:
+    from tracker.charts import plot_composition
+
+    title = (
+        f"AIIA members by tier and {table.by}, {snap.captured_at:%Y-%m-%d} "
+        f"(snapshot {snap.id}, {snap.origin})"
+    )
+    plot_composition(table, path, title=title)
+    click.echo(f"wrote {path}", err=True)
 
 
 def main() -> None:

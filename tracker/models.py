@@ -51,7 +51,8 @@ def tier_for_label(label: str) -> str:
 
 
 Origin = Literal["live", "file", "baseline", "wayback"]
-SnapshotStatus = Literal["ok", "quarantined"]
+# "replaced": a baseline superseded by `baseline import --replace`, kept as evidence only.
+SnapshotStatus = Literal["ok", "quarantined", "replaced"]
 FetchOutcome = Literal["new", "unchanged", "not_modified", "error", "quarantined"]
 
 

@@ -123,6 +123,7 @@ def _migrate_1(db: sqlite_utils.Database) -> None:
             exchange TEXT,
             ticker TEXT,
             notes TEXT,
+            extra TEXT,
             PRIMARY KEY (key, origin)
         );
         CREATE TABLE changes (
