@@ -218,13 +218,14 @@ def majority_spellings(values: Sequence[str | None]) -> dict[str, str]:
 
 
 def _annotations(ordered: list[tuple[Listing, _Row]]) -> list[Annotation]:
+    cleaned = [(listing.key, _cleaned_cells(row)) for listing, row in ordered]
+    # The majority spelling is the whole file's, duplicate rows included.
+    folds = _category_folds([cells for _, cells in cleaned])
     # A name listed twice keeps the row of its first listing in page order (highest tier).
-    first: dict[str, _Row] = {}
-    for listing, row in ordered:
-        first.setdefault(listing.key, row)
-    cleaned = {key: _cleaned_cells(row) for key, row in first.items()}
-    folds = _category_folds(list(cleaned.values()))
-    return [_annotation(key, cells, folds) for key, cells in cleaned.items()]
+    first: dict[str, dict[str, str | None]] = {}
+    for key, cells in cleaned:
+        first.setdefault(key, cells)
+    return [_annotation(key, cells, folds) for key, cells in first.items()]
 
 
 def _cleaned_cells(row: _Row) -> dict[str, str | None]:
