@@ -95,8 +95,7 @@ def capture_live(
             target, client=client, settings=source, etag=etag, last_modified=last_modified
         )
     except FetchError as exc:
-        row = {"url": target, "final_url": exc.final_url, "status_code": exc.status_code}
-        return _record_failure(store, source, started, row, str(exc), hooks)
+        return record_fetch_error(store, source, exc, url=target, started=started, hooks=hooks)
     row = {
         "url": target,
         "final_url": result.final_url,
@@ -247,6 +246,20 @@ def _record_not_modified(
         message=f"unchanged: server answered 304 Not Modified  {utc_text(started)}",
     )
     return _commit_fetch(store, source, started, fields, outcome, None, hooks)
+
+
+def record_fetch_error(
+    store: Store,
+    source: Source,
+    error: FetchError,
+    *,
+    url: str,
+    started: datetime,
+    hooks: Sequence[Hook] = (),
+) -> CaptureOutcome:
+    """Record a fetch of ``url`` that failed, for every entry point that fetches."""
+    row = {"url": url, "final_url": error.final_url, "status_code": error.status_code}
+    return _record_failure(store, source, started, row, str(error), hooks)
 
 
 def _record_failure(

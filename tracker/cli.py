@@ -8,7 +8,8 @@ inside the commands that need them so that `tracker --help` stays instant.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from tracker.errors import TrackerError
+from tracker.errors import StoreError, TrackerError
 
 if TYPE_CHECKING:
     from tracker.config import Config, Source
@@ -359,6 +360,349 @@ def _plot_stats(table: Stats, snap: Snapshot, path: Path) -> None:
     )
     plot_composition(table, path, title=title)
     click.echo(f"wrote {path}", err=True)
+
+
+@cli.group()
+def backfill() -> None:
+    """Fill in the past from web archives: each archived copy becomes a dated snapshot.
+
+    Example: tracker backfill wayback --from 2020 --dry-run
+    """
+
+
+def _cdx_bound(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from tracker.wayback import parse_bound
+
+    try:
+        return None if value is None else parse_bound(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+@backfill.command("wayback")
+@source_option
+@click.option("--from", "since", metavar="YYYY[MMDD]", callback=_cdx_bound, help="First day (UTC).")
+@click.option("--to", "until", metavar="YYYY[MMDD]", callback=_cdx_bound, help="Last day (UTC).")
+@click.option(
+    "--limit", type=click.IntRange(min=1), help="Fetch at most N captures now; rerun for more."
+)
+@click.option("--dry-run", is_flag=True, help="List the captures; fetch none.")
+@pass_app
+def backfill_wayback(
+    app: App,
+    source_id: str | None,
+    since: str | None,
+    until: str | None,
+    limit: int | None,
+    dry_run: bool,
+) -> None:
+    """Add the Internet Archive's captures of the page as snapshots (origin wayback).
+
+    Lists the captures of the source URL and its aliases, then fetches each one not stored
+    yet, politely ([wayback] rate limits; waits on 429 and 5xx), and stores it like a live
+    fetch: bytes archived, parse guarded, a page with no members quarantined. A rerun
+    fetches only what is missing.
+
+    Example: tracker backfill wayback --from 2020 --to 2023 --limit 50
+    """
+    import httpx
+
+    from tracker import wayback
+    from tracker.output import render_rows
+
+    if since and until and since.ljust(14, "0") > until.ljust(14, "9"):
+        raise click.BadParameter(f"--from {since} is after --to {until}")
+    source = app.source(source_id)
+    with httpx.Client() as client:
+        settings = wayback.archive_settings(source, app.config.wayback)
+        archive = wayback.WaybackArchive(app.config.wayback, settings, client=client)
+        plan = wayback.plan_backfill(
+            app.store, source, archive, since=since, until=until, limit=limit
+        )
+        if dry_run:
+            columns = ["captured_at", "state", "digest", "url"]
+            click.echo(render_rows(plan.rows(), columns, "table"), nl=False)
+            click.echo(f"dry run: {plan.describe()}; would fetch {len(plan.todo)}")
+            return
+        with _progress(plan.todo, "Wayback captures") as captures:
+            outcomes = wayback.run_backfill(app.store, source, archive, captures, now=app.now)
+    for outcome in outcomes:
+        # A quarantine message names its snapshot and how to accept it; an error names its URL.
+        if outcome.failed:
+            click.echo(outcome.message if outcome.snapshot else f"failed: {outcome.message}")
+    click.echo(wayback.summary(plan, outcomes))
+    failed = sum(1 for outcome in outcomes if outcome.outcome == "error")
+    if failed:
+        _report(f"{failed} captures could not be fetched; rerun to retry them", 1)
+
+
+T = TypeVar("T")
+
+
+def _progress(items: list[T], label: str) -> AbstractContextManager[Iterable[T]]:
+    """A progress bar on a terminal; silence in cron jobs and pipes."""
+    if sys.stderr.isatty():
+        return click.progressbar(items, label=label, file=sys.stderr)
+    return nullcontext(items)
+
+
+@cli.command()
+@source_option
+@format_option("table", "json", "csv")
+@click.option(
+    "--plot",
+    "plot_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also draw listings per tier over time to a .png/.svg.",
+)
+@pass_app
+def timeline(app: App, source_id: str | None, fmt: str, plot_path: Path | None) -> None:
+    """Listings per tier and members at every ok snapshot, oldest first.
+
+    Live, baseline and backfilled snapshots interleave by capture time.
+
+    Example: tracker timeline --plot timeline.png
+    """
+    from tracker.output import render_rows
+    from tracker.timeline import timeline_rows
+
+    if plot_path is not None:
+        from tracker.charts import plot_format
+
+        plot_format(plot_path)
+    source = app.source(source_id)
+    snaps = app.store.snapshots(source.id, status="ok")
+    if not snaps:
+        raise StoreError(
+            f"no ok snapshots of {source.id!r} yet (run `tracker snapshot`, "
+            "`tracker baseline import` or `tracker backfill wayback`)"
+        )
+    rows, columns = timeline_rows(snaps)
+    click.echo(render_rows(rows, columns, fmt), nl=False)
+    if plot_path is not None:
+        _plot_timeline(snaps, plot_path)
+
+
+def _plot_timeline(snaps: list[Snapshot], path: Path) -> None:
+    from tracker.charts import plot_series
+    from tracker.timeline import timeline_series
+
+    title = (
+        f"AIIA listings per tier, {snaps[0].captured_at:%Y-%m-%d} to "
+        f"{snaps[-1].captured_at:%Y-%m-%d} ({len(snaps)} snapshots)"
+    )
+    plot_series(timeline_series(snaps), path, title=title, ylabel="listings")
+    click.echo(f"wrote {path}", err=True)
+
+
+@cli.command("diff")
+@click.argument("old_ref", metavar="OLD")
+@click.argument("new_ref", metavar="NEW")
+@source_option
+@format_option("text", "markdown", "json", "csv", "html")
+@click.option(
+    "--output",
+    "-o",
+    "output_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the report to this file instead of standard output.",
+)
+@click.option(
+    "--with-transient",
+    is_flag=True,
+    help="Also list members who came and went (or went and came back) in between.",
+)
+@pass_app
+def diff_command(
+    app: App,
+    old_ref: str,
+    new_ref: str,
+    source_id: str | None,
+    fmt: str,
+    output_path: Path | None,
+    with_transient: bool,
+) -> None:
+    """Joins, departures, tier changes and likely renames between two snapshots.
+
+    OLD and NEW are snapshot references: an id, latest, previous (the ok snapshot before
+    latest), baseline, or a date YYYY-MM-DD (the last ok snapshot captured on or before
+    that day, UTC). Spelling noise (bracket width, spaces, invisible characters) is never
+    a change.
+
+    Example: tracker diff 2020-03-26 latest --format markdown --output changes.md
+    """
+    from tracker.changes import build_report
+    from tracker.report import render
+
+    source = app.source(source_id)
+    old = app.store.resolve(old_ref, source.id)
+    new = app.store.resolve(new_ref, source.id)
+    report = build_report(app.store, old, new, with_transient=with_transient)
+    _emit(render(report, fmt), output_path)
+
+
+def _emit(text: str, path: Path | None) -> None:
+    if path is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"--output {path}: cannot write: {exc.strerror or exc}") from None
+    click.echo(f"wrote {path}", err=True)
+
+
+@cli.command()
+@click.argument("query", metavar="NAME_OR_KEY")
+@source_option
+@format_option("table", "json", "csv")
+@pass_app
+def history(app: App, query: str, source_id: str | None, fmt: str) -> None:
+    """One member's timeline: first and last seen, every tier change, gap and rename.
+
+    NAME_OR_KEY may be part of a name; when it matches several members they are listed.
+
+    Example: tracker history 星河智能
+    """
+    from tracker.history import find_member, timeline
+    from tracker.output import render_json, render_rows
+
+    source = app.source(source_id)
+    found = timeline(app.store, source.id, find_member(app.store, source.id, query))
+    if fmt == "json":
+        click.echo(render_json(found.model_dump()), nl=False)
+        return
+    rows = [event.model_dump() for event in found.events]
+    columns = ["snapshot_id", "at", "event", "tier", "name", "detail"]
+    if fmt == "table":
+        state = "still listed" if found.current else "no longer listed"
+        click.echo(
+            f"{found.name}  (key {found.key})\n"
+            f"first seen: snapshot {found.first_seen.snapshot_id}  {found.first_seen.at}\n"
+            f"last seen:  snapshot {found.last_seen.snapshot_id}  {found.last_seen.at}  ({state})\n"
+        )
+    click.echo(render_rows(rows, columns, fmt), nl=False)
+
+
+@cli.command()
+@click.option("--once", is_flag=True, help="One tick for every source, then exit (cron, CI).")
+@pass_app
+def run(app: App, once: bool) -> None:
+    """Snapshot every source on the [schedule] of config.toml and tell the watchers.
+
+    A tick does what `tracker snapshot` does, logs the changes, queues one summary per
+    watcher and delivers what is due. One `tracker run` per database at a time; SIGINT and
+    SIGTERM let the current tick finish. With --once the exit code is the worst tick's
+    (1 failed, 3 quarantined).
+
+    Example: tracker run --once
+    """
+    import os
+
+    from tracker.lock import DatabaseLock
+    from tracker.schedule import Service, build_scheduler, describe_schedule, run_once
+
+    config = app.config
+    with DatabaseLock(config.store.path, command="tracker run", now=app.now()):
+        ticker = _ticker(app)
+        if once:
+            outcomes = run_once(config, ticker)
+            sys.exit(max((o.exit_code for o in outcomes), default=0))
+        service = Service(build_scheduler(config, ticker.job))
+        click.echo(
+            f"tracker run: pid {os.getpid()}, {len(config.sources)} source(s), "
+            f"{describe_schedule(config.schedule)}, database {config.store.path}"
+        )
+        service.serve()
+        click.echo("tracker run: stopped")
+
+
+def _ticker(app: App) -> Ticker:
+    import os
+
+    import httpx
+
+    from tracker.changes import record_changes
+    from tracker.schedule import Ticker
+    from tracker.store import Store
+
+    path = app.config.store.path
+    return Ticker(
+        config=app.config,
+        open_store=lambda: Store.open(path),
+        make_client=httpx.Client,
+        now=app.now,
+        env=os.environ,
+        log=click.echo,
+        hooks=[record_changes],
+    )
+
+
+@cli.command()
+@click.option("--retry", is_flag=True, help="Retry failed deliveries now, without backoff.")
+@pass_app
+def notify(app: App, retry: bool) -> None:
+    """Deliver the watcher messages waiting in the outbox.
+
+    Failed deliveries are retried on later ticks with backoff; --retry retries them now.
+
+    Example: tracker notify --retry
+    """
+    from tracker.lock import DatabaseLock
+
+    with DatabaseLock(app.config.store.path, command="tracker notify", now=app.now()):
+        ticker = _ticker(app)
+        with ticker.make_client() as client:
+            result = ticker.deliver(app.store, client, force=retry)
+    for error in result.failed.values():
+        click.echo(f"Error: {error}", err=True)
+    click.echo(result.summary())
+    if result.failed:
+        sys.exit(1)
+
+
+@cli.group()
+def watchers() -> None:
+    """Who hears about changes: the [[watchers]] of config.toml.
+
+    Example: tracker watchers list
+    """
+
+
+@watchers.command("list")
+@format_option("table", "json", "csv")
+@pass_app
+def watchers_list(app: App, fmt: str) -> None:
+    """Each watcher with its last delivery and failures; targets redacted, never secrets.
+
+    Example: tracker watchers list --format json
+    """
+    from tracker.notify import watcher_rows
+    from tracker.output import render_rows
+
+    rows = watcher_rows(app.store, app.config.watchers)
+    columns = ["name", "kind", "target", "events", "last_delivery", "pending", "failing"]
+    click.echo(render_rows(rows, [*columns, "last_error"], fmt), nl=False)
+
+
+@watchers.command("test")
+@click.argument("name")
+@pass_app
+def watchers_test(app: App, name: str) -> None:
+    """Send a sample message to one watcher now, bypassing the outbox.
+
+    Example: tracker watchers test team-slack
+    """
+    import os
+
+    import httpx
+
+    from tracker.notify import send_sample
+    from tracker.watchers import Context
+
+    with httpx.Client() as client:
+        target = send_sample(app.config, name, Context(os.environ, client), app.now())
+    click.echo(f"sent a test message to {name} ({target})")
 
 
 def main() -> None:

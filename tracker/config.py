@@ -103,6 +103,17 @@ class Wayback(_Strict):
     retry_wait: float = Field(60, ge=0)
     retries: int = Field(3, ge=0)
 
+    @field_validator("capture_url")
+    @classmethod
+    def _template(cls, value: str) -> str:
+        try:
+            filled = value.format(timestamp="", url="")
+        except (KeyError, IndexError, ValueError):
+            filled = value
+        if "{timestamp}" not in value or "{url}" not in value or "{" in filled:
+            raise ValueError("must contain {timestamp} and {url} and no other {placeholder}")
+        return value
+
 
 WatcherKind = Literal["apprise", "webhook", "file", "feed"]
 WatcherEvent = Literal["joined", "departed", "tier_changed", "renamed", "error", "recovered"]

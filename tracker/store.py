@@ -281,6 +281,14 @@ class Store:
         ).fetchone()
         return (row[0], row[1]) if row else (None, None)
 
+    def fetched_urls(self, source_id: str) -> set[str]:
+        """URLs fetched with any outcome but error: what a resumed backfill can skip."""
+        rows = self.db.execute(
+            "SELECT DISTINCT url FROM fetches WHERE source_id = ? AND outcome != 'error'",
+            [source_id],
+        )
+        return {row[0] for row in rows}
+
     def fetches(self, source_id: str, limit: int = 20) -> list[dict[str, Any]]:
         return list(
             self.db.query(

@@ -1,0 +1,193 @@
+"""`tracker stats`: members and listings cross-tabulated by tier, and the composition chart."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from click.testing import CliRunner, Result
+
+from tests.golden import assert_golden
+from tracker.annotations import Annotation
+from tracker.charts import plot_series
+from tracker.cli import STATS_BY, cli
+from tracker.errors import ConfigError
+from tracker.models import Listing, ParseResult
+from tracker.normalize import normalize_key
+from tracker.stats import BY_CHOICES, Stats, cross_tab
+from tracker.store import Store
+
+SMALL = Path(__file__).resolve().parents[1] / "fixtures" / "baseline" / "small.csv"
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+Run = Callable[..., Result]
+
+
+def _listing(tier: str, position: int, name: str) -> Listing:
+    return Listing(
+        tier=tier, tier_label=tier, position=position, name=name, key=normalize_key(name)
+    )
+
+
+LISTINGS = [
+    _listing("vice_chair", 1, "星河智能科技有限公司"),
+    _listing("board", 1, "青岚数据（北京）有限公司"),
+    _listing("board", 2, "东湖大学"),
+    _listing("ordinary", 1, "青岚数据(北京)有限公司"),  # the same key, half-width brackets
+    _listing("ordinary", 2, "白鹭云计算有限公司"),
+    _listing("ordinary", 3, "无注释科技有限公司"),
+]
+NOTES = {
+    normalize_key(name): Annotation(key=normalize_key(name), origin="test", name=name, **fields)
+    for name, fields in [
+        ("星河智能科技有限公司", {"type": "Industry", "state_owned": True}),
+        ("青岚数据（北京）有限公司", {"type": "Industry", "state_owned": False}),
+        ("东湖大学", {"type": "Academia"}),
+        ("白鹭云计算有限公司", {"type": None, "extra": {"state_owned": "Partially"}}),
+    ]
+}
+
+
+def _counts(stats: Stats) -> dict[str, tuple[int, int, dict[str, tuple[int, int]]]]:
+    return {
+        row.value: (
+            row.members,
+            row.listings,
+            {t: (c.members, c.listings) for t, c in row.tiers.items()},
+        )
+        for row in [*stats.rows, stats.total]
+    }
+
+
+def test_by_tier_counts_members_by_highest_tier_and_every_listing() -> None:
+    stats = cross_tab(LISTINGS, NOTES, "tier")
+    assert stats.tiers == ["vice_chair", "board", "ordinary"]
+    assert [(r.value, r.members, r.listings) for r in [*stats.rows, stats.total]] == [
+        ("vice_chair", 1, 1),
+        ("board", 2, 2),
+        ("ordinary", 2, 3),
+        ("total", 5, 6),
+    ]
+
+
+def test_by_type_keeps_unannotated_members_and_puts_no_information_last() -> None:
+    assert _counts(cross_tab(LISTINGS, NOTES, "type")) == {
+        "Industry": (2, 3, {"vice_chair": (1, 1), "board": (1, 1), "ordinary": (0, 1)}),
+        "Academia": (1, 1, {"vice_chair": (0, 0), "board": (1, 1), "ordinary": (0, 0)}),
+        "n/a": (1, 1, {"vice_chair": (0, 0), "board": (0, 0), "ordinary": (1, 1)}),
+        "unannotated": (1, 1, {"vice_chair": (0, 0), "board": (0, 0), "ordinary": (1, 1)}),
+        "total": (5, 6, {"vice_chair": (1, 1), "board": (2, 2), "ordinary": (2, 3)}),
+    }
+
+
+def test_by_soe_shows_cset_wording_for_neither_yes_nor_no() -> None:
+    stats = cross_tab(LISTINGS, NOTES, "soe")
+    assert [(r.value, r.members) for r in stats.rows] == [
+        ("Partially", 1),
+        ("no", 1),
+        ("yes", 1),
+        ("n/a", 1),
+        ("unannotated", 1),
+    ]
+
+
+def test_no_listings_give_an_empty_table() -> None:
+    stats = cross_tab([], {}, "type")
+    assert (stats.tiers, stats.rows, stats.total.members) == ([], [], 0)
+
+
+def test_cli_choices_follow_the_library() -> None:
+    assert STATS_BY == BY_CHOICES
+
+
+@pytest.fixture
+def run(tmp_path: Path) -> Run:
+    def invoke(*args: str) -> Result:
+        options = ["--config", str(tmp_path / "none.toml"), "--db", str(tmp_path / "t.db")]
+        return CliRunner().invoke(cli, [*options, *args])
+
+    (tmp_path / "none.toml").write_text("", encoding="utf-8")
+    assert invoke("baseline", "import", str(SMALL)).exit_code == 0
+    return invoke
+
+
+@pytest.mark.parametrize(
+    ("args", "golden"),
+    [
+        (["--at", "baseline"], "stats-small-tier.txt"),
+        (["--at", "baseline", "--by", "type"], "stats-small-type.txt"),
+        (["--at", "2020-03-26", "--by", "soe", "--format", "csv"], "stats-small-soe.csv"),
+        (["--by", "type", "--format", "json"], "stats-small-type.json"),
+    ],
+)
+def test_stats_output(run: Run, args: list[str], golden: str) -> None:
+    result = run("stats", *args)
+    assert result.exit_code == 0, result.output
+    assert_golden(golden, result.stdout)
+
+
+def test_stats_of_a_later_snapshot_counts_new_keys_as_unannotated(run: Run, tmp_path: Path) -> None:
+    store = Store(sqlite_utils.Database(tmp_path / "t.db"))
+    baseline = store.resolve("baseline", "aiia")
+    later = [*store.listings(baseline.id), _listing("ordinary", 4, "新加入智能有限公司")]
+    with store.atomic():
+        store.add_snapshot(
+            source_id="aiia",
+            captured_at=datetime(2021, 1, 1, tzinfo=UTC),
+            origin="file",
+            page_sha256=baseline.page_sha256,
+            provenance=None,
+            parsed=ParseResult(listings=later),
+            parser_version="test",
+            status="ok",
+            reason=None,
+            created_at=datetime(2021, 1, 1, tzinfo=UTC),
+        )
+    store.close()
+    data = json.loads(run("stats", "--by", "type", "--format", "json").stdout)
+    assert data["snapshot"]["captured_at"] == "2021-01-01T00:00:00Z"
+    assert [(r["value"], r["members"]) for r in data["rows"]] == [
+        ("Industry", 3),
+        ("Academia", 1),
+        ("Government", 1),
+        ("unannotated", 1),
+    ]
+
+
+@pytest.mark.parametrize("suffix", ["png", "svg"])
+def test_plot_writes_an_image(run: Run, tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"tiers.{suffix}"
+    result = run("stats", "--at", "baseline", "--plot", str(path))
+    assert result.exit_code == 0, result.output
+    assert result.stderr == f"wrote {path}\n"
+    assert result.stdout.startswith("snapshot 1  2020-03-26T00:00:00Z")
+    content = path.read_bytes()
+    if suffix == "png":
+        assert content.startswith(PNG_SIGNATURE) and len(content) > 1000
+    else:
+        assert b"<svg" in content[:1000] and b"Industry (3)" in content
+
+
+def test_plot_with_an_unknown_extension_is_a_one_line_error(run: Run, tmp_path: Path) -> None:
+    path = tmp_path / "tiers.jpg"
+    result = run("stats", "--plot", str(path))
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == f"Error: {path}: cannot draw a .jpg file; use .png or .svg\n"
+    assert not path.exists()
+
+
+def test_series_helper_draws_members_per_tier_over_time(tmp_path: Path) -> None:
+    days = [datetime(2020, 3, 26, tzinfo=UTC), datetime(2021, 6, 1, tzinfo=UTC)]
+    series = {
+        "board": list(zip(days, [189, 201], strict=True)),
+        "ordinary": list(zip(days, [344, 330], strict=True)),
+    }
+    path = tmp_path / "timeline.png"
+    plot_series(series, path, title="Members per tier", ylabel="members")
+    assert path.read_bytes().startswith(PNG_SIGNATURE)
+    with pytest.raises(ConfigError, match=r"timeline\.pdf: cannot draw a \.pdf file"):
+        plot_series(series, tmp_path / "timeline.pdf", title="t", ylabel="y")
