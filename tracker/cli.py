@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from tracker.errors import StoreError, TrackerError
+from tracker.errors import ConfigError, StoreError, TrackerError
 
 if TYPE_CHECKING:
     from tracker.config import Config, Source
@@ -147,15 +147,19 @@ def snapshot(app: App, source_id: str | None, url: str | None, file_path: Path |
     if url and file_path:
         raise click.UsageError("give --url or --file, not both")
     from tracker.capture import capture_file, capture_live
+    from tracker.changes import record_changes
 
     source = app.source(source_id)
+    hooks = [record_changes]
     if file_path is not None:
-        outcome = capture_file(app.store, source, file_path, now=app.now)
+        outcome = capture_file(app.store, source, file_path, now=app.now, hooks=hooks)
     else:
         import httpx
 
         with httpx.Client() as client:
-            outcome = capture_live(app.store, source, client=client, now=app.now, url=url)
+            outcome = capture_live(
+                app.store, source, client=client, now=app.now, url=url, hooks=hooks
+            )
     _report(outcome.message, outcome.exit_code)
 
 
@@ -230,7 +234,7 @@ def members(app: App, source_id: str | None, ref: str, fmt: str) -> None:
         annotate(listing.model_dump(), notes.get(listing.key), full=fmt == "json")
         for listing in listings
     ]
-    columns = ["tier", "position", "name", *SHOWN_FIELDS, "tier_label", "key"]
+    columns = ["tier", "position", "name", "tier_label", "key", *SHOWN_FIELDS]
     click.echo(render_rows(rows, columns, fmt), nl=False)
 
 
@@ -248,8 +252,11 @@ def accept(app: App, snapshot_id: int) -> None:
     if snap.status == "ok":
         click.echo(f"snapshot {snapshot_id} is already ok")
         return
+    from tracker.changes import rebuild_changes
+
     with app.store.atomic():
         snap = app.store.set_status(snapshot_id, "ok", reason=None, at=app.now())
+        rebuild_changes(app.store, snap.source_id)
     click.echo(f"accepted {describe(snap)}")
 
 

@@ -140,7 +140,9 @@ def _migrate_1(db: sqlite_utils.Database) -> None:
             old_name TEXT,
             old_tier TEXT,
             direction TEXT,
-            score REAL
+            score REAL,
+            listed TEXT,
+            old_listed TEXT
         );
         CREATE INDEX changes_by_snapshot ON changes(source_id, new_snapshot_id);
         CREATE INDEX changes_by_key ON changes(key);
