@@ -19,7 +19,7 @@ import respx
 import sqlite_utils
 from click.testing import CliRunner, Result
 
-from tests.golden import assert_golden
+from tests.golden_files import assert_golden
 from tests.pages import render_page
 from tracker.capture import Page, capture_page
 from tracker.cli import cli
