@@ -9,9 +9,10 @@ member key with the region prefix, bracketed regions and legal-form suffix taken
 Rules (the threshold is documented in ``RENAME_THRESHOLD``):
 
 - Cores must share their first two characters (the brand), which is what tells two
-  companies of one city and one trade apart (``星河智能科技`` vs ``星海智能科技``). It is
-  also the blocking key that keeps matching cheap: only names in one block are compared.
-- Numbers must agree: ``…第三十二研究所`` and ``…第二十八研究所`` are two institutes.
+  companies of one city and one trade apart (``星河智能科技`` vs ``星海智能科技``), and
+  their numbers: ``…第三十二研究所`` and ``…第二十八研究所`` are two institutes. Brand and
+  numbers are the blocking key that keeps matching cheap: only names in one block are
+  compared, so cost grows with the largest block, not with departed × joined.
 - Two different region prefixes (``北京星河…`` vs ``上海星河…``) are different registrations,
   never a rename; a changed bracketed region (``星河（北京）…`` → ``星河（上海）…``) is, at a
   small cost to the score.
@@ -87,6 +88,10 @@ class Match:
     score: float
 
 
+# Names are only compared within a block: same brand (first two core characters), same numbers.
+Block = tuple[str, tuple[str, ...]]
+
+
 def split_name(key: str) -> NameParts:
     """Take the region prefix, bracketed regions and legal-form suffixes off a member key."""
     rest, prefix = key, ""
@@ -121,19 +126,19 @@ def match_renames(
     old_blocks = _blocks(departed)
     new_blocks = _blocks(joined)
     candidates: list[Match] = []
-    for brand, olds in old_blocks.items():
-        news = new_blocks.get(brand)
+    for block, olds in old_blocks.items():
+        news = new_blocks.get(block)
         if news:
             candidates += _score_block(olds, news, threshold)
     return _assign(candidates)
 
 
-def _blocks(keys: Sequence[str]) -> dict[str, list[NameParts]]:
-    blocks: dict[str, list[NameParts]] = defaultdict(list)
+def _blocks(keys: Sequence[str]) -> dict[Block, list[NameParts]]:
+    blocks: dict[Block, list[NameParts]] = defaultdict(list)
     for key in keys:
         parts = split_name(key)
         if len(parts.core) >= MIN_CORE:
-            blocks[parts.core[:MIN_CORE]].append(parts)
+            blocks[(parts.core[:MIN_CORE], parts.numbers)].append(parts)
     return blocks
 
 
@@ -160,7 +165,7 @@ def _score_block(olds: list[NameParts], news: list[NameParts], threshold: float)
 
 
 def _score(old: NameParts, new: NameParts, core_score: float) -> float:
-    if old.numbers != new.numbers or (old.prefix and new.prefix and old.prefix != new.prefix):
+    if old.prefix and new.prefix and old.prefix != new.prefix:
         return 0.0
     if old.bracket and new.bracket and old.bracket != new.bracket:
         return core_score - REGION_PENALTY
