@@ -19,13 +19,14 @@ import pytest
 import sqlite_utils
 from click.testing import CliRunner, Result
 
-from tests.golden import assert_golden
+from tests.golden_files import assert_golden
 from tests.httpserver import HTTPTestServer, Response
 from tracker.annotations import annotations_for
 from tracker.baseline import import_baseline, majority_spellings, read_baseline, read_local
 from tracker.cli import cli
 from tracker.config import Config
 from tracker.errors import BaselineError
+from tracker.models import Listing, ParseResult
 from tracker.normalize import normalize_key
 from tracker.stats import effective_tiers
 from tracker.store import Store
@@ -439,3 +440,34 @@ def test_real_file_members_json_carries_annotations(run: Run, real_csv: Path) ->
         ("ordinary", 123, "Industry"),
     ]
     assert all(r["annotation_origin"] == "cset-2020" and "type" in r for r in rows)
+
+
+def test_replacing_the_baseline_rebuilds_the_change_log(store: Store, tmp_path: Path) -> None:
+    _import(store, SMALL)
+    first = store.resolve("baseline", "aiia")
+    newcomer = Listing(
+        tier="ordinary",
+        tier_label="普通会员单位",
+        position=4,
+        name="新加入智能有限公司",
+        key="新加入智能有限公司",
+    )
+    with store.atomic():
+        later = store.add_snapshot(
+            source_id="aiia",
+            captured_at=datetime(2021, 1, 1, tzinfo=UTC),
+            origin="file",
+            page_sha256=first.page_sha256,
+            provenance=None,
+            parsed=ParseResult(listings=[*store.listings(first.id), newcomer]),
+            parser_version="test",
+            status="ok",
+            reason=None,
+            created_at=NOW,
+        )
+    _import(store, _edited_copy(tmp_path), replace=True)
+    new_baseline = store.resolve("baseline", "aiia")
+    rows = store.db.execute(
+        "SELECT old_snapshot_id, new_snapshot_id, kind, key FROM changes"
+    ).fetchall()
+    assert rows == [(new_baseline.id, later.id, "joined", "新加入智能有限公司")]

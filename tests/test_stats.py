@@ -6,12 +6,13 @@ import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlite_utils
 from click.testing import CliRunner, Result
 
-from tests.golden import assert_golden
+from tests.golden_files import assert_golden
 from tracker.annotations import Annotation
 from tracker.charts import plot_series
 from tracker.cli import STATS_BY, cli
@@ -41,14 +42,15 @@ LISTINGS = [
     _listing("ordinary", 2, "白鹭云计算有限公司"),
     _listing("ordinary", 3, "无注释科技有限公司"),
 ]
+FACTS: list[tuple[str, dict[str, Any]]] = [
+    ("星河智能科技有限公司", {"type": "Industry", "state_owned": True}),
+    ("青岚数据（北京）有限公司", {"type": "Industry", "state_owned": False}),
+    ("东湖大学", {"type": "Academia"}),
+    ("白鹭云计算有限公司", {"type": None, "extra": {"state_owned": "Partially"}}),
+]
 NOTES = {
     normalize_key(name): Annotation(key=normalize_key(name), origin="test", name=name, **fields)
-    for name, fields in [
-        ("星河智能科技有限公司", {"type": "Industry", "state_owned": True}),
-        ("青岚数据（北京）有限公司", {"type": "Industry", "state_owned": False}),
-        ("东湖大学", {"type": "Academia"}),
-        ("白鹭云计算有限公司", {"type": None, "extra": {"state_owned": "Partially"}}),
-    ]
+    for name, fields in FACTS
 }
 
 

@@ -10,7 +10,6 @@ spaces, case variants of one category and organisations listed twice.
 from __future__ import annotations
 
 import csv
-import importlib.util
 import io
 import re
 from collections import Counter
@@ -25,6 +24,7 @@ from pydantic import BaseModel
 
 from tracker.annotations import FLAG_FIELDS, Annotation, replace_annotations
 from tracker.capture import describe
+from tracker.changes import rebuild_changes
 from tracker.config import FetchSettings, Source
 from tracker.errors import BaselineError
 from tracker.fetch import fetch
@@ -366,7 +366,8 @@ def _write(
     )
     replace_annotations(store, ANNOTATION_ORIGIN, parsed.annotations)
     _record(store, source, started, evidence, digest, "new", snapshot)
-    _rebuild_changes(store, source.id)
+    # The change log is derived from the chain of ok snapshots, which the baseline starts.
+    rebuild_changes(store, source.id)
     return snapshot
 
 
@@ -389,15 +390,6 @@ def _record(
             "snapshot_id": snapshot.id,
         }
     )
-
-
-def _rebuild_changes(store: Store, source_id: str) -> None:
-    # The change log is derived from the ok snapshots; a new baseline shifts its start.
-    if importlib.util.find_spec("tracker.changes") is None:
-        return
-    from tracker import changes
-
-    changes.rebuild_changes(store, source_id)
 
 
 def _already(snapshot: Snapshot) -> str:
