@@ -37,3 +37,12 @@ def test_first_snapshot_has_nothing_to_lose() -> None:
 def test_page_disagreeing_with_its_own_count_is_an_anomaly() -> None:
     reasons = anomalies(_parsed(NAMES, {"board": 12}), None, max_loss_share=0.2)
     assert reasons == ["the page says board has 12 members, parsed 10"]
+
+
+def test_unknown_tiers_are_checked_by_their_own_label() -> None:
+    listings = [
+        Listing(tier="other", tier_label=label, position=1, name=n, key=normalize_key(n))
+        for label, n in (("观察员单位", "甲研究院"), ("联络处成员单位", "乙研究院"))
+    ]
+    parsed = ParseResult(listings=listings, declared_counts={"联络处成员单位": 1})
+    assert anomalies(parsed, None, max_loss_share=0.2) == []

@@ -32,9 +32,9 @@ def anomalies(
 
 def _self_inconsistency(parsed: ParseResult) -> list[str]:
     reasons = []
-    for tier, declared in parsed.declared_counts.items():
-        found = sum(1 for listing in parsed.listings if listing.tier == tier)
+    for section, declared in parsed.declared_counts.items():
+        found = sum(1 for x in parsed.listings if section in (x.tier, x.tier_label))
         if found != declared:
-            label = TIER_NAMES_EN.get(tier, tier)
+            label = TIER_NAMES_EN.get(section, section)
             reasons.append(f"the page says {label} has {declared} members, parsed {found}")
     return reasons

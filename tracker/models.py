@@ -72,7 +72,8 @@ class ParseResult(BaseModel):
     """What a page says: its listings in page order, and the tier sizes it declares."""
 
     listings: list[Listing]
-    # Tier id -> size the page states for it ("理事单位（189家）"), for self-consistency checks.
+    # Size the page states for a tier ("理事单位（189家）"), keyed by tier id, or by the label
+    # as written for an unknown (`other`) tier, so the page can be checked against itself.
     declared_counts: dict[str, int] = Field(default_factory=dict)
     method: str = "headings"
 

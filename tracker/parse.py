@@ -89,6 +89,11 @@ class _Heading:
     label: str
     count: int | None
 
+    @property
+    def section(self) -> str:
+        """Known tiers are one section whatever their label; each unknown label is its own."""
+        return self.label if self.tier == OTHER_TIER else self.tier
+
 
 def _heading(line: str, *, evidence: bool = False) -> _Heading | None:
     """The tier a line announces, if it is shaped like a tier heading.
@@ -170,34 +175,39 @@ def _looks_like_name(text: str) -> bool:
 class _Collector:
     """Entries in page order and the sizes the page declares, before numbering."""
 
-    entries: list[tuple[str, str, str]] = field(default_factory=list)
+    entries: list[tuple[_Heading, str]] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
 
-    def declare(self, tier: str, count: int) -> None:
+    def declare(self, heading: _Heading, count: int) -> None:
         # A tier heading that appears twice declares two parts of one tier.
-        self.counts[tier] = self.counts.get(tier, 0) + count
+        self.counts[heading.section] = self.counts.get(heading.section, 0) + count
 
-    def declare_once(self, tier: str, count: int) -> None:
+    def declare_once(self, heading: _Heading, count: int) -> None:
         # "共189家" on its own line restates the heading's count more often than it adds one.
-        self.counts.setdefault(tier, count)
+        self.counts.setdefault(heading.section, count)
 
     def add(self, heading: _Heading, name: str) -> None:
-        self.entries.append((heading.tier, heading.label, name))
+        self.entries.append((heading, name))
 
     def result(self, method: str) -> ParseResult:
-        positions: dict[tuple[str, str], int] = {}
+        positions: dict[str, int] = {}
         listings = []
-        for tier, label, raw in self.entries:
+        for heading, raw in self.entries:
             name = clean_display(raw)
             key = normalize_key(name)
             if not key:
                 continue
-            # Positions continue across repeated headings of one tier; distinct unknown
-            # labels are distinct sections.
-            section = (tier, label if tier == OTHER_TIER else "")
+            # Positions continue across repeated headings of one tier.
+            section = heading.section
             position = positions[section] = positions.get(section, 0) + 1
             listings.append(
-                {"tier": tier, "tier_label": label, "position": position, "name": name, "key": key}
+                {
+                    "tier": heading.tier,
+                    "tier_label": heading.label,
+                    "position": position,
+                    "name": name,
+                    "key": key,
+                }
             )
         # One validation call for the whole list is markedly faster than one per Listing.
         return ParseResult.model_validate(
@@ -400,12 +410,12 @@ class _Sections:
     def open(self, heading: _Heading) -> None:
         self.current = heading
         if heading.count is not None:
-            self.out.declare(heading.tier, heading.count)
+            self.out.declare(heading, heading.count)
 
     def members(self, line: str, heading: _Heading) -> None:
         count = _COUNT_LINE.fullmatch(line)
         if count is not None:
-            self.out.declare_once(heading.tier, int(count[1]))
+            self.out.declare_once(heading, int(count[1]))
             return
         for name in _split_names(line):
             self.out.add(heading, name)
@@ -434,7 +444,7 @@ def _by_selectors(tree: LexborHTMLParser, selectors: Selectors) -> ParseResult:
         if node.mem_id in tier_ids:
             current = _configured_heading(node.text(separator=" "))
             if current.count is not None:
-                out.declare(current.tier, current.count)
+                out.declare(current, current.count)
         elif node.mem_id in member_ids and current is not None:
             for name in _split_names(_ASCII_SPACE.sub(" ", node.text(separator=" "))):
                 out.add(current, name)
@@ -571,7 +581,7 @@ def _add_group(
     seen.add(signature)
     for heading in dict.fromkeys(heading for heading, _ in group):
         if heading.count is not None:
-            out.declare(heading.tier, heading.count)
+            out.declare(heading, heading.count)
     for heading, name in group:
         out.add(heading, name)
 
