@@ -96,7 +96,7 @@ def capture_live(
         )
     except FetchError as exc:
         return record_fetch_error(store, source, exc, url=target, started=started, hooks=hooks)
-    row = {
+    row: dict[str, Any] = {
         "url": target,
         "final_url": result.final_url,
         "status_code": result.status_code,
@@ -166,7 +166,7 @@ def capture_page(
         parsed = parse_page(text, selectors=source.selectors)
     except (FetchError, ParseError) as exc:
         return _record_failure(store, source, started, fields, str(exc), hooks)
-    previous = store.snapshots(source.id, status="ok", before=page.captured_at)
+    previous = store.snapshots(source.id, status="ok", until=page.captured_at)
     previous_keys = store.member_keys(previous[-1].id) if previous else None
     reasons = anomalies(parsed, previous_keys, max_loss_share=source.max_loss_share)
     status = "quarantined" if reasons else "ok"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -84,6 +84,8 @@ class Schedule(_Strict):
     misfire_grace: int = Field(3600, ge=1)
     coalesce: bool = True
     alert_after_failures: int = Field(3, ge=1)
+    # Seconds before a failed watcher delivery is retried; doubled per attempt, capped at a day.
+    retry_backoff: float = Field(60, ge=0)
 
     @model_validator(mode="after")
     def _one_trigger(self) -> Schedule:
@@ -117,6 +119,11 @@ class Wayback(_Strict):
 
 WatcherKind = Literal["apprise", "webhook", "file", "feed"]
 WatcherEvent = Literal["joined", "departed", "tier_changed", "renamed", "error", "recovered"]
+WATCHER_EVENTS: tuple[WatcherEvent, ...] = get_args(WatcherEvent)
+
+
+def _all_events() -> list[WatcherEvent]:
+    return list(WATCHER_EVENTS)
 
 
 class Watcher(_Strict):
@@ -125,16 +132,7 @@ class Watcher(_Strict):
     url: str | None = None
     path: Path | None = None
     secret_env: str | None = None
-    events: list[WatcherEvent] = Field(
-        default_factory=lambda: [
-            "joined",
-            "departed",
-            "tier_changed",
-            "renamed",
-            "error",
-            "recovered",
-        ]
-    )
+    events: list[WatcherEvent] = Field(default_factory=_all_events)
     tiers: list[str] = Field(default_factory=list)
     names: list[str] = Field(default_factory=list)
     min_changes: int = Field(1, ge=1)

@@ -235,7 +235,7 @@ class Store:
     # Sources -------------------------------------------------------------------------
 
     def ensure_source(self, source_id: str, name: str, url: str) -> None:
-        self.db["sources"].upsert({"id": source_id, "name": name, "url": url}, pk="id")
+        self.db.table("sources").upsert({"id": source_id, "name": name, "url": url}, pk="id")
 
     # Pages ---------------------------------------------------------------------------
 
@@ -243,7 +243,7 @@ class Store:
         """Archive raw bytes once per distinct content; return their sha256."""
         digest = sha256_hex(content)
         if not self.has_page(digest):
-            self.db["pages"].insert(
+            self.db.table("pages").insert(
                 {
                     "sha256": digest,
                     "size": len(content),
@@ -272,7 +272,14 @@ class Store:
     # Fetches -------------------------------------------------------------------------
 
     def record_fetch(self, row: dict[str, Any]) -> int:
-        return int(self.db["fetches"].insert(row).last_pk)
+        return self._insert("fetches", row)
+
+    def _insert(self, table: str, row: dict[str, Any]) -> int:
+        """Insert a row and return its integer primary key."""
+        rowid = self.db.table(table).insert(row).last_rowid
+        if rowid is None:
+            raise StoreError(f"insert into {table} returned no row id")
+        return rowid
 
     def last_validators(self, source_id: str, url: str) -> tuple[str | None, str | None]:
         """ETag and Last-Modified of the last successful fetch of this URL, for a 304."""
@@ -316,26 +323,23 @@ class Store:
         created_at: datetime,
     ) -> Snapshot:
         listings = parsed.listings
-        snapshot_id = int(
-            self.db["snapshots"]
-            .insert(
-                {
-                    "source_id": source_id,
-                    "captured_at": utc_text(captured_at),
-                    "origin": origin,
-                    "page_sha256": page_sha256,
-                    "provenance": provenance,
-                    "parser_version": parser_version,
-                    "method": parsed.method,
-                    "status": status,
-                    "reason": reason,
-                    "counts": json.dumps(tier_counts(listings)),
-                    "member_count": len({listing.key for listing in listings}),
-                    "listing_count": len(listings),
-                    "created_at": utc_text(created_at),
-                }
-            )
-            .last_pk
+        snapshot_id = self._insert(
+            "snapshots",
+            {
+                "source_id": source_id,
+                "captured_at": utc_text(captured_at),
+                "origin": origin,
+                "page_sha256": page_sha256,
+                "provenance": provenance,
+                "parser_version": parser_version,
+                "method": parsed.method,
+                "status": status,
+                "reason": reason,
+                "counts": json.dumps(tier_counts(listings)),
+                "member_count": len({listing.key for listing in listings}),
+                "listing_count": len(listings),
+                "created_at": utc_text(created_at),
+            },
         )
         self.db.conn.executemany(
             "INSERT INTO listings (snapshot_id, tier, tier_label, position, name, key) "
@@ -356,7 +360,7 @@ class Store:
         *,
         status: str | None = None,
         origin: str | None = None,
-        before: datetime | None = None,
+        until: datetime | None = None,
     ) -> list[Snapshot]:
         """Snapshots in time order (captured_at, then id), optionally filtered."""
         where, params = ["source_id = ?"], [source_id]
@@ -364,9 +368,10 @@ class Store:
             if value is not None:
                 where.append(f"{column} = ?")
                 params.append(value)
-        if before is not None:
-            where.append("captured_at < ?")
-            params.append(utc_text(before))
+        if until is not None:
+            # Inclusive: times are stored to the second, and two runs can share one.
+            where.append("captured_at <= ?")
+            params.append(utc_text(until))
         sql = f"SELECT * FROM snapshots WHERE {' AND '.join(where)} ORDER BY captured_at, id"
         return [_snapshot_from_row(row) for row in self.db.query(sql, params)]
 
@@ -395,7 +400,7 @@ class Store:
         self, snapshot_id: int, status: str, *, reason: str | None, at: datetime
     ) -> Snapshot:
         self.snapshot(snapshot_id)
-        self.db["snapshots"].update(
+        self.db.table("snapshots").update(
             snapshot_id,
             {"status": status, "reason": reason, "accepted_at": utc_text(at)},
         )

@@ -1,0 +1,45 @@
+"""Every committed fixture page, served over (mocked) HTTP, captured into a store."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import pytest
+import respx
+import sqlite_utils
+
+from tracker.capture import capture_live
+from tracker.config import Source
+from tracker.store import Store, sha256_hex
+
+PAGES = sorted((Path(__file__).resolve().parents[1] / "fixtures" / "pages").glob("*.html"))
+URL = "http://alliance.test/index.php?m=alliance&c=index&a=structure"
+SOURCE = Source(id="aiia", name="Test alliance", url=URL, retries=0)
+
+
+def _now() -> datetime:
+    return datetime(2025, 6, 1, 9, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
+def test_fixture_page_captured_over_http(page: Path) -> None:
+    content = page.read_bytes()
+    expected = json.loads(page.with_suffix(".expected.json").read_text(encoding="utf-8"))
+    store = Store(sqlite_utils.Database(memory=True))
+    with respx.mock(assert_all_called=True) as mock, httpx.Client() as client:
+        # No charset in the header: the page's own bytes must be enough (the GBK one too).
+        mock.get(URL).respond(200, content=content, headers={"Content-Type": "text/html"})
+        outcome = capture_live(store, SOURCE, client=client, now=_now)
+    assert outcome.snapshot is not None
+    stored = [
+        (x.tier, x.tier_label, x.position, x.name) for x in store.listings(outcome.snapshot.id)
+    ]
+    want = [(x["tier"], x["tier_label"], x["position"], x["name"]) for x in expected["listings"]]
+    assert stored == want
+    assert outcome.outcome == ("new" if want else "quarantined")
+    assert store.page_bytes(outcome.snapshot.page_sha256) == content
+    assert outcome.snapshot.page_sha256 == sha256_hex(content)
+    assert outcome.snapshot.captured_at == _now()
