@@ -63,9 +63,11 @@ class Message(BaseModel):
 
 def fit_text(head: list[str], lines: list[str], tail: list[str], limit: int | None) -> str:
     """Head and tail always; as many lines as fit within `limit` characters; then "and N more"."""
-    if limit is None:
-        return "\n".join([*head, *lines, *tail])
-    budget = limit - len("\n".join([*head, *tail])) - len(_more(len(lines))) - 2
+    whole = "\n".join([*head, *lines, *tail])
+    if limit is None or len(whole) <= limit:
+        return whole
+    # What is left for lines once head, tail and the longest "and N more" line are placed.
+    budget = limit - len("\n".join([*head, *tail])) - len(_more(len(lines))) - 1
     kept: list[str] = []
     for line in lines:
         budget -= len(line) + 1
@@ -122,10 +124,16 @@ def scrub(text: str, secrets: list[str]) -> str:
 
 
 def redacted_target(config: WatcherConfig) -> str:
-    """Where a watcher sends, safe to print: scheme and host of a URL (tokens hide in paths)."""
+    """Where a watcher sends, safe to print: never a path, credentials or an Apprise host.
+
+    Tokens hide in webhook paths, and Apprise URLs often put one where the host would be
+    (`tgram://BOT_TOKEN/CHAT`), so those show their scheme only.
+    """
     if config.url is None:
         return str(config.path)
     parts = urlsplit(config.url)
+    if config.kind == "apprise":
+        return f"{parts.scheme}://…"
     return f"{parts.scheme}://{parts.hostname or ''}{f':{parts.port}' if parts.port else ''}/…"
 
 
