@@ -276,6 +276,14 @@ def test_a_different_file_for_the_same_date_needs_replace(store: Store, tmp_path
     assert annotations_for(store)["东湖大学"].common_name_en == "Donghu Univ."
 
 
+def test_a_replaced_baseline_cannot_be_accepted_back(run: Run, tmp_path: Path) -> None:
+    assert run("baseline", "import", str(SMALL)).exit_code == 0
+    assert run("baseline", "import", str(_edited_copy(tmp_path)), "--replace").exit_code == 0
+    result = run("accept", "1")
+    assert result.exit_code == 1
+    assert result.stderr == "Error: snapshot 1 is replaced, not quarantined: nothing to accept\n"
+
+
 def test_import_over_http_defaults_to_the_configured_url(
     run: Run, http_server: HTTPTestServer, tmp_path: Path
 ) -> None:
