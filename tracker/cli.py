@@ -247,12 +247,17 @@ def accept(app: App, snapshot_id: int) -> None:
     Example: tracker accept 42
     """
     from tracker.capture import describe
+    from tracker.changes import rebuild_changes
 
     snap = app.store.snapshot(snapshot_id)
     if snap.status == "ok":
         click.echo(f"snapshot {snapshot_id} is already ok")
         return
-    from tracker.changes import rebuild_changes
+    if snap.status != "quarantined":
+        # A replaced baseline stays evidence only; reviving it would give two baselines.
+        raise StoreError(
+            f"snapshot {snapshot_id} is {snap.status}, not quarantined: nothing to accept"
+        )
 
     with app.store.atomic():
         snap = app.store.set_status(snapshot_id, "ok", reason=None, at=app.now())
