@@ -1,0 +1,450 @@
+"""`tracker diff` reports: golden files for every format, escaping, endpoints, the CLI."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from click.testing import CliRunner, Result
+
+from tests.golden_files import assert_golden
+from tests.httpserver import HTTPTestServer, Response
+from tests.pages import CSET_CSV, cset_tiers, render_page
+from tracker.annotations import Annotation, replace_annotations
+from tracker.capture import Page, capture_page
+from tracker.changes import build_report, record_changes
+from tracker.cli import cli
+from tracker.config import Config
+from tracker.diff import diff
+from tracker.models import Listing, Snapshot
+from tracker.normalize import normalize_key
+from tracker.report import CSV_COLUMNS, FORMATS, DiffReport, Endpoint, md_escape, render
+from tracker.store import Store
+
+PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "diff"
+SOURCE = Config().source()
+T = [datetime(2024, 3, day, 6, 0, tzinfo=UTC) for day in (1, 8, 15)]
+# The middle snapshot: one member came and went, one went and came back.
+MIDDLE = (
+    (PAGES / "old.html")
+    .read_text(encoding="utf-8")
+    .replace("<li>翠微软件有限公司</li>", "<li>流萤文化传媒有限公司</li>")
+)
+EXTENSIONS = {"text": "txt", "markdown": "md", "json": "json", "csv": "csv", "html": "html"}
+
+Run = Callable[..., Result]
+
+
+def capture(store: Store, content: bytes, at: datetime) -> Snapshot:
+    page = Page(
+        url="http://aiia.test/structure",
+        content=content,
+        headers={"content-type": "text/html; charset=utf-8"},
+        captured_at=at,
+        origin="live",
+        provenance="http://aiia.test/structure",
+    )
+    outcome = capture_page(store, SOURCE, page, now=lambda: at, hooks=[record_changes])
+    assert outcome.snapshot is not None and outcome.outcome == "new", outcome.message
+    return outcome.snapshot
+
+
+def fill(store: Store, *, middle: bool = False) -> list[Snapshot]:
+    """The fixture pair (and optionally a snapshot between), with two annotations."""
+    pages = [(PAGES / "old.html").read_bytes(), (PAGES / "new.html").read_bytes()]
+    if middle:
+        pages.insert(1, MIDDLE.encode("utf-8"))
+    snaps = [capture(store, content, at) for content, at in zip(pages, T, strict=False)]
+    notes = [
+        Annotation(
+            key="云杉机器人有限公司",
+            origin="test",
+            name="云杉机器人有限公司",
+            common_name_en="Yunshan Robotics",
+            type="Industry",
+            city="Hangzhou",
+            state_owned=False,
+        ),
+        # Annotated under its old name: the rename still shows it.
+        Annotation(
+            key="启明医疗信息有限公司",
+            origin="test",
+            name="启明医疗信息有限公司",
+            common_name_en="Qiming Medical IT",
+            type="Industry",
+            city="Chengdu",
+        ),
+    ]
+    with store.atomic():
+        replace_annotations(store, "test", notes)
+    return snaps
+
+
+@pytest.fixture
+def store() -> Iterator[Store]:
+    store = Store(sqlite_utils.Database(memory=True))
+    yield store
+    store.close()
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_format_matches_its_golden_file(store: Store, fmt: str) -> None:
+    old, new = fill(store)
+    assert_golden(f"diff-small.{EXTENSIONS[fmt]}", render(build_report(store, old, new), fmt))
+
+
+def test_transients_golden(store: Store) -> None:
+    old, _, new = fill(store, middle=True)
+    report = build_report(store, old, new, with_transient=True)
+    assert_golden("diff-small-transient.txt", render(report, "text"))
+
+
+def test_json_schema(store: Store) -> None:
+    old, new = fill(store)
+    data = json.loads(render(build_report(store, old, new), "json"))
+    assert list(data) == [
+        "old",
+        "new",
+        "summary",
+        "joined",
+        "departed",
+        "tier_changed",
+        "renamed",
+        "listing_changes",
+    ]
+    assert data["summary"] == {
+        "joined": 2,
+        "departed": 1,
+        "tier_changed": 2,
+        "promotions": 1,
+        "demotions": 1,
+        "renamed": 2,
+        "listing_changes": 2,
+        "old_members": 20,
+        "new_members": 21,
+    }
+    assert set(data["old"]) == {
+        "id",
+        "source_id",
+        "captured_at",
+        "origin",
+        "page_sha256",
+        "provenance",
+        "members",
+        "listings",
+        "counts",
+    }
+    shown = ["common_name_en", "type", "city", "state_owned"]
+    assert list(data["joined"][0]) == ["key", "name", "tier", *shown]
+    assert list(data["tier_changed"][0]) == [
+        "key",
+        "name",
+        "old_tier",
+        "new_tier",
+        "direction",
+        *shown,
+    ]
+    assert list(data["renamed"][0]) == [
+        "old_key",
+        "old_name",
+        "new_key",
+        "new_name",
+        "old_tier",
+        "new_tier",
+        "direction",
+        "score",
+        *shown,
+    ]
+    assert list(data["listing_changes"][0]) == [
+        "key",
+        "name",
+        "tier",
+        "old_listed",
+        "new_listed",
+        *shown,
+    ]
+
+
+def test_every_line_traces_to_archived_bytes(store: Store) -> None:
+    old, new = fill(store)
+    data = json.loads(render(build_report(store, old, new), "json"))
+    for side, snap in (("old", old), ("new", new)):
+        assert data[side]["page_sha256"] == snap.page_sha256
+        assert store.page_bytes(snap.page_sha256) == (PAGES / f"{side}.html").read_bytes()
+    rows = list(csv.DictReader(io.StringIO(render(build_report(store, old, new), "csv"))))
+    assert {(r["old_snapshot_id"], r["new_snapshot_id"]) for r in rows} == {
+        (str(old.id), str(new.id))
+    }
+
+
+HOSTILE = [
+    "<script>alert(1)</script>科技有限公司",
+    "甲|乙科技有限公司",
+    '=HYPERLINK("http://evil.test","x")',
+    "+1科技有限公司",
+    "@SUM(A1)有限公司",
+    "-2+3科技有限公司",
+    "*星*_号_[链接](http://x)有限公司",
+]
+
+
+def _hostile_report() -> DiffReport:
+    def listings(names: list[str]) -> list[Listing]:
+        return [
+            Listing(tier="board", tier_label="理事单位", position=i, name=n, key=normalize_key(n))
+            for i, n in enumerate(names, start=1)
+        ]
+
+    snap = Snapshot(
+        id=1,
+        source_id="aiia",
+        captured_at=T[0],
+        origin="live",
+        page_sha256="0" * 64,
+        parser_version="1",
+        status="ok",
+    )
+    changed = diff([], listings(HOSTILE))
+    return DiffReport(
+        old=Endpoint.of(snap), new=Endpoint.of(snap.model_copy(update={"id": 2})), diff=changed
+    )
+
+
+def test_html_escapes_everything() -> None:
+    page = render(_hostile_report(), "html")
+    assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert re.findall(r"<(\w+)", page.split("<body>")[1]) == re.findall(
+        r"<(h1|ul|li|code|p|strong|h2|table|thead|tr|th|tbody|td)\b", page.split("<body>")[1]
+    )
+    assert "http" not in page.split("<style>")[0]  # no external resources in the head
+
+
+def test_markdown_cells_cannot_break_the_table() -> None:
+    text = render(_hostile_report(), "markdown")
+    rows = [line for line in text.splitlines() if line.startswith("| board")]
+    assert len(rows) == len(HOSTILE)
+    for row in rows:
+        # Six cells: seven unescaped pipes.
+        assert len(re.findall(r"(?<!\\)\|", row)) == 7
+    assert "<script>" not in text
+    assert md_escape("=cmd") == "\\=cmd" and md_escape("a|b") == "a\\|b"
+    assert md_escape("x\ny") == "x y"
+
+
+def test_csv_cells_cannot_run_as_formulas() -> None:
+    rows = list(csv.DictReader(io.StringIO(render(_hostile_report(), "csv"))))
+    assert list(rows[0]) == list(CSV_COLUMNS)
+    names = {row["name"] for row in rows}
+    assert {'\'=HYPERLINK("http://evil.test","x")', "'+1科技有限公司", "'@SUM(A1)有限公司"} <= names
+    assert not any(cell.startswith(("=", "+", "@", "-")) for row in rows for cell in row.values())
+
+
+def test_no_changes_says_so(store: Store) -> None:
+    old, new = fill(store)
+    text = render(build_report(store, new, new), "text")
+    assert text.splitlines()[-1] == "No changes."
+    assert (
+        "+0 joined, -0 departed, 0 tier changes (0 up, 0 down), 0 likely renames; 21 → 21 members"
+        in text
+    )
+
+
+# The command line ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def run(tmp_path: Path) -> Run:
+    config = tmp_path / "config.toml"
+    config.write_text("", encoding="utf-8")
+
+    def invoke(*args: str) -> Result:
+        options = ["--config", str(config), "--db", str(tmp_path / "t.db")]
+        return CliRunner().invoke(cli, [*options, *args])
+
+    return invoke
+
+
+@pytest.fixture
+def filled(tmp_path: Path) -> list[Snapshot]:
+    store = Store.open(tmp_path / "t.db")
+    try:
+        return fill(store, middle=True)
+    finally:
+        store.close()
+
+
+def test_cli_diff_by_dates_and_names_matches_the_library(run: Run, filled: list[Snapshot]) -> None:
+    by_date = run("diff", "2024-03-01", "latest", "--format", "json")
+    assert by_date.exit_code == 0, by_date.output
+    by_id = run("diff", str(filled[0].id), str(filled[2].id), "--format", "json")
+    assert by_date.stdout == by_id.stdout
+    assert json.loads(by_date.stdout)["old"]["id"] == filled[0].id
+    assert run("diff", "previous", "latest").stdout.startswith(
+        f"AIIA membership changes: aiia, snapshot {filled[1].id} → {filled[2].id}"
+    )
+
+
+def test_cli_diff_with_transient_and_output_file(
+    run: Run, filled: list[Snapshot], tmp_path: Path
+) -> None:
+    target = tmp_path / "report.html"
+    result = run("diff", "1", "3", "--with-transient", "--format", "html", "-o", str(target))
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert result.stderr == f"wrote {target}\n"
+    page = target.read_text(encoding="utf-8")
+    assert "Transient (between the two snapshots) (2)" in page and "流萤文化传媒有限公司" in page
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["2019-01-01", "latest"],
+            "Error: no ok snapshot of 'aiia' matches '2019-01-01'; "
+            "nearest: 1 (2024-03-01, live), 2 (2024-03-08, live), 3 (2024-03-15, live)\n",
+        ),
+        (
+            ["yesterday", "latest"],
+            "Error: bad snapshot reference 'yesterday': use an id, latest, previous, "
+            "baseline or a date YYYY-MM-DD\n",
+        ),
+        (["1", "99"], "Error: no snapshot 99\n"),
+    ],
+)
+def test_cli_bad_refs_are_one_line_errors(
+    run: Run, filled: list[Snapshot], args: list[str], message: str
+) -> None:
+    result = run("diff", *args)
+    assert (result.exit_code, result.stdout, result.stderr) == (1, "", message)
+
+
+def test_cli_output_to_a_missing_folder_is_a_one_line_error(
+    run: Run, filled: list[Snapshot], tmp_path: Path
+) -> None:
+    result = run("diff", "1", "2", "-o", str(tmp_path / "no" / "such" / "dir.md"))
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: --output ") and result.stderr.count("\n") == 1
+
+
+def test_quarantined_snapshots_are_picked_only_by_id(store: Store) -> None:
+    old, new = fill(store)
+    # A page that lost most members is quarantined and never becomes "latest".
+    gutted = capture_page(
+        store,
+        SOURCE,
+        Page(
+            url="http://aiia.test/structure",
+            content=b"<h3>\xe7\x90\x86\xe4\xba\x8b\xe5\x8d\x95\xe4\xbd\x8d</h3><ul><li>X</li></ul>",
+            headers={},
+            captured_at=T[2],
+            origin="live",
+        ),
+        now=lambda: T[2],
+        hooks=[record_changes],
+    )
+    assert gutted.outcome == "quarantined" and gutted.snapshot is not None
+    assert store.resolve("latest", SOURCE.id).id == new.id
+    assert store.resolve(str(gutted.snapshot.id), SOURCE.id).status == "quarantined"
+
+
+# CSET's real list with known edits -----------------------------------------------------
+
+JOINS = {
+    "board": ["星河智能科技有限公司"],
+    "ordinary": ["青岚数据（北京）有限公司", "紫藤教育科技有限公司"],
+}
+
+
+def _edited(tiers: dict[str, list[str]]) -> tuple[dict[str, list[str]], dict[str, object]]:
+    """CSET's tiers with known edits applied, and the edits as `tracker diff` should see them."""
+    every = [n for names in tiers.values() for n in names]
+    single = {t: [n for n in names if every.count(n) == 1] for t, names in tiers.items()}
+    out = {t: list(names) for t, names in tiers.items()}
+    departed = [single["ordinary"][10], single["board"][20]]
+    moves = [
+        (single["ordinary"][30], "ordinary", "board", "promotion"),
+        (single["board"][40], "board", "vice_chair", "promotion"),
+        (single["vice_chair"][-1], "vice_chair", "board", "demotion"),
+    ]
+    plain = [n for n in single["ordinary"][50:] if n.endswith("有限公司") and "股份" not in n]
+    renames = [(old, old[: -len("有限公司")] + "股份有限公司") for old in plain[:2]]
+    for name in departed:
+        out["board" if name in tiers["board"] else "ordinary"].remove(name)
+    for name, old, new, _ in moves:
+        out[old].remove(name)
+        out[new].append(name)
+    for old, new in renames:
+        out["ordinary"][out["ordinary"].index(old)] = new
+    for tier, names in JOINS.items():
+        out[tier] += names
+    _add_noise(out["ordinary"], single["ordinary"][60:])
+    expected = {
+        "joined": sorted(normalize_key(n) for names in JOINS.values() for n in names),
+        "departed": sorted(normalize_key(n) for n in departed),
+        "tier_changed": sorted((normalize_key(n), o, w, d) for n, o, w, d in moves),
+        "renamed": sorted((normalize_key(o), normalize_key(w), 100.0) for o, w in renames),
+    }
+    return out, expected
+
+
+def _add_noise(names: list[str], candidates: list[str]) -> None:
+    """Spelling noise that must never show: bracket width, a space, a zero-width space."""
+    bracketed = next(n for n in candidates if "（" in n and n not in names[-3:])
+    spaced, hidden = [n for n in candidates if n != bracketed and len(n) > 4][:2]
+    edits = {
+        bracketed: bracketed.replace("（", "(").replace("）", ")"),
+        spaced: spaced[:2] + " " + spaced[2:],
+        hidden: hidden[:3] + "\u200b" + hidden[3:],
+    }
+    for old, new in edits.items():
+        names[names.index(old)] = new
+
+
+def test_cset_list_with_known_edits_gives_exactly_those_edits(
+    tmp_path: Path, http_server: HTTPTestServer
+) -> None:
+    tiers = cset_tiers()
+    edited, expected = _edited(tiers)
+    assert [len(v) for v in expected.values()] == [3, 2, 3, 2]
+    http_server.add("/structure", Response(200, render_page(edited)))
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f"[[sources]]\nid = 'aiia'\nname = 'AIIA'\nurl = {json.dumps(http_server.url('/structure'))}\n",
+        encoding="utf-8",
+    )
+
+    def run(*args: str) -> Result:
+        return CliRunner().invoke(
+            cli, ["--config", str(config), "--db", str(tmp_path / "t.db"), *args]
+        )
+
+    assert run("baseline", "import", str(CSET_CSV)).exit_code == 0
+    snapped = run("snapshot")
+    assert snapped.exit_code == 0, snapped.stderr
+    result = run("diff", "baseline", "latest", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    found = {
+        "joined": sorted(c["key"] for c in data["joined"]),
+        "departed": sorted(c["key"] for c in data["departed"]),
+        "tier_changed": sorted(
+            (c["key"], c["old_tier"], c["new_tier"], c["direction"]) for c in data["tier_changed"]
+        ),
+        "renamed": sorted((c["old_key"], c["new_key"], c["score"]) for c in data["renamed"]),
+    }
+    assert found == expected
+    assert data["listing_changes"] == []
+    assert (data["summary"]["old_members"], data["summary"]["new_members"]) == (561, 562)
+    assert data["old"]["origin"] == "baseline" and data["old"]["captured_at"].startswith(
+        "2020-03-26"
+    )
+    # The moment a baseline and one live snapshot exist, the headline command works.
+    assert run("diff", "2020-03-26", "latest", "--format", "json").stdout == result.stdout
