@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlite_utils
@@ -363,7 +364,7 @@ JOINS = {
 }
 
 
-def _edited(tiers: dict[str, list[str]]) -> tuple[dict[str, list[str]], dict[str, object]]:
+def _edited(tiers: dict[str, list[str]]) -> tuple[dict[str, list[str]], dict[str, list[Any]]]:
     """CSET's tiers with known edits applied, and the edits as `tracker diff` should see them."""
     every = [n for names in tiers.values() for n in names]
     single = {t: [n for n in names if every.count(n) == 1] for t, names in tiers.items()}
@@ -386,7 +387,7 @@ def _edited(tiers: dict[str, list[str]]) -> tuple[dict[str, list[str]], dict[str
     for tier, names in JOINS.items():
         out[tier] += names
     _add_noise(out["ordinary"], single["ordinary"][60:])
-    expected = {
+    expected: dict[str, list[Any]] = {
         "joined": sorted(normalize_key(n) for names in JOINS.values() for n in names),
         "departed": sorted(normalize_key(n) for n in departed),
         "tier_changed": sorted((normalize_key(n), o, w, d) for n, o, w, d in moves),
