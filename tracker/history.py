@@ -56,7 +56,8 @@ def find_member(store: Store, source_id: str, query: str) -> str:
     if wanted in known:
         return wanted
     found = sorted(k for k in known if wanted and wanted in k)
-    if len(found) == 1:
+    # Both names of one renamed member match a shared part: that is one member, not two.
+    if len({min(linked_keys(store, source_id, k)) for k in found}) == 1:
         return found[0]
     if not found:
         raise StoreError(f"no member of {source_id!r} matches {query!r} in any ok snapshot")
