@@ -22,6 +22,7 @@ from tracker.errors import ConfigError, StoreError, TrackerError
 if TYPE_CHECKING:
     from tracker.config import Config, Source
     from tracker.models import Snapshot
+    from tracker.schedule import Ticker
     from tracker.stats import Stats
     from tracker.store import Store
 
