@@ -165,7 +165,8 @@ def test_a_receiver_down_for_two_ticks_gets_every_summary_once_it_is_up(
         run_once(config, tick)
         clock.advance(days=1)
     assert len((tmp_path / "changes.jsonl").read_text(encoding="utf-8").splitlines()) == 2
-    assert log[-1].endswith("delivered 1, 1 failed (will retry), 1 waiting")
+    assert log[-2].endswith("delivered 1, 1 failed (will retry), 1 waiting")
+    assert log[-1].endswith("aiia: delivery failed: watcher hook: webhook answered HTTP 503")
     up.set()
     run_once(config, tick)
     delivered = posted(receiver, "/hook", lambda r: up.is_set())

@@ -60,6 +60,9 @@ class Ticker:
         finally:
             store.close()
         self.log(f"{utc_text(outcome.at)}  {source.id}: {outcome.message}; {delivered.summary()}")
+        for error in delivered.failed.values():
+            # Already scrubbed of secrets by the delivery.
+            self.log(f"{utc_text(outcome.at)}  {source.id}: delivery failed: {error}")
         return outcome
 
     def deliver(self, store: Store, client: httpx.Client, *, force: bool = False) -> Delivered:
@@ -148,13 +151,15 @@ def build_scheduler(config: Config, job: Callable[[Source], Any]) -> BlockingSch
     from apscheduler.schedulers.blocking import BlockingScheduler
 
     schedule = config.schedule
+    # First, so that a bad timezone is reported as a ConfigError naming it.
+    when = trigger(schedule, config.origin)
     scheduler = BlockingScheduler(
         executors={"default": ThreadPoolExecutor(1)}, timezone=schedule.timezone
     )
     for source in config.sources:
         scheduler.add_job(
             job,
-            trigger(schedule, config.origin),
+            when,
             args=[source],
             id=source.id,
             name=f"tick {source.id}",

@@ -157,7 +157,9 @@ class AppriseWatcher:
         if service is None:
             raise NotifyError(f"watcher {self.config.name}: not a usable Apprise URL")
         limits = [n for n in (self.config.max_length, service.body_maxlen) if n]
-        body = message.text(min(limits) if limits else None)
+        # A channel without titles (title_maxlen 0) gets the title prepended to the body.
+        room = len(message.title) + 2 if service.title_maxlen == 0 else 0
+        body = message.text(min(limits) - room if limits else None)
         with tempfile.TemporaryDirectory(prefix="tracker-") as folder:
             attach = _attachment(message, Path(folder)) if service.attachment_support else None
             self._notify(
