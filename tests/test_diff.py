@@ -90,6 +90,7 @@ def test_gaining_or_losing_a_listing_is_a_listing_change() -> None:
         ("深圳蓝鲸数据科技有限公司", "蓝鲸数据科技（深圳）有限公司", 100.0),
         ("星河智能科技有限公司", "星河智能科技集团股份有限公司", 100.0),
         ("上海市白鹭物联网有限公司", "白鹭物联网有限责任公司", 100.0),
+        ("上海星河智能科技研究院", "深圳上海星河智能科技研究院", 100.0),
         ("云杉机器人（北京）有限公司", "云杉机器人（上海）有限公司", 95.0),
         ("星河智能信息科技研究中心", "星河智能信息技术研究中心", 91.7),
     ],
@@ -159,7 +160,9 @@ def test_the_threshold_is_a_parameter() -> None:
 
 def test_split_name_takes_off_region_brackets_and_legal_form() -> None:
     parts = split_name(normalize_key("北京市蓝鲸数据科技（深圳）集团股份有限公司"))
-    assert (parts.prefix, parts.core, parts.bracket) == ("北京", "蓝鲸数据科技", "深圳")
+    assert (parts.prefixes, parts.core, parts.bracket) == (("北京",), "蓝鲸数据科技", "深圳")
+    twice = split_name(normalize_key("深圳上海星河智能科技有限公司"))
+    assert (twice.prefixes, twice.core) == (("深圳", "上海"), "星河智能科技")
 
 
 def test_matching_with_nothing_to_match_is_empty() -> None:

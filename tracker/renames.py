@@ -4,7 +4,7 @@ Chinese organisation names are built as region + brand (字号) + trade + legal 
 ``北京`` + ``星河`` + ``智能科技`` + ``有限公司``. Renames the alliance list shows are mostly
 changes at the edges: ``有限公司`` became ``股份有限公司`` before an IPO, a city prefix was
 added or dropped, a bracketed region changed. So names are compared by their *core*: the
-member key with the region prefix, bracketed regions and legal-form suffix taken off.
+member key with the region prefixes, bracketed regions and legal-form suffix taken off.
 
 Rules (the threshold is documented in ``RENAME_THRESHOLD``):
 
@@ -13,7 +13,8 @@ Rules (the threshold is documented in ``RENAME_THRESHOLD``):
   their numbers: ``…第三十二研究所`` and ``…第二十八研究所`` are two institutes. Brand and
   numbers are the blocking key that keeps matching cheap: only names in one block are
   compared, so cost grows with the largest block, not with departed × joined.
-- Two different region prefixes (``北京星河…`` vs ``上海星河…``) are different registrations,
+- Region prefixes with nothing in common (``北京星河…`` vs ``上海星河…``) are different
+  registrations,
   never a rename; a changed bracketed region (``星河（北京）…`` → ``星河（上海）…``) is, at a
   small cost to the score.
 - The score is rapidfuzz's normalised Indel similarity of the cores (0–100), minus
@@ -35,6 +36,8 @@ from dataclasses import dataclass
 # At 90 a single changed character pairs only in cores of 10+ characters.
 RENAME_THRESHOLD = 90.0
 REGION_PENALTY = 5.0
+# "深圳上海星河…": a city added in front of one already there. More is not a name.
+MAX_PREFIXES = 2
 # Cores shorter than this are generic words ("大学", "科技") and never pair.
 MIN_CORE = 2
 
@@ -72,11 +75,12 @@ _LEGAL_FORMS = (
 
 @dataclass(frozen=True)
 class NameParts:
-    """A member key split for matching: core (brand and trade), region prefix and bracket."""
+    """A member key split for matching: core (brand and trade), region prefixes, bracket."""
 
     key: str
     core: str
-    prefix: str
+    # Leading regions, outermost first: ("深圳", "上海") for "深圳上海星河…".
+    prefixes: tuple[str, ...]
     bracket: str
     numbers: tuple[str, ...]
 
@@ -93,17 +97,17 @@ Block = tuple[str, tuple[str, ...]]
 
 
 def split_name(key: str) -> NameParts:
-    """Take the region prefix, bracketed regions and legal-form suffixes off a member key."""
-    rest, prefix = key, ""
-    found = _PREFIX.match(rest)
-    if found:
-        prefix, rest = found.group(1), rest[found.end() :]
+    """Take region prefixes, bracketed regions and legal-form suffixes off a member key."""
+    rest, prefixes = key, list[str]()
+    while (found := _PREFIX.match(rest)) and len(prefixes) < MAX_PREFIXES:
+        prefixes.append(found.group(1))
+        rest = rest[found.end() :]
     brackets = _BRACKET.findall(rest)
     rest = _strip_legal_forms(_BRACKET.sub("", rest))
     return NameParts(
         key=key,
         core=rest,
-        prefix=prefix,
+        prefixes=tuple(prefixes),
         bracket="".join(brackets),
         numbers=tuple(_NUMBERS.findall(rest)),
     )
@@ -165,7 +169,7 @@ def _score_block(olds: list[NameParts], news: list[NameParts], threshold: float)
 
 
 def _score(old: NameParts, new: NameParts, core_score: float) -> float:
-    if old.prefix and new.prefix and old.prefix != new.prefix:
+    if old.prefixes and new.prefixes and not set(old.prefixes) & set(new.prefixes):
         return 0.0
     if old.bracket and new.bracket and old.bracket != new.bracket:
         return core_score - REGION_PENALTY
