@@ -1,0 +1,153 @@
+"""Store growth: database and archive bytes per unchanged tick and per changing tick.
+
+Ticks go through the real capture stage (`capture_page` with the change-log hook, as
+`tracker run` does) into a file database in WAL mode, on a fake daily clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bench import synth
+from bench.measure import Figure
+from tracker.capture import Page, capture_page
+from tracker.changes import record_changes
+from tracker.config import Source
+from tracker.store import Store
+
+SOURCE = Source(id="aiia", name="AIIA (synthetic)", url="http://aiia.example/structure")
+HEADERS = {"content-type": "text/html; charset=utf-8", "server": "nginx"}
+UNCHANGED_LIMIT_BYTES = 1024
+
+
+@dataclass(frozen=True)
+class Sizes:
+    database: int
+    archive: int
+    pages: int
+
+
+def sizes(store: Store, path: Path) -> Sizes:
+    """Bytes on disk once the write-ahead log is folded in, and the archived pages' bytes."""
+    store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    archive, pages = store.db.execute(
+        "SELECT coalesce(sum(length(data)), 0), count(*) FROM pages"
+    ).fetchone()
+    return Sizes(path.stat().st_size, archive, pages)
+
+
+class Clock:
+    """One tick a day from the March 2020 baseline date."""
+
+    def __init__(self) -> None:
+        self.moment = datetime(2020, 3, 26, 6, tzinfo=UTC)
+
+    def tick(self) -> datetime:
+        self.moment += timedelta(days=1)
+        return self.moment
+
+    def now(self) -> datetime:
+        return self.moment
+
+
+def tick(store: Store, clock: Clock, content: bytes) -> str:
+    """One scheduled capture of `content`, as `tracker run` would store a live fetch."""
+    at = clock.tick()
+    page = Page(
+        url=SOURCE.url,
+        content=content,
+        headers=HEADERS,
+        captured_at=at,
+        origin="live",
+        provenance=SOURCE.url,
+        fetch_fields={"final_url": SOURCE.url, "status_code": 200, "elapsed": 0.412, "attempts": 1},
+    )
+    return capture_page(store, SOURCE, page, now=clock.now, hooks=[record_changes]).outcome
+
+
+def changing_pages(members: int, ticks: int) -> Iterator[bytes]:
+    """A page, then `ticks` pages each with 1% of its members replaced or renamed."""
+    maker = synth.NameMaker(seed=3)
+    tiers = synth.tiered(maker.names(members))
+    yield synth.member_page(tiers).encode()
+    for _ in range(ticks):
+        tiers, _ = synth.churned(tiers, maker, share=0.01, moves=0)
+        yield synth.member_page(tiers).encode()
+
+
+def measure(folder: Path, *, members: int, unchanged: int, changing: int) -> list[Figure]:
+    path = folder / "growth.db"
+    store = Store.open(path)
+    try:
+        clock = Clock()
+        pages = changing_pages(members, changing)
+        first = next(pages)
+        _expect(tick(store, clock, first), "new")
+        start = sizes(store, path)
+        for _ in range(unchanged):
+            _expect(tick(store, clock, first), "unchanged")
+        still = sizes(store, path)
+        for content in pages:
+            _expect(tick(store, clock, content), "new")
+        changed = sizes(store, path)
+    finally:
+        store.close()
+    return _figures(start, still, changed, members=members, unchanged=unchanged, changing=changing)
+
+
+def _expect(outcome: str, wanted: str) -> None:
+    if outcome != wanted:
+        raise AssertionError(f"a benchmark tick was {outcome}, expected {wanted}")
+
+
+def _figures(
+    start: Sizes, still: Sizes, changed: Sizes, *, members: int, unchanged: int, changing: int
+) -> list[Figure]:
+    per_unchanged = (still.database - start.database) / unchanged
+    per_change = (changed.database - still.database) / changing
+    return [
+        Figure(
+            group="store",
+            name=f"database after 1 capture of a {members:,}-member page",
+            value=start.database / 1024,
+            unit="KB",
+            detail=f"archive {start.archive / 1024:.1f} KB compressed ({start.pages} page)",
+        ),
+        Figure(
+            group="store",
+            name=f"database growth per unchanged tick ({unchanged:,} ticks)",
+            value=per_unchanged,
+            unit="bytes",
+            detail=f"{start.database / 1024:,.0f} → {still.database / 1024:,.0f} KB",
+            target="< 1 KB",
+            met=per_unchanged < UNCHANGED_LIMIT_BYTES,
+        ),
+        Figure(
+            group="store",
+            name=f"archive growth over {unchanged:,} unchanged ticks",
+            value=still.archive - start.archive,
+            unit="bytes",
+            detail=f"{still.pages} distinct page(s) archived",
+            target="0 (distinct pages only)",
+            met=still.archive == start.archive and still.pages == start.pages,
+        ),
+        Figure(
+            group="store",
+            name=f"database growth per tick changing 1% ({changing:,} ticks)",
+            value=per_change / 1024,
+            unit="KB",
+            detail=f"{still.database / 1024:,.0f} → {changed.database / 1024:,.0f} KB",
+        ),
+        Figure(
+            group="store",
+            name="  of which archived page bytes per change",
+            value=(changed.archive - still.archive) / changing / 1024,
+            unit="KB",
+            detail=f"{changed.pages - still.pages} new pages for {changing} changes",
+            target="1 page per change",
+            met=changed.pages - still.pages == changing,
+        ),
+    ]

@@ -1,0 +1,149 @@
+"""Run every benchmark and print a table of medians, ratios and targets met or missed.
+
+    python -m bench                  # the full run (a few minutes on 2 cores)
+    python -m bench --quick          # smaller data, for a quick look
+    python -m bench --json out.json  # also write the figures as JSON
+
+The BeautifulSoup comparison needs the [bench] extra: pip install -e '.[bench]'.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench import diffing, growth, interactive, parsing
+from bench.measure import BenchError, Figure, as_json, table
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How much data each benchmark uses, and how many timed runs make a median."""
+
+    parse_sizes: tuple[int, ...]
+    diff_sizes: tuple[int, ...]
+    rename_churns: tuple[float, ...]
+    growth_members: int
+    unchanged_ticks: int
+    changing_ticks: int
+    history_days: int
+    history_versions: int
+    history_members: tuple[int, int]
+    repeat: int
+    process_repeat: int
+
+
+FULL = Plan(
+    parse_sizes=(600, 6_000, 60_000),
+    diff_sizes=(6_000, 60_000),
+    rename_churns=(0.01, 0.02, 0.05, 0.1, 0.2),
+    growth_members=600,
+    unchanged_ticks=1_000,
+    changing_ticks=100,
+    history_days=3_650,
+    history_versions=150,
+    history_members=(600, 6_000),
+    repeat=5,
+    process_repeat=5,
+)
+QUICK = Plan(
+    parse_sizes=(600, 6_000),
+    diff_sizes=(6_000,),
+    rename_churns=(0.01, 0.05, 0.2),
+    growth_members=600,
+    unchanged_ticks=100,
+    changing_ticks=10,
+    history_days=365,
+    history_versions=15,
+    history_members=(600, 1_200),
+    repeat=3,
+    process_repeat=3,
+)
+
+
+def arguments(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench", description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--quick", action="store_true", help="smaller data and fewer runs")
+    parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures here")
+    parser.add_argument(
+        "--only",
+        choices=("parse", "diff", "store", "cli"),
+        action="append",
+        help="run only these groups (repeatable)",
+    )
+    return parser.parse_args(argv)
+
+
+def run_groups(plan: Plan, groups: set[str], folder: Path) -> tuple[list[Figure], list[str]]:
+    figures: list[Figure] = []
+    notes: list[str] = []
+    if "parse" in groups:
+        found, notes = parsing.measure(plan.parse_sizes, plan.repeat)
+        figures += found
+    if "diff" in groups:
+        figures += diffing.measure(plan.diff_sizes, plan.rename_churns, plan.repeat)
+    if "store" in groups:
+        figures += growth.measure(
+            folder,
+            members=plan.growth_members,
+            unchanged=plan.unchanged_ticks,
+            changing=plan.changing_ticks,
+        )
+    if "cli" in groups:
+        figures += interactive.measure(
+            folder,
+            days=plan.history_days,
+            versions=plan.history_versions,
+            members=plan.history_members,
+            repeat=plan.process_repeat,
+        )
+    return figures, notes
+
+
+def machine() -> str:
+    return (
+        f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = arguments(argv)
+    plan = QUICK if args.quick else FULL
+    groups = set(args.only or ("parse", "diff", "store", "cli"))
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="aiia-bench-") as folder:
+        try:
+            figures, notes = run_groups(plan, groups, Path(folder))
+        except BenchError as exc:
+            print(f"Error: {exc}", file=sys.stderr)
+            return 1
+    elapsed = time.perf_counter() - started
+    command = "python -m bench" + (" --quick" if args.quick else "")
+    print(f"{command}  ·  {machine()}  ·  medians of {plan.repeat} runs  ·  {elapsed:.0f} s\n")
+    print(table(figures), end="")
+    for note in notes:
+        print(f"\nnote: {note}")
+    missed = [figure.name.strip() for figure in figures if figure.met is False]
+    print(f"\n{len(missed)} target(s) missed" + (": " + "; ".join(missed) if missed else ""))
+    if args.json is not None:
+        context = {
+            "command": command,
+            "machine": machine(),
+            "at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "seconds": round(elapsed, 1),
+            "plan": asdict(plan),
+            "notes": notes,
+        }
+        args.json.write_text(as_json(figures, context), encoding="utf-8")
+    return 0
