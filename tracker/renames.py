@@ -14,9 +14,8 @@ Rules (the threshold is documented in ``RENAME_THRESHOLD``):
   numbers are the blocking key that keeps matching cheap: only names in one block are
   compared, so cost grows with the largest block, not with departed × joined.
 - Region prefixes with nothing in common (``北京星河…`` vs ``上海星河…``) are different
-  registrations,
-  never a rename; a changed bracketed region (``星河（北京）…`` → ``星河（上海）…``) is, at a
-  small cost to the score.
+  registrations, never a rename; a changed bracketed region (``星河（北京）…`` →
+  ``星河（上海）…``) is, at a small cost to the score.
 - The score is rapidfuzz's normalised Indel similarity of the cores (0–100), minus
   ``REGION_PENALTY`` for a changed bracketed region.
 - Pairs are assigned one-to-one, best score first; ties break on the keys so that the
@@ -38,7 +37,7 @@ RENAME_THRESHOLD = 90.0
 REGION_PENALTY = 5.0
 # "深圳上海星河…": a city added in front of one already there. More is not a name.
 MAX_PREFIXES = 2
-# Cores shorter than this are generic words ("大学", "科技") and never pair.
+# Shorter cores (nothing or one character left) never pair; the brand is this many characters.
 MIN_CORE = 2
 
 _PROVINCES = (
