@@ -197,3 +197,35 @@ def test_cset_list_over_http_gives_the_brief_counts(
     assert result.exit_code == 0, result.stderr
     assert "vice_chair 28 · board 189 · ordinary 350  (567 listings, 561 members)" in result.output
     assert _rows(db_path, "SELECT count(DISTINCT key) FROM listings") == [(561,)]
+
+
+def test_manual_snapshots_and_accepts_queue_news_for_watchers(
+    tmp_path: Path, http_server: HTTPTestServer, db_path: Path
+) -> None:
+    config = _config(tmp_path / "config.toml", http_server.url("/structure"))
+    log = tmp_path / "changes.jsonl"
+    config.write_text(
+        config.read_text(encoding="utf-8")
+        + f"[[watchers]]\nname = 'log'\nkind = 'file'\npath = {json.dumps(str(log))}\n",
+        encoding="utf-8",
+    )
+
+    def run(*args: str) -> Result:
+        return CliRunner().invoke(cli, ["--config", str(config), "--db", str(db_path), *args])
+
+    pages = [
+        TIERS,
+        {**TIERS, "board": [*TIERS["board"], "新成员智能有限公司"]},
+        {**TIERS, "ordinary": TIERS["ordinary"][:2]},
+    ]
+    for page in pages:
+        http_server.add("/structure", Response(200, render_page(page)))
+        run("snapshot")
+    assert run("accept", "3").exit_code == 0
+    delivered = run("notify")
+    assert delivered.exit_code == 0, delivered.stderr
+    lines = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    assert [(x["event"], x["summary"]["joined"], x["summary"]["departed"]) for x in lines] == [
+        ("changes", 1, 0),
+        ("changes", 0, 7),
+    ]

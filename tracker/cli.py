@@ -149,9 +149,12 @@ def snapshot(app: App, source_id: str | None, url: str | None, file_path: Path |
         raise click.UsageError("give --url or --file, not both")
     from tracker.capture import capture_file, capture_live
     from tracker.changes import record_changes
+    from tracker.notify import notify_hook
 
     source = app.source(source_id)
-    hooks = [record_changes]
+    # Watchers hear of what a manual snapshot found too: their messages are queued with it
+    # and delivered by the next `tracker run` or `tracker notify`.
+    hooks = [record_changes, notify_hook(app.config, app.now)]
     if file_path is not None:
         outcome = capture_file(app.store, source, file_path, now=app.now, hooks=hooks)
     else:
@@ -260,9 +263,17 @@ def accept(app: App, snapshot_id: int) -> None:
             f"snapshot {snapshot_id} is {snap.status}, not quarantined: nothing to accept"
         )
 
+    from tracker.notify import change_messages, enqueue
+
+    at = app.now()
     with app.store.atomic():
-        snap = app.store.set_status(snapshot_id, "ok", reason=None, at=app.now())
+        snap = app.store.set_status(snapshot_id, "ok", reason=None, at=at)
         rebuild_changes(app.store, snap.source_id)
+        # The changes it brings are news only if it is the present, not a backfilled past.
+        latest = app.store.latest(snap.source_id)
+        if snap.origin in ("live", "file") and latest is not None and latest.id == snap.id:
+            messages = change_messages(app.store, app.config, snap, new_page=True, at=at)
+            enqueue(app.store, messages, snap.id, at)
     click.echo(f"accepted {describe(snap)}")
 
 

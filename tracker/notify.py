@@ -400,12 +400,21 @@ def messages_for(
     new = outcome.snapshot
     if outcome.failed or new is None or new.status != "ok":
         return found
-    digest = digest_for(store, source, new, new_page=outcome.outcome == "new")
+    return found + change_messages(store, config, new, new_page=outcome.outcome == "new", at=at)
+
+
+def change_messages(
+    store: Store, config: Config, new: Snapshot, *, new_page: bool, at: datetime
+) -> list[Outgoing]:
+    """One digest per subscribed watcher of what the ok snapshot `new` changed, if anything."""
+    source = config.source(new.source_id)
+    digest = digest_for(store, source, new, new_page=new_page)
     if digest is None or digest.count() == 0:
-        return found
+        return []
     notes = annotations_for(store, _keys(digest))
-    for watcher in watchers:
-        picked = filter_digest(digest, watcher)
+    found: list[Outgoing] = []
+    for watcher in config.watchers:
+        picked = filter_digest(digest, watcher) if _subscribed(watcher, source.id) else None
         if picked is not None:
             found.append((change_message(picked, source, watcher.name, notes, at), "pending"))
     return found
