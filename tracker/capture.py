@@ -12,18 +12,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from tracker.config import Source
 from tracker.decode import decode_page
 from tracker.errors import FetchError, ParseError
-from tracker.fetch import fetch
 from tracker.guard import anomalies
 from tracker.models import FetchOutcome, Snapshot, tier_rank
 from tracker.parse import PARSER_VERSION, parse_page
 from tracker.store import Store, sha256_hex, utc_text
+
+if TYPE_CHECKING:
+    import httpx
 
 
 @dataclass
@@ -87,6 +87,9 @@ def capture_live(
     hooks: Sequence[Hook] = (),
 ) -> CaptureOutcome:
     """Fetch the source's page (conditionally) and capture it."""
+    # Imported here: httpx costs `tracker stats` and `tracker diff`, which only read, ~70 ms.
+    from tracker.fetch import fetch
+
     target = url or source.url
     started = now()
     etag, last_modified = store.last_validators(source.id, target)
