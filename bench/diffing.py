@@ -25,7 +25,7 @@ def _diff_figure(size: int, repeat: int) -> Figure:
     new_tiers, planted = synth.churned(old_tiers, maker, share=0.05)
     old, new = synth.listings(old_tiers), synth.listings(new_tiers)
     result = diff(old, new)
-    seconds = median_seconds(lambda: diff(old, new), repeat)
+    seconds = median_seconds(diff, old, new, repeat=repeat)
     limited = size >= DIFF_LIMIT_MEMBERS
     return Figure(
         group="diff",
@@ -48,7 +48,7 @@ def _rename_growth(size: int, churns: Sequence[float], repeat: int) -> list[Figu
     figures = []
     for share in churns:
         gone, came = _churned_keys(size, share)
-        seconds = median_seconds(lambda: match_renames(gone, came), repeat)
+        seconds = median_seconds(match_renames, gone, came, repeat=repeat)
         points.append((len(gone) + len(came), seconds))
         figures.append(
             Figure(

@@ -46,17 +46,18 @@ def _number(value: float) -> str:
     return f"{value:.3g}" if value < 1 else f"{value:.1f}"
 
 
-def median_seconds(func: Callable[[], object], repeat: int) -> float:
-    """Median wall time of one call, over `repeat` samples (each a loop for fast calls)."""
+def median_seconds(func: Callable[..., object], *args: Any, repeat: int) -> float:
+    """Median wall time of one call `func(*args)`, over `repeat` samples (each a loop for
+    fast calls)."""
     started = time.perf_counter()
-    func()
+    func(*args)
     first = time.perf_counter() - started
     number = max(1, min(1000, int(MIN_SAMPLE_SECONDS / max(first, 1e-9))))
     samples = []
     for _ in range(repeat):
         started = time.perf_counter()
         for _ in range(number):
-            func()
+            func(*args)
         samples.append((time.perf_counter() - started) / number)
     return statistics.median(samples)
 

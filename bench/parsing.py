@@ -40,8 +40,8 @@ def measure(sizes: Sequence[int], repeat: int) -> tuple[list[Figure], list[str]]
         found = len(parse_page(page).listings)
         if found != expected:
             raise AssertionError(f"parse of the {size}-member page found {found} of {expected}")
-        ours = median_seconds(lambda: parse_page(page), repeat)
-        floor = median_seconds(lambda: LexborHTMLParser(page), repeat)
+        ours = median_seconds(parse_page, page, repeat=repeat)
+        floor = median_seconds(LexborHTMLParser, page, repeat=repeat)
         ours_per_member.append(ours / size)
         figures += _size_figures(size, len(page.encode()), ours, floor, soup, page, repeat)
     figures.append(_growth(sizes, ours_per_member))
@@ -82,7 +82,7 @@ def _size_figures(
         ),
     ]
     if soup is not None:
-        soup_seconds = median_seconds(lambda: soup(page), repeat)
+        soup_seconds = median_seconds(soup, page, repeat=repeat)
         figures[2:2] = [
             Figure(
                 group="parse",
