@@ -82,6 +82,17 @@ def source_option(func: F) -> F:
     )(func)
 
 
+def at_option(func: F) -> F:
+    return click.option(
+        "--at",
+        "ref",
+        default="latest",
+        show_default=True,
+        metavar="REF",
+        help="Snapshot id, latest, previous, baseline or a date YYYY-MM-DD (UTC).",
+    )(func)
+
+
 def format_option(*choices: str) -> Callable[[F], F]:
     def decorate(func: F) -> F:
         return click.option(
@@ -212,14 +223,7 @@ def _counts_text(counts: dict[str, int]) -> str:
 
 @cli.command()
 @source_option
-@click.option(
-    "--at",
-    "ref",
-    default="latest",
-    show_default=True,
-    metavar="REF",
-    help="Snapshot id, latest, previous, baseline or a date YYYY-MM-DD (UTC).",
-)
+@at_option
 @format_option("table", "json", "csv")
 @pass_app
 def members(app: App, source_id: str | None, ref: str, fmt: str) -> None:
@@ -324,14 +328,7 @@ STATS_BY = ("tier", "type", "province", "city", "focus", "size", "soe")
 
 @cli.command()
 @source_option
-@click.option(
-    "--at",
-    "ref",
-    default="latest",
-    show_default=True,
-    metavar="REF",
-    help="Snapshot id, latest, previous, baseline or a date YYYY-MM-DD (UTC).",
-)
+@at_option
 @click.option("--by", type=click.Choice(STATS_BY), default="tier", show_default=True)
 @format_option("table", "json", "csv")
 @click.option(
