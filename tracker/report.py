@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel
@@ -20,6 +19,7 @@ from tracker.annotations import SHOWN_FIELDS, Annotation, annotate
 from tracker.diff import Diff, Transient
 from tracker.models import TIER_NAMES_EN, Snapshot
 from tracker.output import render_csv, render_json, render_table
+from tracker.store import utc_text
 
 FORMATS = ("text", "markdown", "json", "csv", "html")
 CSV_COLUMNS = (
@@ -71,7 +71,7 @@ class Endpoint(BaseModel):
         return cls(
             id=snapshot.id,
             source_id=snapshot.source_id,
-            captured_at=_utc(snapshot.captured_at),
+            captured_at=utc_text(snapshot.captured_at),
             origin=snapshot.origin,
             page_sha256=snapshot.page_sha256,
             provenance=snapshot.provenance,
@@ -88,10 +88,6 @@ class DiffReport(BaseModel):
     annotations: dict[str, Annotation] = {}
     # None: not asked for (`--with-transient` absent); [] means asked and none found.
     transient: list[Transient] | None = None
-
-
-def _utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _plural(count: int, word: str, plural: str | None = None) -> str:
