@@ -19,6 +19,7 @@ from bench.measure import Figure, process_seconds
 from tracker.annotations import Annotation, replace_annotations
 from tracker.changes import rebuild_changes
 from tracker.models import ParseResult, Snapshot
+from tracker.normalize import normalize_key
 from tracker.parse import PARSER_VERSION
 from tracker.store import Store, utc_text
 
@@ -36,8 +37,10 @@ class History:
     listings: int
     first_members: int
     last_members: int
-    # A member listed from the first snapshot to the last, and a date in the middle.
+    # A member listed from the first snapshot to the last, part of its name that designates
+    # it alone, and a date in the middle.
     member_name: str
+    member_part: str
     middle: str
 
 
@@ -137,6 +140,7 @@ def _describe(
     first, last = saved[0][0], saved[-1][0]
     kept = set(store.member_keys(first.id)) & set(store.member_keys(last.id))
     name = next(x.name for x in store.listings(last.id) if x.key in kept)
+    every = [row[0] for row in store.db.execute("SELECT DISTINCT key FROM listings")]
     middle = saved[len(saved) // 2][0].captured_at
     return History(
         path=path,
@@ -146,8 +150,18 @@ def _describe(
         first_members=first.member_count,
         last_members=last.member_count,
         member_name=name,
+        member_part=_unique_part(name, every),
         middle=f"{middle + timedelta(days=3):%Y-%m-%d}",
     )
+
+
+def _unique_part(name: str, keys: Sequence[str]) -> str:
+    """The shortest leading part of `name` (as people type it) found in one key only."""
+    for end in range(4, len(name) + 1):
+        part = name[:end]
+        if sum(1 for key in keys if normalize_key(part) in key) == 1:
+            return part
+    return name
 
 
 def commands(history: History) -> list[tuple[list[str], float]]:
@@ -157,6 +171,7 @@ def commands(history: History) -> list[tuple[list[str], float]]:
         (["--help"], HELP_LIMIT_SECONDS),
         ([*db, "diff", "2020-03-26", "latest", "--format", "json"], COMMAND_LIMIT_SECONDS),
         ([*db, "history", history.member_name], COMMAND_LIMIT_SECONDS),
+        ([*db, "history", history.member_part], COMMAND_LIMIT_SECONDS),
         ([*db, "members", "--at", history.middle], COMMAND_LIMIT_SECONDS),
         ([*db, "stats"], COMMAND_LIMIT_SECONDS),
     ]
@@ -186,7 +201,7 @@ def measure(
 
 
 def _shown(arg: str, history: History) -> str:
-    return "NAME" if arg == history.member_name else arg
+    return {history.member_name: "NAME", history.member_part: "PART-OF-NAME"}.get(arg, arg)
 
 
 def _history_figure(history: History) -> Figure:
