@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 import respx
 import sqlite_utils
 
-from tracker.capture import capture_live
+from tracker.capture import CaptureOutcome, capture_file, capture_live
 from tracker.config import Source
 from tracker.store import Store, sha256_hex
 
@@ -43,3 +44,30 @@ def test_fixture_page_captured_over_http(page: Path) -> None:
     assert store.page_bytes(outcome.snapshot.page_sha256) == content
     assert outcome.snapshot.page_sha256 == sha256_hex(content)
     assert outcome.snapshot.captured_at == _now()
+
+
+GARBAGE = random.Random(7).randbytes(3000)
+
+
+def _assert_error_with_evidence(store: Store, outcome: CaptureOutcome) -> None:
+    assert outcome.outcome == "error" and outcome.snapshot is None
+    assert "cannot decode bytes honestly" in outcome.message
+    row = store.db.execute("SELECT outcome, sha256 FROM fetches").fetchone()
+    assert row == ("error", sha256_hex(GARBAGE))
+    assert store.page_bytes(row[1]) == GARBAGE
+    assert store.db.table("snapshots").count == 0
+
+
+def test_undecodable_bytes_fetched_are_an_error_but_still_archived() -> None:
+    store = Store(sqlite_utils.Database(memory=True))
+    with respx.mock() as mock, httpx.Client() as client:
+        mock.get(URL).respond(200, content=GARBAGE, headers={"Content-Type": "text/html"})
+        outcome = capture_live(store, SOURCE, client=client, now=_now)
+    _assert_error_with_evidence(store, outcome)
+
+
+def test_undecodable_file_is_an_error_but_still_archived(tmp_path: Path) -> None:
+    page = tmp_path / "saved.html"
+    page.write_bytes(GARBAGE)
+    store = Store(sqlite_utils.Database(memory=True))
+    _assert_error_with_evidence(store, capture_file(store, SOURCE, page, now=_now))

@@ -49,6 +49,8 @@ class CaptureOutcome:
 
 # Runs inside the capture's transaction, so what it writes commits with the snapshot.
 Hook = Callable[[Store, CaptureOutcome], None]
+# Raw bytes and response headers of a body that arrived, if one did.
+Evidence = tuple[bytes | None, dict[str, str]]
 
 
 @dataclass
@@ -168,7 +170,8 @@ def capture_page(
         )
         parsed = parse_page(text, selectors=source.selectors)
     except (FetchError, ParseError) as exc:
-        return _record_failure(store, source, started, fields, str(exc), hooks)
+        evidence = (page.content, page.headers)
+        return _record_failure(store, source, started, fields, str(exc), hooks, evidence=evidence)
     previous = store.snapshots(source.id, status="ok", until=page.captured_at)
     previous_keys = store.member_keys(previous[-1].id) if previous else None
     reasons = anomalies(parsed, previous_keys, max_loss_share=source.max_loss_share)
@@ -262,7 +265,11 @@ def record_fetch_error(
 ) -> CaptureOutcome:
     """Record a fetch of ``url`` that failed, for every entry point that fetches."""
     row = {"url": url, "final_url": error.final_url, "status_code": error.status_code}
-    return _record_failure(store, source, started, row, str(error), hooks)
+    if error.content is not None:
+        row["sha256"] = sha256_hex(error.content)
+    return _record_failure(
+        store, source, started, row, str(error), hooks, evidence=(error.content, error.headers)
+    )
 
 
 def _record_failure(
@@ -272,11 +279,13 @@ def _record_failure(
     fields: dict[str, Any],
     error: str,
     hooks: Sequence[Hook],
+    *,
+    evidence: Evidence = (None, {}),
 ) -> CaptureOutcome:
     outcome = CaptureOutcome(
         source_id=source.id, outcome="error", at=started, message=error, reasons=[error]
     )
-    return _commit_fetch(store, source, started, fields, outcome, error, hooks)
+    return _commit_fetch(store, source, started, fields, outcome, error, hooks, evidence=evidence)
 
 
 def _commit_fetch(
@@ -287,9 +296,15 @@ def _commit_fetch(
     outcome: CaptureOutcome,
     error: str | None,
     hooks: Sequence[Hook],
+    *,
+    evidence: Evidence = (None, {}),
 ) -> CaptureOutcome:
+    content, headers = evidence
     with store.atomic():
         store.ensure_source(source.id, source.name, source.url)
+        # Bytes that arrived but could not be read stay evidence of what was served.
+        if content is not None:
+            store.put_page(content, headers=headers, seen_at=started)
         outcome.fetch_id = _fetch_row(store, source, started, fields, outcome, error)
         _run_hooks(store, outcome, hooks)
     return outcome

@@ -37,11 +37,16 @@ class FetchError(TrackerError):
         url: str | None = None,
         final_url: str | None = None,
         status_code: int | None = None,
+        content: bytes | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(message)
         self.url = url
         self.final_url = final_url
         self.status_code = status_code
+        # A body that arrived but could not be read honestly: still evidence to archive.
+        self.content = content
+        self.headers = headers or {}
 
 
 class ParseError(TrackerError):

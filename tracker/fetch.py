@@ -286,5 +286,10 @@ def _decode(url: str, response: httpx.Response, content: bytes) -> tuple[str, st
         return decode_page(content, response.headers.get("content-type"), source=final_url)
     except FetchError as exc:
         raise FetchError(
-            str(exc), url=url, final_url=final_url, status_code=response.status_code
+            str(exc),
+            url=url,
+            final_url=final_url,
+            status_code=response.status_code,
+            content=content,
+            headers={name.lower(): value for name, value in response.headers.items()},
         ) from None
