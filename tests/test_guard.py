@@ -3,35 +3,66 @@ from tracker.models import Listing, ParseResult
 from tracker.normalize import normalize_key
 
 
-def _parsed(names: list[str], declared: dict[str, int] | None = None) -> ParseResult:
-    listings = [
-        Listing(tier="board", tier_label="理事单位", position=i, name=n, key=normalize_key(n))
+def _listings(names: list[str], tier: str = "board") -> list[Listing]:
+    return [
+        Listing(tier=tier, tier_label=tier, position=i, name=n, key=normalize_key(n))
         for i, n in enumerate(names, start=1)
     ]
-    return ParseResult(listings=listings, declared_counts=declared or {})
+
+
+def _parsed(names: list[str], declared: dict[str, int] | None = None) -> ParseResult:
+    return ParseResult(listings=_listings(names), declared_counts=declared or {})
 
 
 NAMES = [f"测试机构{i}号有限公司" for i in range(10)]
-KEYS = {normalize_key(n) for n in NAMES}
+BEFORE = _listings(NAMES)
 
 
 def test_empty_parse_is_an_anomaly() -> None:
-    assert anomalies(_parsed([]), KEYS, max_loss_share=0.2) == [
+    assert anomalies(_parsed([]), BEFORE, max_loss_share=0.2) == [
         "no members found: the page has no tier heading or member list"
     ]
 
 
 def test_losing_more_than_the_share_is_an_anomaly() -> None:
-    reasons = anomalies(_parsed(NAMES[:7]), KEYS, max_loss_share=0.2)
+    reasons = anomalies(_parsed(NAMES[:7]), BEFORE, max_loss_share=0.2)
     assert reasons == ["3 of the previous 10 members are missing (30%, limit 20%)"]
 
 
 def test_losing_up_to_the_share_is_believed() -> None:
-    assert anomalies(_parsed(NAMES[:8]), KEYS, max_loss_share=0.2) == []
+    assert anomalies(_parsed(NAMES[:8]), BEFORE, max_loss_share=0.2) == []
 
 
 def test_first_snapshot_has_nothing_to_lose() -> None:
     assert anomalies(_parsed(NAMES[:1]), None, max_loss_share=0.2) == []
+
+
+def test_a_vanished_tier_is_an_anomaly_even_when_the_total_barely_moves() -> None:
+    ordinary = [f"普通样例{i}号有限公司" for i in range(60)]
+    vice = [f"副样例{i}号有限公司" for i in range(6)]
+    before = _listings(vice, "vice_chair") + _listings(ordinary, "ordinary")
+    after = ParseResult(listings=_listings(ordinary, "ordinary"))
+    assert anomalies(after, before, max_loss_share=0.2) == [
+        "6 of the previous 6 vice-chair members are missing (100%, limit 50%)"
+    ]
+
+
+def test_members_moving_between_tiers_are_not_losses() -> None:
+    vice = [f"副样例{i}号有限公司" for i in range(6)]
+    after = ParseResult(listings=_listings(vice, "board"))
+    assert anomalies(after, _listings(vice, "vice_chair"), max_loss_share=0.2) == []
+
+
+def test_ordinary_churn_within_a_tier_is_believed() -> None:
+    ordinary = [f"普通样例{i}号有限公司" for i in range(60)]
+    before = _listings(ordinary[:10], "vice_chair") + _listings(ordinary[10:], "ordinary")
+    after = ParseResult(listings=_listings(ordinary[4:], "ordinary"))
+    assert anomalies(after, before, max_loss_share=0.2) == []
+
+
+def test_small_tiers_may_change_wholesale() -> None:
+    before = _listings(["理事长样例机构"], "chair") + BEFORE
+    assert anomalies(_parsed(NAMES), before, max_loss_share=0.2) == []
 
 
 def test_page_disagreeing_with_its_own_count_is_an_anomaly() -> None:

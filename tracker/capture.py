@@ -173,8 +173,8 @@ def capture_page(
         evidence = (page.content, page.headers)
         return _record_failure(store, source, started, fields, str(exc), hooks, evidence=evidence)
     previous = store.snapshots(source.id, status="ok", until=page.captured_at)
-    previous_keys = store.member_keys(previous[-1].id) if previous else None
-    reasons = anomalies(parsed, previous_keys, max_loss_share=source.max_loss_share)
+    before = store.listings(previous[-1].id) if previous else None
+    reasons = anomalies(parsed, before, max_loss_share=source.max_loss_share)
     status = "quarantined" if reasons else "ok"
     with store.atomic():
         store.ensure_source(source.id, source.name, source.url)

@@ -1,33 +1,61 @@
 """The anomaly guard: decide whether a parse is believable before it can become history.
 
-A parse that finds nobody, loses a large share of the members seen last time, or
-disagrees with the tier sizes the page itself states is far more likely a broken page,
-a redesign or a parser miss than a real exodus. Such snapshots are kept as evidence but
-quarantined, so they never produce a false "departure".
+A parse that finds nobody, loses a large share of the members seen last time (overall, or
+within one tier), or disagrees with the tier sizes the page itself states is far more
+likely a broken page, a redesign or a parser miss than a real exodus. Such snapshots are
+kept as evidence but quarantined, so they never produce a false "departure".
 """
 
 from __future__ import annotations
 
-from tracker.models import TIER_NAMES_EN, ParseResult
+from collections import Counter
+from collections.abc import Sequence
+
+from tracker.diff import Member, members
+from tracker.models import TIER_NAMES_EN, Listing, ParseResult
+
+# A tier whose heading became an image, or that moved to a page of its own, loses all its
+# members while the total barely moves (28 vice-chairs are 5% of the page). Real churn
+# within a tier stays well below half; tiers smaller than this can change wholesale.
+TIER_LOSS_SHARE = 0.5
+MIN_TIER_SIZE_CHECKED = 5
 
 
 def anomalies(
-    parsed: ParseResult, previous_keys: set[str] | None, *, max_loss_share: float
+    parsed: ParseResult, previous: Sequence[Listing] | None, *, max_loss_share: float
 ) -> list[str]:
     """Reasons to distrust this parse; empty when it looks like a real member list."""
     if not parsed.listings:
         return ["no members found: the page has no tier heading or member list"]
     reasons = _self_inconsistency(parsed)
-    if previous_keys:
+    if previous:
         keys = {listing.key for listing in parsed.listings}
-        lost = len(previous_keys - keys)
-        share = lost / len(previous_keys)
-        if share > max_loss_share:
-            reasons.append(
-                f"{lost} of the previous {len(previous_keys)} members are missing "
-                f"({share:.0%}, limit {max_loss_share:.0%})"
-            )
+        reasons += _losses(members(previous), keys, max_loss_share)
     return reasons
+
+
+def _losses(before: dict[str, Member], keys: set[str], limit: float) -> list[str]:
+    lost = [member for key, member in before.items() if key not in keys]
+    overall = _too_many(len(lost), len(before), limit, "")
+    if overall:
+        return [overall]
+    sizes = Counter(member.tier for member in before.values())
+    gone = Counter(member.tier for member in lost)
+    found = (
+        _too_many(gone[tier], size, TIER_LOSS_SHARE, f"{TIER_NAMES_EN.get(tier, tier)} ")
+        for tier, size in sizes.items()
+        if size >= MIN_TIER_SIZE_CHECKED
+    )
+    return [reason for reason in found if reason]
+
+
+def _too_many(lost: int, total: int, limit: float, what: str) -> str | None:
+    share = lost / total
+    if share <= limit:
+        return None
+    return (
+        f"{lost} of the previous {total} {what}members are missing ({share:.0%}, limit {limit:.0%})"
+    )
 
 
 def _self_inconsistency(parsed: ParseResult) -> list[str]:
