@@ -14,14 +14,17 @@ listing ("board+ordinary"), set for listing changes.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tracker.annotations import annotations_for
-from tracker.capture import CaptureOutcome
 from tracker.diff import Diff, Reading, Transient, diff, transients
 from tracker.models import Snapshot
 from tracker.report import DiffReport, Endpoint
 from tracker.store import Store, utc_text
+
+if TYPE_CHECKING:
+    # Only the hook's signature needs it; importing capture loads the parser for `diff`.
+    from tracker.capture import CaptureOutcome
 
 KINDS = ("joined", "departed", "tier_changed", "renamed", "listing_changed")
 OPTIONAL = ("tier", "old_key", "old_name", "old_tier", "direction", "score", "listed", "old_listed")
