@@ -271,3 +271,17 @@ def test_a_failing_watcher_retries_with_backoff_in_order_and_blocks_nobody() -> 
     ]
     assert rows[0]["last_error"] is None
     assert "TOKEN123" not in str(rows)
+
+
+def test_a_backfill_between_ticks_never_confirms_a_departure_of_the_past() -> None:
+    # Wayback captures are readings of the past: a member who left in 2022 is no news today.
+    ticks = Ticks(config(confirm_departures=2))
+    ticks.page(BASE)
+    ticks.page(BASE)
+    source = ticks.config.sources[0]
+    for year, page_tiers in ((2022, JOINED), (2023, BASE)):
+        html = render_page(page_tiers).encode()
+        page = Page(URL, html, {}, datetime(year, 1, 1, tzinfo=UTC), "wayback")
+        assert capture_page(ticks.store, source, page, now=ticks.clock).outcome == "new"
+    assert ticks.page(BASE) == "unchanged"
+    assert ticks.messages() == []

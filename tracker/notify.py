@@ -91,10 +91,15 @@ def digest_for(store: Store, source: Source, new: Snapshot, *, new_page: bool) -
 
 
 def _readings(store: Store, source_id: str, count: int) -> list[int]:
-    """The ok snapshot each of the last `count` successful fetches read, oldest first."""
+    """The ok snapshot each of the last `count` successful readings of the present read.
+
+    Oldest first. A Wayback capture or a baseline import is a reading of the past: counted
+    here, a backfill run between two ticks would confirm departures of years ago as news.
+    """
     rows = store.db.execute(
         "SELECT f.snapshot_id FROM fetches f JOIN snapshots s ON s.id = f.snapshot_id "
         "WHERE f.source_id = ? AND f.outcome IN ('new', 'unchanged', 'not_modified') "
+        "AND (s.origin IN ('live', 'file') OR f.outcome IN ('unchanged', 'not_modified')) "
         "AND s.status = 'ok' ORDER BY f.id DESC LIMIT ?",
         [source_id, count],
     ).fetchall()
