@@ -185,6 +185,18 @@ def test_inline_markup_inside_a_name_joins() -> None:
     assert names(parse_page(html)) == ["星河AI科技有限公司", "Aurora Labs"]
 
 
+@pytest.mark.parametrize("between", ["", "\n", " | ", " "])
+def test_a_line_of_links_is_one_name_per_link(between: str) -> None:
+    links = between.join(f'<a href="#">{name}</a>' for name in ("星河大学", "青岚数据有限公司"))
+    html = page(f"<h3>会员单位</h3><div>{links}</div><p><a>丙丁</a><a>智能</a>科技有限公司</p>")
+    assert names(parse_page(html)) == ["星河大学", "青岚数据有限公司", "丙丁智能科技有限公司"]
+
+
+def test_a_block_inside_a_link_keeps_the_names_apart() -> None:
+    html = page("<h3>会员单位</h3><p><a><div>星河大学</div>青岚大学</a><a>赤霞大学</a></p>")
+    assert names(parse_page(html)) == ["星河大学", "青岚大学", "赤霞大学"]
+
+
 def test_empty_cells_are_skipped() -> None:
     html = page("<table><tr><td>理事单位</td><td></td><td> </td><td>星河大学</td></tr></table>")
     assert names(parse_page(html)) == ["星河大学"]

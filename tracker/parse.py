@@ -289,6 +289,7 @@ def _inside_sectioning(node: LexborNode) -> bool:
 _BLOCK = 1
 _EMPHASIS = 2
 _BREAK = 4
+_LINK = 8
 _TAG_FLAGS: dict[str, int] = {
     **dict.fromkeys(
         "address article aside blockquote center dd details dialog dir div dl fieldset "
@@ -299,6 +300,7 @@ _TAG_FLAGS: dict[str, int] = {
     **dict.fromkeys("h1 h2 h3 h4 h5 h6 th dt caption legend".split(), _BLOCK | _EMPHASIS),
     **dict.fromkeys("strong b".split(), _EMPHASIS),
     **dict.fromkeys("br hr".split(), _BREAK),
+    "a": _LINK,
 }
 
 
@@ -309,25 +311,55 @@ _END_OF_CONTENT: _Line = ("", False)
 
 
 class _LineBuffer:
-    """Text fragments of the line being read; `end` turns them into a line."""
+    """Text fragments of the line being read; `end` turns them into lines."""
 
-    __slots__ = ("fragments", "emphasised", "lines")
+    __slots__ = ("fragments", "emphasised", "lines", "links", "link_from")
 
     def __init__(self) -> None:
         self.fragments: list[str] = []
         self.emphasised = False
         self.lines: list[_Line] = []
+        # Fragment ranges of the links on this line, and where the open link began.
+        self.links: list[tuple[int, int]] = []
+        self.link_from: int | None = None
+
+    def open_link(self) -> None:
+        self.link_from = len(self.fragments)
+
+    def close_link(self) -> None:
+        if self.link_from is not None:
+            self.links.append((self.link_from, len(self.fragments)))
+        self.link_from = None
 
     def end(self) -> None:
-        line = "".join(self.fragments).strip()
-        if line:
-            # Source line breaks and indentation render as one space; nbsp and U+3000 stay,
-            # they separate names.
-            if "  " in line or not line.isprintable():
-                line = _ASCII_SPACE.sub(" ", line)
-            self.lines.append((line, self.emphasised))
+        for text in self._texts():
+            line = text.strip()
+            if line:
+                # Source line breaks and indentation render as one space; nbsp and U+3000
+                # stay, they separate names.
+                if "  " in line or not line.isprintable():
+                    line = _ASCII_SPACE.sub(" ", line)
+                self.lines.append((line, self.emphasised))
         self.fragments.clear()
+        self.links.clear()
         self.emphasised = False
+        if self.link_from is not None:
+            # A block inside a link ended the line; the link goes on in the next one.
+            self.link_from = 0
+
+    def _texts(self) -> list[str]:
+        """The line, or each link on it when the line is nothing but links.
+
+        Member lists are often rows of links floated side by side with CSS
+        (``<a>星河</a><a>青岚</a>``): read as one line they would merge every name into one.
+        """
+        fragments = self.fragments
+        if len(self.links) > 1:
+            inside = {i for start, stop in self.links for i in range(start, stop)}
+            between = "".join(text for i, text in enumerate(fragments) if i not in inside)
+            if not _LETTER.search(between):
+                return ["".join(fragments[start:stop]) for start, stop in self.links]
+        return ["".join(fragments)]
 
 
 def _lines(root: LexborNode, chrome: set[int]) -> list[_Line]:
@@ -365,6 +397,8 @@ def _lines(root: LexborNode, chrome: set[int]) -> list[_Line]:
             child = None if flags & _BREAK else node.first_child
             if child is not None:
                 emphasis += 1 if flags & _EMPHASIS else 0
+                if flags & _LINK:
+                    buffer.open_link()
                 parents.append((node, flags))
                 node = child
                 continue
@@ -372,6 +406,8 @@ def _lines(root: LexborNode, chrome: set[int]) -> list[_Line]:
         while following is None and parents:
             parent, flags = parents.pop()
             emphasis -= 1 if flags & _EMPHASIS else 0
+            if flags & _LINK:
+                buffer.close_link()
             if flags & _BLOCK and fragments:
                 buffer.end()
             following = parent.next
