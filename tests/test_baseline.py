@@ -161,6 +161,13 @@ def _undated(tmp_path: Path) -> Path:
     return path
 
 
+def _impossible_date(tmp_path: Path) -> Path:
+    path = tmp_path / "impossible-date.csv"
+    text = SMALL.read_text(encoding="utf-8").replace("Extracted 3/26/20", "Extracted 2/30/20")
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 def _bad_order(tmp_path: Path) -> Path:
     path = tmp_path / "bad-order.csv"
     text = SMALL.read_text(encoding="utf-8").replace("vice chairs,1,", "vice chairs,first,")
@@ -182,10 +189,20 @@ def _bad_order(tmp_path: Path) -> Path:
             "unknown-tier.csv: line 9: unknown tier '观察员单位'",
         ),
         (_undated, "undated.csv: no 'Extracted M/D/YY from URL' cell in the header row"),
+        (_impossible_date, "impossible-date.csv: 'Extracted 2/30/20 from http"),
         (_bad_order, "bad-order.csv: line 4: 'Original order within tier' is 'first'"),
         (lambda tmp: tmp / "nowhere.csv", "nowhere.csv: cannot read: No such file or directory"),
     ],
-    ids=["missing-column", "empty", "gbk", "unknown-tier", "undated", "bad-order", "absent"],
+    ids=[
+        "missing-column",
+        "empty",
+        "gbk",
+        "unknown-tier",
+        "undated",
+        "impossible-date",
+        "bad-order",
+        "absent",
+    ],
 )
 def test_a_bad_file_is_one_line_error_and_stores_nothing(
     run: Run, tmp_path: Path, make: Callable[[Path], Path], message: str

@@ -146,7 +146,10 @@ def _extracted(header: list[str], source: str) -> tuple[datetime, str]:
         if found:
             month, day, year, url = found.groups()
             full_year = int(year) + (2000 if len(year) == 2 else 0)
-            return datetime(full_year, int(month), int(day), tzinfo=UTC), url
+            try:
+                return datetime(full_year, int(month), int(day), tzinfo=UTC), url
+            except ValueError as exc:
+                raise BaselineError(f"{source}: {found.group(0)!r} is not a date: {exc}") from None
     raise BaselineError(
         f"{source}: no 'Extracted M/D/YY from URL' cell in the header row: the date of the "
         "list is unknown"
