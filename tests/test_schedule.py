@@ -417,3 +417,17 @@ def _no_stray_threads() -> Iterator[None]:
             not [t for t in threading.enumerate() if t not in before and t.name == "tracker-stop"]
         )
     )
+
+
+@pytest.mark.parametrize("command", [["run", "--once"], ["notify"]])
+def test_a_lock_file_that_cannot_be_created_is_one_line_naming_it(
+    tmp_path: Path, command: list[str]
+) -> None:
+    (tmp_path / "not-a-folder").write_text("", encoding="utf-8")
+    db = tmp_path / "not-a-folder" / "t.db"
+    config = toml_config(tmp_path / "c.toml", "http://127.0.0.1:9/", [])
+    result = CliRunner().invoke(cli, ["--config", str(config), "--db", str(db), *command])
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: cannot create lock file {db}.lock: {db.parent}: File exists\n"
+    )

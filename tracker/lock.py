@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 
-from tracker.errors import LockError
+from tracker.errors import LockError, StoreError
 from tracker.store import utc_text
 
 
@@ -33,9 +33,16 @@ class DatabaseLock:
         self._fd: int | None = None
 
     def acquire(self) -> DatabaseLock:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        # O_CREAT without O_TRUNC: the holder's note must survive our failed attempt.
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # O_CREAT without O_TRUNC: the holder's note must survive our failed attempt.
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            # Name what failed: the lock file, or a folder on its way that is not one.
+            where = exc.filename or self.path
+            raise StoreError(
+                f"cannot create lock file {self.path}: {where}: {exc.strerror or exc}"
+            ) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
