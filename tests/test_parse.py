@@ -88,6 +88,8 @@ CHROME = [
     '<div id="breadcrumb"><span>理事单位</span><span>星河面包屑公司</span></div>',
     '<div class="left_sidebar"><p>理事单位</p><p>星河侧栏公司</p></div>',
     '<ul class="subNav"><li>理事单位</li><li>星河子导航公司</li></ul>',
+    '<div id="pages"><a>上一页</a><a>1</a><a>理事单位</a><a>星河分页公司</a></div>',
+    '<div class="pagination">共3页 <a>星河翻页公司</a> <a>下一页</a></div>',
     "<script>document.write('<p>理事单位</p><p>星河脚本公司</p>')</script>",
     "<style>/* 理事单位 星河样式公司 */</style>",
     "<noscript><p>理事单位</p><p>星河无脚本公司</p></noscript>",

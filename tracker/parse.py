@@ -219,18 +219,20 @@ class _Collector:
 
 _WAYBACK_BEGIN = "<!-- BEGIN WAYBACK TOOLBAR INSERT -->"
 _WAYBACK_END = "<!-- END WAYBACK TOOLBAR INSERT -->"
-_WAYBACK_IDS = frozenset({"wm-ipp-base", "wm-ipp", "wm-ipp-print", "donato"})
+# The Wayback Machine's toolbar, and phpcms's page links (<div id="pages">: as a class,
+# "pages" may well name a content wrapper, so only these exact ids count).
+_CHROME_IDS = frozenset({"wm-ipp-base", "wm-ipp", "wm-ipp-print", "donato", "pages"})
 # Substrings for the CSS pre-filter; "bar" covers sidebar, topbar, toolbar, navbar.
-_CHROME_ROOTS = ("nav", "menu", "crumb", "bar", "footer", "header", "copyright")
+_CHROME_ROOTS = ("nav", "menu", "crumb", "bar", "footer", "header", "copyright", "pag")
 _CHROME_QUERY = ", ".join(
     ["nav", "header", "footer", "aside"]
-    + [f"#{wid}" for wid in sorted(_WAYBACK_IDS)]
+    + [f"#{wid}" for wid in sorted(_CHROME_IDS)]
     + [f'[{attr}*="{root}" i]' for root in _CHROME_ROOTS for attr in ("class", "id")]
 )
 _CHROME_TOKENS = frozenset(
     "nav navbar navi navigation subnav topnav mainnav menu menus submenu topmenu mainmenu "
     "menubar breadcrumb breadcrumbs crumb crumbs sidebar footer header topbar toolbar "
-    "copyright".split()
+    "copyright pager paging pagination pagenav".split()
 )
 # "card-header", "section-header", "panel-header" wrap a section title, not site chrome.
 _COMPONENT_TOKENS = frozenset("card panel section table list box modal module tab item".split())
@@ -258,7 +260,7 @@ def _chrome_nodes(tree: LexborHTMLParser) -> list[LexborNode]:
 
 def _is_chrome(node: LexborNode) -> bool:
     tag = node.tag
-    if tag in ("nav", "aside") or node.id in _WAYBACK_IDS:
+    if tag in ("nav", "aside") or node.id in _CHROME_IDS:
         return True
     if tag in ("header", "footer"):
         # HTML's own rule: a header inside an article or section belongs to it.
