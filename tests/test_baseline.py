@@ -168,11 +168,22 @@ def _impossible_date(tmp_path: Path) -> Path:
     return path
 
 
-def _bad_order(tmp_path: Path) -> Path:
-    path = tmp_path / "bad-order.csv"
-    text = SMALL.read_text(encoding="utf-8").replace("vice chairs,1,", "vice chairs,first,")
-    path.write_text(text, encoding="utf-8")
-    return path
+def _order(
+    order: str, name: str = "bad-order", row: str = "vice chairs,1,"
+) -> Callable[[Path], Path]:
+    """SMALL with one row's 'Original order within tier' (after its Tier (EN)) replaced."""
+
+    def make(tmp_path: Path) -> Path:
+        path = tmp_path / f"{name}.csv"
+        tier = row.split(",")[0]
+        text = SMALL.read_text(encoding="utf-8").replace(row, f"{tier},{order},")
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return make
+
+
+_bad_order = _order("first")
 
 
 @pytest.mark.parametrize(
@@ -191,6 +202,14 @@ def _bad_order(tmp_path: Path) -> Path:
         (_undated, "undated.csv: no 'Extracted M/D/YY from URL' cell in the header row"),
         (_impossible_date, "impossible-date.csv: 'Extracted 2/30/20 from http"),
         (_bad_order, "bad-order.csv: line 4: 'Original order within tier' is 'first'"),
+        # str.isdigit() accepts it, int() does not.
+        (_order("²"), "line 4: 'Original order within tier' is '²'"),
+        # Too large for SQLite's INTEGER.
+        (_order("99999999999999999999"), "is '99999999999999999999'"),
+        (
+            _order("2", "same-place", row="board members,1,"),
+            "same-place.csv: line 9: 'Original order within tier' 2 of 理事单位 is also on line 5",
+        ),
         (lambda tmp: tmp / "nowhere.csv", "nowhere.csv: cannot read: No such file or directory"),
     ],
     ids=[
@@ -201,6 +220,9 @@ def _bad_order(tmp_path: Path) -> Path:
         "undated",
         "impossible-date",
         "bad-order",
+        "superscript-order",
+        "huge-order",
+        "two-rows-at-one-place",
         "absent",
     ],
 )

@@ -100,7 +100,8 @@ def read_baseline(content: bytes, source: str) -> BaselineFile:
     rows = _rows(records[header_at + 1 :], _column_map(header, source))
     if not rows:
         raise BaselineError(f"{source}: no member rows after the header")
-    ordered = sorted(((_listing(row, source), row) for row in rows), key=_page_order)
+    ordered = sorted(((_listing(row, source, len(rows)), row) for row in rows), key=_page_order)
+    _check_positions(ordered, source)
     return BaselineFile(
         captured_at=captured_at,
         page_url=page_url,
@@ -178,7 +179,7 @@ def _rows(records: list[tuple[int, list[str]]], columns: list[str]) -> list[_Row
     return rows
 
 
-def _listing(row: _Row, source: str) -> Listing:
+def _listing(row: _Row, source: str, row_count: int) -> Listing:
     where = f"{source}: line {row.line}"
     label = row.cells.get(TIER, "").strip()
     tier = tier_for_label(label)
@@ -191,8 +192,13 @@ def _listing(row: _Row, source: str) -> Listing:
     if not name:
         raise BaselineError(f"{where}: empty {NAME!r}")
     order = row.cells.get(ORDER, "").strip()
-    if not order.isdigit() or int(order) < 1:
-        raise BaselineError(f"{where}: {ORDER!r} is {order!r}, not a positive whole number")
+    # ASCII digits only: str.isdigit() also accepts "²", which int() refuses. No tier can
+    # hold more places than the file has rows, which also keeps the number fit for SQLite.
+    if not (order.isascii() and order.isdigit()) or not 1 <= int(order) <= row_count:
+        raise BaselineError(
+            f"{where}: {ORDER!r} is {order!r}, not a whole number from 1 to {row_count} "
+            "(the number of rows)"
+        )
     return Listing(
         tier=tier, tier_label=label, position=int(order), name=name, key=normalize_key(name)
     )
@@ -200,6 +206,18 @@ def _listing(row: _Row, source: str) -> Listing:
 
 def _page_order(pair: tuple[Listing, _Row]) -> tuple[int, int]:
     return tier_rank(pair[0].tier), pair[0].position
+
+
+def _check_positions(ordered: list[tuple[Listing, _Row]], source: str) -> None:
+    """Two rows at one place of one tier leave the page order unknown: a wrong file."""
+    # Sorting is stable, so of two rows at one place the first is the earlier line.
+    for earlier, later in zip(ordered, ordered[1:], strict=False):
+        if _page_order(earlier) == _page_order(later):
+            listing, row = later
+            raise BaselineError(
+                f"{source}: line {row.line}: {ORDER!r} {listing.position} of "
+                f"{listing.tier_label} is also on line {earlier[1].line}"
+            )
 
 
 # Annotations -------------------------------------------------------------------------
