@@ -77,3 +77,10 @@ def test_unknown_tiers_are_checked_by_their_own_label() -> None:
     ]
     parsed = ParseResult(listings=listings, declared_counts={"联络处成员单位": 1})
     assert anomalies(parsed, None, max_loss_share=0.2) == []
+
+
+def test_names_cut_short_are_an_anomaly() -> None:
+    parsed = _parsed([*NAMES[:9], "测试机构9号有限...", "测试机构甲号有限。。。"])
+    assert anomalies(parsed, BEFORE, max_loss_share=0.2) == [
+        "2 names are cut short, such as '测试机构9号有限...': the full names are not shown"
+    ]

@@ -199,6 +199,22 @@ def test_a_block_inside_a_link_keeps_the_names_apart() -> None:
     assert names(parse_page(html)) == ["星河大学", "青岚大学", "赤霞大学"]
 
 
+def test_a_link_cut_short_is_read_from_its_title() -> None:
+    html = page(
+        "<h3>会员单位</h3><ul>"
+        '<li><a title="星河智能科技有限公司" href="#">星河智能科技...</a></li>'
+        '<li><a title="青岚数据股份有限公司">青岚数据…</a></li>'
+        '<li><a title="赤霞大学">赤霞大学...</a></li>'
+        '<li><a title="首页">翠微研究院</a></li>'
+        '<li><a title="别的名字">墨竹科技...</a></li>'
+        "<li>云杉数据。。。</li></ul>"
+    )
+    assert names(parse_page(html)) == [
+        "星河智能科技有限公司", "青岚数据股份有限公司", "赤霞大学", "翠微研究院", "墨竹科技...",
+        "云杉数据。。。",
+    ]  # fmt: skip
+
+
 def test_empty_cells_are_skipped() -> None:
     html = page("<table><tr><td>理事单位</td><td></td><td> </td><td>星河大学</td></tr></table>")
     assert names(parse_page(html)) == ["星河大学"]

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from tracker.diff import Member, members
 from tracker.models import TIER_NAMES_EN, Listing, ParseResult
+from tracker.parse import is_cut_short
 
 # A tier whose heading became an image, or that moved to a page of its own, loses all its
 # members while the total barely moves (28 vice-chairs are 5% of the page). Real churn
@@ -27,7 +28,7 @@ def anomalies(
     """Reasons to distrust this parse; empty when it looks like a real member list."""
     if not parsed.listings:
         return ["no members found: the page has no tier heading or member list"]
-    reasons = _self_inconsistency(parsed)
+    reasons = _self_inconsistency(parsed) + _cut_short(parsed)
     if previous:
         keys = {listing.key for listing in parsed.listings}
         reasons += _losses(members(previous), keys, max_loss_share)
@@ -56,6 +57,14 @@ def _too_many(lost: int, total: int, limit: float, what: str) -> str | None:
     return (
         f"{lost} of the previous {total} {what}members are missing ({share:.0%}, limit {limit:.0%})"
     )
+
+
+def _cut_short(parsed: ParseResult) -> list[str]:
+    # A name the template cut to fit matches no member: a departure and a join, both false.
+    cut = [listing.name for listing in parsed.listings if is_cut_short(listing.name)]
+    if not cut:
+        return []
+    return [f"{len(cut)} names are cut short, such as {cut[0]!r}: the full names are not shown"]
 
 
 def _self_inconsistency(parsed: ParseResult) -> list[str]:

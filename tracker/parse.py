@@ -81,6 +81,8 @@ _META = re.compile(
     r"|责任编辑|编辑|注|备注|说明|联系电话|电话|地址|邮箱)\s*[:：]|版权所有|Copyright|©"
 )
 _MAX_NAME = 80
+# How templates mark a name cut short: "星河智能科技..." "星河智能科技…" "星河智能科技。。。".
+_ELLIPSIS = re.compile(r"(?:\.{2,}|…+|。{2,}|⋯+)$")
 
 
 @dataclass(frozen=True)
@@ -159,7 +161,7 @@ def _clean_name(text: str) -> str | None:
 
 
 def _looks_like_name(text: str) -> bool:
-    if not text or len(text) > _MAX_NAME or "。" in text or text[-1] in ":：":
+    if not text or len(text) > _MAX_NAME or _is_prose(text) or text[-1] in ":：":
         return False
     if not _LETTER.search(text):
         return False
@@ -364,6 +366,33 @@ class _LineBuffer:
         return ["".join(fragments)]
 
 
+def _uncut_title(link: LexborNode) -> str | None:
+    """A link's title when its text is that title cut short, as list templates do.
+
+    ``<a title="星河智能科技有限公司">星河智能科技...</a>``: the shown text is not a name
+    anyone could match, and would read as a departure plus a join.
+    """
+    title = link.attributes.get("title")
+    if not title:
+        return None
+    text = link.text().strip()
+    cut = _ELLIPSIS.search(text)
+    if cut is None:
+        return None
+    shown, title = text[: cut.start()].rstrip(), _ASCII_SPACE.sub(" ", title).strip()
+    return title if shown and title.startswith(shown) else None
+
+
+def _is_prose(text: str) -> bool:
+    # A full stop, but not "。。。" marking a name cut short: the guard must see that one.
+    return "。" in text and "。" in _ELLIPSIS.sub("", text)
+
+
+def is_cut_short(name: str) -> bool:
+    """Whether a name ends the way templates mark text cut to fit ("星河智能科技...")."""
+    return _ELLIPSIS.search(name) is not None
+
+
 def _lines(root: LexborNode, chrome: set[int]) -> list[_Line]:
     """The visual lines under root, in one depth-first pass.
 
@@ -397,6 +426,11 @@ def _lines(root: LexborNode, chrome: set[int]) -> list[_Line]:
             if flags & (_BLOCK | _BREAK) and fragments:
                 buffer.end()
             child = None if flags & _BREAK else node.first_child
+            if flags & _LINK and (title := _uncut_title(node)) is not None:
+                buffer.open_link()
+                fragments.append(title)
+                buffer.close_link()
+                child = None
             if child is not None:
                 emphasis += 1 if flags & _EMPHASIS else 0
                 if flags & _LINK:
