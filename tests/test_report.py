@@ -141,6 +141,8 @@ def test_json_schema(store: Store) -> None:
         "members",
         "listings",
         "counts",
+        "status",
+        "reason",
     }
     shown = ["common_name_en", "type", "city", "state_owned"]
     assert list(data["joined"][0]) == ["key", "name", "tier", *shown]
@@ -354,6 +356,16 @@ def test_quarantined_snapshots_are_picked_only_by_id(store: Store) -> None:
     assert gutted.outcome == "quarantined" and gutted.snapshot is not None
     assert store.resolve("latest", SOURCE.id).id == new.id
     assert store.resolve(str(gutted.snapshot.id), SOURCE.id).status == "quarantined"
+
+    # Diffed by its id, a quarantined page's "departures" are flagged as such in every format.
+    report = build_report(store, new, gutted.snapshot)
+    assert report.diff.departed
+    for fmt in ("text", "markdown", "html"):
+        assert "QUARANTINED, not a believed reading: " in render(report, fmt), fmt
+    ends = json.loads(render(report, "json"))
+    assert (ends["old"]["status"], ends["old"]["reason"]) == ("ok", None)
+    assert ends["new"]["status"] == "quarantined"
+    assert ends["new"]["reason"] == gutted.snapshot.reason
 
 
 # CSET's real list with known edits -----------------------------------------------------

@@ -65,6 +65,9 @@ class Endpoint(BaseModel):
     members: int
     listings: int
     counts: dict[str, int]
+    # A quarantined snapshot can be diffed by its id: the report must say what it is.
+    status: str
+    reason: str | None
 
     @classmethod
     def of(cls, snapshot: Snapshot) -> Endpoint:
@@ -78,6 +81,8 @@ class Endpoint(BaseModel):
             members=snapshot.member_count,
             listings=snapshot.listing_count,
             counts=snapshot.counts,
+            status=snapshot.status,
+            reason=snapshot.reason,
         )
 
 
@@ -186,10 +191,13 @@ def _shown(kind: str, row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _endpoint_line(label: str, end: Endpoint) -> str:
-    return (
+    line = (
         f"{label}: snapshot {end.id}  {end.captured_at}  {end.origin}  "
         f"sha256 {end.page_sha256[:12]}  {end.members} members"
     )
+    if end.status == "ok":
+        return line
+    return f"{line}  {end.status.upper()}, not a believed reading: {end.reason}"
 
 
 def _title(report: DiffReport) -> str:
