@@ -285,3 +285,15 @@ def test_a_backfill_between_ticks_never_confirms_a_departure_of_the_past() -> No
         assert capture_page(ticks.store, source, page, now=ticks.clock).outcome == "new"
     assert ticks.page(BASE) == "unchanged"
     assert ticks.messages() == []
+
+
+def test_a_saved_copy_read_during_an_outage_is_no_recovery() -> None:
+    # Only fetches of the source's URL say whether the site is up (see failures_before).
+    ticks = Ticks(config())
+    ticks.page(BASE)
+    for _ in range(3):
+        ticks.fail()
+    saved = Page("file:///saved.html", render_page(BASE).encode(), {}, ticks.clock(), "file")
+    capture_page(ticks.store, ticks.config.sources[0], saved, now=ticks.clock, hooks=[ticks.hook])
+    ticks.fail()
+    assert [message.event for message in ticks.messages()] == ["error"]

@@ -350,6 +350,12 @@ def health_message(
     )
 
 
+def _reads_the_site(store: Store, source: Source, fetch_id: int) -> bool:
+    """Whether this fetch was of the source's own URL, as `failures_before` counts them."""
+    row = store.db.execute("SELECT url FROM fetches WHERE id = ?", [fetch_id]).fetchone()
+    return row is not None and row[0] == source.url
+
+
 def _alerting(store: Store, watcher: str, source_id: str) -> bool:
     """Whether this watcher's last health message about the source was an error alert."""
     row = store.db.execute(
@@ -364,9 +370,9 @@ def health_event(
     store: Store, config: Config, watcher: WatcherConfig, outcome: CaptureOutcome
 ) -> tuple[str, Health] | None:
     """`error` once failures reach the threshold, `recovered` once after; else None."""
-    if "error" not in watcher.events:
-        return None
     source = config.source(outcome.source_id)
+    if "error" not in watcher.events or not _reads_the_site(store, source, outcome.fetch_id):
+        return None
     alerting = _alerting(store, watcher.name, source.id)
     last_good = store.latest(source.id, status="ok")
     if outcome.failed:
