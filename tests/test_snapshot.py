@@ -229,3 +229,28 @@ def test_manual_snapshots_and_accepts_queue_news_for_watchers(
         ("changes", 1, 0),
         ("changes", 0, 7),
     ]
+
+
+def test_an_accepted_snapshot_is_a_reading_that_confirms_departures(
+    tmp_path: Path, http_server: HTTPTestServer, db_path: Path
+) -> None:
+    config = _config(tmp_path / "config.toml", http_server.url("/structure"), confirm_departures=2)
+    log = tmp_path / "changes.jsonl"
+    with config.open("a", encoding="utf-8") as handle:
+        handle.write(f"[[watchers]]\nname = 'log'\nkind = 'file'\npath = {json.dumps(str(log))}\n")
+
+    def run(*args: str) -> Result:
+        return CliRunner().invoke(cli, ["--config", str(config), "--db", str(db_path), *args])
+
+    ordinary = TIERS["ordinary"]
+    for page in (TIERS, {**TIERS, "ordinary": ordinary[:-1]}, {**TIERS, "ordinary": ordinary[:2]}):
+        http_server.add("/structure", Response(200, render_page(page)))
+        run("snapshot")
+    assert run("accept", "3").exit_code == 0
+    assert run("notify").exit_code == 0
+    lines = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    accepted = lines[-1]
+    # Missing from snapshots 2 and 3 in a row: confirmed; those missing only from 3 wait.
+    assert (accepted["old"]["id"], accepted["new"]["id"]) == (2, 3)
+    assert [m["name"] for m in accepted["departed"]] == [ordinary[-1]]
+    assert [m["name"] for m in accepted["missing_unconfirmed"]] == sorted(ordinary[2:-1])

@@ -95,12 +95,13 @@ def _readings(store: Store, source_id: str, count: int) -> list[int]:
 
     Oldest first. A Wayback capture or a baseline import is a reading of the past: counted
     here, a backfill run between two ticks would confirm departures of years ago as news.
+    A quarantined reading counts once it is accepted (its snapshot is ok now).
     """
     rows = store.db.execute(
         "SELECT f.snapshot_id FROM fetches f JOIN snapshots s ON s.id = f.snapshot_id "
-        "WHERE f.source_id = ? AND f.outcome IN ('new', 'unchanged', 'not_modified') "
+        "WHERE f.source_id = ? AND s.status = 'ok' "
         "AND (s.origin IN ('live', 'file') OR f.outcome IN ('unchanged', 'not_modified')) "
-        "AND s.status = 'ok' ORDER BY f.id DESC LIMIT ?",
+        "ORDER BY f.id DESC LIMIT ?",
         [source_id, count],
     ).fetchall()
     return [row[0] for row in reversed(rows)]
