@@ -215,6 +215,20 @@ def test_a_link_cut_short_is_read_from_its_title() -> None:
     ]  # fmt: skip
 
 
+def test_only_the_name_column_of_a_table_is_read() -> None:
+    html = page(
+        "<table><tr><td>"  # a layout table around the member table
+        "<table><tr><th>序号</th><th>单位名称</th><th>所在地</th><th>类型</th></tr>"
+        '<tr><td colspan="4">理事单位</td></tr>'
+        "<tr><td>1</td><td>星河大学</td><td>北京</td><td>高校</td></tr>"
+        "<tr><td>2</td><td>青岚数据有限公司</td><td>上海</td><td>企业</td></tr></table>"
+        "</td><td>赤霞大学</td><td>翠微大学</td><td>墨竹大学</td></tr></table>"
+    )
+    assert names(parse_page(html)) == [
+        "星河大学", "青岚数据有限公司", "赤霞大学", "翠微大学", "墨竹大学"
+    ]  # fmt: skip
+
+
 def test_empty_cells_are_skipped() -> None:
     html = page("<table><tr><td>理事单位</td><td></td><td> </td><td>星河大学</td></tr></table>")
     assert names(parse_page(html)) == ["星河大学"]

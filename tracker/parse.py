@@ -393,8 +393,8 @@ def is_cut_short(name: str) -> bool:
     return _ELLIPSIS.search(name) is not None
 
 
-def _lines(root: LexborNode, chrome: set[int]) -> list[_Line]:
-    """The visual lines under root, in one depth-first pass.
+def _lines(root: LexborNode, chrome: set[int], unread: set[int]) -> list[_Line]:
+    """The visual lines under root, in one depth-first pass, skipping the unread cells.
 
     The parser's hot loop, hence one function walking first_child/next with an explicit
     stack: no per-element iterator objects, and old table-in-font markup nests deeper than
@@ -416,7 +416,7 @@ def _lines(root: LexborNode, chrome: set[int]) -> list[_Line]:
                 fragments.append(" ")
             if emphasis:
                 buffer.emphasised = True
-        elif tag in _INVISIBLE_TAGS:
+        elif tag in _INVISIBLE_TAGS or node.mem_id in unread:
             pass
         elif node.mem_id in chrome:
             buffer.end()
@@ -496,8 +496,43 @@ class _Sections:
 def _by_headings(tree: LexborHTMLParser) -> ParseResult:
     sections = _Sections()
     if tree.body is not None:
-        sections.read(_lines(tree.body, {node.mem_id for node in _chrome_nodes(tree)}))
+        chrome = {node.mem_id for node in _chrome_nodes(tree)}
+        sections.read(_lines(tree.body, chrome, _other_columns(tree)))
     return sections.out.result("headings")
+
+
+# Column headers that mark the one column of a table holding the names.
+_NAME_HEADERS = frozenset("名称 单位名称 企业名称 公司名称 机构名称 会员名称 会员单位名称".split())
+
+
+def _other_columns(tree: LexborHTMLParser) -> set[int]:
+    """Cells beside a table's name column: "序号 | 单位名称 | 所在地 | 入会时间".
+
+    Read as lines, a city or a member type in the next cell would be one more "member".
+    Only rows as wide as the header row are cut; a tier heading spanning the table stays.
+    """
+    columns: dict[int, tuple[int, frozenset[int]]] = {}
+    unread: set[int] = set()
+    for row in tree.css("tr"):
+        table = _enclosing_table(row)
+        cells = [cell for cell in row.iter() if cell.tag in ("td", "th")]
+        names = frozenset(
+            i for i, cell in enumerate(cells) if _NON_WORD.sub("", cell.text()) in _NAME_HEADERS
+        )
+        if names and len(cells) > 1:
+            columns[table] = (len(cells), names)
+            unread.update(cell.mem_id for cell in cells)
+        elif table in columns and len(cells) == columns[table][0]:
+            keep = columns[table][1]
+            unread.update(cell.mem_id for i, cell in enumerate(cells) if i not in keep)
+    return unread
+
+
+def _enclosing_table(row: LexborNode) -> int:
+    node = row.parent
+    while node is not None and node.tag != "table":
+        node = node.parent
+    return 0 if node is None else node.mem_id
 
 
 # --- Configured selectors -------------------------------------------------------------------
