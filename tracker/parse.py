@@ -32,7 +32,7 @@ from tracker.errors import ParseError
 from tracker.models import OTHER_TIER, TIER_WORDS, ParseResult, tier_for_label
 from tracker.normalize import clean_display, normalize_key
 
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 
 # --- Lines: heading shape, names, noise ---------------------------------------------------
 
