@@ -92,6 +92,8 @@ def test_gaining_or_losing_a_listing_is_a_listing_change() -> None:
         ("上海星河智能科技研究院", "深圳上海星河智能科技研究院", 100.0),
         ("云杉机器人（北京）有限公司", "云杉机器人（上海）有限公司", 95.0),
         ("星河智能信息科技研究中心", "星河智能信息技术研究中心", 91.7),
+        # A city moved from in front of the name to inside it is still that city.
+        ("北京星河智能科技研究中心", "星河北京智能科技研究中心", 90.9),
     ],
 )
 def test_likely_renames_pair_with_a_score(old: str, new: str, score: float) -> None:
@@ -117,6 +119,9 @@ def test_likely_renames_pair_with_a_score(old: str, new: str, score: float) -> N
         ("星河智能科技有限公司", "星河智能科技研究院"),
         # Nothing left once region and legal form are off.
         ("北京大学", "天津大学"),
+        # A city inside a long core names another institute or branch (scored 91.7, 92.9).
+        ("星河科学院沈阳自动化研究所", "星河科学院自动化研究所"),
+        ("星河电子集团智能装备研究院", "星河电子集团苏州智能装备研究院"),
     ],
 )
 def test_near_misses_stay_joined_and_departed(old: str, new: str) -> None:

@@ -16,6 +16,10 @@ Rules (the threshold is documented in ``RENAME_THRESHOLD``):
 - Region prefixes with nothing in common (``北京星河…`` vs ``上海星河…``) are different
   registrations, never a rename; a changed bracketed region (``星河（北京）…`` →
   ``星河（上海）…``) is, at a small cost to the score.
+- Cores that differ by a region the other name does not mention are different
+  organisations: ``星河科学院沈阳自动化研究所`` is not ``星河科学院自动化研究所`` (one
+  city in a long core would otherwise score 90+). A city moved into the core
+  (``北京星河…`` → ``星河北京…``) is still that city.
 - The score is rapidfuzz's normalised Indel similarity of the cores (0–100), minus
   ``REGION_PENALTY`` for a changed bracketed region.
 - Pairs are assigned one-to-one, best score first; ties break on the keys so that the
@@ -52,6 +56,7 @@ _CITIES = (
 _REGIONS = sorted(set((_PROVINCES + " " + _CITIES).split()), key=len, reverse=True)
 _REGION = "(?:" + "|".join(_REGIONS) + ")"
 _ADMIN = "(?:省|市|自治区|壮族自治区|回族自治区|维吾尔自治区|特别行政区)?"
+_REGION_NAME = re.compile(_REGION)
 _PREFIX = re.compile(f"^(?:中国)?({_REGION}){_ADMIN}")
 _BRACKET = re.compile(f"\\(((?:中国|{_REGION}){_ADMIN})\\)")
 _NUMBERS = re.compile("[0-9〇零一二三四五六七八九十百千两]+")
@@ -170,9 +175,26 @@ def _score_block(olds: list[NameParts], news: list[NameParts], threshold: float)
 def _score(old: NameParts, new: NameParts, core_score: float) -> float:
     if old.prefixes and new.prefixes and not set(old.prefixes) & set(new.prefixes):
         return 0.0
+    if _differ_by_a_place(old, new):
+        return 0.0
     if old.bracket and new.bracket and old.bracket != new.bracket:
         return core_score - REGION_PENALTY
     return core_score
+
+
+def _differ_by_a_place(old: NameParts, new: NameParts) -> bool:
+    """A region in what one core has and the other lacks, that the other name never names."""
+    from rapidfuzz.distance import Indel
+
+    for op in Indel.opcodes(old.core, new.core):
+        if op.tag == "equal":
+            continue
+        removed, added = old.core[op.src_start : op.src_end], new.core[op.dest_start : op.dest_end]
+        if any(region not in new.key for region in _REGION_NAME.findall(removed)):
+            return True
+        if any(region not in old.key for region in _REGION_NAME.findall(added)):
+            return True
+    return False
 
 
 def _assign(candidates: list[Match]) -> list[Match]:
