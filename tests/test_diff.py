@@ -119,8 +119,8 @@ def test_likely_renames_pair_with_a_score(old: str, new: str, score: float) -> N
         ("星河智能科技有限公司", "星河智能科技研究院"),
         # Nothing left once region and legal form are off.
         ("北京大学", "天津大学"),
-        # A city inside a long core names another institute or branch (scored 91.7, 92.9).
-        ("星河科学院沈阳自动化研究所", "星河科学院自动化研究所"),
+        # A city inside a long core names another institute or branch (scored 92.9 each).
+        ("星河智能研究院沈阳机器人研究所", "星河智能研究院机器人研究所"),
         ("星河电子集团智能装备研究院", "星河电子集团苏州智能装备研究院"),
     ],
 )

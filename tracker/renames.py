@@ -17,7 +17,7 @@ Rules (the threshold is documented in ``RENAME_THRESHOLD``):
   registrations, never a rename; a changed bracketed region (``星河（北京）…`` →
   ``星河（上海）…``) is, at a small cost to the score.
 - Cores that differ by a region the other name does not mention are different
-  organisations: ``星河科学院沈阳自动化研究所`` is not ``星河科学院自动化研究所`` (one
+  organisations: ``星河研究院沈阳机器人研究所`` is not ``星河研究院机器人研究所`` (one
   city in a long core would otherwise score 90+). A city moved into the core
   (``北京星河…`` → ``星河北京…``) is still that city.
 - The score is rapidfuzz's normalised Indel similarity of the cores (0–100), minus
