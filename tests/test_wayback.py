@@ -8,6 +8,8 @@ timestamps and organisation names (fixtures/wayback/).
 from __future__ import annotations
 
 import json
+import os
+import signal
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -454,3 +456,28 @@ def test_cli_diff_between_the_baseline_and_a_wayback_snapshot(
     assert [(t["name"], t["direction"]) for t in report["tier_changed"]] == [
         ("远帆自动驾驶科技有限公司", "promotion")
     ]
+
+
+def test_cli_sigterm_stops_a_backfill_like_ctrl_c_with_the_change_log_rebuilt(
+    run: Run, archive_mock: respx.MockRouter, tmp_path: Path
+) -> None:
+    # A CI job cancelled or a service stopped mid-backfill: what was stored keeps its events.
+    asked: list[str] = []
+
+    def terminate_on_third(request: httpx.Request, ts: str) -> httpx.Response:
+        asked.append(ts)
+        if len(asked) == 3:
+            os.kill(os.getpid(), signal.SIGTERM)
+        return _capture(request, ts)
+
+    archive_mock["capture"].mock(side_effect=terminate_on_third)
+    # Without the command's own handler SIGTERM would end pytest; this one only notes it.
+    previous = signal.signal(signal.SIGTERM, lambda *_: None)
+    try:
+        result = run("backfill", "wayback")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert (result.exit_code, len(asked)) == (1, 3)
+    with sqlite_utils.Database(tmp_path / "tracker.db") as db:
+        assert db.execute("SELECT count(*) FROM snapshots").fetchone() == (2,)
+        assert db.execute("SELECT DISTINCT new_snapshot_id FROM changes").fetchall() == [(2,)]

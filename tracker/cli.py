@@ -7,6 +7,7 @@ inside the commands that need them so that `tracker --help` stays instant.
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager, nullcontext
@@ -445,7 +446,7 @@ def backfill_wayback(
             click.echo(render_rows(plan.rows(), columns, "table"), nl=False)
             click.echo(f"dry run: {plan.describe()}; would fetch {len(plan.todo)}")
             return
-        with _progress(plan.todo, "Wayback captures") as captures:
+        with _progress(plan.todo, "Wayback captures") as captures, _terminate_interrupts():
             outcomes = wayback.run_backfill(app.store, source, archive, captures, now=app.now)
     for outcome in outcomes:
         # A quarantine message names its snapshot and how to accept it; an error names its URL.
@@ -455,6 +456,21 @@ def backfill_wayback(
     failed = sum(1 for outcome in outcomes if outcome.outcome == "error")
     if failed:
         _report(f"{failed} captures could not be fetched; rerun to retry them", 1)
+
+
+def _terminate_interrupts() -> AbstractContextManager[None]:
+    """SIGTERM (a stopped service, a cancelled CI job) interrupts like Ctrl-C.
+
+    Killed outright, a backfill would skip rebuilding the change log, and a rerun with
+    nothing left to fetch would never rebuild it.
+    """
+    from tracker.schedule import on_signals
+
+    return on_signals(_interrupt, (signal.SIGTERM,))
+
+
+def _interrupt() -> None:
+    raise KeyboardInterrupt
 
 
 T = TypeVar("T")
