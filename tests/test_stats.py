@@ -14,7 +14,7 @@ from click.testing import CliRunner, Result
 
 from tests.golden_files import assert_golden
 from tracker.annotations import Annotation
-from tracker.charts import plot_series
+from tracker.charts import plot_composition, plot_series
 from tracker.cli import STATS_BY, cli
 from tracker.errors import ConfigError
 from tracker.models import Listing, ParseResult
@@ -179,6 +179,13 @@ def test_plot_with_an_unknown_extension_is_a_one_line_error(run: Run, tmp_path: 
     result = run("stats", "--plot", str(path))
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == f"Error: {path}: cannot draw a .jpg file; use .png or .svg\n"
+    assert not path.exists()
+
+
+def test_plot_of_a_snapshot_without_members_is_a_one_line_error(tmp_path: Path) -> None:
+    path = tmp_path / "tiers.png"
+    with pytest.raises(ConfigError, match=r"tiers\.png: nothing to draw: the snapshot lists no"):
+        plot_composition(cross_tab([], {}, "type"), path, title="an empty page")
     assert not path.exists()
 
 

@@ -39,6 +39,9 @@ def plot_format(path: Path) -> str:
 def plot_composition(stats: Stats, path: Path, *, title: str) -> None:
     """One 100% bar per tier, split by category: the share of the tier's distinct members."""
     fmt = plot_format(path)
+    if not stats.tiers:
+        # An empty chart (and matplotlib's warning about its legend) would say nothing.
+        raise ConfigError(f"{path}: nothing to draw: the snapshot lists no members")
     figure = _figure(width=9, height=1.4 + 0.6 * len(stats.tiers))
     axes = figure.subplots()
     sizes = [max(stats.total.tiers[tier].members, 1) for tier in stats.tiers]
