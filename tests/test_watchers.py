@@ -193,6 +193,11 @@ def test_a_corrupt_feed_is_reported_not_overwritten(tmp_path: Path) -> None:
             "https://hooks.example:8443/…",
         ),
         ({"kind": "file", "path": "/var/log/x.jsonl"}, "/var/log/x.jsonl"),
+        (
+            {"kind": "webhook", "url": "https://hooks.example:${PORT}/x"},
+            "https://hooks.example:${PORT}/…",
+        ),
+        ({"kind": "webhook", "url": "https://[::1/x/${T}"}, "https://…"),
     ],
 )
 def test_targets_are_shown_without_paths_or_credentials(fields: dict[str, Any], shown: str) -> None:

@@ -131,10 +131,14 @@ def redacted_target(config: WatcherConfig) -> str:
     """
     if config.url is None:
         return str(config.path)
-    parts = urlsplit(config.url)
-    if config.kind == "apprise":
-        return f"{parts.scheme}://…"
-    return f"{parts.scheme}://{parts.hostname or ''}{f':{parts.port}' if parts.port else ''}/…"
+    scheme = config.url.partition(":")[0]
+    if config.kind != "apprise":
+        # Host and port as written: parsing the port would fail on `${PORT}` or a typo.
+        try:
+            return f"{scheme}://{urlsplit(config.url).netloc.rpartition('@')[2]}/…"
+        except ValueError:
+            pass  # an unclosed IPv6 bracket: no host to show
+    return f"{scheme}://…"
 
 
 # Kinds --------------------------------------------------------------------------------
