@@ -377,15 +377,30 @@ def test_one_lock_holder_at_a_time_and_the_message_names_it(tmp_path: Path) -> N
     ("field", "expected"),
     [
         ("*", "*"),
-        ("1-5", "mon-fri"),
+        ("1-5", "mon,tue,wed,thu,fri"),
         ("0,6", "sun,sat"),
         ("7", "sun"),
-        ("*/2", "*/2"),
         ("mon", "mon"),
+        # APScheduler's own ranges and steps run Monday to Sunday: these must be expanded.
+        ("0-4", "sun,mon,tue,wed,thu"),
+        ("0-6", "*"),
+        ("*/2", "sun,tue,thu,sat"),
+        ("1-5/2", "mon,wed,fri"),
+        ("fri-sun", "sun,fri,sat"),
     ],
 )
 def test_cron_weekdays_count_from_sunday_as_cron_does(field: str, expected: str) -> None:
     assert cron_weekdays(field) == expected
+
+
+def test_a_cron_weekday_range_from_sunday_fires_on_those_days() -> None:
+    when = trigger(Schedule(cron="0 6 * * 0-4", timezone="UTC", jitter=0), "c.toml")
+    fired, at = [], datetime(2024, 5, 4, 7, tzinfo=UTC)  # a Saturday, after 06:00
+    for _ in range(6):
+        at = when.get_next_fire_time(None, at)
+        fired.append(f"{at:%a}")
+        at += timedelta(minutes=1)
+    assert fired == ["Sun", "Mon", "Tue", "Wed", "Thu", "Sun"]
 
 
 @pytest.mark.parametrize(
@@ -396,6 +411,10 @@ def test_cron_weekdays_count_from_sunday_as_cron_does(field: str, expected: str)
             "c.toml: schedule: bad cron '0 6 * *' or timezone 'Asia/Shanghai': need 5 fields",
         ),
         ({"cron": "0 25 * * *"}, "c.toml: schedule: bad cron '0 25 * * *'"),
+        (
+            {"cron": "0 6 * * 8"},
+            "c.toml: schedule: bad cron '0 6 * * 8' or timezone 'Asia/Shanghai': bad weekday '8'",
+        ),
         (
             {"cron": "0 6 * * *", "timezone": "Mars/Base"},
             "c.toml: schedule: bad cron '0 6 * * *' or timezone 'Mars/Base'",

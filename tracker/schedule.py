@@ -12,7 +12,6 @@ and a kill -9 is covered by the capture's single transaction.
 
 from __future__ import annotations
 
-import re
 import signal
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -92,13 +91,41 @@ def run_once(config: Config, ticker: Ticker) -> list[CaptureOutcome]:
 
 # Triggers -----------------------------------------------------------------------------
 
-# Cron counts weekdays from Sunday (0 or 7); APScheduler 3.x from Monday. Names are unambiguous.
-_WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_WEEKDAY_NUMBER = re.compile(r"(?<![/\d])([0-7])(?!\d)")
+# Cron counts weekdays from Sunday (0 or 7); APScheduler 3.x from Monday, and its ranges and
+# steps run Monday to Sunday, so `0-4` or `*/2` cannot be passed through: each item is
+# expanded to the days it means in cron, then named (names are unambiguous).
+_DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
 
 
 def cron_weekdays(field: str) -> str:
-    return _WEEKDAY_NUMBER.sub(lambda m: _WEEKDAYS[int(m.group(1))], field)
+    """Cron's day-of-week field as APScheduler weekday names; ValueError when malformed."""
+    days = set().union(*(_cron_days(item) for item in field.lower().split(",")))
+    return "*" if len(days) == 7 else ",".join(_DAYS[day] for day in sorted(days))
+
+
+def _cron_days(item: str) -> set[int]:
+    span, slash, step = item.partition("/")
+    start, dash, end = span.partition("-")
+    if span == "*":
+        first, last = 0, 6
+    else:
+        # `3` is one day, `3/2` runs to Saturday.
+        first = _cron_day(start)
+        last = _cron_day(end) if dash else 6 if slash else first
+        if last == 0 < first:
+            last = 7  # Sunday closes a range as 7: `fri-sun`
+    every = int(step) if step.isdigit() else 0 if slash else 1
+    if every < 1 or first > last:
+        raise ValueError(f"bad weekday {item!r}")
+    return {day % 7 for day in range(first, last + 1, every)}
+
+
+def _cron_day(text: str) -> int:
+    if text in _DAYS:
+        return _DAYS.index(text)
+    if text.isdigit() and int(text) <= 7:
+        return int(text)
+    raise ValueError(f"bad weekday {text!r}")
 
 
 def trigger(schedule: Schedule, origin: str) -> BaseTrigger:
