@@ -412,6 +412,10 @@ def test_a_cron_weekday_range_from_sunday_fires_on_those_days() -> None:
         ),
         ({"cron": "0 25 * * *"}, "c.toml: schedule: bad cron '0 25 * * *'"),
         (
+            {"cron": "0 6 1 * 1"},
+            "c.toml: schedule: bad cron '0 6 1 * 1' or timezone 'Asia/Shanghai': cron runs when the day OR the weekday matches",
+        ),
+        (
             {"cron": "0 6 * * 8"},
             "c.toml: schedule: bad cron '0 6 * * 8' or timezone 'Asia/Shanghai': bad weekday '8'",
         ),

@@ -143,6 +143,9 @@ def trigger(schedule: Schedule, origin: str) -> BaseTrigger:
         if len(fields) != 5:
             raise ValueError("need 5 fields: minute hour day month weekday")
         minute, hour, day, month, weekday = fields
+        if day != "*" and weekday != "*":
+            # Cron fires when either matches, APScheduler only when both do.
+            raise ValueError("cron runs when the day OR the weekday matches; restrict only one")
         return CronTrigger(
             minute=minute,
             hour=hour,
