@@ -254,3 +254,23 @@ def test_an_accepted_snapshot_is_a_reading_that_confirms_departures(
     assert (accepted["old"]["id"], accepted["new"]["id"]) == (2, 3)
     assert [m["name"] for m in accepted["departed"]] == [ordinary[-1]]
     assert [m["name"] for m in accepted["missing_unconfirmed"]] == sorted(ordinary[2:-1])
+
+
+def test_a_304_points_at_the_page_its_etag_came_from(
+    run: Run, http_server: HTTPTestServer, db_path: Path
+) -> None:
+    good = Response(200, render_page(TIERS), {"ETag": '"v1"'})
+    http_server.add("/structure", good)
+    assert run("snapshot").exit_code == 0
+    broken = Response(200, "<html><body><p>系统升级中</p></body></html>", {"ETag": '"v2"'})
+    http_server.add("/structure", broken)
+    assert run("snapshot").exit_code == 3
+    http_server.add("/structure", good)
+    again = run("snapshot")
+    assert again.stdout.startswith("unchanged: server answered 304 Not Modified")
+    assert http_server.requests[-1].headers["if-none-match"] == '"v1"'
+    assert _rows(db_path, "SELECT outcome, snapshot_id FROM fetches ORDER BY id") == [
+        ("new", 1),
+        ("quarantined", 2),
+        ("not_modified", 1),
+    ]

@@ -94,7 +94,7 @@ def capture_live(
 
     target = url or source.url
     started = now()
-    etag, last_modified = store.last_validators(source.id, target)
+    etag, last_modified, read_as = store.last_validators(source.id, target)
     try:
         result = fetch(
             target, client=client, settings=source, etag=etag, last_modified=last_modified
@@ -111,7 +111,8 @@ def capture_live(
         "attempts": result.attempts,
     }
     if result.not_modified:
-        return _record_not_modified(store, source, started, row, hooks)
+        matched = store.snapshot(read_as) if read_as is not None else None
+        return _record_not_modified(store, source, started, row, matched, hooks)
     page = Page(
         url=target,
         content=result.content,
@@ -241,14 +242,18 @@ def _record_same_page(
 
 
 def _record_not_modified(
-    store: Store, source: Source, started: datetime, fields: dict[str, Any], hooks: Sequence[Hook]
+    store: Store,
+    source: Source,
+    started: datetime,
+    fields: dict[str, Any],
+    matched: Snapshot | None,
+    hooks: Sequence[Hook],
 ) -> CaptureOutcome:
-    latest = store.latest(source.id, status=None)
     outcome = CaptureOutcome(
         source_id=source.id,
         outcome="not_modified",
         at=started,
-        snapshot=latest,
+        snapshot=matched,
         message=f"unchanged: server answered 304 Not Modified  {utc_text(started)}",
     )
     return _commit_fetch(store, source, started, fields, outcome, None, hooks)

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlite_utils
 
@@ -169,6 +169,12 @@ def _migrate_1(db: sqlite_utils.Database) -> None:
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migrate_1]
 
 
+class Validators(NamedTuple):
+    etag: str | None
+    last_modified: str | None
+    snapshot_id: int | None
+
+
 def _snapshot_from_row(row: dict[str, Any]) -> Snapshot:
     return Snapshot(
         id=row["id"],
@@ -281,14 +287,18 @@ class Store:
             raise StoreError(f"insert into {table} returned no row id")
         return rowid
 
-    def last_validators(self, source_id: str, url: str) -> tuple[str | None, str | None]:
-        """ETag and Last-Modified of the last successful fetch of this URL, for a 304."""
+    def last_validators(self, source_id: str, url: str) -> Validators:
+        """ETag and Last-Modified of the last fetch of this URL read as an ok page.
+
+        A 304 answer to them means "still that page", so they come with the snapshot the
+        page was read as: the one a not-modified fetch row must point at.
+        """
         row = self.db.execute(
-            "SELECT etag, last_modified FROM fetches WHERE source_id = ? AND url = ? "
-            "AND outcome IN ('new', 'unchanged') ORDER BY id DESC LIMIT 1",
+            "SELECT etag, last_modified, snapshot_id FROM fetches WHERE source_id = ? "
+            "AND url = ? AND outcome IN ('new', 'unchanged') ORDER BY id DESC LIMIT 1",
             [source_id, url],
         ).fetchone()
-        return (row[0], row[1]) if row else (None, None)
+        return Validators(*row) if row else Validators(None, None, None)
 
     def fetched_urls(self, source_id: str) -> set[str]:
         """URLs fetched with any outcome but error: what a resumed backfill can skip."""
