@@ -33,3 +33,9 @@ def test_different_names_keep_different_keys(one: str, two: str) -> None:
 def test_display_keeps_spelling_but_drops_padding() -> None:
     assert clean_display("\u3000 星河（北京） 科技\xa0\n") == "星河（北京） 科技"
     assert clean_display("星河\n   科技") == "星河 科技"
+
+
+def test_control_characters_never_reach_names_or_keys() -> None:
+    # An ESC from `&#27;` in a page must not become a terminal escape in a report.
+    assert clean_display("星河\x1b[31m科技\x07") == "星河[31m科技"
+    assert normalize_key("星河\x1b科技\x7f") == normalize_key("星河科技")

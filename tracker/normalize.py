@@ -58,11 +58,12 @@ _PUNCT = str.maketrans(
     }
 )
 
-# Whitespace of every kind (\s covers nbsp and the ideographic space) plus the invisible
-# format characters (Unicode category Cf: zero-width space and joiners, BOM, soft hyphen,
-# bidi marks). Listed as ranges because scanning all of Unicode at import is slow.
+# Whitespace of every kind (\s covers nbsp and the ideographic space), control characters
+# (Cc: an ESC from `&#27;` would otherwise reach a terminal) and the invisible format
+# characters (Cf: zero-width space and joiners, BOM, soft hyphen, bidi marks). Listed as
+# ranges because scanning all of Unicode at import is slow.
 _INVISIBLE = re.compile(
-    "[\\s\u00ad\u0600-\u0605\u061c\u06dd\u070f\u180e\u200b-\u200f\u202a-\u202e"
+    "[\\s\x00-\x1f\x7f-\x9f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u180e\u200b-\u200f\u202a-\u202e"
     "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000e0001\U000e0020-\U000e007f]+"
 )
 _EDGES = re.compile(
@@ -86,6 +87,9 @@ def normalize_key(name: str) -> str:
     return _INVISIBLE.sub("", name).casefold()
 
 
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]+")
+
+
 def clean_display(name: str) -> str:
-    """The name as the page spells it, without padding or line breaks from the markup."""
-    return _INNER_SPACE.sub(" ", _EDGES.sub("", name))
+    """The name as the page spells it, without padding, line breaks or control characters."""
+    return _INNER_SPACE.sub(" ", _EDGES.sub("", _CONTROL.sub("", name)))
