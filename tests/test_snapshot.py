@@ -274,3 +274,16 @@ def test_a_304_points_at_the_page_its_etag_came_from(
         ("quarantined", 2),
         ("not_modified", 1),
     ]
+
+
+def test_a_snapshot_without_members_cannot_be_accepted(
+    run: Run, http_server: HTTPTestServer, db_path: Path
+) -> None:
+    http_server.add("/structure", Response(200, render_page(TIERS)))
+    run("snapshot")
+    http_server.add("/structure", Response(200, "<html><body>首页 理事单位</body></html>"))
+    assert run("snapshot").exit_code == 3
+    refused = run("accept", "2")
+    assert refused.exit_code == 1
+    assert refused.stderr == "Error: snapshot 2 has no members: it cannot be accepted\n"
+    assert _rows(db_path, "SELECT status FROM snapshots ORDER BY id") == [("ok",), ("quarantined",)]

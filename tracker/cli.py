@@ -256,29 +256,12 @@ def accept(app: App, snapshot_id: int) -> None:
     Example: tracker accept 42
     """
     from tracker.capture import describe
-    from tracker.changes import rebuild_changes
+    from tracker.review import accept as accept_snapshot
 
-    snap = app.store.snapshot(snapshot_id)
-    if snap.status == "ok":
+    if app.store.snapshot(snapshot_id).status == "ok":
         click.echo(f"snapshot {snapshot_id} is already ok")
         return
-    if snap.status != "quarantined":
-        # A replaced baseline stays evidence only; reviving it would give two baselines.
-        raise StoreError(
-            f"snapshot {snapshot_id} is {snap.status}, not quarantined: nothing to accept"
-        )
-
-    from tracker.notify import change_messages, enqueue
-
-    at = app.now()
-    with app.store.atomic():
-        snap = app.store.set_status(snapshot_id, "ok", reason=None, at=at)
-        rebuild_changes(app.store, snap.source_id)
-        # The changes it brings are news only if it is the present, not a backfilled past.
-        latest = app.store.latest(snap.source_id)
-        if snap.origin in ("live", "file") and latest is not None and latest.id == snap.id:
-            messages = change_messages(app.store, app.config, snap, new_page=True, at=at)
-            enqueue(app.store, messages, snap.id, at)
+    snap = accept_snapshot(app.store, app.config, snapshot_id, at=app.now())
     click.echo(f"accepted {describe(snap)}")
 
 
