@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from click.testing import CliRunner, Result
 from tests.httpserver import HTTPTestServer, Response
 from tests.pages import cset_tiers, render_page
 from tracker.cli import cli
+from tracker.store import Store
 
 TIERS = {
     "vice_chair": ["星河智能科技有限公司", "青岚数据（北京）有限公司"],
@@ -287,3 +289,24 @@ def test_a_snapshot_without_members_cannot_be_accepted(
     assert refused.exit_code == 1
     assert refused.stderr == "Error: snapshot 2 has no members: it cannot be accepted\n"
     assert _rows(db_path, "SELECT status FROM snapshots ORDER BY id") == [("ok",), ("quarantined",)]
+
+
+def test_usage_errors_are_one_line_naming_the_command(run: Run, tmp_path: Path) -> None:
+    result = run("snapshot", "--file", str(tmp_path))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        f"Error: Invalid value for '--file': File '{tmp_path}' is a directory. (see `"
+    )
+    assert result.stderr.endswith(" snapshot --help`)\n")
+    assert result.stderr.count("\n") == 1
+
+
+def test_a_database_failure_is_one_line(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    def locked(*args: object, **kwargs: object) -> None:
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(Store, "snapshots", locked)
+    result = run("members")
+    assert result.exit_code == 1
+    assert result.stderr.endswith("tracker.db: database is locked\n")
+    assert result.stderr.count("\n") == 1

@@ -8,13 +8,14 @@ inside the commands that need them so that `tracker --help` stays instant.
 from __future__ import annotations
 
 import signal
+import sqlite3
 import sys
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
@@ -67,8 +68,19 @@ class TrackerGroup(click.Group):
         try:
             return super().invoke(ctx)
         except TrackerError as exc:
-            click.echo(f"Error: {exc}", err=True)
-            ctx.exit(exc.exit_code)
+            _fail(ctx, str(exc), exc.exit_code)
+        except click.UsageError as exc:
+            # One line like every other error; the command's --help has the rest.
+            where = exc.ctx.command_path if exc.ctx else ctx.command_path
+            _fail(ctx, f"{exc.format_message()} (see `{where} --help`)", exc.exit_code)
+        except sqlite3.Error as exc:
+            # A full disk or a database locked for too long is an outcome, not a crash.
+            _fail(ctx, f"database {ctx.obj.config.store.path}: {exc}", 1)
+
+
+def _fail(ctx: click.Context, message: str, exit_code: int) -> NoReturn:
+    click.echo(f"Error: {' '.join(message.split())}", err=True)
+    ctx.exit(exit_code)
 
 
 pass_app = click.make_pass_decorator(App)
