@@ -195,6 +195,19 @@ def test_three_failed_ticks_alert_once_and_recover_once_without_membership_news(
     assert error["last_good"] == {"id": 1, "captured_at": "2024-05-01T06:00:00Z"}
 
 
+def test_a_database_failure_in_a_scheduled_tick_is_logged_not_raised(tmp_path: Path) -> None:
+    config = load_config(toml_config(tmp_path / "c.toml", "http://127.0.0.1:9/", []))
+    log: list[str] = []
+
+    def broken_store() -> Store:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    tick = ticker(config, tmp_path / "t.db", Clock(), log)
+    tick.open_store = broken_store
+    tick.job(config.sources[0])
+    assert log == ["2024-05-01T06:00:00Z  aiia: error: database or disk is full"]
+
+
 def test_run_once_reports_each_tick_and_exits_with_the_worst_code(
     http_server: HTTPTestServer, tmp_path: Path
 ) -> None:

@@ -13,6 +13,7 @@ and a kill -9 is covered by the capture's single transaction.
 from __future__ import annotations
 
 import signal
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -73,7 +74,8 @@ class Ticker:
         """A scheduled tick: errors are logged, and the next tick comes anyway."""
         try:
             self.tick(source)
-        except TrackerError as exc:
+        except (TrackerError, sqlite3.Error) as exc:
+            # A full disk or a long-held database lock must not end the service.
             self.log(f"{utc_text(self.now())}  {source.id}: error: {exc}")
 
 
