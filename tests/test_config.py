@@ -25,6 +25,10 @@ def test_committed_config_is_valid_and_matches_defaults() -> None:
         ("[schedule]\ncron='x'\ninterval_seconds=-1\n", "schedule.interval_seconds"),
         ("[[watchers]]\nname='w'\nkind='webhook'\n", "a webhook watcher needs `url`"),
         ("[store\n", "not valid TOML"),
+        (
+            "[[watchers]]\nname='w'\nkind='file'\npath='x'\ntiers=['vice chair']\n",
+            "watchers.0.tiers: unknown tier 'vice chair' (use chair, vice_chair",
+        ),
     ],
 )
 def test_bad_values_name_the_file_and_key(tmp_path: Path, text: str, message: str) -> None:
@@ -54,3 +58,13 @@ def test_environment_variable_chooses_the_file(
 def test_unknown_source_lists_known_ones() -> None:
     with pytest.raises(ConfigError, match=r"no source 'nope' .*known: aiia"):
         load_config(ROOT / "config.toml").source("nope")
+
+
+def test_watcher_tiers_are_read_as_tier_ids(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(
+        "[[watchers]]\nname='w'\nkind='file'\npath='x'\n"
+        "tiers=['vice-chair', '理事单位', 'ordinary', '普通会员单位（350家）']\n",
+        encoding="utf-8",
+    )
+    assert load_config(path).watchers[0].tiers == ["vice_chair", "board", "ordinary", "ordinary"]

@@ -15,6 +15,7 @@ from typing import Any, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from tracker.errors import ConfigError
+from tracker.models import OTHER_TIER, TIER_RANKS, tier_named
 
 DEFAULT_URL = "http://aiiaorg.cn/index.php?m=alliance&c=index&a=structure"
 DEFAULT_USER_AGENT = (
@@ -139,6 +140,17 @@ class Watcher(_Strict):
     sources: list[str] = Field(default_factory=list)
     feed_entries: int = Field(50, ge=1)
     max_length: int | None = Field(None, ge=100)
+
+    @field_validator("tiers")
+    @classmethod
+    def _known_tiers(cls, names: list[str]) -> list[str]:
+        # A typo would otherwise match no change, and the watcher would silently hear nothing.
+        ids = [tier_named(name) for name in names]
+        unknown = [name for name, tier in zip(names, ids, strict=True) if tier is None]
+        if unknown:
+            known = ", ".join([*TIER_RANKS, OTHER_TIER])
+            raise ValueError(f"unknown tier {unknown[0]!r} (use {known} or a Chinese label)")
+        return [tier for tier in ids if tier is not None]
 
     @model_validator(mode="after")
     def _target(self) -> Watcher:

@@ -50,6 +50,15 @@ def tier_for_label(label: str) -> str:
     return OTHER_TIER
 
 
+def tier_named(text: str) -> str | None:
+    """A tier as a person may name it: an id, its English name or a Chinese label."""
+    if text in TIER_RANKS or text == OTHER_TIER:
+        return text
+    english = {name: tier for tier, name in TIER_NAMES_EN.items()}
+    found = english.get(text.strip().lower(), tier_for_label(text))
+    return None if found == OTHER_TIER else found
+
+
 Origin = Literal["live", "file", "baseline", "wayback"]
 # "replaced": a baseline superseded by `baseline import --replace`, kept as evidence only.
 SnapshotStatus = Literal["ok", "quarantined", "replaced"]

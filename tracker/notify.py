@@ -27,7 +27,7 @@ from tracker.config import Config, Source
 from tracker.config import Watcher as WatcherConfig
 from tracker.diff import Diff, MemberChange, Rename, TierChange, diff, members, sort_key
 from tracker.errors import ConfigError, NotifyError
-from tracker.models import TIER_NAMES_EN, TIER_RANKS, Snapshot, tier_for_label
+from tracker.models import TIER_NAMES_EN, Snapshot
 from tracker.normalize import normalize_key
 from tracker.report import DiffReport, Endpoint, render_json_report
 from tracker.store import Store, parse_utc, utc_text
@@ -148,13 +148,6 @@ def _confirm(
 # Filters ------------------------------------------------------------------------------
 
 
-def _tier_id(text: str) -> str:
-    if text in TIER_RANKS:
-        return text
-    english = {name: tier for tier, name in TIER_NAMES_EN.items()}
-    return english.get(text.lower(), tier_for_label(text))
-
-
 def _touches(change: Change) -> tuple[set[str], list[tuple[str, str]]]:
     """The tiers a change involves and its (key, name) pairs."""
     if isinstance(change, MemberChange):
@@ -176,7 +169,8 @@ def _wanted(change: Change, tiers: set[str], names: list[str]) -> bool:
 
 def filter_digest(digest: Digest, watcher: WatcherConfig) -> Digest | None:
     """The part of a digest a watcher asked for; None when that is less than `min_changes`."""
-    tiers = {_tier_id(t) for t in watcher.tiers}
+    # Config validation has turned every name into a tier id.
+    tiers = set(watcher.tiers)
 
     def keep(kind: str, changes: Sequence[Change]) -> list[Any]:
         if kind not in watcher.events:
