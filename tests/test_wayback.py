@@ -481,3 +481,12 @@ def test_cli_sigterm_stops_a_backfill_like_ctrl_c_with_the_change_log_rebuilt(
     with sqlite_utils.Database(tmp_path / "tracker.db") as db:
         assert db.execute("SELECT count(*) FROM snapshots").fetchone() == (2,)
         assert db.execute("SELECT DISTINCT new_snapshot_id FROM changes").fetchall() == [(2,)]
+
+
+def test_the_cdx_query_asks_for_revisits_too() -> None:
+    # A page that reverts (A, B, A) comes back as a revisit with status "-".
+    with respx.mock() as router, httpx.Client() as client:
+        route = router.get(CDX).respond(200, text="[]")
+        _archive(FakeTime(), client).list_captures([URL])
+    sent = route.calls[0].request.url.params
+    assert (sent["filter"], sent["collapse"]) == ("statuscode:(200|-)", "digest")

@@ -233,7 +233,9 @@ class WaybackArchive:
             "url": url,
             "output": "json",
             "fl": ",".join(CDX_FIELDS),
-            "filter": "statuscode:200",
+            # Revisits carry status "-": a page that reverts (A, B, A) comes back as one,
+            # so filtering on 200 alone would lose the revert.
+            "filter": "statuscode:(200|-)",
             "collapse": "digest",
         }
         params |= {key: value for key, value in (("from", since), ("to", until)) if value}
