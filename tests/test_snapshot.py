@@ -131,6 +131,9 @@ def test_a_large_loss_is_quarantined_until_accepted(
     assert "6 of the previous 12 members are missing (50%, limit 20%)" in result.stderr
     assert "tracker accept 2" in result.stderr
     assert json.loads(run("members", "--format", "json").output)[-1]["position"] == 8
+    shown = run("members", "--at", "2", "--format", "json")
+    assert len(json.loads(shown.stdout)) == 7
+    assert shown.stderr.startswith("Note: snapshot 2 is quarantined, not a believed reading: 6 of")
     accepted = run("accept", "2")
     assert accepted.exit_code == 0 and accepted.output.startswith("accepted snapshot 2")
     assert len(json.loads(run("members", "--format", "json").output)) == 7

@@ -247,8 +247,7 @@ def members(app: App, source_id: str | None, ref: str, fmt: str) -> None:
     from tracker.annotations import SHOWN_FIELDS, annotate, annotations_for
     from tracker.output import render_rows
 
-    source = app.source(source_id)
-    snap = app.store.resolve(ref, source.id)
+    snap = _reading(app, ref, source_id)
     listings = app.store.listings(snap.id)
     notes = annotations_for(app.store, {listing.key for listing in listings})
     rows = [
@@ -257,6 +256,17 @@ def members(app: App, source_id: str | None, ref: str, fmt: str) -> None:
     ]
     columns = ["tier", "position", "name", "tier_label", "key", *SHOWN_FIELDS]
     click.echo(render_rows(rows, columns, fmt), nl=False)
+
+
+def _reading(app: App, ref: str, source_id: str | None) -> Snapshot:
+    """The snapshot a ref names, with a warning on stderr when it is not a believed one."""
+    snap = app.store.resolve(ref, app.source(source_id).id)
+    if snap.status != "ok":
+        reason = f": {snap.reason}" if snap.reason else ""
+        click.echo(
+            f"Note: snapshot {snap.id} is {snap.status}, not a believed reading{reason}", err=True
+        )
+    return snap
 
 
 @cli.command()
@@ -351,13 +361,13 @@ def stats(
         from tracker.charts import plot_format
 
         plot_format(plot_path)
-    source = app.source(source_id)
-    snap = app.store.resolve(ref, source.id)
+    snap = _reading(app, ref, source_id)
     listings = app.store.listings(snap.id)
     notes = annotations_for(app.store, {listing.key for listing in listings})
     table = cross_tab(listings, notes, by)
     if fmt == "json":
         where = {"id": snap.id, "source_id": snap.source_id, "origin": snap.origin}
+        where |= {"status": snap.status, "reason": snap.reason}
         when = {"captured_at": utc_text(snap.captured_at)}
         click.echo(render_json({"snapshot": where | when, **table.model_dump()}), nl=False)
     else:
