@@ -182,6 +182,13 @@ def test_plot_with_an_unknown_extension_is_a_one_line_error(run: Run, tmp_path: 
     assert not path.exists()
 
 
+def test_plot_into_a_missing_folder_fails_before_any_output(run: Run, tmp_path: Path) -> None:
+    path = tmp_path / "absent" / "tiers.png"
+    result = run("stats", "--plot", str(path))
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == f"Error: {path}: no such folder {path.parent}\n"
+
+
 def test_plot_of_a_snapshot_without_members_is_a_one_line_error(tmp_path: Path) -> None:
     path = tmp_path / "tiers.png"
     with pytest.raises(ConfigError, match=r"tiers\.png: nothing to draw: the snapshot lists no"):

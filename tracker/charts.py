@@ -29,10 +29,15 @@ _METADATA = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None}}
 
 
 def plot_format(path: Path) -> str:
-    """The image format a path asks for, or ConfigError naming the path."""
+    """The image format a path asks for, or ConfigError naming the path.
+
+    Commands call it before printing anything, so a bad path fails before any output.
+    """
     suffix = path.suffix.lower().lstrip(".")
     if suffix not in FORMATS:
         raise ConfigError(f"{path}: cannot draw a .{suffix or '(none)'} file; use .png or .svg")
+    if not path.parent.is_dir():
+        raise ConfigError(f"{path}: no such folder {path.parent}")
     return suffix
 
 
