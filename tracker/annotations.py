@@ -82,7 +82,8 @@ def annotations_for(store: Store, keys: Iterable[str] | None = None) -> dict[str
     """The annotation of each key that has one (all of them when keys is None)."""
     wanted = None if keys is None else set(keys)
     found: dict[str, Annotation] = {}
-    # Later origins win: rows are read oldest origin first.
+    # Where a key has notes from several origins, the one sorting last by name wins; origins
+    # are named "<who>-<year>" (only "cset-2020" so far), so for one source that is the latest.
     for row in store.db.query("SELECT * FROM annotations ORDER BY origin"):
         if wanted is None or row["key"] in wanted:
             found[row["key"]] = Annotation.model_validate(row)
