@@ -208,6 +208,25 @@ def test_a_database_failure_in_a_scheduled_tick_is_logged_not_raised(tmp_path: P
     assert log == ["2024-05-01T06:00:00Z  aiia: error: database or disk is full"]
 
 
+def test_run_once_stopped_by_a_signal_says_which_sources_it_skipped(
+    http_server: HTTPTestServer, tmp_path: Path
+) -> None:
+    def interrupted(_: Request) -> Response:
+        # Ctrl-C arrives while the first source's page is being served.
+        os.kill(os.getpid(), signal.SIGINT)
+        return page(BASE)
+
+    http_server.add("/structure", handler=interrupted)
+    path = toml_config(tmp_path / "c.toml", http_server.url("/structure"), [])
+    second = "[[sources]]\nid = 'other'\nname = 'Other'\nurl = 'http://127.0.0.1:9/'\n"
+    path.write_text(path.read_text(encoding="utf-8") + second, encoding="utf-8")
+    args = ["--config", str(path), "--db", str(tmp_path / "t.db"), "run", "--once"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1
+    assert "aiia: snapshot 1" in result.stdout
+    assert result.stderr == "Error: stopped by a signal before other\n"
+
+
 def test_run_once_reports_each_tick_and_exits_with_the_worst_code(
     http_server: HTTPTestServer, tmp_path: Path
 ) -> None:

@@ -649,7 +649,11 @@ def run(app: App, once: bool) -> None:
         ticker = _ticker(app)
         if once:
             outcomes = run_once(config, ticker)
-            sys.exit(max((o.exit_code for o in outcomes), default=0))
+            skipped = [source.id for source in config.sources[len(outcomes) :]]
+            if skipped:
+                click.echo(f"Error: stopped by a signal before {', '.join(skipped)}", err=True)
+            worst = max((o.exit_code for o in outcomes), default=0)
+            sys.exit(max(worst, 1) if skipped else worst)
         service = Service(build_scheduler(config, ticker.job))
         click.echo(
             f"tracker run: pid {os.getpid()}, {len(config.sources)} source(s), "
