@@ -25,10 +25,10 @@ from tracker.annotations import annotations_for
 from tracker.baseline import import_baseline, majority_spellings, read_baseline, read_local
 from tracker.cli import cli
 from tracker.config import Config
+from tracker.diff import members
 from tracker.errors import BaselineError
 from tracker.models import Listing, ParseResult
 from tracker.normalize import normalize_key
-from tracker.stats import effective_tiers
 from tracker.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -424,7 +424,7 @@ def test_real_file_bytedance_beijing_is_board_18_and_ordinary_123(
         ("board", 18),
         ("ordinary", 123),
     ]
-    assert effective_tiers(listings)[key] == "board"
+    assert members(listings)[key].tier == "board"
 
 
 def test_real_file_second_import_is_a_no_op(store: Store, real_csv: Path) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from tracker.annotations import Annotation
+from tracker.diff import members
 from tracker.models import TIER_NAMES_EN, Listing, tier_rank
 
 # `--by` choice -> annotation field; `tier` is the tiers themselves.
@@ -55,16 +56,6 @@ class Stats(BaseModel):
     total: StatsRow
 
 
-def effective_tiers(listings: Sequence[Listing]) -> dict[str, str]:
-    """Each key's highest tier (lowest rank), keys in page order."""
-    best: dict[str, str] = {}
-    for listing in listings:
-        current = best.get(listing.key)
-        if current is None or tier_rank(listing.tier) < tier_rank(current):
-            best[listing.key] = listing.tier
-    return best
-
-
 def category(annotation: Annotation | None, by: str) -> str:
     """The member's value for `by` (not `tier`), as a row label."""
     if annotation is None:
@@ -78,7 +69,7 @@ def cross_tab(listings: Sequence[Listing], annotations: Mapping[str, Annotation]
     """Count members (by effective tier) and listings (by own tier) per value of `by`."""
     if by not in BY_CHOICES:
         raise ValueError(f"unknown --by {by!r}")
-    effective = effective_tiers(listings)
+    effective = {key: member.tier for key, member in members(listings).items()}
     tiers = sorted({listing.tier for listing in listings}, key=tier_rank)
     rows: dict[str, StatsRow] = defaultdict(
         lambda: StatsRow(value="", tiers={tier: TierCount() for tier in tiers})
