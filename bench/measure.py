@@ -72,7 +72,13 @@ def tracker_argv(args: Sequence[str]) -> list[str]:
 
 def process_seconds(args: Sequence[str], *, cwd: Path, repeat: int) -> float:
     """Median wall time of `tracker ARGS` as a whole new process, after one warm-up run."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
+    # An installed package has its bytecode compiled; a machine that forbids writing it
+    # (PYTHONDONTWRITEBYTECODE) would make every run recompile the tracker from source.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("TRACKER_") and k != "PYTHONDONTWRITEBYTECODE"
+    }
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
     argv = tracker_argv(args)
 
