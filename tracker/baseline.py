@@ -23,13 +23,13 @@ import httpx
 from pydantic import BaseModel
 
 from tracker.annotations import FLAG_FIELDS, Annotation, replace_annotations
-from tracker.capture import describe
 from tracker.changes import rebuild_changes
 from tracker.config import FetchSettings, Source
 from tracker.errors import BaselineError
 from tracker.fetch import fetch
 from tracker.models import OTHER_TIER, Listing, ParseResult, Snapshot, tier_for_label, tier_rank
 from tracker.normalize import clean_display, normalize_key
+from tracker.report import describe
 from tracker.store import Store, sha256_hex, utc_text
 
 ANNOTATION_ORIGIN = "cset-2020"

@@ -18,8 +18,9 @@ from tracker.config import Source
 from tracker.decode import decode_page
 from tracker.errors import FetchError, ParseError
 from tracker.guard import anomalies
-from tracker.models import FetchOutcome, Snapshot, tier_rank
+from tracker.models import FetchOutcome, Snapshot
 from tracker.parse import PARSER_VERSION, parse_page
+from tracker.report import describe
 from tracker.store import Store, sha256_hex, utc_text
 
 if TYPE_CHECKING:
@@ -65,18 +66,6 @@ class Page:
     provenance: str | None = None
     text: str | None = None
     fetch_fields: dict[str, Any] = field(default_factory=dict)
-
-
-def describe(snapshot: Snapshot) -> str:
-    """One line naming a snapshot: id, time, counts per tier."""
-    tiers = " · ".join(
-        f"{tier} {count}"
-        for tier, count in sorted(snapshot.counts.items(), key=lambda kv: tier_rank(kv[0]))
-    )
-    return (
-        f"snapshot {snapshot.id}  {utc_text(snapshot.captured_at)}  {tiers or 'no members'}  "
-        f"({snapshot.listing_count} listings, {snapshot.member_count} members)"
-    )
 
 
 def capture_live(

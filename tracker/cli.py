@@ -277,7 +277,7 @@ def accept(app: App, snapshot_id: int) -> None:
 
     Example: tracker accept 42
     """
-    from tracker.capture import describe
+    from tracker.report import describe
     from tracker.review import accept as accept_snapshot
 
     if app.store.snapshot(snapshot_id).status == "ok":
@@ -352,8 +352,8 @@ def stats(
     Example: tracker stats --at baseline --by type --format json
     """
     from tracker.annotations import annotations_for
-    from tracker.capture import describe
     from tracker.output import render_json, render_rows
+    from tracker.report import describe
     from tracker.stats import cross_tab, stats_rows
     from tracker.store import utc_text
 

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from tracker.annotations import SHOWN_FIELDS, Annotation, annotate
 from tracker.diff import Diff, Transient
-from tracker.models import TIER_NAMES_EN, Snapshot
+from tracker.models import TIER_NAMES_EN, Snapshot, tier_rank
 from tracker.output import render_csv, render_json, render_table
 from tracker.store import utc_text
 
@@ -51,6 +51,18 @@ TITLES = {
     "listing_changes": "Listing changes",
     "transient": "Transient (between the two snapshots)",
 }
+
+
+def describe(snapshot: Snapshot) -> str:
+    """One line naming a snapshot: id, time, counts per tier."""
+    tiers = " · ".join(
+        f"{tier} {count}"
+        for tier, count in sorted(snapshot.counts.items(), key=lambda kv: tier_rank(kv[0]))
+    )
+    return (
+        f"snapshot {snapshot.id}  {utc_text(snapshot.captured_at)}  {tiers or 'no members'}  "
+        f"({snapshot.listing_count} listings, {snapshot.member_count} members)"
+    )
 
 
 class Endpoint(BaseModel):
