@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import unicodedata
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,9 +15,20 @@ FORMATS = ("table", "json", "csv")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+# The East Asian Wide and Fullwidth blocks (Hangul Jamo, CJK punctuation, kana, CJK
+# ideographs, Hangul syllables, compatibility ideographs, fullwidth forms), as one pattern:
+# a per-character unicodedata lookup made long tables of names slow to print. (Wide emoji
+# and symbols outside these blocks count as one column: a table may then misalign.)
+_WIDE = re.compile(
+    "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
+    "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
+    "\U00020000-\U0003fffd]"
+)
+
+
 def display_width(text: str) -> int:
     """Terminal columns: CJK characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return len(text) if text.isascii() else len(text) + len(_WIDE.findall(text))
 
 
 def _cell(value: Any) -> str:
@@ -28,19 +39,24 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+# A cell's text and its width in terminal columns, measured once.
+_Cell = tuple[str, int]
+
+
 def render_table(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
-    cells = [[_cell(row.get(c)) for c in columns] for row in rows]
-    widths = [
-        max([display_width(c)] + [display_width(r[i]) for r in cells])
-        for i, c in enumerate(columns)
-    ]
-    lines = [_line(list(columns), widths), _line(["-" * w for w in widths], widths)]
-    lines += [_line(r, widths) for r in cells]
-    return "\n".join(lines) + "\n"
+    header = [(c, display_width(c)) for c in columns]
+    cells = [[_measured(_cell(row.get(c))) for c in columns] for row in rows]
+    widths = [max(width for _, width in column) for column in zip(header, *cells, strict=True)]
+    rule = [("-" * w, w) for w in widths]
+    return "\n".join(_line(r, widths) for r in [header, rule, *cells]) + "\n"
 
 
-def _line(cells: list[str], widths: list[int]) -> str:
-    padded = [c + " " * (w - display_width(c)) for c, w in zip(cells, widths, strict=True)]
+def _measured(text: str) -> _Cell:
+    return text, display_width(text)
+
+
+def _line(cells: list[_Cell], widths: list[int]) -> str:
+    padded = [text + " " * (w - width) for (text, width), w in zip(cells, widths, strict=True)]
     return "  ".join(padded).rstrip()
 
 
