@@ -13,6 +13,7 @@ import httpx
 import pytest
 import respx
 
+from tests.fakes import FakeTime
 from tests.httpserver import HTTPTestServer, Response
 from tracker.config import FetchSettings
 from tracker.errors import FetchError
@@ -21,21 +22,6 @@ from tracker.fetch import fetch
 URL = "http://aiia.test/index.php?m=alliance&c=index&a=structure"
 PAGE = "<html><body><h2>理事长单位</h2><ul><li>星河智能科技有限公司</li></ul></body></html>"
 HTML_UTF8 = {"Content-Type": "text/html; charset=utf-8"}
-
-
-class FakeTime:
-    """A clock that only moves when fetch sleeps, recording every sleep."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 @pytest.fixture

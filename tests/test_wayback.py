@@ -21,6 +21,7 @@ import respx
 import sqlite_utils
 from click.testing import CliRunner, Result
 
+from tests.fakes import FakeTime
 from tests.golden_files import assert_golden
 from tests.pages import render_page
 from tracker.capture import Page, capture_page
@@ -56,21 +57,6 @@ PAGES = {
 }
 NOW = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
 Run = Callable[..., Result]
-
-
-class FakeTime:
-    """A clock that only moves when something sleeps, recording every sleep."""
-
-    def __init__(self) -> None:
-        self.now = 500.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 def _capture(request: httpx.Request, ts: str) -> httpx.Response:
