@@ -106,6 +106,18 @@ def at_option(func: F) -> F:
     )(func)
 
 
+def plot_option(help_text: str) -> Callable[[F], F]:
+    def decorate(func: F) -> F:
+        return click.option(
+            "--plot",
+            "plot_path",
+            type=click.Path(path_type=Path, dir_okay=False),
+            help=help_text,
+        )(func)
+
+    return decorate
+
+
 def format_option(*choices: str) -> Callable[[F], F]:
     def decorate(func: F) -> F:
         return click.option(
@@ -337,12 +349,7 @@ STATS_BY = ("tier", "type", "province", "city", "focus", "size", "soe")
 @at_option
 @click.option("--by", type=click.Choice(STATS_BY), default="tier", show_default=True)
 @format_option("table", "json", "csv")
-@click.option(
-    "--plot",
-    "plot_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Also draw each tier's composition (by --by; by type for --by tier) to a .png/.svg.",
-)
+@plot_option("Also draw each tier's composition (by --by; by type for --by tier) to a .png/.svg.")
 @pass_app
 def stats(
     app: App, source_id: str | None, ref: str, by: str, fmt: str, plot_path: Path | None
@@ -491,12 +498,7 @@ def _progress(items: list[T], label: str) -> AbstractContextManager[Iterable[T]]
 @cli.command()
 @source_option
 @format_option("table", "json", "csv")
-@click.option(
-    "--plot",
-    "plot_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Also draw listings per tier over time to a .png/.svg.",
-)
+@plot_option("Also draw listings per tier over time to a .png/.svg.")
 @pass_app
 def timeline(app: App, source_id: str | None, fmt: str, plot_path: Path | None) -> None:
     """Listings per tier and members at every ok snapshot, oldest first.
