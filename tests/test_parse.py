@@ -234,6 +234,134 @@ def test_empty_cells_are_skipped() -> None:
     assert names(parse_page(html)) == ["星河大学"]
 
 
+# --- Logos --------------------------------------------------------------------------------
+
+
+def test_a_wall_of_logos_is_read_in_page_order_beside_text() -> None:
+    html = page(
+        '<h3>副理事长单位</h3><div class="logos">'
+        '<a href="#"><img src="/1.png" alt="星河智能科技有限公司"></a>'
+        '<a href="#" title="青岚数据（北京）有限公司"><img src="/2.png"></a>'
+        '<img src="/3.png" title="东方启明大学">'
+        '<a href="#" title="不用的标题"><img src="/4.png" alt="南山智算研究院"></a></div>'
+        "<p>云帆视觉技术股份有限公司</p>"
+        '<ul><li><img src="/5.png" alt="logo" title="北辰语音科技有限公司"></li></ul>'
+        "<h3>理事单位</h3><p>翠微机器人有限公司</p>"
+    )
+    assert [(i.tier, i.position, i.name) for i in parse_page(html).listings] == [
+        ("vice_chair", 1, "星河智能科技有限公司"),
+        ("vice_chair", 2, "青岚数据（北京）有限公司"),
+        ("vice_chair", 3, "东方启明大学"),
+        ("vice_chair", 4, "南山智算研究院"),
+        ("vice_chair", 5, "云帆视觉技术股份有限公司"),
+        ("vice_chair", 6, "北辰语音科技有限公司"),
+        ("board", 1, "翠微机器人有限公司"),
+    ]
+
+
+DECORATIVE_IMAGES = [
+    '<img src="/a.png">',
+    '<img src="/a.png" alt="">',
+    '<img src="/a.png" alt>',
+    '<img src="/a.png" alt="" title="星河智能科技有限公司">',
+    '<img src="/a.png" alt="星河智能科技有限公司" aria-hidden="true">',
+    '<img src="/a.png" alt="星河智能科技有限公司" role="presentation">',
+    '<img alt="logo">', '<img alt="LOGO">', '<img alt="logo1.png">', '<img alt="Logo_02">',
+    '<img alt="图片">', '<img alt="图片1">', '<img alt="banner">', '<img alt="banner-01">',
+    '<img alt="new">', '<img alt="NEW!">', '<img alt="更多">', '<img alt="更多&gt;&gt;">',
+    '<img alt="二维码">', '<img alt="/upload/2024/logo.jpg">', '<img alt="XINGHE.PNG">',
+    '<img alt="xinghe-logo">', '<img alt="星河">', '<img alt="TOP">', '<img alt="新">',
+    '<img alt="返回顶部">', '<img alt="2024-05-01">', '<img alt="理事单位">',
+    '<img alt="共3家">', '<a href="#" title="首页"><img src="/home.png"></a>',
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("image", DECORATIVE_IMAGES, ids=range(len(DECORATIVE_IMAGES)))
+def test_decorative_images_never_become_members(image: str) -> None:
+    html = page(f"<h3>会员单位</h3><ul><li>{image}</li><li>青岚数据有限公司</li></ul>")
+    assert names(parse_page(html)) == ["青岚数据有限公司"]
+
+
+def test_a_trailing_logo_word_is_not_part_of_the_name() -> None:
+    html = page(
+        '<h3>会员单位</h3><p><img alt="星河智能科技有限公司 LOGO"><img alt="青岚大学标志"></p>'
+    )
+    assert names(parse_page(html)) == ["星河智能科技有限公司", "青岚大学"]
+
+
+LOGO_WITH_CAPTION = [
+    '<li><img alt="星河智能科技有限公司">星河智能科技有限公司</li>',
+    '<li><img alt="星河智能科技有限公司"><p>星河智能科技有限公司</p></li>',
+    '<li><p>星河智能科技有限公司</p><img alt="星河智能科技有限公司"></li>',
+    '<li><div class="pic"><a href="#"><img alt="星河智能科技有限公司"></a></div>'
+    '<div class="name"><a href="#">星河智能科技有限公司</a></div></li>',
+    '<li><a href="#"><img alt="星河智能科技有限公司"></a><a href="#">星河智能科技有限公司</a></li>',
+    '<li><a href="#" title="星河智能科技有限公司"><img class="grey"><img class="colour"></a></li>',
+    '<li><img alt="星河智能科技有限公司logo"><p>星河智能科技有限公司</p></li>',
+]
+
+
+@pytest.mark.parametrize("item", LOGO_WITH_CAPTION, ids=range(len(LOGO_WITH_CAPTION)))
+def test_a_logo_beside_its_own_name_is_listed_once(item: str) -> None:
+    html = page(f"<h3>理事单位</h3><ul>{item}<li>青岚数据有限公司</li></ul>")
+    assert [(i.position, i.name) for i in parse_page(html).listings] == [
+        (1, "星河智能科技有限公司"),
+        (2, "青岚数据有限公司"),
+    ]
+
+
+def test_a_caption_spelled_differently_keeps_its_spelling() -> None:
+    html = page(
+        '<h3>理事单位</h3><ul><li><img alt="青岚数据(北京)有限公司"><p>青岚数据（北京）有限公司</p></li></ul>'
+    )
+    assert names(parse_page(html)) == ["青岚数据（北京）有限公司"]
+
+
+def test_text_listed_twice_stays_twice_beside_logos() -> None:
+    html = page(
+        '<h3>会员单位</h3><p>星河大学</p><p>星河大学</p><p><img alt="青岚数据有限公司"></p>'
+    )
+    assert names(parse_page(html)) == ["星河大学", "星河大学", "青岚数据有限公司"]
+
+
+def test_an_image_on_a_line_with_text_is_not_a_name() -> None:
+    html = page(
+        '<h3>会员单位</h3><p>星河<img src="/i.png" alt="青岚数据有限公司">科技有限公司</p>'
+        '<h3><img src="/icon.png" alt="东方启明大学">理事单位</h3><p>南山大学</p>'
+    )
+    assert [(i.tier, i.name) for i in parse_page(html).listings] == [
+        ("ordinary", "星河科技有限公司"),
+        ("board", "南山大学"),
+    ]
+
+
+def test_logos_outside_a_section_are_not_members() -> None:
+    html = page(
+        '<div class="banner"><img alt="星河智能科技有限公司"></div>'
+        "<h3>会员单位</h3><p>青岚数据有限公司</p>"
+    )
+    assert names(parse_page(html)) == ["青岚数据有限公司"]
+
+
+CHROME_LOGOS = [
+    '<nav><a href="/"><img alt="星河导航科技有限公司"></a></nav>',
+    '<header><img alt="星河页眉科技有限公司"></header>',
+    '<footer><a title="星河页脚科技有限公司"><img src="/f.png"></a></footer>',
+    '<div class="footer-links"><img alt="星河友链科技有限公司"></div>',
+    '<div class="left_sidebar"><img title="星河侧栏科技有限公司"></div>',
+    '<div id="wm-ipp-base"><img alt="星河工具栏科技有限公司"></div>',
+    '<!-- BEGIN WAYBACK TOOLBAR INSERT --><img alt="星河插入科技有限公司">'
+    "<!-- END WAYBACK TOOLBAR INSERT -->",
+    '<noscript><img alt="星河无脚本科技有限公司"></noscript>',
+]
+
+
+@pytest.mark.parametrize("chrome", CHROME_LOGOS, ids=range(len(CHROME_LOGOS)))
+def test_logos_in_chrome_never_yield_members(chrome: str) -> None:
+    html = page(f'<h3>会员单位</h3><p><img alt="青岚数据有限公司"></p>{chrome}')
+    assert names(parse_page(html)) == ["青岚数据有限公司"]
+
+
 # --- Headings -------------------------------------------------------------------------------
 
 
@@ -324,6 +452,24 @@ def test_selectors_take_precedence() -> None:
     ]
     assert result.method == "selectors"
     assert result.declared_counts == {"vice_chair": 2}
+
+
+def test_selectors_read_images_when_the_element_has_no_text() -> None:
+    html = page(
+        '<div class="tier">副理事长单位</div>'
+        '<a class="org" href="#"><img alt="星河智能科技有限公司"></a>'
+        '<a class="org" title="青岚数据有限公司"><img src="/2.png"></a>'
+        '<img class="org" src="/3.png" title="东方启明大学">'
+        '<a class="org"><img alt="logo"></a>'
+        '<a class="org"><img alt="南山智算研究院">南山智算研究院</a>'
+    )
+    result = parse_page(html, selectors=Selectors(tier=".tier", member=".org"))
+    assert names(result) == [
+        "星河智能科技有限公司",
+        "青岚数据有限公司",
+        "东方启明大学",
+        "南山智算研究院",
+    ]
 
 
 @pytest.mark.parametrize(

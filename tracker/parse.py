@@ -15,6 +15,20 @@ date, ends with a colon (a lead-in), is a known UI/table-header phrase (``更多
 ``单位名称``), starts with page metadata (``发布时间：``, ``来源：``, ``注：``), contains a
 full stop ``。`` (prose), or is longer than 80 characters. A line that only states a count
 (``共189家``) records the section's declared size instead.
+
+Rule for logos (a tier shown as a wall of images, with no text): an ``<img>`` names one
+member by its ``alt``, else its ``title``, else the ``title`` of the link around it, but
+only when the line it sits on (or, on a row of links, its own link) has no text of its own;
+beside text an image is decoration or that text's own logo. Names are kept in page order
+among the text names of the section. An image never yields a name when it is marked
+decorative (``alt=""``, ``aria-hidden``, ``role="presentation"``), sits in chrome, or when
+the candidate is decoration (only words such as ``logo``, ``图片``, ``banner``, ``new``,
+``更多`` with digits and punctuation), a file name or path, a lower-case slug
+(``xinghe-logo``), shorter than four letters, a tier heading or a count, or anything the
+line rule drops; a trailing ``logo`` or ``标志`` is cut off. A logo next to the same
+organisation (same key), as its caption or as a second copy of the logo, is listed once;
+a caption's spelling wins. Configured member selectors read images the same way when the
+element they match has no text.
 """
 
 from __future__ import annotations
@@ -32,7 +46,8 @@ from tracker.errors import ParseError
 from tracker.models import OTHER_TIER, TIER_WORDS, ParseResult, tier_for_label
 from tracker.normalize import clean_display, normalize_key
 
-PARSER_VERSION = "2"
+# Bumped whenever the same bytes can give a different list: 3 reads names from logos.
+PARSER_VERSION = "3"
 
 # --- Lines: heading shape, names, noise ---------------------------------------------------
 
@@ -179,6 +194,8 @@ class _Collector:
 
     entries: list[tuple[_Heading, str]] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    # Whether the last entry was read from an image (see `add`).
+    last_logo: bool = False
 
     def declare(self, heading: _Heading, count: int) -> None:
         # A tier heading that appears twice declares two parts of one tier.
@@ -188,8 +205,21 @@ class _Collector:
         # "共189家" on its own line restates the heading's count more often than it adds one.
         self.counts.setdefault(heading.section, count)
 
-    def add(self, heading: _Heading, name: str) -> None:
+    def add(self, heading: _Heading, name: str, *, logo: bool = False) -> None:
+        """One more name; a logo next to the same name (caption or hover twin) adds nothing.
+
+        Text beside text is left alone: a page that lists a name twice means it.
+        """
+        if (logo or self.last_logo) and self.entries:
+            last_heading, last_name = self.entries[-1]
+            if last_heading == heading and _same_organisation(last_name, name):
+                if not logo:
+                    # The caption is what readers see, and what a text page would have given.
+                    self.entries[-1] = (heading, name)
+                    self.last_logo = False
+                return
         self.entries.append((heading, name))
+        self.last_logo = logo
 
     def result(self, method: str) -> ParseResult:
         positions: dict[str, int] = {}
@@ -215,6 +245,10 @@ class _Collector:
         return ParseResult.model_validate(
             {"listings": listings, "declared_counts": self.counts, "method": method}
         )
+
+
+def _same_organisation(one: str, other: str) -> bool:
+    return normalize_key(clean_display(one)) == normalize_key(clean_display(other))
 
 
 # --- Chrome ---------------------------------------------------------------------------------
@@ -288,12 +322,69 @@ def _inside_sectioning(node: LexborNode) -> bool:
     return False
 
 
+# --- Logos --------------------------------------------------------------------------------
+
+# An alt made only of these words, digits and punctuation names no one ("logo", "图片2",
+# "banner-01", "更多>>"); Python's \W leaves CJK letters out, so real names never match.
+_DECORATIVE = re.compile(
+    r"(?:[\W_\d]*(?:logo|banner|icon|img|image|pic|picture|photo|thumb|new|hot|top|more|ad"
+    r"|图片|图标|图|标志|徽标|广告|横幅|轮播图?|更多|二维码|qrcode|加载中|loading|default"
+    r"|placeholder))+[\W_\d]*",
+    re.IGNORECASE,
+)
+_FILE_NAME = re.compile(r"[/\\]|\.(?:png|jpe?g|gif|svg|webp|bmp|ico|tiff?)$", re.IGNORECASE)
+# "xinghe", "xinghe-logo", "img_03": a slug or a file stem, never how a page spells a member.
+_SLUG = re.compile(r"[a-z0-9_.\- ]+")
+# "星河智能科技有限公司logo": the name with a word saying it is a picture of it.
+_LOGO_SUFFIX = re.compile(r"[\s_\-:：]*(?:logo|标志|徽标|图标)$", re.IGNORECASE)
+# Shorter alts are badges ("新", "hot", "TOP"), or names too clipped to trust.
+_MIN_LOGO_NAME = 4
+
+
+def _image_name(image: LexborNode) -> str | None:
+    """The organisation an image shows: its alt, else its title, else its link's title.
+
+    ``alt=""``, ``aria-hidden`` and ``role="presentation"`` are HTML's own marks of a
+    decorative image, so they end the search rather than fall through to a title.
+    """
+    attrs = image.attributes
+    if attrs.get("aria-hidden") == "true" or attrs.get("role") in ("presentation", "none"):
+        return None
+    alt = attrs.get("alt")
+    if "alt" in attrs and not (alt or "").strip():
+        return None
+    link = _enclosing_link(image)
+    candidates = (alt, attrs.get("title"), None if link is None else link.attributes.get("title"))
+    return next((name for text in candidates if text and (name := _logo_name(text))), None)
+
+
+def _enclosing_link(node: LexborNode) -> LexborNode | None:
+    parent = node.parent
+    while parent is not None and parent.tag != "a":
+        parent = parent.parent
+    return parent
+
+
+def _logo_name(text: str) -> str | None:
+    """An alt or title as a member name, or None when it is decoration, a file or a heading."""
+    name = _LOGO_SUFFIX.sub("", _ASCII_SPACE.sub(" ", text).strip())
+    if len(_NON_WORD.sub("", name)) < _MIN_LOGO_NAME:
+        return None
+    if _DECORATIVE.fullmatch(name) or _FILE_NAME.search(name) or _SLUG.fullmatch(name):
+        return None
+    # A heading drawn as an image ("理事单位") or a stated size is not a member either.
+    if _heading(name) is not None or _COUNT_LINE.fullmatch(name):
+        return None
+    return _clean_name(name)
+
+
 # --- The heading walk -----------------------------------------------------------------------
 
 _BLOCK = 1
 _EMPHASIS = 2
 _BREAK = 4
 _LINK = 8
+_IMAGE = 16
 _TAG_FLAGS: dict[str, int] = {
     **dict.fromkeys(
         "address article aside blockquote center dd details dialog dir div dl fieldset "
@@ -305,19 +396,22 @@ _TAG_FLAGS: dict[str, int] = {
     **dict.fromkeys("strong b".split(), _EMPHASIS),
     **dict.fromkeys("br hr".split(), _BREAK),
     "a": _LINK,
+    "img": _IMAGE,
 }
 
 
-# A line from the walk: its text and whether any of it sat in heading markup. The empty
-# line marks the end of the main content (site chrome begins).
-_Line = tuple[str, bool]
-_END_OF_CONTENT: _Line = ("", False)
+# A line from the walk: its text and its kind, plain, emphasised (some of it sat in heading
+# markup) or a logo (one name read from an image). The empty line marks the end of the
+# main content (site chrome begins).
+_PLAIN, _EMPHASISED, _LOGO = 0, 1, 2
+_Line = tuple[str, int]
+_END_OF_CONTENT: _Line = ("", _PLAIN)
 
 
 class _LineBuffer:
     """Text fragments of the line being read; `end` turns them into lines."""
 
-    __slots__ = ("fragments", "emphasised", "lines", "links", "link_from")
+    __slots__ = ("fragments", "emphasised", "lines", "links", "link_from", "logos")
 
     def __init__(self) -> None:
         self.fragments: list[str] = []
@@ -326,6 +420,13 @@ class _LineBuffer:
         # Fragment ranges of the links on this line, and where the open link began.
         self.links: list[tuple[int, int]] = []
         self.link_from: int | None = None
+        # Names read from the images on this line, by the index of their empty fragment.
+        self.logos: dict[int, str] = {}
+
+    def logo(self, name: str) -> None:
+        # An empty fragment keeps the image's place, so each link knows its own images.
+        self.logos[len(self.fragments)] = name
+        self.fragments.append("")
 
     def open_link(self) -> None:
         self.link_from = len(self.fragments)
@@ -336,23 +437,43 @@ class _LineBuffer:
         self.link_from = None
 
     def end(self) -> None:
-        for text in self._texts():
-            line = text.strip()
-            if line:
-                # Source line breaks and indentation render as one space; nbsp and U+3000
-                # stay, they separate names.
-                if "  " in line or not line.isprintable():
-                    line = _ASCII_SPACE.sub(" ", line)
-                self.lines.append((line, self.emphasised))
+        if self.logos or len(self.links) > 1:
+            for start, stop in self._spans():
+                self._span(start, stop)
+        else:
+            # The common line, plain text: no ranges to work out.
+            self._text("".join(self.fragments))
         self.fragments.clear()
+        self.logos.clear()
         self.links.clear()
         self.emphasised = False
         if self.link_from is not None:
             # A block inside a link ended the line; the link goes on in the next one.
             self.link_from = 0
 
-    def _texts(self) -> list[str]:
-        """The line, or each link on it when the line is nothing but links.
+    def _span(self, start: int, stop: int) -> None:
+        text = "".join(self.fragments[start:stop])
+        if self.logos and not _LETTER.search(text):
+            # Images speak only for a line (or link) with no text of its own: beside text
+            # they are decoration, or that text's own logo.
+            logos = self.logos.items()
+            self.lines.extend((name, _LOGO) for i, name in logos if start <= i < stop)
+        else:
+            self._text(text)
+
+    def _text(self, text: str) -> None:
+        line = text.strip()
+        if line:
+            # Source line breaks and indentation render as one space; nbsp and U+3000 stay,
+            # they separate names.
+            if "  " in line or not line.isprintable():
+                line = _ASCII_SPACE.sub(" ", line)
+            self.lines.append((line, _EMPHASISED if self.emphasised else _PLAIN))
+
+    def _spans(self) -> list[tuple[int, int]]:
+        """The fragment ranges read apart: the line, or each link and bare image on it.
+
+        A line splits only when it is nothing but links (and images between them).
 
         Member lists are often rows of links floated side by side with CSS
         (``<a>星河</a><a>青岚</a>``): read as one line they would merge every name into one.
@@ -362,8 +483,9 @@ class _LineBuffer:
             inside = {i for start, stop in self.links for i in range(start, stop)}
             between = "".join(text for i, text in enumerate(fragments) if i not in inside)
             if not _LETTER.search(between):
-                return ["".join(fragments[start:stop]) for start, stop in self.links]
-        return ["".join(fragments)]
+                bare = [(i, i + 1) for i in self.logos if i not in inside]
+                return sorted(self.links + bare) if bare else self.links
+        return [(0, len(fragments))]
 
 
 def _uncut_title(link: LexborNode) -> str | None:
@@ -426,6 +548,8 @@ def _lines(root: LexborNode, chrome: set[int], unread: set[int]) -> list[_Line]:
             if flags & (_BLOCK | _BREAK) and fragments:
                 buffer.end()
             child = None if flags & _BREAK else node.first_child
+            if flags & _IMAGE and (logo := _image_name(node)) is not None:
+                buffer.logo(logo)
             if flags & _LINK and (title := _uncut_title(node)) is not None:
                 buffer.open_link()
                 fragments.append(title)
@@ -460,11 +584,15 @@ class _Sections:
     current: _Heading | None = None
 
     def read(self, lines: Iterable[_Line]) -> None:
-        for line, emphasised in lines:
-            if line:
-                self.line(line, emphasised)
-            else:
+        for line, kind in lines:
+            if not line:
                 self.current = None
+            elif kind == _LOGO:
+                # Already one checked name: never a heading, never split.
+                if self.current is not None:
+                    self.out.add(self.current, line, logo=True)
+            else:
+                self.line(line, kind == _EMPHASISED)
 
     def line(self, line: str, emphasised: bool) -> None:
         if _HEADING_HINT.search(line, 0, _MAX_HEADING):
@@ -553,9 +681,20 @@ def _by_selectors(tree: LexborHTMLParser, selectors: Selectors) -> ParseResult:
             if current.count is not None:
                 out.declare(current, current.count)
         elif node.mem_id in member_ids and current is not None:
-            for name in _split_names(_ASCII_SPACE.sub(" ", node.text(separator=" "))):
-                out.add(current, name)
+            _add_member(out, current, node)
     return out.result("selectors")
+
+
+def _add_member(out: _Collector, heading: _Heading, node: LexborNode) -> None:
+    """A matched member element's names: its text, or its images' when it has no text."""
+    text = _ASCII_SPACE.sub(" ", node.text(separator=" "))
+    if _LETTER.search(text):
+        for name in _split_names(text):
+            out.add(heading, name)
+        return
+    for image in node.traverse(include_text=False):
+        if image.tag == "img" and (logo := _image_name(image)) is not None:
+            out.add(heading, logo, logo=True)
 
 
 def _matched_ids(tree: LexborHTMLParser, selector: str, role: str) -> set[int]:
