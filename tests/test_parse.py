@@ -46,7 +46,7 @@ def page(body: str) -> str:
 def test_fixture_set_is_complete() -> None:
     required = {
         "ul_li", "table", "br_text", "paragraphs", "gbk_meta", "wayback", "next_data",
-        "next_f", "nuxt", "no_tiers", "declared_counts", "two_tiers", "unknown_tier",
+        "next_f", "nuxt", "no_tiers", "declared_counts", "two_tiers", "unknown_tier", "logo_wall",
     }  # fmt: skip
     assert required <= {path.stem for path in PAGE_FILES}
 
