@@ -456,8 +456,9 @@ class _LineBuffer:
         if self.logos and not _LETTER.search(text):
             # Images speak only for a line (or link) with no text of its own: beside text
             # they are decoration, or that text's own logo.
-            logos = self.logos.items()
-            self.lines.extend((name, _LOGO) for i, name in logos if start <= i < stop)
+            # By index within the span: a wall can put thousands of logos on one line.
+            logos = self.logos
+            self.lines.extend((logos[i], _LOGO) for i in range(start, stop) if i in logos)
         else:
             self._text(text)
 
