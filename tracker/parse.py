@@ -19,8 +19,9 @@ full stop ``。`` (prose), or is longer than 80 characters. A line that only sta
 Rule for logos (a tier shown as a wall of images, with no text): an ``<img>`` names one
 member by its ``alt``, else its ``title``, else the ``title`` of the link around it, but
 only when the line it sits on (or, on a row of links, its own link) has no text of its own;
-beside text an image is decoration or that text's own logo. Names are kept in page order
-among the text names of the section. An image never yields a name when it is marked
+beside text an image is decoration or that text's own logo. Logos are read only in a tier
+that has no text names at all: in a tier that has some, a logo captioned in other words
+("星河智能" over "星河智能科技有限公司") would list one organisation twice. An image never yields a name when it is marked
 decorative (``alt=""``, ``aria-hidden``, ``role="presentation"``), sits in chrome, or when
 the candidate is decoration (only words such as ``logo``, ``图片``, ``banner``, ``new``,
 ``更多`` with digits and punctuation), a file name or path, a lower-case slug
@@ -192,7 +193,8 @@ def _looks_like_name(text: str) -> bool:
 class _Collector:
     """Entries in page order and the sizes the page declares, before numbering."""
 
-    entries: list[tuple[_Heading, str]] = field(default_factory=list)
+    # (heading, name, read from an image)
+    entries: list[tuple[_Heading, str, bool]] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     # Whether the last entry was read from an image (see `add`).
     last_logo: bool = False
@@ -211,20 +213,26 @@ class _Collector:
         Text beside text is left alone: a page that lists a name twice means it.
         """
         if (logo or self.last_logo) and self.entries:
-            last_heading, last_name = self.entries[-1]
+            last_heading, last_name, _ = self.entries[-1]
             if last_heading == heading and _same_organisation(last_name, name):
                 if not logo:
                     # The caption is what readers see, and what a text page would have given.
-                    self.entries[-1] = (heading, name)
+                    self.entries[-1] = (heading, name, False)
                     self.last_logo = False
                 return
-        self.entries.append((heading, name))
+        self.entries.append((heading, name, logo))
         self.last_logo = logo
 
     def result(self, method: str) -> ParseResult:
         positions: dict[str, int] = {}
         listings = []
-        for heading, raw in self.entries:
+        # A tier with any text names reads its names from the text alone: its images are
+        # decoration or logos captioned in words that may differ ("星河智能" beside
+        # "星河智能科技有限公司"), and reading both would list one organisation twice.
+        worded = {heading.section for heading, _, logo in self.entries if not logo}
+        for heading, raw, logo in self.entries:
+            if logo and heading.section in worded:
+                continue
             name = clean_display(raw)
             key = normalize_key(name)
             if not key:
@@ -693,9 +701,14 @@ def _add_member(out: _Collector, heading: _Heading, node: LexborNode) -> None:
         for name in _split_names(text):
             out.add(heading, name)
         return
+    # The configuration says this element is a member, so its images name it even among
+    # text names; a logo and its hover twin name it once.
+    seen: set[str] = set()
     for image in node.traverse(include_text=False):
         if image.tag == "img" and (logo := _image_name(image)) is not None:
-            out.add(heading, logo, logo=True)
+            if (key := normalize_key(logo)) not in seen:
+                seen.add(key)
+                out.add(heading, logo)
 
 
 def _matched_ids(tree: LexborHTMLParser, selector: str, role: str) -> set[int]:
