@@ -69,9 +69,10 @@ _HEADING = re.compile(rf"{_LEAD}{_LABEL}{_DECOR}(?P<colon>[\s:：]*)[\W_]*")
 # "理事单位：星河智能、青岚数据": a heading and its names on one line.
 _INLINE_HEADING = re.compile(rf"{_LEAD}{_LABEL}{_DECOR}\s*[:：]\s*(?P<rest>\S.*)")
 _COUNT_LINE = re.compile(r"[（(]?\s*(?:共|计|合计)\s*(\d{1,6})\s*[家个名]\s*[)）]?")
-# Cheap pre-check so that ordinary name lines skip the heading expressions.
-_HEADING_HINT = re.compile(r"单位|会员|成员")
+# How an unknown tier label ends; every known tier word ends so too.
 _UNKNOWN_SUFFIXES = ("单位", "会员", "成员")
+# Cheap pre-check so that ordinary name lines skip the heading expressions.
+_HEADING_HINT = re.compile("|".join(_UNKNOWN_SUFFIXES))
 # A label whose prefix names an organisation is a member ("星河会员单位服务中心"), not a tier.
 _ORG_WORDS = re.compile(r"公司|大学|学院|研究院|研究所|集团|中心|医院|银行|实验室|有限|股份")
 _MAX_HEADING = 40
