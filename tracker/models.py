@@ -85,6 +85,9 @@ class ParseResult(BaseModel):
     # as written for an unknown (`other`) tier, so the page can be checked against itself.
     declared_counts: dict[str, int] = Field(default_factory=dict)
     method: str = "headings"
+    # What the parser saw that makes the reading doubtful ("理事单位: heading at
+    # div.link_tit > a, 0 names read"); the guard quarantines a snapshot that has any.
+    problems: list[str] = Field(default_factory=list)
 
 
 class FetchResult(BaseModel):

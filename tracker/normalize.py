@@ -92,4 +92,8 @@ _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]+")
 
 def clean_display(name: str) -> str:
     """The name as the page spells it, without padding, line breaks or control characters."""
+    if name.isprintable() and name[:1] != " " and name[-1:] != " ":
+        # Nothing to clean (the usual case): every character handled below is unprintable
+        # by Python's definition, but the ASCII space.
+        return name
     return _INNER_SPACE.sub(" ", _EDGES.sub("", _CONTROL.sub("", name)))

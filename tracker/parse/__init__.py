@@ -1,0 +1,116 @@
+"""Member lists out of a member page, whatever its markup; or an honest account of why not.
+
+The page is read as visual lines (``walk.py``) after structural passes have marked what is
+never a member (``markup.py``: chrome, title blocks; ``strips.py``: tabs and navigation;
+``tables.py``: name and tier columns). ``sections.py`` turns the lines into tiers; the
+wording rules live in ``text.py``. Lists embedded as JSON (``embedded.py``) win only when
+they are a strict superset of what the HTML shows; configured selectors
+(``configured.py``) take precedence over everything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from tracker.config import Selectors
+from tracker.models import ParseResult
+from tracker.parse.configured import by_selectors
+from tracker.parse.embedded import by_json
+from tracker.parse.markup import chrome_nodes, css_path, title_nodes
+from tracker.parse.sections import Reader, Rejected, Section
+from tracker.parse.strips import label_strips
+from tracker.parse.tables import read_tables
+from tracker.parse.text import is_cut_short, looks_like_org
+from tracker.parse.walk import Marks, read_lines
+
+__all__ = [
+    "PARSER_VERSION",
+    "Reading",
+    "is_cut_short",
+    "looks_like_org",
+    "parse_page",
+    "read_page",
+]
+
+# Bumped whenever the same bytes can give a different list: 4 ends tiers at any heading,
+# reads tabs, tier columns and runs, and never reads furniture.
+PARSER_VERSION = "4"
+
+_WAYBACK_BEGIN = "<!-- BEGIN WAYBACK TOOLBAR INSERT -->"
+_WAYBACK_END = "<!-- END WAYBACK TOOLBAR INSERT -->"
+
+
+@dataclass
+class Reading:
+    """A parse and how it was reached: the tiers' headings, and what was not read."""
+
+    result: ParseResult
+    sections: list[Section] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+    # Blocks never read (chrome, navigation): (element, why).
+    skipped: list[tuple[LexborNode, str]] = field(default_factory=list)
+    outside: int = 0
+
+
+def parse_page(html: str, *, selectors: Selectors | None = None) -> ParseResult:
+    """The tiered member list a page shows; empty listings when it shows none.
+
+    Raises ParseError only when configured selectors are invalid or match nothing.
+    """
+    return read_page(html, selectors=selectors).result
+
+
+def read_page(html: str, *, selectors: Selectors | None = None) -> Reading:
+    """`parse_page` with its working shown, for ``tracker parse --explain``."""
+    tree = LexborHTMLParser(_without_wayback_insert(html))
+    if selectors is not None:
+        return Reading(by_selectors(tree, selectors))
+    reading = _by_headings(tree)
+    embedded = by_json(tree)
+    return Reading(embedded) if _prefer_json(reading.result, embedded) else reading
+
+
+def _by_headings(tree: LexborHTMLParser) -> Reading:
+    reader = Reader()
+    skipped: list[tuple[LexborNode, str]] = []
+    if tree.body is not None:
+        chrome = chrome_nodes(tree)
+        strips = label_strips(tree)
+        marks = Marks(chrome, strips, read_tables(tree), {n.mem_id for n in title_nodes(tree)})
+        reader.read(read_lines(tree.body, marks))
+        skipped = list(chrome.values())
+        skipped += [(node, role) for node, role in strips.strips.values()]
+        if not reader.sections and strips.navigation:
+            label, where = strips.navigation[0]
+            reader.out.problems.append(
+                f"tier words appear only in navigation ({label} at {css_path(where)})"
+            )
+    reader.finish()
+    return Reading(
+        reader.out.result("headings"), reader.sections, reader.rejected, skipped, reader.outside
+    )
+
+
+def _prefer_json(html: ParseResult, embedded: ParseResult) -> bool:
+    """HTML is what readers see; JSON replaces it only when it holds all of it and more.
+
+    That covers a page that renders the first screenful and ships the full list as data,
+    without letting an unrelated data blob displace a good HTML parse.
+    """
+    if not embedded.listings:
+        return False
+    if not html.listings:
+        return True
+    shown = {(item.tier, item.key) for item in html.listings}
+    data = {(item.tier, item.key) for item in embedded.listings}
+    return shown < data
+
+
+def _without_wayback_insert(html: str) -> str:
+    start = html.find(_WAYBACK_BEGIN)
+    end = html.find(_WAYBACK_END, start)
+    if start < 0 or end < 0:
+        return html
+    return html[:start] + html[end + len(_WAYBACK_END) :]

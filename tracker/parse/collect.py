@@ -1,0 +1,85 @@
+"""Names gathered in page order, numbered per tier, into a ParseResult."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tracker.models import ParseResult
+from tracker.normalize import clean_display, normalize_key
+from tracker.parse.text import Heading
+
+
+@dataclass
+class Collector:
+    """Entries in page order and the sizes the page declares, before numbering."""
+
+    # (heading, name, read from an image)
+    entries: list[tuple[Heading, str, bool]] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    # Whether the last entry was read from an image (see `add`).
+    last_logo: bool = False
+
+    def declare(self, heading: Heading, count: int) -> None:
+        # A tier heading that appears twice declares two parts of one tier.
+        self.counts[heading.section] = self.counts.get(heading.section, 0) + count
+
+    def declare_once(self, heading: Heading, count: int) -> None:
+        # "共189家" on its own line restates the heading's count more often than it adds one.
+        self.counts.setdefault(heading.section, count)
+
+    def add(self, heading: Heading, name: str, *, logo: bool = False) -> None:
+        """One more name; a logo next to the same name (caption or hover twin) adds nothing.
+
+        Text beside text is left alone: a page that lists a name twice means it.
+        """
+        if (logo or self.last_logo) and self.entries:
+            last_heading, last_name, _ = self.entries[-1]
+            if last_heading == heading and same_organisation(last_name, name):
+                if not logo:
+                    # The caption is what readers see, and what a text page would have given.
+                    self.entries[-1] = (heading, name, False)
+                    self.last_logo = False
+                return
+        self.entries.append((heading, name, logo))
+        self.last_logo = logo
+
+    def result(self, method: str) -> ParseResult:
+        positions: dict[str, int] = {}
+        listings = []
+        # A tier with any text names reads its names from the text alone: its images are
+        # decoration or logos captioned in words that may differ ("星河智能" beside
+        # "星河智能科技有限公司"), and reading both would list one organisation twice.
+        worded = {heading.section for heading, _, logo in self.entries if not logo}
+        for heading, raw, logo in self.entries:
+            if logo and heading.section in worded:
+                continue
+            name = clean_display(raw)
+            key = normalize_key(name)
+            if not key:
+                continue
+            # Positions continue across repeated headings of one tier.
+            section = heading.section
+            position = positions[section] = positions.get(section, 0) + 1
+            listings.append(
+                {
+                    "tier": heading.tier,
+                    "tier_label": heading.label,
+                    "position": position,
+                    "name": name,
+                    "key": key,
+                }
+            )
+        # One validation call for the whole list is markedly faster than one per Listing.
+        return ParseResult.model_validate(
+            {
+                "listings": listings,
+                "declared_counts": self.counts,
+                "method": method,
+                "problems": self.problems,
+            }
+        )
+
+
+def same_organisation(one: str, other: str) -> bool:
+    return normalize_key(clean_display(one)) == normalize_key(clean_display(other))

@@ -1,0 +1,316 @@
+"""What the words say: tier headings, member names, and the wording of page furniture.
+
+Structure (``markup.py``) is the first signal of what a line is; wording is the second,
+for what structure leaves open: a footer with no footer markup, a contact line inside a
+member card, a ``友情链接`` block dressed exactly like the tiers above it.
+
+Rule for lines that are not names (deliberately conservative: a dropped real member is a
+false departure, a kept stray line is a false join): a line is dropped when it has no letter
+at all (numbers, dates, punctuation), starts with a date, is a known UI or table-header
+phrase (``更多>>``, ``返回顶部``, ``首页``, ``序号``, ``单位名称``), an ordering note
+(``排名不分先后``), is labelled like an annotation (``主营：…``, ``电话：…``, ``来源：…``: a
+short label and a colon; an organisation's name never carries one), contains a full stop
+``。`` (prose), or is longer than 80 characters.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tracker.models import OTHER_TIER, TIER_WORDS, tier_for_label
+
+# --- Tier headings -------------------------------------------------------------------------
+
+_CN_NUM = "一二三四五六七八九十百零〇"
+_LEAD = (
+    rf"[\W_]*(?P<num>(?:第?[{_CN_NUM}]+|\d{{1,3}})[、.．)）]"
+    rf"|[（(](?:[{_CN_NUM}]+|\d{{1,3}})[)）])?[\W_]*"
+)
+_LABEL = r"(?P<label>[^\W\d_]\w{0,19}?)(?:名单|名录|列表)?"
+# A stated size, "（189家）" "(共189家，排名不分先后)" "共189家" " 189 家", or an ordering note.
+_DECOR = (
+    r"(?:[\s:：\]】]*(?:"
+    r"[（(\[【]\s*(?:共|计|合计)?\s*(?P<n1>\d{1,6})\s*[家个名]?\s*(?:[，,、;；][^)）\]】]*)?[)）\]】]"
+    r"|(?:共|计|合计)?\s*(?P<n2>\d{1,6})\s*[家个名]"
+    r"|[（(][^()（）]*(?:排名|先后|排序|笔画|拼音|字母)[^()（）]*[)）]))*"
+)
+_HEADING = re.compile(rf"{_LEAD}{_LABEL}{_DECOR}(?P<colon>[\s:：]*)[\W_]*")
+# "理事单位：星河智能、青岚数据": a heading and its names on one line.
+_INLINE_HEADING = re.compile(rf"{_LEAD}{_LABEL}{_DECOR}\s*[:：]\s*(?P<rest>\S.*)")
+COUNT_LINE = re.compile(r"[（(]?\s*(?:共|计|合计)\s*(\d{1,6})\s*[家个名]\s*[)）]?")
+# How an unknown tier label ends; every known tier word ends so too.
+_UNKNOWN_SUFFIXES = ("单位", "会员", "成员")
+# Cheap pre-check so that ordinary name lines skip the heading expressions: every suffix
+# ends in one of these characters.
+HEADING_HINT = re.compile("[位员]")
+# A label whose prefix names an organisation is a member ("星河会员单位服务中心"), not a tier.
+_ORG_WORDS = re.compile(r"公司|大学|学院|研究院|研究所|集团|中心|医院|银行|实验室|有限|股份")
+MAX_HEADING = 40
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    tier: str
+    label: str
+    count: int | None
+
+    @property
+    def section(self) -> str:
+        """Known tiers are one section whatever their label; each unknown label is its own."""
+        return self.label if self.tier == OTHER_TIER else self.tier
+
+
+def heading(line: str, *, evidence: bool = False) -> Heading | None:
+    """The tier a line announces, if it is shaped like a tier heading.
+
+    A known tier word is enough; an unknown "…单位" label also needs evidence that it is a
+    heading (numbering, a count, a colon, heading markup), or a member named "…单位" in a
+    list would split it.
+    """
+    if len(line) > MAX_HEADING or not HEADING_HINT.search(line):
+        return None
+    match = _HEADING.fullmatch(line)
+    if match is None:
+        return None
+    decorated = bool(match["num"] or match["n1"] or match["n2"] or match["colon"].strip())
+    return _tier_heading(match, evidence=evidence or decorated)
+
+
+def _tier_heading(match: re.Match[str], *, evidence: bool) -> Heading | None:
+    label = match["label"]
+    tier = tier_for_label(label)
+    suffix = _suffix_of(label, known=tier != OTHER_TIER)
+    if suffix is None or (tier == OTHER_TIER and not _plausible_unknown(label, evidence)):
+        return None
+    if _ORG_WORDS.search(label[: -len(suffix)]):
+        return None
+    count = match["n1"] or match["n2"]
+    return Heading(tier, label, int(count) if count else None)
+
+
+def _plausible_unknown(label: str, evidence: bool) -> bool:
+    # "观察员单位", "联络处成员单位"; not a bare table header "单位", nor a lead-in sentence
+    # such as "以下为2024年新入会单位：", which would move the members after it to `other`.
+    return evidence and 3 <= len(label) <= 10 and not any(char.isdigit() for char in label)
+
+
+def _suffix_of(label: str, *, known: bool) -> str | None:
+    words = [word for word, _ in TIER_WORDS] if known else _UNKNOWN_SUFFIXES
+    return next((word for word in words if label.endswith(word)), None)
+
+
+def inline_heading(line: str) -> tuple[Heading, str] | None:
+    """A known tier label followed by a colon and its names on the same line."""
+    match = _INLINE_HEADING.fullmatch(line)
+    if match is None or tier_for_label(match["label"]) == OTHER_TIER:
+        return None
+    found = _tier_heading(match, evidence=True)
+    return None if found is None else (found, match["rest"])
+
+
+def role_heading(value: str) -> Heading | None:
+    """A tier named in a table's role column: "副理事长单位", or a person's office "副理事长".
+
+    An office held by a member's representative names the member's tier: 副理事长 →
+    副理事长单位. The label stays as written.
+    """
+    text = ASCII_SPACE.sub("", value).strip(" :：")
+    if not text or len(text) > 12 or not LETTER.search(text):
+        return None
+    tier = tier_for_label(text)
+    if tier == OTHER_TIER:
+        tier = tier_for_label(text if text.endswith(_UNKNOWN_SUFFIXES) else f"{text}单位")
+    if tier == OTHER_TIER and (len(text) > 8 or any(char.isdigit() for char in text)):
+        return None
+    return Heading(tier, text, None)
+
+
+# --- Names ---------------------------------------------------------------------------------
+
+_SEPARATORS = re.compile(r"[、；;\t|｜]|\u3000+|[\u00a0 ]{2,}")
+# Every separator holds one of these characters: most lines have none, and one character
+# class is quicker to search for than the separators themselves.
+_SEPARATOR_HINT = re.compile("[、；;\t|｜\u3000\u00a0 ]")
+ASCII_SPACE = re.compile(r"[ \t\r\n\f]+")
+_NUMBERING = re.compile(
+    r"(?:[·•◆◇■□●○▪▶►★☆\-*]|[\u2460-\u2473]"
+    r"|\d{1,4}(?:[.．](?![A-Za-z0-9])|[、)）]|[:：](?!\d))"
+    r"|[（(\[【]\d{1,4}[)）\]】]|0\d{1,3}(?=\s))\s*"
+)
+LETTER = re.compile(r"[^\W\d_]")
+NON_WORD = re.compile(r"[\W_]+")
+_DATE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}")
+UI_WORDS = frozenset(
+    "更多 查看更多 more 返回 返回顶部 回到顶部 返回列表 返回首页 首页 上一页 下一页 尾页 末页 "
+    "上一篇 下一篇 打印 打印本页 关闭 关闭窗口 分享 分享到 收藏 登录 注册 搜索 序号 编号 名称 "
+    "单位名称 企业名称 会员名称 机构名称 会员单位名称 排名不分先后 申请入会 入会申请 我要入会 "
+    "加入我们 申请加入 会员登录 用户登录 用户名 密码 验证码 忘记密码 立即登录 登录注册 点击查看".split()
+)
+# "（排名不分先后）", "以下单位按拼音排序": a note on the order, never a name.
+_ORDER_NOTE = re.compile(r"排名|排序|先后|笔画|拼音|字母顺序")
+# "主营：高端PCB定制", "电话：0571-…", "来源：新华网": a short label and a colon annotate
+# something else. Names carry no colon outside brackets; "点击网络科技" keeps its name.
+_LABELLED = re.compile(r"(?P<label>[^:：（(]{1,12})[:：]")
+# Site furniture announced by its words, whatever its markup: a breadcrumb, a copyright or
+# ICP line, "主办单位：…". Each needs a colon or a ">" but the copyright and ICP marks, which
+# are checked as plain substrings first (this runs on every line).
+# A character every kind of furniture line holds (this runs on every line).
+_FURNITURE_HINT = re.compile("[版©IoO:：>安]")
+_FURNITURE = re.compile(
+    r"位置\s*[:：>]|(?:主办|承办|协办|技术支持|主管|建设|维护|运营)(?:单位)?\s*[:：]"
+)
+# Words that head the blocks after a member list on real pages; each closes the tier.
+CLOSERS = frozenset(
+    "友情链接 联系我们 会员登录 相关链接 最新动态 典型案例 合作伙伴 新闻动态 通知公告 热点资讯 "
+    "联盟动态 协会动态 行业动态 推荐阅读 相关文章 相关新闻 相关阅读 网站导航 快速链接 联系方式 "
+    "友情连接 合作媒体 精彩推荐 热门推荐 图片新闻 政策法规 下载中心 在线留言 扫一扫 关注我们".split()
+)
+MAX_CLOSER_WORD = 8
+_MAX_NAME = 80
+# How templates mark a name cut short: "星河智能科技..." "星河智能科技…" "星河智能科技。。。".
+ELLIPSIS = re.compile(r"(?:\.{2,}|…+|。{2,}|⋯+)$")
+
+
+def split_names(line: str) -> list[tuple[str, str | None]]:
+    """Each piece of a line between separators: (name, None) or (piece, why it is not one).
+
+    A labelled line ("主营：存储、加密产品") is one annotation, whatever separators it holds.
+    Furniture is judged on the whole line before (see `furniture`).
+    """
+    if _SEPARATOR_HINT.search(line) is None or _labelled(line) is not None:
+        return [clean_name(line)]
+    return [clean_name(text) for piece in _SEPARATORS.split(line) if (text := piece.strip())]
+
+
+def clean_name(text: str) -> tuple[str, str | None]:
+    """A piece of text as a name without its numbering, or with the reason it is none."""
+    name = text.strip()
+    numbering = _NUMBERING.match(name) if name and not name[0].isalpha() else None
+    if numbering is not None:
+        name = name[numbering.end() :].strip()
+    if ":" in name or "：" in name:
+        label = _labelled(name)
+        if label is not None and looks_like_org(label):
+            # "星河科技有限公司：主营…": the organisation, then what it does.
+            return label, None
+    return name, not_a_name(name)
+
+
+def not_a_name(text: str) -> str | None:
+    """Why a cleaned piece of text is not an organisation's name, or None when it may be.
+
+    Furniture is judged on whole lines (`furniture`), before they are cut into names.
+    """
+    if not text or not (text[0].isalpha() or LETTER.search(text)):
+        return "not a name: no letters"
+    if len(text) > _MAX_NAME:
+        return "not a name: too long"
+    if "。" in text and is_prose(text):
+        return "not a name: a sentence"
+    if text[-1] in ":：":
+        return "not a name: a lead-in"
+    if text[0].isdigit() and _DATE.match(text):
+        return "not a name: a date"
+    if (":" in text or "：" in text) and (label := _labelled(text)) is not None:
+        return f"annotation ({label}：…)"
+    if len(text) <= 12:
+        bare = NON_WORD.sub("", text).casefold()
+        if bare in UI_WORDS or (bare in CLOSERS):
+            return "not a name: a button or caption"
+        if _ORDER_NOTE.search(text):
+            return "not a name: a note on the order"
+    return None
+
+
+def _labelled(text: str) -> str | None:
+    if ":" not in text and "：" not in text:
+        return None
+    # A time ("10:30") or a web address is no label.
+    match = _LABELLED.match(text)
+    if match is None or not LETTER.search(label := match["label"]) or "http" in label.casefold():
+        return None
+    return label.strip()
+
+
+def furniture(text: str) -> bool:
+    """Breadcrumbs, copyright and ICP lines, "主办单位：…": the site speaking, not a list."""
+    if _FURNITURE_HINT.search(text) is None:
+        return False
+    if "版权所有" in text or "©" in text or "ICP" in text or "公网安备" in text:
+        return True
+    if "opyright" in text or "OPYRIGHT" in text:
+        return True
+    if ":" in text or "：" in text or ">" in text:
+        return _FURNITURE.search(text) is not None
+    return False
+
+
+def is_closer(line: str) -> bool:
+    """A line such as "友情链接" or "【联系我们】：" that heads a block after the members."""
+    return len(line) <= MAX_CLOSER_WORD and NON_WORD.sub("", line) in CLOSERS
+
+
+def is_prose(text: str) -> bool:
+    # A full stop, but not "。。。" marking a name cut short: the guard must see that one.
+    return "。" in text and "。" in ELLIPSIS.sub("", text)
+
+
+def is_cut_short(name: str) -> bool:
+    """Whether a name ends the way templates mark text cut to fit ("星河智能科技...")."""
+    return ELLIPSIS.search(name) is not None
+
+
+def is_order_note(line: str) -> bool:
+    return len(line) <= 20 and _ORDER_NOTE.search(line) is not None
+
+
+# --- Organisations -------------------------------------------------------------------------
+
+# Legal forms and institution endings, optionally followed by a bracketed place or status
+# ("（北京）", "(筹)"). One signal among several: a brand-only name ("星河") is a member too.
+_ORG_ENDINGS = tuple(
+    "公司 集团 企业 大学 学院 学校 研究院 研究所 中心 实验室 研究室 工作室 事务所 协会 学会 商会 "
+    "联合会 促进会 研究会 委员会 理事会 基金会 联盟 医院 银行 合伙企业 株式会社 科技 控股 股份 "
+    "局 部 厅 署 院 所 站 厂 场 馆 台 社 网 校 港".split()
+)
+_LATIN_ORG = re.compile(
+    r"\b(?:inc|ltd|llc|gmbh|corp|co|plc|ag|s\.?a|limited|corporation|company|group|university"
+    r"|institute|college|laborator(?:y|ies)|labs?|association|foundation|academy|cent(?:er|re)"
+    r"|bank|hospital|technolog(?:y|ies))\b\.?$",
+    re.IGNORECASE,
+)
+_LATIN_TAIL = 40
+# "（北京）", "(Beijing)": a bracket after the legal form holds a place or a status.
+_MAX_BRACKET = 14
+
+
+def looks_like_org(name: str) -> bool:
+    """Whether a name ends the way organisations' names end (公司, 大学, 研究所, Ltd. …)."""
+    tail = name.rstrip()
+    if tail.endswith((")", "）")):
+        # "星河科技有限公司（北京）", "Xinghe Ltd. (Beijing)": the form before the bracket.
+        start = max(tail.rfind("("), tail.rfind("（"))
+        if start > 0 and len(tail) - start <= _MAX_BRACKET:
+            tail = tail[:start].rstrip()
+        tail = tail.rstrip(")）")
+    if tail.endswith(_ORG_ENDINGS):
+        return True
+    return tail[-1:].isascii() and _LATIN_ORG.search(tail[-_LATIN_TAIL:]) is not None
+
+
+# "韩 波 长治星河科技有限公司": a person's name, spaced out to align with three-character
+# names as tables of representatives do, before the organisation. Only that spacing tells a
+# person from a brand ("松果 视觉技术有限公司" is one name with a stray space).
+_PERSON_FIRST = re.compile(
+    r"(?P<person>[\u4e00-\u9fff][ \u3000\u00a0]+[\u4e00-\u9fff]{1,2})[ \u3000\u00a0]+(?P<org>\S.{3,})"
+)
+
+
+def without_person(name: str) -> tuple[str, str | None]:
+    """The organisation in "PERSON ORGANISATION", and the person dropped (or None)."""
+    spaced = " " in name or "\u00a0" in name or "\u3000" in name
+    match = _PERSON_FIRST.fullmatch(name) if spaced else None
+    if match is None or not looks_like_org(match["org"]):
+        return name, None
+    return match["org"].strip(), match["person"]
