@@ -84,3 +84,33 @@ def test_names_cut_short_are_an_anomaly() -> None:
     assert anomalies(parsed, BEFORE, max_loss_share=0.2) == [
         "2 names are cut short, such as '测试机构9号有限...': the full names are not shown"
     ]
+
+
+def test_what_the_parser_doubts_quarantines_even_the_first_snapshot() -> None:
+    parsed = ParseResult(
+        listings=_listings(NAMES[:3]),
+        problems=["理事单位: heading at div.link_tit > a, 0 names read"],
+    )
+    assert anomalies(parsed, None, max_loss_share=0.2) == [
+        "理事单位: heading at div.link_tit > a, 0 names read"
+    ]
+
+
+def test_an_empty_parse_says_why_when_the_parser_knows() -> None:
+    parsed = ParseResult(listings=[], problems=["tier words appear only in navigation (x)"])
+    assert anomalies(parsed, None, max_loss_share=0.2) == [
+        "no members found: tier words appear only in navigation (x)"
+    ]
+
+
+def test_a_tier_of_mostly_non_organisations_is_quarantined() -> None:
+    furniture = ["首页", "联系我们", "在线咨询", "星河"]
+    parsed = ParseResult(listings=_listings([*furniture, NAMES[0]]))
+    assert anomalies(parsed, None, max_loss_share=0.2) == [
+        "board: 4 of 5 names do not look like organisations ('首页', '联系我们', '在线咨询' …)"
+    ]
+
+
+def test_brand_names_among_organisations_are_believed() -> None:
+    parsed = ParseResult(listings=_listings(["星河", "青岚", *NAMES[:3]]))
+    assert anomalies(parsed, None, max_loss_share=0.2) == []

@@ -32,6 +32,7 @@ def summary(result: ParseResult) -> dict[str, Any]:
         ],
         "declared_counts": result.declared_counts,
         "method": result.method,
+        "problems": result.problems,
     }
 
 

@@ -210,6 +210,36 @@ def _report(message: str, exit_code: int) -> None:
     click.echo(message)
 
 
+@cli.command("parse")
+@click.argument("location", metavar="PAGE_OR_URL")
+@source_option
+@click.option("--explain", is_flag=True, help="Also list every block and line not read, and why.")
+@format_option("text", "json")
+@pass_app
+def parse_command(app: App, location: str, source_id: str | None, explain: bool, fmt: str) -> None:
+    """Read a saved page or a URL as `tracker snapshot` would, and store nothing.
+
+    Per tier: its heading as written, where it was found (a CSS path), the count, the
+    first and last names. With --explain, every block never read (chrome, navigation) and
+    every line not read as a member, with the reason. Exit code 3 where `tracker snapshot`
+    would quarantine the page. Use it to check a new page or to write [sources.selectors].
+
+    Example: tracker parse saved-page.html --explain
+    """
+    from tracker.explain import render_reading
+    from tracker.guard import anomalies
+    from tracker.pages import read_location
+    from tracker.parse import read_page
+
+    source = app.source(source_id)
+    reading = read_page(read_location(location, source), selectors=source.selectors)
+    reasons = anomalies(reading.result, None, max_loss_share=source.max_loss_share)
+    out = render_reading(reading, source=location, reasons=reasons, explain=explain, fmt=fmt)
+    click.echo(out, nl=False)
+    if reasons:
+        sys.exit(3)
+
+
 @cli.command()
 @source_option
 @click.option("--origin", type=click.Choice(["live", "file", "baseline", "wayback"]))

@@ -4,6 +4,11 @@ A parse that finds nobody, loses a large share of the members seen last time (ov
 within one tier), or disagrees with the tier sizes the page itself states is far more
 likely a broken page, a redesign or a parser miss than a real exodus. Such snapshots are
 kept as evidence but quarantined, so they never produce a false "departure".
+
+The first snapshot has nothing to lose, so it is judged on the page alone: a tier heading
+with no names after it, tier words met only in navigation (both found by the parser), and
+a tier whose names mostly do not look like organisations' (page furniture read as members)
+quarantine it too.
 """
 
 from __future__ import annotations
@@ -13,13 +18,17 @@ from collections.abc import Sequence
 
 from tracker.diff import Member, members
 from tracker.models import TIER_NAMES_EN, Listing, ParseResult
-from tracker.parse import is_cut_short
+from tracker.parse import is_cut_short, looks_like_org
 
 # A tier whose heading became an image, or that moved to a page of its own, loses all its
 # members while the total barely moves (28 vice-chairs are 5% of the page). Real churn
 # within a tier stays well below half; tiers smaller than this can change wholesale.
 TIER_LOSS_SHARE = 0.5
 MIN_TIER_SIZE_CHECKED = 5
+# CSET's 2020 list: 566 of 567 names end like an organisation's (公司, 大学, 研究院 …). A tier
+# where fewer than half do is more likely menus, buttons or news read as members.
+MIN_ORG_SHARE = 0.5
+MIN_TIER_SIZE_JUDGED = 3
 
 
 def anomalies(
@@ -27,8 +36,10 @@ def anomalies(
 ) -> list[str]:
     """Reasons to distrust this parse; empty when it looks like a real member list."""
     if not parsed.listings:
-        return ["no members found: the page has no tier heading or member list"]
-    reasons = _self_inconsistency(parsed) + _cut_short(parsed)
+        why = "; ".join(parsed.problems) or "the page has no tier heading or member list"
+        return [f"no members found: {why}"]
+    reasons = list(parsed.problems) + _self_inconsistency(parsed) + _cut_short(parsed)
+    reasons += _not_organisations(parsed)
     if previous:
         keys = {listing.key for listing in parsed.listings}
         reasons += _losses(members(previous), keys, max_loss_share)
@@ -65,6 +76,22 @@ def _cut_short(parsed: ParseResult) -> list[str]:
     if not cut:
         return []
     return [f"{len(cut)} names are cut short, such as {cut[0]!r}: the full names are not shown"]
+
+
+def _not_organisations(parsed: ParseResult) -> list[str]:
+    by_tier: dict[str, list[str]] = {}
+    for listing in parsed.listings:
+        by_tier.setdefault(listing.tier_label, []).append(listing.name)
+    reasons = []
+    for label, names in by_tier.items():
+        odd = [name for name in names if not looks_like_org(name)]
+        if len(names) >= MIN_TIER_SIZE_JUDGED and len(odd) > (1 - MIN_ORG_SHARE) * len(names):
+            shown = ", ".join(repr(name) for name in odd[:3])
+            reasons.append(
+                f"{label}: {len(odd)} of {len(names)} names do not look like organisations "
+                f"({shown} …)"
+            )
+    return reasons
 
 
 def _self_inconsistency(parsed: ParseResult) -> list[str]:

@@ -81,7 +81,10 @@ def _by_headings(tree: LexborHTMLParser) -> Reading:
         marks = Marks(chrome, strips, read_tables(tree), {n.mem_id for n in title_nodes(tree)})
         reader.read(read_lines(tree.body, marks))
         skipped = list(chrome.values())
-        skipped += [(node, role) for node, role in strips.strips.values()]
+        # A menu inside a sidebar is said once, as the sidebar.
+        skipped += [
+            (node, role) for node, role in strips.strips.values() if not _within(node, chrome)
+        ]
         if not reader.sections and strips.navigation:
             label, where = strips.navigation[0]
             reader.out.problems.append(
@@ -91,6 +94,15 @@ def _by_headings(tree: LexborHTMLParser) -> Reading:
     return Reading(
         reader.out.result("headings"), reader.sections, reader.rejected, skipped, reader.outside
     )
+
+
+def _within(node: LexborNode, chrome: dict[int, tuple[LexborNode, str]]) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent.mem_id in chrome:
+            return True
+        parent = parent.parent
+    return False
 
 
 def _prefer_json(html: ParseResult, embedded: ParseResult) -> bool:

@@ -132,7 +132,9 @@ def _inside_sectioning(node: LexborNode) -> bool:
 # --- Title blocks ---------------------------------------------------------------------------
 
 _TITLE_ROOTS = ("tit", "hd", "caption", "head", "biaoti")
-_TITLE_TOKEN = re.compile(r"tit|title|subtitle|hd|caption|heading|head|biaoti")
+# "title", "subtitle", "tit", "intit", "left_tit", "titbox", "hd", "panel-heading": but not
+# "entity", which merely holds the letters.
+_TITLE_TOKEN = re.compile(r"tit\w*|\w*tit(?:le)?|hd|caption|heading|head|biaoti")
 
 
 def title_nodes(tree: LexborHTMLParser) -> list[LexborNode]:

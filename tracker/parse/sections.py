@@ -25,6 +25,7 @@ from typing import NamedTuple
 
 from selectolax.lexbor import LexborNode
 
+from tracker.models import OTHER_TIER
 from tracker.parse.collect import Collector
 from tracker.parse.markup import css_path
 from tracker.parse.text import (
@@ -66,6 +67,8 @@ _BREADCRUMB = re.compile(r"(?:您的|你的|当前|所在)?位置\s*[:：>]")
 # Longer lines are sentences or names, never a heading that ends a tier.
 _MAX_CLOSER = 30
 _MAX_BOLD_CLOSER = 16
+# Lines looked at past a lone heading-like line, for the next text line.
+_LOOKAHEAD = 4
 # As in walk.py: one name per member, so the tuple is built directly.
 _new_name = tuple.__new__
 # A run is judged only among this many names or more.
@@ -103,6 +106,9 @@ class Section:
     shapes: set[int] = field(default_factory=set)
     # A tier table's rows: their tier is given, so no run is judged.
     tabled: bool = False
+    # Whether the next tier began right after this heading: an unknown label heading
+    # nothing but tiers ("联盟成员单位", "第一届理事会成员名单") is their title.
+    titles_tiers: bool = False
 
 
 @dataclass
@@ -138,6 +144,8 @@ class Reader:
         named = {section.heading.section for section in self.sections if section.kept}
         for section in self.sections:
             if section.kept or section.heading.section in named:
+                continue
+            if section.titles_tiers and section.heading.tier == OTHER_TIER:
                 continue
             self.out.problems.append(
                 f"{section.line.text}: heading at {css_path(section.line.node)}, 0 names read"
@@ -186,7 +194,7 @@ class Reader:
         if line.shape in current.shapes or len(text) > _MAX_CLOSER:
             return False
         lone = line.flags & (HEADED | ALL_EMPHASISED) or text.endswith((":", "："))
-        if not lone or looks_like_org(text) or not_a_name(text) is not None:
+        if not lone or looks_like_org(text) or not_a_name(text.rstrip(":：")) is not None:
             return False
         if is_order_note(text) or _runs_on(line, lines, index):
             return False
@@ -234,6 +242,8 @@ class Reader:
         current.shapes.add(line.shape)
 
     def _open(self, found: Heading, line: Line) -> None:
+        if self.current is not None and not self.current.names:
+            self.current.titles_tiers = True
         self._close()
         self.current = Section(found, line)
         self.sections.append(self.current)
@@ -255,11 +265,16 @@ class Reader:
 
 
 def _runs_on(line: Line, lines: Sequence[Line], index: int) -> bool:
-    """Whether the next line has this line's shape: then both are items of one run."""
-    following = lines[index + 1] if index + 1 < len(lines) else None
-    return (
-        following is not None and following.kind in (TEXT, LOGO) and following.shape == line.shape
-    )
+    """Whether the next text line has this line's shape: then both are items of one run.
+
+    Logos between them (a card's image before its caption) are passed over.
+    """
+    for following in lines[index + 1 : index + 1 + _LOOKAHEAD]:
+        if following.kind == TEXT:
+            return following.shape == line.shape
+        if following.kind != LOGO:
+            return False
+    return False
 
 
 def _run(names: list[Name]) -> set[int] | None:

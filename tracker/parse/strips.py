@@ -57,14 +57,15 @@ def label_strips(tree: LexborHTMLParser) -> Strips:
         if strip is None or strip.mem_id in found.strips:
             continue
         items = _items(strip)
-        if not _is_strip(items):
+        if not _is_labels(items):
             continue
         if ids is None:
             ids = _ids(tree) if any(_target(item) for item in items) else {}
         panels = _panels_by_target(items, ids) or _panels_by_order(strip, len(items))
         if panels is None:
-            found.strips[strip.mem_id] = (strip, "navigation")
-            found.navigation += [(label, strip) for label in _labels(items)]
+            if _is_menu(items):
+                found.strips[strip.mem_id] = (strip, "navigation")
+                found.navigation += [(label, strip) for label in _labels(items)]
             continue
         found.strips[strip.mem_id] = (strip, "tabs")
         # An unknown "…单位" label heads a tier among tier labels only: beside "下属子平台"
@@ -111,8 +112,8 @@ def _items(strip: LexborNode) -> list[LexborNode]:
     ]
 
 
-def _is_strip(items: list[LexborNode]) -> bool:
-    """Two or more short labels of one kind, mostly not organisations, with tier words.
+def _is_labels(items: list[LexborNode]) -> bool:
+    """Two or more short labels of one kind, mostly not organisations.
 
     Headings in a content column (``<div><h3>理事单位</h3></div><ul>…</ul>``) are no strip:
     a strip's items are alike, and none is a heading.
@@ -125,11 +126,16 @@ def _is_strip(items: list[LexborNode]) -> bool:
         if len(text) > _MAX_LABEL or item.css_first(_HEADINGS) is not None:
             return False
         texts.append(text)
-    if 2 * sum(1 for text in texts if looks_like_org(text)) >= len(texts):
-        return False
-    labels = [text for text in texts if heading(text, evidence=True) is not None]
-    # One tier word among brand names ("理事单位 | 百度 | 腾讯") is a heading and its run;
-    # one tier word among links elsewhere ("首页 | 理事单位 | 联系我们") is a menu.
+    return 2 * sum(1 for text in texts if looks_like_org(text, strict=True)) < len(texts)
+
+
+def _is_menu(items: list[LexborNode]) -> bool:
+    """Labels with no panels: a menu when they name two tiers, or are all links.
+
+    One tier word among brand names ("理事单位 | 百度 | 腾讯") is a heading and its run;
+    one tier word among links elsewhere ("首页 | 理事单位 | 联系我们") is a menu.
+    """
+    labels = _labels(items)
     return len(labels) >= 2 or (len(labels) == 1 and all(_link(item) for item in items))
 
 

@@ -164,7 +164,8 @@ _FURNITURE = re.compile(
 CLOSERS = frozenset(
     "友情链接 联系我们 会员登录 相关链接 最新动态 典型案例 合作伙伴 新闻动态 通知公告 热点资讯 "
     "联盟动态 协会动态 行业动态 推荐阅读 相关文章 相关新闻 相关阅读 网站导航 快速链接 联系方式 "
-    "友情连接 合作媒体 精彩推荐 热门推荐 图片新闻 政策法规 下载中心 在线留言 扫一扫 关注我们".split()
+    "友情连接 合作媒体 精彩推荐 热门推荐 图片新闻 政策法规 下载中心 在线留言 扫一扫 关注我们 "
+    "新闻中心 会员中心 帮助中心 资料下载 媒体报道 新闻资讯 活动预告 会议活动".split()
 )
 MAX_CLOSER_WORD = 8
 _MAX_NAME = 80
@@ -269,11 +270,12 @@ def is_order_note(line: str) -> bool:
 
 # Legal forms and institution endings, optionally followed by a bracketed place or status
 # ("（北京）", "(筹)"). One signal among several: a brand-only name ("星河") is a member too.
-_ORG_ENDINGS = tuple(
-    "公司 集团 企业 大学 学院 学校 研究院 研究所 中心 实验室 研究室 工作室 事务所 协会 学会 商会 "
-    "联合会 促进会 研究会 委员会 理事会 基金会 联盟 医院 银行 合伙企业 株式会社 科技 控股 股份 "
-    "局 部 厅 署 院 所 站 厂 场 馆 台 社 网 校 港".split()
+_LEGAL_ENDINGS = tuple(
+    "公司 集团 企业 大学 学院 学校 研究院 研究所 实验室 研究室 工作室 事务所 办公室 协会 学会 商会 "
+    "联合会 促进会 研究会 委员会 理事会 基金会 联盟 医院 银行 合伙企业 株式会社 控股 股份".split()
 )
+# Endings that also close the names of things (平台, 网站, 新闻中心): weaker evidence.
+_ORG_ENDINGS = (*_LEGAL_ENDINGS, *"中心 科技 局 部 厅 署 院 所 站 厂 场 馆 台 社 网 校 港".split())
 _LATIN_ORG = re.compile(
     r"\b(?:inc|ltd|llc|gmbh|corp|co|plc|ag|s\.?a|limited|corporation|company|group|university"
     r"|institute|college|laborator(?:y|ies)|labs?|association|foundation|academy|cent(?:er|re)"
@@ -285,8 +287,12 @@ _LATIN_TAIL = 40
 _MAX_BRACKET = 14
 
 
-def looks_like_org(name: str) -> bool:
-    """Whether a name ends the way organisations' names end (公司, 大学, 研究所, Ltd. …)."""
+def looks_like_org(name: str, *, strict: bool = False) -> bool:
+    """Whether a name ends the way organisations' names end (公司, 大学, 研究所, Ltd. …).
+
+    ``strict`` asks for a legal form or an institution's word, leaving out endings such as
+    台, 站, 网 and 中心 that short labels share (平台, 网站, 新闻中心).
+    """
     tail = name.rstrip()
     if tail.endswith((")", "）")):
         # "星河科技有限公司（北京）", "Xinghe Ltd. (Beijing)": the form before the bracket.
@@ -294,7 +300,7 @@ def looks_like_org(name: str) -> bool:
         if start > 0 and len(tail) - start <= _MAX_BRACKET:
             tail = tail[:start].rstrip()
         tail = tail.rstrip(")）")
-    if tail.endswith(_ORG_ENDINGS):
+    if tail.endswith(_LEGAL_ENDINGS if strict else _ORG_ENDINGS):
         return True
     return tail[-1:].isascii() and _LATIN_ORG.search(tail[-_LATIN_TAIL:]) is not None
 

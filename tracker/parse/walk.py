@@ -131,9 +131,11 @@ def read_lines(root: LexborNode, marks: Marks) -> list[Line]:
         elif (action := actions.get(node.mem_id, 0)) and action <= _TABLE:
             if action != _SKIP:
                 buffer.end()
-                buffer.lines.append(Line("", END, SOFT if action == _CRUMB else 0, node=node))
             if action == _TABLE:
+                # Its rows open their own tiers; what came before ends with them.
                 buffer.members(marks.tables.tiered[node.mem_id])
+            elif action != _SKIP:
+                buffer.lines.append(Line("", END, SOFT if action == _CRUMB else 0, node=node))
         else:
             flags = _TAG_FLAGS.get(tag, 0)
             if action == _TITLE:
