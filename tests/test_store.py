@@ -49,7 +49,15 @@ def _add(store: Store, day: int, *, status: str = "ok", origin: str = "live") ->
 
 def test_schema_is_versioned_and_whole(store: Store) -> None:
     assert store.db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
-    assert set(store.db.table_names()) >= {"sources", "pages", "fetches", "snapshots", "listings"}
+    assert set(store.db.table_names()) >= {
+        "sources", "pages", "fetches", "snapshots", "listings", "snapshot_pages"
+    }  # fmt: skip
+    assert store.db["snapshot_pages"].columns_dict == {
+        "snapshot_id": int,
+        "position": int,
+        "url": str,
+        "page_sha256": str,
+    }
     assert store.db["listings"].columns_dict == {
         "snapshot_id": int,
         "tier": str,
@@ -111,3 +119,13 @@ def test_newer_schema_is_refused() -> None:
     db.execute("PRAGMA user_version = 99")
     with pytest.raises(StoreError, match="newer than this tracker"):
         Store(db)
+
+
+def test_a_version_1_database_gains_the_pages_of_split_lists() -> None:
+    db = sqlite_utils.Database(memory=True)
+    MIGRATIONS[0](db)
+    db.execute("PRAGMA user_version = 1")
+    store = Store(db)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert "snapshot_pages" in db.table_names()
+    assert store.db["snapshot_pages"].count == 0

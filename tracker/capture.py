@@ -18,8 +18,9 @@ from tracker.config import Source
 from tracker.decode import decode_page
 from tracker.errors import FetchError, ParseError
 from tracker.guard import anomalies
-from tracker.models import FetchOutcome, Snapshot
-from tracker.parse import PARSER_VERSION, parse_page
+from tracker.models import FetchOutcome, FetchResult, Snapshot
+from tracker.pages import Following, PagePart, fetch_part, file_at, file_part, follow
+from tracker.parse import PARSER_VERSION, read_pages
 from tracker.report import describe
 from tracker.store import Store, sha256_hex, utc_text
 
@@ -66,6 +67,8 @@ class Page:
     provenance: str | None = None
     text: str | None = None
     fetch_fields: dict[str, Any] = field(default_factory=dict)
+    # The pages after this one, when the list is split over pages.
+    more: Following = field(default_factory=lambda: Following([]))
 
 
 def capture_live(
@@ -84,12 +87,18 @@ def capture_live(
     target = url or source.url
     started = now()
     etag, last_modified, read_as = store.last_validators(source.id, target)
+    if read_as is not None and len(store.page_digests(read_as)) > 1:
+        # A 304 for the first page says nothing of the pages after it.
+        etag = last_modified = None
     try:
         result = fetch(
             target, client=client, settings=source, etag=etag, last_modified=last_modified
         )
+        more = None if result.not_modified else _following(result, client, source)
     except FetchError as exc:
-        return record_fetch_error(store, source, exc, url=target, started=started, hooks=hooks)
+        return record_fetch_error(
+            store, source, exc, url=exc.url or target, started=started, hooks=hooks
+        )
     row: dict[str, Any] = {
         "url": target,
         "final_url": result.final_url,
@@ -111,8 +120,18 @@ def capture_live(
         provenance=result.final_url,
         text=result.text,
         fetch_fields=row,
+        more=more or Following([]),
     )
     return capture_page(store, source, page, now=now, hooks=hooks)
+
+
+def _following(result: FetchResult, client: httpx.Client, source: Source) -> Following:
+    first = PagePart(result.final_url, result.content, result.text or "", result.headers)
+    return follow(
+        first,
+        lambda url: fetch_part(url, client=client, settings=source),
+        max_pages=source.max_pages,
+    )
 
 
 def capture_file(
@@ -127,12 +146,21 @@ def capture_file(
     started = now()
     url = path.resolve().as_uri()
     try:
-        content = path.read_bytes()
-    except OSError as exc:
-        reason = f"{path}: cannot read: {exc.strerror or exc}"
-        return _record_failure(store, source, started, {"url": url}, reason, hooks)
+        first = file_part(path)
+        more = follow(first, file_at, max_pages=source.max_pages)
+    except FetchError as exc:
+        return record_fetch_error(
+            store, source, exc, url=exc.url or url, started=started, hooks=hooks
+        )
     page = Page(
-        url=url, content=content, headers={}, captured_at=started, origin="file", provenance=url
+        url=url,
+        content=first.content,
+        headers={},
+        captured_at=started,
+        origin="file",
+        provenance=url,
+        text=first.text,
+        more=more,
     )
     return capture_page(store, source, page, now=now, hooks=hooks)
 
@@ -149,8 +177,14 @@ def capture_page(
     started = now()
     digest = sha256_hex(page.content)
     fields = {"url": page.url, **page.fetch_fields, "sha256": digest}
+    # A list split over pages is the same reading only when every page is the same.
+    digests = [digest, *(sha256_hex(part.content) for part in page.more.parts)]
     latest = store.latest(source.id, status=None)
-    if latest is not None and latest.page_sha256 == digest and page.origin in ("live", "file"):
+    if (
+        latest is not None
+        and page.origin in ("live", "file")
+        and store.page_digests(latest.id) == digests
+    ):
         return _record_same_page(store, source, started, fields, latest, hooks)
     try:
         text = (
@@ -158,10 +192,13 @@ def capture_page(
             if page.text is not None
             else decode_page(page.content, None, source=page.url)[0]
         )
-        parsed = parse_page(text, selectors=source.selectors)
+        texts = [text, *(part.text for part in page.more.parts)]
+        parsed = read_pages(texts, selectors=source.selectors).result
     except (FetchError, ParseError) as exc:
         evidence = (page.content, page.headers)
         return _record_failure(store, source, started, fields, str(exc), hooks, evidence=evidence)
+    if (cut := page.more.problem()) is not None:
+        parsed.problems.append(cut)
     previous = store.snapshots(source.id, status="ok", until=page.captured_at)
     before = store.listings(previous[-1].id) if previous else None
     reasons = anomalies(parsed, before, max_loss_share=source.max_loss_share)
@@ -169,6 +206,8 @@ def capture_page(
     with store.atomic():
         store.ensure_source(source.id, source.name, source.url)
         store.put_page(page.content, headers=page.headers, seen_at=started)
+        for part in page.more.parts:
+            store.put_page(part.content, headers=part.headers, seen_at=started)
         snapshot = store.add_snapshot(
             source_id=source.id,
             captured_at=page.captured_at,
@@ -180,6 +219,9 @@ def capture_page(
             status=status,
             reason="; ".join(reasons) or None,
             created_at=started,
+            more_pages=[
+                (part.url, sha) for part, sha in zip(page.more.parts, digests[1:], strict=True)
+            ],
         )
         outcome = CaptureOutcome(
             source_id=source.id,

@@ -220,7 +220,7 @@ def parse_command(app: App, location: str, source_id: str | None, explain: bool,
     """Read a saved page or a URL as `tracker snapshot` would, and store nothing.
 
     Per tier: its heading as written, where it was found (a CSS path), the count, the
-    first and last names. With --explain, every block never read (chrome, navigation) and
+    first and last names. A list split over pages (下一页) is followed, as a snapshot would. With --explain, every block never read (chrome, navigation) and
     every line not read as a member, with the reason. Exit code 3 where `tracker snapshot`
     would quarantine the page. Use it to check a new page or to write [sources.selectors].
 
@@ -229,12 +229,17 @@ def parse_command(app: App, location: str, source_id: str | None, explain: bool,
     from tracker.explain import render_reading
     from tracker.guard import anomalies
     from tracker.pages import read_location
-    from tracker.parse import read_page
+    from tracker.parse import read_pages
 
     source = app.source(source_id)
-    reading = read_page(read_location(location, source), selectors=source.selectors)
+    pages, cut = read_location(location, source, max_pages=source.max_pages)
+    reading = read_pages([page.text for page in pages], selectors=source.selectors)
+    if cut is not None:
+        reading.result.problems.append(cut)
     reasons = anomalies(reading.result, None, max_loss_share=source.max_loss_share)
-    out = render_reading(reading, source=location, reasons=reasons, explain=explain, fmt=fmt)
+    out = render_reading(
+        reading, source=location, pages=len(pages), reasons=reasons, explain=explain, fmt=fmt
+    )
     click.echo(out, nl=False)
     if reasons:
         sys.exit(3)

@@ -63,6 +63,9 @@ class Source(FetchSettings):
     max_loss_share: float = Field(0.2, ge=0, le=1)
     # A member must be missing from this many consecutive ok snapshots to count as departed.
     confirm_departures: int = Field(1, ge=1)
+    # A list split over pages (下一页, rel="next", ?page=N) is read up to this many pages; one
+    # that goes on past them is quarantined rather than read short.
+    max_pages: int = Field(10, ge=1, le=1000)
 
     @field_validator("url", "aliases")
     @classmethod

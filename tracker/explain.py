@@ -59,11 +59,14 @@ def tier_summaries(reading: Reading) -> list[TierSummary]:
 
 
 def render_reading(
-    reading: Reading, *, source: str, reasons: list[str], explain: bool, fmt: str
+    reading: Reading, *, source: str, pages: int, reasons: list[str], explain: bool, fmt: str
 ) -> str:
+    """``pages``: how many pages of a list split over pages were read."""
+    where = source if pages == 1 else f"{source} and the {_count(pages - 1, 'page')} after it"
     if fmt == "json":
-        return render_json(_as_json(reading, source=source, reasons=reasons, explain=explain))
-    return _as_text(reading, source=source, reasons=reasons, explain=explain)
+        data = _as_json(reading, source=source, reasons=reasons, explain=explain)
+        return render_json({**data, "pages": pages})
+    return _as_text(reading, source=where, reasons=reasons, explain=explain)
 
 
 def _as_json(reading: Reading, *, source: str, reasons: list[str], explain: bool) -> dict[str, Any]:

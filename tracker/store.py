@@ -12,7 +12,7 @@ import hashlib
 import json
 import sqlite3
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -22,8 +22,7 @@ import sqlite_utils
 
 from tracker.errors import StoreError
 from tracker.models import Listing, ParseResult, Snapshot, tier_rank
-
-SCHEMA_VERSION = 1
+from tracker.schema import MIGRATIONS
 
 
 def utc_text(moment: datetime) -> str:
@@ -39,134 +38,6 @@ def parse_utc(text: str) -> datetime:
 
 def sha256_hex(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
-
-
-def _migrate_1(db: sqlite_utils.Database) -> None:
-    db.executescript(
-        """
-        CREATE TABLE sources (id TEXT PRIMARY KEY, name TEXT NOT NULL, url TEXT NOT NULL);
-        CREATE TABLE pages (
-            sha256 TEXT PRIMARY KEY,
-            size INTEGER NOT NULL,
-            compression TEXT NOT NULL,
-            data BLOB NOT NULL,
-            content_type TEXT,
-            headers TEXT,
-            first_seen_at TEXT NOT NULL
-        );
-        CREATE TABLE snapshots (
-            id INTEGER PRIMARY KEY,
-            source_id TEXT NOT NULL REFERENCES sources(id),
-            captured_at TEXT NOT NULL,
-            origin TEXT NOT NULL,
-            page_sha256 TEXT NOT NULL REFERENCES pages(sha256),
-            provenance TEXT,
-            parser_version TEXT NOT NULL,
-            method TEXT,
-            status TEXT NOT NULL,
-            reason TEXT,
-            counts TEXT NOT NULL,
-            member_count INTEGER NOT NULL,
-            listing_count INTEGER NOT NULL,
-            created_at TEXT NOT NULL,
-            accepted_at TEXT
-        );
-        CREATE INDEX snapshots_by_time ON snapshots(source_id, captured_at, id);
-        CREATE TABLE fetches (
-            id INTEGER PRIMARY KEY,
-            source_id TEXT NOT NULL REFERENCES sources(id),
-            started_at TEXT NOT NULL,
-            url TEXT NOT NULL,
-            final_url TEXT,
-            status_code INTEGER,
-            outcome TEXT NOT NULL,
-            error TEXT,
-            sha256 TEXT,
-            etag TEXT,
-            last_modified TEXT,
-            elapsed REAL,
-            attempts INTEGER,
-            snapshot_id INTEGER REFERENCES snapshots(id)
-        );
-        CREATE INDEX fetches_by_source ON fetches(source_id, id);
-        CREATE TABLE listings (
-            snapshot_id INTEGER NOT NULL REFERENCES snapshots(id),
-            tier TEXT NOT NULL,
-            tier_label TEXT NOT NULL,
-            position INTEGER NOT NULL,
-            name TEXT NOT NULL,
-            key TEXT NOT NULL
-        );
-        CREATE INDEX listings_by_snapshot ON listings(snapshot_id);
-        CREATE INDEX listings_by_key ON listings(key);
-        CREATE TABLE annotations (
-            key TEXT NOT NULL,
-            origin TEXT NOT NULL,
-            name TEXT NOT NULL,
-            name_en_mt TEXT,
-            common_name_en TEXT,
-            common_name_zh TEXT,
-            type TEXT,
-            website TEXT,
-            crunchbase_url TEXT,
-            location TEXT,
-            city TEXT,
-            province TEXT,
-            size TEXT,
-            focus TEXT,
-            industry TEXT,
-            ai_category TEXT,
-            key_products TEXT,
-            state_owned INTEGER,
-            not_chinese INTEGER,
-            public_company INTEGER,
-            exchange TEXT,
-            ticker TEXT,
-            notes TEXT,
-            extra TEXT,
-            PRIMARY KEY (key, origin)
-        );
-        CREATE TABLE changes (
-            id INTEGER PRIMARY KEY,
-            source_id TEXT NOT NULL REFERENCES sources(id),
-            old_snapshot_id INTEGER NOT NULL REFERENCES snapshots(id),
-            new_snapshot_id INTEGER NOT NULL REFERENCES snapshots(id),
-            at TEXT NOT NULL,
-            kind TEXT NOT NULL,
-            key TEXT NOT NULL,
-            name TEXT NOT NULL,
-            tier TEXT,
-            old_key TEXT,
-            old_name TEXT,
-            old_tier TEXT,
-            direction TEXT,
-            score REAL,
-            listed TEXT,
-            old_listed TEXT
-        );
-        CREATE INDEX changes_by_snapshot ON changes(source_id, new_snapshot_id);
-        CREATE INDEX changes_by_key ON changes(key);
-        CREATE TABLE outbox (
-            id INTEGER PRIMARY KEY,
-            watcher TEXT NOT NULL,
-            source_id TEXT NOT NULL,
-            event TEXT NOT NULL,
-            snapshot_id INTEGER REFERENCES snapshots(id),
-            payload TEXT NOT NULL,
-            status TEXT NOT NULL,
-            attempts INTEGER NOT NULL DEFAULT 0,
-            next_attempt_at TEXT NOT NULL,
-            last_error TEXT,
-            created_at TEXT NOT NULL,
-            sent_at TEXT
-        );
-        CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
-        """
-    )
-
-
-# Append-only: a released database is upgraded by running the migrations it lacks.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migrate_1]
 
 
 class Validators(NamedTuple):
@@ -331,7 +202,9 @@ class Store:
         status: str,
         reason: str | None,
         created_at: datetime,
+        more_pages: Sequence[tuple[str, str]] = (),
     ) -> Snapshot:
+        """``more_pages``: (url, sha256) of the pages after the first, in order."""
         listings = parsed.listings
         snapshot_id = self._insert(
             "snapshots",
@@ -356,7 +229,21 @@ class Store:
             "VALUES (?, ?, ?, ?, ?, ?)",
             [(snapshot_id, x.tier, x.tier_label, x.position, x.name, x.key) for x in listings],
         )
+        self.db.conn.executemany(
+            "INSERT INTO snapshot_pages (snapshot_id, position, url, page_sha256) "
+            "VALUES (?, ?, ?, ?)",
+            [(snapshot_id, n, url, sha) for n, (url, sha) in enumerate(more_pages, start=2)],
+        )
         return self.snapshot(snapshot_id)
+
+    def page_digests(self, snapshot_id: int) -> list[str]:
+        """The sha256 of every page a snapshot was read from, in page order."""
+        first = self.snapshot(snapshot_id).page_sha256
+        rows = self.db.execute(
+            "SELECT page_sha256 FROM snapshot_pages WHERE snapshot_id = ? ORDER BY position",
+            [snapshot_id],
+        )
+        return [first, *(row[0] for row in rows)]
 
     def snapshot(self, snapshot_id: int) -> Snapshot:
         rows = list(self.db.query("SELECT * FROM snapshots WHERE id = ?", [snapshot_id]))

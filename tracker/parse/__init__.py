@@ -10,6 +10,7 @@ they are a strict superset of what the HTML shows; configured selectors
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -19,6 +20,7 @@ from tracker.models import ParseResult
 from tracker.parse.configured import by_selectors
 from tracker.parse.embedded import by_json
 from tracker.parse.markup import chrome_nodes, css_path, title_nodes
+from tracker.parse.paging import next_page_url
 from tracker.parse.sections import Reader, Rejected, Section
 from tracker.parse.strips import label_strips
 from tracker.parse.tables import read_tables
@@ -30,8 +32,10 @@ __all__ = [
     "Reading",
     "is_cut_short",
     "looks_like_org",
+    "next_page_url",
     "parse_page",
     "read_page",
+    "read_pages",
 ]
 
 # Bumped whenever the same bytes can give a different list: 4 ends tiers at any heading,
@@ -64,32 +68,50 @@ def parse_page(html: str, *, selectors: Selectors | None = None) -> ParseResult:
 
 def read_page(html: str, *, selectors: Selectors | None = None) -> Reading:
     """`parse_page` with its working shown, for ``tracker parse --explain``."""
-    tree = LexborHTMLParser(_without_wayback_insert(html))
+    return read_pages([html], selectors=selectors)
+
+
+def read_pages(pages: Sequence[str], *, selectors: Selectors | None = None) -> Reading:
+    """The pages of one list split over pages, in order, read as one list.
+
+    A page that goes on with a tier without repeating its heading (CMS article
+    pagination) goes on with it; positions continue across pages.
+    """
+    trees = [LexborHTMLParser(_without_wayback_insert(html)) for html in pages]
     if selectors is not None:
-        return Reading(by_selectors(tree, selectors))
-    reading = _by_headings(tree)
-    embedded = by_json(tree)
+        return Reading(by_selectors(trees, selectors))
+    reading = _by_headings(trees)
+    if len(trees) > 1:
+        return reading
+    embedded = by_json(trees[0])
     return Reading(embedded) if _prefer_json(reading.result, embedded) else reading
 
 
-def _by_headings(tree: LexborHTMLParser) -> Reading:
+def _by_headings(trees: list[LexborHTMLParser]) -> Reading:
     reader = Reader()
     skipped: list[tuple[LexborNode, str]] = []
-    if tree.body is not None:
+    navigation: list[tuple[str, LexborNode]] = []
+    shapes: dict[tuple[str, ...], int] = {}
+    for page, tree in enumerate(trees):
+        if page:
+            reader.next_page()
+        if tree.body is None:
+            continue
         chrome = chrome_nodes(tree)
         strips = label_strips(tree)
         marks = Marks(chrome, strips, read_tables(tree), {n.mem_id for n in title_nodes(tree)})
-        reader.read(read_lines(tree.body, marks))
-        skipped = list(chrome.values())
+        reader.read(read_lines(tree.body, marks, shapes))
+        skipped += chrome.values()
         # A menu inside a sidebar is said once, as the sidebar.
         skipped += [
             (node, role) for node, role in strips.strips.values() if not _within(node, chrome)
         ]
-        if not reader.sections and strips.navigation:
-            label, where = strips.navigation[0]
-            reader.out.problems.append(
-                f"tier words appear only in navigation ({label} at {css_path(where)})"
-            )
+        navigation += strips.navigation
+    if not reader.sections and navigation:
+        label, where = navigation[0]
+        reader.out.problems.append(
+            f"tier words appear only in navigation ({label} at {css_path(where)})"
+        )
     reader.finish()
     return Reading(
         reader.out.result("headings"), reader.sections, reader.rejected, skipped, reader.outside

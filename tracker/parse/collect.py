@@ -15,18 +15,26 @@ class Collector:
 
     # (heading, name, read from an image)
     entries: list[tuple[Heading, str, bool]] = field(default_factory=list)
+    # Sizes declared on the pages read so far, and on the page being read.
     counts: dict[str, int] = field(default_factory=dict)
+    page_counts: dict[str, int] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     # Whether the last entry was read from an image (see `add`).
     last_logo: bool = False
 
     def declare(self, heading: Heading, count: int) -> None:
-        # A tier heading that appears twice declares two parts of one tier.
-        self.counts[heading.section] = self.counts.get(heading.section, 0) + count
+        # A tier heading that appears twice on a page declares two parts of one tier.
+        self.page_counts[heading.section] = self.page_counts.get(heading.section, 0) + count
 
     def declare_once(self, heading: Heading, count: int) -> None:
         # "共189家" on its own line restates the heading's count more often than it adds one.
-        self.counts.setdefault(heading.section, count)
+        self.page_counts.setdefault(heading.section, count)
+
+    def new_page(self) -> None:
+        """The next page of the list: its headings repeat the sizes, they do not add to them."""
+        for section, count in self.page_counts.items():
+            self.counts[section] = max(count, self.counts.get(section, 0))
+        self.page_counts = {}
 
     def add(self, heading: Heading, name: str, *, logo: bool = False) -> None:
         """One more name; a logo next to the same name (caption or hover twin) adds nothing.
@@ -45,6 +53,7 @@ class Collector:
         self.last_logo = logo
 
     def result(self, method: str) -> ParseResult:
+        self.new_page()
         positions: dict[str, int] = {}
         listings = []
         # A tier with any text names reads its names from the text alone: its images are

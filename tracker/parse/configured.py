@@ -14,15 +14,27 @@ from tracker.parse.markup import chrome_nodes
 from tracker.parse.text import ASCII_SPACE, LETTER, Heading, furniture, heading, split_names
 
 
-def by_selectors(tree: LexborHTMLParser, selectors: Selectors) -> ParseResult:
-    tier_ids = _matched_ids(tree, selectors.tier, "tier")
+def by_selectors(trees: list[LexborHTMLParser], selectors: Selectors) -> ParseResult:
+    """The pages of one list in order; members before a page's first tier element go on
+    in the tier the page before ended in."""
+    out = Collector()
+    current: Heading | None = None
+    for page, tree in enumerate(trees):
+        if page:
+            out.new_page()
+        current = _read(tree, selectors, out, current)
+    return out.result("selectors")
+
+
+def _read(
+    tree: LexborHTMLParser, selectors: Selectors, out: Collector, current: Heading | None
+) -> Heading | None:
+    tier_ids = _matched_ids(tree, selectors.tier, "tier", required=current is None)
     member_ids = _matched_ids(tree, selectors.member, "member") - tier_ids
     for chrome, _ in chrome_nodes(tree).values():
         for node in chrome.css(f"{selectors.tier}, {selectors.member}"):
             tier_ids.discard(node.mem_id)
             member_ids.discard(node.mem_id)
-    out = Collector()
-    current: Heading | None = None
     for node in tree.root.traverse() if tree.root is not None else ():
         if node.mem_id in tier_ids:
             current = _configured_heading(node.text(separator=" "))
@@ -30,7 +42,7 @@ def by_selectors(tree: LexborHTMLParser, selectors: Selectors) -> ParseResult:
                 out.declare(current, current.count)
         elif node.mem_id in member_ids and current is not None:
             _add_member(out, current, node)
-    return out.result("selectors")
+    return current
 
 
 def _add_member(out: Collector, found: Heading, node: LexborNode) -> None:
@@ -53,12 +65,14 @@ def _add_member(out: Collector, found: Heading, node: LexborNode) -> None:
                 out.add(found, logo)
 
 
-def _matched_ids(tree: LexborHTMLParser, selector: str, role: str) -> set[int]:
+def _matched_ids(
+    tree: LexborHTMLParser, selector: str, role: str, *, required: bool = True
+) -> set[int]:
     try:
         nodes = tree.css(selector)
     except SelectolaxError as exc:
         raise ParseError(f"configured {role} selector {selector!r} is not valid CSS") from exc
-    if not nodes:
+    if not nodes and required:
         # Silently falling back to heading detection would hide a broken configuration.
         raise ParseError(f"configured {role} selector {selector!r} matches nothing on the page")
     return {node.mem_id for node in nodes}

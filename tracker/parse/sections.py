@@ -109,6 +109,9 @@ class Section:
     # Whether the next tier began right after this heading: an unknown label heading
     # nothing but tiers ("联盟成员单位", "第一届理事会成员名单") is their title.
     titles_tiers: bool = False
+    # A tier going on from the page before, without its heading (CMS pagination): only
+    # lines shaped like its names there are names, until its first name.
+    continues: frozenset[int] | None = None
 
 
 @dataclass
@@ -131,12 +134,22 @@ class Reader:
                 if self.current is not None:
                     self._add(line.text, line, logo=True)
             elif kind == END:
-                if not (line.flags & SOFT and self.current and not self.current.names):
-                    self._close()
+                if not self._begun(soft=bool(line.flags & SOFT)):
+                    continue
+                self._close()
             elif kind == OPEN and line.heading is not None:
                 self._open(line.heading, line)
             elif kind == MEMBER and line.heading is not None:
                 self._member(line)
+
+    def next_page(self) -> None:
+        """The next page of the list: the last tier read goes on until a heading says not."""
+        self._close()
+        self.out.new_page()
+        last = next((section for section in reversed(self.sections) if section.kept), None)
+        if last is not None:
+            shapes = frozenset(name.shape for name in last.kept)
+            self.current = Section(last.heading, last.line, continues=shapes)
 
     def finish(self) -> None:
         """Close the last section; report labels that headed nothing anywhere."""
@@ -167,12 +180,16 @@ class Reader:
                     self._open(inline[0], line)
                     text = inline[1]
             if furniture(text):
-                if not (_BREADCRUMB.match(text) and self.current and not self.current.names):
+                if self._begun(soft=_BREADCRUMB.match(text) is not None):
                     self._close()
                 self.rejected.append(Rejected(text, "furniture", line.node))
                 return
         current = self.current
-        if current is None:
+        if current is None or (
+            current.continues is not None
+            and not current.names
+            and line.shape not in current.continues
+        ):
             self.outside += 1
             return
         short = len(text) <= MAX_CLOSER_WORD
@@ -234,6 +251,14 @@ class Reader:
         self._add(line.text, line, logo=False)
 
     # --- Sections -----------------------------------------------------------------------
+
+    def _begun(self, *, soft: bool) -> bool:
+        """Whether chrome ends the current tier: a breadcrumb under the title (soft) ends
+        none that has not begun, nor does the next page's chrome end a tier going on."""
+        current = self.current
+        if current is None or current.names:
+            return True
+        return not (soft or current.continues is not None)
 
     def _add(self, text: str, line: Line, *, logo: bool) -> None:
         current = self.current

@@ -98,15 +98,17 @@ _SKIP, _CHROME, _CRUMB, _TABLE, _TITLE, _PANEL_ACTION = range(1, 7)
 _MAX_ASIDE = 10
 
 
-def read_lines(root: LexborNode, marks: Marks) -> list[Line]:
+def read_lines(
+    root: LexborNode, marks: Marks, shapes: dict[tuple[str, ...], int] | None = None
+) -> list[Line]:
     """The visual lines under root, in one depth-first pass.
 
     The parser's hot loop, hence one function walking first_child/next with an explicit
     stack: no per-element iterator objects, and old table-in-font markup nests deeper than
-    Python's recursion limit.
+    Python's recursion limit. ``shapes`` carries shape ids from the pages before.
     """
     actions = _actions(marks)
-    buffer = _LineBuffer(root)
+    buffer = _LineBuffer(root, {} if shapes is None else shapes)
     fragments, path, blocks, levels = buffer.fragments, buffer.path, buffer.blocks, buffer.levels
     emphasis = heads = 0
     parents: list[tuple[LexborNode, int, int]] = []
@@ -212,7 +214,7 @@ class _LineBuffer:
         "path", "blocks", "levels", "shapes", "root",
     )  # fmt: skip
 
-    def __init__(self, root: LexborNode) -> None:
+    def __init__(self, root: LexborNode, shapes: dict[tuple[str, ...], int]) -> None:
         self.fragments: list[str] = []
         self.emphasised = False
         # Whether some text of the line sat outside emphasis.
@@ -229,7 +231,9 @@ class _LineBuffer:
         self.path: list[str] = []
         self.blocks: list[LexborNode] = []
         self.levels: list[int] = []
-        self.shapes: dict[tuple[str, ...], int] = {}
+        # Shape ids by the labels they stand for; shared by the pages of one list, so that
+        # a name on page 2 has the shape of its tier's names on page 1.
+        self.shapes = shapes
         self.root = root
 
     def logo(self, name: str) -> None:
