@@ -19,7 +19,7 @@ from tracker.config import Selectors
 from tracker.models import ParseResult
 from tracker.parse.configured import by_selectors
 from tracker.parse.embedded import by_json
-from tracker.parse.markup import chrome_nodes, css_path, title_nodes
+from tracker.parse.markup import chrome_nodes, css_path, inside, title_nodes
 from tracker.parse.paging import next_page_url
 from tracker.parse.sections import Reader, Rejected, Section
 from tracker.parse.strips import label_strips
@@ -104,7 +104,7 @@ def _by_headings(trees: list[LexborHTMLParser]) -> Reading:
         skipped += chrome.values()
         # A menu inside a sidebar is said once, as the sidebar.
         skipped += [
-            (node, role) for node, role in strips.strips.values() if not _within(node, chrome)
+            (node, role) for node, role in strips.strips.values() if not inside(node, chrome)
         ]
         navigation += strips.navigation
     if not reader.sections and navigation:
@@ -116,15 +116,6 @@ def _by_headings(trees: list[LexborHTMLParser]) -> Reading:
     return Reading(
         reader.out.result("headings"), reader.sections, reader.rejected, skipped, reader.outside
     )
-
-
-def _within(node: LexborNode, chrome: dict[int, tuple[LexborNode, str]]) -> bool:
-    parent = node.parent
-    while parent is not None:
-        if parent.mem_id in chrome:
-            return True
-        parent = parent.parent
-    return False
 
 
 def _prefer_json(html: ParseResult, embedded: ParseResult) -> bool:

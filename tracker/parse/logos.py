@@ -18,6 +18,7 @@ import re
 
 from selectolax.lexbor import LexborNode
 
+from tracker.parse.markup import ancestor
 from tracker.parse.text import ASCII_SPACE, COUNT_LINE, NON_WORD, clean_name, furniture, heading
 
 # An alt made only of these words, digits and punctuation names no one ("logo", "图片2",
@@ -49,16 +50,9 @@ def image_name(image: LexborNode) -> str | None:
     alt = attrs.get("alt")
     if "alt" in attrs and not (alt or "").strip():
         return None
-    link = _enclosing_link(image)
+    link = ancestor(image, lambda parent: parent.tag == "a")
     candidates = (alt, attrs.get("title"), None if link is None else link.attributes.get("title"))
     return next((name for text in candidates if text and (name := _logo_name(text))), None)
-
-
-def _enclosing_link(node: LexborNode) -> LexborNode | None:
-    parent = node.parent
-    while parent is not None and parent.tag != "a":
-        parent = parent.parent
-    return parent
 
 
 def _logo_name(text: str) -> str | None:

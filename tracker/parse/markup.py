@@ -9,6 +9,7 @@ never read for members; an element whose class says it is a title (``*tit*``,
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Container
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -65,19 +66,25 @@ def chrome_nodes(tree: LexborHTMLParser) -> dict[int, tuple[LexborNode, str]]:
         # "page with-sidebar" style wrappers hold the content itself.
         if total and len(node.text(deep=True, strip=True)) >= _WRAPPER_SHARE * total:
             continue
-        if not _inside(node, found):
+        # The query answers in document order, so an enclosing element is already found.
+        if not inside(node, found):
             found[node.mem_id] = (node, _kind(node))
     return found
 
 
-def _inside(node: LexborNode, found: dict[int, tuple[LexborNode, str]]) -> bool:
-    # The query answers in document order, so an enclosing element is already found.
+def inside(node: LexborNode, elements: Container[int]) -> bool:
+    """Whether one of the elements (by id) encloses node."""
+    return ancestor(node, lambda parent: parent.mem_id in elements) is not None
+
+
+def ancestor(node: LexborNode, match: Callable[[LexborNode], bool]) -> LexborNode | None:
+    """The nearest element enclosing node that matches."""
     parent = node.parent
     while parent is not None:
-        if parent.mem_id in found:
-            return True
+        if match(parent):
+            return parent
         parent = parent.parent
-    return False
+    return None
 
 
 def _kind(node: LexborNode) -> str:
@@ -121,12 +128,7 @@ def _class_and_id(node: LexborNode) -> str:
 
 
 def _inside_sectioning(node: LexborNode) -> bool:
-    parent = node.parent
-    while parent is not None:
-        if parent.tag in _SECTIONING:
-            return True
-        parent = parent.parent
-    return False
+    return ancestor(node, lambda parent: parent.tag in _SECTIONING) is not None
 
 
 # --- Title blocks ---------------------------------------------------------------------------

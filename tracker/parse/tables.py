@@ -19,6 +19,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from tracker.models import OTHER_TIER
 from tracker.normalize import normalize_key
+from tracker.parse.markup import ancestor
 from tracker.parse.text import NON_WORD, Heading, clean_name, role_heading
 
 # Column headers that mark the one column of a table holding the names.
@@ -78,10 +79,8 @@ def _header(cell: LexborNode) -> str:
 
 
 def _enclosing_table(row: LexborNode) -> int:
-    node = row.parent
-    while node is not None and node.tag != "table":
-        node = node.parent
-    return 0 if node is None else node.mem_id
+    table = ancestor(row, lambda parent: parent.tag == "table")
+    return 0 if table is None else table.mem_id
 
 
 # --- Tier columns -------------------------------------------------------------------------
