@@ -19,14 +19,19 @@ OTHER_TIER = "other"
 OTHER_RANK = 9
 
 # Heading words, most specific first: "副理事长单位" contains "理事长单位" contains "理事单位".
+# An association's president (会长) holds the rank an alliance's chair (理事长) does.
 TIER_WORDS: tuple[tuple[str, str], ...] = (
     ("副理事长单位", "vice_chair"),
+    ("副会长单位", "vice_chair"),
     ("常务理事单位", "standing_board"),
     ("理事长单位", "chair"),
+    ("会长单位", "chair"),
     ("理事单位", "board"),
     ("普通会员单位", "ordinary"),
     ("会员单位", "ordinary"),
 )
+# Honorary and supervisory ranks sit outside the chain of tiers: 名誉理事长单位 is no chair.
+_OUTSIDE_TIERS = ("名誉", "荣誉", "监事")
 
 TIER_NAMES_EN: dict[str, str] = {
     "chair": "chair",
@@ -44,6 +49,8 @@ def tier_rank(tier: str) -> int:
 
 def tier_for_label(label: str) -> str:
     """Map a tier label as written on a page (decorations allowed) to a tier id."""
+    if any(word in label for word in _OUTSIDE_TIERS):
+        return OTHER_TIER
     for word, tier in TIER_WORDS:
         if word in label:
             return tier

@@ -19,7 +19,7 @@ from tracker.config import Selectors
 from tracker.models import ParseResult
 from tracker.parse.configured import by_selectors
 from tracker.parse.embedded import by_json
-from tracker.parse.markup import chrome_nodes, css_path, inside, title_nodes
+from tracker.parse.markup import chrome_nodes, css_path, inside, site_names, title_nodes
 from tracker.parse.paging import next_page_url
 from tracker.parse.sections import Reader, Rejected, Section
 from tracker.parse.strips import label_strips
@@ -95,6 +95,7 @@ def _by_headings(trees: list[LexborHTMLParser]) -> Reading:
     for page, tree in enumerate(trees):
         if page:
             reader.next_page()
+        reader.hosts |= site_names(tree)
         if tree.body is None:
             continue
         chrome = chrome_nodes(tree)

@@ -52,6 +52,16 @@ class Collector:
         self.entries.append((heading, name, logo))
         self.last_logo = logo
 
+    def extend(self, heading: Heading, names: list[str]) -> None:
+        """Text names in order: `add` without a logo to weigh each against."""
+        if not names:
+            return
+        if self.last_logo:
+            self.add(heading, names[0])
+            names = names[1:]
+        self.entries += [(heading, name, False) for name in names]
+        self.last_logo = False
+
     def result(self, method: str) -> ParseResult:
         self.new_page()
         positions: dict[str, int] = {}

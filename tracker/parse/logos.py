@@ -55,6 +55,16 @@ def image_name(image: LexborNode) -> str | None:
     return next((name for text in candidates if text and (name := _logo_name(text))), None)
 
 
+def image_heading(image: LexborNode) -> str | None:
+    """A tier heading drawn as an image: ``<img src="t2.png" alt="理事单位">``."""
+    attrs = image.attributes
+    for text in (attrs.get("alt"), attrs.get("title")):
+        label = ASCII_SPACE.sub(" ", text or "").strip()
+        if label and heading(label, evidence=True) is not None:
+            return label
+    return None
+
+
 def _logo_name(text: str) -> str | None:
     """An alt or title as a member name, or None when it is decoration, a file or a heading."""
     name = _LOGO_SUFFIX.sub("", ASCII_SPACE.sub(" ", text).strip())

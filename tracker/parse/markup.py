@@ -13,6 +13,8 @@ from collections.abc import Callable, Container
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from tracker.parse.text import looks_like_org
+
 # The Wayback Machine's toolbar, and phpcms's page links (<div id="pages">: as a class,
 # "pages" may well name a content wrapper, so only these exact ids count).
 _CHROME_IDS = frozenset({"wm-ipp-base", "wm-ipp", "wm-ipp-print", "donato", "pages"})
@@ -44,32 +46,56 @@ _COMPONENT_TOKENS = frozenset(
 _TAB_TOKENS = frozenset({"tab", "tabs"})
 _TOKEN = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 _SECTIONING = frozenset({"article", "section", "main"})
+# Chrome this small ("展开", a search box, slider arrows) sits inside content: skipped, it
+# ends nothing ("更多" between the shown and the hidden part of a list).
+_MAX_CONTROL_TEXT = 8
 # A chrome-named element holding this share of the page's text is the page's wrapper.
 _WRAPPER_SHARE = 0.6
 
 
 def chrome_nodes(tree: LexborHTMLParser) -> dict[int, tuple[LexborNode, str]]:
-    """The outermost site-chrome elements by id, each with its kind ("chrome", "breadcrumb").
+    """The outermost site-chrome elements by id, each with its kind.
 
-    One CSS query, then a check of each candidate.
+    One CSS query, then a check of each candidate. Kinds: "chrome", "breadcrumb" (ends no
+    tier that has not begun) and "control" (ends nothing).
     """
     body = tree.body
     found: dict[int, tuple[LexborNode, str]] = {}
     if body is None:
         return found
     total: int | None = None
+    below: dict[int, bool] = {}
     for node in tree.css(_CHROME_QUERY):
-        if not _named_chrome(node) or _holds_content(node):
+        if not _named_chrome(node) or _below_found(node, found, below) or _holds_content(node):
             continue
         if total is None:
             total = len(body.text(deep=True, strip=True))
         # "page with-sidebar" style wrappers hold the content itself.
         if total and len(node.text(deep=True, strip=True)) >= _WRAPPER_SHARE * total:
             continue
-        # The query answers in document order, so an enclosing element is already found.
-        if not inside(node, found):
-            found[node.mem_id] = (node, _kind(node))
+        found[node.mem_id] = (node, _kind(node))
     return found
+
+
+def _below_found(node: LexborNode, found: Container[int], below: dict[int, bool]) -> bool:
+    """Whether node sits inside chrome found already, remembering the answer for each
+    element on the way up: nested menus would otherwise cost a walk to the root each.
+
+    The query answers in document order, so an enclosing element is found before."""
+    path = []
+    parent = node.parent
+    answer = False
+    while parent is not None:
+        if parent.mem_id in found:
+            answer = True
+            break
+        if (known := below.get(parent.mem_id)) is not None:
+            answer = known
+            break
+        path.append(parent.mem_id)
+        parent = parent.parent
+    below.update(dict.fromkeys(path, answer))
+    return answer
 
 
 def inside(node: LexborNode, elements: Container[int]) -> bool:
@@ -88,8 +114,15 @@ def ancestor(node: LexborNode, match: Callable[[LexborNode], bool]) -> LexborNod
 
 
 def _kind(node: LexborNode) -> str:
+    """ "breadcrumb", "control" (a button, a search box, slider arrows: nothing to read and
+    no end of anything) or "chrome"."""
     tokens = {token.lower() for token in _TOKEN.findall(_class_and_id(node))}
-    return "breadcrumb" if tokens & _CRUMB_TOKENS else "chrome"
+    if tokens & _CRUMB_TOKENS:
+        return "breadcrumb"
+    text = node.text(deep=True, strip=True)
+    if len(text) <= _MAX_CONTROL_TEXT and len(node.css("a")) <= 1:
+        return "control"
+    return "chrome"
 
 
 def _named_chrome(node: LexborNode) -> bool:
@@ -157,6 +190,22 @@ def _titled(node: LexborNode) -> bool:
         if "header" in tokens and not _chrome_word(word):
             return True
     return False
+
+
+# --- The site itself --------------------------------------------------------------------
+
+# "组织架构 - 某产业联盟", "某产业联盟_组织架构", "理事单位 | 某产业联盟": a page title names
+# the site beside the page.
+_TITLE_PARTS = re.compile(r"\s*(?:[-_|｜·–—:：]+|\s{2,})\s*")
+
+
+def site_names(tree: LexborHTMLParser) -> set[str]:
+    """The organisation the site belongs to, as its page title names it."""
+    title = tree.css_first("title")
+    if title is None:
+        return set()
+    parts = _TITLE_PARTS.split(" ".join(title.text().split()))
+    return {part for part in parts if len(part) >= 4 and looks_like_org(part)}
 
 
 # --- Where an element sits -----------------------------------------------------------------

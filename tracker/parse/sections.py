@@ -21,22 +21,24 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from selectolax.lexbor import LexborNode
 
 from tracker.models import OTHER_TIER
 from tracker.parse.collect import Collector
-from tracker.parse.markup import css_path
+from tracker.parse.markup import css_path, inside
+from tracker.parse.runs import BOLD, LINE_START, LOGO_NAME, PAIRED, Name, settle
 from tracker.parse.text import (
     COUNT_LINE,
     HEADING_HINT,
     MAX_CLOSER_WORD,
     MAX_HEADING,
     Heading,
+    feature_heading,
     furniture,
     heading,
     inline_heading,
+    is_bare_form,
     is_closer,
     is_order_note,
     looks_like_org,
@@ -62,6 +64,8 @@ _MEMBER_LEAD = re.compile(r"单位|会员|成员|企业|名单|排名")
 # Every tier heading and every line of furniture holds one of these characters (see
 # text.HEADING_HINT and text.furniture).
 _SPECIAL = re.compile("[位员版©IoO:：>安]")
+# "2024年3月1日", "2024-03-01": a line that is only a date.
+_DATE_ONLY = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?")
 # "您的位置：首页>会员组织>会长单位", under the page's title: it ends no tier not yet begun.
 _BREADCRUMB = re.compile(r"(?:您的|你的|当前|所在)?位置\s*[:：>]")
 # Longer lines are sentences or names, never a heading that ends a tier.
@@ -69,17 +73,11 @@ _MAX_CLOSER = 30
 _MAX_BOLD_CLOSER = 16
 # Lines looked at past a lone heading-like line, for the next text line.
 _LOOKAHEAD = 4
+# A person's name: two or three Han characters (a brand beside an organisation on every
+# line of a tier is implausible; see runs._representatives).
+_PERSON = re.compile(r"[\u4e00-\u9fff]{2,3}")
 # As in walk.py: one name per member, so the tuple is built directly.
 _new_name = tuple.__new__
-# A run is judged only among this many names or more.
-_MIN_RUN = 3
-
-
-class Name(NamedTuple):
-    text: str
-    logo: bool
-    shape: int
-    node: LexborNode | None
 
 
 @dataclass(slots=True)
@@ -112,6 +110,9 @@ class Section:
     # A tier going on from the page before, without its heading (CMS pagination): only
     # lines shaped like its names there are names, until its first name.
     continues: frozenset[int] | None = None
+    # The index of the line that gave the last name, and every flag its names carry.
+    last_line: int = -1
+    flags: int = 0
 
 
 @dataclass
@@ -124,6 +125,8 @@ class Reader:
     current: Section | None = None
     # Text lines read outside any tier (page furniture, news, prose): counted, not listed.
     outside: int = 0
+    # The site's own names (from its pages' titles): never its own members.
+    hosts: set[str] = field(default_factory=set)
 
     def read(self, lines: Sequence[Line]) -> None:
         for index, line in enumerate(lines):
@@ -175,12 +178,16 @@ class Reader:
                 if found is not None:
                     self._open(found, line)
                     return
+                if self.current is not None and feature_heading(text):
+                    self._end(line, text)
+                    return
                 inline = inline_heading(text)
                 if inline is not None:
                     self._open(inline[0], line)
                     text = inline[1]
             if furniture(text):
                 if self._begun(soft=_BREADCRUMB.match(text) is not None):
+                    self._drop_footer(line)
                     self._close()
                 self.rejected.append(Rejected(text, "furniture", line.node))
                 return
@@ -196,10 +203,38 @@ class Reader:
         if (short or line.shape not in current.shapes) and self._ends(
             current, line, text, lines, index
         ):
-            self._close()
-            self.rejected.append(Rejected(text, f"ends {current.heading.label}", line.node))
+            self._end(line, text)
             return
-        self._names(current, line, text)
+        if (
+            text[:1].isdigit()
+            and current.names
+            and current.last_line == index - 1
+            and (_DATE_ONLY.fullmatch(text))
+        ):
+            # A notice signs off with its issuer, then the date: the issuer is no member.
+            signer = current.names.pop()
+            self.rejected.append(Rejected(signer.text, "a notice's signature", signer.node))
+        self._names(current, line, text, index)
+
+    def _end(self, line: Line, text: str) -> None:
+        assert self.current is not None
+        self.rejected.append(Rejected(text, f"ends {self.current.heading.label}", line.node))
+        self._close()
+
+    def _drop_footer(self, furniture: Line) -> None:
+        """Names just before a footer line, in the footer's block and outside the tier's
+        usual shape ("某产业联盟" over "地址：…"), belong to the footer."""
+        current = self.current
+        if current is None or not current.names or furniture.node is None:
+            return
+        block = furniture.node.parent
+        if block is None:
+            return
+        usual = Counter(name.shape for name in current.names).most_common(1)[0][0]
+        names = current.names
+        while names and names[-1].shape != usual and _within(names[-1].node, block):
+            footer = names.pop()
+            self.rejected.append(Rejected(footer.text, "part of the footer", footer.node))
 
     def _ends(
         self, current: Section, line: Line, text: str, lines: Sequence[Line], index: int
@@ -223,7 +258,7 @@ class Reader:
             _MEMBER_LEAD.search(text)
         )
 
-    def _names(self, current: Section, line: Line, text: str) -> None:
+    def _names(self, current: Section, line: Line, text: str, index: int) -> None:
         count = COUNT_LINE.fullmatch(text) if "共" in text or "计" in text else None
         if count is not None:
             self.out.declare_once(current.heading, int(count[1]))
@@ -231,15 +266,31 @@ class Reader:
         if line.aside:
             self.rejected.append(Rejected(line.aside, "beside the link that names", line.node))
         names, shape, node = current.names, line.shape, line.node
-        for piece, problem in split_names(text):
+        pieces = split_names(text)
+        flags = BOLD if line.flags & ALL_EMPHASISED else 0
+        paired = PAIRED if len(pieces) > 1 and _pairs_a_person(pieces) else 0
+        added = False
+        for piece, problem in pieces:
             if problem is not None:
                 self.rejected.append(Rejected(piece, problem, node))
                 continue
-            name, person = without_person(piece)
-            if person is not None:
-                self.rejected.append(Rejected(person, "a person, not a member", node))
-            names.append(_new_name(Name, (name, False, shape, node)))
-        current.shapes.add(shape)
+            name = piece
+            if " " in piece or "\u00a0" in piece:
+                name, person = without_person(piece)
+                if person is not None:
+                    self.rejected.append(Rejected(person, "a person, not a member", node))
+            if names and names[-1].node is node and not names[-1].logo and is_bare_form(name):
+                # "乙禾数据<br>股份有限公司": one name broken over two lines of its block.
+                names[-1] = names[-1]._replace(text=names[-1].text + name)
+                continue
+            flags |= paired if added else LINE_START
+            names.append(_new_name(Name, (name, False, shape, node, flags)))
+            flags &= ~LINE_START
+            added = True
+        if added:
+            current.shapes.add(shape)
+            current.last_line = index
+            current.flags |= flags | paired
 
     def _member(self, line: Line) -> None:
         assert line.heading is not None
@@ -263,8 +314,10 @@ class Reader:
     def _add(self, text: str, line: Line, *, logo: bool) -> None:
         current = self.current
         assert current is not None
-        current.names.append(_new_name(Name, (text, logo, line.shape, line.node)))
+        flags = LOGO_NAME if logo else 0
+        current.names.append(_new_name(Name, (text, logo, line.shape, line.node, flags)))
         current.shapes.add(line.shape)
+        current.flags |= flags
 
     def _open(self, found: Heading, line: Line) -> None:
         if self.current is not None and not self.current.names:
@@ -280,13 +333,36 @@ class Reader:
         if current is None:
             return
         self.current = None
-        run = None if current.tabled or len(current.shapes) < 2 else _run(current.names)
-        for name in current.names:
-            if run is None or name.shape in run or looks_like_org(name.text):
-                current.kept.append(name)
+        kept, dropped = settle(
+            current.names,
+            tabled=current.tabled,
+            hosts=self.hosts,
+            flags=current.flags,
+            shapes=len(current.shapes),
+        )
+        current.kept = kept
+        if current.flags & LOGO_NAME:
+            for name in kept:
                 self.out.add(current.heading, name.text, logo=name.logo)
-            else:
-                self.rejected.append(Rejected(name.text, "outside the run", name.node))
+        else:
+            self.out.extend(current.heading, [name.text for name in kept])
+        self.rejected += [Rejected(name.text, why, name.node) for name, why in dropped]
+
+
+def _within(node: LexborNode | None, block: LexborNode) -> bool:
+    return node is not None and inside(node, {block.mem_id})
+
+
+def _pairs_a_person(pieces: list[tuple[str, str | None]]) -> bool:
+    """ "星河科技有限公司　　李文华", "…研究院　　刘　洋": an organisation, then a person."""
+    if len(pieces) < 2 or any(problem is not None for _, problem in pieces):
+        return False
+    rest = [piece for piece, _ in pieces[1:]]
+    if len(rest) > 1 and any(len(piece) > 1 for piece in rest):
+        return False
+    return (
+        looks_like_org(pieces[0][0], strict=True) and _PERSON.fullmatch("".join(rest)) is not None
+    )
 
 
 def _runs_on(line: Line, lines: Sequence[Line], index: int) -> bool:
@@ -300,19 +376,3 @@ def _runs_on(line: Line, lines: Sequence[Line], index: int) -> bool:
         if following.kind != LOGO:
             return False
     return False
-
-
-def _run(names: list[Name]) -> set[int] | None:
-    """The shapes of a tier's names: those mostly holding organisations, else the commonest.
-
-    None when there are too few names to tell (then every name is kept).
-    """
-    if len(names) < _MIN_RUN:
-        return None
-    every = Counter(name.shape for name in names)
-    orgs = Counter(name.shape for name in names if looks_like_org(name.text))
-    run = {shape for shape, n in orgs.items() if n >= 2 and 2 * n >= every[shape]}
-    if run:
-        return run
-    shape, n = every.most_common(1)[0]
-    return {shape} if 2 * n > len(names) else None

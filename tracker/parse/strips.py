@@ -27,7 +27,7 @@ _HINT_QUERY = '*:lexbor-contains("位"), *:lexbor-contains("员")'
 _MAX_LABEL = 16
 # Containers a label item never climbs past: they hold items, or whole tables.
 _CONTAINERS = frozenset("ul ol menu dl table tbody thead tr select body html".split())
-_STRIP_TAGS = frozenset("ul ol menu dl div p nav span td".split())
+_STRIP_TAGS = frozenset("ul ol menu dl div p nav span td tbody table".split())
 _SKIPPED_TAGS = frozenset("script style template -comment".split())
 _HEADINGS = "h1, h2, h3, h4, h5, h6"
 # How a tab names its panel.
@@ -100,6 +100,9 @@ def _only_child(child: LexborNode, parent: LexborNode) -> bool:
 
 def _strip_of(item: LexborNode) -> LexborNode | None:
     parent = item.parent
+    if item.tag in ("td", "th") and parent is not None and _only_child(item, parent):
+        # A table laid out as a menu, one link per row: the rows are the items.
+        item, parent = parent, parent.parent
     return parent if parent is not None and parent.tag in _STRIP_TAGS else None
 
 
@@ -130,13 +133,15 @@ def _is_labels(items: list[LexborNode]) -> bool:
 
 
 def _is_menu(items: list[LexborNode]) -> bool:
-    """Labels with no panels: a menu when they name two tiers, or are all links.
+    """Labels with no panels: a menu when its tier words are links, among other links
+    ("组织机构 | 理事长单位 | 理事单位 | 首页", a title item allowed).
 
-    One tier word among brand names ("理事单位 | 百度 | 腾讯") is a heading and its run;
-    one tier word among links elsewhere ("首页 | 理事单位 | 联系我们") is a menu.
+    Tier words in plain paragraphs among short names ("理事长单位 | 甲星智能 | 理事单位")
+    are headings and their runs.
     """
-    labels = _labels(items)
-    return len(labels) >= 2 or (len(labels) == 1 and all(_link(item) for item in items))
+    labels = [item for item in items if heading(item.text(strip=True), evidence=True)]
+    links = sum(1 for item in items if _link(item))
+    return bool(labels) and all(_link(item) for item in labels) and links >= len(items) - 1
 
 
 def _labels(items: list[LexborNode]) -> list[str]:

@@ -31,8 +31,9 @@ _TIER_HEADERS = frozenset(
     "职务 理事会职务 分会职务 联盟职务 协会职务 担任职务 会内职务 本会职务 会员类别 会员级别 "
     "会员类型 会员等级 单位类别 级别 类别 等级 职位".split()
 )
-# An office that names a tier when it is not one of the known tier words.
-_OFFICE = re.compile(r"(?:会长|理事长|理事|监事长|监事|会员|主席|委员|秘书长|主任|成员)$")
+# An office that names a tier when it is not one of the known tier words; a secretary
+# general (秘书长) or a director (主任) is staff, not a rank of members.
+_OFFICE = re.compile(r"(?:会长|理事长|理事|监事长|监事|会员|主席|委员|成员)$")
 # A tier column names tiers in at least this share of its filled cells.
 _TIER_SHARE = 0.6
 
@@ -168,8 +169,12 @@ def _members(
     seen: set[tuple[str, str]] = set()
     for row in grid:
         cell = row[unit] if unit < len(row) else None
-        role = role_heading(_text(row[tier])) if tier < len(row) else None
-        if cell is None or role is None:
+        value = _text(row[tier]) if tier < len(row) else ""
+        # A row of staff (秘书长, 主任) in a table of representatives names no member.
+        if cell is None or not _names_tier(value):
+            continue
+        role = role_heading(value)
+        if role is None:
             continue
         name, problem = clean_name(_text(cell))
         # One row per representative: a unit with two people in one tier is listed once.

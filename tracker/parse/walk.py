@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 from selectolax.lexbor import LexborNode
 
-from tracker.parse.logos import image_name
+from tracker.parse.logos import image_heading, image_name
 from tracker.parse.strips import Strips
 from tracker.parse.tables import Tables
 from tracker.parse.text import ASCII_SPACE, ELLIPSIS, LETTER, Heading, heading, is_closer
@@ -140,54 +140,64 @@ def read_lines(
                 buffer.lines.append(Line("", END, SOFT if action == _CRUMB else 0, node=node))
         else:
             flags = _TAG_FLAGS.get(tag, 0)
-            if action == _TITLE:
-                flags |= _BLOCK | _HEADMARK
-            elif action:
-                flags |= _BLOCK | _PANEL
-            if flags & (_BLOCK | _BREAK) and fragments:
-                buffer.end()
-            child = None if flags & _BREAK else node.first_child
-            if flags & _PANEL:
-                buffer.open(node, marks.strips.panels[node.mem_id], empty=child is None)
-            if flags & _IMAGE and (logo := image_name(node)) is not None:
-                buffer.logo(logo)
-            if flags & _LINK and (title := _uncut_title(node)) is not None:
-                buffer.open_link(node)
-                fragments.append(title)
-                buffer.close_link()
-                child = None
-            if child is not None:
-                emphasis += 1 if flags & (_EMPHASIS | _HEADMARK) else 0
-                if flags & _HEADMARK:
-                    heads += 1
-                    levels.append(_LEVELS.get(tag, 7))
-                if flags & _LINK:
+            if action:
+                flags |= _BLOCK | (_HEADMARK if action == _TITLE else _PANEL)
+            child = node.first_child
+            # Most elements of a long list are inline wrappers with no flags at all.
+            if flags:
+                if flags & (_BLOCK | _BREAK) and fragments:
+                    buffer.end()
+                if flags & _BREAK:
+                    child = None
+                if flags & _PANEL:
+                    buffer.open(node, marks.strips.panels[node.mem_id], empty=child is None)
+                if flags & _IMAGE:
+                    if (logo := image_name(node)) is not None:
+                        buffer.logo(logo)
+                    elif (label := image_heading(node)) is not None:
+                        buffer.drawn_heading = label
+                        # An empty fragment, as for a logo: the line ends with its block.
+                        fragments.append("")
+                if flags & _LINK and (title := _uncut_title(node)) is not None:
                     buffer.open_link(node)
-                if flags & _BLOCK:
-                    path.append(tag if tag in _ITEM_TAGS else _label(node, tag))
-                    blocks.append(node)
+                    fragments.append(title)
+                    buffer.close_link()
+                    child = None
+                if child is not None:
+                    if flags & (_EMPHASIS | _HEADMARK):
+                        emphasis += 1
+                    if flags & _HEADMARK:
+                        heads += 1
+                        levels.append(_LEVELS.get(tag, 7))
+                    if flags & _LINK:
+                        buffer.open_link(node)
+                    if flags & _BLOCK:
+                        path.append(tag if tag in _ITEM_TAGS else _label(node, tag))
+                        blocks.append(node)
+            if child is not None:
                 parents.append((node, flags, len(fragments)))
                 node = child
                 continue
         following = node.next
         while following is None and parents:
             parent, flags, start = parents.pop()
-            if flags & (_EMPHASIS | _HEADMARK):
-                emphasis -= 1
-            if flags & _LINK:
-                buffer.close_link()
-            if flags & _EMPHASIS and not flags & _BLOCK:
-                buffer.split_label(start)
-            if flags & _BLOCK:
-                if fragments:
-                    buffer.end()
-                path.pop()
-                blocks.pop()
-            if flags & _HEADMARK:
-                heads -= 1
-                levels.pop()
-            if flags & _PANEL:
-                buffer.lines.append(Line("", END, node=parent))
+            if flags:
+                if flags & (_EMPHASIS | _HEADMARK):
+                    emphasis -= 1
+                if flags & _LINK:
+                    buffer.close_link()
+                if flags & _EMPHASIS and not flags & _BLOCK:
+                    buffer.split_label(start)
+                if flags & _BLOCK:
+                    if fragments:
+                        buffer.end()
+                    path.pop()
+                    blocks.pop()
+                if flags & _HEADMARK:
+                    heads -= 1
+                    levels.pop()
+                if flags & _PANEL:
+                    buffer.lines.append(Line("", END, node=parent))
             following = parent.next
         node = following
     buffer.end()
@@ -197,8 +207,9 @@ def read_lines(
 def _actions(marks: Marks) -> dict[int, int]:
     actions = dict.fromkeys(marks.titles, _TITLE)
     actions |= dict.fromkeys(marks.tables.unread, _SKIP)
+    kinds = {"breadcrumb": _CRUMB, "control": _SKIP, "chrome": _CHROME}
     for chrome_id, (_, kind) in marks.chrome.items():
-        actions[chrome_id] = _CRUMB if kind == "breadcrumb" else _CHROME
+        actions[chrome_id] = kinds[kind]
     for strip_id, (_, role) in marks.strips.strips.items():
         actions[strip_id] = _SKIP if role == "tabs" else _CHROME
     actions |= dict.fromkeys(marks.strips.panels, _PANEL_ACTION)
@@ -211,7 +222,7 @@ class _LineBuffer:
 
     __slots__ = (
         "fragments", "emphasised", "plain", "level", "lines", "links", "link_from", "logos",
-        "path", "blocks", "levels", "shapes", "root",
+        "path", "blocks", "levels", "shapes", "root", "drawn_heading",
     )  # fmt: skip
 
     def __init__(self, root: LexborNode, shapes: dict[tuple[str, ...], int]) -> None:
@@ -235,6 +246,8 @@ class _LineBuffer:
         # a name on page 2 has the shape of its tier's names on page 1.
         self.shapes = shapes
         self.root = root
+        # A tier heading drawn as an image on this line: the line's text when it has none.
+        self.drawn_heading: str | None = None
 
     def logo(self, name: str) -> None:
         # An empty fragment keeps the image's place, so each link knows its own images.
@@ -273,6 +286,11 @@ class _LineBuffer:
             self.end()
 
     def end(self) -> None:
+        if self.drawn_heading is not None:
+            if not LETTER.search("".join(self.fragments)):
+                self.fragments[:] = [self.drawn_heading]
+                self.emphasised, self.plain, self.level = True, False, 7
+            self.drawn_heading = None
         if self.logos or len(self.links) > 1:
             for start, stop in self._spans():
                 self._span(start, stop)
@@ -329,7 +347,8 @@ class _LineBuffer:
             flags = EMPHASISED if self.plain else EMPHASISED | ALL_EMPHASISED
             if self.level:
                 flags |= HEADED
-        line_of = (line, TEXT, flags, self.level, self._shape(), self._node(), None, aside)
+        node = self.blocks[-1] if self.blocks else self.root
+        line_of = (line, TEXT, flags, self.level, self._shape(), node, None, aside)
         self.lines.append(_new_line(Line, line_of))
 
     def _shape(self) -> int:

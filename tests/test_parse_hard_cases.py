@@ -1,0 +1,171 @@
+"""Pages that once read wrong, each reduced to the pattern that did it (invented names).
+
+A red-team pass wrote 46 realistic CMS member pages; these are the patterns among them that
+the parser read wrong and exited 0 on (the worst outcome). Each case states what a careful
+reader takes from the page: (tier, label as written, name), in page order.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tracker.guard import anomalies
+from tracker.parse import parse_page
+
+A, B, C, D, E = (
+    "甲星科技有限公司",
+    "乙禾数据有限公司",
+    "丙岳大学",
+    "丁岫视觉有限公司",
+    "戊溟语音有限公司",
+)
+
+Expected = list[tuple[str, str, str]]
+
+CASES: dict[str, tuple[str, Expected]] = {
+    "president tiers in plain blocks": (
+        f"<div>会长单位</div><ul><li>{A}</li></ul><div>副会长单位</div><ul><li>{B}</li></ul>"
+        f"<div>名誉理事长单位</div><ul><li>{C}</li></ul>",
+        [("chair", "会长单位", A), ("vice_chair", "副会长单位", B), ("other", "名誉理事长单位", C)],
+    ),
+    "bilingual and dated headings": (
+        f"<h1>联盟成员</h1><h3>副理事长单位 VICE CHAIRMAN</h3><ul><li>{A}</li><li>{B}</li></ul>"
+        f"<h3>2024年度理事单位</h3><ul><li>{C}</li></ul><h3>会员单位（2024年）</h3><p>{D}</p>",
+        [("vice_chair", "副理事长单位", A), ("vice_chair", "副理事长单位", B),
+         ("board", "理事单位", C), ("ordinary", "会员单位", D)],
+    ),
+    "a heading drawn as an image": (
+        f"<p><b>副理事长单位</b></p><ul><li>{A}</li></ul>"
+        f'<p><img src="t2.png" alt="理事单位"></p><ul><li>{B}</li><li>{C}</li></ul>',
+        [("vice_chair", "副理事长单位", A), ("board", "理事单位", B), ("board", "理事单位", C)],
+    ),
+    "a heading beside a more link": (
+        f'<div class="tit"><h3>理事单位</h3><a href="/l">更多>></a></div><ul><li>{A}</li></ul>'
+        f'<div class="tit"><span>会员单位</span><a href="/h">MORE+</a></div><ul><li>{B}</li></ul>',
+        [("board", "理事单位", A), ("ordinary", "会员单位", B)],
+    ),
+    "a more button between the shown and the hidden part": (
+        f"<h3>会员单位</h3><div><p>{A}</p><p>{B}</p></div>"
+        '<div class="more_btn"><a href="javascript:;">展开</a></div>'
+        f'<div style="display:none"><p>{C}</p><p>{D}</p></div>',
+        [("ordinary", "会员单位", n) for n in (A, B, C, D)],
+    ),
+    "a hint above a wall of logos": (
+        '<h2>理事单位</h2><p class="tip">点击图标访问官网</p><div class="logos">'
+        + "".join(f'<a href="#"><img src="{i}.png" alt="{n}"></a>' for i, n in enumerate((A, B)))
+        + "</div>",
+        [("board", "理事单位", A), ("board", "理事单位", B)],
+    ),
+    "a join link at the end of a logo list": (
+        '<h2>会员单位</h2><ul class="logos">'
+        + "".join(f'<li><a href="#"><img src="{i}.png" alt="{n}"></a></li>' for i, n in enumerate((A, B)))
+        + '<li><a href="/join.html">申请成为会员</a></li></ul>',
+        [("ordinary", "会员单位", A), ("ordinary", "会员单位", B)],
+    ),
+    "a list written as a sentence": (
+        f"<p><b>理事长单位：</b>{A}。</p><p><b>理事单位：</b>{B}、{C}、{D}。</p>",
+        [("chair", "理事长单位", A), ("board", "理事单位", B), ("board", "理事单位", C),
+         ("board", "理事单位", D)],
+    ),
+    "em spaces and full-width commas": (
+        f"<p><b>理事单位</b></p><p>{A}&emsp;{B}</p><p>{C}，{D}</p>",
+        [("board", "理事单位", n) for n in (A, B, C, D)],
+    ),
+    "a name broken by a line break in its card": (
+        '<h3>副理事长单位</h3><div class="card"><p>乙禾数据<br>股份有限公司</p></div>'
+        f'<div class="card"><p>{C}</p></div><div class="card"><p>南溪人工智能<br>研究院</p></div>',
+        [("vice_chair", "副理事长单位", "乙禾数据股份有限公司"), ("vice_chair", "副理事长单位", C),
+         ("vice_chair", "副理事长单位", "南溪人工智能研究院")],
+    ),
+    "item numbers followed by one space": (
+        f"<h5 class='title'>会员单位</h5><p>1 {A}</p><p>2 {B}</p><p>10 {C}</p>",
+        [("ordinary", "会员单位", n) for n in (A, B, C)],
+    ),
+    "bold region groups inside a tier": (
+        f"<p><b>会员单位</b></p><p><b>北京市</b></p><p>{A}</p><p>{B}</p><p><b>上海市</b></p><p>{C}</p>",
+        [("ordinary", "会员单位", n) for n in (A, B, C)],
+    ),
+    "numbered category groups inside a tier": (
+        f"<p><b>理事单位</b></p><p>（一）高等院校</p><p>{C}</p><p>（二）企业</p><p>{A}</p><p>{B}</p>",
+        [("board", "理事单位", n) for n in (C, A, B)],
+    ),
+    "a representative after each organisation": (
+        f"<p><b>副理事长单位</b></p><p>{A}　　李文华</p><p>{C}　　陈国平</p><p>{B}　　刘　洋</p>",
+        [("vice_chair", "副理事长单位", n) for n in (A, C, B)],
+    ),
+    "the host's name over its address in a plain footer": (
+        f'<h2>会员单位</h2><ul class="hy"><li>{A}</li><li>{B}</li><li>{C}</li></ul></div>'
+        '<div class="bottom"><p>某虚构人工智能产业联盟</p><p>地址：北京市某区某路1号　邮编：100000</p>'
+        "<p>Copyright © 2024</p>",
+        [("ordinary", "会员单位", n) for n in (A, B, C)],
+    ),
+    "further reading after the list": (
+        f"<h2>会员单位</h2><ul><li>{A}</li><li>{B}</li><li>{C}</li></ul>"
+        '<h3>延伸阅读</h3><ul><li><a href="/n/1.html">2024产业峰会开幕</a></li></ul>',
+        [("ordinary", "会员单位", n) for n in (A, B, C)],
+    ),
+    "a box of the newest members beside the list": (
+        f"<h2>理事单位</h2><ul><li>{A}</li><li>{B}</li></ul>"
+        f'<div class="box"><h3>最新加入会员</h3><ul><li><a href="/m/9.html">{E}</a></li></ul></div>',
+        [("board", "理事单位", A), ("board", "理事单位", B)],
+    ),
+    "a show-all item and status notes": (
+        f"<h3>理事单位</h3><ul><li>{A}（新增）</li><li>{B}（秘书长单位）</li><li>{C} NEW</li>"
+        '<li><a href="javascript:;">展开全部</a></li></ul>',
+        [("board", "理事单位", n) for n in (A, B, C)],
+    ),
+    "a staff row in a table of representatives": (
+        "<table><tr><th>姓名</th><th>工作单位</th><th>协会职务</th></tr>"
+        f"<tr><td>王一</td><td>{A}</td><td>理事长</td></tr>"
+        f"<tr><td>李二</td><td>{B}</td><td>理事</td></tr><tr><td>赵三</td><td>{C}</td><td>理事</td></tr>"
+        "<tr><td>吴二</td><td>某虚构人工智能协会</td><td>秘书长</td></tr></table>",
+        [("chair", "理事长", A), ("board", "理事", B), ("board", "理事", C)],
+    ),
+    "a marquee that holds its list twice": (
+        '<div class="box-tit"><span>理事单位</span><a class="more" href="/l">更多>></a></div>'
+        '<table><tr><td id="demo1">'
+        + "".join(f'<a href="#"><img src="{i}.jpg" alt="{n}"></a>' for i, n in enumerate((A, B, D)))
+        + '</td><td id="demo2">'
+        + "".join(f'<a href="#"><img src="{i}.jpg" alt="{n}"></a>' for i, n in enumerate((A, B, D)))
+        + "</td></tr></table>",
+        [("board", "理事单位", n) for n in (A, B, D)],
+    ),
+    "a search box between the heading and the list": (
+        f'<h2>会员单位</h2><div class="search-box"><input name="q"></div><ul><li>{A}</li><li>{B}</li></ul>',
+        [("ordinary", "会员单位", A), ("ordinary", "会员单位", B)],
+    ),
+    "a table laid out as a menu of tier links": (
+        '<table><tr><td class="lm">组织机构</td></tr><tr><td><a href="a.aspx?id=1">理事长单位</a></td></tr>'
+        '<tr><td><a href="a.aspx?id=3">理事单位</a></td></tr></table>'
+        f'<table><tr><td class="lmbt"><span>理事单位</span></td></tr><tr><td>{A}</td><td>{B}</td></tr></table>',
+        [("board", "理事单位", A), ("board", "理事单位", B)],
+    ),
+    "a heading spaced out to fill its cell": (
+        f"<table><tr><td><font><b>理　事　单　位</b></font></td></tr><tr><td>{A}</td></tr></table>",
+        [("board", "理事单位", A)],
+    ),
+    "tier words in plain paragraphs among brand names": (
+        "<div><p>理事长单位</p><p>甲星智能</p><p>理事单位</p><p>丁岫视觉</p><p>戊溟语音</p></div>",
+        [("chair", "理事长单位", "甲星智能"), ("board", "理事单位", "丁岫视觉"),
+         ("board", "理事单位", "戊溟语音")],
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", list(CASES), ids=list(CASES))
+def test_a_hard_case_reads_as_a_reader_would(case: str) -> None:
+    body, expected = CASES[case]
+    result = parse_page(f"<html><head><title>t</title></head><body>{body}</body></html>")
+    assert [(x.tier, x.tier_label, x.name) for x in result.listings] == expected
+
+
+def test_a_salutation_is_no_tier_heading() -> None:
+    html = (
+        "<html><body><p>各会员单位：</p><p>经理事会表决，新增以下理事单位：</p>"
+        f"<p>{D}</p><p>{E}</p><p>特此公告。</p><p>某虚构人工智能产业联盟</p>"
+        "<p>2024年3月1日</p></body></html>"
+    )
+    result = parse_page(html)
+    # Nothing is read as ordinary members; what is read is said to be doubtful or nothing.
+    assert all(x.tier != "ordinary" for x in result.listings)
+    assert not result.listings or anomalies(result, None, max_loss_share=0.2)
