@@ -186,3 +186,13 @@ def test_saved_pages_beside_each_other_are_followed(run: Run, tmp_path: Path) ->
     assert "and the 2 pages after it" in parsed.output
     assert "会员单位 (ordinary): 5" in parsed.output
     assert run("snapshot", "--file", str(folder / "index.html")).exit_code == 0
+
+
+def test_a_site_that_ignores_the_page_number_is_read_once(
+    run: Run, http_server: HTTPTestServer, tmp_path: Path
+) -> None:
+    # Every ?page=N answers with the first page, whose 下一页 still points at page 2.
+    serve(http_server, [THREE[0]] * 3)
+    assert run("snapshot").exit_code == 3  # 4 board members stated, 3 listed: quarantined
+    assert rows(tmp_path, "SELECT count(*) FROM listings") == [(3,)]
+    assert rows(tmp_path, "SELECT count(*) FROM snapshot_pages") == [(0,)]

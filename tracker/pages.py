@@ -52,13 +52,18 @@ def follow(first: PagePart, get: Callable[[str], PagePart], *, max_pages: int) -
     """Read the pages after ``first`` in order, until the list ends or ``max_pages``."""
     parts: list[PagePart] = []
     seen = {first.url}
+    contents = {first.content}
     page = first
     while (url := next_page_url(page.text, page.url)) is not None and url not in seen:
         if 1 + len(parts) >= max_pages:
             return Following(parts, cut_at=max_pages)
         page = get(url)
+        if page.content in contents:
+            # A site that ignores ?page=2 serves the first page again: the list ends.
+            break
         parts.append(page)
         seen.add(url)
+        contents.add(page.content)
     return Following(parts)
 
 
