@@ -12,7 +12,8 @@ from click.testing import CliRunner, Result
 
 from tests.httpserver import HTTPTestServer, Request, Response
 from tracker.cli import cli
-from tracker.parse import next_page_url, read_pages
+from tracker.config import Selectors
+from tracker.parse import next_page, read_pages
 
 NAMES = [f"分页样例{i}号科技有限公司" for i in range(1, 10)]
 
@@ -56,10 +57,21 @@ THREE = [
         ('<a href="n/2.html">下一篇</a>', "http://a.test/m/1.html", None),
         ('<a href="javascript:next()">下一页</a>', "http://a.test/m/index.html", None),
         ('<a href="index.html">下一页</a>', "http://a.test/m/index.html", None),
+        ('<a href="list_2.html">[下一页]</a>', "http://a.test/m/list_1.html", "http://a.test/m/list_2.html"),
+        ('<a href="list_2.html">下一页 &gt;&gt;</a>', "http://a.test/m/list_1.html", "http://a.test/m/list_2.html"),
+        ('<a href="list_2.html"><img src="n.gif" alt="下一页"></a>', "http://a.test/m/list_1.html", "http://a.test/m/list_2.html"),
+        ('<a href="http://a.test/m/2.html">Next »</a>', "https://www.a.test/m/1.html", "http://a.test/m/2.html"),
+        ('<link rel="next" href="/members/page/2/">', "http://a.test/members/", "http://a.test/members/page/2/"),
+        ('<a href="/members/2">下一页</a>', "http://a.test/members", "http://a.test/members/2"),
+        ('<a href="9.html">»</a><a href="2.html">›</a>', "http://a.test/m/1.html", "http://a.test/m/2.html"),
+        ('<a href="http://[::1/x">下一页</a>', "http://a.test/m/index.html", None),
+        ('<a href="?m=content&a=lists&page=2">下一页</a>', "http://a.test/index.php?m=alliance&a=structure", None),
+        ('<a href="?m=alliance&a=structure&page=2">下一页</a>', "http://a.test/index.php?m=alliance&a=structure",
+         "http://a.test/index.php?m=alliance&a=structure&page=2"),
     ],
 )  # fmt: skip
 def test_the_next_page_stays_in_the_list(link: str, url: str, found: str | None) -> None:
-    assert next_page_url(f"<html><head></head><body>{link}</body></html>", url) == found
+    assert next_page(f"<html><head></head><body>{link}</body></html>", url).url == found
 
 
 # --- Reading pages as one list ----------------------------------------------------------
@@ -196,3 +208,70 @@ def test_a_site_that_ignores_the_page_number_is_read_once(
     assert run("snapshot").exit_code == 3  # 4 board members stated, 3 listed: quarantined
     assert rows(tmp_path, "SELECT count(*) FROM listings") == [(3,)]
     assert rows(tmp_path, "SELECT count(*) FROM snapshot_pages") == [(0,)]
+
+
+def test_a_next_page_that_leaves_the_list_is_reported_not_followed() -> None:
+    page = "<html><body><a href='/news/list_2.html'>下一页</a></body></html>"
+    step = next_page(page, "http://a.test/m/index.html")
+    assert (step.url, step.refused) == (None, "http://a.test/news/list_2.html")
+
+
+def test_a_later_page_that_adds_nobody_is_a_problem() -> None:
+    pages = [THREE[0], list_page("", [], None)]
+    assert read_pages(pages).result.problems == ["page 2 of the list adds no names"]
+
+
+def test_a_list_shipped_as_data_beside_its_first_page_is_read_whole() -> None:
+    data = json.dumps(
+        {"props": {"pageProps": {"list": [{"name": n, "level": "理事单位"} for n in NAMES[0:6]]}}},
+        ensure_ascii=False,
+    )
+    first = THREE[0].replace(
+        "</body>", f'<script id="__NEXT_DATA__" type="application/json">{data}</script></body>'
+    )
+    result = read_pages([first, THREE[1]]).result
+    assert (result.method, [x.name for x in result.listings]) == ("json", NAMES[0:6])
+
+
+def test_configured_selectors_go_on_across_pages() -> None:
+    pages = [
+        '<html><body><h3 class="t">理事单位</h3><p class="m">甲公司</p></body></html>',
+        '<html><body><p class="m">乙公司</p><h3 class="t">会员单位</h3><p class="m">丙公司</p></body></html>',
+    ]
+    result = read_pages(pages, selectors=Selectors(tier=".t", member=".m")).result
+    assert [(x.tier, x.position, x.name) for x in result.listings] == [
+        ("board", 1, "甲公司"),
+        ("board", 2, "乙公司"),
+        ("ordinary", 1, "丙公司"),
+    ]
+
+
+def test_max_pages_of_one_quarantines_a_list_that_goes_on(
+    run: Run, http_server: HTTPTestServer
+) -> None:
+    serve(http_server, THREE)
+    result = run("snapshot", max_pages=1)
+    assert result.exit_code == 3
+    assert "the list goes on after page 1 (max_pages = 1)" in result.output
+
+
+def test_a_redirected_page_resolves_its_next_link_where_it_landed(
+    run: Run, http_server: HTTPTestServer, tmp_path: Path
+) -> None:
+    def handler(request: Request) -> Response:
+        number = int(request.path.partition("page=")[2] or 1)
+        return Response(200, THREE[number - 1], {"Content-Type": "text/html; charset=utf-8"})
+
+    # Page 2 moved into a folder; its 下一页 ("?page=3") is relative to where it landed.
+    http_server.add("/list", handler=handler)
+    http_server.add("/new/list", handler=handler)
+    moved = THREE[0].replace("?page=2", "/moved")
+    http_server.add("/moved", Response.redirect("/new/list?page=2"))
+    serve_first = Response(200, moved, {"Content-Type": "text/html; charset=utf-8"})
+    http_server.add("/list", [serve_first])
+    result = run("snapshot")
+    assert result.exit_code == 0, result.output
+    assert rows(tmp_path, "SELECT url FROM snapshot_pages ORDER BY position") == [
+        (http_server.url("/new/list?page=2"),),
+        (http_server.url("/new/list?page=3"),),
+    ]

@@ -476,3 +476,24 @@ def test_the_cdx_query_asks_for_revisits_too() -> None:
         _archive(FakeTime(), client).list_captures([URL])
     sent = route.calls[0].request.url.params
     assert (sent["filter"], sent["collapse"]) == ("statuscode:(200|-)", "digest")
+
+
+def test_a_capture_of_a_list_split_over_pages_is_quarantined_not_read_short(
+    store: Store, archive_mock: respx.MockRouter
+) -> None:
+    # The archive holds page 1 alone: its members on later pages would read as joins on
+    # the first live capture that reads them all.
+    page = (FIXTURES / "capture-2020.html").read_bytes()
+    pager = '<a href="index.php?m=alliance&c=index&a=structure&page=2">next</a>'
+    paged = page.replace(b"</body>", f"{pager}</body>".encode("ascii"))
+    headers = {"Content-Type": "text/html", "Memento-Datetime": "Tue, 11 Jun 2019 08:30:15 GMT"}
+    archive_mock.routes["capture"].side_effect = None
+    archive_mock.routes["capture"].return_value = httpx.Response(
+        200, content=paged, headers=headers
+    )
+    _backfill(store, FakeTime(), limit=1)
+    snap = store.snapshots("aiia", origin="wayback")[0]
+    assert snap.status == "quarantined"
+    assert snap.reason is not None
+    assert "the list goes on at http://aiiaorg.cn" in snap.reason
+    assert "&page=2, which was not read" in snap.reason

@@ -18,8 +18,8 @@ from tracker.config import Source
 from tracker.decode import decode_page
 from tracker.errors import FetchError, ParseError
 from tracker.guard import anomalies
-from tracker.models import FetchOutcome, FetchResult, Snapshot
-from tracker.pages import Following, PagePart, fetch_part, file_at, file_part, follow
+from tracker.models import FetchOutcome, Snapshot
+from tracker.pages import Following, follow_files, follow_http, read_file
 from tracker.parse import PARSER_VERSION, read_pages
 from tracker.report import describe
 from tracker.store import Store, sha256_hex, utc_text
@@ -68,7 +68,7 @@ class Page:
     text: str | None = None
     fetch_fields: dict[str, Any] = field(default_factory=dict)
     # The pages after this one, when the list is split over pages.
-    more: Following = field(default_factory=lambda: Following([]))
+    more: Following = field(default_factory=Following)
 
 
 def capture_live(
@@ -94,7 +94,9 @@ def capture_live(
         result = fetch(
             target, client=client, settings=source, etag=etag, last_modified=last_modified
         )
-        more = None if result.not_modified else _following(result, client, source)
+        more = Following()
+        if not result.not_modified:
+            more = follow_http(result, client=client, settings=source, max_pages=source.max_pages)
     except FetchError as exc:
         return record_fetch_error(
             store, source, exc, url=exc.url or target, started=started, hooks=hooks
@@ -120,18 +122,9 @@ def capture_live(
         provenance=result.final_url,
         text=result.text,
         fetch_fields=row,
-        more=more or Following([]),
+        more=more,
     )
     return capture_page(store, source, page, now=now, hooks=hooks)
-
-
-def _following(result: FetchResult, client: httpx.Client, source: Source) -> Following:
-    first = PagePart(result.final_url, result.content, result.text or "", result.headers)
-    return follow(
-        first,
-        lambda url: fetch_part(url, client=client, settings=source),
-        max_pages=source.max_pages,
-    )
 
 
 def capture_file(
@@ -146,8 +139,8 @@ def capture_file(
     started = now()
     url = path.resolve().as_uri()
     try:
-        first = file_part(path)
-        more = follow(first, file_at, max_pages=source.max_pages)
+        first = read_file(path)
+        more = follow_files(first, max_pages=source.max_pages)
     except FetchError as exc:
         return record_fetch_error(
             store, source, exc, url=exc.url or url, started=started, hooks=hooks

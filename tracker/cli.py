@@ -226,13 +226,16 @@ def parse_command(app: App, location: str, source_id: str | None, explain: bool,
 
     Example: tracker parse saved-page.html --explain
     """
+    import httpx
+
     from tracker.explain import render_reading
     from tracker.guard import anomalies
     from tracker.pages import read_location
     from tracker.parse import read_pages
 
     source = app.source(source_id)
-    pages, cut = read_location(location, source, max_pages=source.max_pages)
+    with httpx.Client() as client:
+        pages, cut = read_location(location, source, client=client, max_pages=source.max_pages)
     reading = read_pages([page.text for page in pages], selectors=source.selectors)
     if cut is not None:
         reading.result.problems.append(cut)

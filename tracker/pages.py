@@ -3,6 +3,8 @@
 I/O at the edge: fetching and reading files happen here; deciding which link leads to the
 next page is the parser's (`tracker.parse.paging`). A page that cannot be read fails the
 whole list (FetchError naming it): a list missing its later pages would read as departures.
+So does, as a problem the guard quarantines, a list that goes on past ``max_pages`` or
+through a next-page link that leaves it.
 """
 
 from __future__ import annotations
@@ -16,15 +18,17 @@ from urllib.parse import unquote, urlsplit
 from tracker.config import FetchSettings
 from tracker.decode import decode_page
 from tracker.errors import FetchError
-from tracker.parse.paging import next_page_url
+from tracker.parse.paging import next_page
 
 if TYPE_CHECKING:
     import httpx
 
+    from tracker.models import FetchResult
+
 
 @dataclass
 class PagePart:
-    """One page of a list as read: its address, raw bytes (the evidence) and text."""
+    """One page of a list as read: its address (after redirects), raw bytes and text."""
 
     url: str
     content: bytes
@@ -34,48 +38,66 @@ class PagePart:
 
 @dataclass
 class Following:
-    """The pages after the first, and whether the cap stopped them before the list ended."""
+    """The pages after the first, and why the list may go on past them."""
 
-    parts: list[PagePart]
+    parts: list[PagePart] = field(default_factory=list)
     cut_at: int | None = None
+    # A next-page link that leads out of the list, or to a page that was not read.
+    unread: str | None = None
 
     def problem(self) -> str | None:
-        if self.cut_at is None:
-            return None
-        return (
-            f"the list goes on after page {self.cut_at} (max_pages = {self.cut_at}); "
-            "its later pages were not read"
-        )
+        if self.cut_at is not None:
+            return (
+                f"the list goes on after page {self.cut_at} (max_pages = {self.cut_at}); "
+                "its later pages were not read"
+            )
+        if self.unread is not None:
+            return f"the list goes on at {self.unread}, which was not read"
+        return None
 
 
 def follow(first: PagePart, get: Callable[[str], PagePart], *, max_pages: int) -> Following:
     """Read the pages after ``first`` in order, until the list ends or ``max_pages``."""
-    parts: list[PagePart] = []
-    seen = {first.url}
-    contents = {first.content}
+    found = Following()
+    seen, contents = {first.url}, {first.content}
     page = first
-    while (url := next_page_url(page.text, page.url)) is not None and url not in seen:
-        if 1 + len(parts) >= max_pages:
-            return Following(parts, cut_at=max_pages)
-        page = get(url)
+    while True:
+        step = next_page(page.text, page.url)
+        if step.url is None or step.url in seen:
+            found.unread = step.refused
+            return found
+        if 1 + len(found.parts) >= max_pages:
+            found.cut_at = max_pages
+            return found
+        page = get(step.url)
         if page.content in contents:
             # A site that ignores ?page=2 serves the first page again: the list ends.
-            break
-        parts.append(page)
-        seen.add(url)
+            return found
+        found.parts.append(page)
+        seen |= {step.url, page.url}
         contents.add(page.content)
-    return Following(parts)
 
 
-def fetch_part(url: str, *, client: httpx.Client, settings: FetchSettings) -> PagePart:
-    """One page over HTTP with the source's settings (never conditional)."""
+def follow_http(
+    first: FetchResult, *, client: httpx.Client, settings: FetchSettings, max_pages: int
+) -> Following:
+    """The pages after a fetched first page, fetched with the same settings."""
+    part = PagePart(first.final_url, first.content, first.text or "", first.headers)
+    return follow(
+        part,
+        lambda url: _fetched(url, client=client, settings=settings),
+        max_pages=max_pages,
+    )
+
+
+def _fetched(url: str, *, client: httpx.Client, settings: FetchSettings) -> PagePart:
     from tracker.fetch import fetch
 
     result = fetch(url, client=client, settings=settings)
-    return PagePart(url, result.content, result.text or "", result.headers)
+    return PagePart(result.final_url, result.content, result.text or "", result.headers)
 
 
-def file_part(path: Path) -> PagePart:
+def read_file(path: Path) -> PagePart:
     """One saved page, decoded as a fetched one would be."""
     try:
         content = path.read_bytes()
@@ -89,27 +111,25 @@ def file_part(path: Path) -> PagePart:
     return PagePart(path.resolve().as_uri(), content, text)
 
 
-def file_at(url: str) -> PagePart:
-    """A saved page named by its file: URL (a page beside the first one)."""
-    return file_part(Path(unquote(urlsplit(url).path)))
+def follow_files(first: PagePart, *, max_pages: int) -> Following:
+    """The saved pages beside a saved first page that its next-page links name."""
+    return follow(
+        first, lambda url: read_file(Path(unquote(urlsplit(url).path))), max_pages=max_pages
+    )
 
 
 def read_location(
-    location: str, settings: FetchSettings, *, max_pages: int
+    location: str, settings: FetchSettings, *, client: httpx.Client, max_pages: int
 ) -> tuple[list[PagePart], str | None]:
     """The pages of a list at a URL or in a saved file, for commands that store nothing,
-    and the problem when the cap stopped them before the list ended."""
+    and the problem when the list goes on past what was read."""
     if location.startswith(("http://", "https://")):
-        import httpx
+        from tracker.fetch import fetch
 
-        with httpx.Client() as client:
-            first = fetch_part(location, client=client, settings=settings)
-            more = follow(
-                first,
-                lambda url: fetch_part(url, client=client, settings=settings),
-                max_pages=max_pages,
-            )
+        result = fetch(location, client=client, settings=settings)
+        first = PagePart(result.final_url, result.content, result.text or "", result.headers)
+        more = follow_http(result, client=client, settings=settings, max_pages=max_pages)
     else:
-        first = file_part(Path(location))
-        more = follow(first, file_at, max_pages=max_pages)
+        first = read_file(Path(location))
+        more = follow_files(first, max_pages=max_pages)
     return [first, *more.parts], more.problem()

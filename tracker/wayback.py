@@ -36,6 +36,8 @@ from tracker.config import FetchSettings, Source, Wayback
 from tracker.errors import FetchError
 from tracker.fetch import fetch
 from tracker.models import FetchResult
+from tracker.pages import Following
+from tracker.parse import next_page
 from tracker.store import Store, utc_text
 
 CDX_FIELDS = ("timestamp", "original", "statuscode", "digest", "mimetype")
@@ -348,10 +350,18 @@ def backfill_capture(
             "elapsed": round(result.elapsed, 3),
             "attempts": result.attempts,
         },
+        more=_pages_not_archived(result.text or "", capture.original),
     )
     # No hooks: notifying watchers of years-old changes would be noise; the change events
     # are rebuilt once the backfill is done.
     return capture_page(store, source, page, now=now)
+
+
+def _pages_not_archived(text: str, original: str) -> Following:
+    """A capture is one page: a list it says goes on over more pages is read short, and
+    the later pages' members would read as joins on the first live capture."""
+    step = next_page(text, original)
+    return Following(unread=step.url or step.refused)
 
 
 def run_backfill(
