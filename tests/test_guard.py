@@ -114,3 +114,10 @@ def test_a_tier_of_mostly_non_organisations_is_quarantined() -> None:
 def test_brand_names_among_organisations_are_believed() -> None:
     parsed = ParseResult(listings=_listings(["星河", "青岚", *NAMES[:3]]))
     assert anomalies(parsed, None, max_loss_share=0.2) == []
+
+
+def test_brand_names_believed_before_are_not_judged_again() -> None:
+    brands = _listings(["华星", "青岚", "云帆", "赤霄"])
+    parsed = ParseResult(listings=brands + _listings(["紫陌"]))
+    assert anomalies(parsed, brands, max_loss_share=0.2) == []
+    assert anomalies(parsed, None, max_loss_share=0.2) != []

@@ -5,10 +5,10 @@ within one tier), or disagrees with the tier sizes the page itself states is far
 likely a broken page, a redesign or a parser miss than a real exodus. Such snapshots are
 kept as evidence but quarantined, so they never produce a false "departure".
 
-The first snapshot has nothing to lose, so it is judged on the page alone: a tier heading
-with no names after it, tier words met only in navigation (both found by the parser), and
-a tier whose names mostly do not look like organisations' (page furniture read as members)
-quarantine it too.
+Every snapshot, the first included (it has nothing to lose), is also judged on the page
+alone: what the parser doubts (a tier heading with no names after it, tier words met only
+in navigation, a list that goes on over pages not read) and a tier whose new names mostly
+do not look like organisations' (page furniture read as members) quarantine it.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def anomalies(
         why = "; ".join(parsed.problems) or "the page has no tier heading or member list"
         return [f"no members found: {why}"]
     reasons = list(parsed.problems) + _self_inconsistency(parsed) + _cut_short(parsed)
-    reasons += _not_organisations(parsed)
+    reasons += _not_organisations(parsed, {listing.key for listing in previous or ()})
     if previous:
         keys = {listing.key for listing in parsed.listings}
         reasons += _losses(members(previous), keys, max_loss_share)
@@ -78,13 +78,19 @@ def _cut_short(parsed: ParseResult) -> list[str]:
     return [f"{len(cut)} names are cut short, such as {cut[0]!r}: the full names are not shown"]
 
 
-def _not_organisations(parsed: ParseResult) -> list[str]:
-    by_tier: dict[str, list[str]] = {}
+def _not_organisations(parsed: ParseResult, believed: set[str]) -> list[str]:
+    """Tiers whose new names mostly do not end like organisations' names.
+
+    Names the previous believed snapshot already listed were judged then (a wall of
+    brand logos accepted once is not quarantined again at every capture).
+    """
+    by_tier: dict[str, list[Listing]] = {}
     for listing in parsed.listings:
-        by_tier.setdefault(listing.tier_label, []).append(listing.name)
+        by_tier.setdefault(listing.tier_label, []).append(listing)
     reasons = []
-    for label, names in by_tier.items():
-        odd = [name for name in names if not looks_like_org(name)]
+    for label, listed in by_tier.items():
+        names = [listing.name for listing in listed]
+        odd = [x.name for x in listed if x.key not in believed and not looks_like_org(x.name)]
         if len(names) >= MIN_TIER_SIZE_JUDGED and len(odd) > (1 - MIN_ORG_SHARE) * len(names):
             shown = ", ".join(repr(name) for name in odd[:3])
             reasons.append(

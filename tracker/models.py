@@ -47,8 +47,18 @@ def tier_rank(tier: str) -> int:
     return TIER_RANKS.get(tier, OTHER_RANK)
 
 
+# The characters of the tier words in their traditional forms (理事單位, 會員單位).
+_TRADITIONAL = str.maketrans("單會員長務監譽榮屬", "单会员长务监誉荣属")
+
+
+def simplified(label: str) -> str:
+    """A label with the tier words' traditional characters in their simplified forms."""
+    return label.translate(_TRADITIONAL)
+
+
 def tier_for_label(label: str) -> str:
     """Map a tier label as written on a page (decorations allowed) to a tier id."""
+    label = simplified(label)
     if any(word in label for word in _OUTSIDE_TIERS):
         return OTHER_TIER
     for word, tier in TIER_WORDS:

@@ -16,23 +16,25 @@ from dataclasses import dataclass, field
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from tracker.config import Selectors
+from tracker.errors import ParseError
 from tracker.models import ParseResult
 from tracker.parse.configured import by_selectors
 from tracker.parse.embedded import by_json
-from tracker.parse.markup import chrome_nodes, css_path, inside, site_names, title_nodes
-from tracker.parse.paging import next_page_url
+from tracker.parse.markup import chrome_nodes, classed, css_path, inside, site_names
+from tracker.parse.paging import NextPage, next_page
 from tracker.parse.sections import Reader, Rejected, Section
-from tracker.parse.strips import label_strips
+from tracker.parse.strips import Strips, label_strips
 from tracker.parse.tables import read_tables
-from tracker.parse.text import is_cut_short, looks_like_org
-from tracker.parse.walk import Marks, read_lines
+from tracker.parse.text import HEADING_HINT, heading, is_cut_short, looks_like_org
+from tracker.parse.walk import TEXT, Line, Marks, read_lines
 
 __all__ = [
     "PARSER_VERSION",
     "Reading",
     "is_cut_short",
     "looks_like_org",
-    "next_page_url",
+    "NextPage",
+    "next_page",
     "parse_page",
     "read_page",
     "read_pages",
@@ -61,7 +63,8 @@ class Reading:
 def parse_page(html: str, *, selectors: Selectors | None = None) -> ParseResult:
     """The tiered member list a page shows; empty listings when it shows none.
 
-    Raises ParseError only when configured selectors are invalid or match nothing.
+    Raises ParseError when configured selectors are invalid or match nothing, or when the
+    page nests too deeply to be read.
     """
     return read_page(html, selectors=selectors).result
 
@@ -78,12 +81,14 @@ def read_pages(pages: Sequence[str], *, selectors: Selectors | None = None) -> R
     pagination) goes on with it; positions continue across pages.
     """
     trees = [LexborHTMLParser(_without_wayback_insert(html)) for html in pages]
-    if selectors is not None:
-        return Reading(by_selectors(trees, selectors))
-    reading = _by_headings(trees)
-    if len(trees) > 1:
-        return reading
-    embedded = by_json(trees[0])
+    try:
+        if selectors is not None:
+            return Reading(by_selectors(trees, selectors))
+        reading = _by_headings(trees)
+        embedded = max((by_json(tree) for tree in trees), key=lambda found: len(found.listings))
+    except RecursionError:
+        # Data nested thousands deep is an attack or a broken page, never a member list.
+        raise ParseError("the page nests too deeply to be read") from None
     return Reading(embedded) if _prefer_json(reading.result, embedded) else reading
 
 
@@ -92,31 +97,68 @@ def _by_headings(trees: list[LexborHTMLParser]) -> Reading:
     skipped: list[tuple[LexborNode, str]] = []
     navigation: list[tuple[str, LexborNode]] = []
     shapes: dict[tuple[str, ...], int] = {}
+    # How many names the pages before each page gave.
+    given = [0]
     for page, tree in enumerate(trees):
         if page:
             reader.next_page()
+            given.append(len(reader.out.entries))
         reader.hosts |= site_names(tree)
         if tree.body is None:
             continue
         chrome = chrome_nodes(tree)
-        strips = label_strips(tree)
-        marks = Marks(chrome, strips, read_tables(tree), {n.mem_id for n in title_nodes(tree)})
-        reader.read(read_lines(tree.body, marks, shapes))
+        titles, renderings = classed(tree)
+        marks = Marks(chrome, Strips(), read_tables(tree), titles, renderings)
+        lines = read_lines(tree.body, marks, shapes)
+        # Strips of tier labels can only be where a line reads as a tier heading: the page
+        # is read again with them only when it has some (a menu, tabs).
+        strips = label_strips(tree, near=_heading_blocks(lines, chrome))
+        # A menu inside chrome changes nothing: chrome is never read.
+        if any(role == "tabs" or not inside(node, chrome) for node, role in strips.strips.values()):
+            marks.strips = strips
+            lines = read_lines(tree.body, marks, shapes)
+        reader.read(lines)
         skipped += chrome.values()
         # A menu inside a sidebar is said once, as the sidebar.
         skipped += [
             (node, role) for node, role in strips.strips.values() if not inside(node, chrome)
         ]
         navigation += strips.navigation
+    if not reader.sections and trees:
+        # Where nothing was read, say whether tier words stood in menus anywhere.
+        navigation += [link for tree in trees for link in label_strips(tree).navigation]
     if not reader.sections and navigation:
         label, where = navigation[0]
         reader.out.problems.append(
             f"tier words appear only in navigation ({label} at {css_path(where)})"
         )
     reader.finish()
+    given.append(len(reader.out.entries))
+    # A later page that adds nobody was not read as the list it should go on with.
+    reader.out.problems += [
+        f"page {page + 1} of the list adds no names"
+        for page in range(1, len(trees))
+        if given[page + 1] == given[page]
+    ]
     return Reading(
         reader.out.result("headings"), reader.sections, reader.rejected, skipped, reader.outside
     )
+
+
+def _heading_blocks(
+    lines: list[Line], chrome: dict[int, tuple[LexborNode, str]]
+) -> list[LexborNode]:
+    """The blocks of lines that read as tier headings, and chrome holding tier words (a
+    strip of tabs classed "nav nav-tabs" is chrome that heads panels)."""
+    blocks = [
+        line.node
+        for line in lines
+        if line.kind == TEXT
+        and line.node is not None
+        and ("位" in line.text or "员" in line.text or "員" in line.text)
+        and heading(line.text, evidence=True) is not None
+    ]
+    return blocks + [node for node, _ in chrome.values() if HEADING_HINT.search(node.text())]
 
 
 def _prefer_json(html: ParseResult, embedded: ParseResult) -> bool:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from tracker.models import ParseResult
 from tracker.normalize import clean_display, normalize_key
+from tracker.parse.runs import repeated_half
 from tracker.parse.text import Heading
 
 
@@ -21,6 +22,8 @@ class Collector:
     problems: list[str] = field(default_factory=list)
     # Whether the last entry was read from an image (see `add`).
     last_logo: bool = False
+    # How many runs of text names each tier was given in (two may be two copies of one).
+    parts: dict[str, int] = field(default_factory=dict)
 
     def declare(self, heading: Heading, count: int) -> None:
         # A tier heading that appears twice on a page declares two parts of one tier.
@@ -56,6 +59,7 @@ class Collector:
         """Text names in order: `add` without a logo to weigh each against."""
         if not names:
             return
+        self.parts[heading.section] = self.parts.get(heading.section, 0) + 1
         if self.last_logo:
             self.add(heading, names[0])
             names = names[1:]
@@ -70,8 +74,9 @@ class Collector:
         # decoration or logos captioned in words that may differ ("星河智能" beside
         # "星河智能科技有限公司"), and reading both would list one organisation twice.
         worded = {heading.section for heading, _, logo in self.entries if not logo}
-        for heading, raw, logo in self.entries:
-            if logo and heading.section in worded:
+        copies = self._copies()
+        for index, (heading, raw, logo) in enumerate(self.entries):
+            if (logo and heading.section in worded) or index in copies:
                 continue
             name = clean_display(raw)
             key = normalize_key(name)
@@ -98,6 +103,22 @@ class Collector:
                 "problems": self.problems,
             }
         )
+
+    def _copies(self) -> set[int]:
+        """Entries of a tier that repeat the whole tier before them (a desktop and a mobile
+        copy of one list, each under its own headings)."""
+        split = {section for section, parts in self.parts.items() if parts > 1}
+        if not split:
+            return set()
+        by_section: dict[str, list[int]] = {}
+        for index, (heading, _, _) in enumerate(self.entries):
+            if heading.section in split:
+                by_section.setdefault(heading.section, []).append(index)
+        copies: set[int] = set()
+        for indexes in by_section.values():
+            half = repeated_half([self.entries[i][1] for i in indexes])
+            copies.update(indexes[len(indexes) - half :] if half else ())
+        return copies
 
 
 def same_organisation(one: str, other: str) -> bool:

@@ -24,6 +24,7 @@ _TIER_KEYS = frozenset(
 _NEXT_F = re.compile(r'self\.__next_f\.push\(\[\s*1\s*,\s*("(?:[^"\\]|\\.)*")\s*\]\)')
 _NEXT_F_ROW = re.compile(r"[0-9a-zA-Z]+:[A-Z]{0,2}")
 _NUXT = re.compile(r"__NUXT__\s*=\s*")
+_MAX_DEPTH = 64
 
 
 def by_json(tree: LexborHTMLParser) -> ParseResult:
@@ -61,7 +62,7 @@ def _loads_all(texts: Iterable[str]) -> list[Any]:
     for text in texts:
         try:
             values.append(json.loads(text))
-        except ValueError:
+        except (ValueError, RecursionError):
             continue
     return values
 
@@ -87,10 +88,15 @@ def _nuxt_payload(text: str, start: int) -> list[Any]:
     return [value]
 
 
-def _collect_json(value: Any, out: Collector, seen: set[tuple[Any, ...]]) -> None:
-    """Depth-first through the data; `seen` drops a group the blob repeats verbatim."""
+def _collect_json(value: Any, out: Collector, seen: set[tuple[Any, ...]], depth: int = 0) -> None:
+    """Depth-first through the data; `seen` drops a group the blob repeats verbatim.
+
+    Page data nests a few levels; below ``_MAX_DEPTH`` nothing is a member list.
+    """
+    if depth > _MAX_DEPTH:
+        return
     if isinstance(value, dict):
-        _collect_object(value, out, seen)
+        _collect_object(value, out, seen, depth)
     elif isinstance(value, list):
         tagged = [_tagged_member(item) for item in value]
         group = [entry for entry in tagged if entry is not None]
@@ -98,10 +104,12 @@ def _collect_json(value: Any, out: Collector, seen: set[tuple[Any, ...]]) -> Non
             _add_group(group, out, seen)
         for item, entry in zip(value, tagged, strict=True):
             if entry is None:
-                _collect_json(item, out, seen)
+                _collect_json(item, out, seen, depth + 1)
 
 
-def _collect_object(value: dict[str, Any], out: Collector, seen: set[tuple[Any, ...]]) -> None:
+def _collect_object(
+    value: dict[str, Any], out: Collector, seen: set[tuple[Any, ...]], depth: int
+) -> None:
     own = _object_heading(value)
     for key, child in value.items():
         found = own or _json_heading(key)
@@ -109,7 +117,7 @@ def _collect_object(value: dict[str, Any], out: Collector, seen: set[tuple[Any, 
         if found is not None and names:
             _add_group([(found, name) for name in names], out, seen)
         else:
-            _collect_json(child, out, seen)
+            _collect_json(child, out, seen, depth + 1)
 
 
 def _add_group(

@@ -169,12 +169,26 @@ def _inside_sectioning(node: LexborNode) -> bool:
 _TITLE_ROOTS = ("tit", "hd", "caption", "head", "biaoti")
 # "title", "subtitle", "tit", "intit", "left_tit", "titbox", "hd", "panel-heading": but not
 # "entity", which merely holds the letters.
+_RENDERING = frozenset(
+    "en eng english ename enname en-name en_name name-en name_en entitle en-title title-en "
+    "title_en".split()
+)
 _TITLE_TOKEN = re.compile(r"tit\w*|\w*tit(?:le)?|hd|caption|heading|head|biaoti")
 
 
-def title_nodes(tree: LexborHTMLParser) -> list[LexborNode]:
-    """Blocks whose class says they hold a title: ``div.link_tit``, ``div.panel-heading``."""
-    return [node for node in tree.css("[class]") if _titled(node)]
+def classed(tree: LexborHTMLParser) -> tuple[set[int], set[int]]:
+    """Elements whose class says what they hold, by id: titles (``div.link_tit``,
+    ``div.panel-heading``) and English renderings of the text beside them
+    (``<span class="en">Xinghe Technology Co., Ltd.</span>``), which name no one new."""
+    titles, renderings = set(), set()
+    for node in tree.css("[class]"):
+        # A link styled as a title ("a.title" in a list of news or members) is an item,
+        # not a heading over items.
+        if node.tag != "a" and _titled(node):
+            titles.add(node.mem_id)
+        elif _RENDERING.intersection((node.attributes.get("class") or "").lower().split()):
+            renderings.add(node.mem_id)
+    return titles, renderings
 
 
 def _titled(node: LexborNode) -> bool:

@@ -10,6 +10,12 @@ One line alone can be ambiguous; the tier's lines side by side are not:
   group inside the tier; it is neither a member nor the tier's end.
 - **Representatives**: when most lines pair an organisation with a person's name
   ("星河科技有限公司　　李文华"), the people are not members.
+- **Renderings**: when every Chinese name is followed, in its card or line, by one name
+  in Latin letters ("星河科技有限公司" / "Xinghe Technology Co., Ltd."), three times or more,
+  those are the same organisations in English, not more members. Chinese and foreign
+  members listed together ("星河科技有限公司", "Aurorix Ltd.", "Kestrel Inc.") are not.
+- **Copies**: a list held twice back to back (a marquee, a desktop and a mobile copy) is
+  one list (see `repeated_half`).
 - **The host**: the site's own name (from the page title) is never its own member.
 """
 
@@ -29,6 +35,7 @@ BOLD = 1  # its line was all in bold or heading markup
 PAIRED = 2  # the person of an (organisation, person) pair on one line
 LINE_START = 4  # the first name read from its line
 LOGO_NAME = 8  # read from an image
+LATIN = 16  # written in Latin letters only
 
 # A run is judged only among this many names or more.
 _MIN_RUN = 3
@@ -36,6 +43,7 @@ _COUNTER = re.compile(r"(\d{1,4})\s+(?=\S)")
 # Share of a tier's lines that must pair an organisation with a person.
 _PAIRED_SHARE = 0.6
 _MAX_GROUP_LABEL = 8
+_MIN_RENDERINGS = 3
 
 
 class Name(NamedTuple):
@@ -57,6 +65,7 @@ def settle(
     names = _without_counters(names)
     dropped: list[tuple[Name, str]] = []
     people = _representatives(names) if flags & PAIRED else set()
+    people |= _renderings(names) if flags & LATIN else set()
     groups = _group_labels(names) if flags & BOLD else set()
     candidates = names
     if people or groups or hosts:
@@ -65,7 +74,8 @@ def settle(
             if name.text in hosts:
                 dropped.append((name, "the site's own name"))
             elif index in people:
-                dropped.append((name, "a person beside an organisation"))
+                why = "an English rendering" if name.flags & LATIN else "a person"
+                dropped.append((name, f"{why} beside an organisation"))
             elif index in groups:
                 dropped.append((name, "a group label inside the tier"))
             else:
@@ -81,23 +91,49 @@ def settle(
                 kept.append(name)
             else:
                 dropped.append((name, "outside the run"))
-    copy = _scroller_copy(kept)
-    dropped += [(name, "a scroller's copy of the list") for name in kept[len(kept) - copy :]]
+    half = len(kept) // 2
+    copy = (
+        repeated_half([name.text for name in kept])
+        if half and kept[0].text == kept[half].text
+        else 0
+    )
+    dropped += [(name, "a copy of the list before it") for name in kept[len(kept) - copy :]]
     return kept[: len(kept) - copy], dropped
 
 
-def _scroller_copy(names: list[Name]) -> int:
+def repeated_half(names: list[str]) -> int:
     """How many names at the end repeat the whole list before them, in order.
 
     A marquee box holds its list twice, back to back ("甲 乙 丙 甲 乙 丙"), so that it
-    can scroll without a gap; a list that means a name twice does not repeat all of it.
+    can scroll without a gap, and a page can hold a desktop and a mobile copy; a list
+    that means a name twice does not repeat all of it.
     """
     half = len(names) // 2
-    if half < 2 or len(names) % 2 or names[0].text != names[half].text:
+    if half < 2 or len(names) % 2 or names[0] != names[half]:
         return 0
-    first, second = names[:half], names[half:]
-    same = all(a.text == b.text for a, b in zip(first, second, strict=True))
-    return half if same else 0
+    return half if names[:half] == names[half:] else 0
+
+
+def _renderings(names: list[Name]) -> set[int]:
+    latin = [i for i, name in enumerate(names) if name.flags & LATIN]
+    chinese = len(names) - len(latin)
+    if len(latin) != chinese or chinese < _MIN_RENDERINGS:
+        return set()
+    paired = all(
+        i > 0 and not names[i - 1].flags & LATIN and _together(names[i - 1], names[i])
+        for i in latin
+    )
+    return set(latin) if paired else set()
+
+
+def _together(one: Name, other: Name) -> bool:
+    """Whether two names sit in one line, or in one card (the same parent element)."""
+    if one.node is None or other.node is None:
+        return False
+    if one.node.mem_id == other.node.mem_id:
+        return True
+    parent, other_parent = one.node.parent, other.node.parent
+    return parent is not None and other_parent is not None and parent.mem_id == other_parent.mem_id
 
 
 def _run(names: list[Name]) -> set[int] | None:

@@ -27,9 +27,11 @@ from selectolax.lexbor import LexborNode
 from tracker.models import OTHER_TIER
 from tracker.parse.collect import Collector
 from tracker.parse.markup import css_path, inside
-from tracker.parse.runs import BOLD, LINE_START, LOGO_NAME, PAIRED, Name, settle
+from tracker.parse.runs import BOLD, LATIN, LINE_START, LOGO_NAME, PAIRED, Name, settle
 from tracker.parse.text import (
     COUNT_LINE,
+    FURNITURE_CHARS,
+    HEADING_CHARS,
     HEADING_HINT,
     MAX_CLOSER_WORD,
     MAX_HEADING,
@@ -61,13 +63,13 @@ from tracker.parse.walk import (
 
 # Lead-ins that announce more members rather than a new block: "以下为2024年新入会单位：".
 _MEMBER_LEAD = re.compile(r"单位|会员|成员|企业|名单|排名")
-# Every tier heading and every line of furniture holds one of these characters (see
-# text.HEADING_HINT and text.furniture).
-_SPECIAL = re.compile("[位员版©IoO:：>安]")
+# Every tier heading and every line of furniture holds one of these characters.
+_SPECIAL = re.compile(f"[{HEADING_CHARS}{FURNITURE_CHARS}]")
+_MAX_H_LEVEL = 6
 # "2024年3月1日", "2024-03-01": a line that is only a date.
 _DATE_ONLY = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?")
 # "您的位置：首页>会员组织>会长单位", under the page's title: it ends no tier not yet begun.
-_BREADCRUMB = re.compile(r"(?:您的|你的|当前|所在)?位置\s*[:：>]")
+_BREADCRUMB = re.compile(r"位置\s*[:：>]")
 # Longer lines are sentences or names, never a heading that ends a tier.
 _MAX_CLOSER = 30
 _MAX_BOLD_CLOSER = 16
@@ -113,6 +115,11 @@ class Section:
     # The index of the line that gave the last name, and every flag its names carry.
     last_line: int = -1
     flags: int = 0
+    # Whether a date alone followed the last name, as a notice's sign-off does.
+    signed: bool = False
+    # Whether the heading that came right after this one was of a deeper level: this one
+    # is then a page's title over its tiers ("<h1>会员单位</h1><h3>副理事长单位</h3>").
+    over_deeper: bool = False
 
 
 @dataclass
@@ -153,6 +160,7 @@ class Reader:
         if last is not None:
             shapes = frozenset(name.shape for name in last.kept)
             self.current = Section(last.heading, last.line, continues=shapes)
+            self.sections.append(self.current)
 
     def finish(self) -> None:
         """Close the last section; report labels that headed nothing anywhere."""
@@ -161,7 +169,7 @@ class Reader:
         for section in self.sections:
             if section.kept or section.heading.section in named:
                 continue
-            if section.titles_tiers and section.heading.tier == OTHER_TIER:
+            if section.titles_tiers and (section.heading.tier == OTHER_TIER or section.over_deeper):
                 continue
             self.out.problems.append(
                 f"{section.line.text}: heading at {css_path(section.line.node)}, 0 names read"
@@ -179,14 +187,19 @@ class Reader:
                     self._open(found, line)
                     return
                 if self.current is not None and feature_heading(text):
-                    self._end(line, text)
+                    if self._begun(soft=False):
+                        self._end(line, text)
                     return
                 inline = inline_heading(text)
                 if inline is not None:
                     self._open(inline[0], line)
                     text = inline[1]
             if furniture(text):
-                if self._begun(soft=_BREADCRUMB.match(text) is not None):
+                current = self.current
+                # A line of the run that reads like furniture ("北辰科技有限公司 电话：…")
+                # is dropped; it does not end the tier around it.
+                in_run = current is not None and line.shape == _usual_shape(current)
+                if not in_run and self._begun(soft=_BREADCRUMB.search(text) is not None):
                     self._drop_footer(line)
                     self._close()
                 self.rejected.append(Rejected(text, "furniture", line.node))
@@ -205,15 +218,13 @@ class Reader:
         ):
             self._end(line, text)
             return
-        if (
-            text[:1].isdigit()
-            and current.names
-            and current.last_line == index - 1
-            and (_DATE_ONLY.fullmatch(text))
-        ):
-            # A notice signs off with its issuer, then the date: the issuer is no member.
-            signer = current.names.pop()
-            self.rejected.append(Rejected(signer.text, "a notice's signature", signer.node))
+        if text[:1].isdigit() and current.names and current.last_line == index - 1:
+            # A notice signs off with its issuer, then the date, in a paragraph of its own
+            # (a date in a table's cell is a column): if the tier ends there, the issuer
+            # is no member.
+            cell = line.node is not None and line.node.tag in ("td", "th")
+            if not cell and _DATE_ONLY.fullmatch(text):
+                current.signed = True
         self._names(current, line, text, index)
 
     def _end(self, line: Line, text: str) -> None:
@@ -230,7 +241,7 @@ class Reader:
         block = furniture.node.parent
         if block is None:
             return
-        usual = Counter(name.shape for name in current.names).most_common(1)[0][0]
+        usual = _usual_shape(current)
         names = current.names
         while names and names[-1].shape != usual and _within(names[-1].node, block):
             footer = names.pop()
@@ -270,6 +281,7 @@ class Reader:
         flags = BOLD if line.flags & ALL_EMPHASISED else 0
         paired = PAIRED if len(pieces) > 1 and _pairs_a_person(pieces) else 0
         added = False
+        latins = 0
         for piece, problem in pieces:
             if problem is not None:
                 self.rejected.append(Rejected(piece, problem, node))
@@ -284,13 +296,16 @@ class Reader:
                 names[-1] = names[-1]._replace(text=names[-1].text + name)
                 continue
             flags |= paired if added else LINE_START
-            names.append(_new_name(Name, (name, False, shape, node, flags)))
+            latin = LATIN if name.isascii() else 0
+            names.append(_new_name(Name, (name, False, shape, node, flags | latin)))
+            latins |= latin
             flags &= ~LINE_START
             added = True
         if added:
             current.shapes.add(shape)
             current.last_line = index
-            current.flags |= flags | paired
+            current.flags |= flags | paired | latins
+            current.signed = False
 
     def _member(self, line: Line) -> None:
         assert line.heading is not None
@@ -320,8 +335,11 @@ class Reader:
         current.flags |= flags
 
     def _open(self, found: Heading, line: Line) -> None:
-        if self.current is not None and not self.current.names:
-            self.current.titles_tiers = True
+        previous = self.current
+        if previous is not None and not previous.names:
+            previous.titles_tiers = True
+            level, above = line.level, previous.line.level
+            previous.over_deeper = 0 < above < level <= _MAX_H_LEVEL
         self._close()
         self.current = Section(found, line)
         self.sections.append(self.current)
@@ -333,6 +351,9 @@ class Reader:
         if current is None:
             return
         self.current = None
+        if current.signed and current.names:
+            signer = current.names.pop()
+            self.rejected.append(Rejected(signer.text, "a notice's signature", signer.node))
         kept, dropped = settle(
             current.names,
             tabled=current.tabled,
@@ -347,6 +368,13 @@ class Reader:
         else:
             self.out.extend(current.heading, [name.text for name in kept])
         self.rejected += [Rejected(name.text, why, name.node) for name, why in dropped]
+
+
+def _usual_shape(section: Section) -> int | None:
+    """The shape most of a tier's names have so far (None before its first)."""
+    if not section.names:
+        return None
+    return Counter(name.shape for name in section.names).most_common(1)[0][0]
 
 
 def _within(node: LexborNode | None, block: LexborNode) -> bool:

@@ -14,6 +14,7 @@ Such a strip is one of two things:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -46,10 +47,14 @@ class Strips:
     navigation: list[tuple[str, LexborNode]] = field(default_factory=list)
 
 
-def label_strips(tree: LexborHTMLParser) -> Strips:
+def label_strips(tree: LexborHTMLParser, near: Iterable[LexborNode] | None = None) -> Strips:
+    """The strips of the page, or only those around the elements ``near`` (the blocks of
+    the lines read as tier headings: where a strip can open a tier), which is cheaper."""
     found = Strips()
     ids: dict[str, LexborNode] | None = None
-    for node in tree.css(_HINT_QUERY):
+    scopes: Iterable[LexborNode | LexborHTMLParser] = [tree] if near is None else near
+    candidates = (node for scope in scopes for node in _hinted(scope))
+    for node in candidates:
         text = node.text(strip=True)
         if len(text) > MAX_HEADING or heading(text, evidence=True) is None:
             continue
@@ -74,6 +79,12 @@ def label_strips(tree: LexborHTMLParser) -> Strips:
         for item, panel in zip(items, panels, strict=True):
             found.panels[panel.mem_id] = heading(item.text(strip=True), evidence=tiers_only)
     return found
+
+
+def _hinted(scope: LexborNode | LexborHTMLParser) -> list[LexborNode]:
+    found = scope.css(_HINT_QUERY)
+    # A block whose own text is the label (<li>理事单位</li>) holds no element that does.
+    return found or ([scope] if isinstance(scope, LexborNode) else [])
 
 
 def _item_of(node: LexborNode) -> LexborNode:
@@ -129,6 +140,11 @@ def _is_labels(items: list[LexborNode]) -> bool:
         if len(text) > _MAX_LABEL or item.css_first(_HEADINGS) is not None:
             return False
         texts.append(text)
+    # "<span>副理事长单位</span><span>（3家）</span>", "<a>理事单位</a><a>展开</a>": one
+    # heading in pieces (its count, its button), not a strip of labels.
+    rest = texts[1:]
+    if heading("".join(texts), evidence=True) and not any(_is_label(text) for text in rest):
+        return False
     return 2 * sum(1 for text in texts if looks_like_org(text, strict=True)) < len(texts)
 
 
@@ -142,6 +158,10 @@ def _is_menu(items: list[LexborNode]) -> bool:
     labels = [item for item in items if heading(item.text(strip=True), evidence=True)]
     links = sum(1 for item in items if _link(item))
     return bool(labels) and all(_link(item) for item in labels) and links >= len(items) - 1
+
+
+def _is_label(text: str) -> bool:
+    return heading(text, evidence=True) is not None
 
 
 def _labels(items: list[LexborNode]) -> list[str]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from tracker.models import OTHER_TIER, TIER_WORDS, tier_for_label
+from tracker.models import OTHER_TIER, TIER_WORDS, simplified, tier_for_label
 
 # --- Tier headings -------------------------------------------------------------------------
 
@@ -40,7 +40,7 @@ _DECOR = (
 )
 # What may follow a label in its title block: an English rendering ("VICE CHAIRMAN",
 # "Board Members": checked against _LATIN_TIER) or a "more" link ("更多>>", "MORE+").
-_TRAILER = r"(?:(?P<latin>[A-Za-z][A-Za-z&'’.\- ]{0,40})|更多|查看更多)?"
+_TRAILER = r"(?:(?P<latin>[A-Za-z][A-Za-z&'’.\- ]{0,40})|更多|查看更多|展开|收起|查看全部)?"
 _LATIN_TIER = re.compile(
     r"member|board|chair|president|director|council|vice|executive|unit|more", re.IGNORECASE
 )
@@ -54,7 +54,8 @@ COUNT_LINE = re.compile(r"[（(]?\s*(?:共|计|合计)\s*(\d{1,6})\s*[家个名]
 _UNKNOWN_SUFFIXES = ("单位", "会员", "成员")
 # Cheap pre-check so that ordinary name lines skip the heading expressions: every suffix
 # ends in one of these characters.
-HEADING_HINT = re.compile("[位员]")
+HEADING_CHARS = "位员員"
+HEADING_HINT = re.compile(f"[{HEADING_CHARS}]")
 # A label whose prefix names an organisation is a member ("星河会员单位服务中心"), not a tier.
 _ORG_WORDS = re.compile(r"公司|大学|学院|研究院|研究所|集团|中心|医院|银行|实验室|有限|股份")
 # Nor is a salutation ("各会员单位：", "全体会员"), a feature of the site ("会员风采",
@@ -100,13 +101,14 @@ def heading(line: str, *, evidence: bool = False) -> Heading | None:
 
 def _tier_heading(match: re.Match[str], *, evidence: bool) -> Heading | None:
     label = match["label"]
-    tier = tier_for_label(label)
+    plain = simplified(label)
+    tier = tier_for_label(plain)
     # "名誉理事长单位" names a rank in known words, though not one of the chain of tiers.
-    known = tier != OTHER_TIER or any(word in label for word, _ in TIER_WORDS)
-    suffix = _suffix_of(label, known=known)
-    if suffix is None or (not known and not _plausible_unknown(label, evidence)):
+    known = tier != OTHER_TIER or any(word in plain for word, _ in TIER_WORDS)
+    suffix = _suffix_of(plain, known=known)
+    if suffix is None or (not known and not _plausible_unknown(plain, evidence)):
         return None
-    if _ORG_WORDS.search(label[: -len(suffix)]) or _NOT_A_RANK.search(label):
+    if _ORG_WORDS.search(plain[: -len(suffix)]) or _NOT_A_RANK.search(plain):
         return None
     count = match["n1"] or match["n2"]
     return Heading(tier, label, int(count) if count else None)
@@ -163,22 +165,43 @@ def role_heading(value: str) -> Heading | None:
 # --- Names ---------------------------------------------------------------------------------
 
 # 、 ； | ，, a tab, wide spaces (&emsp; &ensp; U+3000) and runs of spaces part names.
-_SEPARATORS = re.compile(r"[、；;\t|｜，\u2002\u2003]|\u3000+|[\u00a0 ]{2,}")
+_SEPARATORS = re.compile(r"[、；;\t|｜丨，\u2002\u2003]|\u3000+|[\u00a0 ]{2,}| / ")
 # Every separator holds one of these characters: most lines have none, and one character
 # class is quicker to search for than the separators themselves.
-_SEPARATOR_HINT = re.compile("[、；;\t|｜，\u2002\u2003\u3000\u00a0 ]")
+_SEPARATOR_HINT = re.compile("[、；;\t|｜丨，\u2002\u2003\u3000\u00a0 ]")
 ASCII_SPACE = re.compile(r"[ \t\r\n\f]+")
 _NUMBERING = re.compile(
-    r"(?:[·•◆◇■□●○▪▶►★☆\-*]|[\u2460-\u2473]"
+    r"(?:[·•◆◇■□●○▪▶►★☆\-*・√※》◎—>]+|[\u2460-\u2473]"
     r"|\d{1,4}(?:[.．](?![A-Za-z0-9])|[、)）]|[:：](?!\d))"
     r"|[（(\[【]\d{1,4}[)）\]】]|0\d{1,3}(?=\s))\s*"
 )
 LETTER = re.compile(r"[^\W\d_]")
 NON_WORD = re.compile(r"[\W_]+")
 _DATE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}")
+# What news titles do, and names do not: "联盟秘书处走访星河科技有限公司 2024-04-02".
+_NEWS = re.compile(
+    r"走访|召开|举办|举行|签署|签约|参加|出席|荣获|获得|发布|开幕|闭幕|启动|调研|考察|莅临|会见|座谈"
+    r"|入选|当选|祝贺|喜获"
+)
+# A member card's introduction: "公司成立于2016年", "是一家……高新技术企业", "提供……的公司".
+_DESCRIPTION = re.compile(
+    r"成立于|是一家|致力于|专注于|主要从事|旗下拥有|注册资本|占地面积|^提供|的(?:公司|企业|机构)$"
+)
+# A character that template code, each description above, or an ordering note holds: most
+# names hold none and skip those searches.
+_SUSPECT = re.compile("[{%$于家从拥资占提的排序先画拼字]")
+# Template code a page shipped unrendered: "{{ m.name }}", "${item.name}", "{$vo.title}".
+_TEMPLATE = re.compile(r"\{\{|\$\{|\{\$|\{%|<%|%>")
+# An English heading beside the Chinese one ("MEMBERS", "Board Members"), not a member.
+_ENGLISH_TIER = re.compile(
+    r"(?:(?:vice|honorary|standing|general|ordinary|executive|council|board|chair(?:man)?|"
+    r"president|directors?|members?|membership|units?|of|the|&|and)[\s-]*)+",
+    re.IGNORECASE,
+)
 # "… 2024-04-02", "…（2024年3月）": a dated line is news, not a name.
 _DATED = re.compile(
-    r"[\s(（\[【]\d{4}\s*[-/.年]\s*\d{1,2}(?:\s*[-/.月]\s*\d{1,2}\s*日?)?[)）\]】]?$"
+    r"(?:[\s(（\[【]|(?<=\D))(?:\d{4}\s*[-/.年]\s*)?\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
+    r"[)）\]】]?$"
 )
 # "（一）高等院校", "二、企业": a group inside a tier, numbered the way sections are; but
 # "一、星河科技有限公司" is a member numbered so.
@@ -210,13 +233,13 @@ _LABELLED = re.compile(r"(?P<label>[^:：（(]{1,12})[:：]")
 # Site furniture announced by its words, whatever its markup: a breadcrumb, a copyright or
 # ICP line, "主办单位：…". Each needs a colon or a ">" but the copyright and ICP marks, which
 # are checked as plain substrings first (this runs on every line).
-# A character every kind of furniture line holds (this runs on every line).
-_FURNITURE_HINT = re.compile("[版©IoO:：>安]")
+FURNITURE_CHARS = "版©IoO:：>安"
+_FURNITURE_HINT = re.compile(f"[{FURNITURE_CHARS}]")
 _FURNITURE = re.compile(
     r"位置\s*[:：>]|(?:主办|承办|协办|技术支持|主管|建设|维护|运营)(?:单位)?\s*[:：]"
     # An imprint: a name, then its address or telephone ("某学会　地址：…"). A contact line
-    # on its own ("电话：…", in a member's card) is an annotation, not furniture.
-    r"|(?<=\S)[\s\u3000]*(?:地址|电话|传真|邮编|邮箱|联系电话|E-?mail)\s*[:：]"
+    # on its own ("电话：…", "联系电话：…", in a member's card) is an annotation.
+    r"|(?<=\S)[\s\u3000]+(?:地址|电话|传真|邮编|邮箱|联系电话|E-?mail)\s*[:：]"
 )
 # Words that head the blocks after a member list on real pages; each closes the tier.
 CLOSERS = frozenset(
@@ -243,9 +266,14 @@ def split_names(line: str) -> list[tuple[str, str | None]]:
     """
     if _SEPARATOR_HINT.search(line) is None or _labelled(line) is not None:
         return [clean_name(line)]
-    # "甲公司、乙公司、丙大学。": a list written as a sentence ends with a full stop.
-    listed = line[:-1] if line.endswith("。") else line
-    return [clean_name(text) for piece in _SEPARATORS.split(listed) if (text := piece.strip())]
+    if not line.endswith("。"):
+        return [clean_name(text) for piece in _SEPARATORS.split(line) if (text := piece.strip())]
+    # "甲公司、乙公司、丙大学。": a list written as a sentence ends with a full stop; a
+    # sentence of prose ("公司成立于2016年，是一家…企业。") is no list of names.
+    pieces = [clean_name(text) for piece in _SEPARATORS.split(line[:-1]) if (text := piece.strip())]
+    if all(problem is None and looks_like_org(name) for name, problem in pieces):
+        return pieces
+    return [(line, "not a name: a sentence")]
 
 
 def clean_name(text: str) -> tuple[str, str | None]:
@@ -267,6 +295,12 @@ def clean_name(text: str) -> tuple[str, str | None]:
             return name, "a group inside the tier, not a member"
     if name[-1:] in _NOTE_ENDS and (note := _NOTE.search(name)) is not None:
         name = name[: note.start()]
+    if name[-1:].isdigit() or name[-1:] in "日)）]】":
+        dated = _DATED.search(name)
+        before = "" if dated is None else name[: dated.start()].rstrip()
+        if before and looks_like_org(before, strict=True) and not _NEWS.search(before):
+            # "翠微云计算有限公司 2024年3月1日": a member and the day it joined.
+            name = before
     if ":" in name or "：" in name:
         label = _labelled(name)
         if label is not None and looks_like_org(label):
@@ -303,8 +337,19 @@ def not_a_name(text: str) -> str | None:
         bare = NON_WORD.sub("", text).casefold()
         if bare in UI_WORDS or (bare in CLOSERS):
             return "not a name: a button or caption"
+    if text.isascii() and _ENGLISH_TIER.fullmatch(text):
+        return "not a name: an English heading"
+    if _SUSPECT.search(text) is None:
+        # The usual name: none of the characters the checks below look for.
+        return None
+    if _TEMPLATE.search(text):
+        return "not a name: template code"
+    if _DESCRIPTION.search(text):
+        return "not a name: a description"
     if len(text) <= _MAX_ORDER_NOTE and _ORDER_NOTE.search(text):
-        return "not a name: a note on the order"
+        # "北京拼音科技有限公司" holds 拼音 and is a name all the same.
+        if not looks_like_org(text, strict=True):
+            return "not a name: a note on the order"
     return None
 
 
@@ -322,7 +367,9 @@ def furniture(text: str) -> bool:
     """Breadcrumbs, copyright and ICP lines, "主办单位：…": the site speaking, not a list."""
     if _FURNITURE_HINT.search(text) is None:
         return False
-    if "版权所有" in text or "©" in text or "ICP" in text or "公网安备" in text:
+    if "版权所有" in text or "©" in text or "ICP备" in text or "ICP证" in text:
+        return True
+    if "公网安备" in text:
         return True
     if "opyright" in text or "OPYRIGHT" in text:
         return True

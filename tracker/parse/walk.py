@@ -14,7 +14,7 @@ links (``<b>会员单位：</b><a>…</a> | <a>…</a>``) is a line of its own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from selectolax.lexbor import LexborNode
@@ -22,8 +22,15 @@ from selectolax.lexbor import LexborNode
 from tracker.parse.logos import image_heading, image_name
 from tracker.parse.strips import Strips
 from tracker.parse.tables import Tables
-from tracker.parse.text import ASCII_SPACE, ELLIPSIS, LETTER, Heading, heading, is_closer
-from tracker.parse.text import looks_like_org as _looks_like_org
+from tracker.parse.text import (
+    ASCII_SPACE,
+    ELLIPSIS,
+    LETTER,
+    Heading,
+    heading,
+    is_closer,
+    looks_like_org,
+)
 
 # Line kinds: text, one name read from an image, the end of the content (chrome begins), a
 # tab panel opening its tier, a member of a tier table (with its own heading).
@@ -61,6 +68,8 @@ class Marks:
     strips: Strips
     tables: Tables
     titles: set[int]
+    # English renderings of the names beside them: skipped.
+    renderings: set[int] = field(default_factory=set)
 
 
 _BLOCK = 1
@@ -70,14 +79,19 @@ _LINK = 8
 _IMAGE = 16
 _HEADMARK = 32
 _PANEL = 64
+_ROW = 128
+_CELL = 256
 _TAG_FLAGS: dict[str, int] = {
     **dict.fromkeys(
         "address article aside blockquote center dd details dialog dir div dl fieldset "
         "figcaption figure footer form header hgroup li main menu nav ol p pre section "
-        "summary table tbody tfoot thead tr td ul".split(),
+        "summary table tbody tfoot thead ul".split(),
         _BLOCK,
     ),
-    **dict.fromkeys("h1 h2 h3 h4 h5 h6 th dt caption legend".split(), _BLOCK | _HEADMARK),
+    "tr": _BLOCK | _ROW,
+    "td": _BLOCK | _CELL,
+    "th": _BLOCK | _HEADMARK | _CELL,
+    **dict.fromkeys("h1 h2 h3 h4 h5 h6 dt caption legend".split(), _BLOCK | _HEADMARK),
     **dict.fromkeys("strong b".split(), _EMPHASIS),
     **dict.fromkeys("br hr".split(), _BREAK),
     "a": _LINK,
@@ -111,7 +125,9 @@ def read_lines(
     buffer = _LineBuffer(root, {} if shapes is None else shapes)
     fragments, path, blocks, levels = buffer.fragments, buffer.path, buffer.blocks, buffer.levels
     emphasis = heads = 0
-    parents: list[tuple[LexborNode, int, int]] = []
+    # The next column of each table row open around the current point.
+    columns: list[int] = []
+    parents: list[tuple[LexborNode, int, bool]] = []
     node = root.first_child
     while node is not None:
         tag = node.tag or ""
@@ -171,23 +187,36 @@ def read_lines(
                         levels.append(_LEVELS.get(tag, 7))
                     if flags & _LINK:
                         buffer.open_link(node)
-                    if flags & _BLOCK:
+                    if flags & _CELL:
+                        # Cells are told apart by column: "td#0" names, "td#1" districts.
+                        column = columns[-1] if columns else 0
+                        if columns:
+                            columns[-1] += 1
+                        path.append(f"{tag}#{column}")
+                        blocks.append(node)
+                    elif flags & _BLOCK:
                         path.append(tag if tag in _ITEM_TAGS else _label(node, tag))
                         blocks.append(node)
+                    if flags & _ROW:
+                        columns.append(0)
             if child is not None:
-                parents.append((node, flags, len(fragments)))
+                # Whether the line had no text yet where an inline bold began (split_label).
+                blank = not (buffer.plain or buffer.emphasised) if flags & _EMPHASIS else False
+                parents.append((node, flags, blank))
                 node = child
                 continue
         following = node.next
         while following is None and parents:
-            parent, flags, start = parents.pop()
+            parent, flags, blank = parents.pop()
             if flags:
                 if flags & (_EMPHASIS | _HEADMARK):
                     emphasis -= 1
                 if flags & _LINK:
                     buffer.close_link()
-                if flags & _EMPHASIS and not flags & _BLOCK:
-                    buffer.split_label(start)
+                if blank and not flags & _BLOCK:
+                    buffer.split_label()
+                if flags & _ROW:
+                    columns.pop()
                 if flags & _BLOCK:
                     if fragments:
                         buffer.end()
@@ -206,6 +235,7 @@ def read_lines(
 
 def _actions(marks: Marks) -> dict[int, int]:
     actions = dict.fromkeys(marks.titles, _TITLE)
+    actions |= dict.fromkeys(marks.renderings, _SKIP)
     actions |= dict.fromkeys(marks.tables.unread, _SKIP)
     kinds = {"breadcrumb": _CRUMB, "control": _SKIP, "chrome": _CHROME}
     for chrome_id, (_, kind) in marks.chrome.items():
@@ -276,10 +306,14 @@ class _LineBuffer:
         self.lines += [Line(n, MEMBER, shape=shape, node=c, heading=h) for h, n, c in rows]
         self.lines.append(Line("", END))
 
-    def split_label(self, start: int) -> None:
-        """A bold tier label leading a line (``<b>会员单位：</b><a>…</a>``) is a line itself."""
+    def split_label(self) -> None:
+        """A bold tier label leading a line (``<b>会员单位：</b><a>…</a>``) is a line itself.
+
+        Called as a bold that began the line closes, once a line: a line of thousands of
+        bold names is not joined once per name.
+        """
         fragments = self.fragments
-        if not fragments or any(text.strip() for text in fragments[:start]):
+        if not fragments:
             return
         text = "".join(fragments).strip()
         if heading(text, evidence=True) is not None or is_closer(text):
@@ -311,7 +345,8 @@ class _LineBuffer:
     def _one_link(self, start: int, stop: int, link: LexborNode) -> None:
         fragments = self.fragments
         outside = "".join(fragments[:start]) + "".join(fragments[stop:])
-        if LETTER.search(outside):
+        # "[慈溪]", "2024-03-12": what sits beside the link may be words or a date.
+        if LETTER.search(outside) or any(char.isdigit() for char in outside):
             inside = "".join(fragments[start:stop]).strip()
             if _link_is_the_name(inside, outside.strip(), link):
                 self._text(inside, aside=outside.strip())
@@ -381,13 +416,7 @@ class _LineBuffer:
 
 
 def _label(node: LexborNode, tag: str) -> str:
-    """A block element as a step of a shape: ``ul.list``, ``li``, ``td#2``."""
-    if tag == "td" or tag == "th":
-        column, sibling = 0, node.prev
-        while sibling is not None:
-            column += sibling.tag in ("td", "th")
-            sibling = sibling.prev
-        return f"{tag}#{column}"
+    """A block element as a step of a shape: ``ul.list``, ``div.card`` (cells: `read_lines`)."""
     classes = node.attributes.get("class")
     return f"{tag}.{classes.split()[0]}" if classes and classes.strip() else tag
 
@@ -402,7 +431,7 @@ def _link_is_the_name(inside: str, outside: str, link: LexborNode) -> bool:
         return False
     title = ASCII_SPACE.sub(" ", link.attributes.get("title") or "").strip()
     bracketed = outside[:1] in "[【(（" and outside[-1:] in "]】)）"
-    return title == inside or bracketed or _looks_like_org(inside)
+    return title == inside or bracketed or looks_like_org(inside)
 
 
 def _uncut_title(link: LexborNode) -> str | None:
