@@ -224,8 +224,6 @@ def site_names(tree: LexborHTMLParser) -> set[str]:
 
 # --- Where an element sits -----------------------------------------------------------------
 
-_INLINE_TAGS = frozenset("a span b strong em i font u small big label abbr cite".split())
-
 
 def css_path(node: LexborNode | None, depth: int = 4) -> str:
     """A short CSS path to a node, ``div.main > div.box-header > h2``, for people to follow."""
@@ -250,7 +248,3 @@ def describe(node: LexborNode) -> str:
     if classes:
         out += f".{classes[0]}"
     return out
-
-
-def is_inline(node: LexborNode) -> bool:
-    return node.tag in _INLINE_TAGS

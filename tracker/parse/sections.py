@@ -8,11 +8,11 @@
   deeper ``h`` level is a subgroup and goes on), or, once names have been read, a short bold
   or colon-ended line standing alone. A heading line shaped like the names around it is
   one of them (a card whose name is its title).
-- **A tier is a run**: its names share one shape. A line outside the run that does not look
-  like an organisation is dropped; one that does is kept, as is any line in the run,
-  brand-only names included.
+- **What a tier's lines say together** (its run, counters, groups, people, copies) is
+  judged once it has ended: see ``runs.py``.
 - A label heading no names, where the same label heads names elsewhere (a menu entry, a
-  tab and its panel), is passed over; otherwise it is a problem the guard quarantines.
+  tab and its panel), or over deeper tier headings (a page's title), is passed over;
+  otherwise it is a problem the guard quarantines.
 """
 
 from __future__ import annotations
@@ -264,7 +264,7 @@ class Reader:
         if line.flags & HEADED:
             # An h4 under an h3 tier heading is a subgroup ("北京"), not the tier's end.
             level, tier_level = line.level, current.line.level
-            return not (level <= 6 and tier_level and level > tier_level)
+            return not (level <= _MAX_H_LEVEL and tier_level and level > tier_level)
         return bool(current.names and len(text) <= _MAX_BOLD_CLOSER) and not (
             _MEMBER_LEAD.search(text)
         )
