@@ -4,13 +4,14 @@ Structure (``markup.py``) is the first signal of what a line is; wording is the 
 for what structure leaves open: a footer with no footer markup, a contact line inside a
 member card, a ``友情链接`` block dressed exactly like the tiers above it.
 
-Rule for lines that are not names (deliberately conservative: a dropped real member is a
-false departure, a kept stray line is a false join): a line is dropped when it has no letter
-at all (numbers, dates, punctuation), starts with a date, is a known UI or table-header
-phrase (``更多>>``, ``返回顶部``, ``首页``, ``序号``, ``单位名称``), an ordering note
-(``排名不分先后``), is labelled like an annotation (``主营：…``, ``电话：…``, ``来源：…``: a
-short label and a colon; an organisation's name never carries one), contains a full stop
-``。`` (prose), or is longer than 80 characters.
+Rule for pieces of text that are not names (a dropped real member is a false departure, a
+kept stray line a false join, so each rule names a shape no organisation's name has): no
+letter at all, one character, longer than 80; a date, or news with a date; a sentence
+(``。``) or a card's introduction (``公司成立于…``); a lead-in ending in a colon; a note in
+brackets; an annotation (``主营：…``, ``电话：…``: a short label and a colon); a button or
+caption (``更多>>``, ``返回顶部``, ``单位名称``); an ordering note (``排名不分先后``); an
+English heading (``MEMBERS``); unrendered template code (``{{ m.name }}``). Item numbers,
+bullets, status notes (``（新增）``) and a join date are taken off the name, not the name.
 """
 
 from __future__ import annotations
@@ -198,7 +199,7 @@ _ENGLISH_TIER = re.compile(
     r"president|directors?|members?|membership|units?|of|the|&|and)[\s-]*)+",
     re.IGNORECASE,
 )
-# "… 2024-04-02", "…（2024年3月）": a dated line is news, not a name.
+# "… 2024-04-02", "…[03-12]": a line ending in a date is news (or a name and its join date).
 _DATED = re.compile(
     r"(?:[\s(（\[【]|(?<=\D))(?:\d{4}\s*[-/.年]\s*)?\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
     r"[)）\]】]?$"
