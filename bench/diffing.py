@@ -7,8 +7,8 @@ from collections.abc import Sequence
 
 from bench import synth
 from bench.measure import Figure, median_seconds
-from tracker.diff import diff
-from tracker.renames import match_renames
+from tracker.core.diff import diff
+from tracker.core.renames import match_renames
 
 DIFF_LIMIT_SECONDS = 1.0
 DIFF_LIMIT_MEMBERS = 60_000

@@ -13,10 +13,10 @@ from pathlib import Path
 
 from bench import synth
 from bench.measure import Figure
-from tracker.capture import Page, capture_page
-from tracker.changes import record_changes
-from tracker.config import Source
-from tracker.store import Store
+from tracker.app.capture import Page, capture_page
+from tracker.app.changes import record_changes
+from tracker.core.config import Source
+from tracker.store.database import Store
 
 SOURCE = Source(id="aiia", name="AIIA (synthetic)", url="http://aiia.example/structure")
 HEADERS = {"content-type": "text/html; charset=utf-8", "server": "nginx"}

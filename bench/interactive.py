@@ -16,12 +16,12 @@ from pathlib import Path
 from bench import synth
 from bench.growth import HEADERS, SOURCE
 from bench.measure import Figure, process_seconds
-from tracker.annotations import Annotation, replace_annotations
-from tracker.changes import rebuild_changes
-from tracker.models import ParseResult, Snapshot
-from tracker.normalize import normalize_key
-from tracker.parse import PARSER_VERSION
-from tracker.store import Store, utc_text
+from tracker.app.changes import rebuild_changes
+from tracker.core.models import ParseResult, Snapshot
+from tracker.core.normalize import normalize_key
+from tracker.core.parse import PARSER_VERSION
+from tracker.store.annotations import Annotation, replace_annotations
+from tracker.store.database import Store, utc_text
 
 COMMAND_LIMIT_SECONDS = 0.5
 HELP_LIMIT_SECONDS = 0.3

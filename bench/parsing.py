@@ -8,7 +8,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from bench import synth
 from bench.measure import Figure, median_seconds
-from tracker.parse import parse_page
+from tracker.core.parse import parse_page
 
 INSTALL_HINT = "pip install -e '.[bench]'"
 

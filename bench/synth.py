@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from tracker.models import Listing
-from tracker.normalize import clean_display, normalize_key
+from tracker.core.models import Listing
+from tracker.core.normalize import clean_display, normalize_key
 
 # Tier ids in page order and their headings, as the 2020 page showed them.
 TIER_LABELS = {"vice_chair": "副理事长单位", "board": "理事单位", "ordinary": "普通会员单位"}

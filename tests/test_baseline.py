@@ -21,15 +21,15 @@ from click.testing import CliRunner, Result
 
 from tests.golden_files import assert_golden
 from tests.httpserver import HTTPTestServer, Response
-from tracker.annotations import annotations_for
-from tracker.baseline import import_baseline, majority_spellings, read_baseline, read_local
+from tracker.app.baseline import import_baseline, majority_spellings, read_baseline, read_local
 from tracker.cli import cli
-from tracker.config import Config
-from tracker.diff import members
-from tracker.errors import BaselineError
-from tracker.models import Listing, ParseResult
-from tracker.normalize import normalize_key
-from tracker.store import Store
+from tracker.core.config import Config
+from tracker.core.diff import members
+from tracker.core.errors import BaselineError
+from tracker.core.models import Listing, ParseResult
+from tracker.core.normalize import normalize_key
+from tracker.store.annotations import annotations_for
+from tracker.store.database import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures" / "baseline"

@@ -14,8 +14,8 @@ from click.testing import CliRunner
 from bench import growth, interactive, synth
 from bench.measure import Figure, table
 from tracker.cli import cli
-from tracker.diff import diff
-from tracker.parse import parse_page
+from tracker.core.diff import diff
+from tracker.core.parse import parse_page
 
 
 def test_names_are_distinct_and_reproducible() -> None:

@@ -12,9 +12,9 @@ import pytest
 import respx
 import sqlite_utils
 
-from tracker.capture import CaptureOutcome, capture_file, capture_live
-from tracker.config import Source
-from tracker.store import Store, sha256_hex
+from tracker.app.capture import CaptureOutcome, capture_file, capture_live
+from tracker.core.config import Source
+from tracker.store.database import Store, sha256_hex
 
 PAGES = sorted((Path(__file__).resolve().parents[1] / "fixtures" / "pages").glob("*.html"))
 URL = "http://alliance.test/index.php?m=alliance&c=index&a=structure"

@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from tracker.config import DEFAULT_URL, load_config
-from tracker.errors import ConfigError
+from tracker.core.config import DEFAULT_URL, load_config
+from tracker.core.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -7,8 +7,8 @@ import random
 
 import pytest
 
-from tracker.decode import decode_page
-from tracker.errors import FetchError
+from tracker.core.decode import decode_page
+from tracker.core.errors import FetchError
 
 # Invented organisations; a page of real names has no place in a test.
 NAMES = [

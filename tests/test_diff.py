@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tracker.diff import Reading, diff, members, transients
-from tracker.models import Listing
-from tracker.normalize import normalize_key
-from tracker.renames import RENAME_THRESHOLD, match_renames, split_name
+from tracker.core.diff import Reading, diff, members, transients
+from tracker.core.models import Listing
+from tracker.core.normalize import normalize_key
+from tracker.core.renames import RENAME_THRESHOLD, match_renames, split_name
 
 LABELS = {"vice_chair": "副理事长单位", "board": "理事单位", "ordinary": "普通会员单位"}
 

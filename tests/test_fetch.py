@@ -15,9 +15,9 @@ import respx
 
 from tests.fakes import FakeTime
 from tests.httpserver import HTTPTestServer, Response
-from tracker.config import FetchSettings
-from tracker.errors import FetchError
-from tracker.fetch import fetch
+from tracker.core.config import FetchSettings
+from tracker.core.errors import FetchError
+from tracker.net.fetch import fetch
 
 URL = "http://aiia.test/index.php?m=alliance&c=index&a=structure"
 PAGE = "<html><body><h2>理事长单位</h2><ul><li>星河智能科技有限公司</li></ul></body></html>"

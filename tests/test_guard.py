@@ -1,6 +1,6 @@
-from tracker.guard import anomalies
-from tracker.models import Listing, ParseResult
-from tracker.normalize import normalize_key
+from tracker.core.guard import anomalies
+from tracker.core.models import Listing, ParseResult
+from tracker.core.normalize import normalize_key
 
 
 def _listings(names: list[str], tier: str = "board") -> list[Listing]:

@@ -1,6 +1,6 @@
 import pytest
 
-from tracker.normalize import clean_display, normalize_key
+from tracker.core.normalize import clean_display, normalize_key
 
 SAME_KEY = [
     ("星河智能科技有限公司", "星河智能科技 有限公司"),

@@ -9,12 +9,12 @@ import pytest
 import sqlite_utils
 
 from tests.pages import render_page
-from tracker.capture import Page, capture_page, record_fetch_error
-from tracker.config import Config
-from tracker.errors import FetchError, NotifyError
-from tracker.notify import Outlet, deliver, notify_hook
-from tracker.store import Store
-from tracker.watchers import Message
+from tracker.app.capture import Page, capture_page, record_fetch_error
+from tracker.app.notify import Outlet, deliver, notify_hook
+from tracker.core.config import Config
+from tracker.core.errors import FetchError, NotifyError
+from tracker.net.watchers import Message
+from tracker.store.database import Store
 
 URL = "http://127.0.0.1:9/structure"
 START = datetime(2024, 5, 1, 6, 0, tzinfo=UTC)

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from tracker.output import display_width, render_json, render_table
+from tracker.render.table import display_width, render_json, render_table
 
 
 @pytest.mark.parametrize(

@@ -12,8 +12,8 @@ from click.testing import CliRunner, Result
 
 from tests.httpserver import HTTPTestServer, Request, Response
 from tracker.cli import cli
-from tracker.config import Selectors
-from tracker.parse import next_page, read_pages
+from tracker.core.config import Selectors
+from tracker.core.parse import next_page, read_pages
 
 NAMES = [f"分页样例{i}号科技有限公司" for i in range(1, 10)]
 

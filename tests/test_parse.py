@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from tracker.config import Selectors
-from tracker.errors import ParseError
-from tracker.models import ParseResult
-from tracker.normalize import normalize_key
-from tracker.parse import PARSER_VERSION, parse_page
+from tracker.core.config import Selectors
+from tracker.core.errors import ParseError
+from tracker.core.models import ParseResult
+from tracker.core.normalize import normalize_key
+from tracker.core.parse import PARSER_VERSION, parse_page
 
 PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
 PAGE_FILES = sorted(PAGES.glob("*.html"))

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from tracker.models import ParseResult
-from tracker.parse import parse_page
+from tracker.core.models import ParseResult
+from tracker.core.parse import parse_page
 
 A, B, C = "星河智能科技有限公司", "青岚数据有限公司", "东方启明大学"
 FRIEND = "某虚构行业协会"

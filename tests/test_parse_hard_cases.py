@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from tracker.guard import anomalies
-from tracker.parse import parse_page
+from tracker.core.guard import anomalies
+from tracker.core.parse import parse_page
 
 A, B, C, D, E = (
     "甲星科技有限公司",

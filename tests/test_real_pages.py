@@ -17,10 +17,10 @@ import pytest
 
 from fixtures.portal_pages import portal_page, tabs_page
 from tests.pages import cset_tiers, render_page
-from tracker.decode import decode_page
-from tracker.guard import anomalies
-from tracker.models import ParseResult
-from tracker.parse import parse_page
+from tracker.core.decode import decode_page
+from tracker.core.guard import anomalies
+from tracker.core.models import ParseResult
+from tracker.core.parse import parse_page
 
 REAL = Path(__file__).resolve().parents[1].parent / "shared" / "real-pages"
 # Server-template code left in a saved template ("<%=", "$row"): never on a live page.

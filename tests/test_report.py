@@ -18,16 +18,16 @@ from click.testing import CliRunner, Result
 from tests.golden_files import assert_golden
 from tests.httpserver import HTTPTestServer, Response
 from tests.pages import CSET_CSV, cset_tiers, render_page
-from tracker.annotations import Annotation, replace_annotations
-from tracker.capture import Page, capture_page
-from tracker.changes import build_report, record_changes
+from tracker.app.capture import Page, capture_page
+from tracker.app.changes import build_report, record_changes
 from tracker.cli import cli
-from tracker.config import Config
-from tracker.diff import diff
-from tracker.models import Listing, Snapshot
-from tracker.normalize import normalize_key
-from tracker.report import CSV_COLUMNS, FORMATS, DiffReport, Endpoint, md_escape, render
-from tracker.store import Store
+from tracker.core.config import Config
+from tracker.core.diff import diff
+from tracker.core.models import Listing, Snapshot
+from tracker.core.normalize import normalize_key
+from tracker.render.report import CSV_COLUMNS, FORMATS, DiffReport, Endpoint, md_escape, render
+from tracker.store.annotations import Annotation, replace_annotations
+from tracker.store.database import Store
 
 PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "diff"
 SOURCE = Config().source()

@@ -23,12 +23,12 @@ from click.testing import CliRunner
 from tests.httpserver import HTTPTestServer, Request, Response
 from tests.pages import render_page
 from tests.test_notify import BASE, DEPARTED, JOINED, Clock
+from tracker.app.schedule import Service, Ticker, build_scheduler, cron_weekdays, run_once, trigger
 from tracker.cli import cli
-from tracker.config import Config, Schedule, load_config
-from tracker.errors import ConfigError, LockError
-from tracker.lock import DatabaseLock, lock_path
-from tracker.schedule import Service, Ticker, build_scheduler, cron_weekdays, run_once, trigger
-from tracker.store import Store
+from tracker.core.config import Config, Schedule, load_config
+from tracker.core.errors import ConfigError, LockError
+from tracker.store.database import Store
+from tracker.store.lock import DatabaseLock, lock_path
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = "xoxb-SECRET-4242-never-shown"

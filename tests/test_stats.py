@@ -13,14 +13,14 @@ import sqlite_utils
 from click.testing import CliRunner, Result
 
 from tests.golden_files import assert_golden
-from tracker.annotations import Annotation
-from tracker.charts import plot_composition, plot_series
 from tracker.cli import STATS_BY, cli
-from tracker.errors import ConfigError
-from tracker.models import Listing, ParseResult
-from tracker.normalize import normalize_key
-from tracker.stats import BY_CHOICES, Stats, cross_tab
-from tracker.store import Store
+from tracker.core.errors import ConfigError
+from tracker.core.models import Listing, ParseResult
+from tracker.core.normalize import normalize_key
+from tracker.core.stats import BY_CHOICES, Stats, cross_tab
+from tracker.render.charts import plot_composition, plot_series
+from tracker.store.annotations import Annotation
+from tracker.store.database import Store
 
 SMALL = Path(__file__).resolve().parents[1] / "fixtures" / "baseline" / "small.csv"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

@@ -3,10 +3,10 @@ from datetime import UTC, datetime
 import pytest
 import sqlite_utils
 
-from tracker.errors import StoreError
-from tracker.models import Listing, ParseResult
-from tracker.normalize import normalize_key
-from tracker.store import MIGRATIONS, Store
+from tracker.core.errors import StoreError
+from tracker.core.models import Listing, ParseResult
+from tracker.core.normalize import normalize_key
+from tracker.store.database import MIGRATIONS, Store
 
 T0 = datetime(2024, 1, 5, 8, 0, tzinfo=UTC)
 

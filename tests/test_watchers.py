@@ -15,10 +15,10 @@ import httpx
 import pytest
 
 from tests.httpserver import HTTPTestServer, Response
-from tracker.config import Watcher as WatcherConfig
-from tracker.errors import NotifyError
-from tracker.output import render_json
-from tracker.watchers import ATOM, Context, Message, build, fit_text, redacted_target
+from tracker.core.config import Watcher as WatcherConfig
+from tracker.core.errors import NotifyError
+from tracker.net.watchers import ATOM, Context, Message, build, fit_text, redacted_target
+from tracker.render.table import render_json
 
 SECRET = "s3cr3t-Token-9f2"
 ENV = {"HOOK_TOKEN": SECRET, "HOOK_KEY": "signing-key"}

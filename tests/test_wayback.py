@@ -24,12 +24,7 @@ from click.testing import CliRunner, Result
 from tests.fakes import FakeTime
 from tests.golden_files import assert_golden
 from tests.pages import render_page
-from tracker.capture import Page, capture_page
-from tracker.cli import cli
-from tracker.config import Config, Source, Wayback
-from tracker.errors import FetchError
-from tracker.store import Store
-from tracker.wayback import (
+from tracker.app.backfill import (
     CdxCapture,
     WaybackArchive,
     archive_settings,
@@ -40,6 +35,11 @@ from tracker.wayback import (
     select_captures,
     summary,
 )
+from tracker.app.capture import Page, capture_page
+from tracker.cli import cli
+from tracker.core.config import Config, Source, Wayback
+from tracker.core.errors import FetchError
+from tracker.store.database import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures" / "wayback"

@@ -1,0 +1,38 @@
+"""A person's verdict on a quarantined snapshot: `tracker accept`.
+
+Accepting makes the snapshot an ok reading: the change log is rebuilt around it and, when it
+is the present (not a backfilled past), watchers are told what it changed, all in one
+transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from tracker.app.changes import rebuild_changes
+from tracker.app.notify import change_messages, enqueue
+from tracker.core.config import Config
+from tracker.core.errors import StoreError
+from tracker.core.models import Snapshot
+from tracker.store.database import Store
+
+
+def accept(store: Store, config: Config, snapshot_id: int, *, at: datetime) -> Snapshot:
+    """Mark a quarantined snapshot ok; refuse what accepting would make a false report."""
+    snap = store.snapshot(snapshot_id)
+    if snap.status != "quarantined":
+        # A replaced baseline stays evidence only; reviving it would give two baselines.
+        raise StoreError(
+            f"snapshot {snapshot_id} is {snap.status}, not quarantined: nothing to accept"
+        )
+    if snap.listing_count == 0:
+        # Every member would read as departed: this is a broken page, never a membership.
+        raise StoreError(f"snapshot {snapshot_id} has no members: it cannot be accepted")
+    with store.atomic():
+        snap = store.set_status(snapshot_id, "ok", reason=None, at=at)
+        rebuild_changes(store, snap.source_id)
+        latest = store.latest(snap.source_id)
+        if snap.origin in ("live", "file") and latest is not None and latest.id == snap.id:
+            messages = change_messages(store, config, snap, new_page=True, at=at)
+            enqueue(store, messages, snap.id, at)
+    return snap

@@ -1,0 +1,110 @@
+"""The anomaly guard: decide whether a parse is believable before it can become history.
+
+A parse that finds nobody, loses a large share of the members seen last time (overall, or
+within one tier), or disagrees with the tier sizes the page itself states is far more
+likely a broken page, a redesign or a parser miss than a real exodus. Such snapshots are
+kept as evidence but quarantined, so they never produce a false "departure".
+
+Every snapshot, the first included (it has nothing to lose), is also judged on the page
+alone: what the parser doubts (a tier heading with no names after it, tier words met only
+in navigation, a list that goes on over pages not read) and a tier whose new names mostly
+do not look like organisations' (page furniture read as members) quarantine it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from tracker.core.diff import Member, members
+from tracker.core.models import TIER_NAMES_EN, Listing, ParseResult
+from tracker.core.parse import is_cut_short, looks_like_org
+
+# A tier whose heading became an image, or that moved to a page of its own, loses all its
+# members while the total barely moves (28 vice-chairs are 5% of the page). Real churn
+# within a tier stays well below half; tiers smaller than this can change wholesale.
+TIER_LOSS_SHARE = 0.5
+MIN_TIER_SIZE_CHECKED = 5
+# CSET's 2020 list: 566 of 567 names end like an organisation's (公司, 大学, 研究院 …). A tier
+# where fewer than half do is more likely menus, buttons or news read as members.
+MIN_ORG_SHARE = 0.5
+MIN_TIER_SIZE_JUDGED = 3
+
+
+def anomalies(
+    parsed: ParseResult, previous: Sequence[Listing] | None, *, max_loss_share: float
+) -> list[str]:
+    """Reasons to distrust this parse; empty when it looks like a real member list."""
+    if not parsed.listings:
+        why = "; ".join(parsed.problems) or "the page has no tier heading or member list"
+        return [f"no members found: {why}"]
+    reasons = list(parsed.problems) + _self_inconsistency(parsed) + _cut_short(parsed)
+    reasons += _not_organisations(parsed, {listing.key for listing in previous or ()})
+    if previous:
+        keys = {listing.key for listing in parsed.listings}
+        reasons += _losses(members(previous), keys, max_loss_share)
+    return reasons
+
+
+def _losses(before: dict[str, Member], keys: set[str], limit: float) -> list[str]:
+    lost = [member for key, member in before.items() if key not in keys]
+    overall = _too_many(len(lost), len(before), limit, "")
+    if overall:
+        return [overall]
+    sizes = Counter(member.tier for member in before.values())
+    gone = Counter(member.tier for member in lost)
+    found = (
+        _too_many(gone[tier], size, TIER_LOSS_SHARE, f"{TIER_NAMES_EN.get(tier, tier)} ")
+        for tier, size in sizes.items()
+        if size >= MIN_TIER_SIZE_CHECKED
+    )
+    return [reason for reason in found if reason]
+
+
+def _too_many(lost: int, total: int, limit: float, what: str) -> str | None:
+    share = lost / total
+    if share <= limit:
+        return None
+    return (
+        f"{lost} of the previous {total} {what}members are missing ({share:.0%}, limit {limit:.0%})"
+    )
+
+
+def _cut_short(parsed: ParseResult) -> list[str]:
+    # A name the template cut to fit matches no member: a departure and a join, both false.
+    cut = [listing.name for listing in parsed.listings if is_cut_short(listing.name)]
+    if not cut:
+        return []
+    return [f"{len(cut)} names are cut short, such as {cut[0]!r}: the full names are not shown"]
+
+
+def _not_organisations(parsed: ParseResult, believed: set[str]) -> list[str]:
+    """Tiers whose new names mostly do not end like organisations' names.
+
+    Names the previous believed snapshot already listed were judged then (a wall of
+    brand logos accepted once is not quarantined again at every capture).
+    """
+    by_tier: dict[str, list[Listing]] = {}
+    for listing in parsed.listings:
+        by_tier.setdefault(listing.tier_label, []).append(listing)
+    reasons = []
+    for label, listed in by_tier.items():
+        names = [listing.name for listing in listed]
+        odd = [x.name for x in listed if x.key not in believed and not looks_like_org(x.name)]
+        if len(names) >= MIN_TIER_SIZE_JUDGED and len(odd) > (1 - MIN_ORG_SHARE) * len(names):
+            shown = ", ".join(repr(name) for name in odd[:3])
+            reasons.append(
+                f"{label}: {len(odd)} of {len(names)} names do not look like organisations "
+                f"({shown} …)"
+            )
+    return reasons
+
+
+def _self_inconsistency(parsed: ParseResult) -> list[str]:
+    reasons = []
+    for section, declared in parsed.declared_counts.items():
+        found = sum(1 for x in parsed.listings if section in (x.tier, x.tier_label))
+        if found != declared:
+            label = TIER_NAMES_EN.get(section, section)
+            reasons.append(f"the page says {label} has {declared} members, parsed {found}")
+    return reasons

@@ -1,0 +1,184 @@
+"""Member lists out of a member page, whatever its markup; or an honest account of why not.
+
+The page is read as visual lines (``walk.py``) after structural passes have marked what is
+never a member (``markup.py``: chrome, title blocks; ``strips.py``: tabs and navigation;
+``tables.py``: name and tier columns). ``sections.py`` turns the lines into tiers; the
+wording rules live in ``text.py``. Lists embedded as JSON (``embedded.py``) win only when
+they are a strict superset of what the HTML shows; configured selectors
+(``configured.py``) take precedence over everything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from tracker.core.config import Selectors
+from tracker.core.errors import ParseError
+from tracker.core.models import ParseResult
+from tracker.core.parse.configured import by_selectors
+from tracker.core.parse.embedded import by_json
+from tracker.core.parse.markup import chrome_nodes, classed, css_path, inside, site_names
+from tracker.core.parse.paging import NextPage, next_page
+from tracker.core.parse.sections import Reader, Rejected, Section
+from tracker.core.parse.strips import Strips, label_strips
+from tracker.core.parse.tables import read_tables
+from tracker.core.parse.text import HEADING_HINT, heading, is_cut_short, looks_like_org
+from tracker.core.parse.walk import TEXT, Line, Marks, read_lines
+
+__all__ = [
+    "PARSER_VERSION",
+    "Reading",
+    "is_cut_short",
+    "looks_like_org",
+    "NextPage",
+    "next_page",
+    "parse_page",
+    "read_page",
+    "read_pages",
+]
+
+# Bumped whenever the same bytes can give a different list: 4 ends tiers at any heading,
+# reads tabs, tier columns and runs, and never reads furniture.
+PARSER_VERSION = "4"
+
+_WAYBACK_BEGIN = "<!-- BEGIN WAYBACK TOOLBAR INSERT -->"
+_WAYBACK_END = "<!-- END WAYBACK TOOLBAR INSERT -->"
+
+
+@dataclass
+class Reading:
+    """A parse and how it was reached: the tiers' headings, and what was not read."""
+
+    result: ParseResult
+    sections: list[Section] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+    # Blocks never read (chrome, navigation): (element, why).
+    skipped: list[tuple[LexborNode, str]] = field(default_factory=list)
+    outside: int = 0
+
+
+def parse_page(html: str, *, selectors: Selectors | None = None) -> ParseResult:
+    """The tiered member list a page shows; empty listings when it shows none.
+
+    Raises ParseError when configured selectors are invalid or match nothing, or when the
+    page nests too deeply to be read.
+    """
+    return read_page(html, selectors=selectors).result
+
+
+def read_page(html: str, *, selectors: Selectors | None = None) -> Reading:
+    """`parse_page` with its working shown, for ``tracker parse --explain``."""
+    return read_pages([html], selectors=selectors)
+
+
+def read_pages(pages: Sequence[str], *, selectors: Selectors | None = None) -> Reading:
+    """The pages of one list split over pages, in order, read as one list.
+
+    A page that goes on with a tier without repeating its heading (CMS article
+    pagination) goes on with it; positions continue across pages.
+    """
+    trees = [LexborHTMLParser(_without_wayback_insert(html)) for html in pages]
+    try:
+        if selectors is not None:
+            return Reading(by_selectors(trees, selectors))
+        reading = _by_headings(trees)
+        embedded = max((by_json(tree) for tree in trees), key=lambda found: len(found.listings))
+    except RecursionError:
+        # Data nested thousands deep is an attack or a broken page, never a member list.
+        raise ParseError("the page nests too deeply to be read") from None
+    return Reading(embedded) if _prefer_json(reading.result, embedded) else reading
+
+
+def _by_headings(trees: list[LexborHTMLParser]) -> Reading:
+    reader = Reader()
+    skipped: list[tuple[LexborNode, str]] = []
+    navigation: list[tuple[str, LexborNode]] = []
+    shapes: dict[tuple[str, ...], int] = {}
+    # How many names the pages before each page gave.
+    given = [0]
+    for page, tree in enumerate(trees):
+        if page:
+            reader.next_page()
+            given.append(len(reader.out.entries))
+        reader.hosts |= site_names(tree)
+        if tree.body is None:
+            continue
+        chrome = chrome_nodes(tree)
+        titles, renderings = classed(tree)
+        marks = Marks(chrome, Strips(), read_tables(tree), titles, renderings)
+        lines = read_lines(tree.body, marks, shapes)
+        # Strips of tier labels can only be where a line reads as a tier heading: the page
+        # is read again with them only when it has some (a menu, tabs).
+        strips = label_strips(tree, near=_heading_blocks(lines, chrome))
+        # A menu inside chrome changes nothing: chrome is never read.
+        if any(role == "tabs" or not inside(node, chrome) for node, role in strips.strips.values()):
+            marks.strips = strips
+            lines = read_lines(tree.body, marks, shapes)
+        reader.read(lines)
+        skipped += chrome.values()
+        # A menu inside a sidebar is said once, as the sidebar.
+        skipped += [
+            (node, role) for node, role in strips.strips.values() if not inside(node, chrome)
+        ]
+        navigation += strips.navigation
+    if not reader.sections and trees:
+        # Where nothing was read, say whether tier words stood in menus anywhere.
+        navigation += [link for tree in trees for link in label_strips(tree).navigation]
+    if not reader.sections and navigation:
+        label, where = navigation[0]
+        reader.out.problems.append(
+            f"tier words appear only in navigation ({label} at {css_path(where)})"
+        )
+    reader.finish()
+    given.append(len(reader.out.entries))
+    # A later page that adds nobody was not read as the list it should go on with.
+    reader.out.problems += [
+        f"page {page + 1} of the list adds no names"
+        for page in range(1, len(trees))
+        if given[page + 1] == given[page]
+    ]
+    return Reading(
+        reader.out.result("headings"), reader.sections, reader.rejected, skipped, reader.outside
+    )
+
+
+def _heading_blocks(
+    lines: list[Line], chrome: dict[int, tuple[LexborNode, str]]
+) -> list[LexborNode]:
+    """The blocks of lines that read as tier headings, and chrome holding tier words (a
+    strip of tabs classed "nav nav-tabs" is chrome that heads panels)."""
+    blocks = [
+        line.node
+        for line in lines
+        if line.kind == TEXT
+        and line.node is not None
+        and ("位" in line.text or "员" in line.text or "員" in line.text)
+        and heading(line.text, evidence=True) is not None
+    ]
+    return blocks + [node for node, _ in chrome.values() if HEADING_HINT.search(node.text())]
+
+
+def _prefer_json(html: ParseResult, embedded: ParseResult) -> bool:
+    """HTML is what readers see; JSON replaces it only when it holds all of it and more.
+
+    That covers a page that renders the first screenful and ships the full list as data,
+    without letting an unrelated data blob displace a good HTML parse.
+    """
+    if not embedded.listings:
+        return False
+    if not html.listings:
+        return True
+    shown = {(item.tier, item.key) for item in html.listings}
+    data = {(item.tier, item.key) for item in embedded.listings}
+    return shown < data
+
+
+def _without_wayback_insert(html: str) -> str:
+    start = html.find(_WAYBACK_BEGIN)
+    end = html.find(_WAYBACK_END, start)
+    if start < 0 or end < 0:
+        return html
+    return html[:start] + html[end + len(_WAYBACK_END) :]

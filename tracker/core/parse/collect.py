@@ -1,0 +1,125 @@
+"""Names gathered in page order, numbered per tier, into a ParseResult."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tracker.core.models import ParseResult
+from tracker.core.normalize import clean_display, normalize_key
+from tracker.core.parse.runs import repeated_half
+from tracker.core.parse.text import Heading
+
+
+@dataclass
+class Collector:
+    """Entries in page order and the sizes the page declares, before numbering."""
+
+    # (heading, name, read from an image)
+    entries: list[tuple[Heading, str, bool]] = field(default_factory=list)
+    # Sizes declared on the pages read so far, and on the page being read.
+    counts: dict[str, int] = field(default_factory=dict)
+    page_counts: dict[str, int] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    # Whether the last entry was read from an image (see `add`).
+    last_logo: bool = False
+    # How many runs of text names each tier was given in (two may be two copies of one).
+    parts: dict[str, int] = field(default_factory=dict)
+
+    def declare(self, heading: Heading, count: int) -> None:
+        # A tier heading that appears twice on a page declares two parts of one tier.
+        self.page_counts[heading.section] = self.page_counts.get(heading.section, 0) + count
+
+    def declare_once(self, heading: Heading, count: int) -> None:
+        # "共189家" on its own line restates the heading's count more often than it adds one.
+        self.page_counts.setdefault(heading.section, count)
+
+    def new_page(self) -> None:
+        """The next page of the list: its headings repeat the sizes, they do not add to them."""
+        for section, count in self.page_counts.items():
+            self.counts[section] = max(count, self.counts.get(section, 0))
+        self.page_counts = {}
+
+    def add(self, heading: Heading, name: str, *, logo: bool = False) -> None:
+        """One more name; a logo next to the same name (caption or hover twin) adds nothing.
+
+        Text beside text is left alone: a page that lists a name twice means it.
+        """
+        if (logo or self.last_logo) and self.entries:
+            last_heading, last_name, _ = self.entries[-1]
+            if last_heading == heading and same_organisation(last_name, name):
+                if not logo:
+                    # The caption is what readers see, and what a text page would have given.
+                    self.entries[-1] = (heading, name, False)
+                    self.last_logo = False
+                return
+        self.entries.append((heading, name, logo))
+        self.last_logo = logo
+
+    def extend(self, heading: Heading, names: list[str]) -> None:
+        """Text names in order: `add` without a logo to weigh each against."""
+        if not names:
+            return
+        self.parts[heading.section] = self.parts.get(heading.section, 0) + 1
+        if self.last_logo:
+            self.add(heading, names[0])
+            names = names[1:]
+        self.entries += [(heading, name, False) for name in names]
+        self.last_logo = False
+
+    def result(self, method: str) -> ParseResult:
+        self.new_page()
+        positions: dict[str, int] = {}
+        listings = []
+        # A tier with any text names reads its names from the text alone: its images are
+        # decoration or logos captioned in words that may differ ("星河智能" beside
+        # "星河智能科技有限公司"), and reading both would list one organisation twice.
+        worded = {heading.section for heading, _, logo in self.entries if not logo}
+        copies = self._copies()
+        for index, (heading, raw, logo) in enumerate(self.entries):
+            if (logo and heading.section in worded) or index in copies:
+                continue
+            name = clean_display(raw)
+            key = normalize_key(name)
+            if not key:
+                continue
+            # Positions continue across repeated headings of one tier.
+            section = heading.section
+            position = positions[section] = positions.get(section, 0) + 1
+            listings.append(
+                {
+                    "tier": heading.tier,
+                    "tier_label": heading.label,
+                    "position": position,
+                    "name": name,
+                    "key": key,
+                }
+            )
+        # One validation call for the whole list is markedly faster than one per Listing.
+        return ParseResult.model_validate(
+            {
+                "listings": listings,
+                "declared_counts": self.counts,
+                "method": method,
+                "problems": self.problems,
+            }
+        )
+
+    def _copies(self) -> set[int]:
+        """Entries of a tier that repeat the whole tier before them (a desktop and a mobile
+        copy of one list, each under its own headings)."""
+        split = {section for section, parts in self.parts.items() if parts > 1}
+        if not split:
+            return set()
+        by_section: dict[str, list[int]] = {}
+        for index, (heading, _, _) in enumerate(self.entries):
+            if heading.section in split:
+                by_section.setdefault(heading.section, []).append(index)
+        copies: set[int] = set()
+        for indexes in by_section.values():
+            half = repeated_half([self.entries[i][1] for i in indexes])
+            copies.update(indexes[len(indexes) - half :] if half else ())
+        return copies
+
+
+def same_organisation(one: str, other: str) -> bool:
+    return normalize_key(clean_display(one)) == normalize_key(clean_display(other))

@@ -1,0 +1,198 @@
+"""What a tier's lines say together, once the tier has ended.
+
+One line alone can be ambiguous; the tier's lines side by side are not:
+
+- **The run**: names of one tier share one shape. A line outside the run that does not
+  look like an organisation is dropped; any line in the run is kept, brand names included.
+- **Counters**: "1 星河科技", "2 青岚数据", "10 赤霄大学": numbers running up in front of
+  most names are item numbers, not part of the names (a single "360 安全" is left alone).
+- **Group labels**: a short bold line among plain names ("北京市", "高等院校") heads a
+  group inside the tier; it is neither a member nor the tier's end.
+- **Representatives**: when most lines pair an organisation with a person's name
+  ("星河科技有限公司　　李文华"), the people are not members.
+- **Renderings**: when every Chinese name is followed, in its card or line, by one name
+  in Latin letters ("星河科技有限公司" / "Xinghe Technology Co., Ltd."), three times or more,
+  those are the same organisations in English, not more members. Chinese and foreign
+  members listed together ("星河科技有限公司", "Aurorix Ltd.", "Kestrel Inc.") are not.
+- **Copies**: a list held twice back to back (a marquee, a desktop and a mobile copy) is
+  one list (see `repeated_half`).
+- **The host**: the site's own name (from the page title) is never its own member.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Container
+from typing import NamedTuple
+
+from selectolax.lexbor import LexborNode
+
+from tracker.core.parse.text import looks_like_org
+
+# Name flags.
+BOLD = 1  # its line was all in bold or heading markup
+PAIRED = 2  # the person of an (organisation, person) pair on one line
+LINE_START = 4  # the first name read from its line
+LOGO_NAME = 8  # read from an image
+LATIN = 16  # written in Latin letters only
+
+# A run is judged only among this many names or more.
+_MIN_RUN = 3
+_COUNTER = re.compile(r"(\d{1,4})\s+(?=\S)")
+# Share of a tier's lines that must pair an organisation with a person.
+_PAIRED_SHARE = 0.6
+_MAX_GROUP_LABEL = 8
+_MIN_RENDERINGS = 3
+
+
+class Name(NamedTuple):
+    text: str
+    logo: bool
+    shape: int
+    node: LexborNode | None
+    flags: int = 0
+
+
+def settle(
+    names: list[Name], *, tabled: bool, hosts: Container[str], flags: int, shapes: int
+) -> tuple[list[Name], list[tuple[Name, str]]]:
+    """The names a tier keeps, in order, and those it drops with the reason.
+
+    ``flags`` is every flag its names carry, ``shapes`` how many shapes they have: a tier
+    of one shape, no bold and no pairs (the usual tier) skips what cannot apply.
+    """
+    names = _without_counters(names)
+    dropped: list[tuple[Name, str]] = []
+    people = _representatives(names) if flags & PAIRED else set()
+    people |= _renderings(names) if flags & LATIN else set()
+    groups = _group_labels(names) if flags & BOLD else set()
+    candidates = names
+    if people or groups or hosts:
+        candidates = []
+        for index, name in enumerate(names):
+            if name.text in hosts:
+                dropped.append((name, "the site's own name"))
+            elif index in people:
+                why = "an English rendering" if name.flags & LATIN else "a person"
+                dropped.append((name, f"{why} beside an organisation"))
+            elif index in groups:
+                dropped.append((name, "a group label inside the tier"))
+            else:
+                candidates.append(name)
+    run = None if tabled or shapes < 2 else _run(candidates)
+    kept = candidates
+    if run is not None:
+        kept = []
+        for name in candidates:
+            # Outside the run only a legal form or an institution's word keeps a line:
+            # "官网" ends like "新闻网", a site's hint line ends like a member.
+            if name.shape in run or looks_like_org(name.text, strict=True):
+                kept.append(name)
+            else:
+                dropped.append((name, "outside the run"))
+    half = len(kept) // 2
+    copy = (
+        repeated_half([name.text for name in kept])
+        if half and kept[0].text == kept[half].text
+        else 0
+    )
+    dropped += [(name, "a copy of the list before it") for name in kept[len(kept) - copy :]]
+    return kept[: len(kept) - copy], dropped
+
+
+def repeated_half(names: list[str]) -> int:
+    """How many names at the end repeat the whole list before them, in order.
+
+    A marquee box holds its list twice, back to back ("甲 乙 丙 甲 乙 丙"), so that it
+    can scroll without a gap, and a page can hold a desktop and a mobile copy; a list
+    that means a name twice does not repeat all of it.
+    """
+    half = len(names) // 2
+    if half < 2 or len(names) % 2 or names[0] != names[half]:
+        return 0
+    return half if names[:half] == names[half:] else 0
+
+
+def _renderings(names: list[Name]) -> set[int]:
+    latin = [i for i, name in enumerate(names) if name.flags & LATIN]
+    chinese = len(names) - len(latin)
+    if len(latin) != chinese or chinese < _MIN_RENDERINGS:
+        return set()
+    paired = all(
+        i > 0 and not names[i - 1].flags & LATIN and _together(names[i - 1], names[i])
+        for i in latin
+    )
+    return set(latin) if paired else set()
+
+
+def _together(one: Name, other: Name) -> bool:
+    """Whether two names sit in one line, or in one card (the same parent element)."""
+    if one.node is None or other.node is None:
+        return False
+    if one.node.mem_id == other.node.mem_id:
+        return True
+    parent, other_parent = one.node.parent, other.node.parent
+    return parent is not None and other_parent is not None and parent.mem_id == other_parent.mem_id
+
+
+def _run(names: list[Name]) -> set[int] | None:
+    """The shapes of a tier's names: those mostly holding organisations, else the commonest.
+
+    None when every name has one shape, or too few to tell (then every name is kept).
+    """
+    every = Counter(name.shape for name in names)
+    if len(names) < _MIN_RUN or len(every) < 2:
+        return None
+    orgs = Counter(name.shape for name in names if looks_like_org(name.text))
+    run = {shape for shape, n in orgs.items() if n >= 2 and 2 * n >= every[shape]}
+    if run:
+        return run
+    shape, n = every.most_common(1)[0]
+    return {shape} if 2 * n > len(names) else None
+
+
+def _without_counters(names: list[Name]) -> list[Name]:
+    # Counters run from the top of the tier: a tier whose first names have none has none.
+    if not any(name.text[:1].isdigit() for name in names[:3]):
+        return names
+    numbered = [(i, match) for i, name in enumerate(names) if (match := _COUNTER.match(name.text))]
+    if len(numbered) < 2 or 2 * len(numbered) < len(names):
+        return names
+    numbers = [int(match[1]) for _, match in numbered]
+    if any(later <= earlier for earlier, later in zip(numbers, numbers[1:], strict=False)):
+        return names
+    out = list(names)
+    for i, match in numbered:
+        out[i] = names[i]._replace(text=names[i].text[match.end() :])
+    return out
+
+
+def _representatives(names: list[Name]) -> set[int]:
+    paired = [i for i, name in enumerate(names) if name.flags & PAIRED]
+    lines = sum(1 for name in names if name.flags & LINE_START)
+    # A spaced-out person ("刘　洋") is two pieces of one pair: count lines, not pieces.
+    pairs = len({_line_of(names, i) for i in paired})
+    if pairs < 2 or pairs < _PAIRED_SHARE * lines:
+        return set()
+    return set(paired)
+
+
+def _line_of(names: list[Name], index: int) -> int:
+    """The index of the first name read from the same line as names[index]."""
+    while index > 0 and not names[index].flags & LINE_START:
+        index -= 1
+    return index
+
+
+def _group_labels(names: list[Name]) -> set[int]:
+    bold = [i for i, name in enumerate(names) if name.flags & BOLD]
+    plain = sum(1 for name in names if not name.logo and not name.flags & BOLD)
+    # Where most names are bold (cards with bold names), bold says nothing.
+    if not bold or len(bold) > plain:
+        return set()
+    return {
+        i
+        for i in bold
+        if len(names[i].text) <= _MAX_GROUP_LABEL and not looks_like_org(names[i].text, strict=True)
+    }

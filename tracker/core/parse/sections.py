@@ -1,0 +1,406 @@
+"""Lines into tiers: where a tier begins, where it ends, and which of its lines are names.
+
+- **A tier begins** at a line shaped like a tier heading (``一、副理事长单位``,
+  ``理事单位（189家）``), at a tab panel whose label is one, or at a tier table's row.
+- **A tier ends** at any heading, not only the next tier's: site chrome or navigation, a
+  line of furniture (breadcrumb, copyright, ``主办单位：``), a closing word (``友情链接``,
+  ``联系我们``, ``会员登录`` …), heading markup (h1–h6, ``dt``, ``th``, a title block; a
+  deeper ``h`` level is a subgroup and goes on), or, once names have been read, a short bold
+  or colon-ended line standing alone. A heading line shaped like the names around it is
+  one of them (a card whose name is its title).
+- **What a tier's lines say together** (its run, counters, groups, people, copies) is
+  judged once it has ended: see ``runs.py``.
+- A label heading no names, where the same label heads names elsewhere (a menu entry, a
+  tab and its panel), or over deeper tier headings (a page's title), is passed over;
+  otherwise it is a problem the guard quarantines.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from selectolax.lexbor import LexborNode
+
+from tracker.core.models import OTHER_TIER
+from tracker.core.parse.collect import Collector
+from tracker.core.parse.markup import css_path, inside
+from tracker.core.parse.runs import BOLD, LATIN, LINE_START, LOGO_NAME, PAIRED, Name, settle
+from tracker.core.parse.text import (
+    COUNT_LINE,
+    FURNITURE_CHARS,
+    HEADING_CHARS,
+    HEADING_HINT,
+    MAX_CLOSER_WORD,
+    MAX_HEADING,
+    Heading,
+    feature_heading,
+    furniture,
+    heading,
+    inline_heading,
+    is_bare_form,
+    is_closer,
+    is_order_note,
+    looks_like_org,
+    not_a_name,
+    split_names,
+    without_person,
+)
+from tracker.core.parse.walk import (
+    ALL_EMPHASISED,
+    EMPHASISED,
+    END,
+    HEADED,
+    LOGO,
+    MEMBER,
+    OPEN,
+    SOFT,
+    TEXT,
+    Line,
+)
+
+# Lead-ins that announce more members rather than a new block: "以下为2024年新入会单位：".
+_MEMBER_LEAD = re.compile(r"单位|会员|成员|企业|名单|排名")
+# Every tier heading and every line of furniture holds one of these characters.
+_SPECIAL = re.compile(f"[{HEADING_CHARS}{FURNITURE_CHARS}]")
+_MAX_H_LEVEL = 6
+# "2024年3月1日", "2024-03-01": a line that is only a date.
+_DATE_ONLY = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?")
+# "您的位置：首页>会员组织>会长单位", under the page's title: it ends no tier not yet begun.
+_BREADCRUMB = re.compile(r"位置\s*[:：>]")
+# Longer lines are sentences or names, never a heading that ends a tier.
+_MAX_CLOSER = 30
+_MAX_BOLD_CLOSER = 16
+# Lines looked at past a lone heading-like line, for the next text line.
+_LOOKAHEAD = 4
+# A person's name: two or three Han characters (a brand beside an organisation on every
+# line of a tier is implausible; see runs._representatives).
+_PERSON = re.compile(r"[\u4e00-\u9fff]{2,3}")
+# As in walk.py: one name per member, so the tuple is built directly.
+_new_name = tuple.__new__
+
+
+@dataclass(slots=True)
+class Rejected:
+    """A line or name that was not read as a member, and why."""
+
+    text: str
+    reason: str
+    node: LexborNode | None
+
+    def where(self) -> str:
+        return css_path(self.node)
+
+
+@dataclass
+class Section:
+    """One heading and the names after it, until something ends it."""
+
+    heading: Heading
+    line: Line
+    names: list[Name] = field(default_factory=list)
+    kept: list[Name] = field(default_factory=list)
+    # The shapes of the names so far.
+    shapes: set[int] = field(default_factory=set)
+    # A tier table's rows: their tier is given, so no run is judged.
+    tabled: bool = False
+    # Whether the next tier began right after this heading: an unknown label heading
+    # nothing but tiers ("联盟成员单位", "第一届理事会成员名单") is their title.
+    titles_tiers: bool = False
+    # A tier going on from the page before, without its heading (CMS pagination): only
+    # lines shaped like its names there are names, until its first name.
+    continues: frozenset[int] | None = None
+    # The index of the line that gave the last name, and every flag its names carry.
+    last_line: int = -1
+    flags: int = 0
+    # Whether a date alone followed the last name, as a notice's sign-off does.
+    signed: bool = False
+    # Whether the heading that came right after this one was of a deeper level: this one
+    # is then a page's title over its tiers ("<h1>会员单位</h1><h3>副理事长单位</h3>").
+    over_deeper: bool = False
+
+
+@dataclass
+class Reader:
+    """Reads lines into sections and the sections into a Collector."""
+
+    out: Collector = field(default_factory=Collector)
+    sections: list[Section] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+    current: Section | None = None
+    # Text lines read outside any tier (page furniture, news, prose): counted, not listed.
+    outside: int = 0
+    # The site's own names (from its pages' titles): never its own members.
+    hosts: set[str] = field(default_factory=set)
+
+    def read(self, lines: Sequence[Line]) -> None:
+        for index, line in enumerate(lines):
+            kind = line.kind
+            if kind == TEXT:
+                self._text(line, lines, index)
+            elif kind == LOGO:
+                if self.current is not None:
+                    self._add(line.text, line, logo=True)
+            elif kind == END:
+                if not self._begun(soft=bool(line.flags & SOFT)):
+                    continue
+                self._close()
+            elif kind == OPEN and line.heading is not None:
+                self._open(line.heading, line)
+            elif kind == MEMBER and line.heading is not None:
+                self._member(line)
+
+    def next_page(self) -> None:
+        """The next page of the list: the last tier read goes on until a heading says not."""
+        self._close()
+        self.out.new_page()
+        last = next((section for section in reversed(self.sections) if section.kept), None)
+        if last is not None:
+            shapes = frozenset(name.shape for name in last.kept)
+            self.current = Section(last.heading, last.line, continues=shapes)
+            self.sections.append(self.current)
+
+    def finish(self) -> None:
+        """Close the last section; report labels that headed nothing anywhere."""
+        self._close()
+        named = {section.heading.section for section in self.sections if section.kept}
+        for section in self.sections:
+            if section.kept or section.heading.section in named:
+                continue
+            if section.titles_tiers and (section.heading.tier == OTHER_TIER or section.over_deeper):
+                continue
+            self.out.problems.append(
+                f"{section.line.text}: heading at {css_path(section.line.node)}, 0 names read"
+            )
+
+    # --- Lines --------------------------------------------------------------------------
+
+    def _text(self, line: Line, lines: Sequence[Line], index: int) -> None:
+        text = line.text
+        # One search tells most lines (plain names) from headings and furniture.
+        if _SPECIAL.search(text) is not None:
+            if HEADING_HINT.search(text, 0, MAX_HEADING):
+                found = heading(text, evidence=bool(line.flags & EMPHASISED))
+                if found is not None:
+                    self._open(found, line)
+                    return
+                if self.current is not None and feature_heading(text):
+                    if self._begun(soft=False):
+                        self._end(line, text)
+                    return
+                inline = inline_heading(text)
+                if inline is not None:
+                    self._open(inline[0], line)
+                    text = inline[1]
+            if furniture(text):
+                current = self.current
+                # A line of the run that reads like furniture ("北辰科技有限公司 电话：…")
+                # is dropped; it does not end the tier around it.
+                in_run = current is not None and line.shape == _usual_shape(current)
+                if not in_run and self._begun(soft=_BREADCRUMB.search(text) is not None):
+                    self._drop_footer(line)
+                    self._close()
+                self.rejected.append(Rejected(text, "furniture", line.node))
+                return
+        current = self.current
+        if current is None or (
+            current.continues is not None
+            and not current.names
+            and line.shape not in current.continues
+        ):
+            self.outside += 1
+            return
+        short = len(text) <= MAX_CLOSER_WORD
+        if (short or line.shape not in current.shapes) and self._ends(
+            current, line, text, lines, index
+        ):
+            self._end(line, text)
+            return
+        if text[:1].isdigit() and current.names and current.last_line == index - 1:
+            # A notice signs off with its issuer, then the date, in a paragraph of its own
+            # (a date in a table's cell is a column): if the tier ends there, the issuer
+            # is no member.
+            cell = line.node is not None and line.node.tag in ("td", "th")
+            if not cell and _DATE_ONLY.fullmatch(text):
+                current.signed = True
+        self._names(current, line, text, index)
+
+    def _end(self, line: Line, text: str) -> None:
+        assert self.current is not None
+        self.rejected.append(Rejected(text, f"ends {self.current.heading.label}", line.node))
+        self._close()
+
+    def _drop_footer(self, furniture: Line) -> None:
+        """Names just before a footer line, in the footer's block and outside the tier's
+        usual shape ("某产业联盟" over "地址：…"), belong to the footer."""
+        current = self.current
+        if current is None or not current.names or furniture.node is None:
+            return
+        block = furniture.node.parent
+        if block is None:
+            return
+        usual = _usual_shape(current)
+        names = current.names
+        while names and names[-1].shape != usual and _within(names[-1].node, block):
+            footer = names.pop()
+            self.rejected.append(Rejected(footer.text, "part of the footer", footer.node))
+
+    def _ends(
+        self, current: Section, line: Line, text: str, lines: Sequence[Line], index: int
+    ) -> bool:
+        """Whether a line heads something else, so the tier before it is over."""
+        if len(text) <= MAX_CLOSER_WORD and is_closer(text):
+            return True
+        # Most lines are names in the run so far, or plain text: no heading either way.
+        if line.shape in current.shapes or len(text) > _MAX_CLOSER:
+            return False
+        lone = line.flags & (HEADED | ALL_EMPHASISED) or text.endswith((":", "："))
+        if not lone or looks_like_org(text) or not_a_name(text.rstrip(":：")) is not None:
+            return False
+        if is_order_note(text) or _runs_on(line, lines, index):
+            return False
+        if line.flags & HEADED:
+            # An h4 under an h3 tier heading is a subgroup ("北京"), not the tier's end.
+            level, tier_level = line.level, current.line.level
+            return not (level <= _MAX_H_LEVEL and tier_level and level > tier_level)
+        return bool(current.names and len(text) <= _MAX_BOLD_CLOSER) and not (
+            _MEMBER_LEAD.search(text)
+        )
+
+    def _names(self, current: Section, line: Line, text: str, index: int) -> None:
+        count = COUNT_LINE.fullmatch(text) if "共" in text or "计" in text else None
+        if count is not None:
+            self.out.declare_once(current.heading, int(count[1]))
+            return
+        if line.aside:
+            self.rejected.append(Rejected(line.aside, "beside the link that names", line.node))
+        names, shape, node = current.names, line.shape, line.node
+        pieces = split_names(text)
+        flags = BOLD if line.flags & ALL_EMPHASISED else 0
+        paired = PAIRED if len(pieces) > 1 and _pairs_a_person(pieces) else 0
+        added = False
+        latins = 0
+        for piece, problem in pieces:
+            if problem is not None:
+                self.rejected.append(Rejected(piece, problem, node))
+                continue
+            name = piece
+            if " " in piece or "\u00a0" in piece:
+                name, person = without_person(piece)
+                if person is not None:
+                    self.rejected.append(Rejected(person, "a person, not a member", node))
+            if names and names[-1].node is node and not names[-1].logo and is_bare_form(name):
+                # "乙禾数据<br>股份有限公司": one name broken over two lines of its block.
+                names[-1] = names[-1]._replace(text=names[-1].text + name)
+                continue
+            flags |= paired if added else LINE_START
+            latin = LATIN if name.isascii() else 0
+            names.append(_new_name(Name, (name, False, shape, node, flags | latin)))
+            latins |= latin
+            flags &= ~LINE_START
+            added = True
+        if added:
+            current.shapes.add(shape)
+            current.last_line = index
+            current.flags |= flags | paired | latins
+            current.signed = False
+
+    def _member(self, line: Line) -> None:
+        assert line.heading is not None
+        current = self.current
+        if current is None or not current.tabled or current.heading != line.heading:
+            self._open(line.heading, line)
+            assert self.current is not None
+            self.current.tabled = True
+        self._add(line.text, line, logo=False)
+
+    # --- Sections -----------------------------------------------------------------------
+
+    def _begun(self, *, soft: bool) -> bool:
+        """Whether chrome ends the current tier: a breadcrumb under the title (soft) ends
+        none that has not begun, nor does the next page's chrome end a tier going on."""
+        current = self.current
+        if current is None or current.names:
+            return True
+        return not (soft or current.continues is not None)
+
+    def _add(self, text: str, line: Line, *, logo: bool) -> None:
+        current = self.current
+        assert current is not None
+        flags = LOGO_NAME if logo else 0
+        current.names.append(_new_name(Name, (text, logo, line.shape, line.node, flags)))
+        current.shapes.add(line.shape)
+        current.flags |= flags
+
+    def _open(self, found: Heading, line: Line) -> None:
+        previous = self.current
+        if previous is not None and not previous.names:
+            previous.titles_tiers = True
+            level, above = line.level, previous.line.level
+            previous.over_deeper = 0 < above < level <= _MAX_H_LEVEL
+        self._close()
+        self.current = Section(found, line)
+        self.sections.append(self.current)
+        if found.count is not None:
+            self.out.declare(found, found.count)
+
+    def _close(self) -> None:
+        current = self.current
+        if current is None:
+            return
+        self.current = None
+        if current.signed and current.names:
+            signer = current.names.pop()
+            self.rejected.append(Rejected(signer.text, "a notice's signature", signer.node))
+        kept, dropped = settle(
+            current.names,
+            tabled=current.tabled,
+            hosts=self.hosts,
+            flags=current.flags,
+            shapes=len(current.shapes),
+        )
+        current.kept = kept
+        if current.flags & LOGO_NAME:
+            for name in kept:
+                self.out.add(current.heading, name.text, logo=name.logo)
+        else:
+            self.out.extend(current.heading, [name.text for name in kept])
+        self.rejected += [Rejected(name.text, why, name.node) for name, why in dropped]
+
+
+def _usual_shape(section: Section) -> int | None:
+    """The shape most of a tier's names have so far (None before its first)."""
+    if not section.names:
+        return None
+    return Counter(name.shape for name in section.names).most_common(1)[0][0]
+
+
+def _within(node: LexborNode | None, block: LexborNode) -> bool:
+    return node is not None and inside(node, {block.mem_id})
+
+
+def _pairs_a_person(pieces: list[tuple[str, str | None]]) -> bool:
+    """ "星河科技有限公司　　李文华", "…研究院　　刘　洋": an organisation, then a person."""
+    if len(pieces) < 2 or any(problem is not None for _, problem in pieces):
+        return False
+    rest = [piece for piece, _ in pieces[1:]]
+    if len(rest) > 1 and any(len(piece) > 1 for piece in rest):
+        return False
+    return (
+        looks_like_org(pieces[0][0], strict=True) and _PERSON.fullmatch("".join(rest)) is not None
+    )
+
+
+def _runs_on(line: Line, lines: Sequence[Line], index: int) -> bool:
+    """Whether the next text line has this line's shape: then both are items of one run.
+
+    Logos between them (a card's image before its caption) are passed over.
+    """
+    for following in lines[index + 1 : index + 1 + _LOOKAHEAD]:
+        if following.kind == TEXT:
+            return following.shape == line.shape
+        if following.kind != LOGO:
+            return False
+    return False

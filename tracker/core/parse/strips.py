@@ -1,0 +1,242 @@
+"""Strips of tier labels: tabs that head panels, or navigation that heads nothing here.
+
+A tier word inside a list of short labels (``<li><a href="hyzz_1.jsp">理事单位</a></li>``
+beside 会长单位, 会员单位, 首页 …) names a section; it does not head the content after it.
+Such a strip is one of two things:
+
+- **tabs**: its items point at panels, by ``href="#id"``, ``data-target``,
+  ``aria-controls`` or ``data-tab``, or simply by order (a container right after the strip
+  holding exactly one panel per label). Each panel is its label's section, hidden or not;
+  a panel whose label is not a tier word is not a tier.
+- **navigation**: anything else. Its labels never open a tier, and its items are never
+  members.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from tracker.core.parse.text import MAX_HEADING, Heading, heading, looks_like_org
+
+# Elements whose own text holds a tier word (each ends in 位 or 员): the only places a tier
+# label can be. Two characters cost lexbor two passes where three words would cost three.
+_HINT_QUERY = '*:lexbor-contains("位"), *:lexbor-contains("员")'
+# A label is short; a strip of them holds nothing longer.
+_MAX_LABEL = 16
+# Containers a label item never climbs past: they hold items, or whole tables.
+_CONTAINERS = frozenset("ul ol menu dl table tbody thead tr select body html".split())
+_STRIP_TAGS = frozenset("ul ol menu dl div p nav span td tbody table".split())
+_SKIPPED_TAGS = frozenset("script style template -comment".split())
+_HEADINGS = "h1, h2, h3, h4, h5, h6"
+# How a tab names its panel.
+_TARGET_ATTRS = ("href", "data-target", "data-bs-target", "aria-controls", "data-tab")
+
+
+@dataclass
+class Strips:
+    """Tab panels with their tier, and strips that are never read."""
+
+    # Panel element id → its tier (None for a tab that is not a tier).
+    panels: dict[int, Heading | None] = field(default_factory=dict)
+    # Strip element id → (element, "tabs" or "navigation").
+    strips: dict[int, tuple[LexborNode, str]] = field(default_factory=dict)
+    # Tier labels met only as navigation, with where they were.
+    navigation: list[tuple[str, LexborNode]] = field(default_factory=list)
+
+
+def label_strips(tree: LexborHTMLParser, near: Iterable[LexborNode] | None = None) -> Strips:
+    """The strips of the page, or only those around the elements ``near`` (the blocks of
+    the lines read as tier headings: where a strip can open a tier), which is cheaper."""
+    found = Strips()
+    ids: dict[str, LexborNode] | None = None
+    scopes: Iterable[LexborNode | LexborHTMLParser] = [tree] if near is None else near
+    candidates = (node for scope in scopes for node in _hinted(scope))
+    for node in candidates:
+        text = node.text(strip=True)
+        if len(text) > MAX_HEADING or heading(text, evidence=True) is None:
+            continue
+        strip = _strip_of(_item_of(node))
+        if strip is None or strip.mem_id in found.strips:
+            continue
+        items = _items(strip)
+        if not _is_labels(items):
+            continue
+        if ids is None:
+            ids = _ids(tree) if any(_target(item) for item in items) else {}
+        panels = _panels_by_target(items, ids) or _panels_by_order(strip, len(items))
+        if panels is None:
+            if _is_menu(items):
+                found.strips[strip.mem_id] = (strip, "navigation")
+                found.navigation += [(label, strip) for label in _labels(items)]
+            continue
+        found.strips[strip.mem_id] = (strip, "tabs")
+        # An unknown "…单位" label heads a tier among tier labels only: beside "下属子平台"
+        # and "相关网站导航", "外来树种单位" is a category of links, not a rank of members.
+        tiers_only = len(_labels(items)) == len(items)
+        for item, panel in zip(items, panels, strict=True):
+            found.panels[panel.mem_id] = heading(item.text(strip=True), evidence=tiers_only)
+    return found
+
+
+def _hinted(scope: LexborNode | LexborHTMLParser) -> list[LexborNode]:
+    found = scope.css(_HINT_QUERY)
+    # A block whose own text is the label (<li>理事单位</li>) holds no element that does.
+    return found or ([scope] if isinstance(scope, LexborNode) else [])
+
+
+def _item_of(node: LexborNode) -> LexborNode:
+    """The list item a label sits in: up through wrappers that hold nothing else."""
+    item = node
+    parent = item.parent
+    while parent is not None and parent.tag not in _CONTAINERS and _only_child(item, parent):
+        item, parent = parent, parent.parent
+    return item
+
+
+def _only_child(child: LexborNode, parent: LexborNode) -> bool:
+    """Whether parent holds nothing but child (and empty elements, blank text)."""
+    for other in parent.iter(include_text=True):
+        if other.mem_id == child.mem_id:
+            continue
+        if other.tag == "-text":
+            if (other.text_content or "").strip():
+                return False
+        elif other.first_child is not None or other.tag == "img":
+            return False
+    return True
+
+
+def _strip_of(item: LexborNode) -> LexborNode | None:
+    parent = item.parent
+    if item.tag in ("td", "th") and parent is not None and _only_child(item, parent):
+        # A table laid out as a menu, one link per row: the rows are the items.
+        item, parent = parent, parent.parent
+    return parent if parent is not None and parent.tag in _STRIP_TAGS else None
+
+
+def _items(strip: LexborNode) -> list[LexborNode]:
+    """The strip's element children that hold something."""
+    return [
+        child
+        for child in strip.iter(include_text=False)
+        if child.tag not in _SKIPPED_TAGS and child.first_child is not None
+    ]
+
+
+def _is_labels(items: list[LexborNode]) -> bool:
+    """Two or more short labels of one kind, mostly not organisations.
+
+    Headings in a content column (``<div><h3>理事单位</h3></div><ul>…</ul>``) are no strip:
+    a strip's items are alike, and none is a heading.
+    """
+    if len(items) < 2 or len({item.tag for item in items}) > 1:
+        return False
+    texts = []
+    for item in items:
+        text = item.text(strip=True)
+        if len(text) > _MAX_LABEL or item.css_first(_HEADINGS) is not None:
+            return False
+        texts.append(text)
+    # "<span>副理事长单位</span><span>（3家）</span>", "<a>理事单位</a><a>展开</a>": one
+    # heading in pieces (its count, its button), not a strip of labels.
+    rest = texts[1:]
+    if heading("".join(texts), evidence=True) and not any(_is_label(text) for text in rest):
+        return False
+    return 2 * sum(1 for text in texts if looks_like_org(text, strict=True)) < len(texts)
+
+
+def _is_menu(items: list[LexborNode]) -> bool:
+    """Labels with no panels: a menu when its tier words are links, among other links
+    ("组织机构 | 理事长单位 | 理事单位 | 首页", a title item allowed).
+
+    Tier words in plain paragraphs among short names ("理事长单位 | 甲星智能 | 理事单位")
+    are headings and their runs.
+    """
+    labels = [item for item in items if heading(item.text(strip=True), evidence=True)]
+    links = sum(1 for item in items if _link(item))
+    return bool(labels) and all(_link(item) for item in labels) and links >= len(items) - 1
+
+
+def _is_label(text: str) -> bool:
+    return heading(text, evidence=True) is not None
+
+
+def _labels(items: list[LexborNode]) -> list[str]:
+    texts = (item.text(strip=True) for item in items)
+    return [text for text in texts if heading(text, evidence=True) is not None]
+
+
+def _link(item: LexborNode) -> LexborNode | None:
+    return item if item.tag == "a" else item.css_first("a")
+
+
+def _target(item: LexborNode) -> str | None:
+    """The panel id a tab points at: ``#t2``, ``data-target="#t2"``, ``aria-controls="t2"``."""
+    for node in (item, _link(item)):
+        if node is None:
+            continue
+        for attr in _TARGET_ATTRS:
+            value = (node.attributes.get(attr) or "").strip()
+            if attr == "href":
+                value = value[1:] if value.startswith("#") else ""
+            if value:
+                return value.lstrip("#")
+    return None
+
+
+def _ids(tree: LexborHTMLParser) -> dict[str, LexborNode]:
+    return {node.id: node for node in tree.css("[id]") if node.id}
+
+
+def _panels_by_target(
+    items: list[LexborNode], ids: dict[str, LexborNode]
+) -> list[LexborNode] | None:
+    panels = [ids.get(target) if (target := _target(item)) else None for item in items]
+    if any(panel is None for panel in panels):
+        return None
+    return [panel for panel in panels if panel is not None]
+
+
+def _panels_by_order(strip: LexborNode, count: int) -> list[LexborNode] | None:
+    """One panel per label, right after the strip (or after the block around it).
+
+    Only for labels that lead nowhere else: a strip of links to other pages is a menu.
+    """
+    if any(_leads_elsewhere(item) for item in _items(strip)):
+        return None
+    node: LexborNode | None = strip
+    for _ in range(3):
+        if node is None:
+            return None
+        following = _following(node)
+        if len(following) >= count and _same_tag(following[:count]):
+            return following[:count]
+        for sibling in following[:2]:
+            children = _items(sibling)
+            if len(children) == count:
+                return children
+        node = node.parent
+    return None
+
+
+def _leads_elsewhere(item: LexborNode) -> bool:
+    link = _link(item)
+    href = "" if link is None else (link.attributes.get("href") or "").strip()
+    return bool(href) and not href.startswith(("#", "javascript"))
+
+
+def _following(node: LexborNode) -> list[LexborNode]:
+    out = []
+    sibling = node.next
+    while sibling is not None:
+        if sibling.tag and not sibling.tag.startswith("-") and sibling.tag not in _SKIPPED_TAGS:
+            out.append(sibling)
+        sibling = sibling.next
+    return out
+
+
+def _same_tag(nodes: list[LexborNode]) -> bool:
+    return len({node.tag for node in nodes}) == 1 and nodes[0].tag in ("div", "ul", "section")

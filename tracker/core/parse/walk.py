@@ -1,0 +1,451 @@
+"""The page as a sequence of visual lines, each with the shape of the markup that holds it.
+
+A block element, a table cell or a ``<br>`` ends a line. Each line carries what the
+sections need to judge it: whether it sat in heading or bold markup, its heading level,
+its **shape** (the last three block elements around it: ``ul.list > li``, ``tr > td#2``;
+names of one tier share one), and the element it came from (for ``tracker parse
+--explain``). Site chrome and navigation end the content (an ``END`` line); tab panels open
+their own tier; tier tables arrive as ready members.
+
+Names given as links are their link text: ``<a title="X公司">X公司</a>[<font>慈溪</font>]``
+reads ``X公司``, and the region tag is set aside. A leading bold tier label on a line of
+links (``<b>会员单位：</b><a>…</a> | <a>…</a>``) is a line of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from selectolax.lexbor import LexborNode
+
+from tracker.core.parse.logos import image_heading, image_name
+from tracker.core.parse.strips import Strips
+from tracker.core.parse.tables import Tables
+from tracker.core.parse.text import (
+    ASCII_SPACE,
+    ELLIPSIS,
+    LETTER,
+    Heading,
+    heading,
+    is_closer,
+    looks_like_org,
+)
+
+# Line kinds: text, one name read from an image, the end of the content (chrome begins), a
+# tab panel opening its tier, a member of a tier table (with its own heading).
+TEXT, LOGO, END, OPEN, MEMBER = range(5)
+# Line flags.
+EMPHASISED = 1  # some of its text sat in heading or bold markup
+ALL_EMPHASISED = 2  # all of it did
+HEADED = 4  # it sat in heading markup: h1–h6, dt, th, caption, legend, a title block
+SOFT = 8  # an END that ends only a tier with names (a breadcrumb under the page title)
+
+
+class Line(NamedTuple):
+    text: str
+    kind: int = TEXT
+    flags: int = 0
+    # 1–6 inside h1–h6, 7 inside other heading markup, 0 outside.
+    level: int = 0
+    shape: int = 0
+    node: LexborNode | None = None
+    heading: Heading | None = None
+    # What sat beside a link that is the name ("[慈溪]"): set aside, for --explain.
+    aside: str = ""
+
+
+# Line's own __new__ is a Python function, a third of a microsecond per call; there is one
+# line per member, so the hot path builds the tuple directly.
+_new_line = tuple.__new__
+
+
+@dataclass
+class Marks:
+    """What the structural passes decided, by element id."""
+
+    chrome: dict[int, tuple[LexborNode, str]]
+    strips: Strips
+    tables: Tables
+    titles: set[int]
+    # English renderings of the names beside them: skipped.
+    renderings: set[int] = field(default_factory=set)
+
+
+_BLOCK = 1
+_EMPHASIS = 2
+_BREAK = 4
+_LINK = 8
+_IMAGE = 16
+_HEADMARK = 32
+_PANEL = 64
+_ROW = 128
+_CELL = 256
+_TAG_FLAGS: dict[str, int] = {
+    **dict.fromkeys(
+        "address article aside blockquote center dd details dialog dir div dl fieldset "
+        "figcaption figure footer form header hgroup li main menu nav ol p pre section "
+        "summary table tbody tfoot thead ul".split(),
+        _BLOCK,
+    ),
+    "tr": _BLOCK | _ROW,
+    "td": _BLOCK | _CELL,
+    "th": _BLOCK | _HEADMARK | _CELL,
+    **dict.fromkeys("h1 h2 h3 h4 h5 h6 dt caption legend".split(), _BLOCK | _HEADMARK),
+    **dict.fromkeys("strong b".split(), _EMPHASIS),
+    **dict.fromkeys("br hr".split(), _BREAK),
+    "a": _LINK,
+    "img": _IMAGE,
+}
+_LEVELS = {f"h{n}": n for n in range(1, 7)}
+# Invisible content: skipped, but unlike chrome it does not end a section.
+_INVISIBLE_TAGS = frozenset(
+    "-comment -doctype head script style noscript template select button textarea iframe "
+    "svg object".split()
+)
+# Item elements: their classes vary from item to item (odd, even, first, active), so a
+# shape leaves them out. Table cells are told apart by column (see `_label`).
+_ITEM_TAGS = frozenset("li tr dt dd p a".split())
+# What the walk does at a marked element: the first four read nothing inside it.
+_SKIP, _CHROME, _CRUMB, _TABLE, _TITLE, _PANEL_ACTION = range(1, 7)
+# Text beside a link name is a tag, not part of the name, when it is at most this long.
+_MAX_ASIDE = 10
+
+
+def read_lines(
+    root: LexborNode, marks: Marks, shapes: dict[tuple[str, ...], int] | None = None
+) -> list[Line]:
+    """The visual lines under root, in one depth-first pass.
+
+    The parser's hot loop, hence one function walking first_child/next with an explicit
+    stack: no per-element iterator objects, and old table-in-font markup nests deeper than
+    Python's recursion limit. ``shapes`` carries shape ids from the pages before.
+    """
+    actions = _actions(marks)
+    buffer = _LineBuffer(root, {} if shapes is None else shapes)
+    fragments, path, blocks, levels = buffer.fragments, buffer.path, buffer.blocks, buffer.levels
+    emphasis = heads = 0
+    # The next column of each table row open around the current point.
+    columns: list[int] = []
+    parents: list[tuple[LexborNode, int, bool]] = []
+    node = root.first_child
+    while node is not None:
+        tag = node.tag or ""
+        if tag == "-text":
+            text = node.text_content or ""
+            # Indentation between blocks is not a line; between inline elements it is a space.
+            if not text.isspace():
+                fragments.append(text)
+                if emphasis:
+                    buffer.emphasised = True
+                    if heads:
+                        buffer.level = levels[-1]
+                else:
+                    buffer.plain = True
+            elif fragments:
+                fragments.append(" ")
+        elif tag in _INVISIBLE_TAGS:
+            pass
+        elif (action := actions.get(node.mem_id, 0)) and action <= _TABLE:
+            if action != _SKIP:
+                buffer.end()
+            if action == _TABLE:
+                # Its rows open their own tiers; what came before ends with them.
+                buffer.members(marks.tables.tiered[node.mem_id])
+            elif action != _SKIP:
+                buffer.lines.append(Line("", END, SOFT if action == _CRUMB else 0, node=node))
+        else:
+            flags = _TAG_FLAGS.get(tag, 0)
+            if action:
+                flags |= _BLOCK | (_HEADMARK if action == _TITLE else _PANEL)
+            child = node.first_child
+            # Most elements of a long list are inline wrappers with no flags at all.
+            if flags:
+                if flags & (_BLOCK | _BREAK) and fragments:
+                    buffer.end()
+                if flags & _BREAK:
+                    child = None
+                if flags & _PANEL:
+                    buffer.open(node, marks.strips.panels[node.mem_id], empty=child is None)
+                if flags & _IMAGE:
+                    if (logo := image_name(node)) is not None:
+                        buffer.logo(logo)
+                    elif (label := image_heading(node)) is not None:
+                        buffer.drawn_heading = label
+                        # An empty fragment, as for a logo: the line ends with its block.
+                        fragments.append("")
+                if flags & _LINK and (title := _uncut_title(node)) is not None:
+                    buffer.open_link(node)
+                    fragments.append(title)
+                    buffer.close_link()
+                    child = None
+                if child is not None:
+                    if flags & (_EMPHASIS | _HEADMARK):
+                        emphasis += 1
+                    if flags & _HEADMARK:
+                        heads += 1
+                        levels.append(_LEVELS.get(tag, 7))
+                    if flags & _LINK:
+                        buffer.open_link(node)
+                    if flags & _CELL:
+                        # Cells are told apart by column: "td#0" names, "td#1" districts.
+                        column = columns[-1] if columns else 0
+                        if columns:
+                            columns[-1] += 1
+                        path.append(f"{tag}#{column}")
+                        blocks.append(node)
+                    elif flags & _BLOCK:
+                        path.append(tag if tag in _ITEM_TAGS else _label(node, tag))
+                        blocks.append(node)
+                    if flags & _ROW:
+                        columns.append(0)
+            if child is not None:
+                # Whether the line had no text yet where an inline bold began (split_label).
+                blank = not (buffer.plain or buffer.emphasised) if flags & _EMPHASIS else False
+                parents.append((node, flags, blank))
+                node = child
+                continue
+        following = node.next
+        while following is None and parents:
+            parent, flags, blank = parents.pop()
+            if flags:
+                if flags & (_EMPHASIS | _HEADMARK):
+                    emphasis -= 1
+                if flags & _LINK:
+                    buffer.close_link()
+                if blank and not flags & _BLOCK:
+                    buffer.split_label()
+                if flags & _ROW:
+                    columns.pop()
+                if flags & _BLOCK:
+                    if fragments:
+                        buffer.end()
+                    path.pop()
+                    blocks.pop()
+                if flags & _HEADMARK:
+                    heads -= 1
+                    levels.pop()
+                if flags & _PANEL:
+                    buffer.lines.append(Line("", END, node=parent))
+            following = parent.next
+        node = following
+    buffer.end()
+    return buffer.lines
+
+
+def _actions(marks: Marks) -> dict[int, int]:
+    actions = dict.fromkeys(marks.titles, _TITLE)
+    actions |= dict.fromkeys(marks.renderings, _SKIP)
+    actions |= dict.fromkeys(marks.tables.unread, _SKIP)
+    kinds = {"breadcrumb": _CRUMB, "control": _SKIP, "chrome": _CHROME}
+    for chrome_id, (_, kind) in marks.chrome.items():
+        actions[chrome_id] = kinds[kind]
+    for strip_id, (_, role) in marks.strips.strips.items():
+        actions[strip_id] = _SKIP if role == "tabs" else _CHROME
+    actions |= dict.fromkeys(marks.strips.panels, _PANEL_ACTION)
+    actions |= dict.fromkeys(marks.tables.tiered, _TABLE)
+    return actions
+
+
+class _LineBuffer:
+    """Text fragments of the line being read; `end` turns them into lines."""
+
+    __slots__ = (
+        "fragments", "emphasised", "plain", "level", "lines", "links", "link_from", "logos",
+        "path", "blocks", "levels", "shapes", "root", "drawn_heading",
+    )  # fmt: skip
+
+    def __init__(self, root: LexborNode, shapes: dict[tuple[str, ...], int]) -> None:
+        self.fragments: list[str] = []
+        self.emphasised = False
+        # Whether some text of the line sat outside emphasis.
+        self.plain = False
+        self.level = 0
+        self.lines: list[Line] = []
+        # Fragment ranges of the links on this line (with the link), and where the open
+        # link began.
+        self.links: list[tuple[int, int, LexborNode]] = []
+        self.link_from: tuple[int, LexborNode] | None = None
+        # Names read from the images on this line, by the index of their empty fragment.
+        self.logos: dict[int, str] = {}
+        # The block elements around the current point: labels (for shapes) and elements.
+        self.path: list[str] = []
+        self.blocks: list[LexborNode] = []
+        self.levels: list[int] = []
+        # Shape ids by the labels they stand for; shared by the pages of one list, so that
+        # a name on page 2 has the shape of its tier's names on page 1.
+        self.shapes = shapes
+        self.root = root
+        # A tier heading drawn as an image on this line: the line's text when it has none.
+        self.drawn_heading: str | None = None
+
+    def logo(self, name: str) -> None:
+        # An empty fragment keeps the image's place, so each link knows its own images.
+        self.logos[len(self.fragments)] = name
+        self.fragments.append("")
+
+    def open_link(self, node: LexborNode) -> None:
+        self.link_from = (len(self.fragments), node)
+
+    def close_link(self) -> None:
+        if self.link_from is not None:
+            start, node = self.link_from
+            self.links.append((start, len(self.fragments), node))
+        self.link_from = None
+
+    def open(self, panel: LexborNode, found: Heading | None, *, empty: bool) -> None:
+        """A tab panel: its own tier (or none), from its first line to its last."""
+        self.lines.append(Line("", END, node=panel))
+        if found is not None:
+            self.lines.append(Line(found.label, OPEN, node=panel, heading=found))
+            if empty:
+                self.lines.append(Line("", END, node=panel))
+
+    def members(self, rows: list[tuple[Heading, str, LexborNode]]) -> None:
+        shape = self._shape()
+        self.lines += [Line(n, MEMBER, shape=shape, node=c, heading=h) for h, n, c in rows]
+        self.lines.append(Line("", END))
+
+    def split_label(self) -> None:
+        """A bold tier label leading a line (``<b>会员单位：</b><a>…</a>``) is a line itself.
+
+        Called as a bold that began the line closes, once a line: a line of thousands of
+        bold names is not joined once per name.
+        """
+        fragments = self.fragments
+        if not fragments:
+            return
+        text = "".join(fragments).strip()
+        if heading(text, evidence=True) is not None or is_closer(text):
+            self.end()
+
+    def end(self) -> None:
+        if self.drawn_heading is not None:
+            if not LETTER.search("".join(self.fragments)):
+                self.fragments[:] = [self.drawn_heading]
+                self.emphasised, self.plain, self.level = True, False, 7
+            self.drawn_heading = None
+        if self.logos or len(self.links) > 1:
+            for start, stop in self._spans():
+                self._span(start, stop)
+        elif self.links:
+            self._one_link(*self.links[0])
+        else:
+            # The common line, plain text: no ranges to work out.
+            self._text("".join(self.fragments))
+        self.fragments.clear()
+        self.logos.clear()
+        self.links.clear()
+        self.emphasised = self.plain = False
+        self.level = 0
+        if self.link_from is not None:
+            # A block inside a link ended the line; the link goes on in the next one.
+            self.link_from = (0, self.link_from[1])
+
+    def _one_link(self, start: int, stop: int, link: LexborNode) -> None:
+        fragments = self.fragments
+        outside = "".join(fragments[:start]) + "".join(fragments[stop:])
+        # "[慈溪]", "2024-03-12": what sits beside the link may be words or a date.
+        if LETTER.search(outside) or any(char.isdigit() for char in outside):
+            inside = "".join(fragments[start:stop]).strip()
+            if _link_is_the_name(inside, outside.strip(), link):
+                self._text(inside, aside=outside.strip())
+                return
+        self._text("".join(fragments))
+
+    def _span(self, start: int, stop: int) -> None:
+        text = "".join(self.fragments[start:stop])
+        if self.logos and not LETTER.search(text):
+            # Images speak only for a line (or link) with no text of its own: beside text
+            # they are decoration, or that text's own logo.
+            # By index within the span: a wall can put thousands of logos on one line.
+            logos = self.logos
+            shape, node = self._shape(), self._node()
+            self.lines.extend(
+                Line(logos[i], LOGO, shape=shape, node=node)
+                for i in range(start, stop)
+                if i in logos
+            )
+        else:
+            self._text(text)
+
+    def _text(self, text: str, aside: str = "") -> None:
+        line = text.strip()
+        if not line:
+            return
+        # Source line breaks and indentation render as one space; nbsp and U+3000 stay,
+        # they separate names.
+        if "  " in line or not line.isprintable():
+            line = ASCII_SPACE.sub(" ", line)
+        flags = 0
+        if self.emphasised:
+            flags = EMPHASISED if self.plain else EMPHASISED | ALL_EMPHASISED
+            if self.level:
+                flags |= HEADED
+        node = self.blocks[-1] if self.blocks else self.root
+        line_of = (line, TEXT, flags, self.level, self._shape(), node, None, aside)
+        self.lines.append(_new_line(Line, line_of))
+
+    def _shape(self) -> int:
+        key = tuple(self.path[-3:])
+        shape = self.shapes.get(key)
+        if shape is None:
+            shape = self.shapes[key] = len(self.shapes) + 1
+        return shape
+
+    def _node(self) -> LexborNode:
+        return self.blocks[-1] if self.blocks else self.root
+
+    def _spans(self) -> list[tuple[int, int]]:
+        """The fragment ranges read apart: the line, or each link and bare image on it.
+
+        A line splits only when it is nothing but links (and images between them).
+
+        Member lists are often rows of links floated side by side with CSS
+        (``<a>星河</a><a>青岚</a>``): read as one line they would merge every name into one.
+        """
+        fragments = self.fragments
+        if len(self.links) > 1:
+            ranges = [(start, stop) for start, stop, _ in self.links]
+            inside = {i for start, stop in ranges for i in range(start, stop)}
+            between = "".join(text for i, text in enumerate(fragments) if i not in inside)
+            if not LETTER.search(between):
+                bare = [(i, i + 1) for i in self.logos if i not in inside]
+                return sorted(ranges + bare) if bare else ranges
+        return [(0, len(fragments))]
+
+
+def _label(node: LexborNode, tag: str) -> str:
+    """A block element as a step of a shape: ``ul.list``, ``div.card`` (cells: `read_lines`)."""
+    classes = node.attributes.get("class")
+    return f"{tag}.{classes.split()[0]}" if classes and classes.strip() else tag
+
+
+def _link_is_the_name(inside: str, outside: str, link: LexborNode) -> bool:
+    """Whether a link's text is the whole name and the text beside it a tag ("[慈溪]").
+
+    Only a short tag beside a link that is a whole name by itself: an organisation's
+    name, its own title, or a bracketed tag. "<a>星河</a>科技有限公司" stays one name.
+    """
+    if not LETTER.search(inside) or len(outside) > _MAX_ASIDE:
+        return False
+    title = ASCII_SPACE.sub(" ", link.attributes.get("title") or "").strip()
+    bracketed = outside[:1] in "[【(（" and outside[-1:] in "]】)）"
+    return title == inside or bracketed or looks_like_org(inside)
+
+
+def _uncut_title(link: LexborNode) -> str | None:
+    """A link's title when its text is that title cut short, as list templates do.
+
+    ``<a title="星河智能科技有限公司">星河智能科技...</a>``: the shown text is not a name
+    anyone could match, and would read as a departure plus a join.
+    """
+    title = link.attributes.get("title")
+    if not title:
+        return None
+    text = link.text().strip()
+    cut = ELLIPSIS.search(text)
+    if cut is None:
+        return None
+    shown, title = text[: cut.start()].rstrip(), ASCII_SPACE.sub(" ", title).strip()
+    return title if shown and title.startswith(shown) else None

@@ -1,0 +1,150 @@
+"""Who the members are at one point in time: counts cross-tabulated by tier. Pure.
+
+Two counts, because the page lists some organisations twice: *listings* count every line of
+the page under the tier it appears in (CSET's 28 / 189 / 350), *members* count each distinct
+key once, under its effective tier (the highest tier it is listed in). Categories come from
+annotations; a member without one is counted as `unannotated`, never dropped, and an
+annotated member whose field is empty as `n/a`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from tracker.core.diff import members
+from tracker.core.models import TIER_NAMES_EN, Listing, tier_rank
+from tracker.store.annotations import Annotation
+
+# `--by` choice -> annotation field; `tier` is the tiers themselves.
+BY_FIELDS: dict[str, str] = {
+    "type": "type",
+    "province": "province",
+    "city": "city",
+    "focus": "focus",
+    "size": "size",
+    "soe": "state_owned",
+}
+BY_CHOICES = ("tier", *BY_FIELDS)
+UNANNOTATED = "unannotated"
+NOT_GIVEN = "n/a"
+TOTAL = "total"
+_LAST = (NOT_GIVEN, UNANNOTATED)
+
+
+class TierCount(BaseModel):
+    members: int = 0
+    listings: int = 0
+
+
+class StatsRow(BaseModel):
+    """One category: distinct members and listings, in total and per tier."""
+
+    value: str
+    members: int = 0
+    listings: int = 0
+    tiers: dict[str, TierCount] = Field(default_factory=dict)
+
+
+class Stats(BaseModel):
+    by: str
+    tiers: list[str]
+    rows: list[StatsRow]
+    total: StatsRow
+
+
+def category(annotation: Annotation | None, by: str) -> str:
+    """The member's value for `by` (not `tier`), as a row label."""
+    if annotation is None:
+        return UNANNOTATED
+    field = BY_FIELDS[by]
+    value = annotation.flag_text(field) if field == "state_owned" else getattr(annotation, field)
+    return value or NOT_GIVEN
+
+
+def cross_tab(listings: Sequence[Listing], annotations: Mapping[str, Annotation], by: str) -> Stats:
+    """Count members (by effective tier) and listings (by own tier) per value of `by`."""
+    if by not in BY_CHOICES:
+        raise ValueError(f"unknown --by {by!r}")
+    effective = {key: member.tier for key, member in members(listings).items()}
+    tiers = sorted({listing.tier for listing in listings}, key=tier_rank)
+    rows: dict[str, StatsRow] = defaultdict(
+        lambda: StatsRow(value="", tiers={tier: TierCount() for tier in tiers})
+    )
+
+    def label(key: str, tier: str) -> str:
+        return tier if by == "tier" else category(annotations.get(key), by)
+
+    for key, tier in effective.items():
+        _count(rows, label(key, tier), tier, "members")
+    for listing in listings:
+        _count(rows, label(listing.key, listing.tier), listing.tier, "listings")
+    ordered = [row.model_copy(update={"value": value}) for value, row in rows.items()]
+    return Stats(
+        by=by, tiers=tiers, rows=_sorted(ordered, by), total=sum_rows(ordered, tiers, TOTAL)
+    )
+
+
+def _count(rows: dict[str, StatsRow], value: str, tier: str, what: str) -> None:
+    row = rows[value]
+    cell = row.tiers[tier]
+    setattr(cell, what, getattr(cell, what) + 1)
+    setattr(row, what, getattr(row, what) + 1)
+
+
+def _sorted(rows: list[StatsRow], by: str) -> list[StatsRow]:
+    if by == "tier":
+        return sorted(rows, key=lambda row: tier_rank(row.value))
+    return sorted(rows, key=_category_order)
+
+
+def _category_order(row: StatsRow) -> tuple[int, int, str]:
+    # Largest first; the "no information" rows close the table whatever their size.
+    last = _LAST.index(row.value) + 1 if row.value in _LAST else 0
+    return last, -row.members, row.value
+
+
+def sum_rows(rows: Sequence[StatsRow], tiers: Sequence[str], value: str) -> StatsRow:
+    """One row adding up `rows` (the total, or the small categories of a chart)."""
+    total = StatsRow(value=value, tiers={tier: TierCount() for tier in tiers})
+    for row in rows:
+        total.members += row.members
+        total.listings += row.listings
+        for tier, cell in row.tiers.items():
+            total.tiers[tier].members += cell.members
+            total.tiers[tier].listings += cell.listings
+    return total
+
+
+def stats_rows(stats: Stats, *, detail: bool) -> tuple[list[dict[str, Any]], list[str]]:
+    """Flat rows and columns for a table (`detail` False) or CSV (listings per tier too)."""
+    if stats.by == "tier":
+        columns = ["tier", "members", "listings"]
+        return [dict(zip(columns, _tier_cells(row), strict=True)) for row in _all(stats)], columns
+    names = [TIER_NAMES_EN.get(tier, tier) for tier in stats.tiers]
+    listing_names = [f"{name} listings" for name in names] if detail else []
+    columns = [stats.by, *names, "members", *listing_names, "listings"]
+    return [_flat(row, stats, names, listing_names) for row in _all(stats)], columns
+
+
+def _all(stats: Stats) -> list[StatsRow]:
+    return [*stats.rows, stats.total]
+
+
+def _tier_cells(row: StatsRow) -> tuple[str, int, int]:
+    return TIER_NAMES_EN.get(row.value, row.value), row.members, row.listings
+
+
+def _flat(
+    row: StatsRow, stats: Stats, names: list[str], listing_names: list[str]
+) -> dict[str, Any]:
+    flat: dict[str, Any] = {stats.by: row.value, "members": row.members, "listings": row.listings}
+    for index, tier in enumerate(stats.tiers):
+        cell = row.tiers[tier]
+        flat[names[index]] = cell.members
+        if listing_names:
+            flat[listing_names[index]] = cell.listings
+    return flat

@@ -1,0 +1,1 @@
+"""Outbound I/O: fetching pages, the Wayback Machine, watchers' transports. Never the database."""

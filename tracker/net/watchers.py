@@ -1,0 +1,351 @@
+"""Watchers: where change summaries go. One small Protocol, plugins registered by kind.
+
+A watcher gets a finished `Message` and either delivers it or raises NotifyError; retries,
+ordering and bookkeeping belong to the outbox (`tracker.app.notify`). Secrets live only in the
+environment: `${NAME}` in a URL is expanded at send time, and every error text is scrubbed
+of the expanded values before anyone (log, database, terminal) sees it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import os
+import re
+import tempfile
+import warnings
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+import httpx
+from pydantic import BaseModel, Field
+
+from tracker.core.config import Watcher as WatcherConfig
+from tracker.core.errors import NotifyError
+from tracker.render.table import render_json
+
+_VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+ATOM = "http://www.w3.org/2005/Atom"
+
+
+class Message(BaseModel):
+    """One digest for one watcher: short text for people, the full record as `data`."""
+
+    watcher: str
+    event: str
+    source_id: str
+    title: str
+    created_at: str
+    # Always shown: counts and the snapshots compared.
+    headline: list[str] = Field(default_factory=list)
+    # One line per member; cut to the channel's limit with "and N more".
+    lines: list[str] = Field(default_factory=list)
+    footer: list[str] = Field(default_factory=list)
+    # The diff JSON (`tracker diff --format json`) or the health record.
+    data: dict[str, Any] = Field(default_factory=dict)
+    # The outbox row id: lets receivers drop the duplicates at-least-once delivery allows.
+    delivery_id: int | None = None
+
+    def text(self, limit: int | None = None) -> str:
+        return fit_text(self.headline, self.lines, self.footer, limit)
+
+    def record(self) -> dict[str, Any]:
+        """The machine-readable form: the data plus who it was for and why."""
+        return {**self.data, "watcher": self.watcher, "event": self.event, "id": self.delivery_id}
+
+
+def fit_text(head: list[str], lines: list[str], tail: list[str], limit: int | None) -> str:
+    """Head and tail always; as many lines as fit within `limit` characters; then "and N more"."""
+    whole = "\n".join([*head, *lines, *tail])
+    if limit is None or len(whole) <= limit:
+        return whole
+    # What is left for lines once head, tail and the longest "and N more" line are placed.
+    budget = limit - len("\n".join([*head, *tail])) - len(_more(len(lines))) - 1
+    kept: list[str] = []
+    for line in lines:
+        budget -= len(line) + 1
+        if budget < 0:
+            break
+        kept.append(line)
+    dropped = len(lines) - len(kept)
+    shown = [*head, *kept, *([_more(dropped)] if dropped else []), *tail]
+    return "\n".join(shown)[:limit]
+
+
+def _more(count: int) -> str:
+    return f"… and {count} more"
+
+
+class Watcher(Protocol):
+    def send(self, message: Message) -> None: ...
+
+
+@dataclass
+class Context:
+    """What watchers may use: the environment for secrets, an HTTP client for webhooks."""
+
+    env: Mapping[str, str]
+    client: httpx.Client | None = None
+
+
+# Secrets ------------------------------------------------------------------------------
+
+
+def expand(config: WatcherConfig, text: str, env: Mapping[str, str]) -> str:
+    """Replace each `${NAME}` by the environment's value, at send time only."""
+
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in env:
+            raise NotifyError(f"watcher {config.name}: environment variable {name} is not set")
+        return env[name]
+
+    return _VARIABLE.sub(value, text)
+
+
+def secrets_of(config: WatcherConfig, env: Mapping[str, str]) -> list[str]:
+    """The values that must never be shown: expanded variables and the signing key."""
+    names = _VARIABLE.findall(config.url or "")
+    names += [config.secret_env] if config.secret_env else []
+    return sorted({env[n] for n in names if env.get(n)}, key=len, reverse=True)
+
+
+def scrub(text: str, secrets: list[str]) -> str:
+    for secret in secrets:
+        text = text.replace(secret, "***")
+    return text
+
+
+def redacted_target(config: WatcherConfig) -> str:
+    """Where a watcher sends, safe to print: never a path, credentials or an Apprise host.
+
+    Tokens hide in webhook paths, and Apprise URLs often put one where the host would be
+    (`tgram://BOT_TOKEN/CHAT`), so those show their scheme only.
+    """
+    if config.url is None:
+        return str(config.path)
+    scheme = config.url.partition(":")[0]
+    if config.kind != "apprise":
+        # Host and port as written: parsing the port would fail on `${PORT}` or a typo.
+        try:
+            return f"{scheme}://{urlsplit(config.url).netloc.rpartition('@')[2]}/…"
+        except ValueError:
+            pass  # an unclosed IPv6 bracket: no host to show
+    return f"{scheme}://…"
+
+
+# Kinds --------------------------------------------------------------------------------
+
+
+class AppriseWatcher:
+    """Any Apprise URL: Slack, Discord, Telegram, e-mail, ntfy, Matrix, JSON webhooks…"""
+
+    def __init__(self, config: WatcherConfig, context: Context) -> None:
+        self.config = config
+        self.context = context
+
+    def send(self, message: Message) -> None:
+        with _quiet_apprise():
+            import apprise
+
+            service = apprise.Apprise.instantiate(
+                expand(self.config, self.config.url or "", self.context.env)
+            )
+        if service is None:
+            raise NotifyError(f"watcher {self.config.name}: not a usable Apprise URL")
+        limits = [n for n in (self.config.max_length, service.body_maxlen) if n]
+        # A channel without titles (title_maxlen 0) gets the title prepended to the body.
+        room = len(message.title) + 2 if service.title_maxlen == 0 else 0
+        body = message.text(min(limits) - room if limits else None)
+        with tempfile.TemporaryDirectory(prefix="tracker-") as folder:
+            attach = _attachment(message, Path(folder)) if service.attachment_support else None
+            self._notify(
+                apprise, service, message.title[: service.title_maxlen or None], body, attach
+            )
+
+    def _notify(
+        self, apprise: Any, service: Any, title: str, body: str, attach: str | None
+    ) -> None:
+        sender = apprise.Apprise()
+        sender.add(service)
+        with apprise.LogCapture(level=logging.WARNING) as log:
+            delivered = sender.notify(body=body, title=title, attach=attach)
+        if not delivered:
+            reason = log.getvalue().strip().splitlines()[-1:] or ["no reason given"]
+            detail = scrub(reason[0].split(" - ")[-1], secrets_of(self.config, self.context.env))
+            raise NotifyError(f"watcher {self.config.name}: Apprise could not deliver: {detail}")
+
+
+@contextmanager
+def _quiet_apprise() -> Iterator[None]:
+    # Apprise's e-mail plugin imports the deprecated `imghdr` on first load; not our concern.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        yield
+
+
+def _attachment(message: Message, folder: Path) -> str:
+    """The full report as a JSON file, for channels that take attachments."""
+    path = folder / f"aiia-{message.source_id}-{message.event}-{message.delivery_id or 0}.json"
+    path.write_text(json.dumps(message.data, ensure_ascii=False, indent=2), encoding="utf-8")
+    return str(path)
+
+
+class WebhookWatcher:
+    """POST the diff JSON; signed with HMAC-SHA256 when `secret_env` names the key."""
+
+    def __init__(self, config: WatcherConfig, context: Context) -> None:
+        if context.client is None:
+            raise NotifyError(f"watcher {config.name}: a webhook needs an HTTP client")
+        self.config = config
+        self.context = context
+        self.client = context.client
+
+    def send(self, message: Message) -> None:
+        # Byte for byte what `tracker diff --format json` prints for the same two snapshots.
+        body = render_json(message.data).encode("utf-8")
+        headers = {
+            "Content-Type": "application/json; charset=utf-8",
+            "X-Tracker-Event": message.event,
+            "X-Tracker-Delivery": str(message.delivery_id or ""),
+            **self._signature(body),
+        }
+        url = expand(self.config, self.config.url or "", self.context.env)
+        try:
+            response = self.client.post(url, content=body, headers=headers)
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:
+            detail = scrub(
+                f"{type(exc).__name__}: {exc}", secrets_of(self.config, self.context.env)
+            )
+            raise NotifyError(f"watcher {self.config.name}: webhook failed: {detail}") from None
+        if not response.is_success:
+            raise NotifyError(
+                f"watcher {self.config.name}: webhook answered HTTP {response.status_code}"
+            )
+
+    def _signature(self, body: bytes) -> dict[str, str]:
+        name = self.config.secret_env
+        if name is None:
+            return {}
+        key = self.context.env.get(name)
+        if not key:
+            raise NotifyError(
+                f"watcher {self.config.name}: environment variable {name} (secret_env) is not set"
+            )
+        digest = hmac.new(key.encode("utf-8"), body, hashlib.sha256).hexdigest()
+        return {"X-Tracker-Signature": f"sha256={digest}"}
+
+
+class FileWatcher:
+    """Append one JSON line per message: the diff JSON plus `watcher` and `event`."""
+
+    def __init__(self, config: WatcherConfig, context: Context) -> None:
+        self.config = config
+        self.path = Path(config.path or "")
+
+    def send(self, message: Message) -> None:
+        line = json.dumps(message.record(), ensure_ascii=False, sort_keys=True) + "\n"
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self.path.open("a", encoding="utf-8") as handle:
+                handle.write(line)
+                handle.flush()
+                os.fsync(handle.fileno())
+        except OSError as exc:
+            raise NotifyError(
+                f"watcher {self.config.name}: cannot append to {self.path}: {exc.strerror or exc}"
+            ) from None
+
+
+class FeedWatcher:
+    """An Atom feed of the last `feed_entries` messages, rewritten atomically."""
+
+    def __init__(self, config: WatcherConfig, context: Context) -> None:
+        self.config = config
+        self.path = Path(config.path or "")
+
+    def send(self, message: Message) -> None:
+        entries = [e for e in self._entries() if _entry_id(e) != self._id(message)]
+        entries = [self._entry(message), *entries][: self.config.feed_entries]
+        feed = ET.Element(f"{{{ATOM}}}feed")
+        _text(feed, "id", f"urn:aiia-tracker:{self.config.name}")
+        _text(feed, "title", f"aiia-tracker: {self.config.name}")
+        _text(feed, "updated", message.created_at)
+        _text(ET.SubElement(feed, f"{{{ATOM}}}author"), "name", "aiia-tracker")
+        feed.extend(entries)
+        self._write(ET.tostring(feed, encoding="utf-8", xml_declaration=True))
+
+    def _id(self, message: Message) -> str:
+        return f"urn:aiia-tracker:{self.config.name}:{message.delivery_id or message.created_at}"
+
+    def _entry(self, message: Message) -> ET.Element:
+        entry = ET.Element(f"{{{ATOM}}}entry")
+        _text(entry, "id", self._id(message))
+        _text(entry, "title", message.title)
+        _text(entry, "updated", message.created_at)
+        _text(entry, "content", message.text(self.config.max_length)).set("type", "text")
+        return entry
+
+    def _entries(self) -> list[ET.Element]:
+        if not self.path.exists():
+            return []
+        try:
+            root = ET.parse(self.path).getroot()
+        except (OSError, ET.ParseError) as exc:
+            raise NotifyError(
+                f"watcher {self.config.name}: {self.path}: not a readable Atom feed: {exc}"
+            ) from None
+        return root.findall(f"{{{ATOM}}}entry")
+
+    def _write(self, content: bytes) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, temp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.")
+        except OSError as exc:
+            raise self._unwritable(exc) from None
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(content)
+                handle.flush()
+                os.fsync(handle.fileno())
+            # A feed reader never sees a half-written file.
+            os.replace(temp, self.path)
+        except OSError as exc:
+            Path(temp).unlink(missing_ok=True)
+            raise self._unwritable(exc) from None
+
+    def _unwritable(self, exc: OSError) -> NotifyError:
+        reason = exc.strerror or str(exc)
+        return NotifyError(f"watcher {self.config.name}: cannot write {self.path}: {reason}")
+
+
+def _text(parent: ET.Element, tag: str, text: str) -> ET.Element:
+    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}")
+    element.text = text
+    return element
+
+
+def _entry_id(entry: ET.Element) -> str | None:
+    return entry.findtext(f"{{{ATOM}}}id")
+
+
+ET.register_namespace("", ATOM)
+
+Factory = Callable[[WatcherConfig, Context], Watcher]
+KINDS: dict[str, Factory] = {
+    "apprise": AppriseWatcher,
+    "webhook": WebhookWatcher,
+    "file": FileWatcher,
+    "feed": FeedWatcher,
+}
+
+
+def build(config: WatcherConfig, context: Context) -> Watcher:
+    return KINDS[config.kind](config, context)

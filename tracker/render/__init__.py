@@ -1,0 +1,1 @@
+"""Pure rendering: records in, text out (tables, reports, messages, charts)."""

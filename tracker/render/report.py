@@ -1,0 +1,352 @@
+"""A diff as people cite it: text, Markdown, JSON, CSV or one self-contained HTML file.
+
+Pure: a DiffReport (both endpoints, the Diff, annotations) in, a string out. Every format
+names both snapshots (id, capture time, origin, page sha256) so each line traces back to
+archived bytes, and every format that a name can break is escaped: HTML entities, Markdown
+table syntax, spreadsheet formulas.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import BaseModel
+
+from tracker.core.diff import Diff, Transient
+from tracker.core.models import TIER_NAMES_EN, Snapshot, tier_rank
+from tracker.render.table import render_csv, render_json, render_table
+from tracker.store.annotations import SHOWN_FIELDS, Annotation, annotate
+from tracker.store.database import utc_text
+
+FORMATS = ("text", "markdown", "json", "csv", "html")
+CSV_COLUMNS = (
+    "change",
+    "tier",
+    "name",
+    "key",
+    "old_tier",
+    "old_name",
+    "old_key",
+    "direction",
+    "score",
+    "old_listed",
+    "new_listed",
+    "first_id",
+    "last_id",
+    *SHOWN_FIELDS,
+    "old_snapshot_id",
+    "new_snapshot_id",
+)
+# Event names (CSV `change` column, `changes` table `kind`) where they differ from sections.
+CHANGE_NAMES = {"listing_changes": "listing_changed"}
+SHOWN_COLUMNS = ("tier", "name", "change", "english", "type", "city")
+TITLES = {
+    "joined": "Joined",
+    "departed": "Departed",
+    "tier_changed": "Tier changes",
+    "renamed": "Likely renames",
+    "listing_changes": "Listing changes",
+    "transient": "Transient (between the two snapshots)",
+}
+
+
+def describe(snapshot: Snapshot) -> str:
+    """One line naming a snapshot: id, time, counts per tier."""
+    tiers = " · ".join(
+        f"{tier} {count}"
+        for tier, count in sorted(snapshot.counts.items(), key=lambda kv: tier_rank(kv[0]))
+    )
+    return (
+        f"snapshot {snapshot.id}  {utc_text(snapshot.captured_at)}  {tiers or 'no members'}  "
+        f"({snapshot.listing_count} listings, {snapshot.member_count} members)"
+    )
+
+
+class Endpoint(BaseModel):
+    """One side of a diff, as evidence: which snapshot of which archived page."""
+
+    id: int
+    source_id: str
+    captured_at: str
+    origin: str
+    page_sha256: str
+    provenance: str | None
+    members: int
+    listings: int
+    counts: dict[str, int]
+    # A quarantined snapshot can be diffed by its id: the report must say what it is.
+    status: str
+    reason: str | None
+
+    @classmethod
+    def of(cls, snapshot: Snapshot) -> Endpoint:
+        return cls(
+            id=snapshot.id,
+            source_id=snapshot.source_id,
+            captured_at=utc_text(snapshot.captured_at),
+            origin=snapshot.origin,
+            page_sha256=snapshot.page_sha256,
+            provenance=snapshot.provenance,
+            members=snapshot.member_count,
+            listings=snapshot.listing_count,
+            counts=snapshot.counts,
+            status=snapshot.status,
+            reason=snapshot.reason,
+        )
+
+
+class DiffReport(BaseModel):
+    old: Endpoint
+    new: Endpoint
+    diff: Diff
+    annotations: dict[str, Annotation] = {}
+    # None: not asked for (`--with-transient` absent); [] means asked and none found.
+    transient: list[Transient] | None = None
+
+
+def _plural(count: int, word: str, plural: str | None = None) -> str:
+    return f"{count} {word if count == 1 else plural or word + 's'}"
+
+
+def summary_line(diff: Diff) -> str:
+    """ "+12 joined, -7 departed, 5 tier changes (4 up, 1 down), 2 likely renames; 561 → 566 members"."""
+    up = sum(1 for c in diff.tier_changed if c.direction == "promotion")
+    down = len(diff.tier_changed) - up
+    parts = [
+        f"+{len(diff.joined)} joined",
+        f"-{len(diff.departed)} departed",
+        f"{_plural(len(diff.tier_changed), 'tier change')} ({up} up, {down} down)",
+        _plural(len(diff.renamed), "likely rename"),
+    ]
+    if diff.listing_changes:
+        parts.append(_plural(len(diff.listing_changes), "listing change"))
+    return f"{', '.join(parts)}; {diff.old_members} → {diff.new_members} members"
+
+
+def summary(diff: Diff) -> dict[str, int]:
+    up = sum(1 for c in diff.tier_changed if c.direction == "promotion")
+    return {
+        "joined": len(diff.joined),
+        "departed": len(diff.departed),
+        "tier_changed": len(diff.tier_changed),
+        "promotions": up,
+        "demotions": len(diff.tier_changed) - up,
+        "renamed": len(diff.renamed),
+        "listing_changes": len(diff.listing_changes),
+        "old_members": diff.old_members,
+        "new_members": diff.new_members,
+    }
+
+
+# Records: one dict per change, shared by every format -----------------------------------
+
+
+def _note(report: DiffReport, *keys: str) -> Annotation | None:
+    """The annotation of the first key that has one (a rename: new name, then old)."""
+    return next((report.annotations[k] for k in keys if k in report.annotations), None)
+
+
+def records(report: DiffReport) -> dict[str, list[dict[str, Any]]]:
+    """Each section's changes as plain dicts: the JSON body, and the rows of other formats."""
+    diff = report.diff
+    sections: dict[str, list[dict[str, Any]]] = {
+        kind: [annotate(c.model_dump(), _note(report, c.key)) for c in getattr(diff, kind)]
+        for kind in ("joined", "departed", "tier_changed", "listing_changes")
+    }
+    sections["renamed"] = [
+        annotate(c.model_dump(), _note(report, c.new_key, c.old_key)) for c in diff.renamed
+    ]
+    if report.transient is not None:
+        sections["transient"] = [
+            annotate(c.model_dump(mode="json"), _note(report, c.key)) for c in report.transient
+        ]
+    return {kind: sections[kind] for kind in TITLES if kind in sections}
+
+
+def _tier(tier: str | None) -> str:
+    return TIER_NAMES_EN.get(tier, tier) if tier else ""
+
+
+def _listed(tiers: list[str]) -> str:
+    return "+".join(_tier(t) for t in tiers)
+
+
+def _change_text(kind: str, row: dict[str, Any]) -> str:
+    """The one-cell description of a change shown beside the member's name."""
+    if kind == "tier_changed":
+        arrow = "↑" if row["direction"] == "promotion" else "↓"
+        return f"{arrow} {_tier(row['old_tier'])} → {_tier(row['new_tier'])}"
+    if kind == "renamed":
+        moved = f"; {_tier(row['old_tier'])} → {_tier(row['new_tier'])}" if row["direction"] else ""
+        return f"was {row['old_name']} (score {row['score']:.1f}{moved})"
+    if kind == "listing_changes":
+        return f"listed {_listed(row['old_listed'])} → {_listed(row['new_listed'])}"
+    if kind == "transient":
+        verb = "present" if row["kind"] == "came_and_went" else "absent"
+        return f"{verb} in snapshots {row['first_id']}–{row['last_id']} ({row['snapshots']})"
+    return {"joined": "+ joined", "departed": "- departed"}[kind]
+
+
+def _shown(kind: str, row: dict[str, Any]) -> dict[str, Any]:
+    """A row as people read it: tier, name, what changed, and what we know of the member."""
+    return {
+        "tier": _tier(row.get("new_tier") or row.get("tier")),
+        "name": row.get("new_name") or row["name"],
+        "change": _change_text(kind, row),
+        "english": row["common_name_en"],
+        "type": row["type"],
+        "city": row["city"],
+    }
+
+
+def _endpoint_line(label: str, end: Endpoint) -> str:
+    line = (
+        f"{label}: snapshot {end.id}  {end.captured_at}  {end.origin}  "
+        f"sha256 {end.page_sha256[:12]}  {end.members} members"
+    )
+    if end.status == "ok":
+        return line
+    return f"{line}  {end.status.upper()}, not a believed reading: {end.reason}"
+
+
+def _title(report: DiffReport) -> str:
+    return f"AIIA membership changes: {report.old.source_id}, snapshot {report.old.id} → {report.new.id}"
+
+
+# Formats --------------------------------------------------------------------------------
+
+
+def render_text(report: DiffReport) -> str:
+    lines = [
+        _title(report),
+        _endpoint_line("old", report.old),
+        _endpoint_line("new", report.new),
+        "",
+        summary_line(report.diff),
+    ]
+    for kind, rows in records(report).items():
+        if rows:
+            shown = [_shown(kind, row) for row in rows]
+            table = render_table(shown, SHOWN_COLUMNS).rstrip("\n")
+            lines += ["", f"{TITLES[kind]} ({len(rows)})", table]
+    if report.diff.empty and not report.transient:
+        lines += ["", "No changes."]
+    return "\n".join(lines) + "\n"
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|#~])")
+_MD_LEADING = re.compile(r"^([=+\-@>!])")
+
+
+def md_escape(value: Any) -> str:
+    """A cell that cannot break a Markdown table, inject HTML or start a formula."""
+    text = "" if value is None else " ".join(str(value).split())
+    text = html.escape(_MD_SPECIAL.sub(r"\\\1", text), quote=False)
+    return _MD_LEADING.sub(r"\\\1", text)
+
+
+def _md_table(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> list[str]:
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(md_escape(row[c]) for c in columns) + " |" for row in rows]
+    return lines
+
+
+def render_markdown(report: DiffReport) -> str:
+    lines = [f"# {md_escape(_title(report))}", ""]
+    lines += [f"- {md_escape(_endpoint_line(x, e))}" for x, e in _ends(report)]
+    lines += ["", f"**{md_escape(summary_line(report.diff))}**"]
+    for kind, rows in records(report).items():
+        if rows:
+            shown = [_shown(kind, row) for row in rows]
+            lines += ["", f"## {TITLES[kind]} ({len(rows)})", ""]
+            lines += _md_table(shown, SHOWN_COLUMNS)
+    return "\n".join(lines) + "\n"
+
+
+def _ends(report: DiffReport) -> list[tuple[str, Endpoint]]:
+    return [("old", report.old), ("new", report.new)]
+
+
+def render_json_report(report: DiffReport) -> str:
+    return render_json(
+        {
+            "old": report.old.model_dump(),
+            "new": report.new.model_dump(),
+            "summary": summary(report.diff),
+            **records(report),
+        }
+    )
+
+
+def csv_rows(report: DiffReport) -> list[dict[str, Any]]:
+    """One row per change; renames carry the new name in `name` and the old in `old_name`."""
+    rows = []
+    for kind, section in records(report).items():
+        for row in section:
+            flat = {**row, "change": row.get("kind", CHANGE_NAMES.get(kind, kind))}
+            flat["name"] = row.get("new_name") or row["name"]
+            flat["key"] = row.get("new_key") or row["key"]
+            flat["tier"] = row.get("new_tier") or row.get("tier")
+            for listed in ("old_listed", "new_listed"):
+                flat[listed] = "+".join(row[listed]) if listed in row else None
+            rows.append(
+                {**flat, "old_snapshot_id": report.old.id, "new_snapshot_id": report.new.id}
+            )
+    return rows
+
+
+def render_csv_report(report: DiffReport) -> str:
+    return render_csv(csv_rows(report), CSV_COLUMNS)
+
+
+_CSS = (
+    "body{font-family:system-ui,sans-serif;margin:2em;color:#222}"
+    "table{border-collapse:collapse;margin-bottom:1.5em}"
+    "th,td{border:1px solid #ccc;padding:.3em .6em;text-align:left}"
+    "th{background:#f3f3f3}code{font-size:90%}"
+)
+
+
+def _e(value: Any) -> str:
+    return "" if value is None else html.escape(str(value), quote=True)
+
+
+def _html_table(rows: list[dict[str, Any]]) -> str:
+    head = "".join(f"<th>{_e(c)}</th>" for c in SHOWN_COLUMNS)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{_e(row[c])}</td>" for c in SHOWN_COLUMNS) + "</tr>" for row in rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def render_html(report: DiffReport) -> str:
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>{_e(_title(report))}</title><style>{_CSS}</style></head><body>",
+        f"<h1>{_e(_title(report))}</h1><ul>",
+        *(f"<li><code>{_e(_endpoint_line(x, e))}</code></li>" for x, e in _ends(report)),
+        f"</ul><p><strong>{_e(summary_line(report.diff))}</strong></p>",
+    ]
+    for kind, rows in records(report).items():
+        if rows:
+            parts.append(f"<h2>{_e(TITLES[kind])} ({len(rows)})</h2>")
+            parts.append(_html_table([_shown(kind, row) for row in rows]))
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
+
+
+RENDERERS: dict[str, Callable[[DiffReport], str]] = {
+    "text": render_text,
+    "markdown": render_markdown,
+    "json": render_json_report,
+    "csv": render_csv_report,
+    "html": render_html,
+}
+
+
+def render(report: DiffReport, fmt: str) -> str:
+    return RENDERERS[fmt](report)
