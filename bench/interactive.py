@@ -20,8 +20,9 @@ from tracker.app.changes import rebuild_changes
 from tracker.core.models import ParseResult, Snapshot
 from tracker.core.normalize import normalize_key
 from tracker.core.parse import PARSER_VERSION
+from tracker.core.stamps import utc_text
 from tracker.store.annotations import Annotation, replace_annotations
-from tracker.store.database import Store, utc_text
+from tracker.store.database import Store
 
 COMMAND_LIMIT_SECONDS = 0.5
 HELP_LIMIT_SECONDS = 0.3

@@ -14,7 +14,8 @@ import sqlite_utils
 
 from tracker.app.capture import CaptureOutcome, capture_file, capture_live
 from tracker.core.config import Source
-from tracker.store.database import Store, sha256_hex
+from tracker.core.stamps import sha256_hex
+from tracker.store.database import Store
 
 PAGES = sorted((Path(__file__).resolve().parents[1] / "fixtures" / "pages").glob("*.html"))
 URL = "http://alliance.test/index.php?m=alliance&c=index&a=structure"

@@ -36,9 +36,10 @@ from tracker.core.config import FetchSettings, Source, Wayback
 from tracker.core.errors import FetchError
 from tracker.core.models import FetchResult
 from tracker.core.parse import next_page
+from tracker.core.stamps import utc_text
 from tracker.net.fetch import fetch
 from tracker.net.pages import Following
-from tracker.store.database import Store, utc_text
+from tracker.store.database import Store
 
 CDX_FIELDS = ("timestamp", "original", "statuscode", "digest", "mimetype")
 REVISIT_MIMETYPE = "warc/revisit"

@@ -34,10 +34,11 @@ from tracker.core.models import (
     tier_rank,
 )
 from tracker.core.normalize import clean_display, normalize_key
+from tracker.core.stamps import sha256_hex, utc_text
 from tracker.net.fetch import fetch
 from tracker.render.report import describe
 from tracker.store.annotations import FLAG_FIELDS, Annotation, replace_annotations
-from tracker.store.database import Store, sha256_hex, utc_text
+from tracker.store.database import Store
 
 ANNOTATION_ORIGIN = "cset-2020"
 PARSER_VERSION = "cset-csv-1"

@@ -20,9 +20,10 @@ from tracker.core.errors import FetchError, ParseError
 from tracker.core.guard import anomalies
 from tracker.core.models import FetchOutcome, Snapshot
 from tracker.core.parse import PARSER_VERSION, read_pages
+from tracker.core.stamps import sha256_hex, utc_text
 from tracker.net.pages import Following, follow_files, follow_http, read_file
 from tracker.render.report import describe
-from tracker.store.database import Store, sha256_hex, utc_text
+from tracker.store.database import Store
 
 if TYPE_CHECKING:
     import httpx

@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING, Any
 
 from tracker.core.diff import Diff, Reading, Transient, diff, transients
 from tracker.core.models import Snapshot
+from tracker.core.stamps import utc_text
 from tracker.render.report import DiffReport, Endpoint
 from tracker.store.annotations import annotations_for
-from tracker.store.database import Store, utc_text
+from tracker.store.database import Store
 
 if TYPE_CHECKING:
     # Only the hook's signature needs it; importing capture loads the parser for `diff`.

@@ -15,7 +15,8 @@ from tracker.core.diff import Member, direction, group_listings, member
 from tracker.core.errors import StoreError
 from tracker.core.models import TIER_NAMES_EN, Listing, Snapshot, tier_rank
 from tracker.core.normalize import normalize_key
-from tracker.store.database import Store, utc_text
+from tracker.core.stamps import utc_text
+from tracker.store.database import Store
 
 EventKind = Literal[
     "first_seen", "left", "returned", "renamed", "promotion", "demotion", "listing_changed"

@@ -28,6 +28,7 @@ from tracker.core.diff import Diff, MemberChange, Rename, TierChange, diff, memb
 from tracker.core.errors import ConfigError, NotifyError
 from tracker.core.models import TIER_NAMES_EN, Snapshot
 from tracker.core.normalize import normalize_key
+from tracker.core.stamps import parse_utc, utc_text
 from tracker.net.watchers import (
     Context,
     Message,
@@ -39,7 +40,7 @@ from tracker.net.watchers import (
 )
 from tracker.render.report import DiffReport, Endpoint, render_json_report
 from tracker.store.annotations import Annotation, annotations_for
-from tracker.store.database import Store, parse_utc, utc_text
+from tracker.store.database import Store
 
 MEMBERSHIP_EVENTS = ("joined", "departed", "tier_changed", "renamed")
 Change = MemberChange | TierChange | Rename

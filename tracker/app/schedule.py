@@ -27,8 +27,9 @@ from tracker.app.capture import CaptureOutcome, Hook, capture_live
 from tracker.app.notify import Delivered, deliver, notify_hook, outlets
 from tracker.core.config import Config, Schedule, Source
 from tracker.core.errors import ConfigError, TrackerError
+from tracker.core.stamps import utc_text
 from tracker.net.watchers import Context
-from tracker.store.database import Store, utc_text
+from tracker.store.database import Store
 
 if TYPE_CHECKING:
     from apscheduler.schedulers.blocking import BlockingScheduler

@@ -258,8 +258,8 @@ def snapshots(app: App, source_id: str | None, origin: str | None, fmt: str) -> 
 
     Example: tracker snapshots --origin wayback
     """
+    from tracker.core.stamps import utc_text
     from tracker.render.table import render_rows
-    from tracker.store.database import utc_text
 
     source = app.source(source_id)
     rows = [
@@ -396,11 +396,11 @@ def stats(
 
     Example: tracker stats --at baseline --by type --format json
     """
+    from tracker.core.stamps import utc_text
     from tracker.core.stats import cross_tab, stats_rows
     from tracker.render.report import describe
     from tracker.render.table import render_json, render_rows
     from tracker.store.annotations import annotations_for
-    from tracker.store.database import utc_text
 
     if plot_path is not None:
         from tracker.render.charts import plot_format

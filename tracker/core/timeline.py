@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from tracker.core.models import TIER_NAMES_EN, Snapshot, tier_rank
-from tracker.store.database import utc_text
+from tracker.core.stamps import utc_text
 
 MEMBERS = "members"
 

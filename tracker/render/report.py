@@ -17,9 +17,9 @@ from pydantic import BaseModel
 
 from tracker.core.diff import Diff, Transient
 from tracker.core.models import TIER_NAMES_EN, Snapshot, tier_rank
+from tracker.core.stamps import utc_text
 from tracker.render.table import render_csv, render_json, render_table
 from tracker.store.annotations import SHOWN_FIELDS, Annotation, annotate
-from tracker.store.database import utc_text
 
 FORMATS = ("text", "markdown", "json", "csv", "html")
 CSV_COLUMNS = (

@@ -8,7 +8,6 @@ transaction, so a crash or Ctrl-C never leaves a partial snapshot.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 import zlib
@@ -22,22 +21,8 @@ import sqlite_utils
 
 from tracker.core.errors import StoreError
 from tracker.core.models import Listing, ParseResult, Snapshot, tier_rank
+from tracker.core.stamps import parse_utc, sha256_hex, utc_text
 from tracker.store.schema import MIGRATIONS
-
-
-def utc_text(moment: datetime) -> str:
-    """Timestamps are stored as fixed-width UTC text so that string order is time order."""
-    if moment.tzinfo is None:
-        raise ValueError("naive datetime: pass an aware UTC datetime")
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def parse_utc(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-
-
-def sha256_hex(content: bytes) -> str:
-    return hashlib.sha256(content).hexdigest()
 
 
 class Validators(NamedTuple):

@@ -15,7 +15,7 @@ from pathlib import Path
 from types import TracebackType
 
 from tracker.core.errors import LockError, StoreError
-from tracker.store.database import utc_text
+from tracker.core.stamps import utc_text
 
 
 def lock_path(db_path: Path) -> Path:

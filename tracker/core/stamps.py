@@ -1,0 +1,25 @@
+"""How moments and contents are written down: UTC text for times, sha256 for bytes.
+
+Every layer stamps with these, so they live in the core: formatting a date must not load the
+database layer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+
+
+def utc_text(moment: datetime) -> str:
+    """Timestamps are stored as fixed-width UTC text so that string order is time order."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime: pass an aware UTC datetime")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_utc(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+
+
+def sha256_hex(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
