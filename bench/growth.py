@@ -14,11 +14,12 @@ from pathlib import Path
 from bench import synth
 from bench.measure import Figure
 from tracker.app.capture import Page, capture_page
-from tracker.app.changes import record_changes
-from tracker.core.config import Source
-from tracker.store.database import Store
+from tracker.core.config import Config, Source
+from tracker.core.models import Transfer
+from tracker.store import Store
 
 SOURCE = Source(id="aiia", name="AIIA (synthetic)", url="http://aiia.example/structure")
+CONFIG = Config(sources=[SOURCE])
 HEADERS = {"content-type": "text/html; charset=utf-8", "server": "nginx"}
 UNCHANGED_LIMIT_BYTES = 1024
 
@@ -63,9 +64,11 @@ def tick(store: Store, clock: Clock, content: bytes) -> str:
         captured_at=at,
         origin="live",
         provenance=SOURCE.url,
-        fetch_fields={"final_url": SOURCE.url, "status_code": 200, "elapsed": 0.412, "attempts": 1},
+        transfer=Transfer(
+            SOURCE.url, final_url=SOURCE.url, status_code=200, elapsed=0.412, attempts=1
+        ),
     )
-    return capture_page(store, SOURCE, page, now=clock.now, hooks=[record_changes]).outcome
+    return capture_page(store, CONFIG, SOURCE, page, now=clock.now).outcome
 
 
 def changing_pages(members: int, ticks: int) -> Iterator[bytes]:

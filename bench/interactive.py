@@ -16,13 +16,13 @@ from pathlib import Path
 from bench import synth
 from bench.growth import HEADERS, SOURCE
 from bench.measure import Figure, process_seconds
-from tracker.app.changes import rebuild_changes
-from tracker.core.models import ParseResult, Snapshot
+from tracker.app.changelog import rebuild_changes
+from tracker.core.annotations import Annotation
+from tracker.core.models import FetchOutcome, ParseResult, Snapshot, Transfer
 from tracker.core.normalize import normalize_key
 from tracker.core.parse import PARSER_VERSION
-from tracker.core.stamps import utc_text
-from tracker.store.annotations import Annotation, replace_annotations
-from tracker.store.database import Store
+from tracker.store import Store
+from tracker.store.fetches import FetchRow
 
 COMMAND_LIMIT_SECONDS = 0.5
 HELP_LIMIT_SECONDS = 0.3
@@ -105,7 +105,7 @@ def _baseline_annotations(store: Store, baseline: Snapshot) -> None:
         )
         for listing in store.listings(baseline.id)
     ]
-    replace_annotations(store, "cset-2020", list({note.key: note for note in notes}.values()))
+    store.replace_annotations("cset-2020", list({note.key: note for note in notes}.values()))
 
 
 def _fetch_rows(store: Store, snapshots: Sequence[Snapshot], days: int) -> int:
@@ -120,19 +120,17 @@ def _fetch_rows(store: Store, snapshots: Sequence[Snapshot], days: int) -> int:
     return days
 
 
-def _fetch_row(snapshot: Snapshot, at: datetime, outcome: str) -> dict[str, object]:
-    return {
-        "source_id": SOURCE.id,
-        "started_at": utc_text(at),
-        "url": SOURCE.url,
-        "final_url": SOURCE.url,
-        "status_code": 200,
-        "outcome": outcome,
-        "sha256": snapshot.page_sha256,
-        "elapsed": 0.412,
-        "attempts": 1,
-        "snapshot_id": snapshot.id,
-    }
+def _fetch_row(snapshot: Snapshot, at: datetime, outcome: FetchOutcome) -> FetchRow:
+    return FetchRow(
+        source_id=SOURCE.id,
+        started_at=at,
+        transfer=Transfer(
+            SOURCE.url, final_url=SOURCE.url, status_code=200, elapsed=0.412, attempts=1
+        ),
+        outcome=outcome,
+        sha256=snapshot.page_sha256,
+        snapshot_id=snapshot.id,
+    )
 
 
 def _describe(

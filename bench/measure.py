@@ -13,7 +13,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from tracker.render.table import render_json, render_rows
+from tracker.core.jsontext import render_json
+from tracker.render.table import render_rows
 
 REPO = Path(__file__).resolve().parents[1]
 # A measurement shorter than this is repeated in a loop, so clock resolution never dominates.

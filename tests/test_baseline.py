@@ -21,15 +21,16 @@ from click.testing import CliRunner, Result
 
 from tests.golden_files import assert_golden
 from tests.httpserver import HTTPTestServer, Response
-from tracker.app.baseline import import_baseline, majority_spellings, read_baseline, read_local
+from tracker.app.baseline import import_baseline, read_local
+from tracker.app.refs import resolve
 from tracker.cli import cli
 from tracker.core.config import Config
+from tracker.core.cset import majority_spellings, read_baseline
 from tracker.core.diff import members
 from tracker.core.errors import BaselineError
 from tracker.core.models import Listing, ParseResult
 from tracker.core.normalize import normalize_key
-from tracker.store.annotations import annotations_for
-from tracker.store.database import Store
+from tracker.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures" / "baseline"
@@ -75,7 +76,9 @@ def run(tmp_path: Path, http_server: HTTPTestServer) -> Run:
 
 
 def _import(store: Store, path: Path, *, replace: bool = False) -> str:
-    return import_baseline(store, SOURCE, read_local(path), now=_now, replace=replace).message
+    return import_baseline(
+        store, Config(), SOURCE, read_local(path), now=_now, replace=replace
+    ).message
 
 
 def _count(store: Store, table: str) -> int:
@@ -256,13 +259,13 @@ def test_import_stores_bytes_snapshot_annotations_and_a_fetch_row(store: Store) 
         "baseline snapshot 1  2020-03-26T00:00:00Z  vice_chair 1 · board 2 · ordinary 3  "
         "(6 listings, 5 members)"
     )
-    snap = store.resolve("baseline", "aiia")
+    snap = resolve(store, "baseline", "aiia")
     assert (snap.origin, snap.status, snap.parser_version) == ("baseline", "ok", "cset-csv-1")
     assert snap.provenance == (
         f"{SMALL} (CSET, extracted from http://aiiaorg.cn/index.php?m=alliance&c=index&a=structure)"
     )
     assert store.page_bytes(snap.page_sha256) == SMALL.read_bytes()
-    assert store.resolve("2020-03-26", "aiia") == snap
+    assert resolve(store, "2020-03-26", "aiia") == snap
     [fetch] = store.fetches("aiia")
     assert (fetch["url"], fetch["outcome"], fetch["snapshot_id"]) == (
         SMALL.resolve().as_uri(),
@@ -270,7 +273,7 @@ def test_import_stores_bytes_snapshot_annotations_and_a_fetch_row(store: Store) 
         snap.id,
     )
     assert fetch["sha256"] == snap.page_sha256
-    assert set(annotations_for(store)) == store.member_keys(snap.id)
+    assert set(store.annotations_for()) == store.member_keys(snap.id)
 
 
 def test_importing_the_same_file_again_changes_nothing(store: Store) -> None:
@@ -307,12 +310,12 @@ def test_a_different_file_for_the_same_date_needs_replace(store: Store, tmp_path
     assert _count(store, "snapshots") == 1
     message = _import(store, edited, replace=True)
     assert message.endswith("; snapshot 1 marked replaced")
-    old, new = store.snapshot(1), store.resolve("baseline", "aiia")
+    old, new = store.snapshot(1), resolve(store, "baseline", "aiia")
     assert (old.status, new.id, new.status) == ("replaced", 2, "ok")
     # The replaced snapshot stays as evidence; references never pick it.
     assert len(store.listings(old.id)) == 6
-    assert store.resolve("2020-03-26", "aiia").id == 2
-    assert annotations_for(store)["东湖大学"].common_name_en == "Donghu Univ."
+    assert resolve(store, "2020-03-26", "aiia").id == 2
+    assert store.annotations_for()["东湖大学"].common_name_en == "Donghu Univ."
 
 
 def test_a_replaced_baseline_cannot_be_accepted_back(run: Run, tmp_path: Path) -> None:
@@ -334,7 +337,7 @@ def test_import_over_http_defaults_to_the_configured_url(
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("baseline snapshot 1  2020-03-26T00:00:00Z")
     store = Store(sqlite_utils.Database(tmp_path / "tracker.db"))
-    snap = store.resolve("baseline", "aiia")
+    snap = resolve(store, "baseline", "aiia")
     assert store.page_bytes(snap.page_sha256) == content
     [fetch] = store.fetches("aiia")
     assert (fetch["url"], fetch["status_code"], fetch["outcome"]) == (
@@ -398,14 +401,14 @@ def _real_rows(path: Path) -> list[dict[str, str]]:
 
 def test_real_file_reproduces_the_brief_tier_sizes(store: Store, real_csv: Path) -> None:
     _import(store, real_csv)
-    snap = store.resolve("baseline", "aiia")
+    snap = resolve(store, "baseline", "aiia")
     assert snap.captured_at == datetime(2020, 3, 26, tzinfo=UTC)
     assert (snap.listing_count, snap.member_count) == (567, 561)
     assert snap.counts == {"vice_chair": 28, "board": 189, "ordinary": 350}
     listings = store.listings(snap.id)
     assert len({x.key for x in listings}) == 561
     assert Counter(x.key for x in listings).most_common(7)[-1][1] == 1  # six keys twice
-    assert len(annotations_for(store)) == 561
+    assert len(store.annotations_for()) == 561
 
 
 def test_real_file_bytedance_beijing_is_board_18_and_ordinary_123(
@@ -419,7 +422,7 @@ def test_real_file_bytedance_beijing_is_board_18_and_ordinary_123(
     }
     key = normalize_key(name)
     _import(store, real_csv)
-    listings = store.listings(store.resolve("baseline", "aiia").id)
+    listings = store.listings(resolve(store, "baseline", "aiia").id)
     assert [(x.tier, x.position) for x in listings if x.key == key] == [
         ("board", 18),
         ("ordinary", 123),
@@ -491,7 +494,7 @@ def test_real_file_members_json_carries_annotations(run: Run, real_csv: Path) ->
 
 def test_replacing_the_baseline_rebuilds_the_change_log(store: Store, tmp_path: Path) -> None:
     _import(store, SMALL)
-    first = store.resolve("baseline", "aiia")
+    first = resolve(store, "baseline", "aiia")
     newcomer = Listing(
         tier="ordinary",
         tier_label="普通会员单位",
@@ -513,7 +516,7 @@ def test_replacing_the_baseline_rebuilds_the_change_log(store: Store, tmp_path: 
             created_at=NOW,
         )
     _import(store, _edited_copy(tmp_path), replace=True)
-    new_baseline = store.resolve("baseline", "aiia")
+    new_baseline = resolve(store, "baseline", "aiia")
     rows = store.db.execute(
         "SELECT old_snapshot_id, new_snapshot_id, kind, key FROM changes"
     ).fetchall()

@@ -13,13 +13,14 @@ import respx
 import sqlite_utils
 
 from tracker.app.capture import CaptureOutcome, capture_file, capture_live
-from tracker.core.config import Source
+from tracker.core.config import Config, Source
 from tracker.core.stamps import sha256_hex
-from tracker.store.database import Store
+from tracker.store import Store
 
 PAGES = sorted((Path(__file__).resolve().parents[1] / "fixtures" / "pages").glob("*.html"))
 URL = "http://alliance.test/index.php?m=alliance&c=index&a=structure"
 SOURCE = Source(id="aiia", name="Test alliance", url=URL, retries=0)
+CONFIG = Config(sources=[SOURCE])
 
 
 def _now() -> datetime:
@@ -34,7 +35,7 @@ def test_fixture_page_captured_over_http(page: Path) -> None:
     with respx.mock(assert_all_called=True) as mock, httpx.Client() as client:
         # No charset in the header: the page's own bytes must be enough (the GBK one too).
         mock.get(URL).respond(200, content=content, headers={"Content-Type": "text/html"})
-        outcome = capture_live(store, SOURCE, client=client, now=_now)
+        outcome = capture_live(store, CONFIG, SOURCE, client=client, now=_now)
     assert outcome.snapshot is not None
     stored = [
         (x.tier, x.tier_label, x.position, x.name) for x in store.listings(outcome.snapshot.id)
@@ -67,7 +68,7 @@ def test_undecodable_bytes_fetched_are_an_error_but_still_archived() -> None:
     store = Store(sqlite_utils.Database(memory=True))
     with respx.mock() as mock, httpx.Client() as client:
         mock.get(URL).respond(200, content=GARBAGE, headers={"Content-Type": "text/html"})
-        outcome = capture_live(store, SOURCE, client=client, now=_now)
+        outcome = capture_live(store, CONFIG, SOURCE, client=client, now=_now)
     _assert_error_with_evidence(store, outcome)
 
 
@@ -75,4 +76,4 @@ def test_undecodable_file_is_an_error_but_still_archived(tmp_path: Path) -> None
     page = tmp_path / "saved.html"
     page.write_bytes(GARBAGE)
     store = Store(sqlite_utils.Database(memory=True))
-    _assert_error_with_evidence(store, capture_file(store, SOURCE, page, now=_now))
+    _assert_error_with_evidence(store, capture_file(store, CONFIG, SOURCE, page, now=_now))

@@ -11,13 +11,13 @@ import sqlite_utils
 from click.testing import CliRunner, Result
 
 from tests.test_report import SOURCE, capture, fill
-from tracker.app.changes import rebuild_changes
+from tracker.app.changelog import rebuild_changes
 from tracker.app.history import find_member, timeline
 from tracker.cli import cli
 from tracker.core.errors import StoreError
 from tracker.core.models import Listing, ParseResult
 from tracker.core.normalize import normalize_key
-from tracker.store.database import Store
+from tracker.store import Store
 
 A = "云杉机器人有限公司"
 B_OLD, B_NEW = "启明医疗信息有限公司", "启明医疗信息股份有限公司"

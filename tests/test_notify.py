@@ -10,11 +10,11 @@ import sqlite_utils
 
 from tests.pages import render_page
 from tracker.app.capture import Page, capture_page, record_fetch_error
-from tracker.app.notify import Outlet, deliver, notify_hook
+from tracker.app.notify import Outlet, deliver
 from tracker.core.config import Config
 from tracker.core.errors import FetchError, NotifyError
-from tracker.net.watchers import Message
-from tracker.store.database import Store
+from tracker.core.message import Message
+from tracker.store import Store
 
 URL = "http://127.0.0.1:9/structure"
 START = datetime(2024, 5, 1, 6, 0, tzinfo=UTC)
@@ -46,19 +46,18 @@ class Clock:
 
 
 class Ticks:
-    """A source's ticks through the capture stage with the notify hook, on a fake clock."""
+    """A source's ticks through the capture stage (settled), on a fake clock."""
 
     def __init__(self, config: Config) -> None:
         self.config = config
         self.store = Store(sqlite_utils.Database(memory=True))
         self.clock = Clock()
-        self.hook = notify_hook(config, self.clock)
 
     def page(self, page_tiers: dict[str, list[str]], *, restyle: str = "") -> str:
         source = self.config.sources[0]
         html = render_page(page_tiers).replace("<body>", f"<body>{restyle}")
         page = Page(URL, html.encode(), {}, self.clock(), "live")
-        outcome = capture_page(self.store, source, page, now=self.clock, hooks=[self.hook])
+        outcome = capture_page(self.store, self.config, source, page, now=self.clock)
         self.clock.advance(days=1)
         return outcome.outcome
 
@@ -66,7 +65,7 @@ class Ticks:
         source = self.config.sources[0]
         error = FetchError(f"{URL}: {reason}", url=URL, status_code=503)
         outcome = record_fetch_error(
-            self.store, source, error, url=URL, started=self.clock(), hooks=[self.hook]
+            self.store, self.config, source, error, url=URL, started=self.clock(), now=self.clock
         )
         self.clock.advance(days=1)
         return outcome.outcome
@@ -282,7 +281,9 @@ def test_a_backfill_between_ticks_never_confirms_a_departure_of_the_past() -> No
     for year, page_tiers in ((2022, JOINED), (2023, BASE)):
         html = render_page(page_tiers).encode()
         page = Page(URL, html, {}, datetime(year, 1, 1, tzinfo=UTC), "wayback")
-        assert capture_page(ticks.store, source, page, now=ticks.clock).outcome == "new"
+        assert (
+            capture_page(ticks.store, ticks.config, source, page, now=ticks.clock).outcome == "new"
+        )
     assert ticks.page(BASE) == "unchanged"
     assert ticks.messages() == []
 
@@ -294,6 +295,6 @@ def test_a_saved_copy_read_during_an_outage_is_no_recovery() -> None:
     for _ in range(3):
         ticks.fail()
     saved = Page("file:///saved.html", render_page(BASE).encode(), {}, ticks.clock(), "file")
-    capture_page(ticks.store, ticks.config.sources[0], saved, now=ticks.clock, hooks=[ticks.hook])
+    capture_page(ticks.store, ticks.config, ticks.config.sources[0], saved, now=ticks.clock)
     ticks.fail()
     assert [message.event for message in ticks.messages()] == ["error"]

@@ -2,7 +2,8 @@ import json
 
 import pytest
 
-from tracker.render.table import display_width, render_json, render_table
+from tracker.core.jsontext import render_json
+from tracker.render.table import display_width, render_table
 
 
 @pytest.mark.parametrize(

@@ -19,15 +19,16 @@ from tests.golden_files import assert_golden
 from tests.httpserver import HTTPTestServer, Response
 from tests.pages import CSET_CSV, cset_tiers, render_page
 from tracker.app.capture import Page, capture_page
-from tracker.app.changes import build_report, record_changes
+from tracker.app.refs import resolve
+from tracker.app.reports import build_report
 from tracker.cli import cli
+from tracker.core.annotations import Annotation
 from tracker.core.config import Config
 from tracker.core.diff import diff
 from tracker.core.models import Listing, Snapshot
 from tracker.core.normalize import normalize_key
 from tracker.render.report import CSV_COLUMNS, FORMATS, DiffReport, Endpoint, md_escape, render
-from tracker.store.annotations import Annotation, replace_annotations
-from tracker.store.database import Store
+from tracker.store import Store
 
 PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "diff"
 SOURCE = Config().source()
@@ -52,7 +53,7 @@ def capture(store: Store, content: bytes, at: datetime) -> Snapshot:
         origin="live",
         provenance="http://aiia.test/structure",
     )
-    outcome = capture_page(store, SOURCE, page, now=lambda: at, hooks=[record_changes])
+    outcome = capture_page(store, Config(), SOURCE, page, now=lambda: at)
     assert outcome.snapshot is not None and outcome.outcome == "new", outcome.message
     return outcome.snapshot
 
@@ -84,7 +85,7 @@ def fill(store: Store, *, middle: bool = False) -> list[Snapshot]:
         ),
     ]
     with store.atomic():
-        replace_annotations(store, "test", notes)
+        store.replace_annotations("test", notes)
     return snaps
 
 
@@ -342,6 +343,7 @@ def test_quarantined_snapshots_are_picked_only_by_id(store: Store) -> None:
     # A page that lost most members is quarantined and never becomes "latest".
     gutted = capture_page(
         store,
+        Config(),
         SOURCE,
         Page(
             url="http://aiia.test/structure",
@@ -351,11 +353,10 @@ def test_quarantined_snapshots_are_picked_only_by_id(store: Store) -> None:
             origin="live",
         ),
         now=lambda: T[2],
-        hooks=[record_changes],
     )
     assert gutted.outcome == "quarantined" and gutted.snapshot is not None
-    assert store.resolve("latest", SOURCE.id).id == new.id
-    assert store.resolve(str(gutted.snapshot.id), SOURCE.id).status == "quarantined"
+    assert resolve(store, "latest", SOURCE.id).id == new.id
+    assert resolve(store, str(gutted.snapshot.id), SOURCE.id).status == "quarantined"
 
     # Diffed by its id, a quarantined page's "departures" are flagged as such in every format.
     report = build_report(store, new, gutted.snapshot)

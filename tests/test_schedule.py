@@ -27,7 +27,7 @@ from tracker.app.schedule import Service, Ticker, build_scheduler, cron_weekdays
 from tracker.cli import cli
 from tracker.core.config import Config, Schedule, load_config
 from tracker.core.errors import ConfigError, LockError
-from tracker.store.database import Store
+from tracker.store import Store
 from tracker.store.lock import DatabaseLock, lock_path
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -14,7 +14,7 @@ from click.testing import CliRunner, Result
 from tests.httpserver import HTTPTestServer, Response
 from tests.pages import cset_tiers, render_page
 from tracker.cli import cli
-from tracker.store.database import Store
+from tracker.store import Store
 
 TIERS = {
     "vice_chair": ["星河智能科技有限公司", "青岚数据（北京）有限公司"],

@@ -3,10 +3,12 @@ from datetime import UTC, datetime
 import pytest
 import sqlite_utils
 
+from tracker.app.refs import resolve
 from tracker.core.errors import StoreError
 from tracker.core.models import Listing, ParseResult
 from tracker.core.normalize import normalize_key
-from tracker.store.database import MIGRATIONS, Store
+from tracker.store import Store
+from tracker.store.schema import MIGRATIONS
 
 T0 = datetime(2024, 1, 5, 8, 0, tzinfo=UTC)
 
@@ -91,20 +93,20 @@ def test_refs_pick_ok_snapshots_by_name_and_day(store: Store) -> None:
     day3 = _add(store, 3)
     _add(store, 4, status="quarantined")
     day6 = _add(store, 6)
-    assert store.resolve("latest", "demo").id == day6
-    assert store.resolve("previous", "demo").id == day3
-    assert store.resolve("baseline", "demo").id == base
-    assert store.resolve("2024-01-05", "demo").id == day3
-    assert store.resolve("2024-01-06", "demo").id == day6
-    assert store.resolve(str(day3 + 1), "demo").status == "quarantined"
+    assert resolve(store, "latest", "demo").id == day6
+    assert resolve(store, "previous", "demo").id == day3
+    assert resolve(store, "baseline", "demo").id == base
+    assert resolve(store, "2024-01-05", "demo").id == day3
+    assert resolve(store, "2024-01-06", "demo").id == day6
+    assert resolve(store, str(day3 + 1), "demo").status == "quarantined"
 
 
 def test_unmatched_ref_lists_nearest_snapshots(store: Store) -> None:
     _add(store, 3)
     with pytest.raises(StoreError, match=r"matches '2023-12-31'; nearest: 1 \(2024-01-03, live\)"):
-        store.resolve("2023-12-31", "demo")
+        resolve(store, "2023-12-31", "demo")
     with pytest.raises(StoreError, match="bad snapshot reference 'yesterday'"):
-        store.resolve("yesterday", "demo")
+        resolve(store, "yesterday", "demo")
 
 
 def test_a_failed_transaction_leaves_nothing(store: Store) -> None:

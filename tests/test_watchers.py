@@ -17,8 +17,9 @@ import pytest
 from tests.httpserver import HTTPTestServer, Response
 from tracker.core.config import Watcher as WatcherConfig
 from tracker.core.errors import NotifyError
-from tracker.net.watchers import ATOM, Context, Message, build, fit_text, redacted_target
-from tracker.render.table import render_json
+from tracker.core.jsontext import render_json
+from tracker.core.message import Message, fit_text
+from tracker.net.watchers import ATOM, Context, build, redacted_target
 
 SECRET = "s3cr3t-Token-9f2"
 ENV = {"HOOK_TOKEN": SECRET, "HOOK_KEY": "signing-key"}

@@ -24,22 +24,14 @@ from click.testing import CliRunner, Result
 from tests.fakes import FakeTime
 from tests.golden_files import assert_golden
 from tests.pages import render_page
-from tracker.app.backfill import (
-    CdxCapture,
-    WaybackArchive,
-    archive_settings,
-    parse_bound,
-    parse_cdx,
-    plan_backfill,
-    run_backfill,
-    select_captures,
-    summary,
-)
+from tracker.app.backfill import plan_backfill, run_backfill, summary
 from tracker.app.capture import Page, capture_page
 from tracker.cli import cli
+from tracker.core.cdx import CdxCapture, parse_bound, parse_cdx, select_captures
 from tracker.core.config import Config, Source, Wayback
 from tracker.core.errors import FetchError
-from tracker.store.database import Store
+from tracker.net.wayback import WaybackArchive, archive_settings
+from tracker.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures" / "wayback"
@@ -82,6 +74,7 @@ def store() -> Store:
 
 
 SOURCE = Source(id="aiia", name="Test alliance", url=URL, aliases=[ALIAS], retries=0)
+CONFIG = Config(sources=[SOURCE])
 WAYBACK = Wayback(cdx_url=CDX, capture_url="https://archive.test/web/{timestamp}id_/{url}")
 
 
@@ -95,7 +88,7 @@ def _backfill(store: Store, time: FakeTime, **options: object) -> tuple[list[str
     with httpx.Client() as client:
         archive = _archive(time, client)
         plan = plan_backfill(store, SOURCE, archive, **options)  # type: ignore[arg-type]
-        outcomes = run_backfill(store, SOURCE, archive, plan.todo, now=lambda: NOW)
+        outcomes = run_backfill(store, CONFIG, SOURCE, archive, plan.todo, now=lambda: NOW)
     return [o.outcome for o in outcomes], summary(plan, outcomes)
 
 
@@ -344,7 +337,7 @@ def _baseline(store: Store) -> None:
         captured_at=moment,
         origin="baseline",
     )
-    assert capture_page(store, SOURCE, page, now=lambda: NOW).outcome == "new"
+    assert capture_page(store, CONFIG, SOURCE, page, now=lambda: NOW).outcome == "new"
 
 
 # CLI --------------------------------------------------------------------------------------

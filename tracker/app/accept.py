@@ -1,20 +1,19 @@
 """A person's verdict on a quarantined snapshot: `tracker accept`.
 
-Accepting makes the snapshot an ok reading: the change log is rebuilt around it and, when it
-is the present (not a backfilled past), watchers are told what it changed, all in one
-transaction.
+Accepting makes the snapshot an ok reading; `settle` then logs the changes around it and,
+when it is the latest reading of the present (not a backfilled past), tells watchers what
+it changed, all in one transaction.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from tracker.app.changes import rebuild_changes
-from tracker.app.notify import change_messages, enqueue
+from tracker.app.settle import settle
 from tracker.core.config import Config
 from tracker.core.errors import StoreError
 from tracker.core.models import Snapshot
-from tracker.store.database import Store
+from tracker.store import Store
 
 
 def accept(store: Store, config: Config, snapshot_id: int, *, at: datetime) -> Snapshot:
@@ -30,9 +29,5 @@ def accept(store: Store, config: Config, snapshot_id: int, *, at: datetime) -> S
         raise StoreError(f"snapshot {snapshot_id} has no members: it cannot be accepted")
     with store.atomic():
         snap = store.set_status(snapshot_id, "ok", reason=None, at=at)
-        rebuild_changes(store, snap.source_id)
-        latest = store.latest(snap.source_id)
-        if snap.origin in ("live", "file") and latest is not None and latest.id == snap.id:
-            messages = change_messages(store, config, snap, new_page=True, at=at)
-            enqueue(store, messages, snap.id, at)
+        settle(store, config, snap.source_id, at=at, changed=[snap])
     return snap

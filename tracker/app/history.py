@@ -16,7 +16,7 @@ from tracker.core.errors import StoreError
 from tracker.core.models import TIER_NAMES_EN, Listing, Snapshot, tier_rank
 from tracker.core.normalize import normalize_key
 from tracker.core.stamps import utc_text
-from tracker.store.database import Store
+from tracker.store import Store
 
 EventKind = Literal[
     "first_seen", "left", "returned", "renamed", "promotion", "demotion", "listing_changed"
@@ -53,7 +53,7 @@ class Timeline(BaseModel):
 def find_member(store: Store, source_id: str, query: str) -> str:
     """The key a name, part of a name or key designates; ambiguous or unknown is an error."""
     wanted = normalize_key(query)
-    known = _known(store, source_id, wanted)
+    known = store.keys_containing(source_id, wanted)
     if wanted in known:
         return wanted
     found = sorted(k for k in known if wanted and wanted in k)
@@ -69,24 +69,9 @@ def find_member(store: Store, source_id: str, query: str) -> str:
     )
 
 
-def _known(store: Store, source_id: str, part: str) -> dict[str, str]:
-    """Every key containing `part` ever listed in an ok snapshot, with its latest spelling."""
-    # Filtered in SQL: ten years of daily snapshots hold half a million listings, and
-    # reading them all into Python took most of `tracker history`'s time.
-    rows = store.db.execute(
-        "SELECT l.key, l.name FROM listings l JOIN snapshots s ON s.id = l.snapshot_id "
-        "WHERE s.source_id = ? AND s.status = 'ok' AND instr(l.key, ?) > 0 "
-        "ORDER BY s.captured_at, s.id",
-        [source_id, part],
-    )
-    return {key: name for key, name in rows}
-
-
 def linked_keys(store: Store, source_id: str, key: str) -> set[str]:
     """The key and every key joined to it by a logged rename, in either direction."""
-    edges = store.db.execute(
-        "SELECT old_key, key FROM changes WHERE source_id = ? AND kind = 'renamed'", [source_id]
-    ).fetchall()
+    edges = store.rename_edges(source_id)
     found, frontier = {key}, [key]
     while frontier:
         current = frontier.pop()
@@ -121,17 +106,7 @@ def timeline(store: Store, source_id: str, key: str) -> Timeline:
 
 def _presence(store: Store, source_id: str, keys: set[str]) -> dict[int, Member]:
     """Snapshot id -> the member as that snapshot lists it (under any of its keys)."""
-    marks = ",".join("?" * len(keys))
-    rows = store.db.execute(
-        "SELECT l.snapshot_id, l.tier, l.tier_label, l.position, l.name, l.key "
-        "FROM listings l JOIN snapshots s ON s.id = l.snapshot_id "
-        f"WHERE s.source_id = ? AND s.status = 'ok' AND l.key IN ({marks}) ORDER BY l.rowid",
-        [source_id, *sorted(keys)],
-    )
-    by_snapshot: dict[int, list[Listing]] = {}
-    for snapshot_id, tier, label, position, name, key in rows:
-        listing = Listing(tier=tier, tier_label=label, position=position, name=name, key=key)
-        by_snapshot.setdefault(snapshot_id, []).append(listing)
+    by_snapshot = store.listings_of(source_id, keys)
     # Two linked keys in one snapshot (both names listed): the best listing speaks for it.
     return {sid: member(_merged(found)) for sid, found in by_snapshot.items()}
 

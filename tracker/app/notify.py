@@ -21,17 +21,17 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from tracker.app.capture import CaptureOutcome, Hook
+from tracker.core.annotations import Annotation
 from tracker.core.config import Config, Source
 from tracker.core.config import Watcher as WatcherConfig
 from tracker.core.diff import Diff, MemberChange, Rename, TierChange, diff, members, sort_key
 from tracker.core.errors import ConfigError, NotifyError
-from tracker.core.models import TIER_NAMES_EN, Snapshot
+from tracker.core.message import Message
+from tracker.core.models import TIER_NAMES_EN, CaptureOutcome, Snapshot, is_present
 from tracker.core.normalize import normalize_key
-from tracker.core.stamps import parse_utc, utc_text
+from tracker.core.stamps import utc_text
 from tracker.net.watchers import (
     Context,
-    Message,
     Watcher,
     build,
     redacted_target,
@@ -39,8 +39,8 @@ from tracker.net.watchers import (
     secrets_of,
 )
 from tracker.render.report import DiffReport, Endpoint, render_json_report
-from tracker.store.annotations import Annotation, annotations_for
-from tracker.store.database import Store
+from tracker.store import Store
+from tracker.store.outbox import OutboxStatus, Queued
 
 MEMBERSHIP_EVENTS = ("joined", "departed", "tier_changed", "renamed")
 Change = MemberChange | TierChange | Rename
@@ -87,25 +87,8 @@ def digest_for(store: Store, source: Source, new: Snapshot, *, new_page: bool) -
         changed = diff(store.listings(old.id), store.listings(new.id))
     if source.confirm_departures == 1:
         return None if changed is None else Digest(old=old, new=new, diff=changed)
-    readings = _readings(store, source.id, source.confirm_departures + 1)
+    readings = store.present_readings(source.id, source.confirm_departures + 1)
     return _confirm(store, readings, changed, source.confirm_departures, new)
-
-
-def _readings(store: Store, source_id: str, count: int) -> list[int]:
-    """The ok snapshot each of the last `count` successful readings of the present read.
-
-    Oldest first. A Wayback capture or a baseline import is a reading of the past: counted
-    here, a backfill run between two ticks would confirm departures of years ago as news.
-    A quarantined reading counts once it is accepted (its snapshot is ok now).
-    """
-    rows = store.db.execute(
-        "SELECT f.snapshot_id FROM fetches f JOIN snapshots s ON s.id = f.snapshot_id "
-        "WHERE f.source_id = ? AND s.status = 'ok' "
-        "AND (s.origin IN ('live', 'file') OR f.outcome IN ('unchanged', 'not_modified')) "
-        "ORDER BY f.id DESC LIMIT ?",
-        [source_id, count],
-    ).fetchall()
-    return [row[0] for row in reversed(rows)]
 
 
 def _confirm(
@@ -288,17 +271,7 @@ def failures_before(store: Store, source: Source, fetch_id: int) -> int:
     Only the configured URL counts: a file capture or a Wayback backfill says nothing
     about whether the site is up.
     """
-    where = "source_id = ? AND url = ? AND id < ?"
-    params = [source.id, source.url, fetch_id]
-    last_ok = store.db.execute(
-        f"SELECT COALESCE(MAX(id), 0) FROM fetches WHERE {where} "
-        "AND outcome NOT IN ('error', 'quarantined')",
-        params,
-    ).fetchone()[0]
-    count = store.db.execute(
-        f"SELECT COUNT(*) FROM fetches WHERE {where} AND id > ?", [*params, last_ok]
-    ).fetchone()[0]
-    return int(count)
+    return store.failures_before(source.id, source.url, fetch_id)
 
 
 def _age(since: datetime, at: datetime) -> str:
@@ -348,18 +321,12 @@ def health_message(
 
 def _reads_the_site(store: Store, source: Source, fetch_id: int) -> bool:
     """Whether this fetch was of the source's own URL, as `failures_before` counts them."""
-    row = store.db.execute("SELECT url FROM fetches WHERE id = ?", [fetch_id]).fetchone()
-    return row is not None and row[0] == source.url
+    return store.fetch_url(fetch_id) == source.url
 
 
 def _alerting(store: Store, watcher: str, source_id: str) -> bool:
     """Whether this watcher's last health message about the source was an error alert."""
-    row = store.db.execute(
-        "SELECT event FROM outbox WHERE watcher = ? AND source_id = ? "
-        "AND event IN ('error', 'recovered') ORDER BY id DESC LIMIT 1",
-        [watcher, source_id],
-    ).fetchone()
-    return row is not None and row[0] == "error"
+    return store.last_health_event(watcher, source_id) == "error"
 
 
 def health_event(
@@ -383,97 +350,78 @@ def health_event(
     )
 
 
-# The capture hook ---------------------------------------------------------------------
-
-# An outbox row's status: `skipped` records a state change its watcher did not ask to hear.
-Outgoing = tuple[Message, str]
+# What a settle queues ------------------------------------------------------------------
 
 
 def _subscribed(watcher: WatcherConfig, source_id: str) -> bool:
     return not watcher.sources or source_id in watcher.sources
 
 
-def messages_for(
+def capture_messages(
     store: Store, config: Config, outcome: CaptureOutcome, at: datetime
-) -> list[Outgoing]:
-    """At most one message per watcher for this tick: a health message or a digest.
+) -> list[Queued]:
+    """At most one message per watcher for this capture: a health message or a digest.
 
     An error or a quarantine never yields a membership message, and neither does a new
-    page whose membership is unchanged (a restyle, a reorder, spelling noise).
+    page whose membership is unchanged (a restyle, a reorder, spelling noise), nor a
+    reading of the past.
     """
     source = config.source(outcome.source_id)
     watchers = [w for w in config.watchers if _subscribed(w, source.id)]
     found = [m for w in watchers if (m := _health_for(store, config, w, outcome, at))]
     new = outcome.snapshot
-    if outcome.failed or new is None or new.status != "ok":
+    if outcome.failed or new is None or new.status != "ok" or not is_present(new.origin):
         return found
     return found + change_messages(store, config, new, new_page=outcome.outcome == "new", at=at)
 
 
+def news_messages(
+    store: Store, config: Config, source_id: str, changed: Sequence[Snapshot], at: datetime
+) -> list[Queued]:
+    """Digests of a snapshot that became ok, when it reads the present and is the latest."""
+    latest = store.latest(source_id)
+    return [
+        queued
+        for snapshot in changed
+        if is_present(snapshot.origin) and latest is not None and snapshot.id == latest.id
+        for queued in change_messages(store, config, latest, new_page=True, at=at)
+    ]
+
+
 def change_messages(
     store: Store, config: Config, new: Snapshot, *, new_page: bool, at: datetime
-) -> list[Outgoing]:
+) -> list[Queued]:
     """One digest per subscribed watcher of what the ok snapshot `new` changed, if anything."""
     source = config.source(new.source_id)
     digest = digest_for(store, source, new, new_page=new_page)
     if digest is None or digest.count() == 0:
         return []
-    notes = annotations_for(store, _keys(digest))
-    found: list[Outgoing] = []
+    notes = store.annotations_for(_keys(digest))
+    found: list[Queued] = []
     for watcher in config.watchers:
         picked = filter_digest(digest, watcher) if _subscribed(watcher, source.id) else None
         if picked is not None:
-            found.append((change_message(picked, source, watcher.name, notes, at), "pending"))
+            found.append(Queued(change_message(picked, source, watcher.name, notes, at), new.id))
     return found
 
 
 def _health_for(
     store: Store, config: Config, watcher: WatcherConfig, outcome: CaptureOutcome, at: datetime
-) -> Outgoing | None:
+) -> Queued | None:
     found = health_event(store, config, watcher, outcome)
     if found is None:
         return None
     event, state = found
     message = health_message(event, state, config.source(outcome.source_id), watcher.name, at)
-    return message, "pending" if event in watcher.events else "skipped"
+    # `skipped` records a state change its watcher did not ask to hear.
+    status: OutboxStatus = "pending" if event in watcher.events else "skipped"
+    return Queued(message, outcome.snapshot.id if outcome.snapshot else None, status)
 
 
 def _keys(digest: Digest) -> set[str]:
     d = digest.diff
     keys = {c.key for c in [*d.joined, *d.departed, *digest.unconfirmed]}
     return keys | {c.key for c in d.tier_changed} | {c.new_key for c in d.renamed}
-
-
-def enqueue(
-    store: Store, messages: Iterable[Outgoing], snapshot_id: int | None, at: datetime
-) -> list[int]:
-    """Write messages to the outbox; call inside the capture's transaction."""
-    ids = []
-    for message, status in messages:
-        row = {
-            "watcher": message.watcher,
-            "source_id": message.source_id,
-            "event": message.event,
-            "snapshot_id": snapshot_id,
-            "payload": message.model_dump_json(),
-            "status": status,
-            "attempts": 0,
-            "next_attempt_at": utc_text(at),
-            "created_at": utc_text(at),
-        }
-        ids.append(int(store.db.table("outbox").insert(row).last_rowid or 0))
-    return ids
-
-
-def notify_hook(config: Config, now: Callable[[], datetime]) -> Hook:
-    """The capture hook: enqueue this tick's messages in the capture's own transaction."""
-
-    def hook(store: Store, outcome: CaptureOutcome) -> None:
-        at = now()
-        snapshot_id = outcome.snapshot.id if outcome.snapshot else None
-        enqueue(store, messages_for(store, config, outcome, at), snapshot_id, at)
-
-    return hook
 
 
 # Delivery -----------------------------------------------------------------------------
@@ -523,25 +471,21 @@ def deliver(
     """
     result = Delivered()
     held: set[str] = set()
-    rows = store.db.execute(
-        "SELECT id, watcher, payload, attempts, next_attempt_at FROM outbox "
-        "WHERE status = 'pending' ORDER BY id"
-    ).fetchall()
-    for row_id, name, payload, attempts, next_at in rows:
+    for row in store.pending():
+        name = row.watcher
         outlet = targets.get(name)
-        if outlet is None or name in held or (not force and parse_utc(next_at) > now()):
+        if outlet is None or name in held or (not force and row.next_attempt_at > now()):
             # Later messages wait for earlier ones: a feed or a log stays in order.
             held.add(name)
             result.waiting += 1
             continue
-        message = Message.model_validate_json(payload)
-        error = send(outlet, message.model_copy(update={"delivery_id": row_id}))
-        _record(store, row_id, attempts, error, now(), backoff)
+        error = send(outlet, row.message.model_copy(update={"delivery_id": row.id}))
+        _record(store, row.id, row.attempts, error, now(), backoff)
         if error is None:
-            result.sent.append(row_id)
+            result.sent.append(row.id)
         else:
             held.add(name)
-            result.failed[row_id] = error
+            result.failed[row.id] = error
     return result
 
 
@@ -561,21 +505,11 @@ def _record(
 ) -> None:
     attempts += 1
     if error is None:
-        update = {
-            "status": "sent",
-            "attempts": attempts,
-            "sent_at": utc_text(at),
-            "last_error": None,
-        }
+        store.mark_sent(row_id, attempts=attempts, at=at)
     else:
         wait = min(backoff * 2 ** (attempts - 1), 86400.0)
-        update = {
-            "attempts": attempts,
-            "last_error": error,
-            "next_attempt_at": utc_text(at + timedelta(seconds=wait)),
-        }
-    with store.atomic():
-        store.db.table("outbox").update(row_id, update)
+        retry_at = at + timedelta(seconds=wait)
+        store.mark_failed(row_id, attempts=attempts, error=error, retry_at=retry_at)
 
 
 # Listing ------------------------------------------------------------------------------
@@ -585,26 +519,17 @@ def watcher_rows(store: Store, configs: Iterable[WatcherConfig]) -> list[dict[st
     """Each watcher's state for `tracker watchers list`; targets redacted, never secrets."""
     rows = []
     for config in configs:
-        stats = store.db.execute(
-            "SELECT MAX(sent_at), SUM(status = 'pending'), SUM(status = 'pending' AND attempts > 0) "
-            "FROM outbox WHERE watcher = ?",
-            [config.name],
-        ).fetchone()
-        error = store.db.execute(
-            "SELECT last_error FROM outbox WHERE watcher = ? AND last_error IS NOT NULL "
-            "ORDER BY id DESC LIMIT 1",
-            [config.name],
-        ).fetchone()
+        record = store.watcher_record(config.name)
         rows.append(
             {
                 "name": config.name,
                 "kind": config.kind,
                 "target": redacted_target(config),
                 "events": ",".join(config.events),
-                "last_delivery": stats[0],
-                "pending": stats[1] or 0,
-                "failing": stats[2] or 0,
-                "last_error": error[0] if error and stats[2] else None,
+                "last_delivery": record.last_delivery,
+                "pending": record.pending,
+                "failing": record.failing,
+                "last_error": record.last_error,
             }
         )
     return rows

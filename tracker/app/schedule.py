@@ -1,7 +1,7 @@
 """`tracker run`: a tick per source on the configured schedule, or one round for cron and CI.
 
-A tick is what `tracker snapshot` does, with the hooks that record changes and enqueue
-watcher messages in the same transaction, followed by a delivery pass over the outbox.
+A tick is what `tracker snapshot` does (the capture, settled: change log and watcher
+messages in its transaction), followed by a delivery pass over the outbox.
 APScheduler 3.x drives the ticks; it is imported only here, and only when needed.
 
 Ticks run one at a time in one worker thread, each with its own database connection
@@ -23,13 +23,14 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from tracker.app.capture import CaptureOutcome, Hook, capture_live
-from tracker.app.notify import Delivered, deliver, notify_hook, outlets
+from tracker.app.capture import capture_live
+from tracker.app.notify import Delivered, deliver, outlets
 from tracker.core.config import Config, Schedule, Source
 from tracker.core.errors import ConfigError, TrackerError
+from tracker.core.models import CaptureOutcome
 from tracker.core.stamps import utc_text
 from tracker.net.watchers import Context
-from tracker.store.database import Store
+from tracker.store import Store
 
 if TYPE_CHECKING:
     from apscheduler.schedulers.blocking import BlockingScheduler
@@ -48,15 +49,12 @@ class Ticker:
     now: Callable[[], datetime]
     env: Mapping[str, str]
     log: Callable[[str], None]
-    # Hooks that run before the watchers' (the change log), in the capture's transaction.
-    hooks: Sequence[Hook] = ()
 
     def tick(self, source: Source) -> CaptureOutcome:
         store = self.open_store()
         try:
             with self.make_client() as client:
-                hooks = [*self.hooks, notify_hook(self.config, self.now)]
-                outcome = capture_live(store, source, client=client, now=self.now, hooks=hooks)
+                outcome = capture_live(store, self.config, source, client=client, now=self.now)
                 delivered = self.deliver(store, client)
         finally:
             store.close()

@@ -15,18 +15,19 @@ from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast
 
 import click
 
 from tracker.core.errors import ConfigError, StoreError, TrackerError
+from tracker.core.fields import BY_CHOICES
 
 if TYPE_CHECKING:
     from tracker.app.schedule import Ticker
     from tracker.core.config import Config, Source
-    from tracker.core.models import Snapshot
+    from tracker.core.models import Origin, Snapshot
     from tracker.core.stats import Stats
-    from tracker.store.database import Store
+    from tracker.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -49,7 +50,7 @@ class App:
 
     @cached_property
     def store(self) -> Store:
-        from tracker.store.database import Store
+        from tracker.store import Store
 
         return Store.open(self.config.store.path)
 
@@ -184,21 +185,18 @@ def snapshot(app: App, source_id: str | None, url: str | None, file_path: Path |
     if url and file_path:
         raise click.UsageError("give --url or --file, not both")
     from tracker.app.capture import capture_file, capture_live
-    from tracker.app.changes import record_changes
-    from tracker.app.notify import notify_hook
 
     source = app.source(source_id)
     # Watchers hear of what a manual snapshot found too: their messages are queued with it
     # and delivered by the next `tracker run` or `tracker notify`.
-    hooks = [record_changes, notify_hook(app.config, app.now)]
     if file_path is not None:
-        outcome = capture_file(app.store, source, file_path, now=app.now, hooks=hooks)
+        outcome = capture_file(app.store, app.config, source, file_path, now=app.now)
     else:
         import httpx
 
         with httpx.Client() as client:
             outcome = capture_live(
-                app.store, source, client=client, now=app.now, url=url, hooks=hooks
+                app.store, app.config, source, client=client, now=app.now, url=url
             )
     _report(outcome.message, outcome.exit_code)
 
@@ -274,7 +272,7 @@ def snapshots(app: App, source_id: str | None, origin: str | None, fmt: str) -> 
             "sha256": s.page_sha256 if fmt != "table" else s.page_sha256[:12],
             "reason": s.reason,
         }
-        for s in app.store.snapshots(source.id, origin=origin)
+        for s in app.store.snapshots(source.id, origin=cast("Origin | None", origin))
     ]
     columns = ["id", "captured_at", "origin", "status", "members", "listings", "counts", "sha256"]
     click.echo(render_rows(rows, columns + (["reason"] if fmt != "table" else []), fmt), nl=False)
@@ -294,12 +292,13 @@ def members(app: App, source_id: str | None, ref: str, fmt: str) -> None:
 
     Example: tracker members --at 2020-03-26 --format json
     """
+    from tracker.core.annotations import annotate
+    from tracker.core.fields import SHOWN_FIELDS
     from tracker.render.table import render_rows
-    from tracker.store.annotations import SHOWN_FIELDS, annotate, annotations_for
 
     snap = _reading(app, ref, source_id)
     listings = app.store.listings(snap.id)
-    notes = annotations_for(app.store, {listing.key for listing in listings})
+    notes = app.store.annotations_for({listing.key for listing in listings})
     rows = [
         annotate(listing.model_dump(), notes.get(listing.key), full=fmt == "json")
         for listing in listings
@@ -310,7 +309,9 @@ def members(app: App, source_id: str | None, ref: str, fmt: str) -> None:
 
 def _reading(app: App, ref: str, source_id: str | None) -> Snapshot:
     """The snapshot a ref names, with a warning on stderr when it is not a believed one."""
-    snap = app.store.resolve(ref, app.source(source_id).id)
+    from tracker.app.refs import resolve
+
+    snap = resolve(app.store, ref, app.source(source_id).id)
     if snap.status != "ok":
         reason = f": {snap.reason}" if snap.reason else ""
         click.echo(
@@ -373,19 +374,14 @@ def baseline_import(app: App, source_id: str | None, location: str | None, repla
             evidence = download(target, client=client, settings=source)
     else:
         evidence = read_local(Path(target))
-    outcome = import_baseline(app.store, source, evidence, now=app.now, replace=replace)
+    outcome = import_baseline(app.store, app.config, source, evidence, now=app.now, replace=replace)
     click.echo(outcome.message)
-
-
-# Kept in step with tracker.core.stats.BY_CHOICES (a test checks); importing it here would load
-# the store and pydantic for `tracker --help`.
-STATS_BY = ("tier", "type", "province", "city", "focus", "size", "soe")
 
 
 @cli.command()
 @source_option
 @at_option
-@click.option("--by", type=click.Choice(STATS_BY), default="tier", show_default=True)
+@click.option("--by", type=click.Choice(BY_CHOICES), default="tier", show_default=True)
 @format_option("table", "json", "csv")
 @plot_option("Also draw each tier's composition (by --by; by type for --by tier) to a .png/.svg.")
 @pass_app
@@ -396,11 +392,11 @@ def stats(
 
     Example: tracker stats --at baseline --by type --format json
     """
+    from tracker.core.jsontext import render_json
     from tracker.core.stamps import utc_text
     from tracker.core.stats import cross_tab, stats_rows
     from tracker.render.report import describe
-    from tracker.render.table import render_json, render_rows
-    from tracker.store.annotations import annotations_for
+    from tracker.render.table import render_rows
 
     if plot_path is not None:
         from tracker.render.charts import plot_format
@@ -408,7 +404,7 @@ def stats(
         plot_format(plot_path)
     snap = _reading(app, ref, source_id)
     listings = app.store.listings(snap.id)
-    notes = annotations_for(app.store, {listing.key for listing in listings})
+    notes = app.store.annotations_for({listing.key for listing in listings})
     table = cross_tab(listings, notes, by)
     if fmt == "json":
         where = {"id": snap.id, "source_id": snap.source_id, "origin": snap.origin}
@@ -443,7 +439,7 @@ def backfill() -> None:
 
 
 def _cdx_bound(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    from tracker.app.backfill import parse_bound
+    from tracker.core.cdx import parse_bound
 
     try:
         return None if value is None else parse_bound(value)
@@ -479,16 +475,17 @@ def backfill_wayback(
     """
     import httpx
 
-    from tracker.app import backfill as wayback
+    from tracker.app import backfill
+    from tracker.net.wayback import WaybackArchive, archive_settings
     from tracker.render.table import render_rows
 
     if since and until and since.ljust(14, "0") > until.ljust(14, "9"):
         raise click.BadParameter(f"--from {since} is after --to {until}")
     source = app.source(source_id)
     with httpx.Client() as client:
-        settings = wayback.archive_settings(source, app.config.wayback)
-        archive = wayback.WaybackArchive(app.config.wayback, settings, client=client)
-        plan = wayback.plan_backfill(
+        settings = archive_settings(source, app.config.wayback)
+        archive = WaybackArchive(app.config.wayback, settings, client=client)
+        plan = backfill.plan_backfill(
             app.store, source, archive, since=since, until=until, limit=limit
         )
         if dry_run:
@@ -497,12 +494,14 @@ def backfill_wayback(
             click.echo(f"dry run: {plan.describe()}; would fetch {len(plan.todo)}")
             return
         with _progress(plan.todo, "Wayback captures") as captures, _terminate_interrupts():
-            outcomes = wayback.run_backfill(app.store, source, archive, captures, now=app.now)
+            outcomes = backfill.run_backfill(
+                app.store, app.config, source, archive, captures, now=app.now
+            )
     for outcome in outcomes:
         # A quarantine message names its snapshot and how to accept it; an error names its URL.
         if outcome.failed:
             click.echo(outcome.message if outcome.snapshot else f"failed: {outcome.message}")
-    click.echo(wayback.summary(plan, outcomes))
+    click.echo(backfill.summary(plan, outcomes))
     failed = sum(1 for outcome in outcomes if outcome.outcome == "error")
     if failed:
         _report(f"{failed} captures could not be fetched; rerun to retry them", 1)
@@ -511,8 +510,8 @@ def backfill_wayback(
 def _terminate_interrupts() -> AbstractContextManager[None]:
     """SIGTERM (a stopped service, a cancelled CI job) interrupts like Ctrl-C.
 
-    Killed outright, a backfill would skip rebuilding the change log, and a rerun with
-    nothing left to fetch would never rebuild it.
+    The capture in progress rolls back and the command ends with one line and exit 1;
+    captures stored so far were each settled in their own transaction.
     """
     from tracker.app.schedule import on_signals
 
@@ -613,12 +612,13 @@ def diff_command(
 
     Example: tracker diff 2020-03-26 latest --format markdown --output changes.md
     """
-    from tracker.app.changes import build_report
+    from tracker.app.reports import build_report
+    from tracker.app.refs import resolve
     from tracker.render.report import render
 
     source = app.source(source_id)
-    old = app.store.resolve(old_ref, source.id)
-    new = app.store.resolve(new_ref, source.id)
+    old = resolve(app.store, old_ref, source.id)
+    new = resolve(app.store, new_ref, source.id)
     report = build_report(app.store, old, new, with_transient=with_transient)
     _emit(render(report, fmt), output_path)
 
@@ -647,7 +647,8 @@ def history(app: App, query: str, source_id: str | None, fmt: str) -> None:
     Example: tracker history 星河智能
     """
     from tracker.app.history import find_member, timeline
-    from tracker.render.table import render_json, render_rows
+    from tracker.core.jsontext import render_json
+    from tracker.render.table import render_rows
 
     source = app.source(source_id)
     found = timeline(app.store, source.id, find_member(app.store, source.id, query))
@@ -708,9 +709,8 @@ def _ticker(app: App) -> Ticker:
 
     import httpx
 
-    from tracker.app.changes import record_changes
     from tracker.app.schedule import Ticker
-    from tracker.store.database import Store
+    from tracker.store import Store
 
     path = app.config.store.path
     return Ticker(
@@ -720,7 +720,6 @@ def _ticker(app: App) -> Ticker:
         now=app.now,
         env=os.environ,
         log=click.echo,
-        hooks=[record_changes],
     )
 
 

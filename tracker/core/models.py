@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
@@ -77,6 +78,16 @@ def tier_named(text: str) -> str | None:
 
 
 Origin = Literal["live", "file", "baseline", "wayback"]
+# Readings of the page as it is now; a baseline or a Wayback capture is a reading of the past.
+PRESENT_ORIGINS: tuple[Origin, ...] = ("live", "file")
+
+
+def is_present(origin: str) -> bool:
+    """Whether a snapshot of this origin read the page as it is now, so that what it
+    changed is news, and it may stand for "the same page" on the next capture."""
+    return origin in PRESENT_ORIGINS
+
+
 # "replaced": a baseline superseded by `baseline import --replace`, kept as evidence only.
 SnapshotStatus = Literal["ok", "quarantined", "replaced"]
 FetchOutcome = Literal["new", "unchanged", "not_modified", "error", "quarantined"]
@@ -125,6 +136,31 @@ class FetchResult(BaseModel):
     attempts: int = 1
 
 
+@dataclass(frozen=True)
+class Transfer:
+    """What the wire said about one fetch, as the `fetches` table records it."""
+
+    url: str
+    final_url: str | None = None
+    status_code: int | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    elapsed: float | None = None
+    attempts: int | None = None
+
+    @classmethod
+    def of(cls, url: str, result: FetchResult) -> Transfer:
+        return cls(
+            url=url,
+            final_url=result.final_url,
+            status_code=result.status_code,
+            etag=result.etag,
+            last_modified=result.last_modified,
+            elapsed=round(result.elapsed, 3),
+            attempts=result.attempts,
+        )
+
+
 class Snapshot(BaseModel):
     """A stored, dated reading of one source."""
 
@@ -140,3 +176,24 @@ class Snapshot(BaseModel):
     counts: dict[str, int] = Field(default_factory=dict)
     member_count: int = 0
     listing_count: int = 0
+
+
+@dataclass
+class CaptureOutcome:
+    """What one capture did. `snapshot` is the new snapshot, or the one the page matched."""
+
+    source_id: str
+    outcome: FetchOutcome
+    at: datetime
+    fetch_id: int = 0
+    snapshot: Snapshot | None = None
+    message: str = ""
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return self.outcome in ("error", "quarantined")
+
+    @property
+    def exit_code(self) -> int:
+        return {"error": 1, "quarantined": 3}.get(self.outcome, 0)

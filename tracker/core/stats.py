@@ -15,20 +15,11 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from tracker.core.annotations import Annotation
 from tracker.core.diff import members
+from tracker.core.fields import BY_CHOICES, BY_FIELDS
 from tracker.core.models import TIER_NAMES_EN, Listing, tier_rank
-from tracker.store.annotations import Annotation
 
-# `--by` choice -> annotation field; `tier` is the tiers themselves.
-BY_FIELDS: dict[str, str] = {
-    "type": "type",
-    "province": "province",
-    "city": "city",
-    "focus": "focus",
-    "size": "size",
-    "soe": "state_owned",
-}
-BY_CHOICES = ("tier", *BY_FIELDS)
 UNANNOTATED = "unannotated"
 NOT_GIVEN = "n/a"
 TOTAL = "total"

@@ -25,62 +25,14 @@ from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import httpx
-from pydantic import BaseModel, Field
 
 from tracker.core.config import Watcher as WatcherConfig
 from tracker.core.errors import NotifyError
-from tracker.render.table import render_json
+from tracker.core.jsontext import render_json
+from tracker.core.message import Message
 
 _VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 ATOM = "http://www.w3.org/2005/Atom"
-
-
-class Message(BaseModel):
-    """One digest for one watcher: short text for people, the full record as `data`."""
-
-    watcher: str
-    event: str
-    source_id: str
-    title: str
-    created_at: str
-    # Always shown: counts and the snapshots compared.
-    headline: list[str] = Field(default_factory=list)
-    # One line per member; cut to the channel's limit with "and N more".
-    lines: list[str] = Field(default_factory=list)
-    footer: list[str] = Field(default_factory=list)
-    # The diff JSON (`tracker diff --format json`) or the health record.
-    data: dict[str, Any] = Field(default_factory=dict)
-    # The outbox row id: lets receivers drop the duplicates at-least-once delivery allows.
-    delivery_id: int | None = None
-
-    def text(self, limit: int | None = None) -> str:
-        return fit_text(self.headline, self.lines, self.footer, limit)
-
-    def record(self) -> dict[str, Any]:
-        """The machine-readable form: the data plus who it was for and why."""
-        return {**self.data, "watcher": self.watcher, "event": self.event, "id": self.delivery_id}
-
-
-def fit_text(head: list[str], lines: list[str], tail: list[str], limit: int | None) -> str:
-    """Head and tail always; as many lines as fit within `limit` characters; then "and N more"."""
-    whole = "\n".join([*head, *lines, *tail])
-    if limit is None or len(whole) <= limit:
-        return whole
-    # What is left for lines once head, tail and the longest "and N more" line are placed.
-    budget = limit - len("\n".join([*head, *tail])) - len(_more(len(lines))) - 1
-    kept: list[str] = []
-    for line in lines:
-        budget -= len(line) + 1
-        if budget < 0:
-            break
-        kept.append(line)
-    dropped = len(lines) - len(kept)
-    shown = [*head, *kept, *([_more(dropped)] if dropped else []), *tail]
-    return "\n".join(shown)[:limit]
-
-
-def _more(count: int) -> str:
-    return f"… and {count} more"
 
 
 class Watcher(Protocol):

@@ -12,10 +12,10 @@ from typing import Any
 
 from selectolax.lexbor import LexborNode
 
+from tracker.core.jsontext import render_json
 from tracker.core.parse import Reading
 from tracker.core.parse.markup import css_path
 from tracker.core.parse.sections import Section
-from tracker.render.table import render_json
 
 # Shown text of a skipped block or a rejected line, in the text format.
 _SHOWN = 60

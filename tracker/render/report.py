@@ -15,11 +15,13 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from tracker.core.annotations import Annotation, annotate
 from tracker.core.diff import Diff, Transient
+from tracker.core.fields import SHOWN_FIELDS
+from tracker.core.jsontext import render_json
 from tracker.core.models import TIER_NAMES_EN, Snapshot, tier_rank
 from tracker.core.stamps import utc_text
-from tracker.render.table import render_csv, render_json, render_table
-from tracker.store.annotations import SHOWN_FIELDS, Annotation, annotate
+from tracker.render.table import render_csv, render_table
 
 FORMATS = ("text", "markdown", "json", "csv", "html")
 CSV_COLUMNS = (

@@ -1,0 +1,54 @@
+"""Keeping the change log (the `changes` table) in step with the chain of ok snapshots.
+
+The log holds the events between each pair of consecutive ok snapshots of a source. When
+snapshots join the chain (a capture, an accepted quarantine, a baseline, a Wayback
+capture of the past) or leave it (a replaced baseline), only the pairs around them change:
+`refresh_changes` recomputes those, wherever in time they fall. `rebuild_changes`
+recomputes the whole log, for databases written by other means.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Iterable
+
+from tracker.app.reports import diff_snapshots
+from tracker.core.models import Snapshot
+from tracker.store import Store
+
+
+def refresh_changes(store: Store, source_id: str, changed: Iterable[Snapshot]) -> None:
+    """Re-log the pairs around snapshots that just joined or left the chain of ok snapshots."""
+    ok = store.snapshots(source_id, status="ok")
+    order = [(s.captured_at, s.id) for s in ok]
+    in_chain = {s.id for s in ok}
+    starts: set[int] = set()
+    touched: set[int] = set()
+    for snapshot in changed:
+        place = bisect_left(order, (snapshot.captured_at, snapshot.id))
+        if place > 0:
+            # The snapshot before it has a new successor.
+            starts.add(ok[place - 1].id)
+        if snapshot.id in in_chain:
+            starts.add(snapshot.id)
+        touched.add(snapshot.id)
+    store.forget_pairs(source_id, starting=starts, touching=touched)
+    index = {s.id: i for i, s in enumerate(ok)}
+    for start in sorted(starts, key=index.__getitem__):
+        at = index[start]
+        if at + 1 < len(ok):
+            _log_pair(store, ok[at], ok[at + 1])
+
+
+def rebuild_changes(store: Store, source_id: str) -> int:
+    """Recompute the whole log of a source from its ok snapshots; returns the event count."""
+    with store.atomic():
+        store.clear_changes(source_id)
+        ok = store.snapshots(source_id, status="ok")
+        for old, new in zip(ok, ok[1:], strict=False):
+            _log_pair(store, old, new)
+    return store.count_changes(source_id)
+
+
+def _log_pair(store: Store, old: Snapshot, new: Snapshot) -> None:
+    store.log_pair(diff_snapshots(store, old, new), old, new)

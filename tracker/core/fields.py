@@ -1,0 +1,22 @@
+"""The annotation fields that reports show and group by.
+
+Plain tuples with no imports, so that the CLI can offer `--by` choices without loading
+pydantic for `tracker --help`.
+"""
+
+from __future__ import annotations
+
+# The fields reports show beside a Chinese name, in this order.
+SHOWN_FIELDS = ("common_name_en", "type", "city", "state_owned")
+# Yes/no facts; CSET's other wordings ("Partially") are kept beside them as text.
+FLAG_FIELDS = ("state_owned", "not_chinese", "public_company")
+# `tracker stats --by` choice -> annotation field; `tier` is the tiers themselves.
+BY_FIELDS: dict[str, str] = {
+    "type": "type",
+    "province": "province",
+    "city": "city",
+    "focus": "focus",
+    "size": "size",
+    "soe": "state_owned",
+}
+BY_CHOICES = ("tier", *BY_FIELDS)

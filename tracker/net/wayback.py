@@ -1,0 +1,106 @@
+"""The Internet Archive, asked politely: the CDX API and the capture endpoint.
+
+CDX requests and capture fetches each go through a rate limiter (clock and sleep injected,
+so tests never sleep); 429 and 5xx answers wait ``retry_wait`` seconds, doubled on each
+further retry, because the Wayback Machine sends no Retry-After.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+
+import httpx
+
+from tracker.core.cdx import CDX_FIELDS, CdxCapture, parse_cdx, select_captures
+from tracker.core.config import FetchSettings, Source, Wayback
+from tracker.core.models import FetchResult
+from tracker.net.fetch import fetch
+
+
+class RateLimiter:
+    """At most one call per ``interval`` seconds, measured on the injected clock."""
+
+    def __init__(
+        self, interval: float, *, clock: Callable[[], float], sleep: Callable[[float], None]
+    ) -> None:
+        self.interval = interval
+        self.clock = clock
+        self.sleep = sleep
+        self._last: float | None = None
+
+    def wait(self) -> None:
+        if self._last is not None:
+            remaining = self._last + self.interval - self.clock()
+            if remaining > 0:
+                self.sleep(remaining)
+        self._last = self.clock()
+
+
+def archive_settings(source: Source, wayback: Wayback) -> FetchSettings:
+    """The source's fetch settings with Wayback's retry policy.
+
+    ``fetch`` waits ``backoff`` seconds, doubled each retry, when no Retry-After is sent;
+    its deadline must leave room for those waits or it would give up before the first.
+    """
+    waits = sum(wayback.retry_wait * 2**attempt for attempt in range(wayback.retries))
+    return FetchSettings.model_validate(
+        {
+            **source.model_dump(include=set(FetchSettings.model_fields)),
+            "retries": wayback.retries,
+            "backoff": wayback.retry_wait,
+            "max_retry_after": max(source.max_retry_after, wayback.retry_wait),
+            "deadline": source.deadline + waits,
+        }
+    )
+
+
+class WaybackArchive:
+    """The CDX API and the capture endpoint, behind their rate limiters."""
+
+    def __init__(
+        self,
+        wayback: Wayback,
+        settings: FetchSettings,
+        *,
+        client: httpx.Client,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.wayback = wayback
+        self.settings = settings
+        self.client = client
+        self.clock = clock
+        self.sleep = sleep
+        self.cdx_limit = RateLimiter(60 / wayback.cdx_per_minute, clock=clock, sleep=sleep)
+        self.capture_limit = RateLimiter(1 / wayback.captures_per_second, clock=clock, sleep=sleep)
+
+    def list_captures(
+        self, urls: Sequence[str], *, since: str | None = None, until: str | None = None
+    ) -> list[CdxCapture]:
+        rows = [row for url in urls for row in self._cdx(url, since, until)]
+        return select_captures(rows, since=since, until=until)
+
+    def _cdx(self, url: str, since: str | None, until: str | None) -> list[CdxCapture]:
+        params = {
+            "url": url,
+            "output": "json",
+            "fl": ",".join(CDX_FIELDS),
+            # Revisits carry status "-": a page that reverts (A, B, A) comes back as one,
+            # so filtering on 200 alone would lose the revert.
+            "filter": "statuscode:(200|-)",
+            "collapse": "digest",
+        }
+        params |= {key: value for key, value in (("from", since), ("to", until)) if value}
+        query = str(httpx.URL(self.wayback.cdx_url, params=params))
+        self.cdx_limit.wait()
+        return parse_cdx(self._get(query).text or "", source=query)
+
+    def fetch_capture(self, url: str) -> FetchResult:
+        self.capture_limit.wait()
+        return self._get(url)
+
+    def _get(self, url: str) -> FetchResult:
+        return fetch(
+            url, client=self.client, settings=self.settings, sleep=self.sleep, clock=self.clock
+        )

@@ -1,0 +1,135 @@
+"""The `changes` table: the event log between consecutive ok snapshots of a source.
+
+History, feeds and watchers read events from here instead of recomputing diffs. The log is
+derived data, kept in step with the chain of ok snapshots by `tracker.app.settle`.
+
+Columns: ``old_snapshot_id``/``new_snapshot_id`` name the pair of consecutive ok snapshots,
+``at`` is the newer one's capture time and ``kind`` the change kind (`tracker.core.diff`).
+``tier``/``name``/``key`` describe the member in the newer snapshot and
+``old_tier``/``old_name``/``old_key`` in the older one, so a departure has only
+``old_tier`` and a join only ``tier``. ``direction`` (promotion, demotion) and ``score``
+(rename likelihood, 0-100) belong to tier changes and renames; ``listed``/``old_listed``
+are "+"-joined tier ids of every listing ("board+ordinary"), set for listing changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from tracker.core.diff import Diff
+from tracker.core.models import Snapshot
+from tracker.core.stamps import utc_text
+from tracker.store.table import Table
+
+SCHEMA = {
+    1: """
+    CREATE TABLE changes (
+        id INTEGER PRIMARY KEY,
+        source_id TEXT NOT NULL REFERENCES sources(id),
+        old_snapshot_id INTEGER NOT NULL REFERENCES snapshots(id),
+        new_snapshot_id INTEGER NOT NULL REFERENCES snapshots(id),
+        at TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        key TEXT NOT NULL,
+        name TEXT NOT NULL,
+        tier TEXT,
+        old_key TEXT,
+        old_name TEXT,
+        old_tier TEXT,
+        direction TEXT,
+        score REAL,
+        listed TEXT,
+        old_listed TEXT
+    );
+    CREATE INDEX changes_by_snapshot ON changes(source_id, new_snapshot_id);
+    CREATE INDEX changes_by_key ON changes(key);
+    """
+}
+OPTIONAL = ("tier", "old_key", "old_name", "old_tier", "direction", "score", "listed", "old_listed")
+
+
+def event_rows(diff_: Diff, old: Snapshot, new: Snapshot) -> Iterator[dict[str, Any]]:
+    """The diff as `changes` rows, one per event."""
+    # Every row carries every column: insert_all takes its columns from the rows.
+    base: dict[str, Any] = dict.fromkeys(OPTIONAL) | {
+        "source_id": new.source_id,
+        "old_snapshot_id": old.id,
+        "new_snapshot_id": new.id,
+        "at": utc_text(new.captured_at),
+    }
+    for c in diff_.joined:
+        yield {**base, "kind": "joined", "key": c.key, "name": c.name, "tier": c.tier}
+    for c in diff_.departed:
+        yield {**base, "kind": "departed", "key": c.key, "name": c.name, "old_tier": c.tier}
+    for t in diff_.tier_changed:
+        yield {
+            **base,
+            "kind": "tier_changed",
+            "key": t.key,
+            "name": t.name,
+            "tier": t.new_tier,
+            "old_tier": t.old_tier,
+            "direction": t.direction,
+        }
+    for r in diff_.renamed:
+        yield {
+            **base,
+            "kind": "renamed",
+            "key": r.new_key,
+            "name": r.new_name,
+            "tier": r.new_tier,
+            "old_key": r.old_key,
+            "old_name": r.old_name,
+            "old_tier": r.old_tier,
+            "direction": r.direction,
+            "score": r.score,
+        }
+    for x in diff_.listing_changes:
+        yield {
+            **base,
+            "kind": "listing_changed",
+            "key": x.key,
+            "name": x.name,
+            "tier": x.tier,
+            "old_tier": x.tier,
+            "listed": "+".join(x.new_listed),
+            "old_listed": "+".join(x.old_listed),
+        }
+
+
+class ChangeLog(Table):
+    def log_pair(self, diff_: Diff, old: Snapshot, new: Snapshot) -> None:
+        """Log the events between two consecutive ok snapshots."""
+        rows = list(event_rows(diff_, old, new))
+        if rows:
+            self.db.table("changes").insert_all(rows)
+
+    def forget_pairs(self, source_id: str, *, starting: set[int], touching: set[int]) -> None:
+        """Drop the events of pairs starting at `starting` or involving `touching` snapshots."""
+        ids = sorted(starting | touching)
+        if not ids:
+            return
+        marks = ",".join("?" * len(ids))
+        picked = sorted(touching)
+        touch_marks = ",".join("?" * len(picked)) or "NULL"
+        self.db.execute(
+            f"DELETE FROM changes WHERE source_id = ? AND (old_snapshot_id IN ({marks}) "
+            f"OR new_snapshot_id IN ({touch_marks}))",
+            [source_id, *ids, *picked],
+        )
+
+    def clear_changes(self, source_id: str) -> None:
+        self.db.execute("DELETE FROM changes WHERE source_id = ?", [source_id])
+
+    def count_changes(self, source_id: str) -> int:
+        row = self.db.execute("SELECT count(*) FROM changes WHERE source_id = ?", [source_id])
+        return int(row.fetchone()[0])
+
+    def rename_edges(self, source_id: str) -> list[tuple[str, str]]:
+        """(old key, new key) of every logged rename."""
+        rows = self.db.execute(
+            "SELECT old_key, key FROM changes WHERE source_id = ? AND kind = 'renamed'",
+            [source_id],
+        ).fetchall()
+        return [(old, new) for old, new in rows]

@@ -1,0 +1,60 @@
+"""The `pages` table: every distinct page's raw bytes, the evidence every number traces to.
+
+A page is identified by the sha256 of its bytes and stored once, zlib-compressed, with the
+content type and response headers it arrived with; ``first_seen_at`` is when it first came.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from datetime import datetime
+
+from tracker.core.errors import StoreError
+from tracker.core.stamps import sha256_hex, utc_text
+from tracker.store.table import Table
+
+SCHEMA = {
+    1: """
+    CREATE TABLE pages (
+        sha256 TEXT PRIMARY KEY,
+        size INTEGER NOT NULL,
+        compression TEXT NOT NULL,
+        data BLOB NOT NULL,
+        content_type TEXT,
+        headers TEXT,
+        first_seen_at TEXT NOT NULL
+    );
+    """
+}
+
+
+class Pages(Table):
+    def put_page(self, content: bytes, *, headers: dict[str, str], seen_at: datetime) -> str:
+        """Archive raw bytes once per distinct content; return their sha256."""
+        digest = sha256_hex(content)
+        if not self.has_page(digest):
+            self.db.table("pages").insert(
+                {
+                    "sha256": digest,
+                    "size": len(content),
+                    "compression": "zlib",
+                    "data": zlib.compress(content, 9),
+                    "content_type": headers.get("content-type"),
+                    "headers": json.dumps(headers, ensure_ascii=False, sort_keys=True),
+                    "first_seen_at": utc_text(seen_at),
+                }
+            )
+        return digest
+
+    def has_page(self, digest: str) -> bool:
+        row = self.db.execute("SELECT 1 FROM pages WHERE sha256 = ?", [digest]).fetchone()
+        return row is not None
+
+    def page_bytes(self, digest: str) -> bytes:
+        row = self.db.execute(
+            "SELECT compression, data FROM pages WHERE sha256 = ?", [digest]
+        ).fetchone()
+        if row is None:
+            raise StoreError(f"no archived page with sha256 {digest}")
+        return zlib.decompress(row[1]) if row[0] == "zlib" else bytes(row[1])

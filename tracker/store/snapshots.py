@@ -1,0 +1,237 @@
+"""The tables of readings: `sources`, `snapshots`, `snapshot_pages` and `listings`.
+
+``snapshots``: one reading of a source at ``captured_at`` (UTC), from ``origin`` (live, file,
+baseline, wayback), pointing at the first page it was read from (``page_sha256``) and the
+parser that read it; ``status`` is ``ok`` (believed, diffed), ``quarantined`` (kept as
+evidence, with the ``reason``, until a person accepts it: ``accepted_at``) or ``replaced``
+(a superseded baseline). ``counts``, ``member_count`` and ``listing_count`` are derived from
+its listings, kept for quick listing. ``snapshot_pages``: the pages after the first of a
+list split over pages (position 2, 3 …). ``listings``: a snapshot's member list in page
+order, each line with its tier id, the tier label as written, its position in the tier,
+the display name and the member key.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from tracker.core.errors import StoreError
+from tracker.core.models import Listing, Origin, ParseResult, Snapshot, SnapshotStatus, tier_rank
+from tracker.core.stamps import parse_utc, utc_text
+from tracker.store.table import Table
+
+SCHEMA = {
+    1: """
+    CREATE TABLE sources (id TEXT PRIMARY KEY, name TEXT NOT NULL, url TEXT NOT NULL);
+    CREATE TABLE snapshots (
+        id INTEGER PRIMARY KEY,
+        source_id TEXT NOT NULL REFERENCES sources(id),
+        captured_at TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        page_sha256 TEXT NOT NULL REFERENCES pages(sha256),
+        provenance TEXT,
+        parser_version TEXT NOT NULL,
+        method TEXT,
+        status TEXT NOT NULL,
+        reason TEXT,
+        counts TEXT NOT NULL,
+        member_count INTEGER NOT NULL,
+        listing_count INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        accepted_at TEXT
+    );
+    CREATE INDEX snapshots_by_time ON snapshots(source_id, captured_at, id);
+    CREATE TABLE listings (
+        snapshot_id INTEGER NOT NULL REFERENCES snapshots(id),
+        tier TEXT NOT NULL,
+        tier_label TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        key TEXT NOT NULL
+    );
+    CREATE INDEX listings_by_snapshot ON listings(snapshot_id);
+    CREATE INDEX listings_by_key ON listings(key);
+    """,
+    2: """
+    CREATE TABLE snapshot_pages (
+        snapshot_id INTEGER NOT NULL REFERENCES snapshots(id),
+        position INTEGER NOT NULL,
+        url TEXT NOT NULL,
+        page_sha256 TEXT NOT NULL REFERENCES pages(sha256),
+        PRIMARY KEY (snapshot_id, position)
+    );
+    """,
+}
+
+
+def _snapshot_from_row(row: dict[str, Any]) -> Snapshot:
+    return Snapshot(
+        id=row["id"],
+        source_id=row["source_id"],
+        captured_at=parse_utc(row["captured_at"]),
+        origin=row["origin"],
+        page_sha256=row["page_sha256"],
+        provenance=row["provenance"],
+        parser_version=row["parser_version"],
+        status=row["status"],
+        reason=row["reason"],
+        counts=json.loads(row["counts"]),
+        member_count=row["member_count"],
+        listing_count=row["listing_count"],
+    )
+
+
+def tier_counts(listings: Iterable[Listing]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for listing in listings:
+        counts[listing.tier] = counts.get(listing.tier, 0) + 1
+    return dict(sorted(counts.items(), key=lambda item: tier_rank(item[0])))
+
+
+class Snapshots(Table):
+    def ensure_source(self, source_id: str, name: str, url: str) -> None:
+        self.db.table("sources").upsert({"id": source_id, "name": name, "url": url}, pk="id")
+
+    def add_snapshot(
+        self,
+        *,
+        source_id: str,
+        captured_at: datetime,
+        origin: Origin,
+        page_sha256: str,
+        provenance: str | None,
+        parsed: ParseResult,
+        parser_version: str,
+        status: SnapshotStatus,
+        reason: str | None,
+        created_at: datetime,
+        more_pages: Sequence[tuple[str, str]] = (),
+    ) -> Snapshot:
+        """``more_pages``: (url, sha256) of the pages after the first, in order."""
+        listings = parsed.listings
+        snapshot_id = self._insert(
+            "snapshots",
+            {
+                "source_id": source_id,
+                "captured_at": utc_text(captured_at),
+                "origin": origin,
+                "page_sha256": page_sha256,
+                "provenance": provenance,
+                "parser_version": parser_version,
+                "method": parsed.method,
+                "status": status,
+                "reason": reason,
+                "counts": json.dumps(tier_counts(listings)),
+                "member_count": len({listing.key for listing in listings}),
+                "listing_count": len(listings),
+                "created_at": utc_text(created_at),
+            },
+        )
+        self.db.conn.executemany(
+            "INSERT INTO listings (snapshot_id, tier, tier_label, position, name, key) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [(snapshot_id, x.tier, x.tier_label, x.position, x.name, x.key) for x in listings],
+        )
+        self.db.conn.executemany(
+            "INSERT INTO snapshot_pages (snapshot_id, position, url, page_sha256) "
+            "VALUES (?, ?, ?, ?)",
+            [(snapshot_id, n, url, sha) for n, (url, sha) in enumerate(more_pages, start=2)],
+        )
+        return self.snapshot(snapshot_id)
+
+    def page_digests(self, snapshot_id: int) -> list[str]:
+        """The sha256 of every page a snapshot was read from, in page order."""
+        first = self.snapshot(snapshot_id).page_sha256
+        rows = self.db.execute(
+            "SELECT page_sha256 FROM snapshot_pages WHERE snapshot_id = ? ORDER BY position",
+            [snapshot_id],
+        )
+        return [first, *(row[0] for row in rows)]
+
+    def snapshot(self, snapshot_id: int) -> Snapshot:
+        rows = list(self.db.query("SELECT * FROM snapshots WHERE id = ?", [snapshot_id]))
+        if not rows:
+            raise StoreError(f"no snapshot {snapshot_id}")
+        return _snapshot_from_row(rows[0])
+
+    def snapshots(
+        self,
+        source_id: str,
+        *,
+        status: SnapshotStatus | None = None,
+        origin: Origin | None = None,
+        until: datetime | None = None,
+    ) -> list[Snapshot]:
+        """Snapshots in time order (captured_at, then id), optionally filtered."""
+        where, params = ["source_id = ?"], [source_id]
+        for column, value in (("status", status), ("origin", origin)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
+        if until is not None:
+            # Inclusive: times are stored to the second, and two runs can share one.
+            where.append("captured_at <= ?")
+            params.append(utc_text(until))
+        sql = f"SELECT * FROM snapshots WHERE {' AND '.join(where)} ORDER BY captured_at, id"
+        return [_snapshot_from_row(row) for row in self.db.query(sql, params)]
+
+    def latest(self, source_id: str, *, status: SnapshotStatus | None = "ok") -> Snapshot | None:
+        found = self.snapshots(source_id, status=status)
+        return found[-1] if found else None
+
+    def listings(self, snapshot_id: int) -> list[Listing]:
+        rows = self.db.execute(
+            "SELECT tier, tier_label, position, name, key FROM listings "
+            "WHERE snapshot_id = ? ORDER BY rowid",
+            [snapshot_id],
+        ).fetchall()
+        return [
+            Listing.model_construct(tier=t, tier_label=lbl, position=p, name=n, key=k)
+            for t, lbl, p, n, k in rows
+        ]
+
+    def member_keys(self, snapshot_id: int) -> set[str]:
+        rows = self.db.execute(
+            "SELECT DISTINCT key FROM listings WHERE snapshot_id = ?", [snapshot_id]
+        )
+        return {row[0] for row in rows}
+
+    def set_status(
+        self, snapshot_id: int, status: SnapshotStatus, *, reason: str | None, at: datetime
+    ) -> Snapshot:
+        self.snapshot(snapshot_id)
+        self.db.table("snapshots").update(
+            snapshot_id,
+            {"status": status, "reason": reason, "accepted_at": utc_text(at)},
+        )
+        return self.snapshot(snapshot_id)
+
+    def keys_containing(self, source_id: str, part: str) -> dict[str, str]:
+        """Every key containing `part` ever listed in an ok snapshot, with its latest spelling."""
+        # Filtered in SQL: ten years of daily snapshots hold half a million listings, and
+        # reading them all into Python took most of `tracker history`'s time.
+        rows = self.db.execute(
+            "SELECT l.key, l.name FROM listings l JOIN snapshots s ON s.id = l.snapshot_id "
+            "WHERE s.source_id = ? AND s.status = 'ok' AND instr(l.key, ?) > 0 "
+            "ORDER BY s.captured_at, s.id",
+            [source_id, part],
+        )
+        return {key: name for key, name in rows}
+
+    def listings_of(self, source_id: str, keys: set[str]) -> dict[int, list[Listing]]:
+        """Snapshot id -> the listings of any of `keys` in that ok snapshot, in page order."""
+        marks = ",".join("?" * len(keys))
+        rows = self.db.execute(
+            "SELECT l.snapshot_id, l.tier, l.tier_label, l.position, l.name, l.key "
+            "FROM listings l JOIN snapshots s ON s.id = l.snapshot_id "
+            f"WHERE s.source_id = ? AND s.status = 'ok' AND l.key IN ({marks}) ORDER BY l.rowid",
+            [source_id, *sorted(keys)],
+        )
+        found: dict[int, list[Listing]] = {}
+        for snapshot_id, tier, label, position, name, key in rows:
+            listing = Listing(tier=tier, tier_label=label, position=position, name=name, key=key)
+            found.setdefault(snapshot_id, []).append(listing)
+        return found
