@@ -10,7 +10,7 @@ import sqlite_utils
 
 from tests.pages import render_page
 from tracker.app.capture import Page, capture_page, record_fetch_error
-from tracker.app.notify import Outlet, deliver
+from tracker.app.deliver import Outlet, deliver
 from tracker.core.config import Config
 from tracker.core.errors import FetchError, NotifyError
 from tracker.core.message import Message

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from tracker.app.capture import capture_live
-from tracker.app.notify import Delivered, deliver, outlets
+from tracker.app.deliver import Delivered, deliver, outlets
 from tracker.core.config import Config, Schedule, Source
 from tracker.core.errors import ConfigError, TrackerError
 from tracker.core.models import CaptureOutcome

@@ -612,8 +612,8 @@ def diff_command(
 
     Example: tracker diff 2020-03-26 latest --format markdown --output changes.md
     """
-    from tracker.app.reports import build_report
     from tracker.app.refs import resolve
+    from tracker.app.reports import build_report
     from tracker.render.report import render
 
     source = app.source(source_id)
@@ -762,7 +762,7 @@ def watchers_list(app: App, fmt: str) -> None:
 
     Example: tracker watchers list --format json
     """
-    from tracker.app.notify import watcher_rows
+    from tracker.app.deliver import watcher_rows
     from tracker.render.table import render_rows
 
     rows = watcher_rows(app.store, app.config.watchers)
@@ -782,7 +782,7 @@ def watchers_test(app: App, name: str) -> None:
 
     import httpx
 
-    from tracker.app.notify import send_sample
+    from tracker.app.deliver import send_sample
     from tracker.net.watchers import Context
 
     with httpx.Client() as client:

@@ -10,11 +10,20 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from tracker.core.errors import ConfigError
+from tracker.core.kinds import WATCHER_EVENTS
 from tracker.core.models import OTHER_TIER, TIER_RANKS, tier_named
 
 DEFAULT_URL = "http://aiiaorg.cn/index.php?m=alliance&c=index&a=structure"
@@ -122,11 +131,20 @@ class Wayback(_Strict):
 
 
 WatcherKind = Literal["apprise", "webhook", "file", "feed"]
-WatcherEvent = Literal["joined", "departed", "tier_changed", "renamed", "error", "recovered"]
-WATCHER_EVENTS: tuple[WatcherEvent, ...] = get_args(WatcherEvent)
 
 
-def _all_events() -> list[WatcherEvent]:
+def _watcher_event(value: str) -> str:
+    if value not in WATCHER_EVENTS:
+        choices = ", ".join(repr(event) for event in WATCHER_EVENTS[:-1])
+        raise ValueError(f"Input should be {choices} or {WATCHER_EVENTS[-1]!r}")
+    return value
+
+
+# A change kind watchers can subscribe to (`tracker.core.kinds`), or a health event.
+WatcherEvent = Annotated[str, AfterValidator(_watcher_event)]
+
+
+def _all_events() -> list[str]:
     return list(WATCHER_EVENTS)
 
 

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Literal, NamedTuple
+from typing import Literal, NamedTuple, TypeVar
 
 from pydantic import BaseModel
 
+from tracker.core.kinds import CHANGE_KINDS, ChangeKind
 from tracker.core.models import Listing, tier_rank
 from tracker.core.renames import RENAME_THRESHOLD, Match, match_renames
 
 Direction = Literal["promotion", "demotion"]
+M = TypeVar("M", bound="MemberChange")
 
 
 class Member(BaseModel):
@@ -34,12 +36,38 @@ class Member(BaseModel):
 Groups = dict[str, list[Listing]]
 
 
+# Every change names the member on the newer side of the pair (key, name, tier) and on the
+# older (old_key, old_name, old_tier), as far as each side has it: `event_fields()`, the
+# change as one event of the change log. `keys()` are the member keys whose annotations
+# describe it, best first; `tiers()` and `names()` are what watchers filter on.
+EventFields = dict[str, str | float | None]
+
+
 class MemberChange(BaseModel):
     """A join or a departure."""
 
     key: str
     name: str
     tier: str
+
+    def keys(self) -> tuple[str, ...]:
+        return (self.key,)
+
+    def tiers(self) -> set[str]:
+        return {self.tier}
+
+    def names(self) -> list[tuple[str, str]]:
+        return [(self.key, self.name)]
+
+
+class Joined(MemberChange):
+    def event_fields(self) -> EventFields:
+        return {"key": self.key, "name": self.name, "tier": self.tier}
+
+
+class Departed(MemberChange):
+    def event_fields(self) -> EventFields:
+        return {"key": self.key, "name": self.name, "old_tier": self.tier}
 
 
 class TierChange(BaseModel):
@@ -48,6 +76,24 @@ class TierChange(BaseModel):
     old_tier: str
     new_tier: str
     direction: Direction
+
+    def keys(self) -> tuple[str, ...]:
+        return (self.key,)
+
+    def tiers(self) -> set[str]:
+        return {self.old_tier, self.new_tier}
+
+    def names(self) -> list[tuple[str, str]]:
+        return [(self.key, self.name)]
+
+    def event_fields(self) -> EventFields:
+        return {
+            "key": self.key,
+            "name": self.name,
+            "tier": self.new_tier,
+            "old_tier": self.old_tier,
+            "direction": self.direction,
+        }
 
 
 class Rename(BaseModel):
@@ -63,6 +109,27 @@ class Rename(BaseModel):
     direction: Direction | None
     score: float
 
+    def keys(self) -> tuple[str, ...]:
+        return (self.new_key, self.old_key)
+
+    def tiers(self) -> set[str]:
+        return {self.old_tier, self.new_tier}
+
+    def names(self) -> list[tuple[str, str]]:
+        return [(self.old_key, self.old_name), (self.new_key, self.new_name)]
+
+    def event_fields(self) -> EventFields:
+        return {
+            "key": self.new_key,
+            "name": self.new_name,
+            "tier": self.new_tier,
+            "old_key": self.old_key,
+            "old_name": self.old_name,
+            "old_tier": self.old_tier,
+            "direction": self.direction,
+            "score": self.score,
+        }
+
 
 class ListingChange(BaseModel):
     """A member whose effective tier stayed but who gained or lost a listing."""
@@ -73,20 +140,46 @@ class ListingChange(BaseModel):
     old_listed: list[str]
     new_listed: list[str]
 
+    def keys(self) -> tuple[str, ...]:
+        return (self.key,)
+
+    def tiers(self) -> set[str]:
+        return {self.tier}
+
+    def names(self) -> list[tuple[str, str]]:
+        return [(self.key, self.name)]
+
+    def event_fields(self) -> EventFields:
+        return {
+            "key": self.key,
+            "name": self.name,
+            "tier": self.tier,
+            "old_tier": self.tier,
+            "listed": "+".join(self.new_listed),
+            "old_listed": "+".join(self.old_listed),
+        }
+
+
+Change = Joined | Departed | TierChange | Rename | ListingChange
+
 
 class Diff(BaseModel):
-    joined: list[MemberChange]
-    departed: list[MemberChange]
+    """One list per kind of change; the fields are the sections of `CHANGE_KINDS`."""
+
+    joined: list[Joined]
+    departed: list[Departed]
     tier_changed: list[TierChange]
     renamed: list[Rename]
     listing_changes: list[ListingChange]
     old_members: int
     new_members: int
 
+    def changes(self, kind: ChangeKind) -> list[Change]:
+        return list(getattr(self, kind.section))
+
     @property
     def empty(self) -> bool:
-        kinds = (self.joined, self.departed, self.tier_changed, self.renamed, self.listing_changes)
-        return not any(kinds)
+        return not any(getattr(self, kind.section) for kind in CHANGE_KINDS)
 
 
 def group_listings(listings: Iterable[Listing]) -> Groups:
@@ -139,8 +232,8 @@ def diff(
     paired_new = {m.new_key for m in matches}
     kept = before.keys() & after.keys()
     return Diff(
-        joined=_changes(after[k] for k in came if k not in paired_new),
-        departed=_changes(before[k] for k in gone if k not in paired_old),
+        joined=_changes(Joined, (after[k] for k in came if k not in paired_new)),
+        departed=_changes(Departed, (before[k] for k in gone if k not in paired_old)),
         tier_changed=_tier_changes(before, after, kept),
         renamed=_renames(before, after, matches),
         listing_changes=_listing_changes(before, after, kept),
@@ -149,8 +242,8 @@ def diff(
     )
 
 
-def _changes(groups: Iterable[list[Listing]]) -> list[MemberChange]:
-    changes = [MemberChange(key=g[0].key, name=g[0].name, tier=g[0].tier) for g in groups]
+def _changes(kind: type[M], groups: Iterable[list[Listing]]) -> list[M]:
+    changes = [kind(key=g[0].key, name=g[0].name, tier=g[0].tier) for g in groups]
     return sorted(changes, key=lambda c: sort_key(c.tier, c.name))
 
 

@@ -19,6 +19,7 @@ from tracker.core.annotations import Annotation, annotate
 from tracker.core.diff import Diff, Transient
 from tracker.core.fields import SHOWN_FIELDS
 from tracker.core.jsontext import render_json
+from tracker.core.kinds import CHANGE_KINDS
 from tracker.core.models import TIER_NAMES_EN, Snapshot, tier_rank
 from tracker.core.stamps import utc_text
 from tracker.render.table import render_csv, render_table
@@ -42,17 +43,13 @@ CSV_COLUMNS = (
     "old_snapshot_id",
     "new_snapshot_id",
 )
-# Event names (CSV `change` column, `changes` table `kind`) where they differ from sections.
-CHANGE_NAMES = {"listing_changes": "listing_changed"}
 SHOWN_COLUMNS = ("tier", "name", "change", "english", "type", "city")
-TITLES = {
-    "joined": "Joined",
-    "departed": "Departed",
-    "tier_changed": "Tier changes",
-    "renamed": "Likely renames",
-    "listing_changes": "Listing changes",
-    "transient": "Transient (between the two snapshots)",
+TRANSIENT = "transient"
+TITLES = {kind.section: kind.title for kind in CHANGE_KINDS} | {
+    TRANSIENT: "Transient (between the two snapshots)"
 }
+# Event names (CSV `change` column) by section.
+EVENTS = {kind.section: kind.event for kind in CHANGE_KINDS}
 
 
 def describe(snapshot: Snapshot) -> str:
@@ -154,18 +151,17 @@ def _note(report: DiffReport, *keys: str) -> Annotation | None:
 def records(report: DiffReport) -> dict[str, list[dict[str, Any]]]:
     """Each section's changes as plain dicts: the JSON body, and the rows of other formats."""
     diff = report.diff
-    sections: dict[str, list[dict[str, Any]]] = {
-        kind: [annotate(c.model_dump(), _note(report, c.key)) for c in getattr(diff, kind)]
-        for kind in ("joined", "departed", "tier_changed", "listing_changes")
+    sections = {
+        kind.section: [
+            annotate(c.model_dump(), _note(report, *c.keys())) for c in diff.changes(kind)
+        ]
+        for kind in CHANGE_KINDS
     }
-    sections["renamed"] = [
-        annotate(c.model_dump(), _note(report, c.new_key, c.old_key)) for c in diff.renamed
-    ]
     if report.transient is not None:
-        sections["transient"] = [
+        sections[TRANSIENT] = [
             annotate(c.model_dump(mode="json"), _note(report, c.key)) for c in report.transient
         ]
-    return {kind: sections[kind] for kind in TITLES if kind in sections}
+    return sections
 
 
 def _tier(tier: str | None) -> str:
@@ -189,7 +185,7 @@ def _change_text(kind: str, row: dict[str, Any]) -> str:
     if kind == "transient":
         verb = "present" if row["kind"] == "came_and_went" else "absent"
         return f"{verb} in snapshots {row['first_id']}–{row['last_id']} ({row['snapshots']})"
-    return {"joined": "+ joined", "departed": "- departed"}[kind]
+    return {"joined": "+ joined", "departed": "- departed"}.get(kind, EVENTS.get(kind, kind))
 
 
 def _shown(kind: str, row: dict[str, Any]) -> dict[str, Any]:
@@ -288,7 +284,7 @@ def csv_rows(report: DiffReport) -> list[dict[str, Any]]:
     rows = []
     for kind, section in records(report).items():
         for row in section:
-            flat = {**row, "change": row.get("kind", CHANGE_NAMES.get(kind, kind))}
+            flat = {**row, "change": row.get("kind", EVENTS.get(kind, kind))}
             flat["name"] = row.get("new_name") or row["name"]
             flat["key"] = row.get("new_key") or row["key"]
             flat["tier"] = row.get("new_tier") or row.get("tier")

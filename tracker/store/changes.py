@@ -4,7 +4,7 @@ History, feeds and watchers read events from here instead of recomputing diffs. 
 derived data, kept in step with the chain of ok snapshots by `tracker.app.settle`.
 
 Columns: ``old_snapshot_id``/``new_snapshot_id`` name the pair of consecutive ok snapshots,
-``at`` is the newer one's capture time and ``kind`` the change kind (`tracker.core.diff`).
+``at`` is the newer one's capture time and ``kind`` the change kind (`tracker.core.kinds`).
 ``tier``/``name``/``key`` describe the member in the newer snapshot and
 ``old_tier``/``old_name``/``old_key`` in the older one, so a departure has only
 ``old_tier`` and a join only ``tier``. ``direction`` (promotion, demotion) and ``score``
@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from tracker.core.diff import Diff
+from tracker.core.kinds import CHANGE_KINDS
 from tracker.core.models import Snapshot
 from tracker.core.stamps import utc_text
 from tracker.store.table import Table
@@ -58,44 +59,9 @@ def event_rows(diff_: Diff, old: Snapshot, new: Snapshot) -> Iterator[dict[str, 
         "new_snapshot_id": new.id,
         "at": utc_text(new.captured_at),
     }
-    for c in diff_.joined:
-        yield {**base, "kind": "joined", "key": c.key, "name": c.name, "tier": c.tier}
-    for c in diff_.departed:
-        yield {**base, "kind": "departed", "key": c.key, "name": c.name, "old_tier": c.tier}
-    for t in diff_.tier_changed:
-        yield {
-            **base,
-            "kind": "tier_changed",
-            "key": t.key,
-            "name": t.name,
-            "tier": t.new_tier,
-            "old_tier": t.old_tier,
-            "direction": t.direction,
-        }
-    for r in diff_.renamed:
-        yield {
-            **base,
-            "kind": "renamed",
-            "key": r.new_key,
-            "name": r.new_name,
-            "tier": r.new_tier,
-            "old_key": r.old_key,
-            "old_name": r.old_name,
-            "old_tier": r.old_tier,
-            "direction": r.direction,
-            "score": r.score,
-        }
-    for x in diff_.listing_changes:
-        yield {
-            **base,
-            "kind": "listing_changed",
-            "key": x.key,
-            "name": x.name,
-            "tier": x.tier,
-            "old_tier": x.tier,
-            "listed": "+".join(x.new_listed),
-            "old_listed": "+".join(x.old_listed),
-        }
+    for kind in CHANGE_KINDS:
+        for change in diff_.changes(kind):
+            yield {**base, "kind": kind.event, **change.event_fields()}
 
 
 class ChangeLog(Table):
