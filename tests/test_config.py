@@ -2,7 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from tracker.core.config import DEFAULT_URL, load_config
+from tracker.app.config import load_config
+from tracker.core.config import DEFAULT_URL
 from tracker.core.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -19,8 +19,8 @@ from tests.golden_files import assert_golden
 from tests.httpserver import HTTPTestServer, Response
 from tests.pages import CSET_CSV, cset_tiers, render_page
 from tracker.app.capture import Page, capture_page
+from tracker.app.diffs import build_report
 from tracker.app.refs import resolve
-from tracker.app.reports import build_report
 from tracker.cli import cli
 from tracker.core.annotations import Annotation
 from tracker.core.config import Config

@@ -23,9 +23,10 @@ from click.testing import CliRunner
 from tests.httpserver import HTTPTestServer, Request, Response
 from tests.pages import render_page
 from tests.test_notify import BASE, DEPARTED, JOINED, Clock
+from tracker.app.config import load_config
 from tracker.app.schedule import Service, Ticker, build_scheduler, cron_weekdays, run_once, trigger
 from tracker.cli import cli
-from tracker.core.config import Config, Schedule, load_config
+from tracker.core.config import Config, Schedule
 from tracker.core.errors import ConfigError, LockError
 from tracker.store import Store
 from tracker.store.lock import DatabaseLock, lock_path

@@ -12,13 +12,15 @@ from datetime import datetime
 from tracker.app.settle import settle
 from tracker.core.config import Config
 from tracker.core.errors import StoreError
-from tracker.core.models import Snapshot
+from tracker.render.rows import describe
 from tracker.store import Store
 
 
-def accept(store: Store, config: Config, snapshot_id: int, *, at: datetime) -> Snapshot:
-    """Mark a quarantined snapshot ok; refuse what accepting would make a false report."""
+def accept(store: Store, config: Config, snapshot_id: int, *, at: datetime) -> str:
+    """Mark a quarantined snapshot ok and say so; refuse what would make a false report."""
     snap = store.snapshot(snapshot_id)
+    if snap.status == "ok":
+        return f"snapshot {snapshot_id} is already ok"
     if snap.status != "quarantined":
         # A replaced baseline stays evidence only; reviving it would give two baselines.
         raise StoreError(
@@ -30,4 +32,4 @@ def accept(store: Store, config: Config, snapshot_id: int, *, at: datetime) -> S
     with store.atomic():
         snap = store.set_status(snapshot_id, "ok", reason=None, at=at)
         settle(store, config, snap.source_id, at=at, changed=[snap])
-    return snap
+    return f"accepted {describe(snap)}"

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import httpx
+
 from tracker.app.capture import Page, capture_page, record_fetch_error
 from tracker.core.cdx import CdxCapture, capture_url, memento_time
 from tracker.core.config import Config, Source
@@ -26,7 +28,7 @@ from tracker.core.models import CaptureOutcome, Transfer
 from tracker.core.parse import next_page
 from tracker.core.stamps import utc_text
 from tracker.net.pages import Following
-from tracker.net.wayback import WaybackArchive
+from tracker.net.wayback import WaybackArchive, archive_settings
 from tracker.store import Store
 
 
@@ -61,6 +63,12 @@ class Plan:
         ]
 
 
+def open_archive(config: Config, source: Source, *, client: httpx.Client) -> WaybackArchive:
+    """The archive named in [wayback], asked with the source's settings and its retry policy."""
+    settings = archive_settings(source, config.wayback)
+    return WaybackArchive(config.wayback, settings, client=client)
+
+
 def plan_backfill(
     store: Store,
     source: Source,
@@ -91,6 +99,12 @@ def summary(plan: Plan, outcomes: Sequence[CaptureOutcome]) -> str:
         f"{plan.describe()}; fetched {len(outcomes)}: {count('new')} new, "
         f"{count('quarantined')} quarantined, {count('error')} failed"
     )
+
+
+def unfetched(outcomes: Sequence[CaptureOutcome]) -> str | None:
+    """The error of a backfill that could not fetch every capture (exit 1), or None."""
+    failed = sum(1 for outcome in outcomes if outcome.outcome == "error")
+    return f"{failed} captures could not be fetched; rerun to retry them" if failed else None
 
 
 def backfill_capture(

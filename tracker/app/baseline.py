@@ -20,7 +20,7 @@ from tracker.core.errors import BaselineError
 from tracker.core.models import FetchOutcome, ParseResult, Snapshot, Transfer
 from tracker.core.stamps import sha256_hex
 from tracker.net.fetch import fetch
-from tracker.render.report import describe
+from tracker.render.rows import describe
 from tracker.store import Store
 from tracker.store.fetches import FetchRow
 
@@ -63,6 +63,13 @@ def download(url: str, *, client: httpx.Client, settings: FetchSettings) -> Evid
         headers=result.headers,
         transfer=Transfer.of(url, result),
     )
+
+
+def evidence_at(location: str, source: Source, *, client: httpx.Client) -> Evidence:
+    """The CSV's bytes at a URL or in a local file, before anything is stored."""
+    if location.startswith(("http://", "https://")):
+        return download(location, client=client, settings=source)
+    return read_local(Path(location))
 
 
 def import_baseline(

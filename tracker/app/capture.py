@@ -20,10 +20,10 @@ from tracker.core.decode import decode_page
 from tracker.core.errors import FetchError, ParseError
 from tracker.core.guard import anomalies
 from tracker.core.models import CaptureOutcome, Origin, Snapshot, Transfer, is_present
-from tracker.core.parse import PARSER_VERSION, read_pages
+from tracker.core.parse import PARSER_VERSION, Reading, read_pages
 from tracker.core.stamps import sha256_hex, utc_text
-from tracker.net.pages import Following, follow_files, follow_http, read_file
-from tracker.render.report import describe
+from tracker.net.pages import Following, follow_files, follow_http, read_file, read_location
+from tracker.render.rows import describe
 from tracker.store import Store
 from tracker.store.fetches import FetchRow
 
@@ -49,6 +49,26 @@ class Page:
     transfer: Transfer | None = None
     # The pages after this one, when the list is split over pages.
     more: Following = field(default_factory=Following)
+
+
+@dataclass(frozen=True)
+class Inspection:
+    """`tracker parse`: a page read as a capture would read it, stored nowhere."""
+
+    reading: Reading
+    pages: int
+    # Why `tracker snapshot` would quarantine it (judged as a first snapshot).
+    reasons: list[str]
+
+
+def inspect_location(location: str, source: Source, *, client: httpx.Client) -> Inspection:
+    """Read a saved page or a URL (and the pages it goes on to) with the source's settings."""
+    pages, cut = read_location(location, source, client=client, max_pages=source.max_pages)
+    reading = read_pages([page.text for page in pages], selectors=source.selectors)
+    if cut is not None:
+        reading.result.problems.append(cut)
+    reasons = anomalies(reading.result, None, max_loss_share=source.max_loss_share)
+    return Inspection(reading, len(pages), reasons)
 
 
 def capture_live(

@@ -12,7 +12,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Iterable
 
-from tracker.app.reports import diff_snapshots
+from tracker.core.diff import diff
 from tracker.core.models import Snapshot
 from tracker.store import Store
 
@@ -51,4 +51,4 @@ def rebuild_changes(store: Store, source_id: str) -> int:
 
 
 def _log_pair(store: Store, old: Snapshot, new: Snapshot) -> None:
-    store.log_pair(diff_snapshots(store, old, new), old, new)
+    store.log_pair(diff(store.listings(old.id), store.listings(new.id)), old, new)

@@ -1,52 +1,44 @@
-"""What `tracker diff` reports between two stored snapshots: the diff, annotations, transients."""
+"""What the reading commands show: one snapshot's members and composition, and every ok
+snapshot over time. Each function is one command's one call: the reference resolved, the
+store read, records out."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
-from tracker.core.diff import Diff, Reading, Transient, diff, transients
-from tracker.core.models import Snapshot
-from tracker.render.report import DiffReport, Endpoint
+from tracker.app.refs import resolve
+from tracker.core.annotations import Annotation
+from tracker.core.errors import StoreError
+from tracker.core.models import Listing, Snapshot
+from tracker.core.stats import Stats, cross_tab
 from tracker.store import Store
 
 
-def diff_snapshots(store: Store, old: Snapshot, new: Snapshot) -> Diff:
-    return diff(store.listings(old.id), store.listings(new.id))
+@dataclass(frozen=True)
+class Members:
+    """One snapshot's listings in page order, with the annotations of their keys."""
+
+    snapshot: Snapshot
+    listings: list[Listing]
+    notes: dict[str, Annotation]
+
+    def stats(self, by: str) -> Stats:
+        return cross_tab(self.listings, self.notes, by)
 
 
-def build_report(
-    store: Store, old: Snapshot, new: Snapshot, *, with_transient: bool = False
-) -> DiffReport:
-    """Everything `tracker diff` shows: endpoints, the diff, annotations, transients."""
-    changed = diff_snapshots(store, old, new)
-    found = between(store, old, new) if with_transient else None
-    keys = _keys(changed) | {t.key for t in found or []}
-    return DiffReport(
-        old=Endpoint.of(old),
-        new=Endpoint.of(new),
-        diff=changed,
-        annotations=store.annotations_for(keys),
-        transient=found,
-    )
+def members_at(store: Store, source_id: str, ref: str) -> Members:
+    snapshot = resolve(store, ref, source_id)
+    listings = store.listings(snapshot.id)
+    notes = store.annotations_for({listing.key for listing in listings})
+    return Members(snapshot, listings, notes)
 
 
-def _keys(changed: Diff) -> set[str]:
-    keys = {c.key for c in changed.joined} | {c.key for c in changed.departed}
-    keys |= {c.key for c in changed.tier_changed} | {c.key for c in changed.listing_changes}
-    return keys | {k for r in changed.renamed for k in (r.old_key, r.new_key)}
-
-
-def between(store: Store, old: Snapshot, new: Snapshot) -> list[Transient]:
-    """Members that came and went, or went and came back, between two snapshots."""
-    lo, hi = sorted([old, new], key=_order)
-    inside = [
-        s
-        for s in store.snapshots(old.source_id, status="ok")
-        if _order(lo) < _order(s) < _order(hi)
-    ]
-    readings = [Reading(s.id, s.captured_at, store.listings(s.id)) for s in inside]
-    return transients(store.listings(old.id), readings, store.listings(new.id))
-
-
-def _order(snapshot: Snapshot) -> tuple[Any, int]:
-    return (snapshot.captured_at, snapshot.id)
+def ok_snapshots(store: Store, source_id: str) -> list[Snapshot]:
+    """Every ok snapshot in time order; none yet is an error saying how to get one."""
+    found = store.snapshots(source_id, status="ok")
+    if not found:
+        raise StoreError(
+            f"no ok snapshots of {source_id!r} yet (run `tracker snapshot`, "
+            "`tracker baseline import` or `tracker backfill wayback`)"
+        )
+    return found

@@ -31,6 +31,7 @@ from tracker.core.models import CaptureOutcome
 from tracker.core.stamps import utc_text
 from tracker.net.watchers import Context
 from tracker.store import Store
+from tracker.store.lock import DatabaseLock
 
 if TYPE_CHECKING:
     from apscheduler.schedulers.blocking import BlockingScheduler
@@ -78,7 +79,49 @@ class Ticker:
             self.log(f"{utc_text(self.now())}  {source.id}: error: {exc}")
 
 
-def run_once(config: Config, ticker: Ticker) -> list[CaptureOutcome]:
+@dataclass(frozen=True)
+class Round:
+    """One tick per source (`tracker run --once`), or as many as ran before a stop signal."""
+
+    outcomes: list[CaptureOutcome]
+    skipped: list[str]
+
+    @property
+    def exit_code(self) -> int:
+        """The worst tick's (1 failed, 3 quarantined); at least 1 when sources were skipped."""
+        worst = max((outcome.exit_code for outcome in self.outcomes), default=0)
+        return max(worst, 1) if self.skipped else worst
+
+
+def live_ticker(
+    config: Config, *, now: Callable[[], datetime], log: Callable[[str], None]
+) -> Ticker:
+    """The ticker of `tracker run` and `tracker notify`: the real database, network and env."""
+    import os
+
+    path = config.store.path
+    return Ticker(
+        config=config,
+        open_store=lambda: Store.open(path),
+        make_client=httpx.Client,
+        now=now,
+        env=os.environ,
+        log=log,
+    )
+
+
+def deliver_now(ticker: Ticker, *, force: bool) -> Delivered:
+    """`tracker notify`: one delivery pass, as the only writer of the database."""
+    with DatabaseLock(ticker.config.store.path, command="tracker notify", now=ticker.now()):
+        store = ticker.open_store()
+        try:
+            with ticker.make_client() as client:
+                return ticker.deliver(store, client, force=force)
+        finally:
+            store.close()
+
+
+def run_once(config: Config, ticker: Ticker) -> Round:
     """One tick per source; a stop signal lets the current tick finish and skips the rest."""
     stop = threading.Event()
     outcomes = []
@@ -87,7 +130,7 @@ def run_once(config: Config, ticker: Ticker) -> list[CaptureOutcome]:
             if stop.is_set():
                 break
             outcomes.append(ticker.tick(source))
-    return outcomes
+    return Round(outcomes, [source.id for source in config.sources[len(outcomes) :]])
 
 
 # Triggers -----------------------------------------------------------------------------

@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tracker.core.errors import ConfigError
-from tracker.core.models import TIER_NAMES_EN
+from tracker.core.models import TIER_NAMES_EN, Snapshot
 from tracker.core.stats import Stats, StatsRow, sum_rows
+from tracker.core.timeline import timeline_series
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -39,6 +40,24 @@ def plot_format(path: Path) -> str:
     if not path.parent.is_dir():
         raise ConfigError(f"{path}: no such folder {path.parent}")
     return suffix
+
+
+def plot_snapshot(stats: Stats, snapshot: Snapshot, path: Path) -> None:
+    """`tracker stats --plot`: one snapshot's composition, titled with where it comes from."""
+    title = (
+        f"AIIA members by tier and {stats.by}, {snapshot.captured_at:%Y-%m-%d} "
+        f"(snapshot {snapshot.id}, {snapshot.origin})"
+    )
+    plot_composition(stats, path, title=title)
+
+
+def plot_timeline(snapshots: Sequence[Snapshot], path: Path) -> None:
+    """`tracker timeline --plot`: listings per tier over the snapshots."""
+    title = (
+        f"AIIA listings per tier, {snapshots[0].captured_at:%Y-%m-%d} to "
+        f"{snapshots[-1].captured_at:%Y-%m-%d} ({len(snapshots)} snapshots)"
+    )
+    plot_series(timeline_series(snapshots), path, title=title, ylabel="listings")
 
 
 def plot_composition(stats: Stats, path: Path, *, title: str) -> None:

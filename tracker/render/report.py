@@ -20,7 +20,7 @@ from tracker.core.diff import Diff, Transient
 from tracker.core.fields import SHOWN_FIELDS
 from tracker.core.jsontext import render_json
 from tracker.core.kinds import CHANGE_KINDS
-from tracker.core.models import TIER_NAMES_EN, Snapshot, tier_rank
+from tracker.core.models import TIER_NAMES_EN, Snapshot
 from tracker.core.stamps import utc_text
 from tracker.render.table import render_csv, render_table
 
@@ -50,18 +50,6 @@ TITLES = {kind.section: kind.title for kind in CHANGE_KINDS} | {
 }
 # Event names (CSV `change` column) by section.
 EVENTS = {kind.section: kind.event for kind in CHANGE_KINDS}
-
-
-def describe(snapshot: Snapshot) -> str:
-    """One line naming a snapshot: id, time, counts per tier."""
-    tiers = " · ".join(
-        f"{tier} {count}"
-        for tier, count in sorted(snapshot.counts.items(), key=lambda kv: tier_rank(kv[0]))
-    )
-    return (
-        f"snapshot {snapshot.id}  {utc_text(snapshot.captured_at)}  {tiers or 'no members'}  "
-        f"({snapshot.listing_count} listings, {snapshot.member_count} members)"
-    )
 
 
 class Endpoint(BaseModel):

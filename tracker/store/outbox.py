@@ -12,11 +12,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from tracker.core.message import Message
 from tracker.core.stamps import parse_utc, utc_text
 from tracker.store.table import Table
+
+if TYPE_CHECKING:
+    # Only queuing and delivery build messages; reading commands load no message model.
+    from tracker.core.message import Message
 
 SCHEMA = {
     1: """
@@ -91,6 +94,8 @@ class Outbox(Table):
 
     def pending(self) -> list[Pending]:
         """Every message still to send, in the order it was queued."""
+        from tracker.core.message import Message
+
         rows = self.db.execute(
             "SELECT id, watcher, payload, attempts, next_attempt_at FROM outbox "
             "WHERE status = 'pending' ORDER BY id"

@@ -1,0 +1,183 @@
+"""Commands that read the record: snapshots, members, stats, timeline, diff, history."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import cast
+
+import click
+
+from tracker.cli.common import (
+    App,
+    at_option,
+    doubt,
+    emit,
+    format_option,
+    pass_app,
+    plot_option,
+    source_option,
+)
+from tracker.core.fields import BY_CHOICES
+
+ORIGINS = ("live", "file", "baseline", "wayback")
+
+
+@click.command()
+@source_option
+@click.option("--origin", type=click.Choice(ORIGINS))
+@format_option("table", "json", "csv")
+@pass_app
+def snapshots(app: App, source_id: str | None, origin: str | None, fmt: str) -> None:
+    """List stored snapshots, oldest first, with their status and counts.
+
+    Example: tracker snapshots --origin wayback
+    """
+    from tracker.core.models import Origin
+    from tracker.render.rows import snapshots_text
+
+    source = app.source(source_id)
+    found = app.store.snapshots(source.id, origin=cast("Origin | None", origin))
+    click.echo(snapshots_text(found, fmt), nl=False)
+
+
+@click.command()
+@source_option
+@at_option
+@format_option("table", "json", "csv")
+@pass_app
+def members(app: App, source_id: str | None, ref: str, fmt: str) -> None:
+    """List one snapshot's member listings in page order, with what annotations say.
+
+    Example: tracker members --at 2020-03-26 --format json
+    """
+    from tracker.app.reports import members_at
+    from tracker.render.rows import members_text
+
+    found = members_at(app.store, app.source(source_id).id, ref)
+    doubt(found.snapshot)
+    click.echo(members_text(found.listings, found.notes, fmt), nl=False)
+
+
+@click.command()
+@source_option
+@at_option
+@click.option("--by", type=click.Choice(BY_CHOICES), default="tier", show_default=True)
+@format_option("table", "json", "csv")
+@plot_option("Also draw each tier's composition (by --by; by type for --by tier) to a .png/.svg.")
+@pass_app
+def stats(
+    app: App, source_id: str | None, ref: str, by: str, fmt: str, plot_path: Path | None
+) -> None:
+    """Count members (distinct, by highest tier) and listings at one snapshot, by tier.
+
+    Example: tracker stats --at baseline --by type --format json
+    """
+    from tracker.app.reports import members_at
+    from tracker.render.rows import stats_text
+
+    if plot_path is not None:
+        from tracker.render.charts import plot_format
+
+        plot_format(plot_path)
+    found = members_at(app.store, app.source(source_id).id, ref)
+    doubt(found.snapshot)
+    click.echo(stats_text(found.snapshot, found.stats(by), fmt), nl=False)
+    if plot_path is not None:
+        from tracker.render.charts import plot_snapshot
+
+        # Tiers split by tier say nothing: `--by tier` draws them by type.
+        plot_snapshot(found.stats(by if by != "tier" else "type"), found.snapshot, plot_path)
+        click.echo(f"wrote {plot_path}", err=True)
+
+
+@click.command()
+@source_option
+@format_option("table", "json", "csv")
+@plot_option("Also draw listings per tier over time to a .png/.svg.")
+@pass_app
+def timeline(app: App, source_id: str | None, fmt: str, plot_path: Path | None) -> None:
+    """Listings per tier and members at every ok snapshot, oldest first.
+
+    Live, baseline and backfilled snapshots interleave by capture time.
+
+    Example: tracker timeline --plot timeline.png
+    """
+    from tracker.app.reports import ok_snapshots
+    from tracker.core.timeline import timeline_rows
+    from tracker.render.table import render_rows
+
+    if plot_path is not None:
+        from tracker.render.charts import plot_format
+
+        plot_format(plot_path)
+    found = ok_snapshots(app.store, app.source(source_id).id)
+    rows, columns = timeline_rows(found)
+    click.echo(render_rows(rows, columns, fmt), nl=False)
+    if plot_path is not None:
+        from tracker.render.charts import plot_timeline
+
+        plot_timeline(found, plot_path)
+        click.echo(f"wrote {plot_path}", err=True)
+
+
+@click.command("diff")
+@click.argument("old_ref", metavar="OLD")
+@click.argument("new_ref", metavar="NEW")
+@source_option
+@format_option("text", "markdown", "json", "csv", "html")
+@click.option(
+    "--output",
+    "-o",
+    "output_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the report to this file instead of standard output.",
+)
+@click.option(
+    "--with-transient",
+    is_flag=True,
+    help="Also list members who came and went (or went and came back) in between.",
+)
+@pass_app
+def diff_command(
+    app: App,
+    old_ref: str,
+    new_ref: str,
+    source_id: str | None,
+    fmt: str,
+    output_path: Path | None,
+    with_transient: bool,
+) -> None:
+    """Joins, departures, tier changes and likely renames between two snapshots.
+
+    OLD and NEW are snapshot references: an id, latest, previous (the ok snapshot before
+    latest), baseline, or a date YYYY-MM-DD (the last ok snapshot captured on or before
+    that day, UTC). Spelling noise (bracket width, spaces, invisible characters) is never
+    a change.
+
+    Example: tracker diff 2020-03-26 latest --format markdown --output changes.md
+    """
+    from tracker.app.diffs import diff_refs
+    from tracker.render.report import render
+
+    source_id = app.source(source_id).id
+    found = diff_refs(app.store, source_id, old_ref, new_ref, with_transient=with_transient)
+    emit(render(found, fmt), output_path)
+
+
+@click.command()
+@click.argument("query", metavar="NAME_OR_KEY")
+@source_option
+@format_option("table", "json", "csv")
+@pass_app
+def history(app: App, query: str, source_id: str | None, fmt: str) -> None:
+    """One member's timeline: first and last seen, every tier change, gap and rename.
+
+    NAME_OR_KEY may be part of a name; when it matches several members they are listed.
+
+    Example: tracker history 星河智能
+    """
+    from tracker.app.history import history_of
+    from tracker.render.rows import history_text
+
+    found = history_of(app.store, app.source(source_id).id, query)
+    click.echo(history_text(found, fmt), nl=False)

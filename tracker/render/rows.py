@@ -1,0 +1,116 @@
+"""Rows for the listing commands (`snapshots`, `members`, `stats`, `history`): records in,
+table rows and documents out. Pure; `tracker.render.table` lays the rows out."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from tracker.core.annotations import Annotation, annotate
+from tracker.core.fields import SHOWN_FIELDS
+from tracker.core.history import Timeline
+from tracker.core.jsontext import render_json
+from tracker.core.models import Listing, Snapshot, tier_rank
+from tracker.core.stamps import utc_text
+from tracker.core.stats import Stats, stats_rows
+from tracker.render.table import render_rows
+
+SNAPSHOT_COLUMNS = [
+    "id",
+    "captured_at",
+    "origin",
+    "status",
+    "members",
+    "listings",
+    "counts",
+    "sha256",
+]
+MEMBER_COLUMNS = ["tier", "position", "name", "tier_label", "key", *SHOWN_FIELDS]
+HISTORY_COLUMNS = ["snapshot_id", "at", "event", "tier", "name", "detail"]
+WATCHER_COLUMNS = [
+    "name", "kind", "target", "events", "last_delivery", "pending", "failing", "last_error"
+]  # fmt: skip
+
+
+def describe(snapshot: Snapshot) -> str:
+    """One line naming a snapshot: id, time, counts per tier."""
+    tiers = " · ".join(
+        f"{tier} {count}"
+        for tier, count in sorted(snapshot.counts.items(), key=lambda kv: tier_rank(kv[0]))
+    )
+    return (
+        f"snapshot {snapshot.id}  {utc_text(snapshot.captured_at)}  {tiers or 'no members'}  "
+        f"({snapshot.listing_count} listings, {snapshot.member_count} members)"
+    )
+
+
+def _counts_text(counts: dict[str, int]) -> str:
+    return " ".join(f"{tier}:{n}" for tier, n in counts.items())
+
+
+def snapshots_text(snapshots: Sequence[Snapshot], fmt: str) -> str:
+    """`tracker snapshots`: one row per snapshot; full digests and reasons outside tables."""
+    rows = [
+        {
+            "id": s.id,
+            "captured_at": utc_text(s.captured_at),
+            "origin": s.origin,
+            "status": s.status,
+            "members": s.member_count,
+            "listings": s.listing_count,
+            "counts": s.counts if fmt == "json" else _counts_text(s.counts),
+            "sha256": s.page_sha256 if fmt != "table" else s.page_sha256[:12],
+            "reason": s.reason,
+        }
+        for s in snapshots
+    ]
+    columns = SNAPSHOT_COLUMNS + (["reason"] if fmt != "table" else [])
+    return render_rows(rows, columns, fmt)
+
+
+def members_text(listings: Sequence[Listing], notes: Mapping[str, Annotation], fmt: str) -> str:
+    """`tracker members`: listings in page order with their annotations (every fact in JSON)."""
+    rows = [
+        annotate(listing.model_dump(), notes.get(listing.key), full=fmt == "json")
+        for listing in listings
+    ]
+    return render_rows(rows, MEMBER_COLUMNS, fmt)
+
+
+def stats_text(snapshot: Snapshot, table: Stats, fmt: str) -> str:
+    """`tracker stats`: the cross-tabulation, captioned by its snapshot in tables."""
+    if fmt == "json":
+        where = {"id": snapshot.id, "source_id": snapshot.source_id, "origin": snapshot.origin}
+        where |= {"status": snapshot.status, "reason": snapshot.reason}
+        when = {"captured_at": utc_text(snapshot.captured_at)}
+        return render_json({"snapshot": where | when, **table.model_dump()})
+    rows, columns = stats_rows(table, detail=fmt == "csv")
+    caption = f"{describe(snapshot)}\n" if fmt == "table" else ""
+    return caption + render_rows(rows, columns, fmt)
+
+
+def history_text(found: Timeline, fmt: str) -> str:
+    """`tracker history`: the member's events, headed by its first and last sighting."""
+    if fmt == "json":
+        return render_json(found.model_dump())
+    rows: list[dict[str, Any]] = [event.model_dump() for event in found.events]
+    head = ""
+    if fmt == "table":
+        state = "still listed" if found.current else "no longer listed"
+        head = (
+            f"{found.name}  (key {found.key})\n"
+            f"first seen: snapshot {found.first_seen.snapshot_id}  {found.first_seen.at}\n"
+            f"last seen:  snapshot {found.last_seen.snapshot_id}  {found.last_seen.at}  ({state})\n"
+            "\n"
+        )
+    return head + render_rows(rows, HISTORY_COLUMNS, fmt)
+
+
+def watchers_text(rows: Sequence[dict[str, Any]], fmt: str) -> str:
+    """`tracker watchers list`: one row per watcher, as `tracker.app.deliver` describes it."""
+    return render_rows(rows, WATCHER_COLUMNS, fmt)
+
+
+def captures_text(rows: Sequence[dict[str, Any]]) -> str:
+    """`tracker backfill wayback --dry-run`: each capture listed, and what a run would do."""
+    return render_rows(rows, ["captured_at", "state", "digest", "url"], "table")
