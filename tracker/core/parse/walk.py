@@ -117,16 +117,15 @@ def read_lines(
 ) -> list[Line]:
     """The visual lines under root, in one depth-first pass.
 
-    The parser's hot loop, hence one function walking first_child/next with an explicit
-    stack: no per-element iterator objects, and old table-in-font markup nests deeper than
-    Python's recursion limit. ``shapes`` carries shape ids from the pages before.
+    The parser's hot loop, hence first_child/next with an explicit stack: no per-element
+    iterator objects, and old table-in-font markup nests deeper than Python's recursion
+    limit. Text is handled inline (most nodes are text); elements that open or close
+    something go to the walker. ``shapes`` carries shape ids from the pages before.
     """
     actions = _actions(marks)
-    buffer = _LineBuffer(root, {} if shapes is None else shapes)
-    fragments, path, blocks, levels = buffer.fragments, buffer.path, buffer.blocks, buffer.levels
-    emphasis = heads = 0
-    # The next column of each table row open around the current point.
-    columns: list[int] = []
+    walker = _Walker(marks, _LineBuffer(root, {} if shapes is None else shapes))
+    buffer = walker.buffer
+    fragments, levels = buffer.fragments, buffer.levels
     parents: list[tuple[LexborNode, int, bool]] = []
     node = root.first_child
     while node is not None:
@@ -136,9 +135,9 @@ def read_lines(
             # Indentation between blocks is not a line; between inline elements it is a space.
             if not text.isspace():
                 fragments.append(text)
-                if emphasis:
+                if walker.emphasis:
                     buffer.emphasised = True
-                    if heads:
+                    if walker.heads:
                         buffer.level = levels[-1]
                 else:
                     buffer.plain = True
@@ -147,13 +146,7 @@ def read_lines(
         elif tag in _INVISIBLE_TAGS:
             pass
         elif (action := actions.get(node.mem_id, 0)) and action <= _TABLE:
-            if action != _SKIP:
-                buffer.end()
-            if action == _TABLE:
-                # Its rows open their own tiers; what came before ends with them.
-                buffer.members(marks.tables.tiered[node.mem_id])
-            elif action != _SKIP:
-                buffer.lines.append(Line("", END, SOFT if action == _CRUMB else 0, node=node))
+            walker.marked(node, action)
         else:
             flags = _TAG_FLAGS.get(tag, 0)
             if action:
@@ -161,44 +154,7 @@ def read_lines(
             child = node.first_child
             # Most elements of a long list are inline wrappers with no flags at all.
             if flags:
-                if flags & (_BLOCK | _BREAK) and fragments:
-                    buffer.end()
-                if flags & _BREAK:
-                    child = None
-                if flags & _PANEL:
-                    buffer.open(node, marks.strips.panels[node.mem_id], empty=child is None)
-                if flags & _IMAGE:
-                    if (logo := image_name(node)) is not None:
-                        buffer.logo(logo)
-                    elif (label := image_heading(node)) is not None:
-                        buffer.drawn_heading = label
-                        # An empty fragment, as for a logo: the line ends with its block.
-                        fragments.append("")
-                if flags & _LINK and (title := _uncut_title(node)) is not None:
-                    buffer.open_link(node)
-                    fragments.append(title)
-                    buffer.close_link()
-                    child = None
-                if child is not None:
-                    if flags & (_EMPHASIS | _HEADMARK):
-                        emphasis += 1
-                    if flags & _HEADMARK:
-                        heads += 1
-                        levels.append(_LEVELS.get(tag, 7))
-                    if flags & _LINK:
-                        buffer.open_link(node)
-                    if flags & _CELL:
-                        # Cells are told apart by column: "td#0" names, "td#1" districts.
-                        column = columns[-1] if columns else 0
-                        if columns:
-                            columns[-1] += 1
-                        path.append(f"{tag}#{column}")
-                        blocks.append(node)
-                    elif flags & _BLOCK:
-                        path.append(tag if tag in _ITEM_TAGS else _label(node, tag))
-                        blocks.append(node)
-                    if flags & _ROW:
-                        columns.append(0)
+                child = walker.open(node, tag, flags, child)
             if child is not None:
                 # Whether the line had no text yet where an inline bold began (split_label).
                 blank = not (buffer.plain or buffer.emphasised) if flags & _EMPHASIS else False
@@ -209,28 +165,109 @@ def read_lines(
         while following is None and parents:
             parent, flags, blank = parents.pop()
             if flags:
-                if flags & (_EMPHASIS | _HEADMARK):
-                    emphasis -= 1
-                if flags & _LINK:
-                    buffer.close_link()
-                if blank and not flags & _BLOCK:
-                    buffer.split_label()
-                if flags & _ROW:
-                    columns.pop()
-                if flags & _BLOCK:
-                    if fragments:
-                        buffer.end()
-                    path.pop()
-                    blocks.pop()
-                if flags & _HEADMARK:
-                    heads -= 1
-                    levels.pop()
-                if flags & _PANEL:
-                    buffer.lines.append(Line("", END, node=parent))
+                walker.close(parent, flags, blank)
             following = parent.next
         node = following
     buffer.end()
     return buffer.lines
+
+
+class _Walker:
+    """What `read_lines` keeps open around the current point, beyond the line buffer."""
+
+    __slots__ = ("marks", "buffer", "emphasis", "heads", "columns")
+
+    def __init__(self, marks: Marks, buffer: _LineBuffer) -> None:
+        self.marks = marks
+        self.buffer = buffer
+        # Open emphasis (bold, headings) and heading elements around the current point.
+        self.emphasis = 0
+        self.heads = 0
+        # The next column of each table row open around the current point.
+        self.columns: list[int] = []
+
+    def marked(self, node: LexborNode, action: int) -> None:
+        """An element a structural pass marked: skipped, a tiered table, or a line break."""
+        buffer = self.buffer
+        if action != _SKIP:
+            buffer.end()
+        if action == _TABLE:
+            # Its rows open their own tiers; what came before ends with them.
+            buffer.members(self.marks.tables.tiered[node.mem_id])
+        elif action != _SKIP:
+            buffer.lines.append(Line("", END, SOFT if action == _CRUMB else 0, node=node))
+
+    def open(
+        self, node: LexborNode, tag: str, flags: int, child: LexborNode | None
+    ) -> LexborNode | None:
+        """Enter an element with flags; the child to walk into, or None to pass it by."""
+        buffer = self.buffer
+        if flags & (_BLOCK | _BREAK) and buffer.fragments:
+            buffer.end()
+        if flags & _BREAK:
+            child = None
+        if flags & _PANEL:
+            buffer.open(node, self.marks.strips.panels[node.mem_id], empty=child is None)
+        if flags & _IMAGE:
+            if (logo := image_name(node)) is not None:
+                buffer.logo(logo)
+            elif (label := image_heading(node)) is not None:
+                buffer.drawn_heading = label
+                # An empty fragment, as for a logo: the line ends with its block.
+                buffer.fragments.append("")
+        if flags & _LINK and (title := _uncut_title(node)) is not None:
+            buffer.open_link(node)
+            buffer.fragments.append(title)
+            buffer.close_link()
+            child = None
+        if child is not None:
+            self._enter(node, tag, flags)
+        return child
+
+    def _enter(self, node: LexborNode, tag: str, flags: int) -> None:
+        buffer = self.buffer
+        if flags & (_EMPHASIS | _HEADMARK):
+            self.emphasis += 1
+        if flags & _HEADMARK:
+            self.heads += 1
+            buffer.levels.append(_LEVELS.get(tag, 7))
+        if flags & _LINK:
+            buffer.open_link(node)
+        if flags & _CELL:
+            # Cells are told apart by column: "td#0" names, "td#1" districts.
+            columns = self.columns
+            column = columns[-1] if columns else 0
+            if columns:
+                columns[-1] += 1
+            buffer.path.append(f"{tag}#{column}")
+            buffer.blocks.append(node)
+        elif flags & _BLOCK:
+            buffer.path.append(tag if tag in _ITEM_TAGS else _label(node, tag))
+            buffer.blocks.append(node)
+        if flags & _ROW:
+            self.columns.append(0)
+
+    def close(self, parent: LexborNode, flags: int, blank: bool) -> None:
+        """Leave an element entered with `open`."""
+        buffer = self.buffer
+        if flags & (_EMPHASIS | _HEADMARK):
+            self.emphasis -= 1
+        if flags & _LINK:
+            buffer.close_link()
+        if blank and not flags & _BLOCK:
+            buffer.split_label()
+        if flags & _ROW:
+            self.columns.pop()
+        if flags & _BLOCK:
+            if buffer.fragments:
+                buffer.end()
+            buffer.path.pop()
+            buffer.blocks.pop()
+        if flags & _HEADMARK:
+            self.heads -= 1
+            buffer.levels.pop()
+        if flags & _PANEL:
+            buffer.lines.append(Line("", END, node=parent))
 
 
 def _actions(marks: Marks) -> dict[int, int]:
