@@ -1,0 +1,175 @@
+"""The architecture holds: layer contracts, a light CLI, one change log however it is written."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TypeVar
+
+import pytest
+import sqlite_utils
+
+from tests.test_report import MIDDLE, PAGES, SOURCE
+from tracker.app.accept import accept
+from tracker.app.baseline import import_baseline, read_local
+from tracker.app.capture import Page, capture_page
+from tracker.app.changelog import rebuild_changes
+from tracker.core.config import Config
+from tracker.core.models import CaptureOutcome, Origin
+from tracker.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+PYPROJECT = ROOT / "pyproject.toml"
+BASELINE = ROOT / "fixtures" / "baseline" / "small.csv"
+Outcome = TypeVar("Outcome")
+
+
+def _lint_imports(root: Path, config: Path) -> subprocess.CompletedProcess[str]:
+    """`lint-imports` on the `tracker` package found first under `root`."""
+    code = (
+        "import sys; from importlinter.cli import lint_imports; "
+        "sys.exit(lint_imports(config_filename=sys.argv[1], no_cache=True, no_logo=True))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    return subprocess.run(
+        [sys.executable, "-c", code, str(config)],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+LAYERS = "cli -> app -> (store | net | render) -> core"
+PURE = "The core touches no database, network, terminal or scheduler"
+SQL = "Only the store speaks SQL"
+# (module, the import added to it, the contracts it breaks)
+BREACHES = [
+    ("core/stamps.py", "import sqlite_utils", {PURE, SQL}),
+    ("core/diff.py", "import httpx", {PURE}),
+    ("core/diff.py", "from tracker.store import Store", {LAYERS, PURE}),  # and sqlite_utils with it
+    ("render/rows.py", "import tracker.app.refs", {LAYERS}),
+    ("net/fetch.py", "import tracker.store", {LAYERS}),
+    ("app/history.py", "import sqlite_utils", {SQL}),
+]
+
+
+def _verdicts(report: str) -> dict[str, str]:
+    """Each contract's name and KEPT or BROKEN, from lint-imports' summary lines."""
+    names = {LAYERS, PURE, SQL}
+    return {
+        line.rsplit(" ", 1)[0]: line.rsplit(" ", 1)[1]
+        for line in report.splitlines()
+        if line.rsplit(" ", 1)[0] in names
+    }
+
+
+def test_the_layer_contracts_are_kept() -> None:
+    run = _lint_imports(ROOT, PYPROJECT)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert _verdicts(run.stdout) == {LAYERS: "KEPT", PURE: "KEPT", SQL: "KEPT"}
+
+
+@pytest.mark.parametrize(
+    ("module", "line", "broken"), BREACHES, ids=[f"{b[0]}:{b[1]}" for b in BREACHES]
+)
+def test_an_import_across_a_layer_is_refused(
+    tmp_path: Path, module: str, line: str, broken: set[str]
+) -> None:
+    shutil.copytree(ROOT / "tracker", tmp_path / "tracker", ignore=shutil.ignore_patterns("*.pyc"))
+    shutil.copy(PYPROJECT, tmp_path / "pyproject.toml")
+    target = tmp_path / "tracker" / module
+    target.write_text(target.read_text(encoding="utf-8") + f"\n{line}\n", encoding="utf-8")
+    run = _lint_imports(tmp_path, tmp_path / "pyproject.toml")
+    assert run.returncode == 1, run.stdout + run.stderr
+    verdicts = _verdicts(run.stdout)
+    assert {name for name, verdict in verdicts.items() if verdict == "BROKEN"} == broken
+    assert len(verdicts) == 3
+
+
+def test_the_cli_entry_point_loads_no_database_validation_or_network_library() -> None:
+    """`tracker --help` must feel instant: each command imports what it needs when it runs."""
+    code = "import sys, tracker.cli; print(' '.join(sorted(sys.modules)))"
+    run = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    loaded = {name.split(".")[0] for name in run.stdout.split()}
+    assert "click" in loaded
+    heavy = {"sqlite_utils", "pydantic", "httpx", "numpy", "matplotlib", "apscheduler", "apprise"}
+    assert loaded & heavy == set()
+
+
+# One history written by every workflow that adds snapshots or moves them in or out of the
+# chain of ok ones; after each step the log kept incrementally must equal a full rebuild.
+
+DAY = datetime(2024, 3, 1, 6, tzinfo=UTC)
+OLD = (PAGES / "old.html").read_bytes()
+NEW = (PAGES / "new.html").read_bytes()
+# The ordinary tier's heading with no names under it: the guard quarantines it.
+HOLLOW = OLD.decode("utf-8").split("<h3>普通会员单位</h3>")[0].encode("utf-8") + b"</div></body>"
+
+
+def _capture(store: Store, content: bytes, at: datetime, origin: Origin = "live") -> CaptureOutcome:
+    page = Page(
+        url="http://aiia.test/structure",
+        content=content,
+        headers={"content-type": "text/html; charset=utf-8"},
+        captured_at=at,
+        origin=origin,
+        provenance="http://aiia.test/structure",
+    )
+    return capture_page(store, Config(), SOURCE, page, now=lambda: at)
+
+
+def _log(store: Store) -> Counter[tuple[object, ...]]:
+    rows = store.db.execute("SELECT * FROM changes").fetchall()
+    return Counter(tuple(row[1:]) for row in rows)  # all but the row id
+
+
+def _assert_log_as_rebuilt(store: Store) -> None:
+    kept = _log(store)
+    rebuild_changes(store, SOURCE.id)
+    assert _log(store) == kept
+
+
+def test_every_workflow_keeps_the_change_log_as_a_rebuild_would(tmp_path: Path) -> None:
+    store = Store(sqlite_utils.Database(memory=True))
+    store.ensure_source(SOURCE.id, SOURCE.name, SOURCE.url)
+    steps = 0
+
+    def step(outcome: Outcome) -> Outcome:
+        nonlocal steps
+        steps += 1
+        _assert_log_as_rebuilt(store)
+        return outcome
+
+    step(_capture(store, OLD, DAY))
+    step(_capture(store, NEW, DAY + timedelta(days=14)))
+    # A Wayback capture of the past lands between two ok snapshots.
+    step(_capture(store, MIDDLE.encode("utf-8"), DAY + timedelta(days=7), origin="wayback"))
+    hollow = step(_capture(store, HOLLOW, DAY + timedelta(days=21)))
+    assert hollow.snapshot is not None and hollow.snapshot.status == "quarantined"
+    step(_capture(store, NEW, DAY + timedelta(days=28)))
+    # Accepted after a later ok snapshot: it joins the chain in the middle.
+    step(accept(store, Config(), hollow.snapshot.id, at=DAY + timedelta(days=29)))
+    # A baseline before everything, then replaced by a corrected file for the same day.
+    step(import_baseline(store, Config(), SOURCE, read_local(BASELINE), now=lambda: DAY))
+    edited = tmp_path / "edited.csv"
+    edited.write_text(
+        BASELINE.read_text(encoding="utf-8").replace("东湖大学,Donghu", "西湖大学,Xihu"), "utf-8"
+    )
+    replaced = step(
+        import_baseline(store, Config(), SOURCE, read_local(edited), now=lambda: DAY, replace=True)
+    )
+    assert replaced.replaced is not None
+
+    kinds = {row[0] for row in store.db.execute("SELECT kind FROM changes").fetchall()}
+    assert {"joined", "departed"} <= kinds
+    pairs = store.db.execute("SELECT COUNT(DISTINCT old_snapshot_id) FROM changes").fetchone()[0]
+    assert steps == 8 and pairs == 5
