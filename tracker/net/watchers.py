@@ -1,9 +1,10 @@
 """Watchers: where change summaries go. One small Protocol, plugins registered by kind.
 
 A watcher gets a finished `Message` and either delivers it or raises NotifyError; retries,
-ordering and bookkeeping belong to the outbox (`tracker.app.notify`). Secrets live only in the
-environment: `${NAME}` in a URL is expanded at send time, and every error text is scrubbed
-of the expanded values before anyone (log, database, terminal) sees it.
+ordering and bookkeeping belong to the outbox (`tracker.store.outbox`, emptied by
+`tracker.app.deliver`). Secrets live only in the environment: `${NAME}` in a URL is
+expanded at send time, and every error text is scrubbed of the expanded values before
+anyone (log, database, terminal) sees it.
 """
 
 from __future__ import annotations
