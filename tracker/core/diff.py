@@ -43,21 +43,28 @@ Groups = dict[str, list[Listing]]
 EventFields = dict[str, str | float | None]
 
 
-class MemberChange(BaseModel):
-    """A join or a departure."""
+class OneMember(BaseModel):
+    """A change to one member, known by one key and name on both sides of the pair."""
 
     key: str
     name: str
-    tier: str
 
     def keys(self) -> tuple[str, ...]:
         return (self.key,)
 
+    def names(self) -> list[tuple[str, str]]:
+        return [(self.key, self.name)]
+
+
+class InOneTier(OneMember):
+    tier: str
+
     def tiers(self) -> set[str]:
         return {self.tier}
 
-    def names(self) -> list[tuple[str, str]]:
-        return [(self.key, self.name)]
+
+class MemberChange(InOneTier):
+    """A join or a departure."""
 
 
 class Joined(MemberChange):
@@ -70,21 +77,13 @@ class Departed(MemberChange):
         return {"key": self.key, "name": self.name, "old_tier": self.tier}
 
 
-class TierChange(BaseModel):
-    key: str
-    name: str
+class TierChange(OneMember):
     old_tier: str
     new_tier: str
     direction: Direction
 
-    def keys(self) -> tuple[str, ...]:
-        return (self.key,)
-
     def tiers(self) -> set[str]:
         return {self.old_tier, self.new_tier}
-
-    def names(self) -> list[tuple[str, str]]:
-        return [(self.key, self.name)]
 
     def event_fields(self) -> EventFields:
         return {
@@ -131,23 +130,11 @@ class Rename(BaseModel):
         }
 
 
-class ListingChange(BaseModel):
+class ListingChange(InOneTier):
     """A member whose effective tier stayed but who gained or lost a listing."""
 
-    key: str
-    name: str
-    tier: str
     old_listed: list[str]
     new_listed: list[str]
-
-    def keys(self) -> tuple[str, ...]:
-        return (self.key,)
-
-    def tiers(self) -> set[str]:
-        return {self.tier}
-
-    def names(self) -> list[tuple[str, str]]:
-        return [(self.key, self.name)]
 
     def event_fields(self) -> EventFields:
         return {
