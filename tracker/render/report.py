@@ -19,7 +19,7 @@ from tracker.core.annotations import Annotation, annotate
 from tracker.core.diff import Diff, Transient
 from tracker.core.fields import SHOWN_FIELDS
 from tracker.core.jsontext import render_json
-from tracker.core.kinds import CHANGE_KINDS
+from tracker.core.kinds import CHANGE_KINDS, ChangeKind
 from tracker.core.models import TIER_NAMES_EN, Snapshot
 from tracker.core.stamps import utc_text
 from tracker.render.table import render_csv, render_table
@@ -98,34 +98,44 @@ def _plural(count: int, word: str, plural: str | None = None) -> str:
     return f"{count} {word if count == 1 else plural or word + 's'}"
 
 
+def _counted(diff: Diff, kind: ChangeKind) -> str | None:
+    """One kind's part of the summary line; None for a kind only worth naming when present."""
+    count = len(diff.changes(kind))
+    if kind.section == "joined":
+        return f"+{count} joined"
+    if kind.section == "departed":
+        return f"-{count} departed"
+    if kind.section == "tier_changed":
+        up = _promotions(diff)
+        return f"{_plural(count, 'tier change')} ({up} up, {count - up} down)"
+    if kind.section == "renamed":
+        return _plural(count, "likely rename")
+    if not count:
+        return None
+    if kind.section == "listing_changes":
+        return _plural(count, "listing change")
+    return f"{count} {kind.counted}"
+
+
 def summary_line(diff: Diff) -> str:
     """ "+12 joined, -7 departed, 5 tier changes (4 up, 1 down), 2 likely renames; 561 → 566 members"."""
-    up = sum(1 for c in diff.tier_changed if c.direction == "promotion")
-    down = len(diff.tier_changed) - up
-    parts = [
-        f"+{len(diff.joined)} joined",
-        f"-{len(diff.departed)} departed",
-        f"{_plural(len(diff.tier_changed), 'tier change')} ({up} up, {down} down)",
-        _plural(len(diff.renamed), "likely rename"),
-    ]
-    if diff.listing_changes:
-        parts.append(_plural(len(diff.listing_changes), "listing change"))
+    parts = [part for kind in CHANGE_KINDS if (part := _counted(diff, kind)) is not None]
     return f"{', '.join(parts)}; {diff.old_members} → {diff.new_members} members"
 
 
+def _promotions(diff: Diff) -> int:
+    return sum(1 for c in diff.tier_changed if c.direction == "promotion")
+
+
 def summary(diff: Diff) -> dict[str, int]:
-    up = sum(1 for c in diff.tier_changed if c.direction == "promotion")
-    return {
-        "joined": len(diff.joined),
-        "departed": len(diff.departed),
-        "tier_changed": len(diff.tier_changed),
-        "promotions": up,
-        "demotions": len(diff.tier_changed) - up,
-        "renamed": len(diff.renamed),
-        "listing_changes": len(diff.listing_changes),
-        "old_members": diff.old_members,
-        "new_members": diff.new_members,
-    }
+    """Every kind's count (tier changes split up and down), and the members on each side."""
+    counts: dict[str, int] = {}
+    for kind in CHANGE_KINDS:
+        counts[kind.section] = len(diff.changes(kind))
+        if kind.section == "tier_changed":
+            up = _promotions(diff)
+            counts |= {"promotions": up, "demotions": len(diff.tier_changed) - up}
+    return counts | {"old_members": diff.old_members, "new_members": diff.new_members}
 
 
 # Records: one dict per change, shared by every format -----------------------------------
