@@ -19,12 +19,13 @@ from typing import Any
 from pydantic import BaseModel
 
 from tracker.core.annotations import Annotation
+from tracker.core.credit import CSET_ORIGIN
 from tracker.core.errors import BaselineError
 from tracker.core.fields import FLAG_FIELDS
 from tracker.core.models import OTHER_TIER, Listing, tier_for_label, tier_rank
 from tracker.core.normalize import clean_display, normalize_key
 
-ANNOTATION_ORIGIN = "cset-2020"
+ANNOTATION_ORIGIN = CSET_ORIGIN
 PARSER_VERSION = "cset-csv-1"
 
 NAME, TIER, ORDER = "Name (ZH)", "Tier (ZH)", "Original order within tier"
