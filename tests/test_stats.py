@@ -16,11 +16,9 @@ from tests.golden_files import assert_golden
 from tracker.app.refs import resolve
 from tracker.cli import cli
 from tracker.core.annotations import Annotation
-from tracker.core.errors import ConfigError
 from tracker.core.models import Listing, ParseResult
 from tracker.core.normalize import normalize_key
 from tracker.core.stats import Stats, cross_tab
-from tracker.render.charts import plot_composition, plot_series
 from tracker.store import Store
 
 SMALL = Path(__file__).resolve().parents[1] / "fixtures" / "baseline" / "small.csv"
@@ -184,23 +182,3 @@ def test_plot_into_a_missing_folder_fails_before_any_output(run: Run, tmp_path: 
     result = run("stats", "--plot", str(path))
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == f"Error: {path}: no such folder {path.parent}\n"
-
-
-def test_plot_of_a_snapshot_without_members_is_a_one_line_error(tmp_path: Path) -> None:
-    path = tmp_path / "tiers.png"
-    with pytest.raises(ConfigError, match=r"tiers\.png: nothing to draw: the snapshot lists no"):
-        plot_composition(cross_tab([], {}, "type"), path, title="an empty page")
-    assert not path.exists()
-
-
-def test_series_helper_draws_members_per_tier_over_time(tmp_path: Path) -> None:
-    days = [datetime(2020, 3, 26, tzinfo=UTC), datetime(2021, 6, 1, tzinfo=UTC)]
-    series = {
-        "board": list(zip(days, [189, 201], strict=True)),
-        "ordinary": list(zip(days, [344, 330], strict=True)),
-    }
-    path = tmp_path / "timeline.png"
-    plot_series(series, path, title="Members per tier", ylabel="members")
-    assert path.read_bytes().startswith(PNG_SIGNATURE)
-    with pytest.raises(ConfigError, match=r"timeline\.pdf: cannot draw a \.pdf file"):
-        plot_series(series, tmp_path / "timeline.pdf", title="t", ylabel="y")

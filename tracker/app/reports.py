@@ -5,6 +5,7 @@ store read, records out."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from tracker.app.refs import resolve
 from tracker.core.annotations import Annotation
@@ -42,3 +43,17 @@ def ok_snapshots(store: Store, source_id: str) -> list[Snapshot]:
             "`tracker baseline import` or `tracker backfill wayback`)"
         )
     return found
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Every ok snapshot in time order, and when the quarantined readings were captured:
+    they are never counted, but a chart that hid them would hide a doubted reading."""
+
+    snapshots: list[Snapshot]
+    quarantined: list[datetime]
+
+
+def timeline_of(store: Store, source_id: str) -> Timeline:
+    doubted = store.snapshots(source_id, status="quarantined")
+    return Timeline(ok_snapshots(store, source_id), [s.captured_at for s in doubted])

@@ -79,21 +79,35 @@ def stats(
         from tracker.render.charts import plot_format
 
         plot_format(plot_path)
-    found = members_at(app.store, app.source(source_id).id, ref)
+    source = app.source(source_id)
+    found = members_at(app.store, source.id, ref)
     doubt(found.snapshot)
     click.echo(stats_text(found.snapshot, found.stats(by), fmt), nl=False)
     if plot_path is not None:
         from tracker.render.charts import plot_snapshot
 
         # Tiers split by tier say nothing: `--by tier` draws them by type.
-        plot_snapshot(found.stats(by if by != "tier" else "type"), found.snapshot, plot_path)
-        click.echo(f"wrote {plot_path}", err=True)
+        drawn = found.stats(by if by != "tier" else "type")
+        wrote(
+            plot_path,
+            plot_snapshot(
+                drawn,
+                found.snapshot,
+                plot_path,
+                url=source.url,
+                listings=found.listings,
+                notes=found.notes,
+            ),
+        )
 
 
 @click.command()
 @source_option
 @format_option("table", "json", "csv")
-@plot_option("Also draw listings per tier over time to a .png/.svg.")
+@plot_option(
+    "Also draw listings per tier and members over time, quarantined captures marked, "
+    "to a .png/.svg."
+)
 @pass_app
 def timeline(app: App, source_id: str | None, fmt: str, plot_path: Path | None) -> None:
     """Listings per tier and members at every ok snapshot, oldest first.
@@ -102,7 +116,7 @@ def timeline(app: App, source_id: str | None, fmt: str, plot_path: Path | None) 
 
     Example: tracker timeline --plot timeline.png
     """
-    from tracker.app.reports import ok_snapshots
+    from tracker.app.reports import timeline_of
     from tracker.core.timeline import timeline_rows
     from tracker.render.table import render_rows
 
@@ -110,14 +124,22 @@ def timeline(app: App, source_id: str | None, fmt: str, plot_path: Path | None) 
         from tracker.render.charts import plot_format
 
         plot_format(plot_path)
-    found = ok_snapshots(app.store, app.source(source_id).id)
-    rows, columns = timeline_rows(found)
+    source = app.source(source_id)
+    found = timeline_of(app.store, source.id)
+    rows, columns = timeline_rows(found.snapshots)
     click.echo(render_rows(rows, columns, fmt), nl=False)
     if plot_path is not None:
         from tracker.render.charts import plot_timeline
 
-        plot_timeline(found, plot_path)
-        click.echo(f"wrote {plot_path}", err=True)
+        notes = plot_timeline(found.snapshots, found.quarantined, plot_path, url=source.url)
+        wrote(plot_path, notes)
+
+
+def wrote(path: Path, notes: list[str]) -> None:
+    """A chart's line on stderr, after what the reader must know about it."""
+    for note in notes:
+        click.echo(f"Note: {note}", err=True)
+    click.echo(f"wrote {path}", err=True)
 
 
 @click.command("diff")

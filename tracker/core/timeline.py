@@ -41,11 +41,18 @@ def timeline_rows(snapshots: Sequence[Snapshot]) -> tuple[list[dict[str, Any]], 
     return rows, ["id", "captured_at", "origin", *tiers, MEMBERS, "listings"]
 
 
+# The one series that counts organisations, not lines of the page: named so that no
+# reader takes it for one more tier's listings.
+MEMBERS_SERIES = f"{MEMBERS}, all tiers (distinct)"
+
+
 def timeline_series(snapshots: Sequence[Snapshot]) -> dict[str, list[tuple[datetime, int]]]:
     """Points to draw: listings per tier (named in English) and distinct members."""
     series = {
-        TIER_NAMES_EN.get(tier, tier): [(s.captured_at, s.counts.get(tier, 0)) for s in snapshots]
+        f"{TIER_NAMES_EN.get(tier, tier)}: listings": [
+            (s.captured_at, s.counts.get(tier, 0)) for s in snapshots
+        ]
         for tier in tiers_of(snapshots)
     }
-    series[f"all {MEMBERS}"] = [(s.captured_at, s.member_count) for s in snapshots]
+    series[MEMBERS_SERIES] = [(s.captured_at, s.member_count) for s in snapshots]
     return series

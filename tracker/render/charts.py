@@ -1,32 +1,66 @@
 """Charts a reader can paste into a report: PNG or SVG, drawn off-screen.
 
-matplotlib is imported inside the drawing functions (it takes a second to load), with the
-Agg backend so that no display is needed. Two charts: the composition of each tier by a
-category (the CSET brief's Figure 1, members by type per tier) and a generic time series
-(`tracker timeline --plot`: members per tier over time).
+matplotlib is imported inside the drawing functions (it takes a second to load), with no
+pyplot and no change to its global settings: every chart is drawn inside one
+`rc_context`. Two charts: the composition of each tier by a category (the CSET brief's
+Figure 1, members by type per tier) and a time series (`tracker timeline --plot`: listings
+per tier and distinct members over time, with quarantined captures marked).
+
+Every chart carries a source line (the page, the snapshots, the tool, and CSET's credit
+when its annotations are drawn), keeps its legend outside the data, and writes SVG text
+as text, so that a designer can edit it and a browser renders Chinese names with its own
+fonts.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import re
+import warnings
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tracker import __version__
+from tracker.core.annotations import Annotation
+from tracker.core.credit import CSET_CREDIT, CSET_ORIGIN
 from tracker.core.errors import ConfigError
-from tracker.core.models import TIER_NAMES_EN, Snapshot
+from tracker.core.models import TIER_NAMES_EN, Listing, Snapshot
+from tracker.core.stamps import utc_text
 from tracker.core.stats import Stats, StatsRow, sum_rows
-from tracker.core.timeline import timeline_series
+from tracker.core.timeline import MEMBERS_SERIES, timeline_series
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 FORMATS = ("png", "svg")
 # Dates and software versions in the file would make every run's bytes differ.
+_METADATA = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None}}
 _LABEL_MIN_SHARE = 6.0
 # More colours than this cannot be told apart; the smallest categories are drawn as one.
 _MAX_CATEGORIES = 10
-_METADATA = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None}}
+# Chinese names must not be boxes. DejaVu Sans (shipped with matplotlib) draws Latin text
+# and punctuation (a CJK font's quotes are full-width); each glyph it lacks comes from the
+# first of these installed. In an SVG the list is the text's CSS font-family, so the
+# viewer's machine falls back the same way to whichever it has.
+CJK_FAMILIES = (
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "WenQuanYi Zen Hei",
+    "Microsoft YaHei",
+    "PingFang SC",
+)
+_LATIN_FAMILY = "DejaVu Sans"
+# Files of those families, for fonts installed after matplotlib built its font cache.
+_CJK_FILES = re.compile(r"NotoSansCJK|SourceHanSans|wqy-zenhei|msyh|PingFang", re.IGNORECASE)
+_MISSING_GLYPH = re.compile(r"Glyph \d+ .* missing from font")
+# Element ids in the SVG, so that a designer (and a test) can find these marks.
+QUARANTINED_GID = "quarantined-captures"
+SOURCE_GID = "source-line"
+TIMELINE_YLABEL = "listings (per tier) / members (distinct)"
 
 
 def plot_format(path: Path) -> str:
@@ -42,42 +76,144 @@ def plot_format(path: Path) -> str:
     return suffix
 
 
-def plot_snapshot(stats: Stats, snapshot: Snapshot, path: Path) -> None:
-    """`tracker stats --plot`: one snapshot's composition, titled with where it comes from."""
+def plot_snapshot(
+    stats: Stats,
+    snapshot: Snapshot,
+    path: Path,
+    *,
+    url: str,
+    listings: Sequence[Listing],
+    notes: Mapping[str, Annotation],
+) -> list[str]:
+    """`tracker stats --plot`: one snapshot's composition, titled and sourced.
+
+    Returns notes for the reader (a PNG whose Chinese text no installed font could draw).
+    """
+    if not stats.tiers:
+        # An empty chart (and matplotlib's warning about its legend) would say nothing.
+        raise ConfigError(f"{path}: nothing to draw: the snapshot lists no members")
     title = (
         f"AIIA members by tier and {stats.by}, {snapshot.captured_at:%Y-%m-%d} "
         f"(snapshot {snapshot.id}, {snapshot.origin})"
     )
-    plot_composition(stats, path, title=title)
-
-
-def plot_timeline(snapshots: Sequence[Snapshot], path: Path) -> None:
-    """`tracker timeline --plot`: listings per tier over the snapshots."""
-    title = (
-        f"AIIA listings per tier, {snapshots[0].captured_at:%Y-%m-%d} to "
-        f"{snapshots[-1].captured_at:%Y-%m-%d} ({len(snapshots)} snapshots)"
+    cset = any(note.origin == CSET_ORIGIN for note in notes.values())
+    source = source_line(
+        url,
+        f"snapshot {snapshot.id} ({snapshot.origin}) captured {utc_text(snapshot.captured_at)}",
+        credit=cset,
     )
-    plot_series(timeline_series(snapshots), path, title=title, ylabel="listings")
+    labels = labels_as_written(listings)
+    return draw(path, lambda: composition_figure(stats, title=title, source=source, labels=labels))
 
 
-def plot_composition(stats: Stats, path: Path, *, title: str) -> None:
-    """One 100% bar per tier, split by category: the share of the tier's distinct members."""
+def plot_timeline(
+    snapshots: Sequence[Snapshot], quarantined: Sequence[datetime], path: Path, *, url: str
+) -> list[str]:
+    """`tracker timeline --plot`: listings per tier and members over the ok snapshots, with
+    the quarantined captures marked (never counted)."""
+    first, last = snapshots[0].captured_at, snapshots[-1].captured_at
+    span = (
+        f"{first:%Y-%m-%d}"
+        if first.date() == last.date()
+        else f"{first:%Y-%m-%d} to {last:%Y-%m-%d}"
+    )
+    title = f"AIIA listings per tier and members, {span} ({plural(len(snapshots), 'snapshot')})"
+    times = utc_text(first) if first == last else f"{utc_text(first)} to {utc_text(last)}"
+    read = f"{plural(len(snapshots), 'ok snapshot')} captured {times}"
+    if quarantined:
+        read += f"; {plural(len(quarantined), 'quarantined capture')} marked, not counted"
+    source = source_line(url, read, credit=False)
+    series = timeline_series(snapshots)
+    return draw(
+        path,
+        lambda: series_figure(
+            series,
+            title=title,
+            ylabel=TIMELINE_YLABEL,
+            source=source,
+            marks=quarantined,
+            apart=[MEMBERS_SERIES],
+        ),
+    )
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def source_line(url: str, read: str, *, credit: bool) -> str:
+    """Where a chart's numbers come from, on lines short enough to fit under it."""
+    lines = [f"Source: {url}", f"{read}; made with aiia-tracker {__version__}"]
+    return "\n".join([*lines, CSET_CREDIT] if credit else lines)
+
+
+def labels_as_written(listings: Sequence[Listing]) -> dict[str, str]:
+    """Each tier's headings as the page writes them, in page order."""
+    found: dict[str, dict[str, None]] = {}
+    for listing in listings:
+        found.setdefault(listing.tier, {})[listing.tier_label] = None
+    return {tier: " / ".join(labels) for tier, labels in found.items()}
+
+
+def draw(path: Path, build: Callable[[], Figure]) -> list[str]:
+    """Build a figure and write it in the format the path asks for; notes for the reader."""
     fmt = plot_format(path)
-    if not stats.tiers:
-        # An empty chart (and matplotlib's warning about its legend) would say nothing.
-        raise ConfigError(f"{path}: nothing to draw: the snapshot lists no members")
-    figure = _figure(width=9, height=1.4 + 0.6 * len(stats.tiers))
+    with chart_style():
+        return _save(build(), path, fmt)
+
+
+@contextmanager
+def chart_style() -> Iterator[None]:
+    """Editable SVG text and a CJK-capable font, for this chart only."""
+    import matplotlib
+
+    _register_cjk_fonts()
+    with matplotlib.rc_context(
+        {
+            "svg.fonttype": "none",
+            # A generic family resolves to the first installed font of its list, silently;
+            # a missing family named in font.family would log a warning per chart.
+            "font.family": [_LATIN_FAMILY, "sans-serif"],
+            "font.sans-serif": [*CJK_FAMILIES, _LATIN_FAMILY],
+        }
+    ):
+        yield
+
+
+@cache
+def _register_cjk_fonts() -> None:
+    """Make known a CJK font installed after matplotlib cached its list of fonts (it never
+    looks again by itself); a scan of the font folders, once, only when none is known."""
+    from matplotlib import font_manager
+
+    if {font.name for font in font_manager.fontManager.ttflist} & set(CJK_FAMILIES):
+        return
+    for found in font_manager.findSystemFonts():
+        if _CJK_FILES.search(Path(found).name):
+            # A damaged font file leaves the chart to the fallback font, not to a traceback.
+            with suppress(OSError, RuntimeError, ValueError):
+                font_manager.fontManager.addfont(found)
+
+
+def composition_figure(
+    stats: Stats, *, title: str, source: str, labels: Mapping[str, str] | None = None
+) -> Figure:
+    """One 100% bar per tier (at least one), split by category: the share of the tier's
+    distinct members. `labels`: each tier's heading as written, shown beside its English name.
+    """
+    figure = _figure(width=9, height=1.4 + 0.6 * len(stats.tiers), source=source)
     axes = figure.subplots()
     sizes = [max(stats.total.tiers[tier].members, 1) for tier in stats.tiers]
-    labels = [
-        f"{TIER_NAMES_EN.get(tier, tier)} ({stats.total.tiers[tier].members})"
+    names = [
+        " ".join(filter(None, [TIER_NAMES_EN.get(tier, tier), (labels or {}).get(tier)]))
+        + f" ({stats.total.tiers[tier].members})"
         for tier in stats.tiers
     ]
     left = [0.0] * len(stats.tiers)
     for row in _legible(stats):
         counts = [row.tiers[tier].members for tier in stats.tiers]
         shares = [100 * n / size for n, size in zip(counts, sizes, strict=True)]
-        bars = axes.barh(labels, shares, left=left, label=f"{row.value} ({row.members})")
+        bars = axes.barh(names, shares, left=left, label=f"{row.value} ({row.members})")
         # Numbers only where they fit: a sliver's count would overprint its neighbours'.
         texts = [
             str(n) if share >= _LABEL_MIN_SHARE else ""
@@ -89,8 +225,8 @@ def plot_composition(stats: Stats, path: Path, *, title: str) -> None:
     axes.invert_yaxis()
     axes.set_xlabel("% of the tier's members (distinct organisations, by highest tier listed)")
     axes.set_title(title)
-    axes.legend(title=stats.by, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
-    _save(figure, path, fmt)
+    _legend_outside(axes, title=stats.by)
+    return figure
 
 
 def _legible(stats: Stats) -> list[StatsRow]:
@@ -100,41 +236,91 @@ def _legible(stats: Stats) -> list[StatsRow]:
     return [*kept, sum_rows(rest, stats.tiers, f"{len(rest)} others")]
 
 
-def plot_series(
+def series_figure(
     series: Mapping[str, Sequence[tuple[datetime, int]]],
-    path: Path,
     *,
     title: str,
     ylabel: str,
-) -> None:
-    """One stepped line per named series of (time, count) points, e.g. members per tier."""
+    source: str,
+    marks: Sequence[datetime] = (),
+    apart: Collection[str] = (),
+) -> Figure:
+    """One stepped line per named series of (time, count) points, from zero up.
+
+    `marks`: times of quarantined captures, drawn as dotted lines. `apart`: series that
+    count something else than the rest, drawn dashed in black.
+    """
     from matplotlib.dates import date2num
 
-    fmt = plot_format(path)
-    figure = _figure(width=9, height=4.5)
+    figure = _figure(width=9, height=4.5, source=source)
     axes = figure.subplots()
     axes.xaxis_date()
     for name, points in series.items():
         times = date2num([moment for moment, _ in points])
         counts = [count for _, count in points]
-        axes.step(times, counts, where="post", marker="o", markersize=3, label=name)
+        other = name in apart
+        axes.step(
+            times,
+            counts,
+            where="post",
+            marker="o",
+            markersize=3,
+            label=name,
+            color="black" if other else None,
+            linestyle="--" if other else None,
+        )
+    if marks:
+        axes.vlines(
+            date2num(list(marks)),
+            0,
+            1,
+            transform=axes.get_xaxis_transform(),
+            colors="0.4",
+            linestyles="dotted",
+            label="quarantined capture (not counted)",
+            gid=QUARANTINED_GID,
+        )
+    axes.set_ylim(bottom=0)
     axes.set_ylabel(ylabel)
     axes.set_title(title)
     axes.grid(alpha=0.3)
-    axes.legend(frameon=False)
+    _legend_outside(axes)
     figure.autofmt_xdate()
-    _save(figure, path, fmt)
+    return figure
 
 
-def _figure(*, width: float, height: float) -> Figure:
+def _legend_outside(axes: Axes, *, title: str | None = None) -> None:
+    # Right of the axes, so that no line or bar is ever hidden behind a legend entry.
+    axes.legend(title=title, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
+
+
+def _figure(*, width: float, height: float, source: str) -> Figure:
     # The object-oriented API with no pyplot: no global state, no GUI backend, no leaks.
     from matplotlib.figure import Figure
 
-    return Figure(figsize=(width, height), layout="constrained")
+    figure = Figure(figsize=(width, height), layout="constrained")
+    # Under the chart, left-aligned; constrained layout keeps room for it.
+    figure.supxlabel(
+        source, x=0.01, ha="left", fontsize=7, color="0.3", linespacing=1.4, gid=SOURCE_GID
+    )
+    return figure
 
 
-def _save(figure: Figure, path: Path, fmt: str) -> None:
-    try:
-        figure.savefig(path, format=fmt, dpi=150, metadata=_METADATA[fmt])
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot write: {exc.strerror or exc}") from None
+def _save(figure: Figure, path: Path, fmt: str) -> list[str]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            figure.savefig(path, format=fmt, dpi=150, metadata=_METADATA[fmt], bbox_inches="tight")
+        except OSError as exc:
+            raise ConfigError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    missing = [w for w in caught if _MISSING_GLYPH.search(str(w.message))]
+    for other in caught:
+        if other not in missing:
+            warnings.warn_explicit(other.message, other.category, other.filename, other.lineno)
+    # An SVG's text is drawn by its viewer's fonts; a PNG's boxes are final.
+    if missing and fmt == "png":
+        return [
+            f"{path}: no installed font draws some of its characters (Chinese names?), "
+            "so they show as boxes; install one (Debian: fonts-noto-cjk) or draw a .svg"
+        ]
+    return []
