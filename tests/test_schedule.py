@@ -88,7 +88,8 @@ def ticker(config: Config, db: Path, now: Callable[[], datetime], log: list[str]
     )
 
 
-def wait_for(condition: Callable[[], bool], seconds: float = 5) -> None:
+def wait_for(condition: Callable[[], bool], seconds: float = 60) -> None:
+    # Generous: it only bounds a hung test; on a loaded 2-core machine a tick can take seconds.
     deadline = time.monotonic() + seconds
     while not condition():
         if time.monotonic() > deadline:
@@ -136,7 +137,9 @@ def test_the_scheduler_sends_exactly_one_summary_per_real_change(
     stopper.start()
     service.serve()
     stopper.join()
-    assert len(log) == len(pages)
+    # A tick may start before the stop lands; it reads the last page again, unchanged.
+    assert len(log) >= len(pages)
+    assert all("unchanged" in line for line in log[len(pages) :]), log
     hooks = posted(receiver, "/hook")
     assert [(h["summary"]["joined"], h["summary"]["departed"]) for h in hooks] == [(1, 0), (0, 2)]
     assert [h["new"]["members"] for h in hooks] == [18, 16]
