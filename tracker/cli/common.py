@@ -142,13 +142,18 @@ def report(message: str, exit_code: int) -> None:
     click.echo(message)
 
 
-def emit(text: str, path: Path | None) -> None:
-    """Output to stdout, or to the file --output names."""
+def emit(text: str, path: Path | None, *, bom: bool = False) -> None:
+    """Output to stdout, or to the file --output names.
+
+    `bom` (for CSV): a file starts with a UTF-8 byte order mark, without which Excel on
+    Windows reads it as the local code page and garbles every name; a pipe stays plain UTF-8,
+    as scripts expect.
+    """
     if path is None:
         click.echo(text, nl=False)
         return
     try:
-        path.write_text(text, encoding="utf-8")
+        path.write_text(text, encoding="utf-8-sig" if bom else "utf-8")
     except OSError as exc:
         raise ConfigError(f"--output {path}: cannot write: {exc.strerror or exc}") from None
     click.echo(f"wrote {path}", err=True)

@@ -157,11 +157,11 @@ def diff_command(
     Example: tracker diff 2020-03-26 latest --format markdown --output changes.md
     """
     from tracker.app.diffs import diff_refs
-    from tracker.render.report import render
+    from tracker.render.report import Generated, render
 
     source_id = app.source(source_id).id
     found = diff_refs(app.store, source_id, old_ref, new_ref, with_transient=with_transient)
-    emit(render(found, fmt), output_path)
+    emit(render(found, fmt, Generated.now(app.now())), output_path, bom=fmt == "csv")
 
 
 @click.command()
