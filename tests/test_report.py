@@ -24,10 +24,20 @@ from tracker.app.refs import resolve
 from tracker.cli import cli
 from tracker.core.annotations import Annotation
 from tracker.core.config import Config
+from tracker.core.credit import CSET_CREDIT, CSET_ORIGIN
 from tracker.core.diff import diff
 from tracker.core.models import Listing, Snapshot
 from tracker.core.normalize import normalize_key
-from tracker.render.report import CSV_COLUMNS, FORMATS, DiffReport, Endpoint, md_escape, render
+from tracker.render.report import (
+    CSV_COLUMNS,
+    FORMATS,
+    SCORE_NOTE,
+    DiffReport,
+    Endpoint,
+    Generated,
+    md_escape,
+    render,
+)
 from tracker.store import Store
 
 PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "diff"
@@ -39,6 +49,8 @@ MIDDLE = (
     .read_text(encoding="utf-8")
     .replace("<li>翠微软件有限公司</li>", "<li>流萤文化传媒有限公司</li>")
 )
+# Who made the report, and when: fixed, so golden files do not change with the clock or version.
+MADE = Generated(at=datetime(2024, 3, 20, 12, 0, tzinfo=UTC), version="0.0.0-test")
 EXTENSIONS = {"text": "txt", "markdown": "md", "json": "json", "csv": "csv", "html": "html"}
 
 Run = Callable[..., Result]
@@ -65,9 +77,10 @@ def fill(store: Store, *, middle: bool = False) -> list[Snapshot]:
         pages.insert(1, MIDDLE.encode("utf-8"))
     snaps = [capture(store, content, at) for content, at in zip(pages, T, strict=False)]
     notes = [
+        # CSET's: every format must credit it.
         Annotation(
             key="云杉机器人有限公司",
-            origin="test",
+            origin=CSET_ORIGIN,
             name="云杉机器人有限公司",
             common_name_en="Yunshan Robotics",
             type="Industry",
@@ -99,19 +112,24 @@ def store() -> Iterator[Store]:
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_every_format_matches_its_golden_file(store: Store, fmt: str) -> None:
     old, new = fill(store)
-    assert_golden(f"diff-small.{EXTENSIONS[fmt]}", render(build_report(store, old, new), fmt))
+    assert_golden(f"diff-small.{EXTENSIONS[fmt]}", render(build_report(store, old, new), fmt, MADE))
 
 
 def test_transients_golden(store: Store) -> None:
     old, _, new = fill(store, middle=True)
     report = build_report(store, old, new, with_transient=True)
-    assert_golden("diff-small-transient.txt", render(report, "text"))
+    assert_golden("diff-small-transient.txt", render(report, "text", MADE))
 
 
 def test_json_schema(store: Store) -> None:
     old, new = fill(store)
-    data = json.loads(render(build_report(store, old, new), "json"))
+    data = json.loads(render(build_report(store, old, new), "json", MADE))
     assert list(data) == [
+        "tool",
+        "version",
+        "generated_at",
+        "credit",
+        "rename_score",
         "old",
         "new",
         "summary",
@@ -139,6 +157,7 @@ def test_json_schema(store: Store) -> None:
         "origin",
         "page_sha256",
         "provenance",
+        "parser_version",
         "members",
         "listings",
         "counts",
@@ -178,11 +197,11 @@ def test_json_schema(store: Store) -> None:
 
 def test_every_line_traces_to_archived_bytes(store: Store) -> None:
     old, new = fill(store)
-    data = json.loads(render(build_report(store, old, new), "json"))
+    data = json.loads(render(build_report(store, old, new), "json", MADE))
     for side, snap in (("old", old), ("new", new)):
         assert data[side]["page_sha256"] == snap.page_sha256
         assert store.page_bytes(snap.page_sha256) == (PAGES / f"{side}.html").read_bytes()
-    rows = list(csv.DictReader(io.StringIO(render(build_report(store, old, new), "csv"))))
+    rows = list(csv.DictReader(io.StringIO(render(build_report(store, old, new), "csv", MADE))))
     assert {(r["old_snapshot_id"], r["new_snapshot_id"]) for r in rows} == {
         (str(old.id), str(new.id))
     }
@@ -222,16 +241,16 @@ def _hostile_report() -> DiffReport:
 
 
 def test_html_escapes_everything() -> None:
-    page = render(_hostile_report(), "html")
+    page = render(_hostile_report(), "html", MADE)
     assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert re.findall(r"<(\w+)", page.split("<body>")[1]) == re.findall(
-        r"<(h1|ul|li|code|p|strong|h2|table|thead|tr|th|tbody|td)\b", page.split("<body>")[1]
+        r"<(h1|code|p|strong|h2|table|thead|tr|th|tbody|td)\b", page.split("<body>")[1]
     )
     assert "http" not in page.split("<style>")[0]  # no external resources in the head
 
 
 def test_markdown_cells_cannot_break_the_table() -> None:
-    text = render(_hostile_report(), "markdown")
+    text = render(_hostile_report(), "markdown", MADE)
     rows = [line for line in text.splitlines() if line.startswith("| board")]
     assert len(rows) == len(HOSTILE)
     for row in rows:
@@ -243,7 +262,7 @@ def test_markdown_cells_cannot_break_the_table() -> None:
 
 
 def test_csv_cells_cannot_run_as_formulas() -> None:
-    rows = list(csv.DictReader(io.StringIO(render(_hostile_report(), "csv"))))
+    rows = list(csv.DictReader(io.StringIO(render(_hostile_report(), "csv", MADE))))
     assert list(rows[0]) == list(CSV_COLUMNS)
     names = {row["name"] for row in rows}
     assert {'\'=HYPERLINK("http://evil.test","x")', "'+1科技有限公司", "'@SUM(A1)有限公司"} <= names
@@ -252,12 +271,73 @@ def test_csv_cells_cannot_run_as_formulas() -> None:
 
 def test_no_changes_says_so(store: Store) -> None:
     old, new = fill(store)
-    text = render(build_report(store, new, new), "text")
+    text = render(build_report(store, new, new), "text", MADE)
     assert text.splitlines()[-1] == "No changes."
     assert (
         "+0 joined, -0 departed, 0 tier changes (0 up, 0 down), 0 likely renames; 21 → 21 members"
         in text
     )
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html", "json"])
+def test_every_format_carries_what_a_citation_needs(store: Store, fmt: str) -> None:
+    old, new = fill(store)
+    page = render(build_report(store, old, new), fmt, MADE)
+    for snap in (old, new):
+        assert snap.page_sha256 in page  # the full digest, not a prefix
+    for fact in (
+        "http://aiia.test/structure",
+        "2024-03-20T12:00:00Z",
+        "0.0.0-test",
+        "aiia-tracker",
+    ):
+        assert fact in page, fact
+    assert "rapidfuzz" in page  # what "score 100.0" means
+    assert CSET_CREDIT.split(",")[0] in page
+
+
+def test_json_provenance_is_machine_readable(store: Store) -> None:
+    old, new = fill(store)
+    data = json.loads(render(build_report(store, old, new), "json", MADE))
+    assert (data["tool"], data["version"], data["generated_at"]) == (
+        "aiia-tracker",
+        "0.0.0-test",
+        "2024-03-20T12:00:00Z",
+    )
+    assert data["credit"] == CSET_CREDIT and data["rename_score"] == SCORE_NOTE
+    for side, snap in (("old", old), ("new", new)):
+        assert data[side]["parser_version"] == snap.parser_version
+        assert data[side]["provenance"] == "http://aiia.test/structure"
+
+
+def test_cset_is_credited_only_when_its_annotations_are_shown(store: Store) -> None:
+    old, new = fill(store)
+    cited = build_report(store, old, new)
+    for fmt in ("text", "markdown", "html"):
+        assert render(cited, fmt, MADE).count(CSET_CREDIT.split("“")[0]) == 1, fmt
+    # CSV stays rows only, every line data: the README says to credit CSET beside it.
+    assert "CSET" not in render(cited, "csv", MADE)
+    with store.atomic():
+        store.replace_annotations(CSET_ORIGIN, [])
+    report = build_report(store, old, new)
+    assert report.annotations  # another origin's annotations are shown, but are not CSET's
+    for fmt in FORMATS:
+        assert "CSET" not in render(report, fmt, MADE), fmt
+    assert json.loads(render(report, "json", MADE))["credit"] is None
+
+
+def test_html_is_chinese_with_a_cjk_font_stack(store: Store) -> None:
+    old, new = fill(store)
+    page = render(build_report(store, old, new), "html", MADE)
+    assert '<html lang="zh-CN">' in page
+    assert 'font-family:"Noto Sans CJK SC",' in page and "sans-serif" in page
+
+
+def test_generated_names_this_tool_and_its_installed_version() -> None:
+    from importlib.metadata import version
+
+    made = Generated.now(T[0])
+    assert (made.tool, made.version, made.at) == ("aiia-tracker", version("aiia-tracker"), T[0])
 
 
 # The command line ---------------------------------------------------------------------
@@ -305,6 +385,34 @@ def test_cli_diff_with_transient_and_output_file(
     assert result.stderr == f"wrote {target}\n"
     page = target.read_text(encoding="utf-8")
     assert "Transient (between the two snapshots) (2)" in page and "流萤文化传媒有限公司" in page
+
+
+def test_cli_csv_file_has_a_bom_for_excel_and_stdout_has_none(
+    run: Run, filled: list[Snapshot], tmp_path: Path
+) -> None:
+    target = tmp_path / "changes.csv"
+    assert run("diff", "1", "3", "--format", "csv", "-o", str(target)).exit_code == 0
+    raw = target.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbfchange,tier,name,")
+    piped = run("diff", "1", "3", "--format", "csv")
+    assert piped.stdout_bytes.startswith(b"change,tier,name,")
+    # Excel's reading: the BOM makes it UTF-8; Python's utf-8-sig reads the same rows.
+    assert raw.decode("utf-8-sig") == piped.stdout
+    # Other formats are written as they are printed.
+    md = tmp_path / "changes.md"
+    assert run("diff", "1", "3", "--format", "markdown", "-o", str(md)).exit_code == 0
+    assert md.read_bytes().startswith(b"# AIIA")
+
+
+def test_cli_report_is_stamped_with_the_clock_and_version(run: Run, filled: list[Snapshot]) -> None:
+    from importlib.metadata import version
+
+    before = datetime.now(UTC).replace(microsecond=0)
+    data = json.loads(run("diff", "1", "3", "--format", "json").stdout)
+    after = datetime.now(UTC)
+    assert data["version"] == version("aiia-tracker")
+    made = datetime.strptime(data["generated_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    assert before <= made <= after
 
 
 @pytest.mark.parametrize(
@@ -362,8 +470,8 @@ def test_quarantined_snapshots_are_picked_only_by_id(store: Store) -> None:
     report = build_report(store, new, gutted.snapshot)
     assert report.diff.departed
     for fmt in ("text", "markdown", "html"):
-        assert "QUARANTINED, not a believed reading: " in render(report, fmt), fmt
-    ends = json.loads(render(report, "json"))
+        assert "QUARANTINED, not a believed reading: " in render(report, fmt, MADE), fmt
+    ends = json.loads(render(report, "json", MADE))
     assert (ends["old"]["status"], ends["old"]["reason"]) == ("ok", None)
     assert ends["new"]["status"] == "quarantined"
     assert ends["new"]["reason"] == gutted.snapshot.reason

@@ -7,7 +7,15 @@ from contextlib import AbstractContextManager
 
 import click
 
-from tracker.cli.common import App, pass_app, progress, report, source_option
+from tracker.cli.common import (
+    App,
+    pass_app,
+    progress,
+    report,
+    source_option,
+    table_width,
+    wide_option,
+)
 
 
 @click.group()
@@ -35,6 +43,7 @@ def _cdx_bound(ctx: click.Context, param: click.Parameter, value: str | None) ->
     "--limit", type=click.IntRange(min=1), help="Fetch at most N captures now; rerun for more."
 )
 @click.option("--dry-run", is_flag=True, help="List the captures; fetch none.")
+@wide_option
 @pass_app
 def backfill_wayback(
     app: App,
@@ -43,6 +52,7 @@ def backfill_wayback(
     until: str | None,
     limit: int | None,
     dry_run: bool,
+    wide: bool,
 ) -> None:
     """Add the Internet Archive's captures of the page as snapshots (origin wayback).
 
@@ -65,7 +75,7 @@ def backfill_wayback(
         archive = open_archive(app.config, source, client=client)
         plan = plan_backfill(app.store, source, archive, since=since, until=until, limit=limit)
         if dry_run:
-            click.echo(captures_text(plan.rows()), nl=False)
+            click.echo(captures_text(plan.rows(), table_width(wide)), nl=False)
             click.echo(f"dry run: {plan.describe()}; would fetch {len(plan.todo)}")
             return
         with progress(plan.todo, "Wayback captures") as captures, _terminate_interrupts():

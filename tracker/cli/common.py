@@ -7,6 +7,8 @@ the commands that need them, so that `tracker --help` stays instant.
 
 from __future__ import annotations
 
+import os
+import shutil
 import sqlite3
 import sys
 from collections.abc import Callable, Iterable
@@ -21,6 +23,7 @@ import click
 from tracker.core.errors import ConfigError, TrackerError
 
 if TYPE_CHECKING:
+    from tracker.core.annotations import Annotation
     from tracker.core.config import Config, Source
     from tracker.core.models import Snapshot
     from tracker.store import Store
@@ -134,6 +137,32 @@ def format_option(*choices: str) -> Callable[[F], F]:
     return decorate
 
 
+def wide_option(func: F) -> F:
+    return click.option(
+        "--wide",
+        "wide",
+        is_flag=True,
+        help="Show every table column in full (default: fit the terminal's width).",
+    )(func)
+
+
+def table_width(wide: bool) -> int | None:
+    """How wide a table may be: the terminal's width (or $COLUMNS), or None for every column
+    in full, with --wide and when the output goes to a pipe or file rather than a person."""
+    if wide or not ("COLUMNS" in os.environ or sys.stdout.isatty()):
+        return None
+    return shutil.get_terminal_size().columns
+
+
+def credit(notes: Iterable[Annotation], fmt: str) -> None:
+    """CSET's credit when its annotations were shown (CC BY-NC 4.0 asks for it): under a
+    table, and on stderr beside JSON or CSV so that standard output stays pure data."""
+    from tracker.core.credit import CSET_CREDIT, CSET_ORIGIN
+
+    if any(note.origin == CSET_ORIGIN for note in notes):
+        click.echo(CSET_CREDIT if fmt != "table" else f"\n{CSET_CREDIT}", err=fmt != "table")
+
+
 def report(message: str, exit_code: int) -> None:
     """An outcome's line: on stdout when it went well, else on stderr with its exit code."""
     if exit_code:
@@ -142,13 +171,18 @@ def report(message: str, exit_code: int) -> None:
     click.echo(message)
 
 
-def emit(text: str, path: Path | None) -> None:
-    """Output to stdout, or to the file --output names."""
+def emit(text: str, path: Path | None, *, bom: bool = False) -> None:
+    """Output to stdout, or to the file --output names.
+
+    `bom` (for CSV): a file starts with a UTF-8 byte order mark, without which Excel on
+    Windows reads it as the local code page and garbles every name; a pipe stays plain UTF-8,
+    as scripts expect.
+    """
     if path is None:
         click.echo(text, nl=False)
         return
     try:
-        path.write_text(text, encoding="utf-8")
+        path.write_text(text, encoding="utf-8-sig" if bom else "utf-8")
     except OSError as exc:
         raise ConfigError(f"--output {path}: cannot write: {exc.strerror or exc}") from None
     click.echo(f"wrote {path}", err=True)

@@ -10,12 +10,15 @@ import click
 from tracker.cli.common import (
     App,
     at_option,
+    credit,
     doubt,
     emit,
     format_option,
     pass_app,
     plot_option,
     source_option,
+    table_width,
+    wide_option,
 )
 from tracker.core.fields import BY_CHOICES
 
@@ -26,8 +29,9 @@ ORIGINS = ("live", "file", "baseline", "wayback")
 @source_option
 @click.option("--origin", type=click.Choice(ORIGINS))
 @format_option("table", "json", "csv")
+@wide_option
 @pass_app
-def snapshots(app: App, source_id: str | None, origin: str | None, fmt: str) -> None:
+def snapshots(app: App, source_id: str | None, origin: str | None, fmt: str, wide: bool) -> None:
     """List stored snapshots, oldest first, with their status and counts.
 
     Example: tracker snapshots --origin wayback
@@ -37,15 +41,16 @@ def snapshots(app: App, source_id: str | None, origin: str | None, fmt: str) -> 
 
     source = app.source(source_id)
     found = app.store.snapshots(source.id, origin=cast("Origin | None", origin))
-    click.echo(snapshots_text(found, fmt), nl=False)
+    click.echo(snapshots_text(found, fmt, table_width(wide)), nl=False)
 
 
 @click.command()
 @source_option
 @at_option
 @format_option("table", "json", "csv")
+@wide_option
 @pass_app
-def members(app: App, source_id: str | None, ref: str, fmt: str) -> None:
+def members(app: App, source_id: str | None, ref: str, fmt: str, wide: bool) -> None:
     """List one snapshot's member listings in page order, with what annotations say.
 
     Example: tracker members --at 2020-03-26 --format json
@@ -55,7 +60,8 @@ def members(app: App, source_id: str | None, ref: str, fmt: str) -> None:
 
     found = members_at(app.store, app.source(source_id).id, ref)
     doubt(found.snapshot)
-    click.echo(members_text(found.listings, found.notes, fmt), nl=False)
+    click.echo(members_text(found.listings, found.notes, fmt, table_width(wide)), nl=False)
+    credit(found.notes.values(), fmt)
 
 
 @click.command()
@@ -64,9 +70,16 @@ def members(app: App, source_id: str | None, ref: str, fmt: str) -> None:
 @click.option("--by", type=click.Choice(BY_CHOICES), default="tier", show_default=True)
 @format_option("table", "json", "csv")
 @plot_option("Also draw each tier's composition (by --by; by type for --by tier) to a .png/.svg.")
+@wide_option
 @pass_app
 def stats(
-    app: App, source_id: str | None, ref: str, by: str, fmt: str, plot_path: Path | None
+    app: App,
+    source_id: str | None,
+    ref: str,
+    by: str,
+    fmt: str,
+    plot_path: Path | None,
+    wide: bool,
 ) -> None:
     """Count members (distinct, by highest tier) and listings at one snapshot, by tier.
 
@@ -82,7 +95,9 @@ def stats(
     source = app.source(source_id)
     found = members_at(app.store, source.id, ref)
     doubt(found.snapshot)
-    click.echo(stats_text(found.snapshot, found.stats(by), fmt), nl=False)
+    click.echo(stats_text(found.snapshot, found.stats(by), fmt, table_width(wide)), nl=False)
+    # Counts by tier use no annotation; by any other field they are CSET's, when CSET's.
+    credit(found.notes.values() if by != "tier" else [], fmt)
     if plot_path is not None:
         from tracker.render.charts import plot_snapshot
 
@@ -108,8 +123,9 @@ def stats(
     "Also draw listings per tier and members over time, quarantined captures marked, "
     "to a .png/.svg."
 )
+@wide_option
 @pass_app
-def timeline(app: App, source_id: str | None, fmt: str, plot_path: Path | None) -> None:
+def timeline(app: App, source_id: str | None, fmt: str, plot_path: Path | None, wide: bool) -> None:
     """Listings per tier and members at every ok snapshot, oldest first.
 
     Live, baseline and backfilled snapshots interleave by capture time.
@@ -127,7 +143,7 @@ def timeline(app: App, source_id: str | None, fmt: str, plot_path: Path | None) 
     source = app.source(source_id)
     found = timeline_of(app.store, source.id)
     rows, columns = timeline_rows(found.snapshots)
-    click.echo(render_rows(rows, columns, fmt), nl=False)
+    click.echo(render_rows(rows, columns, fmt, width=table_width(wide)), nl=False)
     if plot_path is not None:
         from tracker.render.charts import plot_timeline
 
@@ -179,19 +195,20 @@ def diff_command(
     Example: tracker diff 2020-03-26 latest --format markdown --output changes.md
     """
     from tracker.app.diffs import diff_refs
-    from tracker.render.report import render
+    from tracker.render.report import Generated, render
 
     source_id = app.source(source_id).id
     found = diff_refs(app.store, source_id, old_ref, new_ref, with_transient=with_transient)
-    emit(render(found, fmt), output_path)
+    emit(render(found, fmt, Generated.now(app.now())), output_path, bom=fmt == "csv")
 
 
 @click.command()
 @click.argument("query", metavar="NAME_OR_KEY")
 @source_option
 @format_option("table", "json", "csv")
+@wide_option
 @pass_app
-def history(app: App, query: str, source_id: str | None, fmt: str) -> None:
+def history(app: App, query: str, source_id: str | None, fmt: str, wide: bool) -> None:
     """One member's timeline: first and last seen, every tier change, gap and rename.
 
     NAME_OR_KEY may be part of a name; when it matches several members they are listed.
@@ -202,4 +219,4 @@ def history(app: App, query: str, source_id: str | None, fmt: str) -> None:
     from tracker.render.rows import history_text
 
     found = history_of(app.store, app.source(source_id).id, query)
-    click.echo(history_text(found, fmt), nl=False)
+    click.echo(history_text(found, fmt, table_width(wide)), nl=False)

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from tracker.cli.common import App, format_option, pass_app
+from tracker.cli.common import App, format_option, pass_app, table_width, wide_option
 
 
 @click.command()
@@ -81,8 +81,9 @@ def watchers() -> None:
 
 @watchers.command("list")
 @format_option("table", "json", "csv")
+@wide_option
 @pass_app
-def watchers_list(app: App, fmt: str) -> None:
+def watchers_list(app: App, fmt: str, wide: bool) -> None:
     """Each watcher with its last delivery and failures; targets redacted, never secrets.
 
     Example: tracker watchers list --format json
@@ -90,7 +91,8 @@ def watchers_list(app: App, fmt: str) -> None:
     from tracker.app.deliver import watcher_rows
     from tracker.render.rows import watchers_text
 
-    click.echo(watchers_text(watcher_rows(app.store, app.config.watchers), fmt), nl=False)
+    rows = watcher_rows(app.store, app.config.watchers)
+    click.echo(watchers_text(rows, fmt, table_width(wide)), nl=False)
 
 
 @watchers.command("test")

@@ -20,7 +20,7 @@ from tracker.core.kinds import WATCHED_KINDS
 from tracker.core.message import Message
 from tracker.core.models import TIER_NAMES_EN
 from tracker.core.stamps import utc_text
-from tracker.render.report import DiffReport, Endpoint, render_json_report
+from tracker.render.report import DiffReport, Endpoint, Generated, render_json_report
 
 Notes = Mapping[str, Annotation]
 
@@ -114,11 +114,11 @@ def change_message(
         ],
         lines=change_lines(digest, notes),
         footer=[f"Full report: tracker diff --source {source_id} {old.id} {new.id}"],
-        data=diff_payload(digest, notes),
+        data=diff_payload(digest, notes, at),
     )
 
 
-def diff_payload(digest: Digest, notes: Notes) -> dict[str, Any]:
+def diff_payload(digest: Digest, notes: Notes, at: datetime) -> dict[str, Any]:
     """The `tracker diff --format json` document of the digest, plus unconfirmed absences."""
     report = DiffReport(
         old=Endpoint.of(digest.old),
@@ -126,7 +126,7 @@ def diff_payload(digest: Digest, notes: Notes) -> dict[str, Any]:
         diff=digest.diff,
         annotations=dict(notes),
     )
-    data: dict[str, Any] = json.loads(render_json_report(report))
+    data: dict[str, Any] = json.loads(render_json_report(report, Generated.now(at)))
     if digest.unconfirmed:
         data["missing_unconfirmed"] = [c.model_dump() for c in digest.unconfirmed]
     return data

@@ -1,9 +1,11 @@
 """A diff as people cite it: text, Markdown, JSON, CSV or one self-contained HTML file.
 
-Pure: a DiffReport (both endpoints, the Diff, annotations) in, a string out. Every format
-names both snapshots (id, capture time, origin, page sha256) so each line traces back to
-archived bytes, and every format that a name can break is escaped: HTML entities, Markdown
-table syntax, spreadsheet formulas.
+Pure: a DiffReport (both endpoints, the Diff, annotations) and who made it when in, a string
+out. Every format names both snapshots (id, capture time, origin, page URL, full page sha256,
+parser version) and the tool, version and time that made it, so each line traces back to
+archived bytes and a reader can cite it; every format that shows CSET's annotations credits
+them; every format that a name can break is escaped: HTML entities, Markdown table syntax,
+spreadsheet formulas.
 """
 
 from __future__ import annotations
@@ -11,16 +13,21 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
 
 from tracker.core.annotations import Annotation, annotate
+from tracker.core.credit import CSET_CREDIT, CSET_ORIGIN
 from tracker.core.diff import Diff, Transient
 from tracker.core.fields import SHOWN_FIELDS
 from tracker.core.jsontext import render_json
 from tracker.core.kinds import CHANGE_KINDS, ChangeKind
 from tracker.core.models import TIER_NAMES_EN, Snapshot
+from tracker.core.renames import REGION_PENALTY, RENAME_THRESHOLD
 from tracker.core.stamps import utc_text
 from tracker.render.table import render_csv, render_table
 
@@ -50,6 +57,43 @@ TITLES = {kind.section: kind.title for kind in CHANGE_KINDS} | {
 }
 # Event names (CSV `change` column) by section.
 EVENTS = {kind.section: kind.event for kind in CHANGE_KINDS}
+TOOL = "aiia-tracker"
+# What `score 100.0` means, in every format that shows a likely rename (tracker.core.renames).
+SCORE_NOTE = (
+    "Rename score: similarity 0–100 (rapidfuzz Indel) of the two names without region "
+    "prefixes, bracketed regions and legal forms such as 有限公司, minus "
+    f"{REGION_PENALTY:g} if a bracketed region changed; only names sharing their brand (first "
+    f"two characters) and numbers are compared, {RENAME_THRESHOLD:g}+ listed. A likely rename "
+    "is an inference, not the alliance's word: check it."
+)
+
+
+@cache
+def tool_version() -> str:
+    """This tracker's installed version, as `tracker --version` reports it."""
+    # Imported here: the metadata lookup is only needed by a command that writes a report.
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(TOOL)
+    except PackageNotFoundError:  # a source tree run without `pip install -e .`
+        return "unknown"
+
+
+@dataclass(frozen=True)
+class Generated:
+    """Who made a report and when. The caller passes the clock in: golden files stay stable."""
+
+    at: datetime
+    version: str
+    tool: str = TOOL
+
+    @classmethod
+    def now(cls, at: datetime) -> Generated:
+        return cls(at=at, version=tool_version())
+
+    def line(self) -> str:
+        return f"generated {utc_text(self.at)} by {self.tool} {self.version}"
 
 
 class Endpoint(BaseModel):
@@ -60,7 +104,9 @@ class Endpoint(BaseModel):
     captured_at: str
     origin: str
     page_sha256: str
+    # Where the page came from: its URL (live, wayback), file, or CSET's CSV (baseline).
     provenance: str | None
+    parser_version: str
     members: int
     listings: int
     counts: dict[str, int]
@@ -77,6 +123,7 @@ class Endpoint(BaseModel):
             origin=snapshot.origin,
             page_sha256=snapshot.page_sha256,
             provenance=snapshot.provenance,
+            parser_version=snapshot.parser_version,
             members=snapshot.member_count,
             listings=snapshot.listing_count,
             counts=snapshot.counts,
@@ -198,31 +245,49 @@ def _shown(kind: str, row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _endpoint_line(label: str, end: Endpoint) -> str:
-    line = (
-        f"{label}: snapshot {end.id}  {end.captured_at}  {end.origin}  "
-        f"sha256 {end.page_sha256[:12]}  {end.members} members"
-    )
+def _status(end: Endpoint) -> str:
     if end.status == "ok":
-        return line
-    return f"{line}  {end.status.upper()}, not a believed reading: {end.reason}"
+        return "ok"
+    return f"{end.status.upper()}, not a believed reading: {end.reason}"
+
+
+def _endpoint_line(label: str, end: Endpoint) -> str:
+    line = f"{label}: snapshot {end.id}  {end.captured_at}  {end.origin}  {end.members} members"
+    return line if end.status == "ok" else f"{line}  {_status(end)}"
+
+
+def _evidence(end: Endpoint) -> list[str]:
+    """Where a snapshot's bytes came from and how they were read: what a citation needs."""
+    return [
+        f"page {end.provenance or 'unknown'}",
+        f"sha256 {end.page_sha256}  parser {end.parser_version}",
+    ]
 
 
 def _title(report: DiffReport) -> str:
     return f"AIIA membership changes: {report.old.source_id}, snapshot {report.old.id} → {report.new.id}"
 
 
+def credit(report: DiffReport) -> str | None:
+    """CSET's credit line when the report shows any of CSET's annotations (CC BY-NC 4.0)."""
+    shown = any(note.origin == CSET_ORIGIN for note in report.annotations.values())
+    return CSET_CREDIT if shown else None
+
+
+def _notes(report: DiffReport) -> list[str]:
+    """The footnotes a reader needs: what a rename score means, whose annotations these are."""
+    notes = [SCORE_NOTE] if report.diff.renamed else []
+    return notes + [line for line in [credit(report)] if line]
+
+
 # Formats --------------------------------------------------------------------------------
 
 
-def render_text(report: DiffReport) -> str:
-    lines = [
-        _title(report),
-        _endpoint_line("old", report.old),
-        _endpoint_line("new", report.new),
-        "",
-        summary_line(report.diff),
-    ]
+def render_text(report: DiffReport, made: Generated) -> str:
+    lines = [_title(report)]
+    for label, end in _ends(report):
+        lines += [_endpoint_line(label, end), *(f"     {line}" for line in _evidence(end))]
+    lines += [made.line(), "", summary_line(report.diff)]
     for kind, rows in records(report).items():
         if rows:
             shown = [_shown(kind, row) for row in rows]
@@ -230,7 +295,8 @@ def render_text(report: DiffReport) -> str:
             lines += ["", f"{TITLES[kind]} ({len(rows)})", table]
     if report.diff.empty and not report.transient:
         lines += ["", "No changes."]
-    return "\n".join(lines) + "\n"
+    notes = _notes(report)
+    return "\n".join(lines + ([""] + notes if notes else [])) + "\n"
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#~])")
@@ -250,15 +316,19 @@ def _md_table(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> list[str]
     return lines
 
 
-def render_markdown(report: DiffReport) -> str:
+def render_markdown(report: DiffReport, made: Generated) -> str:
     lines = [f"# {md_escape(_title(report))}", ""]
-    lines += [f"- {md_escape(_endpoint_line(x, e))}" for x, e in _ends(report)]
-    lines += ["", f"**{md_escape(summary_line(report.diff))}**"]
+    for label, end in _ends(report):
+        lines.append(f"- {md_escape(_endpoint_line(label, end))}")
+        lines += [f"  - {md_escape(line)}" for line in _evidence(end)]
+    lines += [f"- {md_escape(made.line())}", "", f"**{md_escape(summary_line(report.diff))}**"]
     for kind, rows in records(report).items():
         if rows:
             shown = [_shown(kind, row) for row in rows]
             lines += ["", f"## {TITLES[kind]} ({len(rows)})", ""]
             lines += _md_table(shown, SHOWN_COLUMNS)
+    for note in _notes(report):
+        lines += ["", f"*{md_escape(note)}*"]
     return "\n".join(lines) + "\n"
 
 
@@ -266,9 +336,15 @@ def _ends(report: DiffReport) -> list[tuple[str, Endpoint]]:
     return [("old", report.old), ("new", report.new)]
 
 
-def render_json_report(report: DiffReport) -> str:
+def render_json_report(report: DiffReport, made: Generated) -> str:
     return render_json(
         {
+            "tool": made.tool,
+            "version": made.version,
+            "generated_at": utc_text(made.at),
+            # CSET's attribution when its annotations are in the document, else null.
+            "credit": credit(report),
+            "rename_score": SCORE_NOTE,
             "old": report.old.model_dump(),
             "new": report.new.model_dump(),
             "summary": summary(report.diff),
@@ -294,15 +370,23 @@ def csv_rows(report: DiffReport) -> list[dict[str, Any]]:
     return rows
 
 
-def render_csv_report(report: DiffReport) -> str:
+def render_csv_report(report: DiffReport, made: Generated) -> str:
+    """Rows only, so that every line is data: provenance and credit live in the other formats."""
     return render_csv(csv_rows(report), CSV_COLUMNS)
 
 
+# Simplified Chinese fonts first: with lang="zh-CN" they draw names in mainland glyph forms,
+# and a browser that has none of them still falls back to any CJK font it has.
+_FONTS = (
+    '"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Hiragino Sans GB",'
+    '"Microsoft YaHei","WenQuanYi Micro Hei",sans-serif'
+)
 _CSS = (
-    "body{font-family:system-ui,sans-serif;margin:2em;color:#222}"
+    f"body{{font-family:{_FONTS};margin:2em;color:#222}}"
     "table{border-collapse:collapse;margin-bottom:1.5em}"
     "th,td{border:1px solid #ccc;padding:.3em .6em;text-align:left}"
-    "th{background:#f3f3f3}code{font-size:90%}"
+    "th{background:#f3f3f3}code{font-size:90%;word-break:break-all}"
+    ".note{color:#555;font-size:90%;max-width:60em}"
 )
 
 
@@ -318,24 +402,47 @@ def _html_table(rows: list[dict[str, Any]]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def render_html(report: DiffReport) -> str:
+def _html_evidence(report: DiffReport) -> str:
+    """Both snapshots side by side: what a citation of this report points at."""
+    facts: list[tuple[str, Callable[[Endpoint], Any]]] = [
+        ("snapshot", lambda e: e.id),
+        ("captured (UTC)", lambda e: e.captured_at),
+        ("origin", lambda e: e.origin),
+        ("status", _status),
+        ("page", lambda e: e.provenance or "unknown"),
+        ("page sha256", lambda e: e.page_sha256),
+        ("parser version", lambda e: e.parser_version),
+        ("members", lambda e: e.members),
+    ]
+    rows = "".join(
+        f"<tr><th>{_e(name)}</th>"
+        + "".join(f"<td><code>{_e(fact(end))}</code></td>" for _, end in _ends(report))
+        + "</tr>"
+        for name, fact in facts
+    )
+    return f"<table><thead><tr><th></th><th>old</th><th>new</th></tr></thead><tbody>{rows}</tbody></table>"
+
+
+def render_html(report: DiffReport, made: Generated) -> str:
     parts = [
         "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
+        '<html lang="zh-CN"><head><meta charset="utf-8">',
         f"<title>{_e(_title(report))}</title><style>{_CSS}</style></head><body>",
-        f"<h1>{_e(_title(report))}</h1><ul>",
-        *(f"<li><code>{_e(_endpoint_line(x, e))}</code></li>" for x, e in _ends(report)),
-        f"</ul><p><strong>{_e(summary_line(report.diff))}</strong></p>",
+        f"<h1>{_e(_title(report))}</h1>",
+        _html_evidence(report),
+        f'<p class="note">{_e(made.line())}</p>',
+        f"<p><strong>{_e(summary_line(report.diff))}</strong></p>",
     ]
     for kind, rows in records(report).items():
         if rows:
             parts.append(f"<h2>{_e(TITLES[kind])} ({len(rows)})</h2>")
             parts.append(_html_table([_shown(kind, row) for row in rows]))
+    parts += [f'<p class="note">{_e(note)}</p>' for note in _notes(report)]
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
 
 
-RENDERERS: dict[str, Callable[[DiffReport], str]] = {
+RENDERERS: dict[str, Callable[[DiffReport, Generated], str]] = {
     "text": render_text,
     "markdown": render_markdown,
     "json": render_json_report,
@@ -344,5 +451,5 @@ RENDERERS: dict[str, Callable[[DiffReport], str]] = {
 }
 
 
-def render(report: DiffReport, fmt: str) -> str:
-    return RENDERERS[fmt](report)
+def render(report: DiffReport, fmt: str, made: Generated) -> str:
+    return RENDERERS[fmt](report, made)

@@ -11,6 +11,7 @@ from tracker.core.fields import SHOWN_FIELDS
 from tracker.core.history import Timeline
 from tracker.core.jsontext import render_json
 from tracker.core.models import Listing, Snapshot, tier_rank
+from tracker.core.normalize import normalize_key
 from tracker.core.stamps import utc_text
 from tracker.core.stats import Stats, stats_rows
 from tracker.render.table import render_rows
@@ -48,7 +49,7 @@ def _counts_text(counts: dict[str, int]) -> str:
     return " ".join(f"{tier}:{n}" for tier, n in counts.items())
 
 
-def snapshots_text(snapshots: Sequence[Snapshot], fmt: str) -> str:
+def snapshots_text(snapshots: Sequence[Snapshot], fmt: str, width: int | None = None) -> str:
     """`tracker snapshots`: one row per snapshot; full digests and reasons outside tables."""
     rows = [
         {
@@ -65,19 +66,31 @@ def snapshots_text(snapshots: Sequence[Snapshot], fmt: str) -> str:
         for s in snapshots
     ]
     columns = SNAPSHOT_COLUMNS + (["reason"] if fmt != "table" else [])
-    return render_rows(rows, columns, fmt)
+    return render_rows(rows, columns, fmt, width=width)
 
 
-def members_text(listings: Sequence[Listing], notes: Mapping[str, Annotation], fmt: str) -> str:
+def members_text(
+    listings: Sequence[Listing],
+    notes: Mapping[str, Annotation],
+    fmt: str,
+    width: int | None = None,
+) -> str:
     """`tracker members`: listings in page order with their annotations (every fact in JSON)."""
     rows = [
         annotate(listing.model_dump(), notes.get(listing.key), full=fmt == "json")
         for listing in listings
     ]
-    return render_rows(rows, MEMBER_COLUMNS, fmt)
+    return render_rows(rows, _member_columns(listings, fmt), fmt, width=width)
 
 
-def stats_text(snapshot: Snapshot, table: Stats, fmt: str) -> str:
+def _member_columns(listings: Sequence[Listing], fmt: str) -> list[str]:
+    """Every column, but a table leaves out keys that only repeat the names they come from."""
+    if fmt == "table" and all(item.key == normalize_key(item.name) for item in listings):
+        return [c for c in MEMBER_COLUMNS if c != "key"]
+    return MEMBER_COLUMNS
+
+
+def stats_text(snapshot: Snapshot, table: Stats, fmt: str, width: int | None = None) -> str:
     """`tracker stats`: the cross-tabulation, captioned by its snapshot in tables."""
     if fmt == "json":
         where = {"id": snapshot.id, "source_id": snapshot.source_id, "origin": snapshot.origin}
@@ -86,10 +99,10 @@ def stats_text(snapshot: Snapshot, table: Stats, fmt: str) -> str:
         return render_json({"snapshot": where | when, **table.model_dump()})
     rows, columns = stats_rows(table, detail=fmt == "csv")
     caption = f"{describe(snapshot)}\n" if fmt == "table" else ""
-    return caption + render_rows(rows, columns, fmt)
+    return caption + render_rows(rows, columns, fmt, width=width)
 
 
-def history_text(found: Timeline, fmt: str) -> str:
+def history_text(found: Timeline, fmt: str, width: int | None = None) -> str:
     """`tracker history`: the member's events, headed by its first and last sighting."""
     if fmt == "json":
         return render_json(found.model_dump())
@@ -103,14 +116,14 @@ def history_text(found: Timeline, fmt: str) -> str:
             f"last seen:  snapshot {found.last_seen.snapshot_id}  {found.last_seen.at}  ({state})\n"
             "\n"
         )
-    return head + render_rows(rows, HISTORY_COLUMNS, fmt)
+    return head + render_rows(rows, HISTORY_COLUMNS, fmt, width=width)
 
 
-def watchers_text(rows: Sequence[dict[str, Any]], fmt: str) -> str:
+def watchers_text(rows: Sequence[dict[str, Any]], fmt: str, width: int | None = None) -> str:
     """`tracker watchers list`: one row per watcher, as `tracker.app.deliver` describes it."""
-    return render_rows(rows, WATCHER_COLUMNS, fmt)
+    return render_rows(rows, WATCHER_COLUMNS, fmt, width=width)
 
 
-def captures_text(rows: Sequence[dict[str, Any]]) -> str:
+def captures_text(rows: Sequence[dict[str, Any]], width: int | None = None) -> str:
     """`tracker backfill wayback --dry-run`: each capture listed, and what a run would do."""
-    return render_rows(rows, ["captured_at", "state", "digest", "url"], "table")
+    return render_rows(rows, ["captured_at", "state", "digest", "url"], "table", width=width)

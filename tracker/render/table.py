@@ -44,12 +44,75 @@ def _cell(value: Any) -> str:
 _Cell = tuple[str, int]
 
 
-def render_table(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
+def render_table(
+    rows: Sequence[dict[str, Any]], columns: Sequence[str], *, width: int | None = None
+) -> str:
+    """Aligned columns; with `width`, cut to fit it (clipped cells, then hidden columns)."""
     header = [(c, display_width(c)) for c in columns]
     cells = [[_measured(_cell(row.get(c))) for c in columns] for row in rows]
     widths = [max(width for _, width in column) for column in zip(header, *cells, strict=True)]
-    rule = [("-" * w, w) for w in widths]
-    return "\n".join(_line(r, widths) for r in [header, rule, *cells]) + "\n"
+    fitted = widths if width is None else fit_widths(widths, _floors(columns, widths), width)
+    shown = [i for i, w in enumerate(fitted) if w]
+    lines = [[header[i] for i in shown], [("-" * fitted[i], fitted[i]) for i in shown]]
+    lines += [[_clipped(row[i], fitted[i]) for i in shown] for row in cells]
+    text = "\n".join(_line(r, [fitted[i] for i in shown]) for r in lines) + "\n"
+    if fitted == widths:
+        return text
+    hidden = [columns[i] for i, w in enumerate(fitted) if not w]
+    what = f", hiding {', '.join(hidden)}" if hidden else ""
+    return text + f"(cut to {width} columns{what}: --wide shows all)\n"
+
+
+# A cut column keeps at least this many terminal columns (or its header's, if wider).
+MIN_CUT = 10
+# Never cut: a table is about its names, and a cut name can be mistaken for another.
+UNCUT = frozenset({"name"})
+_GAP = 2
+
+
+def _floors(columns: Sequence[str], natural: list[int]) -> list[int]:
+    return [
+        n if c in UNCUT else min(n, max(display_width(c), MIN_CUT))
+        for c, n in zip(columns, natural, strict=True)
+    ]
+
+
+def fit_widths(natural: list[int], floors: list[int], width: int) -> list[int]:
+    """Column widths within `width`: rightmost columns hidden (0) while even their floors
+    cannot fit, then the widest cut first, none below its floor. The first column stays."""
+    fitted = list(natural)
+
+    def total() -> int:
+        shown = [w for w in fitted if w]
+        return sum(shown) + _GAP * (len(shown) - 1)
+
+    kept = len(fitted)
+    while kept > 1 and sum(floors[:kept]) + _GAP * (kept - 1) > width:
+        kept -= 1
+        fitted[kept] = 0
+    while total() > width:
+        cuttable = [i for i in range(kept) if fitted[i] > floors[i]]
+        if not cuttable:
+            break
+        fitted[max(cuttable, key=lambda i: fitted[i])] -= 1
+    return fitted
+
+
+def clip(text: str, width: int) -> str:
+    """The text cut to `width` terminal columns, an ellipsis marking the cut."""
+    if display_width(text) <= width:
+        return text
+    kept, used = [], 0
+    for char in text:
+        used += display_width(char)
+        if used > width - 1:
+            break
+        kept.append(char)
+    return "".join(kept) + "…"
+
+
+def _clipped(cell: _Cell, width: int) -> _Cell:
+    return cell if cell[1] <= width else _measured(clip(cell[0], width))
 
 
 def _measured(text: str) -> _Cell:
@@ -75,9 +138,12 @@ def render_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
     return buffer.getvalue()
 
 
-def render_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str) -> str:
+def render_rows(
+    rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str, *, width: int | None = None
+) -> str:
+    """JSON and CSV carry every column in full; a table fits `width` when given."""
     if fmt == "json":
         return render_json(list(rows))
     if fmt == "csv":
         return render_csv(rows, columns)
-    return render_table(rows, columns)
+    return render_table(rows, columns, width=width)
