@@ -355,8 +355,8 @@ def test_quarantined_snapshots_are_picked_only_by_id(store: Store) -> None:
         now=lambda: T[2],
     )
     assert gutted.outcome == "quarantined" and gutted.snapshot is not None
-    assert resolve(store, "latest", SOURCE.id).id == new.id
-    assert resolve(store, str(gutted.snapshot.id), SOURCE.id).status == "quarantined"
+    assert resolve(store, "latest", SOURCE.id).snapshot.id == new.id
+    assert resolve(store, str(gutted.snapshot.id), SOURCE.id).snapshot.status == "quarantined"
 
     # Diffed by its id, a quarantined page's "departures" are flagged as such in every format.
     report = build_report(store, new, gutted.snapshot)

@@ -92,6 +92,8 @@ class DiffReport(BaseModel):
     annotations: dict[str, Annotation] = {}
     # None: not asked for (`--with-transient` absent); [] means asked and none found.
     transient: list[Transient] | None = None
+    # NEW captured before OLD (`tracker diff --reverse`): every change reads backwards in time.
+    reversed: bool = False
 
 
 def _plural(count: int, word: str, plural: str | None = None) -> str:
@@ -208,6 +210,16 @@ def _endpoint_line(label: str, end: Endpoint) -> str:
     return f"{line}  {end.status.upper()}, not a believed reading: {end.reason}"
 
 
+def _direction(report: DiffReport) -> list[str]:
+    """The line that keeps a reversed diff from reading as forward history; none otherwise."""
+    if not report.reversed:
+        return []
+    return [
+        "reversed: NEW is older than OLD, so every change reads backwards in time "
+        "(a join here is a member that left, a departure one that arrived)"
+    ]
+
+
 def _title(report: DiffReport) -> str:
     return f"AIIA membership changes: {report.old.source_id}, snapshot {report.old.id} → {report.new.id}"
 
@@ -220,6 +232,7 @@ def render_text(report: DiffReport) -> str:
         _title(report),
         _endpoint_line("old", report.old),
         _endpoint_line("new", report.new),
+        *_direction(report),
         "",
         summary_line(report.diff),
     ]
@@ -253,6 +266,7 @@ def _md_table(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> list[str]
 def render_markdown(report: DiffReport) -> str:
     lines = [f"# {md_escape(_title(report))}", ""]
     lines += [f"- {md_escape(_endpoint_line(x, e))}" for x, e in _ends(report)]
+    lines += [f"- **{md_escape(line)}**" for line in _direction(report)]
     lines += ["", f"**{md_escape(summary_line(report.diff))}**"]
     for kind, rows in records(report).items():
         if rows:
@@ -271,6 +285,7 @@ def render_json_report(report: DiffReport) -> str:
         {
             "old": report.old.model_dump(),
             "new": report.new.model_dump(),
+            **({"reversed": True} if report.reversed else {}),
             "summary": summary(report.diff),
             **records(report),
         }
@@ -325,6 +340,7 @@ def render_html(report: DiffReport) -> str:
         f"<title>{_e(_title(report))}</title><style>{_CSS}</style></head><body>",
         f"<h1>{_e(_title(report))}</h1><ul>",
         *(f"<li><code>{_e(_endpoint_line(x, e))}</code></li>" for x, e in _ends(report)),
+        *(f"<li><strong>{_e(line)}</strong></li>" for line in _direction(report)),
         f"</ul><p><strong>{_e(summary_line(report.diff))}</strong></p>",
     ]
     for kind, rows in records(report).items():
