@@ -259,13 +259,13 @@ def test_import_stores_bytes_snapshot_annotations_and_a_fetch_row(store: Store) 
         "baseline snapshot 1  2020-03-26T00:00:00Z  vice_chair 1 · board 2 · ordinary 3  "
         "(6 listings, 5 members)"
     )
-    snap = resolve(store, "baseline", "aiia")
+    snap = resolve(store, "baseline", "aiia").snapshot
     assert (snap.origin, snap.status, snap.parser_version) == ("baseline", "ok", "cset-csv-1")
     assert snap.provenance == (
         f"{SMALL} (CSET, extracted from http://aiiaorg.cn/index.php?m=alliance&c=index&a=structure)"
     )
     assert store.page_bytes(snap.page_sha256) == SMALL.read_bytes()
-    assert resolve(store, "2020-03-26", "aiia") == snap
+    assert resolve(store, "2020-03-26", "aiia").snapshot == snap
     [fetch] = store.fetches("aiia")
     assert (fetch["url"], fetch["outcome"], fetch["snapshot_id"]) == (
         SMALL.resolve().as_uri(),
@@ -310,11 +310,11 @@ def test_a_different_file_for_the_same_date_needs_replace(store: Store, tmp_path
     assert _count(store, "snapshots") == 1
     message = _import(store, edited, replace=True)
     assert message.endswith("; snapshot 1 marked replaced")
-    old, new = store.snapshot(1), resolve(store, "baseline", "aiia")
+    old, new = store.snapshot(1), resolve(store, "baseline", "aiia").snapshot
     assert (old.status, new.id, new.status) == ("replaced", 2, "ok")
     # The replaced snapshot stays as evidence; references never pick it.
     assert len(store.listings(old.id)) == 6
-    assert resolve(store, "2020-03-26", "aiia").id == 2
+    assert resolve(store, "2020-03-26", "aiia").snapshot.id == 2
     assert store.annotations_for()["东湖大学"].common_name_en == "Donghu Univ."
 
 
@@ -337,7 +337,7 @@ def test_import_over_http_defaults_to_the_configured_url(
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("baseline snapshot 1  2020-03-26T00:00:00Z")
     store = Store(sqlite_utils.Database(tmp_path / "tracker.db"))
-    snap = resolve(store, "baseline", "aiia")
+    snap = resolve(store, "baseline", "aiia").snapshot
     assert store.page_bytes(snap.page_sha256) == content
     [fetch] = store.fetches("aiia")
     assert (fetch["url"], fetch["status_code"], fetch["outcome"]) == (
@@ -401,7 +401,7 @@ def _real_rows(path: Path) -> list[dict[str, str]]:
 
 def test_real_file_reproduces_the_brief_tier_sizes(store: Store, real_csv: Path) -> None:
     _import(store, real_csv)
-    snap = resolve(store, "baseline", "aiia")
+    snap = resolve(store, "baseline", "aiia").snapshot
     assert snap.captured_at == datetime(2020, 3, 26, tzinfo=UTC)
     assert (snap.listing_count, snap.member_count) == (567, 561)
     assert snap.counts == {"vice_chair": 28, "board": 189, "ordinary": 350}
@@ -422,7 +422,7 @@ def test_real_file_bytedance_beijing_is_board_18_and_ordinary_123(
     }
     key = normalize_key(name)
     _import(store, real_csv)
-    listings = store.listings(resolve(store, "baseline", "aiia").id)
+    listings = store.listings(resolve(store, "baseline", "aiia").snapshot.id)
     assert [(x.tier, x.position) for x in listings if x.key == key] == [
         ("board", 18),
         ("ordinary", 123),
@@ -494,7 +494,7 @@ def test_real_file_members_json_carries_annotations(run: Run, real_csv: Path) ->
 
 def test_replacing_the_baseline_rebuilds_the_change_log(store: Store, tmp_path: Path) -> None:
     _import(store, SMALL)
-    first = resolve(store, "baseline", "aiia")
+    first = resolve(store, "baseline", "aiia").snapshot
     newcomer = Listing(
         tier="ordinary",
         tier_label="普通会员单位",
@@ -516,7 +516,7 @@ def test_replacing_the_baseline_rebuilds_the_change_log(store: Store, tmp_path: 
             created_at=NOW,
         )
     _import(store, _edited_copy(tmp_path), replace=True)
-    new_baseline = resolve(store, "baseline", "aiia")
+    new_baseline = resolve(store, "baseline", "aiia").snapshot
     rows = store.db.execute(
         "SELECT old_snapshot_id, new_snapshot_id, kind, key FROM changes"
     ).fetchall()

@@ -130,7 +130,13 @@ def test_a_large_loss_is_quarantined_until_accepted(
     assert result.exit_code == 3
     assert "6 of the previous 12 members are missing (50%, limit 20%)" in result.stderr
     assert "tracker accept 2" in result.stderr
-    assert json.loads(run("members", "--format", "json").output)[-1]["position"] == 8
+    latest = run("members", "--format", "json")
+    assert json.loads(latest.stdout)[-1]["position"] == 8
+    # `latest` passed over the quarantined capture: the note says so, on stderr only.
+    assert latest.stderr.startswith("Note: latest → snapshot 1 of ")
+    assert (
+        "snapshot 2 of " in latest.stderr and " is quarantined: 6 of the previous" in latest.stderr
+    )
     shown = run("members", "--at", "2", "--format", "json")
     assert len(json.loads(shown.stdout)) == 7
     assert shown.stderr.startswith("Note: snapshot 2 is quarantined, not a believed reading: 6 of")

@@ -129,7 +129,7 @@ def test_stats_output(run: Run, args: list[str], golden: str) -> None:
 
 def test_stats_of_a_later_snapshot_counts_new_keys_as_unannotated(run: Run, tmp_path: Path) -> None:
     store = Store(sqlite_utils.Database(tmp_path / "t.db"))
-    baseline = resolve(store, "baseline", "aiia")
+    baseline = resolve(store, "baseline", "aiia").snapshot
     later = [*store.listings(baseline.id), _listing("ordinary", 4, "新加入智能有限公司")]
     with store.atomic():
         store.add_snapshot(

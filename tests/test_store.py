@@ -93,12 +93,12 @@ def test_refs_pick_ok_snapshots_by_name_and_day(store: Store) -> None:
     day3 = _add(store, 3)
     _add(store, 4, status="quarantined")
     day6 = _add(store, 6)
-    assert resolve(store, "latest", "demo").id == day6
-    assert resolve(store, "previous", "demo").id == day3
-    assert resolve(store, "baseline", "demo").id == base
-    assert resolve(store, "2024-01-05", "demo").id == day3
-    assert resolve(store, "2024-01-06", "demo").id == day6
-    assert resolve(store, str(day3 + 1), "demo").status == "quarantined"
+    assert resolve(store, "latest", "demo").snapshot.id == day6
+    assert resolve(store, "previous", "demo").snapshot.id == day3
+    assert resolve(store, "baseline", "demo").snapshot.id == base
+    assert resolve(store, "2024-01-05", "demo").snapshot.id == day3
+    assert resolve(store, "2024-01-06", "demo").snapshot.id == day6
+    assert resolve(store, str(day3 + 1), "demo").snapshot.status == "quarantined"
 
 
 def test_unmatched_ref_lists_nearest_snapshots(store: Store) -> None:

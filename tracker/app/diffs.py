@@ -2,22 +2,67 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from tracker.app.refs import resolve
+from tracker.app.refs import Resolved, resolve
 from tracker.core.diff import Diff, Reading, Transient, diff, transients
+from tracker.core.errors import RefPairError
 from tracker.core.models import Snapshot
+from tracker.core.stamps import utc_text
 from tracker.render.report import DiffReport, Endpoint
 from tracker.store import Store
 
 
-def diff_refs(
-    store: Store, source_id: str, old_ref: str, new_ref: str, *, with_transient: bool = False
+@dataclass(frozen=True)
+class RefPair:
+    """OLD and NEW as `tracker diff` was given them, each with the snapshot it names."""
+
+    old: Resolved
+    new: Resolved
+
+    @property
+    def notes(self) -> list[str]:
+        """What each reference resolved to, where that is not what it seems to say."""
+        return [r.note for r in (self.old, self.new) if r.note]
+
+
+def resolve_pair(store: Store, source_id: str, old_ref: str, new_ref: str) -> RefPair:
+    return RefPair(resolve(store, old_ref, source_id), resolve(store, new_ref, source_id))
+
+
+def diff_pair(
+    store: Store, pair: RefPair, *, reverse: bool = False, with_transient: bool = False
 ) -> DiffReport:
-    """`tracker diff OLD NEW`: the report between the snapshots two references name."""
-    old = resolve(store, old_ref, source_id)
-    new = resolve(store, new_ref, source_id)
+    """`tracker diff OLD NEW`: the report between the two snapshots, once the pair is sound."""
+    check_pair(pair, reverse=reverse)
+    old, new = pair.old.snapshot, pair.new.snapshot
     return build_report(store, old, new, with_transient=with_transient)
+
+
+def check_pair(pair: RefPair, *, reverse: bool) -> None:
+    """RefPairError when both references name one snapshot, or NEW is older unless `reverse`.
+
+    Either would print a report that reads as a finding: "No changes", or every join as a
+    departure.
+    """
+    old, new = pair.old.snapshot, pair.new.snapshot
+    if old.id == new.id:
+        raise RefPairError(
+            f"OLD {pair.old.ref!r} and NEW {pair.new.ref!r} are both {_shown(old)}: "
+            "a snapshot compared with itself shows no changes; "
+            "`tracker snapshots` lists what is stored, `tracker snapshot` stores today's page"
+        )
+    if _order(old) > _order(new) and not reverse:
+        raise RefPairError(
+            f"OLD {pair.old.ref!r} ({_shown(old)}) is newer than NEW {pair.new.ref!r} "
+            f"({_shown(new)}): swap them (`tracker diff {pair.new.ref} {pair.old.ref}`), "
+            "or add --reverse to compare backwards in time"
+        )
+
+
+def _shown(snapshot: Snapshot) -> str:
+    return f"snapshot {snapshot.id}, captured {utc_text(snapshot.captured_at)}, {snapshot.origin}"
 
 
 def diff_snapshots(store: Store, old: Snapshot, new: Snapshot) -> Diff:
@@ -37,6 +82,7 @@ def build_report(
         diff=changed,
         annotations=store.annotations_for(keys),
         transient=found,
+        reversed=_order(old) > _order(new),
     )
 
 

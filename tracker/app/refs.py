@@ -1,41 +1,83 @@
 """What a snapshot reference names: an id, `latest`, `previous`, `baseline` or a UTC date.
 
 Names and dates only ever pick ok snapshots; a quarantined one is reachable by its id alone.
+A name or date that picks a snapshot not captured on the day asked for, or that passes over
+captures which are not ok, says so in a note: a diff that quietly fell back two years is a
+report nobody should cite.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from tracker.core.errors import StoreError
 from tracker.core.models import Snapshot
 from tracker.store import Store
 
+# Skipped captures named one by one in a note; more are counted.
+NAMED = 3
 
-def resolve(store: Store, ref: str, source_id: str) -> Snapshot:
-    """The snapshot `ref` names, or StoreError listing the nearest ones."""
+
+@dataclass(frozen=True)
+class Resolved:
+    """The snapshot a reference names, and why, when that is not what it seems to say."""
+
+    ref: str
+    snapshot: Snapshot
+    # One line (without "Note: "), or None for an id or a capture of the very day asked for.
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class _Rule:
+    """What a name or date picks: the newest ok candidate (`back` places before it)."""
+
+    why: str
+    day: date | None = None
+    origin: str | None = None
+    back: int = 0
+
+    @property
+    def until(self) -> datetime | None:
+        """The end of the day asked for (UTC): no capture after it is a candidate."""
+        if self.day is None:
+            return None
+        return datetime(self.day.year, self.day.month, self.day.day, tzinfo=UTC) + timedelta(days=1)
+
+    def candidate(self, snapshot: Snapshot) -> bool:
+        if self.origin is not None and snapshot.origin != self.origin:
+            return False
+        return self.until is None or snapshot.captured_at < self.until
+
+
+def resolve(store: Store, ref: str, source_id: str) -> Resolved:
+    """The snapshot `ref` names (with a note when it needs one), or StoreError listing the nearest."""
     text = ref.strip().lower()
     if text.isdigit():
         snapshot = store.snapshot(int(text))
         if snapshot.source_id != source_id:
             raise StoreError(f"snapshot {text} belongs to source {snapshot.source_id!r}")
-        return snapshot
-    ok = store.snapshots(source_id, status="ok")
-    picked = pick(text, ok)
-    if picked is None:
-        raise StoreError(f"no ok snapshot of {source_id!r} matches {ref!r}; {_nearest(text, ok)}")
-    return picked
+        return Resolved(ref, snapshot)
+    rule = _rule(text)
+    every = store.snapshots(source_id)
+    ok = [s for s in every if s.status == "ok" and rule.candidate(s)]
+    if len(ok) <= rule.back:
+        everything_ok = [s for s in every if s.status == "ok"]
+        raise StoreError(
+            f"no ok snapshot of {source_id!r} matches {ref!r}; {_nearest(text, everything_ok)}"
+        )
+    picked = ok[-1 - rule.back]
+    return Resolved(ref, picked, _note(ref.strip(), picked, rule, every))
 
 
-def pick(ref: str, ok: list[Snapshot]) -> Snapshot | None:
-    """The ok snapshot (in time order) a name or date picks, if any."""
+def _rule(ref: str) -> _Rule:
     if ref == "latest":
-        return ok[-1] if ok else None
+        return _Rule("the latest ok snapshot")
     if ref == "previous":
-        return ok[-2] if len(ok) > 1 else None
+        return _Rule("the ok snapshot before latest", back=1)
     if ref == "baseline":
-        baselines = [s for s in ok if s.origin == "baseline"]
-        return baselines[-1] if baselines else None
+        return _Rule("the latest ok baseline", origin="baseline")
     try:
         day = date.fromisoformat(ref)
     except ValueError:
@@ -43,9 +85,49 @@ def pick(ref: str, ok: list[Snapshot]) -> Snapshot | None:
             f"bad snapshot reference {ref!r}: use an id, latest, previous, baseline "
             "or a date YYYY-MM-DD"
         ) from None
-    end = datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(days=1)
-    earlier = [s for s in ok if s.captured_at < end]
-    return earlier[-1] if earlier else None
+    return _Rule("the latest ok snapshot on or before that day", day=day)
+
+
+def _note(ref: str, picked: Snapshot, rule: _Rule, every: list[Snapshot]) -> str | None:
+    """Why `ref` names `picked`, when it is another day's capture or passed over bad ones."""
+    skipped = _skipped(picked, rule, every)
+    other_day = rule.day is not None and picked.captured_at.date() != rule.day
+    if not skipped and not other_day:
+        return None
+    reasons = [rule.why, *(_skipped_text(skipped) if skipped else [])]
+    if other_day and not skipped:
+        reasons.append(f"nothing was captured on {rule.day}")
+    return f"{ref} → {_named(picked)} ({'; '.join(reasons)})"
+
+
+def _skipped(picked: Snapshot, rule: _Rule, every: list[Snapshot]) -> list[Snapshot]:
+    """Captures after `picked` that the reference would have named, had they been ok."""
+    found: list[Snapshot] = []
+    for snapshot in every:
+        after = (snapshot.captured_at, snapshot.id) > (picked.captured_at, picked.id)
+        if not after or (rule.origin and snapshot.origin != rule.origin):
+            continue
+        if snapshot.status == "ok" or not rule.candidate(snapshot):
+            break  # what lies beyond was never this reference's to pick
+        found.append(snapshot)
+    return found
+
+
+def _skipped_text(skipped: list[Snapshot]) -> list[str]:
+    """The newest skipped capture with its reason; the others by id."""
+    last = skipped[-1]
+    reason = f": {last.reason}" if last.reason else ""
+    parts = [f"{_named(last)} is {last.status}{reason}"]
+    others = skipped[-1 - NAMED : -1][::-1]
+    if others:
+        more = len(skipped) - 1 - len(others)
+        listed = ", ".join(f"{s.id} ({s.status})" for s in others)
+        parts.append(f"also passed over snapshots {listed}" + (f" and {more} more" if more else ""))
+    return parts
+
+
+def _named(snapshot: Snapshot) -> str:
+    return f"snapshot {snapshot.id} of {snapshot.captured_at:%Y-%m-%d}"
 
 
 def _nearest(ref: str, ok: list[Snapshot]) -> str:

@@ -22,16 +22,18 @@ class Members:
     snapshot: Snapshot
     listings: list[Listing]
     notes: dict[str, Annotation]
+    # What the reference resolved to, when a name or date picked another day or passed over one.
+    ref_note: str | None = None
 
     def stats(self, by: str) -> Stats:
         return cross_tab(self.listings, self.notes, by)
 
 
 def members_at(store: Store, source_id: str, ref: str) -> Members:
-    snapshot = resolve(store, ref, source_id)
-    listings = store.listings(snapshot.id)
+    resolved = resolve(store, ref, source_id)
+    listings = store.listings(resolved.snapshot.id)
     notes = store.annotations_for({listing.key for listing in listings})
-    return Members(snapshot, listings, notes)
+    return Members(resolved.snapshot, listings, notes, resolved.note)
 
 
 def ok_snapshots(store: Store, source_id: str) -> list[Snapshot]:

@@ -188,6 +188,13 @@ def emit(text: str, path: Path | None, *, bom: bool = False) -> None:
     click.echo(f"wrote {path}", err=True)
 
 
+def tell(notes: Iterable[str | None]) -> None:
+    """What references resolved to, on stderr: stdout stays the clean report."""
+    for note in notes:
+        if note:
+            click.echo(f"Note: {' '.join(note.split())}", err=True)
+
+
 def doubt(snapshot: Snapshot) -> None:
     """A note on stderr when a command shows a snapshot that is not a believed reading."""
     if snapshot.status != "ok":

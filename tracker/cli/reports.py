@@ -18,6 +18,7 @@ from tracker.cli.common import (
     plot_option,
     source_option,
     table_width,
+    tell,
     wide_option,
 )
 from tracker.core.fields import BY_CHOICES
@@ -59,6 +60,7 @@ def members(app: App, source_id: str | None, ref: str, fmt: str, wide: bool) -> 
     from tracker.render.rows import members_text
 
     found = members_at(app.store, app.source(source_id).id, ref)
+    tell([found.ref_note])
     doubt(found.snapshot)
     click.echo(members_text(found.listings, found.notes, fmt, table_width(wide)), nl=False)
     credit(found.notes.values(), fmt)
@@ -94,6 +96,7 @@ def stats(
         plot_format(plot_path)
     source = app.source(source_id)
     found = members_at(app.store, source.id, ref)
+    tell([found.ref_note])
     doubt(found.snapshot)
     click.echo(stats_text(found.snapshot, found.stats(by), fmt, table_width(wide)), nl=False)
     # Counts by tier use no annotation; by any other field they are CSET's, when CSET's.
@@ -175,6 +178,11 @@ def wrote(path: Path, notes: list[str]) -> None:
     is_flag=True,
     help="Also list members who came and went (or went and came back) in between.",
 )
+@click.option(
+    "--reverse",
+    is_flag=True,
+    help="Allow NEW to be older than OLD; the report then says it reads backwards in time.",
+)
 @pass_app
 def diff_command(
     app: App,
@@ -184,21 +192,25 @@ def diff_command(
     fmt: str,
     output_path: Path | None,
     with_transient: bool,
+    reverse: bool,
 ) -> None:
     """Joins, departures, tier changes and likely renames between two snapshots.
 
     OLD and NEW are snapshot references: an id, latest, previous (the ok snapshot before
     latest), baseline, or a date YYYY-MM-DD (the last ok snapshot captured on or before
-    that day, UTC). Spelling noise (bracket width, spaces, invisible characters) is never
-    a change.
+    that day, UTC). When a name or date picks another day's capture or passes over one
+    that is not ok, a Note on stderr says which snapshot was used and why. OLD and NEW
+    naming one snapshot is an error, and so is NEW older than OLD unless --reverse.
+    Spelling noise (bracket width, spaces, invisible characters) is never a change.
 
     Example: tracker diff 2020-03-26 latest --format markdown --output changes.md
     """
-    from tracker.app.diffs import diff_refs
+    from tracker.app.diffs import diff_pair, resolve_pair
     from tracker.render.report import Generated, render
 
-    source_id = app.source(source_id).id
-    found = diff_refs(app.store, source_id, old_ref, new_ref, with_transient=with_transient)
+    pair = resolve_pair(app.store, app.source(source_id).id, old_ref, new_ref)
+    tell(pair.notes)
+    found = diff_pair(app.store, pair, reverse=reverse, with_transient=with_transient)
     emit(render(found, fmt, Generated.now(app.now())), output_path, bom=fmt == "csv")
 
 

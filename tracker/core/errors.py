@@ -9,6 +9,7 @@ on stderr and exits with ``error.exit_code``. Anything else escaping is a bug.
     ├── ParseError            bytes could not be read as a member list (names the file/URL)
     ├── AnomalyError          a parse was stored but quarantined (exit 3; says how to accept)
     ├── StoreError            the database or a reference into it is wrong (names the ref)
+    │   └── RefPairError      OLD and NEW are one snapshot, or NEW is the older (names both)
     ├── BaselineError         a baseline file is unusable (names the file, line or column)
     ├── LockError             another `tracker run` holds the database (names pid and start)
     └── NotifyError           a watcher could not deliver (names the watcher, never secrets)
@@ -65,6 +66,10 @@ class AnomalyError(TrackerError):
 
 class StoreError(TrackerError):
     """The database is unusable, or a reference into it matches nothing."""
+
+
+class RefPairError(StoreError):
+    """Two references that cannot be compared as given: one snapshot, or NEW older than OLD."""
 
 
 class BaselineError(TrackerError):

@@ -139,6 +139,8 @@ class DiffReport(BaseModel):
     annotations: dict[str, Annotation] = {}
     # None: not asked for (`--with-transient` absent); [] means asked and none found.
     transient: list[Transient] | None = None
+    # NEW captured before OLD (`tracker diff --reverse`): every change reads backwards in time.
+    reversed: bool = False
 
 
 def _plural(count: int, word: str, plural: str | None = None) -> str:
@@ -264,6 +266,16 @@ def _evidence(end: Endpoint) -> list[str]:
     ]
 
 
+def _direction(report: DiffReport) -> list[str]:
+    """The line that keeps a reversed diff from reading as forward history; none otherwise."""
+    if not report.reversed:
+        return []
+    return [
+        "reversed: NEW is older than OLD, so every change reads backwards in time "
+        "(a join here is a member that left, a departure one that arrived)"
+    ]
+
+
 def _title(report: DiffReport) -> str:
     return f"AIIA membership changes: {report.old.source_id}, snapshot {report.old.id} → {report.new.id}"
 
@@ -287,7 +299,7 @@ def render_text(report: DiffReport, made: Generated) -> str:
     lines = [_title(report)]
     for label, end in _ends(report):
         lines += [_endpoint_line(label, end), *(f"     {line}" for line in _evidence(end))]
-    lines += [made.line(), "", summary_line(report.diff)]
+    lines += [*_direction(report), made.line(), "", summary_line(report.diff)]
     for kind, rows in records(report).items():
         if rows:
             shown = [_shown(kind, row) for row in rows]
@@ -321,6 +333,7 @@ def render_markdown(report: DiffReport, made: Generated) -> str:
     for label, end in _ends(report):
         lines.append(f"- {md_escape(_endpoint_line(label, end))}")
         lines += [f"  - {md_escape(line)}" for line in _evidence(end)]
+    lines += [f"- **{md_escape(line)}**" for line in _direction(report)]
     lines += [f"- {md_escape(made.line())}", "", f"**{md_escape(summary_line(report.diff))}**"]
     for kind, rows in records(report).items():
         if rows:
@@ -347,6 +360,7 @@ def render_json_report(report: DiffReport, made: Generated) -> str:
             "rename_score": SCORE_NOTE,
             "old": report.old.model_dump(),
             "new": report.new.model_dump(),
+            **({"reversed": True} if report.reversed else {}),
             "summary": summary(report.diff),
             **records(report),
         }
@@ -430,6 +444,7 @@ def render_html(report: DiffReport, made: Generated) -> str:
         f"<title>{_e(_title(report))}</title><style>{_CSS}</style></head><body>",
         f"<h1>{_e(_title(report))}</h1>",
         _html_evidence(report),
+        *(f"<p><strong>{_e(line)}</strong></p>" for line in _direction(report)),
         f'<p class="note">{_e(made.line())}</p>',
         f"<p><strong>{_e(summary_line(report.diff))}</strong></p>",
     ]
