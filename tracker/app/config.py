@@ -7,23 +7,71 @@ are resolved against that file's folder, so a cron job can run from anywhere.
 
 from __future__ import annotations
 
+import difflib
 import os
 import tomllib
 from pathlib import Path
+from typing import Any, get_args
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from tracker.core.config import Config
 from tracker.core.errors import ConfigError
 
 
 def _describe(error: ValidationError, origin: str) -> str:
-    first = error.errors()[0]
-    where = ".".join(str(part) for part in first["loc"]) or "(top level)"
-    message = first["msg"].removeprefix("Value error, ")
-    value = first.get("input")
+    """One line per problem, unknown keys first: a misspelled key also reads as a missing
+    one, and "Field required" alone would hide the typo."""
+    problems = error.errors()
+    unknown = [p["loc"] for p in problems if p["type"] == "extra_forbidden"]
+    lines = [_unknown_key(loc, origin) for loc in unknown]
+    for problem in problems:
+        if problem["type"] != "extra_forbidden" and not _explained(problem["loc"], lines):
+            lines.append(_problem(problem, origin))
+    return "\n".join(lines)
+
+
+def _problem(problem: ErrorDetails, origin: str) -> str:
+    where = ".".join(str(part) for part in problem["loc"]) or "(top level)"
+    message = problem["msg"].removeprefix("Value error, ")
+    value = problem.get("input")
     shown = "" if isinstance(value, dict | list) or value is None else f" (got {value!r})"
     return f"{origin}: {where}: {message}{shown}"
+
+
+def _unknown_key(loc: tuple[int | str, ...], origin: str) -> str:
+    *path, key = loc
+    names = [str(part) for part in path if isinstance(part, str)]
+    numbers = [str(part + 1) for part in path if isinstance(part, int)]
+    where = f" [{'.'.join(names)}]" if names else ""
+    where += f" {' '.join(numbers)}" if numbers else ""
+    where += ":" if where else ""
+    known = [name for name in _fields(names) if name != "origin"]
+    close = difflib.get_close_matches(str(key), known, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else f" (known: {', '.join(known)})"
+    return f"{origin}:{where} unknown key {str(key)!r}{hint}"
+
+
+def _fields(names: list[str]) -> list[str]:
+    """The keys a table of config.toml accepts, found by walking the models."""
+    model: type[BaseModel] | None = Config
+    for name in names:
+        model = _model_in(model.model_fields[name].annotation) if model else None
+    return list(model.model_fields) if model else []
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The model in a field's type: `list[Source]`, `Selectors | None`, `Schedule`."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    found = (_model_in(arg) for arg in get_args(annotation))
+    return next((model for model in found if model is not None), None)
+
+
+def _explained(loc: tuple[int | str, ...], lines: list[str]) -> bool:
+    """A required key reported missing where an unknown key was taken for it."""
+    return any(f"(did you mean {str(loc[-1])!r}?)" in line for line in lines)
 
 
 def load_config(path: str | os.PathLike[str] | None = None) -> Config:
