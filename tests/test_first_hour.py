@@ -283,3 +283,14 @@ def test_the_old_format_names_are_still_accepted(tmp_path: Path) -> None:
     assert prose.output == tracker("--db", db, "diff", "1", "2", "--format", "text").output
     assert prose.output.startswith("AIIA membership changes")
     assert json.loads(tracker("--db", db, "snapshots", "--format", "json").output)[1]["id"] == 2
+
+
+def test_a_missing_key_elsewhere_is_still_reported(tmp_path: Path) -> None:
+    text = (
+        "[[sources]]\nid = 'aiia'\nnmae = 'x'\nurl = 'http://a/'\n"
+        "[[sources]]\nid = 'b'\nurl = 'http://b/'\n"
+    )
+    assert _config_error(tmp_path, text).splitlines() == [
+        "config.toml: [sources] 1: unknown key 'nmae' (did you mean 'name'?)",
+        "config.toml: sources.1.name: Field required",
+    ]

@@ -21,13 +21,17 @@ from tracker.core.errors import ConfigError
 
 
 def _describe(error: ValidationError, origin: str) -> str:
-    """One line per problem, unknown keys first: a misspelled key also reads as a missing
-    one, and "Field required" alone would hide the typo."""
+    """One line per problem, unknown keys first. A misspelled key also reads as a missing
+    one; "Field required" for the key it was taken for would only hide the typo."""
     problems = error.errors()
-    unknown = [p["loc"] for p in problems if p["type"] == "extra_forbidden"]
-    lines = [_unknown_key(loc, origin) for loc in unknown]
+    lines: list[str] = []
+    meant: set[tuple[int | str, ...]] = set()
+    for loc in (p["loc"] for p in problems if p["type"] == "extra_forbidden"):
+        line, close = _unknown_key(loc, origin)
+        lines.append(line)
+        meant |= {(*loc[:-1], close)} if close else set()
     for problem in problems:
-        if problem["type"] != "extra_forbidden" and not _explained(problem["loc"], lines):
+        if problem["type"] != "extra_forbidden" and problem["loc"] not in meant:
             lines.append(_problem(problem, origin))
     return "\n".join(lines)
 
@@ -40,7 +44,8 @@ def _problem(problem: ErrorDetails, origin: str) -> str:
     return f"{origin}: {where}: {message}{shown}"
 
 
-def _unknown_key(loc: tuple[int | str, ...], origin: str) -> str:
+def _unknown_key(loc: tuple[int | str, ...], origin: str) -> tuple[str, str | None]:
+    """The line for a key no model knows, and the known key it is closest to, if any."""
     *path, key = loc
     names = [str(part) for part in path if isinstance(part, str)]
     numbers = [str(part + 1) for part in path if isinstance(part, int)]
@@ -48,9 +53,9 @@ def _unknown_key(loc: tuple[int | str, ...], origin: str) -> str:
     where += f" {' '.join(numbers)}" if numbers else ""
     where += ":" if where else ""
     known = [name for name in _fields(names) if name != "origin"]
-    close = difflib.get_close_matches(str(key), known, n=1)
-    hint = f" (did you mean {close[0]!r}?)" if close else f" (known: {', '.join(known)})"
-    return f"{origin}:{where} unknown key {str(key)!r}{hint}"
+    close = next(iter(difflib.get_close_matches(str(key), known, n=1)), None)
+    hint = f" (did you mean {close!r}?)" if close else f" (known: {', '.join(known)})"
+    return f"{origin}:{where} unknown key {str(key)!r}{hint}", close
 
 
 def _fields(names: list[str]) -> list[str]:
@@ -67,11 +72,6 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
         return annotation
     found = (_model_in(arg) for arg in get_args(annotation))
     return next((model for model in found if model is not None), None)
-
-
-def _explained(loc: tuple[int | str, ...], lines: list[str]) -> bool:
-    """A required key reported missing where an unknown key was taken for it."""
-    return any(f"(did you mean {str(loc[-1])!r}?)" in line for line in lines)
 
 
 def load_config(path: str | os.PathLike[str] | None = None) -> Config:
