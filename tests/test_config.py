@@ -22,7 +22,7 @@ def test_committed_config_is_valid_and_matches_defaults() -> None:
     [
         ("[[sources]]\nid='x'\nname='n'\nurl='http://a/'\nretries='many'\n", "sources.0.retries"),
         ("[[sources]]\nid='x'\nname='n'\nurl='ftp://a/'\n", "not an http(s) URL: 'ftp://a/'"),
-        ("[store]\npaht='x'\n", "store.paht: Extra inputs are not permitted"),
+        ("[store]\npaht='x'\n", "[store]: unknown key 'paht' (did you mean 'path'?)"),
         ("[schedule]\ncron='x'\ninterval_seconds=-1\n", "schedule.interval_seconds"),
         ("[[watchers]]\nname='w'\nkind='webhook'\n", "a webhook watcher needs `url`"),
         ("[store\n", "not valid TOML"),

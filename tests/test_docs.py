@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
 import re
+import shlex
 from collections.abc import Iterator
 from pathlib import Path
 
 import click
 import pytest
+from click.testing import CliRunner
 
 from tracker.cli import cli
 
@@ -51,3 +54,82 @@ def test_ci_runs_exactly_the_readme_test_command() -> None:
     test = _first_screen_commands()[1]
     script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert test in script.splitlines()
+
+
+def _sh_lines() -> list[str]:
+    return [
+        line
+        for block in re.findall(r"```sh\n(.*?)```", README, re.S)
+        for line in block.splitlines()
+    ]
+
+
+def _tracker_args(line: str) -> Iterator[list[str]]:
+    """The arguments of each `tracker …` command on a shell line (`&&` chains, a trailing
+    comment or redirection left out); a synopsis with [optional] parts is not a command."""
+    for part in line.split("&&"):
+        words = shlex.split(part, comments=True)
+        if words and words[0].split("/")[-1] == "tracker" and not any("[" in w for w in words):
+            yield list(itertools.takewhile(lambda word: word not in {">", "|"}, words[1:]))
+
+
+README_COMMANDS = [args for line in _sh_lines() for args in _tracker_args(line)]
+
+
+def parse_only(args: list[str]) -> None:
+    """Resolve the command and convert every argument as click would, invoking nothing."""
+    ctx = cli.make_context("tracker", list(args))
+    command: click.Command = cli
+    while isinstance(command, click.Group):
+        # What the group left for its subcommand (click deprecates the public accessor).
+        name, found, rest = command.resolve_command(ctx, [*ctx._protected_args, *ctx.args])
+        assert found is not None and name is not None, args
+        command = found
+        ctx = command.make_context(name, rest, parent=ctx)
+
+
+def test_the_readme_has_many_commands() -> None:
+    assert len(README_COMMANDS) > 30
+    assert ["demo"] in README_COMMANDS
+
+
+@pytest.mark.parametrize("args", README_COMMANDS, ids=" ".join)
+def test_every_readme_command_parses(args: list[str]) -> None:
+    parse_only(args)
+
+
+@pytest.mark.parametrize(
+    "args", [["dif", "1", "2"], ["diff", "1", "2", "--fromat", "json"], ["stats", "--by", "kind"]]
+)
+def test_a_misspelled_command_or_option_does_not_parse(args: list[str]) -> None:
+    with pytest.raises(click.UsageError):
+        parse_only(args)
+
+
+NETWORK = {"snapshot", "baseline", "run", "backfill", "notify"}
+
+
+def test_the_offline_tour_runs_as_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every line of the tour's first block, in a fresh folder, each exiting 0."""
+    tour = README.split("## A quick tour", 1)[1]
+    block = re.search(r"```sh\n(.*?)```", tour, re.S)
+    assert block is not None
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("TRACKER_CONFIG", raising=False)
+    monkeypatch.delenv("TRACKER_DB", raising=False)
+    ran = []
+    for line in block[1].splitlines():
+        words = shlex.split(line, comments=True)
+        if words[0] == "export":
+            monkeypatch.setenv(*words[1].split("=", 1))
+            continue
+        if words[0] != "tracker":
+            continue
+        assert words[1] not in NETWORK, line
+        # Files the tour names live in the clone.
+        args = [str(ROOT / w) if (ROOT / w).is_file() else w for w in words[1:]]
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 0, (line, result.output)
+        ran.append(words[1])
+    assert ran[0] == "demo" and len(ran) >= 8
+    assert (tmp_path / "changes.md").read_text(encoding="utf-8").startswith("# ")

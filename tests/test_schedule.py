@@ -379,6 +379,7 @@ def test_watchers_list_shows_state_without_targets_secrets(tmp_path: Path) -> No
         {"name": "hook", "kind": "webhook", "url": "https://hooks.example/x/${T}"},
     ]
     path = toml_config(tmp_path / "c.toml", "http://127.0.0.1:9/", watchers)
+    Store.open(tmp_path / "t.db").close()
     result = CliRunner().invoke(
         cli, ["--config", str(path), "--db", str(tmp_path / "t.db"), "watchers", "list"]
     )
@@ -478,15 +479,20 @@ def _no_stray_threads() -> Iterator[None]:
     )
 
 
-@pytest.mark.parametrize("command", [["run", "--once"], ["notify"]])
-def test_a_lock_file_that_cannot_be_created_is_one_line_naming_it(
-    tmp_path: Path, command: list[str]
+@pytest.mark.parametrize(
+    ("command", "message"),
+    [
+        (["run", "--once"], "no folder {folder} for the database {db}; create it first"),
+        (["notify"], "no database at {db} (wrong folder? give --db PATH)"),
+    ],
+)
+def test_a_database_under_a_file_is_one_line_naming_it(
+    tmp_path: Path, command: list[str], message: str
 ) -> None:
     (tmp_path / "not-a-folder").write_text("", encoding="utf-8")
     db = tmp_path / "not-a-folder" / "t.db"
     config = toml_config(tmp_path / "c.toml", "http://127.0.0.1:9/", [])
     result = CliRunner().invoke(cli, ["--config", str(config), "--db", str(db), *command])
     assert result.exit_code == 1
-    assert result.output == (
-        f"Error: cannot create lock file {db}.lock: {db.parent}: File exists\n"
-    )
+    assert result.output.startswith(f"Error: {message.format(folder=db.parent, db=db)}")
+    assert result.output.count("\n") == 1

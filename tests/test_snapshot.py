@@ -186,6 +186,7 @@ def test_snapshot_from_a_file(run: Run, tmp_path: Path) -> None:
 def test_unknown_ref_and_bad_config_are_one_line_errors(
     run: Run, tmp_path: Path, db_path: Path
 ) -> None:
+    Store.open(db_path).close()
     result = run("members", "--at", "2020-01-01")
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: no ok snapshot of 'aiia' matches '2020-01-01'")
@@ -310,7 +311,11 @@ def test_usage_errors_are_one_line_naming_the_command(run: Run, tmp_path: Path) 
     assert result.stderr.count("\n") == 1
 
 
-def test_a_database_failure_is_one_line(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_database_failure_is_one_line(
+    run: Run, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    Store.open(db_path).close()
+
     def locked(*args: object, **kwargs: object) -> None:
         raise sqlite3.OperationalError("database is locked")
 

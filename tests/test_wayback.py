@@ -413,7 +413,8 @@ def test_cli_refuses_bad_options(run: Run, args: list[str], message: str) -> Non
     assert message in result.output
 
 
-def test_cli_timeline_without_snapshots_says_what_to_run(run: Run) -> None:
+def test_cli_timeline_without_snapshots_says_what_to_run(run: Run, tmp_path: Path) -> None:
+    Store.open(tmp_path / "tracker.db").close()
     result = run("timeline")
     assert result.exit_code == 1
     assert result.output.startswith("Error: no ok snapshots of 'aiia' yet (run `tracker snapshot`")

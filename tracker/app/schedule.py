@@ -244,6 +244,36 @@ def build_scheduler(config: Config, job: Callable[[Source], Any]) -> BlockingSch
     return scheduler
 
 
+def announce_next_ticks(scheduler: BlockingScheduler, log: Callable[[str], None]) -> None:
+    """Say when each source's next tick is due: once started, and after every tick.
+
+    The time is the scheduler's own (jitter included), read under its job store lock, so
+    after a tick it is already the following one.
+    """
+    from apscheduler.events import (
+        EVENT_JOB_ERROR,
+        EVENT_JOB_EXECUTED,
+        EVENT_JOB_MISSED,
+        EVENT_SCHEDULER_STARTED,
+        JobEvent,
+    )
+
+    def on_event(event: Any) -> None:
+        for job in scheduler.get_jobs():
+            if not isinstance(event, JobEvent) or event.job_id == job.id:
+                log(next_tick_text(job.id, job.next_run_time))
+
+    done = EVENT_JOB_EXECUTED | EVENT_JOB_ERROR | EVENT_JOB_MISSED
+    scheduler.add_listener(on_event, EVENT_SCHEDULER_STARTED | done)
+
+
+def next_tick_text(source_id: str, when: datetime | None) -> str:
+    if when is None:
+        return f"tracker run: {source_id}: no further tick scheduled"
+    local = f"{when:%Y-%m-%d %H:%M} {when.tzinfo}"
+    return f"tracker run: {source_id}: next tick at {utc_text(when)} ({local})"
+
+
 class Service:
     """Runs a scheduler in the foreground until stopped by a signal or `stop()`."""
 

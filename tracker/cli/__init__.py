@@ -1,7 +1,7 @@
 """The `tracker` command line: thin commands over the workflows of `tracker.app`.
 
 Each command parses its arguments, makes one call and renders the result; the commands are
-grouped by topic (``capture.py``, ``reports.py``, ``run.py``, ``archive.py``) and share
+grouped by topic (``capture.py``, ``reports.py``, ``run.py``, ``archive.py``, ``demo.py``) and share
 ``common.py``: the configuration and store, the options, and the one exit path that turns
 every TrackerError into one line on stderr and its exit code.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import click
 
-from tracker.cli import archive, capture, reports, run
+from tracker.cli import archive, capture, demo, reports, run
 from tracker.cli.common import App, TrackerGroup
 
 
@@ -55,6 +55,7 @@ for command in (
     run.notify,
     run.watchers,
     archive.backfill,
+    demo.demo,
 ):
     cli.add_command(command)
 

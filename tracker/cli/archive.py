@@ -70,6 +70,7 @@ def backfill_wayback(
 
     if since and until and since.ljust(14, "0") > until.ljust(14, "9"):
         raise click.BadParameter(f"--from {since} is after --to {until}")
+    app.writes = True
     source = app.source(source_id)
     with httpx.Client() as client:
         archive = open_archive(app.config, source, client=client)

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
 
 from tracker.cli.common import App, format_option, pass_app, report, source_option
+
+
+def _when(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
+    from tracker.app.capture import given_time
+
+    try:
+        return None if value is None else given_time(value, now=App.now())
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 @click.command()
@@ -19,24 +29,45 @@ from tracker.cli.common import App, format_option, pass_app, report, source_opti
     type=click.Path(path_type=Path, dir_okay=False),
     help="Read a saved copy of the page instead of fetching.",
 )
+@click.option(
+    "--captured-at",
+    "captured_at",
+    metavar="WHEN",
+    callback=_when,
+    help="With --file: when the page was saved, YYYY-MM-DD or an ISO datetime (UTC); default now.",
+)
 @pass_app
-def snapshot(app: App, source_id: str | None, url: str | None, file_path: Path | None) -> None:
+def snapshot(
+    app: App,
+    source_id: str | None,
+    url: str | None,
+    file_path: Path | None,
+    captured_at: datetime | None,
+) -> None:
     """Fetch the member page, parse it and store a dated snapshot.
 
     Prints one line: the snapshot id (or "unchanged"), the capture time and the counts per
-    tier. Exit code 3 when the parse looks wrong and was quarantined.
+    tier. Exit code 3 when the parse looks wrong and was quarantined. A saved page is dated
+    now unless --captured-at says when it was saved (noted in its provenance as given).
 
-    Example: tracker snapshot --file saved-page.html
+    Example: tracker snapshot --file saved-page.html --captured-at 2023-05-01
     """
     if url and file_path:
         raise click.UsageError("give --url or --file, not both")
-    from tracker.app.capture import capture_file, capture_live
+    if captured_at is not None and file_path is None:
+        raise click.UsageError("--captured-at dates a saved page: give --file too")
+    from tracker.app.capture import capture_file, capture_live, refuse_table
 
+    if file_path is not None:
+        refuse_table(file_path)
+    app.writes = True
     source = app.source(source_id)
     # Watchers hear of what a manual snapshot found too: their messages are queued with it
     # and delivered by the next `tracker run` or `tracker notify`.
     if file_path is not None:
-        outcome = capture_file(app.store, app.config, source, file_path, now=app.now)
+        outcome = capture_file(
+            app.store, app.config, source, file_path, now=app.now, captured_at=captured_at
+        )
     else:
         import httpx
 
@@ -100,7 +131,7 @@ def accept(app: App, snapshot_id: int) -> None:
 def baseline() -> None:
     """CSET's annotated list of 26 March 2020: the snapshot every report starts from.
 
-    Example: tracker baseline import ../shared/cset-aiia/AIIA_collections.csv
+    Example: tracker baseline import AIIA_collections.csv
     """
 
 
@@ -116,7 +147,8 @@ def baseline() -> None:
 def baseline_import(app: App, source_id: str | None, location: str | None, replace: bool) -> None:
     """Import CSET's CSV as the baseline snapshot, with its annotations of each member.
 
-    Reads a local file or a URL (default: CSET's canonical copy on GitHub). The file's bytes
+    Reads a local file or a URL; by default `baseline_url` of config.toml, CSET's copy at
+    https://github.com/georgetown-cset/aiia (data/AIIA_collections.csv). The file's bytes
     are archived; importing the same file again changes nothing.
 
     Example: tracker baseline import AIIA_collections.csv
@@ -125,6 +157,7 @@ def baseline_import(app: App, source_id: str | None, location: str | None, repla
 
     from tracker.app.baseline import evidence_at, import_baseline
 
+    app.writes = True
     source = app.source(source_id)
     with httpx.Client() as client:
         evidence = evidence_at(location or app.config.baseline_url, source, client=client)

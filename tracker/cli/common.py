@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
-from tracker.core.errors import ConfigError, TrackerError
+from tracker.core.errors import ConfigError, StoreError, TrackerError
 
 if TYPE_CHECKING:
     from tracker.core.annotations import Annotation
@@ -38,6 +38,8 @@ class App:
     def __init__(self, config_path: str | None, db_path: str | None) -> None:
         self.config_path = config_path
         self.db_path = db_path
+        # Set by the commands that write: only they may create the database.
+        self.writes = False
 
     @cached_property
     def config(self) -> Config:
@@ -52,7 +54,30 @@ class App:
     def store(self) -> Store:
         from tracker.store import Store
 
-        return Store.open(self.config.store.path)
+        return Store.open(self.database())
+
+    def database(self) -> Path:
+        """The database's path, checked before anything opens it.
+
+        A command that only reads never creates a database: run from the wrong folder, an
+        empty one would say the record is gone. One that writes creates the file, and the
+        configured folder (`snapshots/`) but never a folder named by --db, where it would be
+        a typo's.
+        """
+        path = self.config.store.path
+        if not self.writes:
+            if not path.is_file():
+                raise StoreError(
+                    f"no database at {path} (wrong folder? give --db PATH); start one with "
+                    "`tracker snapshot`, `tracker baseline import PATH` or `tracker demo`"
+                )
+        elif not path.parent.is_dir():
+            if self.db_path is not None or not path.parent.parent.is_dir():
+                raise StoreError(
+                    f"no folder {path.parent} for the database {path}; create it first"
+                )
+            path.parent.mkdir()
+        return path
 
     def source(self, source_id: str | None) -> Source:
         return self.config.source(source_id)
@@ -84,7 +109,9 @@ class TrackerGroup(click.Group):
 
 
 def fail(ctx: click.Context, message: str, exit_code: int) -> NoReturn:
-    click.echo(f"Error: {' '.join(message.split())}", err=True)
+    # One line per problem (a config file may have several), each one line however long.
+    for line in message.splitlines() or [""]:
+        click.echo(f"Error: {' '.join(line.split())}", err=True)
     ctx.exit(exit_code)
 
 
@@ -123,13 +150,38 @@ def plot_option(help_text: str) -> Callable[[F], F]:
     return decorate
 
 
+class _Formats(click.Choice):
+    """--format's choices as people see them: the plain output for reading is always `text`.
+
+    Renderers call it `table` for tables and `text` for prose; `table`, the name tables'
+    plain format had, is still accepted everywhere, unlisted.
+    """
+
+    def __init__(self, renders: tuple[str, ...]) -> None:
+        self.plain = next((name for name in renders if name in _PLAIN), None)
+        super().__init__([_shown(name) for name in renders])
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        chosen = super().convert(_shown(value) if self.plain else value, param, ctx)
+        return self.plain if chosen == "text" else chosen
+
+
+_PLAIN = ("text", "table")
+
+
+def _shown(name: str) -> str:
+    return "text" if name in _PLAIN else name
+
+
 def format_option(*choices: str) -> Callable[[F], F]:
+    """--format, the first choice the default; `choices` are the renderer's names."""
+
     def decorate(func: F) -> F:
         return click.option(
             "--format",
             "fmt",
-            type=click.Choice(choices),
-            default=choices[0],
+            type=_Formats(choices),
+            default=_shown(choices[0]),
             show_default=True,
             help="Output format.",
         )(func)

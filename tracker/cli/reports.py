@@ -28,7 +28,12 @@ ORIGINS = ("live", "file", "baseline", "wayback")
 
 @click.command()
 @source_option
-@click.option("--origin", type=click.Choice(ORIGINS))
+@click.option(
+    "--origin",
+    type=click.Choice(ORIGINS),
+    help="Only snapshots read from: live (fetched), file (a saved page), baseline (CSET's "
+    "2020 list) or wayback (the Internet Archive).",
+)
 @format_option("table", "json", "csv")
 @wide_option
 @pass_app
@@ -69,7 +74,14 @@ def members(app: App, source_id: str | None, ref: str, fmt: str, wide: bool) -> 
 @click.command()
 @source_option
 @at_option
-@click.option("--by", type=click.Choice(BY_CHOICES), default="tier", show_default=True)
+@click.option(
+    "--by",
+    type=click.Choice(BY_CHOICES),
+    default="tier",
+    show_default=True,
+    help="Count by tier, or within each tier by one of CSET's annotations (soe: "
+    "state-owned); members without one count as unannotated.",
+)
 @format_option("table", "json", "csv")
 @plot_option("Also draw each tier's composition (by --by; by type for --by tier) to a .png/.svg.")
 @wide_option

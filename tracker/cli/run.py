@@ -16,7 +16,8 @@ def run(app: App, once: bool) -> None:
     """Snapshot every source on the [schedule] of config.toml and tell the watchers.
 
     A tick does what `tracker snapshot` does, logs the changes, queues one summary per
-    watcher and delivers what is due. One `tracker run` per database at a time; SIGINT and
+    watcher and delivers what is due. It says when the next tick is due at the start and
+    after every tick. One `tracker run` per database at a time; SIGINT and
     SIGTERM let the current tick finish. With --once the exit code is the worst tick's
     (1 failed, 3 quarantined).
 
@@ -26,6 +27,7 @@ def run(app: App, once: bool) -> None:
 
     from tracker.app.schedule import (
         Service,
+        announce_next_ticks,
         build_scheduler,
         describe_schedule,
         live_ticker,
@@ -34,14 +36,17 @@ def run(app: App, once: bool) -> None:
     from tracker.store.lock import DatabaseLock
 
     config = app.config
-    with DatabaseLock(config.store.path, command="tracker run", now=app.now()):
+    app.writes = True
+    with DatabaseLock(app.database(), command="tracker run", now=app.now()):
         ticker = live_ticker(config, now=app.now, log=click.echo)
         if once:
             done = run_once(config, ticker)
             if done.skipped:
                 click.echo(f"Error: stopped by a signal before {', '.join(done.skipped)}", err=True)
             sys.exit(done.exit_code)
-        service = Service(build_scheduler(config, ticker.job))
+        scheduler = build_scheduler(config, ticker.job)
+        announce_next_ticks(scheduler, click.echo)
+        service = Service(scheduler)
         click.echo(
             f"tracker run: pid {os.getpid()}, {len(config.sources)} source(s), "
             f"{describe_schedule(config.schedule)}, database {config.store.path}"
@@ -62,6 +67,7 @@ def notify(app: App, retry: bool) -> None:
     """
     from tracker.app.schedule import deliver_now, live_ticker
 
+    app.database()  # nothing to deliver without one, and none is created
     ticker = live_ticker(app.config, now=app.now, log=click.echo)
     result = deliver_now(ticker, force=retry)
     for error in result.failed.values():

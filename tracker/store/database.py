@@ -37,8 +37,8 @@ class Store(Snapshots, Pages, Fetches, Annotations, ChangeLog, Outbox):
 
     @classmethod
     def open(cls, path: Path) -> Store:
+        # The caller decides whether a missing database or folder may be created.
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
             db = sqlite_utils.Database(path)
             # WAL lets readers (`tracker diff`) run while `tracker run` writes.
             db.execute("PRAGMA journal_mode=WAL")
