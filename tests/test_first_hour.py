@@ -269,7 +269,8 @@ def test_help_has_no_machine_paths_and_describes_every_option() -> None:
 )
 def test_every_format_option_calls_the_plain_format_text(command: list[str]) -> None:
     shown = tracker(*command, "--help").output
-    assert "--format [text|" in shown and "[default: text]" in shown and "table" not in shown
+    assert "--format [text|" in shown and "[default: text]" in shown
+    assert "table|" not in shown and "|table" not in shown and "default: table" not in shown
 
 
 def test_the_old_format_names_are_still_accepted(tmp_path: Path) -> None:

@@ -41,8 +41,8 @@ def demo(app: App, directory: Path, source_id: str | None) -> None:
     Example: tracker demo && tracker --db demo/tracker.db history 星河
     """
     from tracker.app.demo import build_demo
-    from tracker.app.diffs import diff_refs
-    from tracker.render.report import render
+    from tracker.app.diffs import diff_pair, resolve_pair
+    from tracker.render.report import Generated, render
     from tracker.store import Store
 
     path = directory / "tracker.db"
@@ -60,7 +60,8 @@ def demo(app: App, directory: Path, source_id: str | None) -> None:
         for step in build_demo(store, app.config, source, now=app.now):
             click.echo(f"{step.name}: {step.message}")
         click.echo(f"\n$ tracker --db {path} diff 2020-03-26 latest\n")
-        click.echo(render(diff_refs(store, source.id, "2020-03-26", "latest"), "text"), nl=False)
+        report = diff_pair(store, resolve_pair(store, source.id, "2020-03-26", "latest"))
+        click.echo(render(report, "text", Generated.now(app.now())), nl=False)
     finally:
         store.close()
     click.echo("\nTry next (every name here is invented):")
