@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from tracker.core.annotations import Annotation, annotate
-from tracker.core.fields import SHOWN_FIELDS
+from tracker.core.fields import CARRIED_FIELD, SHOWN_FIELDS
 from tracker.core.history import Timeline
 from tracker.core.jsontext import render_json
 from tracker.core.models import Listing, Snapshot, tier_rank
@@ -25,7 +25,7 @@ SNAPSHOT_COLUMNS = [
     "counts",
     "sha256",
 ]
-MEMBER_COLUMNS = ["tier", "position", "name", "tier_label", "key", *SHOWN_FIELDS]
+MEMBER_COLUMNS = ["tier", "position", "name", "tier_label", "key", *SHOWN_FIELDS, CARRIED_FIELD]
 HISTORY_COLUMNS = ["snapshot_id", "at", "event", "tier", "name", "detail"]
 WATCHER_COLUMNS = [
     "name", "kind", "target", "events", "last_delivery", "pending", "failing", "last_error"
@@ -69,12 +69,16 @@ def snapshots_text(snapshots: Sequence[Snapshot], fmt: str) -> str:
 
 
 def members_text(listings: Sequence[Listing], notes: Mapping[str, Annotation], fmt: str) -> str:
-    """`tracker members`: listings in page order with their annotations (every fact in JSON)."""
+    """`tracker members`: listings in page order with their annotations (every fact in JSON);
+    `annotated_as` names the former name an annotation was carried from."""
     rows = [
         annotate(listing.model_dump(), notes.get(listing.key), full=fmt == "json")
         for listing in listings
     ]
-    return render_rows(rows, MEMBER_COLUMNS, fmt)
+    # CSV keeps one set of columns; a table gains this one only when some row needs it.
+    carried = fmt != "table" or any(row.get(CARRIED_FIELD) for row in rows)
+    columns = MEMBER_COLUMNS if carried else MEMBER_COLUMNS[:-1]
+    return render_rows(rows, columns, fmt)
 
 
 def stats_text(snapshot: Snapshot, table: Stats, fmt: str) -> str:
@@ -90,20 +94,33 @@ def stats_text(snapshot: Snapshot, table: Stats, fmt: str) -> str:
 
 
 def history_text(found: Timeline, fmt: str) -> str:
-    """`tracker history`: the member's events, headed by its first and last sighting."""
+    """`tracker history`: the member's events, headed by what annotations say of it and its
+    first and last sighting."""
     if fmt == "json":
-        return render_json(found.model_dump())
+        note = found.annotation.facts() if found.annotation else None
+        return render_json(found.model_dump(exclude={"annotation"}) | {"annotation": note})
     rows: list[dict[str, Any]] = [event.model_dump() for event in found.events]
     head = ""
     if fmt == "table":
         state = "still listed" if found.current else "no longer listed"
         head = (
             f"{found.name}  (key {found.key})\n"
+            f"{_annotation_line(found.annotation)}"
             f"first seen: snapshot {found.first_seen.snapshot_id}  {found.first_seen.at}\n"
             f"last seen:  snapshot {found.last_seen.snapshot_id}  {found.last_seen.at}  ({state})\n"
             "\n"
         )
     return head + render_rows(rows, HISTORY_COLUMNS, fmt)
+
+
+def _annotation_line(note: Annotation | None) -> str:
+    """ "annotated:  Xinghe AI · Industry · Beijing  (annotated as <former name>)", or nothing."""
+    if note is None:
+        return ""
+    facts = [note.common_name_en or note.name_en_mt, note.type, note.city]
+    text = " · ".join(fact for fact in facts if fact) or "(no English name, type or city)"
+    carried = f"  (annotated as {note.annotated_as})" if note.annotated_as else ""
+    return f"annotated:  {text}{carried}\n"
 
 
 def watchers_text(rows: Sequence[dict[str, Any]], fmt: str) -> str:
