@@ -42,11 +42,11 @@ def _note(key: str, **facts: str) -> Annotation:
 
 def test_former_keys_follow_chains_nearest_first_and_stop_on_cycles() -> None:
     chain = [("a", "b"), ("b", "c")]
-    assert former_keys(chain, "c") == ["b", "a"]
-    assert former_keys(chain, "a") == []
+    assert former_keys(chain, ["c", "a", "z"]) == {"c": ["b", "a"], "a": [], "z": []}
     # Renamed back: each is the other's former name, and the walk ends.
-    assert former_keys([("a", "b"), ("b", "a")], "a") == ["b"]
-    assert former_keys([("x", "m"), ("w", "m")], "m") == ["w", "x"]
+    assert former_keys([("a", "b"), ("b", "a")], ["a"]) == {"a": ["b"]}
+    assert former_keys([("a", "b"), ("b", "c"), ("c", "a")], ["a"]) == {"a": ["c", "b"]}
+    assert former_keys([("x", "m"), ("w", "m")], ["m"]) == {"m": ["w", "x"]}
 
 
 def test_own_annotation_wins_then_the_nearest_former_name() -> None:
@@ -236,7 +236,8 @@ def test_history_lists_several_matches_by_english_name(renamed: Run) -> None:
     several = renamed("history", "ai")
     assert (several.exit_code, several.stderr) == (
         1,
-        "Error: 'ai' matches 2 members: 南山人工智能研究院, 星河智能科技有限公司; "
+        "Error: 'ai' matches 2 members: 南山人工智能研究院 (Nanshan AI Institute), "
+        f"{XINGHE} (Xinghe AI); "
         "give more of the name or a key\n",
     )
 

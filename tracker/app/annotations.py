@@ -27,6 +27,6 @@ def annotations_of(
     reported (between any two snapshots) or of the digest being sent.
     """
     edges = [*store.rename_edges(source_id), *((r.old_key, r.new_key) for r in renamed)]
-    formers = {key: former_keys(edges, key) for key in set(keys)}
+    formers = former_keys(edges, set(keys))
     wanted = set(formers) | {old for olds in formers.values() for old in olds}
     return carried(formers, store.annotations_for(wanted))

@@ -9,7 +9,7 @@ its Chinese name or the English and Chinese names annotations give it
 from __future__ import annotations
 
 from tracker.app.annotations import annotations_of
-from tracker.core.annotations import name_matches
+from tracker.core.annotations import Annotation, name_matches
 from tracker.core.errors import StoreError
 from tracker.core.history import Timeline, linked_keys, member_timeline, presence
 from tracker.core.normalize import normalize_key
@@ -21,28 +21,34 @@ MAX_CANDIDATES = 10
 def find_member(store: Store, source_id: str, query: str) -> str:
     """The key a name, part of a name or key designates; ambiguous or unknown is an error."""
     wanted = normalize_key(query)
-    known = _candidates(store, source_id, query)
+    known, notes = _candidates(store, source_id, query)
     if wanted in known:
         return wanted
-    found = sorted(known)
-    edges = store.rename_edges(source_id)
     # Both names of one renamed member match a shared part: that is one member, not two.
-    if len({min(linked_keys(edges, k)) for k in found}) == 1:
-        return found[0]
+    edges = store.rename_edges(source_id)
+    members: dict[str, list[str]] = {}
+    for key in sorted(known):
+        members.setdefault(min(linked_keys(edges, key)), []).append(key)
+    found = list(members.values())
+    if len(found) == 1:
+        return found[0][0]
     if not found:
         raise StoreError(
             f"no member of {source_id!r} matches {query!r} in any ok snapshot "
             "(searched: names, keys, and annotated English and Chinese names)"
         )
-    shown = ", ".join(known[k] for k in found[:MAX_CANDIDATES])
+    shown = ", ".join(_label(keys, known, notes) for keys in found[:MAX_CANDIDATES])
     more = f" and {len(found) - MAX_CANDIDATES} more" if len(found) > MAX_CANDIDATES else ""
     raise StoreError(
         f"{query!r} matches {len(found)} members: {shown}{more}; give more of the name or a key"
     )
 
 
-def _candidates(store: Store, source_id: str, query: str) -> dict[str, str]:
-    """Key -> latest listed name of every member listed in an ok snapshot `query` names."""
+def _candidates(
+    store: Store, source_id: str, query: str
+) -> tuple[dict[str, str], dict[str, Annotation]]:
+    """Key -> latest listed name of every member listed in an ok snapshot `query` names, and
+    the annotations of every key."""
     wanted = normalize_key(query)
     # The keys are filtered in SQL (half a million listings in ten years of daily
     # snapshots); annotations are few, and their names are matched here.
@@ -52,7 +58,16 @@ def _candidates(store: Store, source_id: str, query: str) -> dict[str, str]:
     if named:
         for listings in store.listings_of(source_id, named).values():
             known |= {listing.key: listing.name for listing in listings}
-    return known
+    return known, notes
+
+
+def _label(keys: list[str], known: dict[str, str], notes: dict[str, Annotation]) -> str:
+    """A candidate as the error lists it: its names, and its English name when annotated."""
+    english = next(
+        (n.common_name_en for k in keys if (n := notes.get(k)) and n.common_name_en), None
+    )
+    names = " / ".join(known[k] for k in keys)
+    return f"{names} ({english})" if english else names
 
 
 def timeline(store: Store, source_id: str, key: str) -> Timeline:

@@ -8,7 +8,7 @@ renames the change log links (`carried`), marked with the former name they were 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
@@ -102,8 +102,8 @@ def annotate(
 # Renames: an annotation follows the organisation -----------------------------------------
 
 
-def former_keys(edges: Sequence[tuple[str, str]], key: str) -> list[str]:
-    """The member's former keys, nearest first, following rename edges (old, new) backwards.
+def former_keys(edges: Sequence[tuple[str, str]], keys: Iterable[str]) -> dict[str, list[str]]:
+    """Each key's former keys, nearest first, following rename edges (old, new) backwards.
 
     A chain A→B→C gives C the former keys [B, A]; a cycle (renamed back) ends where it
     started. Keys the same number of renames away come in key order, so the pick is stable.
@@ -111,13 +111,16 @@ def former_keys(edges: Sequence[tuple[str, str]], key: str) -> list[str]:
     olds: dict[str, set[str]] = {}
     for old, new in edges:
         olds.setdefault(new, set()).add(old)
+    return {key: _walk_back(olds, key) for key in keys}
+
+
+def _walk_back(olds: Mapping[str, set[str]], key: str) -> list[str]:
     found: list[str] = []
     seen, frontier = {key}, [key]
     while frontier:
-        step = sorted({o for k in frontier for o in olds.get(k, ()) if o not in seen})
-        seen.update(step)
-        found += step
-        frontier = step
+        frontier = sorted({o for k in frontier for o in olds.get(k, ()) if o not in seen})
+        seen.update(frontier)
+        found += frontier
     return found
 
 
