@@ -249,3 +249,25 @@ def test_no_match_is_a_one_line_error(renamed: Run, command: str) -> None:
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr.count("\n") == 1
     assert "matches 'nothing-like-it'" in result.stderr
+
+
+def test_a_later_change_to_the_renamed_member_carries_it_through_the_change_log(
+    renamed: Run, tmp_path: Path
+) -> None:
+    # The rename is two snapshots back: only the change log links the names now.
+    tiers = {**BASE, "vice_chair": ["东湖大学"], "board": [RENAMED, BASE["board"][0]]}
+    (tmp_path / "demoted.html").write_text(render_page(tiers), encoding="utf-8")
+    assert renamed("snapshot", "--file", str(tmp_path / "demoted.html")).exit_code == 0
+    report = json.loads(renamed("diff", "previous", "latest", "--format", "json").stdout)
+    assert [(row["name"], row["annotated_as"]) for row in report["tier_changed"]] == [
+        ("东湖大学", None),
+        (RENAMED, XINGHE),
+    ]
+    store = Store.open(tmp_path / "tracker.db")
+    last = json.loads(store.db.execute("SELECT payload FROM outbox ORDER BY id DESC").fetchone()[0])
+    store.close()
+    assert last["lines"] == [
+        "↑ promotion: 东湖大学 (Donghu University) · board → vice-chair",
+        f"↓ demotion: {RENAMED} (Xinghe AI; annotated as {XINGHE}) · vice-chair → board",
+    ]
+    assert last["data"]["tier_changed"][1]["annotated_as"] == XINGHE
