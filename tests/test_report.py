@@ -164,7 +164,7 @@ def test_json_schema(store: Store) -> None:
         "status",
         "reason",
     }
-    shown = ["common_name_en", "type", "city", "state_owned"]
+    shown = ["common_name_en", "type", "city", "state_owned", "annotated_as"]
     assert list(data["joined"][0]) == ["key", "name", "tier", *shown]
     assert list(data["tier_changed"][0]) == [
         "key",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from tracker.app.annotations import annotations_of
 from tracker.app.refs import Resolved, resolve
 from tracker.core.diff import Diff, Reading, Transient, diff, transients
 from tracker.core.errors import RefPairError
@@ -80,7 +81,7 @@ def build_report(
         old=Endpoint.of(old),
         new=Endpoint.of(new),
         diff=changed,
-        annotations=store.annotations_for(keys),
+        annotations=annotations_of(store, old.source_id, keys, renamed=changed.renamed),
         transient=found,
         reversed=_order(old) > _order(new),
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from tracker.app.annotations import annotations_of
 from tracker.core.config import Config, Source
 from tracker.core.config import Watcher as WatcherConfig
 from tracker.core.departures import (
@@ -72,7 +73,7 @@ def change_messages(
     digest = digest_for(store, source, new, new_page=new_page)
     if digest is None or digest.count() == 0:
         return []
-    notes = store.annotations_for(digest.keys())
+    notes = annotations_of(store, source.id, digest.keys(), renamed=digest.diff.renamed)
     found: list[Queued] = []
     for watcher in config.watchers:
         picked = filter_digest(digest, watcher) if _subscribed(watcher, source.id) else None

@@ -7,8 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from tracker.app.annotations import annotations_of
 from tracker.app.refs import resolve
-from tracker.core.annotations import Annotation
+from tracker.core.annotations import Annotation, name_matches
 from tracker.core.errors import StoreError
 from tracker.core.models import Listing, Snapshot
 from tracker.core.stats import Stats, cross_tab
@@ -17,7 +18,8 @@ from tracker.store import Store
 
 @dataclass(frozen=True)
 class Members:
-    """One snapshot's listings in page order, with the annotations of their keys."""
+    """One snapshot's listings in page order, with the annotations of their keys (their own,
+    or carried from a former name)."""
 
     snapshot: Snapshot
     listings: list[Listing]
@@ -28,11 +30,25 @@ class Members:
     def stats(self, by: str) -> Stats:
         return cross_tab(self.listings, self.notes, by)
 
+    def search(self, query: str) -> Members:
+        """Only the listings whose key or annotated names contain `query`; none is an error."""
+        found = [
+            listing
+            for listing in self.listings
+            if name_matches(query, listing.key, self.notes.get(listing.key))
+        ]
+        if not found:
+            raise StoreError(
+                f"no member of snapshot {self.snapshot.id} matches {query!r} "
+                "(searched: names, keys, and annotated English and Chinese names)"
+            )
+        return Members(self.snapshot, found, self.notes, self.ref_note)
+
 
 def members_at(store: Store, source_id: str, ref: str) -> Members:
     resolved = resolve(store, ref, source_id)
     listings = store.listings(resolved.snapshot.id)
-    notes = store.annotations_for({listing.key for listing in listings})
+    notes = annotations_of(store, source_id, {listing.key for listing in listings})
     return Members(resolved.snapshot, listings, notes, resolved.note)
 
 

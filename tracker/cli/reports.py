@@ -53,19 +53,32 @@ def snapshots(app: App, source_id: str | None, origin: str | None, fmt: str, wid
 @click.command()
 @source_option
 @at_option
+@click.option(
+    "--search",
+    metavar="TEXT",
+    help="Only members whose name, or English or Chinese name in annotations, contains TEXT "
+    "(any case).",
+)
 @format_option("table", "json", "csv")
 @wide_option
 @pass_app
-def members(app: App, source_id: str | None, ref: str, fmt: str, wide: bool) -> None:
+def members(
+    app: App, source_id: str | None, ref: str, search: str | None, fmt: str, wide: bool
+) -> None:
     """List one snapshot's member listings in page order, with what annotations say.
 
-    Example: tracker members --at 2020-03-26 --format json
+    A member renamed since it was annotated shows the annotation of its former name, which
+    the annotated_as column names.
+
+    Example: tracker members --at latest --search xinghe
     """
     from tracker.app.reports import members_at
     from tracker.render.rows import members_text
 
     found = members_at(app.store, app.source(source_id).id, ref)
     tell([found.ref_note])
+    if search is not None:
+        found = found.search(search)
     doubt(found.snapshot)
     click.echo(members_text(found.listings, found.notes, fmt, table_width(wide)), nl=False)
     credit(found.notes.values(), fmt)
@@ -235,9 +248,10 @@ def diff_command(
 def history(app: App, query: str, source_id: str | None, fmt: str, wide: bool) -> None:
     """One member's timeline: first and last seen, every tier change, gap and rename.
 
-    NAME_OR_KEY may be part of a name; when it matches several members they are listed.
+    NAME_OR_KEY is a key or any part of a member's name, or of the English or Chinese name
+    annotations give it, in any case; when it matches several members they are listed.
 
-    Example: tracker history 星河智能
+    Example: tracker history xinghe
     """
     from tracker.app.history import history_of
     from tracker.render.rows import history_text

@@ -1,20 +1,25 @@
 """Facts about organisations (English name, type, city, state ownership), keyed by member key.
 
 Annotations belong to an organisation, not to a snapshot: CSET's 2020 notes on a member
-are shown wherever that member's key appears, in any snapshot.
+are shown wherever that member's key appears, in any snapshot, and follow it through the
+renames the change log links (`carried`), marked with the former name they were made for.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
 
-from tracker.core.fields import FLAG_FIELDS, SHOWN_FIELDS
+from tracker.core.fields import CARRIED_FIELD, FLAG_FIELDS, SHOWN_FIELDS
+from tracker.core.normalize import normalize_key
 
 # Identify the annotation rather than describe the organisation; never merged into a row.
-_IDENTITY_FIELDS = frozenset({"key", "origin", "name"})
+_IDENTITY_FIELDS = frozenset({"key", "origin", "name", CARRIED_FIELD})
+# The names a member can be searched by, besides its key.
+_NAME_FIELDS = ("common_name_en", "name_en_mt", "common_name_zh")
 
 
 class Annotation(BaseModel):
@@ -44,6 +49,9 @@ class Annotation(BaseModel):
     # Values that fit no typed field: a flag that is neither yes nor no ("Partially"), keyed
     # by the field, and cells of columns the importer does not map, keyed by their header.
     extra: dict[str, str] = Field(default_factory=dict)
+    # Set when the annotation was made for a former name of the member (`carried`): that
+    # name. Never stored: it says how the annotation reached a key, not what CSET wrote.
+    annotated_as: str | None = None
 
     @field_validator("extra", mode="before")
     @classmethod
@@ -61,17 +69,23 @@ class Annotation(BaseModel):
         return "yes" if value else "no"
 
     def shown(self) -> dict[str, Any]:
-        """The SHOWN_FIELDS, flags as text, for tables."""
-        return {
+        """The SHOWN_FIELDS, flags as text, and the former name it was made for, for tables."""
+        shown = {
             f: self.flag_text(f) if f in FLAG_FIELDS else getattr(self, f) for f in SHOWN_FIELDS
         }
+        return shown | {CARRIED_FIELD: self.annotated_as}
 
     def facts(self) -> dict[str, Any]:
         """Every non-empty descriptive field, for JSON: what CSET knew about the organisation."""
         data = self.model_dump(exclude=set(_IDENTITY_FIELDS), exclude_none=True)
         if not self.extra:
             data.pop("extra", None)
-        return {"annotation_origin": self.origin, **data}
+        carried = {CARRIED_FIELD: self.annotated_as} if self.annotated_as else {}
+        return {"annotation_origin": self.origin, **carried, **data}
+
+    def carried_to(self) -> Annotation:
+        """This annotation as shown for a later name of the member: marked with its own name."""
+        return self.model_copy(update={CARRIED_FIELD: self.annotated_as or self.name})
 
 
 def annotate(
@@ -81,5 +95,69 @@ def annotate(
     SHOWN_FIELDS (tables, CSV; blank when the key has no annotation)."""
     if full:
         return {**row, **annotation.facts()} if annotation else dict(row)
-    shown = annotation.shown() if annotation else dict.fromkeys(SHOWN_FIELDS)
+    shown = annotation.shown() if annotation else dict.fromkeys((*SHOWN_FIELDS, CARRIED_FIELD))
     return {**row, **shown}
+
+
+# Renames: an annotation follows the organisation -----------------------------------------
+
+
+def former_keys(edges: Sequence[tuple[str, str]], keys: Iterable[str]) -> dict[str, list[str]]:
+    """Each key's former keys, nearest first, following rename edges (old, new) backwards.
+
+    A chain A→B→C gives C the former keys [B, A]; a cycle (renamed back) ends where it
+    started. Keys the same number of renames away come in key order, so the pick is stable.
+    """
+    olds: dict[str, set[str]] = {}
+    for old, new in edges:
+        olds.setdefault(new, set()).add(old)
+    return {key: _walk_back(olds, key) for key in keys}
+
+
+def _walk_back(olds: Mapping[str, set[str]], key: str) -> list[str]:
+    found: list[str] = []
+    seen, frontier = {key}, [key]
+    while frontier:
+        frontier = sorted({o for k in frontier for o in olds.get(k, ()) if o not in seen})
+        seen.update(frontier)
+        found += frontier
+    return found
+
+
+def carried(
+    formers: Mapping[str, Sequence[str]], own: Mapping[str, Annotation]
+) -> dict[str, Annotation]:
+    """Each key's annotation: its own, else its nearest former key's, marked as carried.
+
+    `formers`: key -> its former keys, nearest first (`former_keys`); `own`: the stored
+    annotations of those keys. A key with neither is left out.
+    """
+    found: dict[str, Annotation] = {}
+    for key, olds in formers.items():
+        if key in own:
+            found[key] = own[key]
+            continue
+        nearest = next((own[old] for old in olds if old in own), None)
+        if nearest is not None:
+            found[key] = nearest.carried_to()
+    return found
+
+
+# Search: by key, Chinese or English name --------------------------------------------------
+
+
+def name_matches(query: str, key: str, annotation: Annotation | None) -> bool:
+    """Whether `query` is part of the member's key, or of a name its annotation gives it.
+
+    Compared as keys are (`normalize_key`: case, bracket width and spaces ignored), so
+    `xinghe`, `XINGHE AI` and `星河` all find 星河智能科技有限公司 annotated "Xinghe AI".
+    """
+    wanted = normalize_key(query)
+    if not wanted:
+        return False
+    if wanted in key:
+        return True
+    if annotation is None:
+        return False
+    names = (getattr(annotation, field) for field in _NAME_FIELDS)
+    return any(wanted in normalize_key(name) for name in names if name)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 # The fields reports show beside a Chinese name, in this order.
 SHOWN_FIELDS = ("common_name_en", "type", "city", "state_owned")
+# Beside them: the former name an annotation was made for, when a rename carried it over.
+CARRIED_FIELD = "annotated_as"
 # Yes/no facts; CSET's other wordings ("Partially") are kept beside them as text.
 FLAG_FIELDS = ("state_owned", "not_chinese", "public_company")
 # `tracker stats --by` choice -> annotation field; `tier` is the tiers themselves.

@@ -12,6 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from tracker.core.annotations import Annotation
 from tracker.core.diff import Member, direction, group_listings, member
 from tracker.core.errors import StoreError
 from tracker.core.models import TIER_NAMES_EN, Listing, Snapshot, tier_rank
@@ -46,6 +47,8 @@ class Timeline(BaseModel):
     # Listed in the latest ok snapshot.
     current: bool
     events: list[HistoryEvent]
+    # What annotations say of the member: its latest key's own, or carried from a former name.
+    annotation: Annotation | None = None
 
 
 def linked_keys(edges: Sequence[tuple[str, str]], key: str) -> set[str]:

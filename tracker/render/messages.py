@@ -30,9 +30,13 @@ def _tier(tier: str) -> str:
 
 
 def _english(notes: Notes, key: str) -> str:
+    """ " (English name)", and the former name it was annotated as when a rename carried it."""
     note = notes.get(key)
-    english = note and (note.common_name_en or note.name_en_mt)
-    return f" ({english})" if english else ""
+    if note is None:
+        return ""
+    carried = f"annotated as {note.annotated_as}" if note.annotated_as else None
+    shown = [part for part in (note.common_name_en or note.name_en_mt, carried) if part]
+    return f" ({'; '.join(shown)})" if shown else ""
 
 
 def _joined(c: Joined, notes: Notes) -> str:

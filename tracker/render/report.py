@@ -23,7 +23,7 @@ from pydantic import BaseModel
 from tracker.core.annotations import Annotation, annotate
 from tracker.core.credit import CSET_CREDIT, CSET_ORIGIN
 from tracker.core.diff import Diff, Transient
-from tracker.core.fields import SHOWN_FIELDS
+from tracker.core.fields import CARRIED_FIELD, SHOWN_FIELDS
 from tracker.core.jsontext import render_json
 from tracker.core.kinds import CHANGE_KINDS, ChangeKind
 from tracker.core.models import TIER_NAMES_EN, Snapshot
@@ -47,6 +47,7 @@ CSV_COLUMNS = (
     "first_id",
     "last_id",
     *SHOWN_FIELDS,
+    CARRIED_FIELD,
     "old_snapshot_id",
     "new_snapshot_id",
 )

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from tracker.core.annotations import Annotation, annotate
-from tracker.core.fields import SHOWN_FIELDS
+from tracker.core.fields import CARRIED_FIELD, SHOWN_FIELDS
 from tracker.core.history import Timeline
 from tracker.core.jsontext import render_json
 from tracker.core.models import Listing, Snapshot, tier_rank
@@ -26,7 +26,7 @@ SNAPSHOT_COLUMNS = [
     "counts",
     "sha256",
 ]
-MEMBER_COLUMNS = ["tier", "position", "name", "tier_label", "key", *SHOWN_FIELDS]
+MEMBER_COLUMNS = ["tier", "position", "name", "tier_label", "key", *SHOWN_FIELDS, CARRIED_FIELD]
 HISTORY_COLUMNS = ["snapshot_id", "at", "event", "tier", "name", "detail"]
 WATCHER_COLUMNS = [
     "name", "kind", "target", "events", "last_delivery", "pending", "failing", "last_error"
@@ -75,19 +75,27 @@ def members_text(
     fmt: str,
     width: int | None = None,
 ) -> str:
-    """`tracker members`: listings in page order with their annotations (every fact in JSON)."""
+    """`tracker members`: listings in page order with their annotations (every fact in JSON);
+    `annotated_as` names the former name an annotation was carried from."""
     rows = [
         annotate(listing.model_dump(), notes.get(listing.key), full=fmt == "json")
         for listing in listings
     ]
-    return render_rows(rows, _member_columns(listings, fmt), fmt, width=width)
+    return render_rows(rows, _member_columns(listings, rows, fmt), fmt, width=width)
 
 
-def _member_columns(listings: Sequence[Listing], fmt: str) -> list[str]:
-    """Every column, but a table leaves out keys that only repeat the names they come from."""
-    if fmt == "table" and all(item.key == normalize_key(item.name) for item in listings):
-        return [c for c in MEMBER_COLUMNS if c != "key"]
-    return MEMBER_COLUMNS
+def _member_columns(
+    listings: Sequence[Listing], rows: Sequence[dict[str, Any]], fmt: str
+) -> list[str]:
+    """Every column, but a table leaves out keys that only repeat the names they come from,
+    and names a former name only when some row's annotation was carried from one (CSV keeps
+    one set of columns)."""
+    if fmt != "table":
+        return MEMBER_COLUMNS
+    dropped = {CARRIED_FIELD} if not any(row.get(CARRIED_FIELD) for row in rows) else set()
+    if all(item.key == normalize_key(item.name) for item in listings):
+        dropped.add("key")
+    return [c for c in MEMBER_COLUMNS if c not in dropped]
 
 
 def stats_text(snapshot: Snapshot, table: Stats, fmt: str, width: int | None = None) -> str:
@@ -103,20 +111,33 @@ def stats_text(snapshot: Snapshot, table: Stats, fmt: str, width: int | None = N
 
 
 def history_text(found: Timeline, fmt: str, width: int | None = None) -> str:
-    """`tracker history`: the member's events, headed by its first and last sighting."""
+    """`tracker history`: the member's events, headed by what annotations say of it and its
+    first and last sighting."""
     if fmt == "json":
-        return render_json(found.model_dump())
+        note = found.annotation.facts() if found.annotation else None
+        return render_json(found.model_dump(exclude={"annotation"}) | {"annotation": note})
     rows: list[dict[str, Any]] = [event.model_dump() for event in found.events]
     head = ""
     if fmt == "table":
         state = "still listed" if found.current else "no longer listed"
         head = (
             f"{found.name}  (key {found.key})\n"
+            f"{_annotation_line(found.annotation)}"
             f"first seen: snapshot {found.first_seen.snapshot_id}  {found.first_seen.at}\n"
             f"last seen:  snapshot {found.last_seen.snapshot_id}  {found.last_seen.at}  ({state})\n"
             "\n"
         )
     return head + render_rows(rows, HISTORY_COLUMNS, fmt, width=width)
+
+
+def _annotation_line(note: Annotation | None) -> str:
+    """ "annotated:  Xinghe AI · Industry · Beijing  (annotated as <former name>)", or nothing."""
+    if note is None:
+        return ""
+    facts = [note.common_name_en or note.name_en_mt, note.type, note.city]
+    text = " · ".join(fact for fact in facts if fact) or "(no English name, type or city)"
+    carried = f"  (annotated as {note.annotated_as})" if note.annotated_as else ""
+    return f"annotated:  {text}{carried}\n"
 
 
 def watchers_text(rows: Sequence[dict[str, Any]], fmt: str, width: int | None = None) -> str:

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from tracker.core.annotations import Annotation
+from tracker.core.fields import CARRIED_FIELD
 from tracker.store.table import Table
 
 SCHEMA = {
@@ -48,7 +49,8 @@ SCHEMA = {
 
 
 def _db_row(annotation: Annotation) -> dict[str, Any]:
-    row = annotation.model_dump()
+    # `annotated_as` says how an annotation reached a later key; it is never stored.
+    row = annotation.model_dump(exclude={CARRIED_FIELD})
     row["extra"] = json.dumps(annotation.extra, ensure_ascii=False) if annotation.extra else None
     return row
 
