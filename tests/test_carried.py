@@ -182,6 +182,19 @@ def test_diff_rows_and_the_watcher_message_show_the_carried_annotation(
     assert "↑ promotion: 东湖大学 (Donghu University) · board → vice-chair" in lines
 
 
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
+def test_every_diff_format_marks_a_carried_annotation(
+    renamed: Run, tmp_path: Path, fmt: str
+) -> None:
+    # The renamed member's next change is a demotion: its row's English name comes from 2020.
+    tiers = {**BASE, "vice_chair": ["东湖大学"], "board": [BASE["board"][0], RENAMED]}
+    (tmp_path / "swapped.html").write_text(render_page(tiers), encoding="utf-8")
+    assert renamed("snapshot", "--file", str(tmp_path / "swapped.html")).exit_code == 0
+    shown = renamed("diff", "previous", "latest", "--format", fmt).stdout
+    assert f"Xinghe AI (annotated as {XINGHE})" in shown
+    assert "Donghu University (annotated as" not in shown
+
+
 def test_a_chain_of_two_renames_carries_the_first_annotation(renamed: Run, tmp_path: Path) -> None:
     _page(tmp_path, renamed, "again", AGAIN)
     rows = json.loads(renamed("members", "--format", "json").stdout)

@@ -242,10 +242,19 @@ def _shown(kind: str, row: dict[str, Any]) -> dict[str, Any]:
         "tier": _tier(row.get("new_tier") or row.get("tier")),
         "name": row.get("new_name") or row["name"],
         "change": _change_text(kind, row),
-        "english": row["common_name_en"],
+        "english": _english(kind, row),
         "type": row["type"],
         "city": row["city"],
     }
+
+
+def _english(kind: str, row: dict[str, Any]) -> str | None:
+    """The English name, saying which former name it was annotated under; a rename's row
+    already shows its former name."""
+    carried = row.get(CARRIED_FIELD)
+    if not carried or kind == "renamed":
+        return row["common_name_en"]
+    return f"{row['common_name_en'] or ''} (annotated as {carried})".lstrip()
 
 
 def _status(end: Endpoint) -> str:
