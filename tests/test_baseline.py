@@ -17,13 +17,12 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
-from click.testing import CliRunner, Result
 
+from tests.cli import Run, invoker
 from tests.golden_files import assert_golden
 from tests.httpserver import HTTPTestServer, Response
 from tracker.app.baseline import import_baseline, read_local
 from tracker.app.refs import resolve
-from tracker.cli import cli
 from tracker.core.config import Config
 from tracker.core.cset import majority_spellings, read_baseline
 from tracker.core.diff import members
@@ -38,8 +37,6 @@ SMALL = FIXTURES / "small.csv"
 REAL = ROOT.parent / "shared" / "cset-aiia" / "AIIA_collections.csv"
 NOW = datetime(2024, 5, 6, 7, 8, 9, tzinfo=UTC)
 SOURCE = Config().source()
-
-Run = Callable[..., Result]
 
 
 def _now() -> datetime:
@@ -60,19 +57,12 @@ def real_csv() -> Path:
 
 @pytest.fixture
 def run(tmp_path: Path, http_server: HTTPTestServer) -> Run:
-    config = tmp_path / "config.toml"
-    config.write_text(
+    config = (
         f"baseline_url = {json.dumps(http_server.url('/cset.csv'))}\n"
         "[[sources]]\nid = 'aiia'\nname = 'Test alliance'\n"
-        "url = 'http://127.0.0.1:9/structure'\nretries = 0\n",
-        encoding="utf-8",
+        "url = 'http://127.0.0.1:9/structure'\nretries = 0\n"
     )
-
-    def invoke(*args: str) -> Result:
-        options = ["--config", str(config), "--db", str(tmp_path / "tracker.db")]
-        return CliRunner().invoke(cli, [*options, *args])
-
-    return invoke
+    return invoker(tmp_path, config, db="tracker.db")
 
 
 def _import(store: Store, path: Path, *, replace: bool = False) -> str:

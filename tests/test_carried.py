@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
+from tests.cli import Run, invoker
 from tests.pages import render_page
-from tracker.cli import cli
 from tracker.core.annotations import Annotation, carried, former_keys, name_matches
 from tracker.store import Store
 
@@ -29,8 +27,6 @@ BASE = {
     "board": ["青岚数据（北京）有限公司", "东湖大学"],
     "ordinary": ["云梯机器人(深圳)有限公司", "青岚数据（北京）有限公司", "南山人工智能研究院"],
 }
-
-Run = Callable[..., Result]
 
 
 def _note(key: str, **facts: str) -> Annotation:
@@ -88,19 +84,12 @@ def test_name_matches_key_chinese_and_english_names(query: str, found: bool) -> 
 
 @pytest.fixture
 def run(tmp_path: Path) -> Run:
-    config = tmp_path / "config.toml"
-    config.write_text(
+    config = (
         "[[sources]]\nid = 'aiia'\nname = 'Test alliance'\n"
         "url = 'http://127.0.0.1:9/structure'\nretries = 0\n"
-        "[[watchers]]\nname = 'log'\nkind = 'file'\npath = 'x.jsonl'\n",
-        encoding="utf-8",
+        "[[watchers]]\nname = 'log'\nkind = 'file'\npath = 'x.jsonl'\n"
     )
-
-    def invoke(*args: str) -> Result:
-        options = ["--config", str(config), "--db", str(tmp_path / "tracker.db")]
-        return CliRunner().invoke(cli, [*options, *args])
-
-    return invoke
+    return invoker(tmp_path, config, db="tracker.db")
 
 
 def _page(tmp_path: Path, run: Run, name: str, vice_chair: str, *extra: str) -> None:

@@ -4,17 +4,15 @@ captures marked, a source line, editable SVG text. Geometry and SVG elements, no
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 import sqlite_utils
-from click.testing import CliRunner, Result
 
+from tests.cli import Run, invoker
 from tracker import __version__
-from tracker.cli import cli
 from tracker.core.credit import CSET_CREDIT
 from tracker.core.errors import ConfigError
 from tracker.core.models import Listing, ParseResult, Snapshot
@@ -40,8 +38,6 @@ if TYPE_CHECKING:
 SMALL = Path(__file__).resolve().parents[1] / "fixtures" / "baseline" / "small.csv"
 SVG = "{http://www.w3.org/2000/svg}"
 URL = "https://example.org/members"
-
-Run = Callable[..., Result]
 
 
 def _texts(path: Path) -> list[str]:
@@ -88,11 +84,7 @@ DAYS = [datetime(2020, 3, 26, tzinfo=UTC), datetime(2021, 6, 1, tzinfo=UTC)]
 
 @pytest.fixture
 def run(tmp_path: Path) -> Run:
-    def invoke(*args: str) -> Result:
-        options = ["--config", str(tmp_path / "none.toml"), "--db", str(tmp_path / "t.db")]
-        return CliRunner().invoke(cli, [*options, *args])
-
-    (tmp_path / "none.toml").write_text("", encoding="utf-8")
+    invoke = invoker(tmp_path)
     assert invoke("baseline", "import", str(SMALL)).exit_code == 0
     return invoke
 

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import sqlite_utils
-from click.testing import CliRunner, Result
 
+from tests.cli import Run, invoker
 from tests.test_report import SOURCE, capture, fill
 from tracker.app.changelog import rebuild_changes
 from tracker.app.history import find_member, timeline
-from tracker.cli import cli
 from tracker.core.errors import StoreError
 from tracker.core.models import Listing, ParseResult
 from tracker.core.normalize import normalize_key
@@ -169,24 +168,15 @@ def test_ambiguous_and_unknown_names_are_one_line_errors(lived: Store) -> None:
         find_member(lived, SOURCE.id, "乱码")
 
 
-Run = Callable[..., Result]
-
-
 @pytest.fixture
 def run(tmp_path: Path) -> Run:
-    (tmp_path / "config.toml").write_text("", encoding="utf-8")
     store = Store.open(tmp_path / "t.db")
     store.ensure_source(SOURCE.id, SOURCE.name, SOURCE.url)
     for tiers, day in zip(STATES, DAYS, strict=True):
         _add(store, tiers, day)
     rebuild_changes(store, SOURCE.id)
     store.close()
-
-    def invoke(*args: str) -> Result:
-        options = ["--config", str(tmp_path / "config.toml"), "--db", str(tmp_path / "t.db")]
-        return CliRunner().invoke(cli, [*options, *args])
-
-    return invoke
+    return invoker(tmp_path)
 
 
 def test_cli_history_table(run: Run) -> None:

@@ -10,18 +10,17 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import sqlite_utils
-from click.testing import CliRunner, Result
 
+from tests.cli import Run, invoker
 from tests.test_report import MADE
 from tracker.app.diffs import RefPair, build_report, check_pair, resolve_pair
 from tracker.app.refs import resolve
-from tracker.cli import cli
 from tracker.core.errors import RefPairError
 from tracker.core.models import Listing, Origin, ParseResult, SnapshotStatus
 from tracker.core.normalize import normalize_key
@@ -32,8 +31,6 @@ BASELINE = datetime(2020, 3, 26, tzinfo=UTC)
 OLD_NAMES = ("甲科技有限公司", "乙科技有限公司", "丙数据有限公司")
 NEW_NAMES = ("甲科技有限公司", "乙科技有限公司", "星河智能科技有限公司")
 OUTAGE = "2 of the previous 3 members are missing (67%, limit 20%)"
-
-Run = Callable[..., Result]
 
 
 def _add(
@@ -234,14 +231,7 @@ def db(tmp_path: Path) -> Iterator[Store]:
 
 @pytest.fixture
 def run(tmp_path: Path) -> Run:
-    config = tmp_path / "config.toml"
-    config.write_text("", encoding="utf-8")
-
-    def invoke(*args: str) -> Result:
-        options = ["--config", str(config), "--db", str(tmp_path / "t.db")]
-        return CliRunner().invoke(cli, [*options, *args])
-
-    return invoke
+    return invoker(tmp_path)
 
 
 def test_cli_a_date_that_fell_back_to_the_baseline_is_not_no_changes(db: Store, run: Run) -> None:

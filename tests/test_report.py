@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -15,6 +15,7 @@ import pytest
 import sqlite_utils
 from click.testing import CliRunner, Result
 
+from tests.cli import Run, invoker
 from tests.golden_files import assert_golden
 from tests.httpserver import HTTPTestServer, Response
 from tests.pages import CSET_CSV, cset_tiers, render_page
@@ -52,8 +53,6 @@ MIDDLE = (
 # Who made the report, and when: fixed, so golden files do not change with the clock or version.
 MADE = Generated(at=datetime(2024, 3, 20, 12, 0, tzinfo=UTC), version="0.0.0-test")
 EXTENSIONS = {"text": "txt", "markdown": "md", "json": "json", "csv": "csv", "html": "html"}
-
-Run = Callable[..., Result]
 
 
 def capture(store: Store, content: bytes, at: datetime) -> Snapshot:
@@ -345,14 +344,7 @@ def test_generated_names_this_tool_and_its_installed_version() -> None:
 
 @pytest.fixture
 def run(tmp_path: Path) -> Run:
-    config = tmp_path / "config.toml"
-    config.write_text("", encoding="utf-8")
-
-    def invoke(*args: str) -> Result:
-        options = ["--config", str(config), "--db", str(tmp_path / "t.db")]
-        return CliRunner().invoke(cli, [*options, *args])
-
-    return invoke
+    return invoker(tmp_path)
 
 
 @pytest.fixture

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlite_utils
-from click.testing import CliRunner, Result
 
+from tests.cli import Run, invoker
 from tests.golden_files import assert_golden
 from tracker.app.refs import resolve
-from tracker.cli import cli
 from tracker.core.annotations import Annotation
 from tracker.core.models import Listing, ParseResult
 from tracker.core.normalize import normalize_key
@@ -23,8 +21,6 @@ from tracker.store import Store
 
 SMALL = Path(__file__).resolve().parents[1] / "fixtures" / "baseline" / "small.csv"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-Run = Callable[..., Result]
 
 
 def _listing(tier: str, position: int, name: str) -> Listing:
@@ -103,11 +99,7 @@ def test_no_listings_give_an_empty_table() -> None:
 
 @pytest.fixture
 def run(tmp_path: Path) -> Run:
-    def invoke(*args: str) -> Result:
-        options = ["--config", str(tmp_path / "none.toml"), "--db", str(tmp_path / "t.db")]
-        return CliRunner().invoke(cli, [*options, *args])
-
-    (tmp_path / "none.toml").write_text("", encoding="utf-8")
+    invoke = invoker(tmp_path)
     assert invoke("baseline", "import", str(SMALL)).exit_code == 0
     return invoke
 
