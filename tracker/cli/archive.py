@@ -7,7 +7,7 @@ from contextlib import AbstractContextManager
 
 import click
 
-from tracker.cli.common import App, pass_app, progress, report, source_option
+from tracker.cli.common import App, notice, pass_app, progress, report, source_option
 
 
 @click.group()
@@ -62,7 +62,7 @@ def backfill_wayback(
         raise click.BadParameter(f"--from {since} is after --to {until}")
     source = app.source(source_id)
     with httpx.Client() as client:
-        archive = open_archive(app.config, source, client=client)
+        archive = open_archive(app.config, source, client=client, on_wait=notice)
         plan = plan_backfill(app.store, source, archive, since=since, until=until, limit=limit)
         if dry_run:
             click.echo(captures_text(plan.rows()), nl=False)
