@@ -5,7 +5,8 @@ was down, cut short or mis-decoded must not be mistaken for a page whose members
 
 A host name that does not resolve and a port that refuses the connection fail at once:
 that is a machine offline or a wrong URL, which no wait of seconds or minutes mends, so
-the user hears it now and can turn to a saved copy. Timeouts, 429 and 5xx are retried.
+the user hears it now and can turn to a saved copy. Timeouts, connections dropped
+half-way, 429 and 5xx are retried.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import errno
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -255,26 +256,34 @@ def _unreachable(exc: httpx.HTTPError, url: str) -> str | None:
     """Why a connection could not be made when waiting will not help, else None.
 
     httpx reports both a failed DNS lookup and a refused connection as ConnectError; the
-    socket error it was raised from tells them apart from a connection that failed
-    half-way, which is worth another try. That error is reached through httpcore's own
-    ConnectError, which its connection pool re-raises ``from None``: so the walk follows
-    ``__context__`` where ``__cause__`` is missing.
+    socket error underneath tells them apart from a connection that failed half-way, which
+    is worth another try. It is reached through httpcore's own ConnectError, which its
+    connection pool re-raises ``from None``: hence both links of the chain are followed.
     """
     if not isinstance(exc, httpx.ConnectError):
         return None
     target = _target(exc, url)
-    cause: BaseException | None = exc
-    for _ in range(8):  # A short walk: chains are two or three deep, and may loop.
-        if cause is None:
-            return None
+    for cause in _chain(exc):
         if isinstance(cause, socket.gaierror):
             return f"cannot resolve host {target.host} ({cause.strerror or cause})"
         if isinstance(cause, ConnectionRefusedError):
             return f"connection refused by {target.host}:{target.port or _default_port(target)}"
         if isinstance(cause, OSError) and cause.errno == errno.ENETUNREACH:
             return f"network unreachable ({cause.strerror or cause})"
-        cause = cause.__cause__ or cause.__context__
     return None
+
+
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    """The exception and every one it was raised from or while handling, each once."""
+    seen: set[int] = set()
+    todo = [exc]
+    while todo:
+        current = todo.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        todo += [link for link in (current.__cause__, current.__context__) if link is not None]
 
 
 def _target(exc: httpx.ConnectError, url: str) -> httpx.URL:
