@@ -19,6 +19,7 @@ import pytest
 import sqlite_utils
 
 from tests.cli import Run, invoker
+from tests.fakes import FakeTime, fake_waits, unreachable
 from tests.golden_files import assert_golden
 from tests.httpserver import HTTPTestServer, Response
 from tracker.app.baseline import import_baseline, read_local
@@ -348,6 +349,25 @@ def test_gbk_bytes_over_http_are_refused_even_though_they_decode_as_gbk(
     result = run("baseline", "import", url)
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr.startswith(f"Error: {url}: not UTF-8 (byte ")
+
+
+@pytest.mark.parametrize("kind", ["refused", "dns"])
+def test_offline_fails_at_once_naming_a_local_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    fake = FakeTime()
+    fake_waits(monkeypatch, fake)
+    run = invoker(
+        tmp_path,
+        "[[sources]]\nid = 'aiia'\nname = 'Test alliance'\n"
+        "url = 'http://aiia.test/structure'\nretries = 3\nbackoff = 10\n",
+    )
+    with unreachable(kind, monkeypatch) as base:
+        result = run("baseline", "import", f"{base}/cset.csv")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith(f"Error: {base}/cset.csv: ")
+    assert result.stderr.rstrip().endswith("`tracker baseline import PATH`")
+    assert fake.sleeps == []
 
 
 def test_members_shows_annotations_for_baseline_members(run: Run) -> None:

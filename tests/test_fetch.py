@@ -6,6 +6,8 @@ the same code against real sockets: redirects, slow headers, trickling and chunk
 
 from __future__ import annotations
 
+import errno
+import socket
 import time
 from collections.abc import Iterator
 
@@ -13,7 +15,7 @@ import httpx
 import pytest
 import respx
 
-from tests.fakes import FakeTime
+from tests.fakes import FakeTime, no_dns, refused_port
 from tests.httpserver import HTTPTestServer, Response
 from tracker.core.config import FetchSettings
 from tracker.core.errors import FetchError
@@ -160,6 +162,104 @@ def test_4xx_other_than_429_is_not_retried(
     assert caught.value.status_code == status
     assert "after" not in str(caught.value)
     assert (route.call_count, fake.sleeps) == (1, [])
+
+
+# --- mocked: an unreachable host fails at once, a long wait is announced ------------------
+
+
+def test_a_name_that_does_not_resolve_is_not_retried(
+    monkeypatch: pytest.MonkeyPatch, client: httpx.Client, fake: FakeTime
+) -> None:
+    no_dns(monkeypatch)
+    with pytest.raises(FetchError) as caught:
+        fetch(URL, client=client, settings=settings(backoff=60), sleep=fake.sleep, clock=fake.clock)
+    assert str(caught.value) == (
+        f"{URL}: cannot resolve host aiia.test (Temporary failure in name resolution)"
+    )
+    assert fake.sleeps == []
+
+
+def _connect_error(cause: OSError) -> httpx.ConnectError:
+    """A ConnectError raised while handling ``cause``, as httpcore's pool re-raises it."""
+    try:
+        raise cause
+    except OSError:
+        try:
+            raise httpx.ConnectError(str(cause)) from None
+        except httpx.ConnectError as exc:
+            return exc
+
+
+def _transport(*effects: httpx.Response | Exception) -> tuple[httpx.Client, list[object]]:
+    """A client whose requests meet ``effects`` in turn; unlike respx, exceptions are raised
+    as they are, keeping what they were raised from."""
+    answers = list(effects)
+    calls: list[object] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
+        effect = answers.pop(0)
+        if isinstance(effect, Exception):
+            raise effect
+        return effect
+
+    return httpx.Client(transport=httpx.MockTransport(answer)), calls
+
+
+@pytest.mark.parametrize(
+    "cause",
+    [
+        pytest.param(
+            ConnectionRefusedError(errno.ECONNREFUSED, "Connection refused"), id="refused"
+        ),
+        pytest.param(OSError(errno.ENETUNREACH, "Network is unreachable"), id="no-route"),
+        pytest.param(socket.gaierror(socket.EAI_NONAME, "Name or service not known"), id="dns"),
+    ],
+)
+def test_unreachable_is_found_through_the_context_too(fake: FakeTime, cause: OSError) -> None:
+    client, calls = _transport(_connect_error(cause), httpx.Response(200))
+    with client, pytest.raises(FetchError):
+        fetch(URL, client=client, settings=settings(), sleep=fake.sleep, clock=fake.clock)
+    assert (len(calls), fake.sleeps) == (1, [])
+
+
+def test_a_connection_reset_while_connecting_is_still_retried(fake: FakeTime) -> None:
+    reset = _connect_error(ConnectionResetError(errno.ECONNRESET, "Connection reset by peer"))
+    client, calls = _transport(reset, httpx.ConnectTimeout("slow"), httpx.Response(200))
+    with client:
+        result = fetch(URL, client=client, settings=settings(), sleep=fake.sleep, clock=fake.clock)
+    assert (result.attempts, len(calls), fake.sleeps) == (3, 3, [1.0, 2.0])
+
+
+def test_a_long_wait_is_announced_before_it_begins(
+    mock: respx.MockRouter, client: httpx.Client, fake: FakeTime
+) -> None:
+    mock.get(URL).mock(
+        side_effect=[
+            httpx.Response(503),  # backoff 1 s: too short to announce
+            httpx.Response(429, headers={"Retry-After": "30"}),
+            httpx.Response(200, text=PAGE),
+        ]
+    )
+    events: list[str] = []
+
+    def sleep(seconds: float) -> None:
+        events.append(f"sleep {seconds:g}")
+        fake.sleep(seconds)
+
+    fetch(
+        URL,
+        client=client,
+        settings=settings(),
+        sleep=sleep,
+        clock=fake.clock,
+        on_wait=events.append,
+    )
+    assert events == [
+        "sleep 1",
+        f"retrying in 30 s (3/4): HTTP 429 Too Many Requests from {URL}",
+        "sleep 30",
+    ]
 
 
 # --- mocked: request and result -----------------------------------------------------------
@@ -336,6 +436,37 @@ def test_gbk_page_without_charset_header_decodes(
     result = fetch(http_server.url("/gbk"), client=client, settings=settings())
     assert (result.text, result.encoding) == (gbk_page, "gb18030")
     assert result.content == gbk_page.encode("gbk")
+
+
+def test_a_refused_connection_fails_at_once(client: httpx.Client, fake: FakeTime) -> None:
+    with refused_port() as base:
+        with pytest.raises(FetchError) as caught:
+            fetch(
+                f"{base}/page",
+                client=client,
+                settings=settings(backoff=60),
+                sleep=fake.sleep,
+                clock=fake.clock,
+            )
+    assert str(caught.value) == f"{base}/page: connection refused by {base[7:]}"
+    assert (caught.value.status_code, fake.sleeps) == (None, [])
+
+
+def test_the_refused_host_named_is_the_one_redirected_to(
+    http_server: HTTPTestServer, client: httpx.Client, fake: FakeTime
+) -> None:
+    with refused_port() as base:
+        http_server.add("/old", Response.redirect(f"{base}/new"))
+        with pytest.raises(FetchError) as caught:
+            fetch(
+                http_server.url("/old"),
+                client=client,
+                settings=settings(),
+                sleep=fake.sleep,
+                clock=fake.clock,
+            )
+    assert str(caught.value).endswith(f": connection refused by {base[7:]}")
+    assert fake.sleeps == []
 
 
 # --- the server itself, as other tests will use it ----------------------------------------

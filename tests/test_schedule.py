@@ -23,6 +23,7 @@ from click.testing import CliRunner
 from tests.httpserver import HTTPTestServer, Request, Response
 from tests.pages import render_page
 from tests.test_notify import BASE, DEPARTED, JOINED, Clock
+from tracker.app.capture import OFFLINE_SNAPSHOT
 from tracker.app.config import load_config
 from tracker.app.schedule import Service, Ticker, build_scheduler, cron_weekdays, run_once, trigger
 from tracker.cli import cli
@@ -246,7 +247,8 @@ def test_run_once_reports_each_tick_and_exits_with_the_worst_code(
     )
     assert second.exit_code == 1
     assert second.output.endswith(
-        f"aiia: {http_server.url('/structure')}: HTTP 503 Service Unavailable; delivered 0\n"
+        f"aiia: {http_server.url('/structure')}: HTTP 503 Service Unavailable; {OFFLINE_SNAPSHOT}; "
+        "delivered 0\n"
     )
 
 

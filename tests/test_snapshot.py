@@ -11,6 +11,7 @@ import pytest
 import sqlite_utils
 from click.testing import CliRunner, Result
 
+from tests.fakes import FakeTime, fake_waits, unreachable
 from tests.httpserver import HTTPTestServer, Response
 from tests.pages import cset_tiers, render_page
 from tracker.cli import cli
@@ -181,6 +182,43 @@ def test_snapshot_from_a_file(run: Run, tmp_path: Path) -> None:
         missing.stderr
         == f"Error: {tmp_path / 'gone.html'}: cannot read: No such file or directory\n"
     )
+
+
+@pytest.mark.parametrize("kind", ["refused", "dns"])
+def test_offline_fails_at_once_naming_the_saved_file_alternative(
+    tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    fake = FakeTime()
+    fake_waits(monkeypatch, fake)
+    with unreachable(kind, monkeypatch) as base:
+        config = _config(tmp_path / "c.toml", f"{base}/structure", retries=3, backoff=10)
+        args = ["--config", str(config), "--db", str(db_path), "snapshot"]
+        result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith(f"Error: {base}/structure")
+    assert result.stderr.rstrip().endswith("`tracker snapshot --file saved.html`")
+    assert fake.sleeps == []
+    # The fetch row keeps the error itself; the advice was for the reader.
+    [(error,)] = _rows(db_path, "SELECT error FROM fetches")
+    assert isinstance(error, str) and "--file" not in error
+
+
+def test_a_long_wait_is_announced_on_stderr(
+    tmp_path: Path, db_path: Path, http_server: HTTPTestServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = FakeTime()
+    fake_waits(monkeypatch, fake)
+    http_server.add(
+        "/structure",
+        [Response(429, headers={"Retry-After": "30"}), Response(200, render_page(TIERS))],
+    )
+    url = http_server.url("/structure")
+    config = _config(tmp_path / "c.toml", url)
+    result = CliRunner().invoke(cli, ["--config", str(config), "--db", str(db_path), "snapshot"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == f"retrying in 30 s (2/2): HTTP 429 Too Many Requests from {url}\n"
+    assert result.stdout.startswith("snapshot 1")
+    assert fake.sleeps == [30]
 
 
 def test_unknown_ref_and_bad_config_are_one_line_errors(

@@ -21,7 +21,7 @@ import respx
 import sqlite_utils
 from click.testing import CliRunner, Result
 
-from tests.fakes import FakeTime
+from tests.fakes import FakeTime, fake_waits, unreachable
 from tests.golden_files import assert_golden
 from tests.pages import render_page
 from tracker.app.backfill import plan_backfill, run_backfill, summary
@@ -78,9 +78,16 @@ CONFIG = Config(sources=[SOURCE])
 WAYBACK = Wayback(cdx_url=CDX, capture_url="https://archive.test/web/{timestamp}id_/{url}")
 
 
-def _archive(time: FakeTime, client: httpx.Client, wayback: Wayback = WAYBACK) -> WaybackArchive:
+def _archive(
+    time: FakeTime,
+    client: httpx.Client,
+    wayback: Wayback = WAYBACK,
+    on_wait: Callable[[str], None] | None = None,
+) -> WaybackArchive:
     settings = archive_settings(SOURCE, wayback)
-    return WaybackArchive(wayback, settings, client=client, clock=time.clock, sleep=time.sleep)
+    return WaybackArchive(
+        wayback, settings, client=client, clock=time.clock, sleep=time.sleep, on_wait=on_wait
+    )
 
 
 def _backfill(store: Store, time: FakeTime, **options: object) -> tuple[list[str], str]:
@@ -271,11 +278,26 @@ def test_cdx_429_is_retried_after_the_configured_wait(store: Store) -> None:
         route = router.get(CDX).mock(
             side_effect=[httpx.Response(429, text="slow down"), httpx.Response(200, text=HEADER)]
         )
-        archive = _archive(time, client, wayback)
+        told: list[str] = []
+        archive = _archive(time, client, wayback, told.append)
         plan = plan_backfill(store, source, archive)
     assert route.call_count == 2
     assert time.sleeps == [45]
+    assert told == [
+        f"retrying in 45 s (2/4): HTTP 429 Too Many Requests from {route.calls[0].request.url}"
+    ]
     assert plan.listed == []
+
+
+def test_a_rate_limit_wait_is_announced_naming_its_setting(store: Store) -> None:
+    time = FakeTime()
+    wayback = WAYBACK.model_copy(update={"cdx_per_minute": 20})
+    told: list[str] = []
+    with respx.mock() as router, httpx.Client() as client:
+        router.get(CDX).respond(200, text=HEADER)
+        plan_backfill(store, SOURCE, _archive(time, client, wayback, told.append))
+    # Two CDX queries (the URL and its alias), three seconds apart.
+    assert (time.sleeps, told) == ([3.0], ["waiting 3 s: [wayback] cdx_per_minute = 20"])
 
 
 def test_cdx_gives_up_after_the_configured_retries(store: Store) -> None:
@@ -397,6 +419,38 @@ def test_cli_backfill_then_snapshots_and_timeline(
     drawn = run("timeline", "--format", "csv", "--plot", str(chart))
     assert drawn.exit_code == 0, drawn.output
     assert chart.read_text(encoding="utf-8").startswith("<?xml")
+
+
+@pytest.mark.parametrize("kind", ["refused", "dns"])
+def test_cli_offline_fails_at_once_naming_a_mirror(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    time = FakeTime()
+    fake_waits(monkeypatch, time)
+    config = tmp_path / "config.toml"
+    with unreachable(kind, monkeypatch) as base:
+        # The archive's own retry policy: three retries, 60 s and more apart.
+        config.write_text(
+            f"[[sources]]\nid = 'aiia'\nname = 'Test alliance'\nurl = '{URL}'\n"
+            f"[wayback]\ncdx_url = '{base}/cdx'\n",
+            encoding="utf-8",
+        )
+        options = ["--config", str(config), "--db", str(tmp_path / "tracker.db")]
+        result = CliRunner().invoke(cli, [*options, "backfill", "wayback", "--dry-run"])
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith(f"Error: {base}/cdx?")
+    assert "set [wayback] cdx_url and capture_url in config.toml to a mirror" in result.stderr
+    assert time.sleeps == []
+
+
+def test_cli_captures_not_fetched_name_a_mirror(run: Run, archive_mock: respx.MockRouter) -> None:
+    archive_mock["capture"].respond(503)
+    result = run("backfill", "wayback", "--limit", "1")
+    assert result.exit_code == 1
+    assert result.stderr.endswith(
+        "Error: 1 captures could not be fetched; rerun to retry them, "
+        "or set [wayback] cdx_url and capture_url in config.toml to a mirror\n"
+    )
 
 
 @pytest.mark.parametrize(

@@ -20,16 +20,20 @@ from typing import Any
 
 import httpx
 
-from tracker.app.capture import Page, capture_page, record_fetch_error
+from tracker.app.capture import Page, capture_page, record_fetch_error, with_hint
 from tracker.core.cdx import CdxCapture, capture_url, memento_time
 from tracker.core.config import Config, Source
 from tracker.core.errors import FetchError
 from tracker.core.models import CaptureOutcome, Transfer
 from tracker.core.parse import next_page
 from tracker.core.stamps import utc_text
+from tracker.net.fetch import OnWait
 from tracker.net.pages import Following
 from tracker.net.wayback import WaybackArchive, archive_settings
 from tracker.store import Store
+
+# What to do when the Internet Archive cannot be reached (or refuses us for a while).
+OFFLINE_WAYBACK = "or set [wayback] cdx_url and capture_url in config.toml to a mirror"
 
 
 @dataclass
@@ -63,10 +67,12 @@ class Plan:
         ]
 
 
-def open_archive(config: Config, source: Source, *, client: httpx.Client) -> WaybackArchive:
+def open_archive(
+    config: Config, source: Source, *, client: httpx.Client, on_wait: OnWait | None = None
+) -> WaybackArchive:
     """The archive named in [wayback], asked with the source's settings and its retry policy."""
     settings = archive_settings(source, config.wayback)
-    return WaybackArchive(config.wayback, settings, client=client)
+    return WaybackArchive(config.wayback, settings, client=client, on_wait=on_wait)
 
 
 def plan_backfill(
@@ -79,7 +85,10 @@ def plan_backfill(
     limit: int | None = None,
 ) -> Plan:
     """List the source's captures under all its URLs; keep those not fetched yet."""
-    listed = archive.list_captures([source.url, *source.aliases], since=since, until=until)
+    try:
+        listed = archive.list_captures([source.url, *source.aliases], since=since, until=until)
+    except FetchError as exc:
+        raise with_hint(exc, f"try again later, {OFFLINE_WAYBACK}") from None
     done = store.fetched_urls(source.id)
     template = archive.wayback.capture_url
     stored = {c for c in listed if capture_url(template, c) in done}
@@ -104,7 +113,11 @@ def summary(plan: Plan, outcomes: Sequence[CaptureOutcome]) -> str:
 def unfetched(outcomes: Sequence[CaptureOutcome]) -> str | None:
     """The error of a backfill that could not fetch every capture (exit 1), or None."""
     failed = sum(1 for outcome in outcomes if outcome.outcome == "error")
-    return f"{failed} captures could not be fetched; rerun to retry them" if failed else None
+    return (
+        f"{failed} captures could not be fetched; rerun to retry them, {OFFLINE_WAYBACK}"
+        if failed
+        else None
+    )
 
 
 def backfill_capture(

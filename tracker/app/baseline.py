@@ -13,18 +13,24 @@ from pathlib import Path
 
 import httpx
 
+from tracker.app.capture import with_hint
 from tracker.app.settle import settle
 from tracker.core.config import Config, FetchSettings, Source
 from tracker.core.cset import ANNOTATION_ORIGIN, PARSER_VERSION, BaselineFile, read_baseline
-from tracker.core.errors import BaselineError
+from tracker.core.errors import BaselineError, FetchError
 from tracker.core.models import FetchOutcome, ParseResult, Snapshot, Transfer
 from tracker.core.stamps import sha256_hex
-from tracker.net.fetch import fetch
+from tracker.net.fetch import OnWait, fetch
 from tracker.render.rows import describe
 from tracker.store import Store
 from tracker.store.fetches import FetchRow
 
 # Importing (I/O) ---------------------------------------------------------------------
+
+# What to do when the CSV cannot be downloaded: a copy fetched elsewhere imports the same.
+OFFLINE_BASELINE = (
+    "a copy downloaded elsewhere can be imported instead: `tracker baseline import PATH`"
+)
 
 
 @dataclass(frozen=True)
@@ -54,9 +60,11 @@ def read_local(path: Path) -> Evidence:
     return Evidence(location=str(path), content=content, headers={}, transfer=Transfer(url=url))
 
 
-def download(url: str, *, client: httpx.Client, settings: FetchSettings) -> Evidence:
+def download(
+    url: str, *, client: httpx.Client, settings: FetchSettings, on_wait: OnWait | None = None
+) -> Evidence:
     """GET the CSV with the tracker's polite fetcher; its raw bytes are what we keep."""
-    result = fetch(url, client=client, settings=settings)
+    result = fetch(url, client=client, settings=settings, on_wait=on_wait)
     return Evidence(
         location=url,
         content=result.content,
@@ -65,10 +73,15 @@ def download(url: str, *, client: httpx.Client, settings: FetchSettings) -> Evid
     )
 
 
-def evidence_at(location: str, source: Source, *, client: httpx.Client) -> Evidence:
+def evidence_at(
+    location: str, source: Source, *, client: httpx.Client, on_wait: OnWait | None = None
+) -> Evidence:
     """The CSV's bytes at a URL or in a local file, before anything is stored."""
     if location.startswith(("http://", "https://")):
-        return download(location, client=client, settings=source)
+        try:
+            return download(location, client=client, settings=source, on_wait=on_wait)
+        except FetchError as exc:
+            raise with_hint(exc, OFFLINE_BASELINE) from None
     return read_local(Path(location))
 
 

@@ -33,8 +33,16 @@ from tracker.store.fetches import FetchRow
 if TYPE_CHECKING:
     import httpx
 
+    from tracker.net.fetch import OnWait
+
 # Raw bytes and response headers of a body that arrived, if one did.
 Evidence = tuple[bytes | None, dict[str, str]]
+
+# What to do when the page cannot be fetched: the one-line error of `tracker snapshot`
+# and `tracker run` ends with it.
+OFFLINE_SNAPSHOT = (
+    "a copy saved from a browser can be captured instead: `tracker snapshot --file saved.html`"
+)
 
 
 @dataclass
@@ -82,6 +90,7 @@ def capture_live(
     client: httpx.Client,
     now: Callable[[], datetime],
     url: str | None = None,
+    on_wait: OnWait | None = None,
 ) -> CaptureOutcome:
     """Fetch the source's page (conditionally) and capture it."""
     # Imported here: httpx costs `tracker stats` and `tracker diff`, which only read, ~70 ms.
@@ -95,15 +104,28 @@ def capture_live(
         etag = last_modified = None
     try:
         result = fetch(
-            target, client=client, settings=source, etag=etag, last_modified=last_modified
+            target,
+            client=client,
+            settings=source,
+            etag=etag,
+            last_modified=last_modified,
+            on_wait=on_wait,
         )
         more = Following()
         if not result.not_modified:
-            more = follow_http(result, client=client, settings=source, max_pages=source.max_pages)
+            more = follow_http(
+                result,
+                client=client,
+                settings=source,
+                max_pages=source.max_pages,
+                on_wait=on_wait,
+            )
     except FetchError as exc:
-        return record_fetch_error(
+        failed = record_fetch_error(
             store, config, source, exc, url=exc.url or target, started=started, now=now
         )
+        # The fetch row keeps the error as it was; the advice is for whoever reads it now.
+        return replace(failed, message=f"{failed.message}; {OFFLINE_SNAPSHOT}")
     wire = Transfer.of(target, result)
     # A 304 need not repeat the validators it answered: keep those we sent.
     wire = replace(wire, etag=wire.etag or etag, last_modified=wire.last_modified or last_modified)
@@ -255,6 +277,18 @@ def capture_page(
             message=_quarantine_message(snapshot, reasons) if reasons else describe(snapshot),
         )
         return attempt.commit(outcome)
+
+
+def with_hint(error: FetchError, hint: str) -> FetchError:
+    """The same error, its one line ending with what to do instead."""
+    return FetchError(
+        f"{error}; {hint}",
+        url=error.url,
+        final_url=error.final_url,
+        status_code=error.status_code,
+        content=error.content,
+        headers=error.headers,
+    )
 
 
 def record_fetch_error(

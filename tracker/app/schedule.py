@@ -55,7 +55,9 @@ class Ticker:
         store = self.open_store()
         try:
             with self.make_client() as client:
-                outcome = capture_live(store, self.config, source, client=client, now=self.now)
+                outcome = capture_live(
+                    store, self.config, source, client=client, now=self.now, on_wait=self.log
+                )
                 delivered = self.deliver(store, client)
         finally:
             store.close()

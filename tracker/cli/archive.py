@@ -9,6 +9,7 @@ import click
 
 from tracker.cli.common import (
     App,
+    notice,
     pass_app,
     progress,
     report,
@@ -73,7 +74,7 @@ def backfill_wayback(
     app.writes = True
     source = app.source(source_id)
     with httpx.Client() as client:
-        archive = open_archive(app.config, source, client=client)
+        archive = open_archive(app.config, source, client=client, on_wait=notice)
         plan = plan_backfill(app.store, source, archive, since=since, until=until, limit=limit)
         if dry_run:
             click.echo(captures_text(plan.rows(), table_width(wide)), nl=False)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from tracker.cli.common import App, format_option, pass_app, report, source_option
+from tracker.cli.common import App, format_option, notice, pass_app, report, source_option
 
 
 def _when(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
@@ -73,7 +73,7 @@ def snapshot(
 
         with httpx.Client() as client:
             outcome = capture_live(
-                app.store, app.config, source, client=client, now=app.now, url=url
+                app.store, app.config, source, client=client, now=app.now, url=url, on_wait=notice
             )
     report(outcome.message, outcome.exit_code)
 
@@ -160,6 +160,7 @@ def baseline_import(app: App, source_id: str | None, location: str | None, repla
     app.writes = True
     source = app.source(source_id)
     with httpx.Client() as client:
-        evidence = evidence_at(location or app.config.baseline_url, source, client=client)
+        where = location or app.config.baseline_url
+        evidence = evidence_at(where, source, client=client, on_wait=notice)
     outcome = import_baseline(app.store, app.config, source, evidence, now=app.now, replace=replace)
     click.echo(outcome.message)

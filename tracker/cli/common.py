@@ -223,6 +223,11 @@ def report(message: str, exit_code: int) -> None:
     click.echo(message)
 
 
+def notice(line: str) -> None:
+    """A note on stderr that the command is waiting (a retry, a rate limit), and why."""
+    click.echo(line, err=True)
+
+
 def emit(text: str, path: Path | None, *, bom: bool = False) -> None:
     """Output to stdout, or to the file --output names.
 

@@ -2,12 +2,19 @@
 
 Every way this can fail ends in a FetchError naming the URL, never in a result: a page that
 was down, cut short or mis-decoded must not be mistaken for a page whose members left.
+
+A host name that does not resolve and a port that refuses the connection fail at once:
+that is a machine offline or a wrong URL, which no wait of seconds or minutes mends, so
+the user hears it now and can turn to a saved copy. Timeouts, connections dropped
+half-way, 429 and 5xx are retried.
 """
 
 from __future__ import annotations
 
+import errno
+import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -24,6 +31,11 @@ from tracker.core.models import FetchResult
 _RETRY_ERRORS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
 # httpx rejects a zero or negative timeout; this is "the deadline has all but passed".
 _MIN_TIMEOUT = 0.01
+# Waits longer than this are announced (through ``on_wait``) before they begin, so that a
+# command waiting a minute on a 429 does not look hung.
+NOTICE_AFTER = 2.0
+# Told one line before a long wait; the caller decides where it goes (stderr, a log).
+OnWait = Callable[[str], None]
 
 
 def _retryable(status: int) -> bool:
@@ -74,6 +86,7 @@ def fetch(
     last_modified: str | None = None,
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
+    on_wait: OnWait | None = None,
 ) -> FetchResult:
     """GET ``url`` and decode it, or raise FetchError; 304 gives ``not_modified=True``."""
     budget = _Budget(settings.deadline, clock)
@@ -91,6 +104,11 @@ def fetch(
         if wait >= budget.remaining():
             note = f"; gave up: waiting {wait:g} s would pass the {settings.deadline:g} s deadline"
             raise outcome.error(url, attempts, note)
+        if on_wait is not None and wait > NOTICE_AFTER:
+            total = settings.retries + 1
+            on_wait(
+                f"retrying in {wait:g} s ({attempts + 1}/{total}): {outcome.failure} from {url}"
+            )
         sleep(wait)
 
 
@@ -105,6 +123,8 @@ def _try_once(
     try:
         outcome = _download(url, client, settings, headers, budget)
     except _RETRY_ERRORS as exc:
+        if (unreachable := _unreachable(exc, url)) is not None:
+            raise FetchError(f"{url}: {unreachable}", url=url) from None
         return _Outcome(None, failure=_describe_error(exc))
     except (httpx.HTTPError, httpx.InvalidURL) as exc:
         raise FetchError(f"{url}: {_describe_error(exc)}", url=url) from None
@@ -230,6 +250,52 @@ def _describe_status(response: httpx.Response) -> str:
         except ValueError:
             phrase = ""
     return f"HTTP {response.status_code} {phrase}".rstrip()
+
+
+def _unreachable(exc: httpx.HTTPError, url: str) -> str | None:
+    """Why a connection could not be made when waiting will not help, else None.
+
+    httpx reports both a failed DNS lookup and a refused connection as ConnectError; the
+    socket error underneath tells them apart from a connection that failed half-way, which
+    is worth another try. It is reached through httpcore's own ConnectError, which its
+    connection pool re-raises ``from None``: hence both links of the chain are followed.
+    """
+    if not isinstance(exc, httpx.ConnectError):
+        return None
+    target = _target(exc, url)
+    for cause in _chain(exc):
+        if isinstance(cause, socket.gaierror):
+            return f"cannot resolve host {target.host} ({cause.strerror or cause})"
+        if isinstance(cause, ConnectionRefusedError):
+            return f"connection refused by {target.host}:{target.port or _default_port(target)}"
+        if isinstance(cause, OSError) and cause.errno == errno.ENETUNREACH:
+            return f"network unreachable ({cause.strerror or cause})"
+    return None
+
+
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    """The exception and every one it was raised from or while handling, each once."""
+    seen: set[int] = set()
+    todo = [exc]
+    while todo:
+        current = todo.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        todo += [link for link in (current.__cause__, current.__context__) if link is not None]
+
+
+def _target(exc: httpx.ConnectError, url: str) -> httpx.URL:
+    # After a redirect the host that failed is the request's, not the one first asked.
+    try:
+        return exc.request.url
+    except RuntimeError:
+        return httpx.URL(url)
+
+
+def _default_port(url: httpx.URL) -> int:
+    return 443 if url.scheme == "https" else 80
 
 
 def _describe_error(exc: httpx.HTTPError | httpx.InvalidURL) -> str:

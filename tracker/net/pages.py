@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     import httpx
 
     from tracker.core.models import FetchResult
+    from tracker.net.fetch import OnWait
 
 
 @dataclass
@@ -79,21 +80,28 @@ def follow(first: PagePart, get: Callable[[str], PagePart], *, max_pages: int) -
 
 
 def follow_http(
-    first: FetchResult, *, client: httpx.Client, settings: FetchSettings, max_pages: int
+    first: FetchResult,
+    *,
+    client: httpx.Client,
+    settings: FetchSettings,
+    max_pages: int,
+    on_wait: OnWait | None = None,
 ) -> Following:
     """The pages after a fetched first page, fetched with the same settings."""
     part = PagePart(first.final_url, first.content, first.text or "", first.headers)
     return follow(
         part,
-        lambda url: _fetched(url, client=client, settings=settings),
+        lambda url: _fetched(url, client=client, settings=settings, on_wait=on_wait),
         max_pages=max_pages,
     )
 
 
-def _fetched(url: str, *, client: httpx.Client, settings: FetchSettings) -> PagePart:
+def _fetched(
+    url: str, *, client: httpx.Client, settings: FetchSettings, on_wait: OnWait | None
+) -> PagePart:
     from tracker.net.fetch import fetch
 
-    result = fetch(url, client=client, settings=settings)
+    result = fetch(url, client=client, settings=settings, on_wait=on_wait)
     return PagePart(result.final_url, result.content, result.text or "", result.headers)
 
 

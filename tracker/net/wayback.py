@@ -2,37 +2,51 @@
 
 CDX requests and capture fetches each go through a rate limiter (clock and sleep injected,
 so tests never sleep); 429 and 5xx answers wait ``retry_wait`` seconds, doubled on each
-further retry, because the Wayback Machine sends no Retry-After.
+further retry, because the Wayback Machine sends no Retry-After. A host that does not
+resolve or refuses the connection is not waited for (see `tracker.net.fetch`). Every wait
+longer than a moment is announced through ``on_wait`` before it begins.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from functools import partial
 
 import httpx
 
 from tracker.core.cdx import CDX_FIELDS, CdxCapture, parse_cdx, select_captures
 from tracker.core.config import FetchSettings, Source, Wayback
 from tracker.core.models import FetchResult
-from tracker.net.fetch import fetch
+from tracker.net.fetch import NOTICE_AFTER, OnWait, fetch
 
 
 class RateLimiter:
     """At most one call per ``interval`` seconds, measured on the injected clock."""
 
     def __init__(
-        self, interval: float, *, clock: Callable[[], float], sleep: Callable[[float], None]
+        self,
+        interval: float,
+        *,
+        clock: Callable[[], float],
+        sleep: Callable[[float], None],
+        why: str = "",
+        on_wait: OnWait | None = None,
     ) -> None:
         self.interval = interval
         self.clock = clock
         self.sleep = sleep
+        # The limit's name in the announcement, e.g. its config key.
+        self.why = why
+        self.on_wait = on_wait
         self._last: float | None = None
 
     def wait(self) -> None:
         if self._last is not None:
             remaining = self._last + self.interval - self.clock()
             if remaining > 0:
+                if self.on_wait is not None and remaining > NOTICE_AFTER:
+                    self.on_wait(f"waiting {remaining:.0f} s: {self.why}")
                 self.sleep(remaining)
         self._last = self.clock()
 
@@ -66,14 +80,23 @@ class WaybackArchive:
         client: httpx.Client,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        on_wait: OnWait | None = None,
     ) -> None:
         self.wayback = wayback
         self.settings = settings
         self.client = client
         self.clock = clock
         self.sleep = sleep
-        self.cdx_limit = RateLimiter(60 / wayback.cdx_per_minute, clock=clock, sleep=sleep)
-        self.capture_limit = RateLimiter(1 / wayback.captures_per_second, clock=clock, sleep=sleep)
+        self.on_wait = on_wait
+        limit = partial(RateLimiter, clock=clock, sleep=sleep, on_wait=on_wait)
+        self.cdx_limit = limit(
+            60 / wayback.cdx_per_minute,
+            why=f"[wayback] cdx_per_minute = {wayback.cdx_per_minute:g}",
+        )
+        self.capture_limit = limit(
+            1 / wayback.captures_per_second,
+            why=f"[wayback] captures_per_second = {wayback.captures_per_second:g}",
+        )
 
     def list_captures(
         self, urls: Sequence[str], *, since: str | None = None, until: str | None = None
@@ -102,5 +125,10 @@ class WaybackArchive:
 
     def _get(self, url: str) -> FetchResult:
         return fetch(
-            url, client=self.client, settings=self.settings, sleep=self.sleep, clock=self.clock
+            url,
+            client=self.client,
+            settings=self.settings,
+            sleep=self.sleep,
+            clock=self.clock,
+            on_wait=self.on_wait,
         )
