@@ -98,10 +98,7 @@ def capture_live(
 
     target = url or source.url
     started = now()
-    etag, last_modified, read_as = store.last_validators(source.id, target)
-    if read_as is not None and len(store.page_digests(read_as)) > 1:
-        # A 304 for the first page says nothing of the pages after it.
-        etag = last_modified = None
+    etag, last_modified, read_as = _validators(store, source.id, target)
     try:
         result = fetch(
             target,
@@ -145,6 +142,17 @@ def capture_live(
         more=more,
     )
     return capture_page(store, config, source, page, now=now)
+
+
+def _validators(
+    store: Store, source_id: str, url: str
+) -> tuple[str | None, str | None, int | None]:
+    """The ETag and Last-Modified to send, and the snapshot a 304 would confirm."""
+    etag, last_modified, read_as = store.last_validators(source_id, url)
+    if read_as is not None and len(store.page_digests(read_as)) > 1:
+        # A 304 for the first page says nothing of the pages after it.
+        return None, None, read_as
+    return etag, last_modified, read_as
 
 
 def capture_file(
