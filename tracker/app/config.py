@@ -7,7 +7,6 @@ are resolved against that file's folder, so a cron job can run from anywhere.
 
 from __future__ import annotations
 
-import difflib
 import os
 import tomllib
 from pathlib import Path
@@ -52,6 +51,9 @@ def _unknown_key(loc: tuple[int | str, ...], origin: str) -> tuple[str, str | No
     where = f" [{'.'.join(names)}]" if names else ""
     where += f" {' '.join(numbers)}" if numbers else ""
     where += ":" if where else ""
+    # Imported here: only a misspelled key needs it, and every command loads the config.
+    import difflib
+
     known = [name for name in _fields(names) if name != "origin"]
     close = next(iter(difflib.get_close_matches(str(key), known, n=1)), None)
     hint = f" (did you mean {close!r}?)" if close else f" (known: {', '.join(known)})"
