@@ -19,7 +19,9 @@ import pytest
 from tests.cli import Run, invoker
 from tests.httpserver import HTTPTestServer, Response
 from tests.pages import render_page
-from tracker.core.normalize import normalize_key
+from tracker.core.diff import diff
+from tracker.core.models import Listing
+from tracker.core.normalize import clean_display, normalize_key
 from tracker.net.watchers import ATOM
 
 BASE = {
@@ -121,3 +123,18 @@ def test_the_feed_stays_readable_and_every_message_is_clean(
     chat = request.json()
     _clean(chat["title"] + chat["message"])
     assert "+ joined: 澄海智能装备有限公司 · ordinary" in chat["message"].splitlines()
+
+
+def test_a_name_stored_with_invisible_characters_is_no_change_when_read_clean() -> None:
+    # Version 4 kept these characters in display names, never in keys; diffs compare keys.
+    stored = [name for name in HOSTILE if "\ufffe" not in name and name != "ENTITY-A"]
+
+    def listings(names: list[str]) -> list[Listing]:
+        return [
+            Listing(tier="board", tier_label="理事单位", position=i, name=n, key=normalize_key(n))
+            for i, n in enumerate(names, start=1)
+        ]
+
+    result = diff(listings(stored), listings([clean_display(name) for name in stored]))
+    assert result.empty
+    assert result.new_members == len(stored) == 6
