@@ -156,6 +156,22 @@ def test_numbering_is_stripped(raw: str) -> None:
     assert names(parse_page(page(f"<h3>理事单位</h3><p>{raw}</p>"))) == ["星河智能科技有限公司"]
 
 
+@pytest.mark.parametrize(
+    "raw",
+    ["- 星河智能科技有限公司", "-星河智能科技有限公司", "--星河智能科技有限公司",
+     "* 星河智能科技有限公司", "->星河智能科技有限公司", "●-星河智能科技有限公司",
+     "— 星河智能科技有限公司", "-\u3000星河智能科技有限公司"],
+)  # fmt: skip
+def test_a_hyphen_used_as_a_bullet_is_stripped(raw: str) -> None:
+    # No Chinese name begins with a hyphen: before one it is decoration, as the other bullets.
+    assert names(parse_page(page(f"<h3>理事单位</h3><p>{raw}</p>"))) == ["星河智能科技有限公司"]
+
+
+def test_a_name_that_begins_with_a_hyphen_keeps_it() -> None:
+    html = page("<h3>理事单位</h3><p>-Zero Labs</p><p>-1号机器人有限公司</p><p>- Deep Blue</p>")
+    assert names(parse_page(html)) == ["-Zero Labs", "-1号机器人有限公司", "Deep Blue"]
+
+
 def test_leading_digits_that_are_part_of_a_name_stay() -> None:
     html = page("<h3>理事单位</h3><p>360智脑科技有限公司</p><p>58.com 信息技术有限公司</p>")
     assert names(parse_page(html)) == ["360智脑科技有限公司", "58.com 信息技术有限公司"]

@@ -217,7 +217,7 @@ HOSTILE = [
 ]
 
 
-def _hostile_report() -> DiffReport:
+def _hostile_report(names: list[str] = HOSTILE) -> DiffReport:
     def listings(names: list[str]) -> list[Listing]:
         return [
             Listing(tier="board", tier_label="理事单位", position=i, name=n, key=normalize_key(n))
@@ -233,7 +233,7 @@ def _hostile_report() -> DiffReport:
         parser_version="1",
         status="ok",
     )
-    changed = diff([], listings(HOSTILE))
+    changed = diff([], listings(names))
     return DiffReport(
         old=Endpoint.of(snap), new=Endpoint.of(snap.model_copy(update={"id": 2})), diff=changed
     )
@@ -246,6 +246,15 @@ def test_html_escapes_everything() -> None:
         r"<(h1|code|p|strong|h2|table|thead|tr|th|tbody|td)\b", page.split("<body>")[1]
     )
     assert "http" not in page.split("<style>")[0]  # no external resources in the head
+
+
+def test_html_holds_no_character_html_forbids_even_from_rows_stored_long_ago() -> None:
+    # Names are cleaned when read (`clean_display`); rows stored by older versions were not.
+    stored = ["星河\x0b智能\x01科技\ufffe有限公司", "青岚\x7f数据\x85\U0001ffff有限公司"]
+    page = render(_hostile_report(stored), "html", MADE)
+    assert re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\U0001ffff]", page) is None
+    assert "星河\ufffd智能\ufffd科技\ufffd有限公司" in page
+    assert "青岚\ufffd数据\ufffd\ufffd有限公司" in page
 
 
 def test_markdown_cells_cannot_break_the_table() -> None:

@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
@@ -177,10 +178,78 @@ def test_feed_keeps_the_last_n_entries_and_a_resend_replaces_its_entry(tmp_path:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["feed.xml"]
 
 
-def test_a_corrupt_feed_is_reported_not_overwritten(tmp_path: Path) -> None:
+def test_characters_xml_forbids_never_reach_the_feed(tmp_path: Path) -> None:
+    path = tmp_path / "feed.xml"
+    sender = build(watcher(kind="feed", path=path), Context({}))
+    hostile = message(1).model_copy(
+        update={
+            "title": "aiia: HTTP 500 \x0bBad\x0cGateway\ufffe",
+            "lines": ["+ joined: 星河\x01\x0b智能\ud800科技\U0010ffff有限公司 · board"],
+        }
+    )
+    sender.send(hostile)
+    sender.send(message(2))
+    root = ET.parse(path).getroot()
+    titles = [e.findtext(f"{{{ATOM}}}title") for e in root.findall(f"{{{ATOM}}}entry")]
+    assert titles == ["aiia membership: 1 joined", "aiia: HTTP 500 \ufffdBad\ufffdGateway\ufffd"]
+    assert "+ joined: 星河\ufffd\ufffd智能\ufffd科技\ufffd有限公司 · board" in path.read_text(
+        encoding="utf-8"
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ("<feed", "not well-formed XML"),
+        # What an older version wrote for a name holding a vertical tab.
+        (f'<feed xmlns="{ATOM}"><entry><title>星河\x0b科技</title></entry></feed>', "not well"),
+        ("<rss><channel/></rss>", "not an Atom feed (root element rss)"),
+    ],
+)
+def test_an_unreadable_feed_is_kept_aside_and_a_new_one_started(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, content: str, problem: str
+) -> None:
+    path = tmp_path / "feed.xml"
+    path.write_text(content, encoding="utf-8")
+    sender = build(watcher(kind="feed", path=path), Context({}))
+    sender.send(message(1))
+    sender.send(message(2))
+    (kept,) = tmp_path.glob("feed.xml.corrupt-*")
+    assert re.fullmatch(r"feed\.xml\.corrupt-\d{8}T\d{6}Z", kept.name)
+    assert kept.read_text(encoding="utf-8") == content
+    root = ET.parse(path).getroot()
+    ids = [e.findtext(f"{{{ATOM}}}id") for e in root.findall(f"{{{ATOM}}}entry")]
+    assert ids == ["urn:aiia-tracker:w:2", "urn:aiia-tracker:w:1"]
+    (note,) = caplog.messages
+    assert note.startswith(f"watcher w: {path}: {problem}")
+    assert note.endswith(f"kept as {kept.name}, started a new feed")
+
+
+def test_a_second_unreadable_feed_in_the_same_second_keeps_both(tmp_path: Path) -> None:
+    path = tmp_path / "feed.xml"
+    sender = build(watcher(kind="feed", path=path), Context({}))
+    for broken in ("<feed", "<feed><"):
+        path.write_text(broken, encoding="utf-8")
+        sender.send(message())
+    # Within one second the second copy is numbered (`…corrupt-<stamp>-2`), never overwritten.
+    kept = sorted(p.read_text(encoding="utf-8") for p in tmp_path.glob("feed.xml.corrupt-*"))
+    assert kept == ["<feed", "<feed><"]
+
+
+def test_an_unreadable_feed_that_cannot_be_moved_blocks_with_a_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "feed.xml"
     path.write_text("<feed", encoding="utf-8")
-    with pytest.raises(NotifyError, match=r"^watcher w: .*feed.xml: not a readable Atom feed"):
+
+    def refuse(self: Path, target: Path) -> Path:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "rename", refuse)
+    with pytest.raises(
+        NotifyError,
+        match=r"^watcher w: .*feed.xml: not well-formed XML .*; cannot move it aside: Permission",
+    ):
         build(watcher(kind="feed", path=path), Context({})).send(message())
     assert path.read_text(encoding="utf-8") == "<feed"
 

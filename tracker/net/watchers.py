@@ -21,6 +21,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlsplit
@@ -31,9 +32,11 @@ from tracker.core.config import Watcher as WatcherConfig
 from tracker.core.errors import NotifyError
 from tracker.core.jsontext import render_json
 from tracker.core.message import Message
+from tracker.core.normalize import markup_text
 
 _VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 ATOM = "http://www.w3.org/2005/Atom"
+_log = logging.getLogger(__name__)
 
 
 class Watcher(Protocol):
@@ -247,15 +250,48 @@ class FeedWatcher:
         return entry
 
     def _entries(self) -> list[ET.Element]:
-        if not self.path.exists():
-            return []
         try:
             root = ET.parse(self.path).getroot()
-        except (OSError, ET.ParseError) as exc:
+        except FileNotFoundError:
+            return []
+        except OSError as exc:
             raise NotifyError(
-                f"watcher {self.config.name}: {self.path}: not a readable Atom feed: {exc}"
+                f"watcher {self.config.name}: cannot read {self.path}: {exc.strerror or exc}"
             ) from None
+        except ET.ParseError as exc:
+            self._set_aside(f"not well-formed XML ({exc})")
+            return []
+        if root.tag != f"{{{ATOM}}}feed":
+            self._set_aside(f"not an Atom feed (root element {root.tag})")
+            return []
         return root.findall(f"{{{ATOM}}}entry")
+
+    def _set_aside(self, problem: str) -> None:
+        """Keep an unreadable feed as evidence and start a new one.
+
+        Refusing to write would block every later delivery until someone deletes the file
+        (one bad character once did); overwriting it would lose what it held.
+        """
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        kept = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        serial = 1
+        while kept.exists():
+            serial += 1
+            kept = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{serial}")
+        try:
+            self.path.rename(kept)
+        except OSError as exc:
+            raise NotifyError(
+                f"watcher {self.config.name}: {self.path}: {problem}; cannot move it aside: "
+                f"{exc.strerror or exc}"
+            ) from None
+        _log.warning(
+            "watcher %s: %s: %s; kept as %s, started a new feed",
+            self.config.name,
+            self.path,
+            problem,
+            kept.name,
+        )
 
     def _write(self, content: bytes) -> None:
         try:
@@ -281,7 +317,8 @@ class FeedWatcher:
 
 def _text(parent: ET.Element, tag: str, text: str) -> ET.Element:
     element = ET.SubElement(parent, f"{{{ATOM}}}{tag}")
-    element.text = text
+    # ElementTree writes any character; one that XML forbids makes the whole feed unreadable.
+    element.text = markup_text(text)
     return element
 
 

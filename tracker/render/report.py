@@ -4,8 +4,8 @@ Pure: a DiffReport (both endpoints, the Diff, annotations) and who made it when 
 out. Every format names both snapshots (id, capture time, origin, page URL, full page sha256,
 parser version) and the tool, version and time that made it, so each line traces back to
 archived bytes and a reader can cite it; every format that shows CSET's annotations credits
-them; every format that a name can break is escaped: HTML entities, Markdown table syntax,
-spreadsheet formulas.
+them; every format that a name can break is escaped: HTML entities (and no character HTML
+forbids), Markdown table syntax, spreadsheet formulas.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from tracker.core.fields import CARRIED_FIELD, SHOWN_FIELDS
 from tracker.core.jsontext import render_json
 from tracker.core.kinds import CHANGE_KINDS, ChangeKind
 from tracker.core.models import TIER_NAMES_EN, Snapshot
+from tracker.core.normalize import markup_text
 from tracker.core.renames import REGION_PENALTY, RENAME_THRESHOLD
 from tracker.core.stamps import utc_text
 from tracker.render.table import render_csv, render_table
@@ -415,7 +416,8 @@ _CSS = (
 
 
 def _e(value: Any) -> str:
-    return "" if value is None else html.escape(str(value), quote=True)
+    # Escaped, and without the characters HTML forbids (controls, noncharacters).
+    return "" if value is None else html.escape(markup_text(str(value)), quote=True)
 
 
 def _html_table(rows: list[dict[str, Any]]) -> str:

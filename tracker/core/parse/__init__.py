@@ -41,8 +41,9 @@ __all__ = [
 ]
 
 # Bumped whenever the same bytes can give a different list: 4 ends tiers at any heading,
-# reads tabs, tier columns and runs, and never reads furniture.
-PARSER_VERSION = "4"
+# reads tabs, tier columns and runs, and never reads furniture; 5 drops invisible and
+# bidi characters from names and keeps a hyphen that begins a Latin name.
+PARSER_VERSION = "5"
 
 _WAYBACK_BEGIN = "<!-- BEGIN WAYBACK TOOLBAR INSERT -->"
 _WAYBACK_END = "<!-- END WAYBACK TOOLBAR INSERT -->"

@@ -171,8 +171,11 @@ _SEPARATORS = re.compile(r"[、；;\t|｜丨，\u2002\u2003]|\u3000+|[\u00a0 ]{2
 # class is quicker to search for than the separators themselves.
 _SEPARATOR_HINT = re.compile("[、；;\t|｜丨，\u2002\u2003\u3000\u00a0 ]")
 ASCII_SPACE = re.compile(r"[ \t\r\n\f]+")
+# A list bullet, or a hyphen used as one: before a space, another bullet or a Chinese
+# character (no Chinese name begins with a hyphen). "-Zero Labs" keeps its hyphen.
+_BULLETS = "·•◆◇■□●○▪▶►★☆*・√※》◎—>"
 _NUMBERING = re.compile(
-    r"(?:[·•◆◇■□●○▪▶►★☆\-*・√※》◎—>]+|[\u2460-\u2473]"
+    rf"(?:(?:-*[{_BULLETS}])+-*|-+(?=[\s\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])|[\u2460-\u2473]"
     r"|\d{1,4}(?:[.．](?![A-Za-z0-9])|[、)）]|[:：](?!\d))"
     r"|[（(\[【]\d{1,4}[)）\]】]|0\d{1,3}(?=\s))\s*"
 )
