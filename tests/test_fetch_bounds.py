@@ -7,21 +7,25 @@ Time bounds are generous (a 1-2 s deadline must end within 10 s): the machine is
 from __future__ import annotations
 
 import json
+import signal
 import sqlite3
 import subprocess
 import sys
 import threading
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.httpserver import HTTPTestServer, Response
+from tracker.app.config import load_config
+from tracker.app.schedule import Service, build_scheduler, live_ticker
 from tracker.core.config import FetchSettings
-from tracker.core.errors import FetchError
+from tracker.core.errors import ConfigError, FetchError
 from tracker.net.fetch import fetch
 from tracker.net.inflate import Undecodable, codings, decoded
 
@@ -261,3 +265,102 @@ def test_a_stop_ends_a_retry_wait(http_server: HTTPTestServer, client: httpx.Cli
         )
     assert time.monotonic() - started < 10
     assert len(http_server.requests_for("/busy")) == 1
+
+
+def _stalling_config(tmp_path: Path, url: str) -> Path:
+    # Patient settings: only a stop can end this fetch in under a minute.
+    source = {"id": "aiia", "name": "Test", "url": url, "retries": 3}
+    source |= {"read_timeout": 60, "deadline": 300, "backoff": 60}
+    path = tmp_path / "config.toml"
+    text = "[[sources]]\n" + "".join(f"{k} = {json.dumps(v)}\n" for k, v in source.items())
+    path.write_text(text + "[schedule]\ninterval_seconds = 3600\njitter = 0\n")
+    return path
+
+
+def _wait_for_request(server: HTTPTestServer, path: str) -> None:
+    deadline = time.monotonic() + 60  # only bounds a hung test
+    while not server.requests_for(path):
+        assert time.monotonic() < deadline, "the tracker never asked"
+        time.sleep(0.05)
+
+
+def test_sigterm_ends_a_run_waiting_on_a_trickling_server_at_once(
+    http_server: HTTPTestServer, tmp_path: Path
+) -> None:
+    http_server.add("/structure", Response(200, PAGE, HTML_UTF8, delay_per_header_byte=1.0))
+    config = _stalling_config(tmp_path, http_server.url("/structure"))
+    db = tmp_path / "t.db"
+    args = ["--config", str(config), "--db", str(db), "run", "--once"]
+    run = subprocess.Popen(
+        [sys.executable, "-m", "tracker", *args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        _wait_for_request(http_server, "/structure")
+        time.sleep(0.5)
+        signalled = time.monotonic()
+        run.send_signal(signal.SIGTERM)
+        out, err = run.communicate(timeout=30)
+    finally:
+        run.kill()
+    assert time.monotonic() - signalled < 10
+    assert (run.returncode, err) == (1, "Error: stopped by a signal\n")
+    assert "/structure: interrupted: a stop was requested before the page was read" in out
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM snapshots").fetchone() == (0,)
+
+
+def test_stopping_the_service_ends_its_tick_waiting_on_a_silent_server(
+    http_server: HTTPTestServer, tmp_path: Path
+) -> None:
+    http_server.add("/structure", Response(200, PAGE, HTML_UTF8, delay=60))
+    config = load_config(_stalling_config(tmp_path, http_server.url("/structure")))
+    log: list[str] = []
+    config.store.path = tmp_path / "t.db"
+    ticker = live_ticker(config, now=lambda: datetime.now(UTC), log=log.append)
+    scheduler = build_scheduler(config, ticker.job)
+    service = Service(scheduler, ticker.stop)
+    serving = threading.Thread(target=service.serve, kwargs={"signals": ()})
+    serving.start()
+    try:
+        _wait_until(lambda: scheduler.running)
+        scheduler.modify_job("aiia", next_run_time=datetime.now(UTC))
+        _wait_for_request(http_server, "/structure")
+        stopped = time.monotonic()
+        service.stop()
+        serving.join(timeout=30)
+    finally:
+        service.stop()
+    assert not serving.is_alive()
+    assert time.monotonic() - stopped < 10
+    assert any("interrupted: a stop was requested" in line for line in log), log
+
+
+def _wait_until(condition: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + 60  # only bounds a hung test
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+# --- header values ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("agent", ["研究 bot/1.0", "bot/1.0\r\nX-Injected: 1"])
+def test_a_user_agent_that_cannot_be_sent_is_a_config_error_naming_it(
+    tmp_path: Path, agent: str
+) -> None:
+    path = tmp_path / "config.toml"
+    source = {"id": "aiia", "name": "Test", "url": "http://127.0.0.1:9/", "user_agent": agent}
+    path.write_text(
+        "[[sources]]\n" + "".join(f"{k} = {json.dumps(v)}\n" for k, v in source.items())
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert str(caught.value).startswith(
+        f"{path}: sources.0.user_agent: must be printable ASCII: it is sent as the User-Agent header"
+    )
+    assert "\n" not in str(caught.value)

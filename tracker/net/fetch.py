@@ -153,8 +153,6 @@ class _Exchange:
             self._check_watchdog(None)
             raise FetchError(f"{url}: {_describe_error(exc)}", url=url) from None
         response = outcome.response
-        # A cut connection can end a body without a declared length as if it were whole.
-        self._check_watchdog(response)
         if response is not None and _retryable(response.status_code):
             return _Outcome(
                 response, failure=_describe_status(response), retry_after=_retry_after(response)
@@ -201,7 +199,14 @@ class _Exchange:
             return _Outcome(response)
         cap = self.settings.max_page_bytes
         _check_declared_size(self.url, response, cap)
-        body = _read_body(self.url, response, self.settings, self.budget, self.watchdog)
+        try:
+            body = _read_body(self.url, response, self.settings, self.budget, self.watchdog)
+        except FetchError:
+            self._check_watchdog(response)  # the cut, not what it did to the body, is news
+            raise
+        # The watchdog says it fired before cutting: if it has not, the body ended on its
+        # own. If it has, a body without a declared length may have been cut short.
+        self._check_watchdog(response)
         return _Outcome(response, body)
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -39,6 +40,12 @@ def stopping_on(event: threading.Event) -> Iterator[None]:
         yield
     finally:
         _STOP.reset(token)
+
+
+def time_left(seconds: float) -> Callable[[], float]:
+    """Seconds left of ``seconds`` from now, on the monotonic clock."""
+    end = time.monotonic() + seconds
+    return lambda: end - time.monotonic()
 
 
 def current_stop() -> threading.Event:
