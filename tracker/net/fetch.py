@@ -7,6 +7,11 @@ A host name that does not resolve and a port that refuses the connection fail at
 that is a machine offline or a wrong URL, which no wait of seconds or minutes mends, so
 the user hears it now and can turn to a saved copy. Timeouts, connections dropped
 half-way, 429 and 5xx are retried.
+
+Nothing a server does stretches a fetch past its deadline or its size cap: a watchdog
+(`tracker.net.watchdog`) cuts the connection at the deadline or on a stop request, in
+whatever phase it is (connecting, headers, a redirect, the body), and the body is decoded
+here, layer by layer, counted as it is produced (`tracker.net.inflate`).
 """
 
 from __future__ import annotations

@@ -122,7 +122,9 @@ class Watchdog:
 
 def _cut(sock: socket.socket) -> None:
     # shutdown, not close: it wakes a read blocked in another thread, on every platform.
+    # The plain socket's own method, even on a TLS socket: ssl.SSLSocket.shutdown also
+    # drops its TLS state, and the blocked reader would then fail with a ValueError.
     try:
-        sock.shutdown(socket.SHUT_RDWR)
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
     except OSError:
         pass  # already closed, or the plain socket a TLS one replaced
