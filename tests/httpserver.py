@@ -1,6 +1,6 @@
 """A programmable local HTTP server for tests that need real sockets.
 
-respx cannot show what a real server does: slow headers, a trickling body, chunked bodies
+respx cannot show what a real server does: slow or trickling headers, a trickling body, chunked bodies
 without Content-Length, redirects across a real connection. Typical use::
 
     server.add("/page", [Response(503), Response(200, "<html>...</html>")])
@@ -41,6 +41,8 @@ class Response:
     chunk_size: int = 0
     # ...with this pause before each piece: a body that trickles in.
     delay_per_chunk: float = 0.0
+    # When > 0, the status line and headers go out one byte at a time, this far apart.
+    delay_per_header_byte: float = 0.0
 
     @classmethod
     def redirect(cls, location: str, status: int = 302) -> Response:
@@ -242,13 +244,29 @@ class _RequestHandler(BaseHTTPRequestHandler):
             self.send_header("Transfer-Encoding", "chunked")
         elif "content-length" not in declared:
             self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
+        if not self._end_headers(response.delay_per_header_byte):
+            return
         if self.command == "HEAD":
             return
         if response.chunk_size > 0:
             self._send_chunked(payload, response)
         else:
             self.wfile.write(payload)
+
+    def _end_headers(self, delay_per_byte: float) -> bool:
+        """Send the headers, trickled when asked; False when the server closed meanwhile."""
+        if delay_per_byte <= 0:
+            self.end_headers()
+            return True
+        head = b"".join(self._headers_buffer) + b"\r\n"  # what end_headers would send
+        self._headers_buffer = []
+        for byte in head:
+            if self.server.app.stopping.wait(delay_per_byte):
+                self.close_connection = True
+                return False
+            self.wfile.write(bytes([byte]))
+            self.wfile.flush()
+        return True
 
     def _send_chunked(self, payload: bytes, response: Response) -> None:
         for piece in _pieces(payload, response.chunk_size):

@@ -411,7 +411,8 @@ def test_silent_server_is_cut_off_at_the_deadline_not_the_read_timeout(
 ) -> None:
     http_server.add("/silent", Response(200, PAGE, delay=3.0))
     started = time.monotonic()
-    with pytest.raises(FetchError, match="ReadTimeout"):
+    # The read timeout (cut to the deadline) and the watchdog race: either may say it.
+    with pytest.raises(FetchError, match="ReadTimeout|headers still arriving at the 0.3 s"):
         fetch(
             http_server.url("/silent"),
             client=client,

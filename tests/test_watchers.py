@@ -7,6 +7,8 @@ import hashlib
 import hmac
 import json
 import re
+import threading
+import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +22,8 @@ from tracker.core.config import Watcher as WatcherConfig
 from tracker.core.errors import NotifyError
 from tracker.core.jsontext import render_json
 from tracker.core.message import Message, fit_text
+from tracker.net import watchers
+from tracker.net.watchdog import stopping_on
 from tracker.net.watchers import ATOM, Context, build, redacted_target
 
 SECRET = "s3cr3t-Token-9f2"
@@ -272,3 +276,63 @@ def test_an_unreadable_feed_that_cannot_be_moved_blocks_with_a_reason(
 )
 def test_targets_are_shown_without_paths_or_credentials(fields: dict[str, Any], shown: str) -> None:
     assert redacted_target(watcher(**fields)) == shown
+
+
+# --- hostile receivers: every delivery ends by its deadline -------------------------------
+
+
+def test_a_webhook_trickling_its_answer_is_cut_off_at_the_deadline(
+    http_server: HTTPTestServer, client: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(watchers, "DELIVERY_DEADLINE", 1.0)
+    http_server.add("/hook", Response(204, delay_per_header_byte=0.2))
+    started = time.monotonic()
+    with pytest.raises(NotifyError) as caught:
+        build(watcher(kind="webhook", url=http_server.url("/hook")), Context(ENV, client)).send(
+            message()
+        )
+    assert time.monotonic() - started < 10
+    assert str(caught.value) == "watcher w: webhook gave no complete answer within 1 s"
+
+
+def test_a_stop_ends_a_webhook_delivery_at_once(
+    http_server: HTTPTestServer, client: httpx.Client
+) -> None:
+    http_server.add("/hook", Response(204, delay=30))
+    stop = threading.Event()
+    threading.Timer(0.3, stop.set).start()
+    started = time.monotonic()
+    with stopping_on(stop), pytest.raises(NotifyError) as caught:
+        build(watcher(kind="webhook", url=http_server.url("/hook")), Context(ENV, client)).send(
+            message()
+        )
+    assert time.monotonic() - started < 10
+    assert str(caught.value) == "watcher w: delivery interrupted: a stop was requested"
+
+
+def test_a_moved_webhook_says_where_to_without_following(
+    http_server: HTTPTestServer, client: httpx.Client
+) -> None:
+    http_server.add(f"/old/{SECRET}", Response.redirect(f"/new/{SECRET}", 301))
+    config = watcher(kind="webhook", url=http_server.url("/old/${HOOK_TOKEN}"))
+    with pytest.raises(NotifyError) as caught:
+        build(config, Context(ENV, client)).send(message())
+    assert str(caught.value) == (
+        f"watcher w: webhook answered HTTP 301, moved to {http_server.url('/new/***')} "
+        "(not followed; update the watcher's url)"
+    )
+    assert http_server.requests_for(f"/new/{SECRET}") == []
+
+
+def test_an_apprise_delivery_to_a_trickling_receiver_is_abandoned_at_the_deadline(
+    http_server: HTTPTestServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(watchers, "DELIVERY_DEADLINE", 1.0)
+    # Each byte within Apprise's own read timeout, the whole answer far beyond it.
+    http_server.add("/apprise", Response(200, "ok", delay_per_header_byte=0.5))
+    url = http_server.url("/apprise").replace("http", "json", 1)
+    started = time.monotonic()
+    with pytest.raises(NotifyError) as caught:
+        build(watcher(kind="apprise", url=url), Context(ENV, None)).send(message())
+    assert time.monotonic() - started < 10
+    assert str(caught.value) == "watcher w: delivery abandoned: not done within 1 s"

@@ -5,9 +5,10 @@ messages in its transaction), followed by a delivery pass over the outbox.
 APScheduler 3.x drives the ticks; it is imported only here, and only when needed.
 
 Ticks run one at a time in one worker thread, each with its own database connection
-(SQLite connections belong to the thread that opened them). SIGINT and SIGTERM let the
-tick in progress finish, then stop the scheduler: a snapshot is never cut short on purpose,
-and a kill -9 is covered by the capture's single transaction.
+(SQLite connections belong to the thread that opened them). SIGINT and SIGTERM set the
+ticker's stop event: a fetch waiting on the network or between retries ends at once
+(recorded as a failed fetch, never as a page), the tick finishes without delivering, and
+the scheduler stops. A kill -9 is covered by the capture's single transaction.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +30,7 @@ from tracker.core.config import Config, Schedule, Source
 from tracker.core.errors import ConfigError, TrackerError
 from tracker.core.models import CaptureOutcome
 from tracker.core.stamps import utc_text
+from tracker.net.watchdog import stopping_on
 from tracker.net.watchers import Context
 from tracker.store import Store
 from tracker.store.lock import DatabaseLock
@@ -50,15 +52,18 @@ class Ticker:
     now: Callable[[], datetime]
     env: Mapping[str, str]
     log: Callable[[str], None]
+    # Set on SIGINT/SIGTERM: fetches and deliveries in progress end, none begins.
+    stop: threading.Event = field(default_factory=threading.Event)
 
     def tick(self, source: Source) -> CaptureOutcome:
         store = self.open_store()
         try:
-            with self.make_client() as client:
+            with self.make_client() as client, stopping_on(self.stop):
                 outcome = capture_live(
                     store, self.config, source, client=client, now=self.now, on_wait=self.log
                 )
-                delivered = self.deliver(store, client)
+                # Messages not delivered stay in the outbox for the next run.
+                delivered = Delivered() if self.stop.is_set() else self.deliver(store, client)
         finally:
             store.close()
         self.log(f"{utc_text(outcome.at)}  {source.id}: {outcome.message}; {delivered.summary()}")
@@ -124,12 +129,12 @@ def deliver_now(ticker: Ticker, *, force: bool) -> Delivered:
 
 
 def run_once(config: Config, ticker: Ticker) -> Round:
-    """One tick per source; a stop signal lets the current tick finish and skips the rest."""
-    stop = threading.Event()
+    """One tick per source; a stop signal cuts the current tick's waits short and skips
+    the rest."""
     outcomes = []
-    with on_signals(stop.set):
+    with on_signals(ticker.stop.set):
         for source in config.sources:
-            if stop.is_set():
+            if ticker.stop.is_set():
                 break
             outcomes.append(ticker.tick(source))
     return Round(outcomes, [source.id for source in config.sources[len(outcomes) :]])
@@ -277,10 +282,15 @@ def next_tick_text(source_id: str, when: datetime | None) -> str:
 
 
 class Service:
-    """Runs a scheduler in the foreground until stopped by a signal or `stop()`."""
+    """Runs a scheduler in the foreground until stopped by a signal or `stop()`.
 
-    def __init__(self, scheduler: BlockingScheduler) -> None:
+    Stopping sets ``halt``, the event its ticks observe (`Ticker.stop`), so that a tick
+    waiting on a stalled server does not hold the stop for minutes.
+    """
+
+    def __init__(self, scheduler: BlockingScheduler, halt: threading.Event | None = None) -> None:
         self.scheduler = scheduler
+        self.halt = halt or threading.Event()
         self._guard = threading.Lock()
         self._stopper: threading.Thread | None = None
 
@@ -290,6 +300,7 @@ class Service:
         A signal handler runs in the main thread, possibly while it holds a scheduler lock
         that a finishing tick needs; waiting for that tick right there could deadlock.
         """
+        self.halt.set()
         with self._guard:
             if self._stopper is None:
                 self._stopper = threading.Thread(target=self._shutdown, name="tracker-stop")
@@ -299,7 +310,7 @@ class Service:
         from apscheduler.schedulers import SchedulerNotRunningError
 
         try:
-            # wait=True: the tick in progress finishes and commits before we exit.
+            # wait=True: the tick in progress (its waits cut short) commits before we exit.
             self.scheduler.shutdown(wait=True)
         except SchedulerNotRunningError:
             pass

@@ -18,8 +18,9 @@ def run(app: App, once: bool) -> None:
     A tick does what `tracker snapshot` does, logs the changes, queues one summary per
     watcher and delivers what is due. It says when the next tick is due at the start and
     after every tick. One `tracker run` per database at a time; SIGINT and
-    SIGTERM let the current tick finish. With --once the exit code is the worst tick's
-    (1 failed, 3 quarantined).
+    SIGTERM end a fetch still waiting on the network at once (recorded as failed) and
+    stop after that tick. With --once the exit code is the worst tick's (1 failed,
+    3 quarantined).
 
     Example: tracker run --once
     """
@@ -41,12 +42,13 @@ def run(app: App, once: bool) -> None:
         ticker = live_ticker(config, now=app.now, log=click.echo)
         if once:
             done = run_once(config, ticker)
-            if done.skipped:
-                click.echo(f"Error: stopped by a signal before {', '.join(done.skipped)}", err=True)
+            if ticker.stop.is_set():
+                before = f" before {', '.join(done.skipped)}" if done.skipped else ""
+                click.echo(f"Error: stopped by a signal{before}", err=True)
             sys.exit(done.exit_code)
         scheduler = build_scheduler(config, ticker.job)
         announce_next_ticks(scheduler, click.echo)
-        service = Service(scheduler)
+        service = Service(scheduler, ticker.stop)
         click.echo(
             f"tracker run: pid {os.getpid()}, {len(config.sources)} source(s), "
             f"{describe_schedule(config.schedule)}, database {config.store.path}"

@@ -54,6 +54,14 @@ class FetchSettings(_Strict):
     max_retry_after: float = Field(120.0, ge=0)
     max_page_bytes: int = Field(10_000_000, gt=0)
 
+    @field_validator("user_agent")
+    @classmethod
+    def _header_value(cls, value: str) -> str:
+        # Sent as an HTTP header, which httpx encodes as ASCII: anything else fails mid-run.
+        if not (value.isascii() and value.isprintable()):
+            raise ValueError("must be printable ASCII: it is sent as the User-Agent header")
+        return value
+
 
 class Source(FetchSettings):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")

@@ -7,12 +7,18 @@ A host name that does not resolve and a port that refuses the connection fail at
 that is a machine offline or a wrong URL, which no wait of seconds or minutes mends, so
 the user hears it now and can turn to a saved copy. Timeouts, connections dropped
 half-way, 429 and 5xx are retried.
+
+Nothing a server does stretches a fetch past its deadline or its size cap: a watchdog
+(`tracker.net.watchdog`) cuts the connection at the deadline or on a stop request, in
+whatever phase it is (connecting, headers, a redirect, the body), and the body is decoded
+here, layer by layer, counted as it is produced (`tracker.net.inflate`).
 """
 
 from __future__ import annotations
 
 import errno
 import socket
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -26,6 +32,8 @@ from tracker.core.config import FetchSettings
 from tracker.core.decode import decode_page
 from tracker.core.errors import FetchError
 from tracker.core.models import FetchResult
+from tracker.net.inflate import ACCEPT, TooLarge, Undecodable, decoded
+from tracker.net.watchdog import CLOSE, Watchdog, current_stop
 
 # Worth another try: the server or the path to it may recover. Other errors will not.
 _RETRY_ERRORS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
@@ -84,62 +92,137 @@ def fetch(
     settings: FetchSettings,
     etag: str | None = None,
     last_modified: str | None = None,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], object] | None = None,
     clock: Callable[[], float] = time.monotonic,
     on_wait: OnWait | None = None,
+    stop: threading.Event | None = None,
 ) -> FetchResult:
-    """GET ``url`` and decode it, or raise FetchError; 304 gives ``not_modified=True``."""
+    """GET ``url`` and decode it, or raise FetchError; 304 gives ``not_modified=True``.
+
+    Everything (connecting, headers, redirects, body, retries' waits) ends by the deadline,
+    and as soon as ``stop`` (by default the thread's, see `stopping_on`) is set.
+    """
+    stop = stop if stop is not None else current_stop()
     budget = _Budget(settings.deadline, clock)
-    headers = _request_headers(settings, etag, last_modified)
-    attempts = 0
-    while True:
-        attempts += 1
-        outcome = _try_once(url, client, settings, headers, budget)
-        if outcome.failure is None and outcome.response is not None:
-            result = _result(url, outcome.response, outcome.content, etag, last_modified)
-            return result.model_copy(update={"elapsed": budget.elapsed(), "attempts": attempts})
-        if attempts > settings.retries:
-            raise outcome.error(url, attempts)
-        wait = _wait(attempts, outcome.retry_after, settings)
-        if wait >= budget.remaining():
-            note = f"; gave up: waiting {wait:g} s would pass the {settings.deadline:g} s deadline"
-            raise outcome.error(url, attempts, note)
-        if on_wait is not None and wait > NOTICE_AFTER:
-            total = settings.retries + 1
-            on_wait(
-                f"retrying in {wait:g} s ({attempts + 1}/{total}): {outcome.failure} from {url}"
-            )
-        sleep(wait)
-
-
-def _try_once(
-    url: str,
-    client: httpx.Client,
-    settings: FetchSettings,
-    headers: dict[str, str],
-    budget: _Budget,
-) -> _Outcome:
-    """One request; failures not worth retrying raise FetchError straight away."""
-    try:
-        outcome = _download(url, client, settings, headers, budget)
-    except _RETRY_ERRORS as exc:
-        if (unreachable := _unreachable(exc, url)) is not None:
-            raise FetchError(f"{url}: {unreachable}", url=url) from None
-        return _Outcome(None, failure=_describe_error(exc))
-    except (httpx.HTTPError, httpx.InvalidURL) as exc:
-        raise FetchError(f"{url}: {_describe_error(exc)}", url=url) from None
-    response = outcome.response
-    if response is not None and _retryable(response.status_code):
-        return _Outcome(
-            response, failure=_describe_status(response), retry_after=_retry_after(response)
+    with Watchdog(budget.remaining, stop) as watchdog:
+        exchange = _Exchange(
+            url, client, settings, _request_headers(settings, etag, last_modified), budget, watchdog
         )
-    return outcome
+        attempts = 0
+        while True:
+            attempts += 1
+            outcome = exchange.attempt()
+            if outcome.failure is None and outcome.response is not None:
+                result = _result(url, outcome.response, outcome.content, etag, last_modified)
+                return result.model_copy(update={"elapsed": budget.elapsed(), "attempts": attempts})
+            if attempts > settings.retries:
+                raise outcome.error(url, attempts)
+            wait = _wait(attempts, outcome.retry_after, settings)
+            if wait >= budget.remaining():
+                note = (
+                    f"; gave up: waiting {wait:g} s would pass the {settings.deadline:g} s deadline"
+                )
+                raise outcome.error(url, attempts, note)
+            if on_wait is not None and wait > NOTICE_AFTER:
+                total = settings.retries + 1
+                on_wait(
+                    f"retrying in {wait:g} s ({attempts + 1}/{total}): {outcome.failure} from {url}"
+                )
+            (sleep or stop.wait)(wait)
+            if stop.is_set():
+                raise _stopped(url)
+
+
+@dataclass
+class _Exchange:
+    """What every request of one fetch shares: where, how, and the bounds it runs under."""
+
+    url: str
+    client: httpx.Client
+    settings: FetchSettings
+    headers: dict[str, str]
+    budget: _Budget
+    watchdog: Watchdog
+
+    def attempt(self) -> _Outcome:
+        """One request; failures not worth retrying raise FetchError straight away."""
+        url = self.url
+        try:
+            outcome = self._download()
+        except _RETRY_ERRORS as exc:
+            self._check_watchdog(None)
+            if (unreachable := _unreachable(exc, url)) is not None:
+                raise FetchError(f"{url}: {unreachable}", url=url) from None
+            return _Outcome(None, failure=_describe_error(exc))
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:
+            self._check_watchdog(None)
+            raise FetchError(f"{url}: {_describe_error(exc)}", url=url) from None
+        response = outcome.response
+        if response is not None and _retryable(response.status_code):
+            return _Outcome(
+                response, failure=_describe_status(response), retry_after=_retry_after(response)
+            )
+        return outcome
+
+    def _check_watchdog(self, response: httpx.Response | None) -> None:
+        fired = self.watchdog.fired
+        if fired == "stop":
+            raise _stopped(self.url)
+        if fired is not None:
+            deadline = f"{self.settings.deadline:g} s deadline"
+            phase = self.watchdog.waiting_for
+            raise FetchError(
+                f"{self.url}: no connection made by the {deadline}"
+                if phase == "connection"
+                else f"{self.url}: {phase} still arriving at the {deadline}",
+                url=self.url,
+                final_url=None if response is None else str(response.url),
+                status_code=None if response is None else response.status_code,
+            )
+
+    def _download(self) -> _Outcome:
+        """Redirects are followed here, each hop's waits bounded by what is left of the budget."""
+        request = self.client.build_request(
+            "GET", self.url, headers=self.headers, extensions=self.watchdog.extensions()
+        )
+        for _hop in range(self.client.max_redirects + 1):
+            timeout = _timeout(self.settings, self.budget.remaining())
+            request.extensions["timeout"] = timeout.as_dict()
+            self.watchdog.waiting_for = "connection"
+            response = self.client.send(request, stream=True, follow_redirects=False)
+            try:
+                if response.next_request is None:
+                    return self._final(response)
+                request = response.next_request
+            finally:
+                response.close()
+        raise httpx.TooManyRedirects("Exceeded maximum allowed redirects.", request=request)
+
+    def _final(self, response: httpx.Response) -> _Outcome:
+        if response.status_code != HTTPStatus.OK:
+            # Error and 304 bodies are not evidence of anything; skip downloading them.
+            return _Outcome(response)
+        cap = self.settings.max_page_bytes
+        _check_declared_size(self.url, response, cap)
+        try:
+            body = _read_body(self.url, response, self.settings, self.budget, self.watchdog)
+        except FetchError:
+            self._check_watchdog(response)  # the cut, not what it did to the body, is news
+            raise
+        # The watchdog says it fired before cutting: if it has not, the body ended on its
+        # own. If it has, a body without a declared length may have been cut short.
+        self._check_watchdog(response)
+        return _Outcome(response, body)
+
+
+def _stopped(url: str) -> FetchError:
+    return FetchError(f"{url}: interrupted: a stop was requested before the page was read", url=url)
 
 
 def _request_headers(
     settings: FetchSettings, etag: str | None, last_modified: str | None
 ) -> dict[str, str]:
-    headers = {"User-Agent": settings.user_agent}
+    headers = {"User-Agent": settings.user_agent, "Accept-Encoding": ACCEPT, **CLOSE}
     if etag is not None:
         headers["If-None-Match"] = etag
     if last_modified is not None:
@@ -155,56 +238,70 @@ def _timeout(settings: FetchSettings, remaining: float) -> httpx.Timeout:
     return httpx.Timeout(connect=connect, read=read, write=read, pool=connect)
 
 
-def _download(
-    url: str,
-    client: httpx.Client,
-    settings: FetchSettings,
-    headers: dict[str, str],
-    budget: _Budget,
-) -> _Outcome:
-    timeout = _timeout(settings, budget.remaining())
-    with client.stream(
-        "GET", url, headers=headers, timeout=timeout, follow_redirects=True
-    ) as response:
-        if response.status_code != HTTPStatus.OK:
-            # Error and 304 bodies are not evidence of anything; skip downloading them.
-            return _Outcome(response)
-        _check_declared_size(url, response, settings.max_page_bytes)
-        return _Outcome(response, _read_body(url, response, settings, budget))
-
-
 def _check_declared_size(url: str, response: httpx.Response, cap: int) -> None:
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > cap:
-        raise _too_big(url, response, f"Content-Length {declared}", cap)
+        raise _too_big(url, response, _over(f"Content-Length {declared}", cap))
 
 
 def _read_body(
-    url: str, response: httpx.Response, settings: FetchSettings, budget: _Budget
+    url: str,
+    response: httpx.Response,
+    settings: FetchSettings,
+    budget: _Budget,
+    watchdog: Watchdog,
 ) -> bytes:
-    # Counting while streaming catches chunked bodies, lying Content-Length and gzip bombs.
+    # Counting decoded bytes as they are produced catches chunked bodies, a lying
+    # Content-Length and compression bombs, however many layers deep.
+    watchdog.waiting_for = "body"
+    cap = settings.max_page_bytes
     chunks: list[bytes] = []
     received = 0
-    for chunk in response.iter_bytes():
-        received += len(chunk)
-        if received > settings.max_page_bytes:
-            raise _too_big(url, response, f"more than {received} bytes", settings.max_page_bytes)
-        chunks.append(chunk)
-        if budget.remaining() <= 0:
-            # Each read was within the read timeout, yet the whole body is too slow.
-            raise FetchError(
-                f"{url}: body still arriving at the {settings.deadline:g} s deadline "
-                f"({received} bytes received)",
-                url=url,
-                final_url=str(response.url),
-                status_code=response.status_code,
-            )
+    try:
+        for chunk in _body(response, cap):
+            received += len(chunk)
+            if received > cap:
+                raise _too_big(url, response, _over(f"more than {received} bytes", cap))
+            chunks.append(chunk)
+            if budget.remaining() <= 0:
+                # Each read was within the read timeout, yet the whole body is too slow.
+                raise FetchError(
+                    f"{url}: body still arriving at the {settings.deadline:g} s deadline "
+                    f"({received} bytes received)",
+                    url=url,
+                    final_url=str(response.url),
+                    status_code=response.status_code,
+                )
+    except TooLarge:
+        encoding = response.headers.get("content-encoding")
+        # The size on the wire says nothing here; the cap is on what the page would become.
+        why = f"body over {_size(cap)} once decoded (Content-Encoding: {encoding})"
+        raise _too_big(url, response, f"{why}; max_page_bytes = {cap}") from None
+    except Undecodable as exc:
+        raise FetchError(
+            f"{url}: {exc}", url=url, final_url=str(response.url), status_code=response.status_code
+        ) from None
     return b"".join(chunks)
 
 
-def _too_big(url: str, response: httpx.Response, size: str, cap: int) -> FetchError:
+def _body(response: httpx.Response, cap: int) -> Iterator[bytes]:
+    if response.is_stream_consumed:
+        # Read (and decoded) already by its transport, as mock transports do.
+        return iter([response.content])
+    return decoded(response.iter_raw(), response.headers.get("content-encoding"), cap)
+
+
+def _size(count: int) -> str:
+    return f"{count // 1_000_000} MB" if count % 1_000_000 == 0 else f"{count} bytes"
+
+
+def _over(size: str, cap: int) -> str:
+    return f"{size} exceeds the cap of {cap} bytes (max_page_bytes)"
+
+
+def _too_big(url: str, response: httpx.Response, why: str) -> FetchError:
     return FetchError(
-        f"{url}: response too large: {size} exceeds the cap of {cap} bytes (max_page_bytes)",
+        f"{url}: response too large: {why}",
         url=url,
         final_url=str(response.url),
         status_code=response.status_code,

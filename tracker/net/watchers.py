@@ -16,6 +16,7 @@ import logging
 import os
 import re
 import tempfile
+import threading
 import warnings
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator, Mapping
@@ -33,8 +34,12 @@ from tracker.core.errors import NotifyError
 from tracker.core.jsontext import render_json
 from tracker.core.message import Message
 from tracker.core.normalize import markup_text
+from tracker.net.watchdog import CLOSE, POLL, Watchdog, current_stop, time_left
 
 _VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+# Wall-clock bound on one delivery, whatever the receiver does: a receiver trickling its
+# answer must not hold a tick (or a stop) for minutes.
+DELIVERY_DEADLINE = 30.0
 ATOM = "http://www.w3.org/2005/Atom"
 _log = logging.getLogger(__name__)
 
@@ -132,11 +137,44 @@ class AppriseWatcher:
         sender = apprise.Apprise()
         sender.add(service)
         with apprise.LogCapture(level=logging.WARNING) as log:
-            delivered = sender.notify(body=body, title=title, attach=attach)
+            delivered = _bounded(
+                self.config.name, lambda: sender.notify(body=body, title=title, attach=attach)
+            )
         if not delivered:
             reason = log.getvalue().strip().splitlines()[-1:] or ["no reason given"]
             detail = scrub(reason[0].split(" - ")[-1], secrets_of(self.config, self.context.env))
             raise NotifyError(f"watcher {self.config.name}: Apprise could not deliver: {detail}")
+
+
+def _bounded(name: str, work: Callable[[], bool]) -> bool:
+    """``work()`` within the delivery deadline, or NotifyError when it is not done by then.
+
+    Apprise's sockets are out of reach (its plugins use requests, whose timeouts are per
+    read), so the work runs in a thread of its own that is abandoned at the deadline or on
+    a stop; it ends when its own timeouts do.
+    """
+    done: list[bool] = []
+    failed: list[Exception] = []
+
+    def run() -> None:
+        try:
+            done.append(work())
+        except Exception as exc:
+            failed.append(exc)
+
+    worker = threading.Thread(target=run, name=f"tracker-deliver-{name}", daemon=True)
+    worker.start()
+    left, stop = time_left(DELIVERY_DEADLINE), current_stop()
+    while worker.is_alive() and left() > 0 and not stop.is_set():
+        worker.join(min(POLL, max(left(), 0)))
+    if failed:
+        raise failed[0]
+    if not done:
+        why = (
+            "a stop was requested" if stop.is_set() else f"not done within {DELIVERY_DEADLINE:g} s"
+        )
+        raise NotifyError(f"watcher {name}: delivery abandoned: {why}")
+    return done[0]
 
 
 @contextmanager
@@ -174,17 +212,50 @@ class WebhookWatcher:
             **self._signature(body),
         }
         url = expand(self.config, self.config.url or "", self.context.env)
-        try:
-            response = self.client.post(url, content=body, headers=headers)
-        except (httpx.HTTPError, httpx.InvalidURL) as exc:
-            detail = scrub(
-                f"{type(exc).__name__}: {exc}", secrets_of(self.config, self.context.env)
+        with Watchdog(time_left(DELIVERY_DEADLINE), current_stop()) as watchdog:
+            try:
+                response = self._post(url, body, headers, watchdog)
+            except (httpx.HTTPError, httpx.InvalidURL) as exc:
+                raise self._failure(watchdog.fired, exc) from None
+        if response.is_redirect:
+            # Not followed: the body and its signature are for the configured receiver only.
+            target = response.next_request.url if response.next_request else response.url
+            where = scrub(str(target), secrets_of(self.config, self.context.env))
+            raise NotifyError(
+                f"watcher {self.config.name}: webhook answered HTTP {response.status_code}, "
+                f"moved to {where} (not followed; update the watcher's url)"
             )
-            raise NotifyError(f"watcher {self.config.name}: webhook failed: {detail}") from None
         if not response.is_success:
             raise NotifyError(
                 f"watcher {self.config.name}: webhook answered HTTP {response.status_code}"
             )
+
+    def _post(
+        self, url: str, body: bytes, headers: dict[str, str], watchdog: Watchdog
+    ) -> httpx.Response:
+        """The receiver's answer, headers only: its body says nothing we act on."""
+        request = self.client.build_request(
+            "POST",
+            url,
+            content=body,
+            headers={**headers, **CLOSE},
+            timeout=DELIVERY_DEADLINE,
+            extensions=watchdog.extensions(),
+        )
+        response = self.client.send(request, stream=True, follow_redirects=False)
+        response.close()
+        return response
+
+    def _failure(self, fired: str | None, exc: Exception) -> NotifyError:
+        name = self.config.name
+        if fired == "stop":
+            return NotifyError(f"watcher {name}: delivery interrupted: a stop was requested")
+        if fired is not None:
+            return NotifyError(
+                f"watcher {name}: webhook gave no complete answer within {DELIVERY_DEADLINE:g} s"
+            )
+        detail = scrub(f"{type(exc).__name__}: {exc}", secrets_of(self.config, self.context.env))
+        return NotifyError(f"watcher {name}: webhook failed: {detail}")
 
     def _signature(self, body: bytes) -> dict[str, str]:
         name = self.config.secret_env
