@@ -22,7 +22,7 @@ from tracker.core.config import Config, Source
 from tracker.core.cset import NAME as CSET_NAME
 from tracker.core.cset import TIER as CSET_TIER
 from tracker.core.decode import decode_page
-from tracker.core.errors import FetchError, ParseError, TrackerError
+from tracker.core.errors import DEBUG_HINT, FetchError, ParseError, TrackerError, unexpected
 from tracker.core.guard import anomalies
 from tracker.core.models import CaptureOutcome, Origin, Snapshot, Transfer, is_present
 from tracker.core.parse import PARSER_VERSION, Reading, read_pages
@@ -38,9 +38,6 @@ if TYPE_CHECKING:
     from tracker.net.fetch import OnWait
 
 log = logging.getLogger(__name__)
-
-# The end of a line reporting an exception nobody planned for (a bug, or a page beyond us).
-DEBUG_HINT = "rerun with --debug for the traceback"
 
 # Raw bytes and response headers of a body that arrived, if one did.
 Evidence = tuple[bytes | None, dict[str, str]]
@@ -355,20 +352,6 @@ def record_fetch_error(
     return attempt.commit(_failure(source.id, started, str(error)), (error.content, error.headers))
 
 
-# A reason is one line in a fetch row, a log and a chat message: long enough to name the fault.
-MAX_REASON = 300
-
-
-def unexpected_reason(error: Exception) -> str:
-    """One line for an exception nobody planned for: its type and (truncated) message."""
-    if isinstance(error, TrackerError):
-        text = str(error)
-    else:
-        text = f"internal error: {type(error).__name__}: {error}".rstrip(": ")
-    text = " ".join(text.split())
-    return text if len(text) <= MAX_REASON else f"{text[: MAX_REASON - 1]}…"
-
-
 def record_unexpected(
     store: Store,
     config: Config,
@@ -387,7 +370,7 @@ def record_unexpected(
     log.debug("capture of %s failed", wire.url, exc_info=error)
     digest = sha256_hex(evidence[0]) if evidence[0] is not None else None
     attempt = _Attempt(store, config, source, started, now, wire, digest)
-    outcome = attempt.commit(_failure(source.id, started, unexpected_reason(error)), evidence)
+    outcome = attempt.commit(_failure(source.id, started, unexpected(error)), evidence)
     if isinstance(error, TrackerError):
         return outcome
     return replace(outcome, message=f"{outcome.message}; {DEBUG_HINT}")

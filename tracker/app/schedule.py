@@ -24,10 +24,10 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from tracker.app.capture import capture_live, unexpected_reason
+from tracker.app.capture import capture_live
 from tracker.app.deliver import Delivered, deliver, outlets
 from tracker.core.config import Config, Schedule, Source
-from tracker.core.errors import ConfigError, TrackerError
+from tracker.core.errors import ConfigError, TrackerError, unexpected
 from tracker.core.models import CaptureOutcome
 from tracker.core.stamps import utc_text
 from tracker.net.watchers import Context
@@ -85,7 +85,7 @@ class Ticker:
         except Exception as exc:
             # Nor a bug: one line here, the traceback in the debug log (`tracker --debug`).
             log.debug("tick of %s failed", source.id, exc_info=exc)
-            self.log(f"{utc_text(self.now())}  {source.id}: error: {unexpected_reason(exc)}")
+            self.log(f"{utc_text(self.now())}  {source.id}: error: {unexpected(exc)}")
 
 
 @dataclass(frozen=True)

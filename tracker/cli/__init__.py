@@ -43,7 +43,7 @@ def cli(ctx: click.Context, config_path: str | None, db_path: str | None, debug:
     Example: tracker snapshot && tracker diff 2020-03-26 latest
     """
     if debug:
-        debug_logging()
+        ctx.call_on_close(debug_logging())
     ctx.obj = App(config_path, db_path)
     ctx.call_on_close(ctx.obj.close)
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
-from tracker.core.errors import ConfigError, StoreError, TrackerError
+from tracker.core.errors import DEBUG_HINT, ConfigError, StoreError, TrackerError, unexpected
 
 if TYPE_CHECKING:
     from tracker.core.annotations import Annotation
@@ -129,8 +129,7 @@ def _internal(ctx: click.Context, exc: Exception) -> NoReturn:
     import logging
 
     logging.getLogger("tracker").debug("internal error", exc_info=exc)
-    what = " ".join(f"{type(exc).__name__}: {exc}".split())
-    fail(ctx, f"internal error: {what[:300]}; rerun with --debug for the traceback", INTERNAL_EXIT)
+    fail(ctx, f"{unexpected(exc)}; {DEBUG_HINT}", INTERNAL_EXIT)
 
 
 def _stdout_broken(exc: OSError) -> bool:
@@ -165,24 +164,23 @@ def _echo_to_stdout(frame: Any) -> bool:
     )
 
 
-def debug_logging() -> None:
-    """`tracker --debug`: the tracker's debug log, tracebacks included, on stderr."""
+def debug_logging() -> Callable[[], None]:
+    """`tracker --debug`: the tracker's debug log, tracebacks included, on stderr, until
+    the returned function is called (at the end of the command)."""
     import logging
 
-    class Stderr(logging.StreamHandler):  # type: ignore[type-arg]
-        """Writes to whatever sys.stderr is when a record comes (a test swaps it)."""
-
-        def emit(self, record: logging.LogRecord) -> None:
-            self.setStream(sys.stderr)
-            super().emit(record)
-
-    logger = logging.getLogger("tracker")
-    for old in [h for h in logger.handlers if type(h).__name__ == Stderr.__name__]:
-        logger.removeHandler(old)
-    handler = Stderr()
+    handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s"))
+    logger = logging.getLogger("tracker")
+    level = logger.level
     logger.addHandler(handler)
     logger.setLevel(logging.DEBUG)
+
+    def stop() -> None:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+    return stop
 
 
 def fail(ctx: click.Context, message: str, exit_code: int) -> NoReturn:
