@@ -218,6 +218,8 @@ def test_a_reader_that_stops_early_ends_the_command_quietly(demo: Path) -> None:
         ("[[sources]]\nid='x'\nname='n'\nurl='http://a/'\nread_timeout=inf\n", "finite number"),
         ("[[sources]]\nid='x'\nname='n'\nurl='http://a/'\nconnect_timeout=1e300\n", "86400"),
         ("[[sources]]\nid='x'\nname='n'\nurl='http://a/'\ndeadline=nan\n", "finite number"),
+        ("[[sources]]\nid='x'\nname='n'\nurl='http://a/'\nuser_agent='研究'\n", "ASCII"),
+        ("[[sources]]\nid='x'\nname='n'\nurl='http://a/'\nuser_agent=\"a\\nX: y\"\n", "ASCII"),
         ("[schedule]\ninterval_seconds=1e20\n", "schedule.interval_seconds"),
         ("[schedule]\ninterval_seconds=0.5\n", "greater than or equal to 60"),
         ("[schedule]\njitter=1e17\n", "schedule.jitter"),
@@ -227,7 +229,7 @@ def test_a_reader_that_stops_early_ends_the_command_quietly(demo: Path) -> None:
         ("[wayback]\ncaptures_per_second=1e-300\n", "wayback.captures_per_second"),
     ],
 )
-def test_config_numbers_are_finite_and_within_sane_bounds(
+def test_config_values_are_finite_sane_and_sendable(
     tmp_path: Path, text: str, message: str
 ) -> None:
     path = tmp_path / "config.toml"

@@ -64,6 +64,15 @@ class FetchSettings(_Strict):
     max_retry_after: float = Field(120.0, ge=0, le=DAY)
     max_page_bytes: int = Field(10_000_000, gt=0)
 
+    @field_validator("user_agent")
+    @classmethod
+    def _header_value(cls, value: str) -> str:
+        # Sent as an HTTP header: printable ASCII only (a newline would forge another header,
+        # and a non-ASCII one fails every fetch).
+        if not all(" " <= char <= "~" for char in value):
+            raise ValueError("use printable ASCII characters only (it is sent as a header)")
+        return value
+
 
 class Source(FetchSettings):
     deadline: float = Field(60.0, gt=0, le=DAY)
