@@ -86,6 +86,40 @@ def test_a_page_that_breaks_the_parser_is_an_error_row_on_every_tick_and_alerts(
     assert alert["failures"] == 3 and reason in alert["cause"]
 
 
+def test_a_failure_while_storing_rolls_back_and_is_recorded_but_a_locked_database_is_not(
+    http_server: HTTPTestServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    http_server.add("/structure", Response(200, render_page(BASE)))
+    config = toml_config(tmp_path / "c.toml", http_server.url("/structure"), [])
+    run = invoker(tmp_path, config.read_text(encoding="utf-8"))
+    # A lone surrogate in a name: sqlite cannot encode it, mid-transaction.
+    surrogate = UnicodeEncodeError("utf-8", "\ud800", 0, 1, "surrogates not allowed")
+    monkeypatch.setattr("tracker.store.Store.add_snapshot", _raise(surrogate))
+    assert run("snapshot").exit_code == 1
+    db = tmp_path / "t.db"
+    assert _rows(db, "SELECT count(*) FROM snapshots") == [(0,)]
+    [(outcome, error)] = _rows(db, "SELECT outcome, error FROM fetches")
+    assert (outcome, error.split(":")[:2]) == ("error", ["internal error", " UnicodeEncodeError"])
+    # The database's own failure would fail the recording too: it is reported as such.
+    locked = sqlite3.OperationalError("database is locked")
+    monkeypatch.setattr("tracker.store.Store.add_snapshot", _raise(locked))
+    result = run("snapshot")
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [f"Error: database {db}: database is locked"]
+    assert len(_rows(db, "SELECT * FROM fetches")) == 1
+
+
+def test_a_saved_page_that_breaks_the_reader_is_an_error_row_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    saved = tmp_path / "saved.html"
+    saved.write_text(render_page(BASE), encoding="utf-8")
+    monkeypatch.setattr("tracker.app.capture.follow_files", _raise(RecursionError("deep")))
+    result = invoker(tmp_path)("snapshot", "--file", str(saved))
+    assert result.exit_code == 1 and "internal error: RecursionError: deep" in result.output
+    assert _rows(tmp_path / "t.db", "SELECT outcome FROM fetches") == [("error",)]
+
+
 def test_debug_shows_the_traceback_of_a_failed_capture(
     http_server: HTTPTestServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -13,7 +13,6 @@ capture URLs, hence a fresh backfill from that archive.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -157,8 +156,6 @@ def backfill_capture(
         captured_at = _archived_at(result, capture, url, now=started)
     except FetchError as exc:
         return record_fetch_error(store, config, source, exc, url=url, started=started, now=now)
-    except sqlite3.Error:
-        raise
     except Exception as exc:
         wire = Transfer(url=url)
         return record_unexpected(store, config, source, exc, wire=wire, started=started, now=now)

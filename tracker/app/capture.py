@@ -127,8 +127,6 @@ def capture_live(
         )
         # The fetch row keeps the error as it was; the advice is for whoever reads it now.
         return replace(failed, message=f"{failed.message}; {OFFLINE_SNAPSHOT}")
-    except sqlite3.Error:
-        raise
     except Exception as exc:
         return record_unexpected(
             store, config, source, exc, wire=Transfer(url=target), started=started, now=now
@@ -188,6 +186,9 @@ def capture_file(
         return record_fetch_error(
             store, config, source, exc, url=exc.url or url, started=started, now=now
         )
+    except Exception as exc:
+        wire = Transfer(url=url)
+        return record_unexpected(store, config, source, exc, wire=wire, started=started, now=now)
     page = Page(
         url=url,
         content=first.content,
@@ -250,8 +251,6 @@ def capture_page(
     started = now()
     try:
         return _capture_page(store, config, source, page, started=started, now=now)
-    except sqlite3.Error:
-        raise
     except Exception as exc:
         wire = page.transfer or Transfer(url=page.url)
         evidence = (page.content, page.headers)
@@ -365,8 +364,12 @@ def record_unexpected(
 ) -> CaptureOutcome:
     """Record a capture that raised what no stage expected, as an error with a one-line reason.
 
-    The traceback goes to the debug log (`tracker --debug`), never to the user.
+    The traceback goes to the debug log (`tracker --debug`), never to the user. A database
+    that is locked, full or failing is re-raised: recording would fail the same way, and
+    the CLI and the scheduler report it as the database's error.
     """
+    if isinstance(error, sqlite3.OperationalError):
+        raise error
     log.debug("capture of %s failed", wire.url, exc_info=error)
     digest = sha256_hex(evidence[0]) if evidence[0] is not None else None
     attempt = _Attempt(store, config, source, started, now, wire, digest)
