@@ -2,8 +2,8 @@
 
 Every TrackerError becomes one line on stderr and its exit code (1 error, 2 usage, 3
 quarantined); anything else is a bug, reported as one line too (exit 70) with its traceback
-only under `tracker --debug`. Only click is imported at module level: heavy modules are imported inside
-the commands that need them, so that `tracker --help` stays instant.
+only under `tracker --debug`. Only click is imported at module level: heavy modules are
+imported inside the commands that need them, so that `tracker --help` stays instant.
 """
 
 from __future__ import annotations

@@ -39,7 +39,7 @@ class CdxCapture(BaseModel):
 
     @property
     def captured_at(self) -> datetime:
-        return datetime.strptime(self.timestamp, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
+        return cdx_time(self.timestamp)
 
     @property
     def revisit(self) -> bool:
@@ -79,21 +79,20 @@ def parse_cdx(text: str, *, source: str) -> CdxListing:
     listing = CdxListing()
     for number, row in enumerate(rows[1:], 2):
         values = _cdx_values(header, row, number, source)
-        if _moment(values["timestamp"]) is None:
+        try:
+            cdx_time(values["timestamp"])
+        except ValueError:
             listing.refused.append(f"row {number}: bad timestamp {values['timestamp']!r}")
         else:
             listing.captures.append(_cdx_row(values))
     return listing
 
 
-def _moment(timestamp: str) -> datetime | None:
-    """A CDX timestamp (14 ASCII digits, UTC) as a moment, or None when it names none."""
+def cdx_time(timestamp: str) -> datetime:
+    """A CDX timestamp (14 ASCII digits, UTC) as a moment; ValueError when it names none."""
     if not _TIMESTAMP.fullmatch(timestamp):
-        return None
-    try:
-        return datetime.strptime(timestamp, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
-    except ValueError:
-        return None
+        raise ValueError(f"bad timestamp {timestamp!r}")
+    return datetime.strptime(timestamp, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
 
 
 def _cdx_values(header: list[str], row: list[object], number: int, source: str) -> dict[str, str]:
