@@ -11,8 +11,11 @@ from tracker.cli import cli
 
 Run = Callable[..., Result]
 
+# The built-in defaults, asked for on purpose: an empty config file is an error.
+DEFAULTS = "[store]\n"
 
-def invoker(folder: Path, config: str = "", db: str = "t.db") -> Run:
+
+def invoker(folder: Path, config: str = DEFAULTS, db: str = "t.db") -> Run:
     """`tracker --config FOLDER/config.toml --db FOLDER/DB ARGS…`, the config written first."""
     path = folder / "config.toml"
     path.write_text(config, encoding="utf-8")

@@ -13,7 +13,7 @@ import sqlite_utils
 from click.testing import CliRunner, Result
 
 from tests.pages import render_page
-from tests.test_schedule import toml_config, wait_for
+from tests.test_schedule import fast, toml_config, wait_for
 from tracker.app.config import load_config
 from tracker.app.schedule import Service, announce_next_ticks, build_scheduler
 from tracker.cli import cli
@@ -224,8 +224,8 @@ def test_the_cli_prints_each_config_problem_on_its_own_line(tmp_path: Path) -> N
 
 
 def test_run_says_when_the_next_tick_is_due_at_start_and_after_each(tmp_path: Path) -> None:
-    path = toml_config(tmp_path / "c.toml", "http://127.0.0.1:9/", [], interval_seconds=0.2)
-    config = load_config(path)
+    path = toml_config(tmp_path / "c.toml", "http://127.0.0.1:9/", [])
+    config = fast(load_config(path), 0.2)
     ticks: list[str] = []
     said: list[str] = []
     scheduler = build_scheduler(config, lambda source: ticks.append(source.id))

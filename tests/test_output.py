@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from tests.cli import DEFAULTS
 from tracker.cli import cli
 from tracker.core.credit import CSET_CREDIT
 from tracker.core.jsontext import render_json
@@ -115,7 +116,7 @@ SMALL = Path(__file__).resolve().parents[1] / "fixtures" / "baseline" / "small.c
 def members(tmp_path: Path) -> Callable[..., Result]:
     """`tracker members` (or any command) over CSET's small fixture imported as a baseline."""
     config = tmp_path / "config.toml"
-    config.write_text("", encoding="utf-8")
+    config.write_text(DEFAULTS, encoding="utf-8")
 
     def run(*args: str, env: dict[str, str] | None = None) -> Result:
         options = ["--config", str(config), "--db", str(tmp_path / "t.db")]

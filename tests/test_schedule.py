@@ -51,6 +51,12 @@ def toml_config(path: Path, page_url: str, watchers: list[dict[str, Any]], **sch
     return path
 
 
+def fast(config: Config, seconds: float) -> Config:
+    """Ticks `seconds` apart: a config file may not ask under a minute, a test may."""
+    config.schedule.interval_seconds = seconds
+    return config
+
+
 def page(tiers: dict[str, list[str]], restyle: str = "") -> Response:
     return Response(200, render_page(tiers).replace("<body>", f"<body>{restyle}"))
 
@@ -119,10 +125,8 @@ def test_the_scheduler_sends_exactly_one_summary_per_real_change(
         },
         {"name": "log", "kind": "file", "path": str(tmp_path / "changes.jsonl")},
     ]
-    path = toml_config(
-        tmp_path / "config.toml", receiver.url("/structure"), watchers, interval_seconds=0.1
-    )
-    config = load_config(path)
+    path = toml_config(tmp_path / "config.toml", receiver.url("/structure"), watchers)
+    config = fast(load_config(path), 0.1)
     log: list[str] = []
     service = Service(
         build_scheduler(

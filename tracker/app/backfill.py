@@ -14,23 +14,33 @@ capture URLs, hence a fresh backfill from that archive.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
 
-from tracker.app.capture import Page, capture_page, record_fetch_error, with_hint
+from tracker.app.capture import (
+    Page,
+    capture_page,
+    record_fetch_error,
+    record_unexpected,
+    with_hint,
+)
 from tracker.core.cdx import CdxCapture, capture_url, memento_time
 from tracker.core.config import Config, Source
 from tracker.core.errors import FetchError
-from tracker.core.models import CaptureOutcome, Transfer
+from tracker.core.models import CaptureOutcome, FetchResult, Transfer
 from tracker.core.parse import next_page
 from tracker.core.stamps import utc_text
 from tracker.net.fetch import OnWait
 from tracker.net.pages import Following
 from tracker.net.wayback import WaybackArchive, archive_settings
 from tracker.store import Store
+
+# An archive's clock may run a little ahead of ours; a capture dated later than this is a
+# wrong date, and stored it would be `latest` for ever.
+CLOCK_SKEW = timedelta(hours=1)
 
 # What to do when the Internet Archive cannot be reached (or refuses us for a while).
 OFFLINE_WAYBACK = "or set [wayback] cdx_url and capture_url in config.toml to a mirror"
@@ -43,6 +53,8 @@ class Plan:
     listed: list[CdxCapture]
     stored: set[CdxCapture]
     todo: list[CdxCapture]
+    # Listing rows with an impossible timestamp, skipped (one line each).
+    refused: list[str] = field(default_factory=list)
 
     @property
     def deferred(self) -> int:
@@ -51,7 +63,14 @@ class Plan:
 
     def describe(self) -> str:
         later = f", {self.deferred} left for a later run" if self.deferred else ""
-        return f"{len(self.listed)} captures listed, {len(self.stored)} already stored{later}"
+        refused = (
+            f", {len(self.refused)} listing rows skipped ({self.refused[0]})"
+            if self.refused
+            else ""
+        )
+        return (
+            f"{len(self.listed)} captures listed, {len(self.stored)} already stored{later}{refused}"
+        )
 
     def rows(self) -> list[dict[str, Any]]:
         """One row per listed capture, for `--dry-run`."""
@@ -86,16 +105,16 @@ def plan_backfill(
 ) -> Plan:
     """List the source's captures under all its URLs; keep those not fetched yet."""
     try:
-        listed = archive.list_captures([source.url, *source.aliases], since=since, until=until)
+        listing = archive.list_captures([source.url, *source.aliases], since=since, until=until)
     except FetchError as exc:
         raise with_hint(exc, f"try again later, {OFFLINE_WAYBACK}") from None
+    listed = listing.captures
     done = store.fetched_urls(source.id)
     template = archive.wayback.capture_url
     stored = {c for c in listed if capture_url(template, c) in done}
     missing = [c for c in listed if c not in stored]
-    return Plan(
-        listed=listed, stored=stored, todo=missing[:limit] if limit is not None else missing
-    )
+    todo = missing[:limit] if limit is not None else missing
+    return Plan(listed=listed, stored=stored, todo=todo, refused=listing.refused)
 
 
 def summary(plan: Plan, outcomes: Sequence[CaptureOutcome]) -> str:
@@ -134,13 +153,17 @@ def backfill_capture(
     started = now()
     try:
         result = archive.fetch_capture(url)
+        captured_at = _archived_at(result, capture, url, now=started)
     except FetchError as exc:
         return record_fetch_error(store, config, source, exc, url=url, started=started, now=now)
+    except Exception as exc:
+        wire = Transfer(url=url)
+        return record_unexpected(store, config, source, exc, wire=wire, started=started, now=now)
     page = Page(
         url=url,
         content=result.content,
         headers=result.headers,
-        captured_at=memento_time(result.headers) or capture.captured_at,
+        captured_at=captured_at,
         origin="wayback",
         provenance=result.final_url,
         text=result.text,
@@ -148,6 +171,22 @@ def backfill_capture(
         more=_pages_not_archived(result.text or "", capture.original),
     )
     return capture_page(store, config, source, page, now=now)
+
+
+def _archived_at(result: FetchResult, capture: CdxCapture, url: str, *, now: datetime) -> datetime:
+    """When the archive says the bytes were captured; FetchError when that is in the future."""
+    when = memento_time(result.headers) or capture.captured_at
+    if when > now + CLOCK_SKEW:
+        raise FetchError(
+            f"{url}: the archive dates this capture {utc_text(when)}, after now "
+            f"({utc_text(now)}): a wrong date, not stored as a snapshot",
+            url=url,
+            final_url=result.final_url,
+            status_code=result.status_code,
+            content=result.content,
+            headers=result.headers,
+        )
+    return when
 
 
 def _pages_not_archived(text: str, original: str) -> Following:

@@ -8,7 +8,9 @@ together or not at all.
 
 from __future__ import annotations
 
+import logging
 import re
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -20,7 +22,7 @@ from tracker.core.config import Config, Source
 from tracker.core.cset import NAME as CSET_NAME
 from tracker.core.cset import TIER as CSET_TIER
 from tracker.core.decode import decode_page
-from tracker.core.errors import FetchError, ParseError
+from tracker.core.errors import DEBUG_HINT, FetchError, ParseError, TrackerError, unexpected
 from tracker.core.guard import anomalies
 from tracker.core.models import CaptureOutcome, Origin, Snapshot, Transfer, is_present
 from tracker.core.parse import PARSER_VERSION, Reading, read_pages
@@ -34,6 +36,8 @@ if TYPE_CHECKING:
     import httpx
 
     from tracker.net.fetch import OnWait
+
+log = logging.getLogger(__name__)
 
 # Raw bytes and response headers of a body that arrived, if one did.
 Evidence = tuple[bytes | None, dict[str, str]]
@@ -123,6 +127,10 @@ def capture_live(
         )
         # The fetch row keeps the error as it was; the advice is for whoever reads it now.
         return replace(failed, message=f"{failed.message}; {OFFLINE_SNAPSHOT}")
+    except Exception as exc:
+        return record_unexpected(
+            store, config, source, exc, wire=Transfer(url=target), started=started, now=now
+        )
     wire = Transfer.of(target, result)
     # A 304 need not repeat the validators it answered: keep those we sent.
     wire = replace(wire, etag=wire.etag or etag, last_modified=wire.last_modified or last_modified)
@@ -178,6 +186,9 @@ def capture_file(
         return record_fetch_error(
             store, config, source, exc, url=exc.url or url, started=started, now=now
         )
+    except Exception as exc:
+        wire = Transfer(url=url)
+        return record_unexpected(store, config, source, exc, wire=wire, started=started, now=now)
     page = Page(
         url=url,
         content=first.content,
@@ -231,8 +242,32 @@ def refuse_table(path: Path) -> None:
 def capture_page(
     store: Store, config: Config, source: Source, page: Page, *, now: Callable[[], datetime]
 ) -> CaptureOutcome:
-    """Archive, parse, guard and store one page's bytes as a snapshot."""
+    """Archive, parse, guard and store one page's bytes as a snapshot.
+
+    Whatever goes wrong with the page ends as a recorded outcome, never a crash: a page that
+    breaks the parser on every tick must count towards the health alert like any failure.
+    Only the database's own errors escape (recording them would fail the same way).
+    """
     started = now()
+    try:
+        return _capture_page(store, config, source, page, started=started, now=now)
+    except Exception as exc:
+        wire = page.transfer or Transfer(url=page.url)
+        evidence = (page.content, page.headers)
+        return record_unexpected(
+            store, config, source, exc, wire=wire, started=started, now=now, evidence=evidence
+        )
+
+
+def _capture_page(
+    store: Store,
+    config: Config,
+    source: Source,
+    page: Page,
+    *,
+    started: datetime,
+    now: Callable[[], datetime],
+) -> CaptureOutcome:
     digest = sha256_hex(page.content)
     wire = page.transfer or Transfer(url=page.url)
     attempt = _Attempt(store, config, source, started, now, wire, digest)
@@ -314,6 +349,34 @@ def record_fetch_error(
     digest = sha256_hex(error.content) if error.content is not None else None
     attempt = _Attempt(store, config, source, started, now, wire, digest)
     return attempt.commit(_failure(source.id, started, str(error)), (error.content, error.headers))
+
+
+def record_unexpected(
+    store: Store,
+    config: Config,
+    source: Source,
+    error: Exception,
+    *,
+    wire: Transfer,
+    started: datetime,
+    now: Callable[[], datetime],
+    evidence: Evidence = (None, {}),
+) -> CaptureOutcome:
+    """Record a capture that raised what no stage expected, as an error with a one-line reason.
+
+    The traceback goes to the debug log (`tracker --debug`), never to the user. A database
+    that is locked, full or failing is re-raised: recording would fail the same way, and
+    the CLI and the scheduler report it as the database's error.
+    """
+    if isinstance(error, sqlite3.OperationalError):
+        raise error
+    log.debug("capture of %s failed", wire.url, exc_info=error)
+    digest = sha256_hex(evidence[0]) if evidence[0] is not None else None
+    attempt = _Attempt(store, config, source, started, now, wire, digest)
+    outcome = attempt.commit(_failure(source.id, started, unexpected(error)), evidence)
+    if isinstance(error, TrackerError):
+        return outcome
+    return replace(outcome, message=f"{outcome.message}; {DEBUG_HINT}")
 
 
 @dataclass(frozen=True)

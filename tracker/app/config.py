@@ -1,7 +1,9 @@
 """Reading config.toml into a validated `Config`, with one line naming the bad key.
 
 Precedence: ``--config`` option, then ``TRACKER_CONFIG``, then ``./config.toml``, then the
-built-in defaults (the same values as the committed config.toml). Relative paths in a file
+built-in defaults (the same values as the committed config.toml) when there is no file at
+all. A file that exists but says nothing is an error: an emptied or truncated config.toml
+would otherwise track the default site, quietly. Relative paths in a file
 are resolved against that file's folder, so a cron job can run from anywhere.
 """
 
@@ -92,6 +94,11 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
         raise ConfigError(f"{file}: cannot read: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{file}: not valid TOML: {exc}") from None
+    if not data:
+        raise ConfigError(
+            f"{file}: the config file is empty; give at least a [[sources]] entry, or remove "
+            "the file to use the built-in defaults"
+        )
     try:
         config = Config.model_validate({**data, "origin": str(file)})
     except ValidationError as exc:

@@ -18,6 +18,24 @@ from tracker.store import Store
 # Skipped captures named one by one in a note; more are counted.
 NAMED = 3
 
+# SQLite's largest integer: no id lies beyond it, and asking for one would overflow.
+MAX_ID = 2**63 - 1
+
+
+def snapshot_id(text: str) -> int | None:
+    """The id a reference spells in ASCII digits, or None when it spells none.
+
+    `str.isdigit` accepts `²` and `١` (Arabic-Indic one), which `int` would turn into 1:
+    a reference must be what it looks like. StoreError when the id is beyond SQLite's range.
+    """
+    text = text.strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    if number > MAX_ID:
+        raise StoreError(f"no snapshot {text}: ids run from 1 to {MAX_ID}")
+    return number
+
 
 @dataclass(frozen=True)
 class Resolved:
@@ -41,8 +59,8 @@ class _Rule:
     @property
     def until(self) -> datetime | None:
         """The end of the day asked for (UTC): no capture after it is a candidate."""
-        if self.day is None:
-            return None
+        if self.day is None or self.day == date.max:
+            return None  # the last day there is: every capture is on or before it
         return datetime(self.day.year, self.day.month, self.day.day, tzinfo=UTC) + timedelta(days=1)
 
     def candidate(self, snapshot: Snapshot) -> bool:
@@ -54,8 +72,9 @@ class _Rule:
 def resolve(store: Store, ref: str, source_id: str) -> Resolved:
     """The snapshot `ref` names (with a note when it needs one), or StoreError listing the nearest."""
     text = ref.strip().lower()
-    if text.isdigit():
-        snapshot = store.snapshot(int(text))
+    number = snapshot_id(text)
+    if number is not None:
+        snapshot = store.snapshot(number)
         if snapshot.source_id != source_id:
             raise StoreError(f"snapshot {text} belongs to source {snapshot.source_id!r}")
         return Resolved(ref, snapshot)
@@ -79,6 +98,8 @@ def _rule(ref: str) -> _Rule:
     if ref == "baseline":
         return _Rule("the latest ok baseline", origin="baseline")
     try:
+        if not ref.isascii():
+            raise ValueError(ref)  # a date is written in ASCII digits, as ids are
         day = date.fromisoformat(ref)
     except ValueError:
         raise StoreError(

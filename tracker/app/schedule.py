@@ -13,6 +13,7 @@ the scheduler stops. A kill -9 is covered by the capture's single transaction.
 
 from __future__ import annotations
 
+import logging
 import signal
 import sqlite3
 import threading
@@ -27,7 +28,7 @@ import httpx
 from tracker.app.capture import capture_live
 from tracker.app.deliver import Delivered, deliver, outlets
 from tracker.core.config import Config, Schedule, Source
-from tracker.core.errors import ConfigError, TrackerError
+from tracker.core.errors import ConfigError, TrackerError, unexpected
 from tracker.core.models import CaptureOutcome
 from tracker.core.stamps import utc_text
 from tracker.net.watchdog import stopping_on
@@ -40,6 +41,8 @@ if TYPE_CHECKING:
     from apscheduler.triggers.base import BaseTrigger
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -84,6 +87,10 @@ class Ticker:
         except (TrackerError, sqlite3.Error) as exc:
             # A full disk or a long-held database lock must not end the service.
             self.log(f"{utc_text(self.now())}  {source.id}: error: {exc}")
+        except Exception as exc:
+            # Nor a bug: one line here, the traceback in the debug log (`tracker --debug`).
+            log.debug("tick of %s failed", source.id, exc_info=exc)
+            self.log(f"{utc_text(self.now())}  {source.id}: error: {unexpected(exc)}")
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import click
 
 from tracker.cli import archive, capture, demo, reports, run
-from tracker.cli.common import App, TrackerGroup
+from tracker.cli.common import App, TrackerGroup, debug_logging
 
 
 @click.group(cls=TrackerGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -29,13 +29,21 @@ from tracker.cli.common import App, TrackerGroup
     metavar="PATH",
     help="SQLite database [env: TRACKER_DB; default from config: snapshots/tracker.db].",
 )
+@click.option(
+    "--debug",
+    is_flag=True,
+    envvar="TRACKER_DEBUG",
+    help="Log what happens on stderr, with the traceback of any internal error.",
+)
 @click.version_option(package_name="aiia-tracker")
 @click.pass_context
-def cli(ctx: click.Context, config_path: str | None, db_path: str | None) -> None:
+def cli(ctx: click.Context, config_path: str | None, db_path: str | None, debug: bool) -> None:
     """Keep a verifiable, dated record of AIIA membership and how it changes.
 
     Example: tracker snapshot && tracker diff 2020-03-26 latest
     """
+    if debug:
+        ctx.call_on_close(debug_logging())
     ctx.obj = App(config_path, db_path)
     ctx.call_on_close(ctx.obj.close)
 

@@ -8,7 +8,15 @@ from pathlib import Path
 
 import click
 
-from tracker.cli.common import App, format_option, notice, pass_app, report, source_option
+from tracker.cli.common import (
+    App,
+    SnapshotId,
+    format_option,
+    notice,
+    pass_app,
+    report,
+    source_option,
+)
 
 
 def _when(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
@@ -115,7 +123,7 @@ def parse_command(app: App, location: str, source_id: str | None, explain: bool,
 
 
 @click.command()
-@click.argument("snapshot_id", type=int)
+@click.argument("snapshot_id", type=SnapshotId())
 @pass_app
 def accept(app: App, snapshot_id: int) -> None:
     """Accept a quarantined snapshot after checking it: it becomes ok and enters diffs.

@@ -1,12 +1,14 @@
 """What every command shares: the configuration and store, options, and the one exit path.
 
 Every TrackerError becomes one line on stderr and its exit code (1 error, 2 usage, 3
-quarantined). Only click is imported at module level: heavy modules are imported inside
-the commands that need them, so that `tracker --help` stays instant.
+quarantined); anything else is a bug, reported as one line too (exit 70) with its traceback
+only under `tracker --debug`. Only click is imported at module level: heavy modules are
+imported inside the commands that need them, so that `tracker --help` stays instant.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import sqlite3
@@ -20,7 +22,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
-from tracker.core.errors import ConfigError, StoreError, TrackerError
+from tracker.core.errors import DEBUG_HINT, ConfigError, StoreError, TrackerError, unexpected
 
 if TYPE_CHECKING:
     from tracker.core.annotations import Annotation
@@ -91,6 +93,10 @@ class App:
             self.store.close()
 
 
+# A bug (sysexits' EX_SOFTWARE): distinct from every outcome a user can cause.
+INTERNAL_EXIT = 70
+
+
 class TrackerGroup(click.Group):
     """Turns library errors into one line on stderr and the documented exit code."""
 
@@ -103,9 +109,78 @@ class TrackerGroup(click.Group):
             # One line like every other error; the command's --help has the rest.
             where = exc.ctx.command_path if exc.ctx else ctx.command_path
             fail(ctx, f"{exc.format_message()} (see `{where} --help`)", exc.exit_code)
+        except (click.exceptions.Exit, click.Abort, click.ClickException):
+            raise
         except sqlite3.Error as exc:
             # A full disk or a database locked for too long is an outcome, not a crash.
             fail(ctx, f"database {ctx.obj.config.store.path}: {exc}", 1)
+        except OSError as exc:
+            if not _stdout_broken(exc):
+                _internal(ctx, exc)
+            if exc.errno == errno.EPIPE:
+                ctx.exit(1)  # the reader stopped (`| head`): nothing to tell anyone
+            fail(ctx, f"cannot write the output: {exc.strerror or exc}", 1)
+        except Exception as exc:
+            _internal(ctx, exc)
+
+
+def _internal(ctx: click.Context, exc: Exception) -> NoReturn:
+    """A bug: one line and exit 70; the traceback only with --debug."""
+    import logging
+
+    logging.getLogger("tracker").debug("internal error", exc_info=exc)
+    fail(ctx, f"{unexpected(exc)}; {DEBUG_HINT}", INTERNAL_EXIT)
+
+
+def _stdout_broken(exc: OSError) -> bool:
+    """Whether `exc` came from writing standard output (a closed pipe, a full device).
+
+    Every output line goes through `click.echo`, so the traceback tells: an `echo` frame
+    writing to stdout. Standard output is then pointed at /dev/null, so that Python's own
+    last flush at exit cannot fail again with a traceback-like "Exception ignored" message.
+    """
+    tb = exc.__traceback__
+    frames = []
+    while tb is not None:
+        frames.append(tb.tb_frame)
+        tb = tb.tb_next
+    if not any(_echo_to_stdout(frame) for frame in frames):
+        return False
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass  # not a real file (a test's buffer): nothing will flush it at exit
+    return True
+
+
+def _echo_to_stdout(frame: Any) -> bool:
+    code = frame.f_code
+    return (
+        code.co_name == "echo"
+        and code.co_filename == click.utils.__file__
+        and frame.f_locals.get("err") is False
+    )
+
+
+def debug_logging() -> Callable[[], None]:
+    """`tracker --debug`: the tracker's debug log, tracebacks included, on stderr, until
+    the returned function is called (at the end of the command)."""
+    import logging
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s"))
+    logger = logging.getLogger("tracker")
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+
+    def stop() -> None:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+    return stop
 
 
 def fail(ctx: click.Context, message: str, exit_code: int) -> NoReturn:
@@ -116,6 +191,21 @@ def fail(ctx: click.Context, message: str, exit_code: int) -> NoReturn:
 
 
 pass_app = click.make_pass_decorator(App)
+
+
+class SnapshotId(click.ParamType):
+    """A snapshot id as references read one: ASCII digits within SQLite's integer range
+    (click's int would read `١`, an Arabic-Indic one, as snapshot 1)."""
+
+    name = "id"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from tracker.app.refs import snapshot_id
+
+        number = snapshot_id(str(value))
+        if number is None:
+            self.fail(f"{value!r} is not a snapshot id (digits 0-9)", param, ctx)
+        return number
 
 
 def source_option(func: F) -> F:

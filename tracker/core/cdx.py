@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
@@ -19,7 +20,7 @@ from tracker.core.errors import FetchError
 
 CDX_FIELDS = ("timestamp", "original", "statuscode", "digest", "mimetype")
 REVISIT_MIMETYPE = "warc/revisit"
-_TIMESTAMP = re.compile(r"^\d{14}$")
+_TIMESTAMP = re.compile(r"[0-9]{14}")
 _BOUND_FORMATS = {4: "%Y", 6: "%Y%m", 8: "%Y%m%d"}
 
 
@@ -38,7 +39,7 @@ class CdxCapture(BaseModel):
 
     @property
     def captured_at(self) -> datetime:
-        return datetime.strptime(self.timestamp, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
+        return cdx_time(self.timestamp)
 
     @property
     def revisit(self) -> bool:
@@ -46,10 +47,23 @@ class CdxCapture(BaseModel):
         return self.mimetype == REVISIT_MIMETYPE or self.statuscode == "-"
 
 
-def parse_cdx(text: str, *, source: str) -> list[CdxCapture]:
-    """Rows of a CDX ``output=json`` answer; empty and header-only answers give none."""
+@dataclass(frozen=True)
+class CdxListing:
+    """The captures a CDX answer lists, and its rows that were refused, one line each."""
+
+    captures: list[CdxCapture] = field(default_factory=list)
+    # A row whose timestamp is no moment (20211399000000) would be dated nowhere: it is
+    # skipped, and counted so that a listing that lost rows says so.
+    refused: list[str] = field(default_factory=list)
+
+
+def parse_cdx(text: str, *, source: str) -> CdxListing:
+    """Rows of a CDX ``output=json`` answer; empty and header-only answers give none.
+
+    A malformed answer is a FetchError; a row with an impossible timestamp is refused.
+    """
     if not text.strip():
-        return []
+        return CdxListing()
     try:
         rows = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -57,25 +71,40 @@ def parse_cdx(text: str, *, source: str) -> list[CdxCapture]:
     if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
         raise FetchError(f"{source}: CDX answer is not a list of rows", url=source)
     if not rows:
-        return []
+        return CdxListing()
     header = [str(name) for name in rows[0]]
     missing = [name for name in CDX_FIELDS if name not in header]
     if missing:
         raise FetchError(f"{source}: CDX header lacks {', '.join(missing)}: {header}", url=source)
-    return [_cdx_row(header, row, number, source) for number, row in enumerate(rows[1:], 2)]
+    listing = CdxListing()
+    for number, row in enumerate(rows[1:], 2):
+        values = _cdx_values(header, row, number, source)
+        try:
+            cdx_time(values["timestamp"])
+        except ValueError:
+            listing.refused.append(f"row {number}: bad timestamp {values['timestamp']!r}")
+        else:
+            listing.captures.append(_cdx_row(values))
+    return listing
 
 
-def _cdx_row(header: list[str], row: list[object], number: int, source: str) -> CdxCapture:
+def cdx_time(timestamp: str) -> datetime:
+    """A CDX timestamp (14 ASCII digits, UTC) as a moment; ValueError when it names none."""
+    if not _TIMESTAMP.fullmatch(timestamp):
+        raise ValueError(f"bad timestamp {timestamp!r}")
+    return datetime.strptime(timestamp, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
+
+
+def _cdx_values(header: list[str], row: list[object], number: int, source: str) -> dict[str, str]:
     if len(row) != len(header):
         raise FetchError(
             f"{source}: CDX row {number} has {len(row)} fields, the header {len(header)}",
             url=source,
         )
-    values = dict(zip(header, (str(value) for value in row), strict=True))
-    if not _TIMESTAMP.match(values["timestamp"]):
-        raise FetchError(
-            f"{source}: CDX row {number}: bad timestamp {values['timestamp']!r}", url=source
-        )
+    return dict(zip(header, (str(value) for value in row), strict=True))
+
+
+def _cdx_row(values: dict[str, str]) -> CdxCapture:
     length = values.get("length", "-")
     return CdxCapture(
         **{name: values[name] for name in CDX_FIELDS},
@@ -133,6 +162,6 @@ def memento_time(headers: dict[str, str]) -> datetime | None:
     """The archive's own statement of when the bytes were captured (RFC 7089)."""
     try:
         moment = parsedate_to_datetime(headers["memento-datetime"])
-    except (KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError, OverflowError):
         return None
     return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)

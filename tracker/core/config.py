@@ -32,7 +32,16 @@ CSET_CSV_URL = (
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # No inf or nan: `timeout = inf` would wait for ever, `1e300` overflow a timer.
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+# A day: no timeout, wait or delay the tracker takes from a config file is longer.
+DAY = 86_400
+# The shortest schedule a config file may ask for: a polite tracker asks once a minute at
+# most. The scheduler itself takes any Schedule (tests run ticks a fraction of a second
+# apart by setting interval_seconds on a loaded config, past this check).
+MIN_INTERVAL = 60
 
 
 class Selectors(_Strict):
@@ -44,14 +53,15 @@ class Selectors(_Strict):
 
 class FetchSettings(_Strict):
     user_agent: str = DEFAULT_USER_AGENT
-    connect_timeout: float = Field(10.0, gt=0)
-    read_timeout: float = Field(30.0, gt=0)
+    connect_timeout: float = Field(10.0, gt=0, le=DAY)
+    read_timeout: float = Field(30.0, gt=0, le=DAY)
     # Wall-clock bound on one fetch including retries' transfers: a server trickling bytes
-    # must not hold a scheduled run for minutes.
+    # must not hold a scheduled run for minutes. (A backfill adds its retry waits to it,
+    # so only a source's own deadline is bounded by a day.)
     deadline: float = Field(60.0, gt=0)
     retries: int = Field(3, ge=0, le=10)
-    backoff: float = Field(2.0, ge=0)
-    max_retry_after: float = Field(120.0, ge=0)
+    backoff: float = Field(2.0, ge=0, le=DAY)
+    max_retry_after: float = Field(120.0, ge=0, le=DAY)
     max_page_bytes: int = Field(10_000_000, gt=0)
 
     @field_validator("user_agent")
@@ -64,6 +74,7 @@ class FetchSettings(_Strict):
 
 
 class Source(FetchSettings):
+    deadline: float = Field(60.0, gt=0, le=DAY)
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
     name: str
     url: str
@@ -94,14 +105,15 @@ class StoreSettings(_Strict):
 
 class Schedule(_Strict):
     cron: str | None = "0 6 * * *"
-    interval_seconds: float | None = Field(None, gt=0)
+    # At most a year apart: a tick that never comes is no schedule.
+    interval_seconds: float | None = Field(None, ge=MIN_INTERVAL, le=366 * DAY)
     timezone: str = "Asia/Shanghai"
-    jitter: int = Field(300, ge=0)
-    misfire_grace: int = Field(3600, ge=1)
+    jitter: int = Field(300, ge=0, le=DAY)
+    misfire_grace: int = Field(3600, ge=1, le=DAY)
     coalesce: bool = True
     alert_after_failures: int = Field(3, ge=1)
     # Seconds before a failed watcher delivery is retried; doubled per attempt, capped at a day.
-    retry_backoff: float = Field(60, ge=0)
+    retry_backoff: float = Field(60, ge=0, le=DAY)
 
     @model_validator(mode="after")
     def _one_trigger(self) -> Schedule:
@@ -109,17 +121,24 @@ class Schedule(_Strict):
             self.cron = None
         if self.cron is None and self.interval_seconds is None:
             raise ValueError("set either cron or interval_seconds")
+        if self.interval_seconds is not None and self.jitter > self.interval_seconds:
+            # Ticks would overtake each other, and "every N s" would mean nothing.
+            raise ValueError(
+                f"jitter ({self.jitter} s) is longer than interval_seconds "
+                f"({self.interval_seconds:g} s)"
+            )
         return self
 
 
 class Wayback(_Strict):
     cdx_url: str = "https://web.archive.org/cdx/search/cdx"
     capture_url: str = "https://web.archive.org/web/{timestamp}id_/{url}"
-    cdx_per_minute: float = Field(20, gt=0)
-    captures_per_second: float = Field(1, gt=0)
+    # At least one request a day: a slower rate is a wait of more than a day.
+    cdx_per_minute: float = Field(20, ge=1 / 1440)
+    captures_per_second: float = Field(1, ge=1 / DAY)
     # The Wayback Machine sends no Retry-After on 429; wait this long instead.
-    retry_wait: float = Field(60, ge=0)
-    retries: int = Field(3, ge=0)
+    retry_wait: float = Field(60, ge=0, le=DAY)
+    retries: int = Field(3, ge=0, le=10)
 
     @field_validator("capture_url")
     @classmethod

@@ -1,7 +1,8 @@
 """The errors a user can see.
 
 Every error the CLI reports is a ``TrackerError``; the CLI prints ``str(error)`` as one line
-on stderr and exits with ``error.exit_code``. Anything else escaping is a bug.
+on stderr and exits with ``error.exit_code``. Anything else escaping is a bug: the CLI
+reports it as one line too (`unexpected`, exit 70), its traceback only under --debug.
 
     TrackerError              exit 1
     ├── ConfigError           config.toml or an option has a bad value (names the key)
@@ -82,3 +83,22 @@ class LockError(TrackerError):
 
 class NotifyError(TrackerError):
     """A watcher could not deliver a message."""
+
+
+# The end of a line reporting an exception nobody planned for (a bug, or a page beyond us).
+DEBUG_HINT = "rerun with --debug for the traceback"
+
+# A reason is one line in a fetch row, a log and a chat message: long enough to name the fault.
+MAX_REASON = 300
+
+
+def unexpected(error: BaseException) -> str:
+    """One line for an exception nobody planned for: its type and (truncated) message."""
+    text = str(error) if isinstance(error, TrackerError) else f"internal error: {_named(error)}"
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_REASON else f"{text[: MAX_REASON - 1]}…"
+
+
+def _named(error: BaseException) -> str:
+    message = str(error)
+    return f"{type(error).__name__}: {message}" if message else type(error).__name__

@@ -15,7 +15,7 @@ from functools import partial
 
 import httpx
 
-from tracker.core.cdx import CDX_FIELDS, CdxCapture, parse_cdx, select_captures
+from tracker.core.cdx import CDX_FIELDS, CdxListing, parse_cdx, select_captures
 from tracker.core.config import FetchSettings, Source, Wayback
 from tracker.core.models import FetchResult
 from tracker.net.fetch import NOTICE_AFTER, OnWait, fetch
@@ -100,11 +100,16 @@ class WaybackArchive:
 
     def list_captures(
         self, urls: Sequence[str], *, since: str | None = None, until: str | None = None
-    ) -> list[CdxCapture]:
-        rows = [row for url in urls for row in self._cdx(url, since, until)]
-        return select_captures(rows, since=since, until=until)
+    ) -> CdxListing:
+        """The captures worth fetching under any of the URLs, and the rows refused."""
+        answers = [self._cdx(url, since, until) for url in urls]
+        rows = [row for answer in answers for row in answer.captures]
+        refused = [
+            f"{url}: {note}" for url, a in zip(urls, answers, strict=True) for note in a.refused
+        ]
+        return CdxListing(select_captures(rows, since=since, until=until), refused)
 
-    def _cdx(self, url: str, since: str | None, until: str | None) -> list[CdxCapture]:
+    def _cdx(self, url: str, since: str | None, until: str | None) -> CdxListing:
         params = {
             "url": url,
             "output": "json",

@@ -49,14 +49,22 @@ class DatabaseLock:
             os.close(fd)
             raise LockError(f"database {self.db_path} is locked by {self._holder()}") from None
         note = {"pid": os.getpid(), "command": self.command, "started_at": utc_text(self.now)}
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, json.dumps(note).encode(), 0)
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, json.dumps(note).encode(), 0)
+        except OSError as exc:
+            # A full disk: a run that cannot write its lock note could not store a snapshot.
+            os.close(fd)
+            raise StoreError(f"cannot write lock file {self.path}: {exc.strerror or exc}") from None
         self._fd = fd
         return self
 
     def release(self) -> None:
         if self._fd is not None:
-            os.ftruncate(self._fd, 0)
+            try:
+                os.ftruncate(self._fd, 0)
+            except OSError:
+                pass  # the note is only ever read while the lock is held
             os.close(self._fd)
             self._fd = None
 
