@@ -97,11 +97,27 @@ def test_widths_hide_rightmost_columns_only_when_cutting_is_not_enough() -> None
     assert fit_widths([30, 30, 30], [10, 10, 10], 5) == [10, 0, 0]  # the first column stays
     # A name (floor: its full width) is never cut; the others give way.
     assert fit_widths([10, 30, 30], [10, 30, 10], 60) == [10, 30, 16]
+    # Nor hidden: columns right of it go first, and a table too narrow for it overflows.
+    assert fit_widths([6, 60, 20, 20], [6, 60, 10, 10], 80) == [6, 60, 10, 0]
+    assert fit_widths([6, 60, 20, 20], [6, 60, 10, 10], 40, kept={0, 1}) == [6, 60, 0, 0]
 
 
 def test_names_are_never_cut() -> None:
     lines = render_table(ROWS, COLUMNS, width=40).splitlines()
     assert "青岚数据（北京）有限公司" in lines[2] and "东湖大学" in lines[3]
+
+
+def test_a_name_as_wide_as_the_terminal_is_shown_and_the_other_columns_give_way() -> None:
+    # 30 CJK characters (60 columns), as long as the longest name in CSET's 2020 list.
+    long = "青岚" * 13 + "有限公司"
+    rows = [{"tier": "vice_chair", "position": 1, "name": long, "english": "Qinglan", "city": "X"}]
+    table = render_table(rows, ["tier", "position", "name", "english", "city"], width=80)
+    assert long in table.splitlines()[2]
+    assert table.splitlines()[0].split() == ["tier", "name"]
+    assert (
+        table.splitlines()[-1]
+        == "(cut to 80 columns, hiding position, english, city: --wide shows all)"
+    )
 
 
 def test_json_and_csv_carry_every_column_whatever_the_width() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from tracker.core.jsontext import render_json
@@ -51,7 +51,8 @@ def render_table(
     header = [(c, display_width(c)) for c in columns]
     cells = [[_measured(_cell(row.get(c))) for c in columns] for row in rows]
     widths = [max(width for _, width in column) for column in zip(header, *cells, strict=True)]
-    fitted = widths if width is None else fit_widths(widths, _floors(columns, widths), width)
+    kept = {0} | {i for i, c in enumerate(columns) if c in UNCUT}
+    fitted = widths if width is None else fit_widths(widths, _floors(columns, widths), width, kept)
     shown = [i for i, w in enumerate(fitted) if w]
     lines = [[header[i] for i in shown], [("-" * fitted[i], fitted[i]) for i in shown]]
     lines += [[_clipped(row[i], fitted[i]) for i in shown] for row in cells]
@@ -65,8 +66,9 @@ def render_table(
 
 # A cut column keeps at least this many terminal columns (or its header's, if wider).
 MIN_CUT = 10
-# Never cut: a table is about its names, and a cut name can be mistaken for another.
-UNCUT = frozenset({"name"})
+# Never cut nor hidden: a table is about its names, and a cut name can be mistaken for
+# another; a cut time reads as another time.
+UNCUT = frozenset({"name", "captured_at", "at"})
 _GAP = 2
 
 
@@ -77,21 +79,25 @@ def _floors(columns: Sequence[str], natural: list[int]) -> list[int]:
     ]
 
 
-def fit_widths(natural: list[int], floors: list[int], width: int) -> list[int]:
-    """Column widths within `width`: rightmost columns hidden (0) while even their floors
-    cannot fit, then the widest cut first, none below its floor. The first column stays."""
+def _span(widths: list[int]) -> int:
+    shown = [w for w in widths if w]
+    return sum(shown) + _GAP * (len(shown) - 1)
+
+
+def fit_widths(
+    natural: list[int], floors: list[int], width: int, kept: Collection[int] = (0,)
+) -> list[int]:
+    """Column widths within `width`: the rightmost columns not `kept` hidden (0) while even
+    the floors of those shown cannot fit, then the widest cut first, none below its floor.
+    Kept columns always show: a table too narrow for them is wider than `width`."""
     fitted = list(natural)
-
-    def total() -> int:
-        shown = [w for w in fitted if w]
-        return sum(shown) + _GAP * (len(shown) - 1)
-
-    kept = len(fitted)
-    while kept > 1 and sum(floors[:kept]) + _GAP * (kept - 1) > width:
-        kept -= 1
-        fitted[kept] = 0
-    while total() > width:
-        cuttable = [i for i in range(kept) if fitted[i] > floors[i]]
+    for i in reversed(range(len(fitted))):
+        if _span([f if w else 0 for f, w in zip(floors, fitted, strict=True)]) <= width:
+            break
+        if i not in kept:
+            fitted[i] = 0
+    while _span(fitted) > width:
+        cuttable = [i for i, w in enumerate(fitted) if w > floors[i]]
         if not cuttable:
             break
         fitted[max(cuttable, key=lambda i: fitted[i])] -= 1
