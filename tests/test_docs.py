@@ -64,13 +64,25 @@ def _sh_lines() -> list[str]:
     ]
 
 
+# What the shell reads between commands; a lone `&` sends one to the background.
+_SEPARATORS = {"&&", "||", ";", "|"}
+
+
+def _shell_words(line: str) -> list[str]:
+    """The line as the shell splits it: an unquoted `&` or `;` is an operator, not a word."""
+    lexer = shlex.shlex(line, posix=True, punctuation_chars=True)
+    lexer.whitespace_split = True
+    return list(lexer)
+
+
 def _tracker_args(line: str) -> Iterator[list[str]]:
     """The arguments of each `tracker …` command on a shell line (`&&` chains, a trailing
     comment or redirection left out); a synopsis with [optional] parts is not a command."""
-    for part in line.split("&&"):
-        words = shlex.split(part, comments=True)
+    words = _shell_words(line)
+    commands = [list(group) for sep, group in itertools.groupby(words, _SEPARATORS.__contains__)]
+    for words in commands:
         if words and words[0].split("/")[-1] == "tracker" and not any("[" in w for w in words):
-            yield list(itertools.takewhile(lambda word: word not in {">", "|"}, words[1:]))
+            yield list(itertools.takewhile(lambda word: word not in {">", ">>"}, words[1:]))
 
 
 README_COMMANDS = [args for line in _sh_lines() for args in _tracker_args(line)]
@@ -86,6 +98,11 @@ def parse_only(args: list[str]) -> None:
         assert found is not None and name is not None, args
         command = found
         ctx = command.make_context(name, rest, parent=ctx)
+
+
+def test_no_readme_line_sends_a_command_to_the_background() -> None:
+    # An unquoted URL query (`?a=1&b=2`) would run the command on a cut URL, in the background.
+    assert [line for line in _sh_lines() if "&" in _shell_words(line)] == []
 
 
 def test_the_readme_has_many_commands() -> None:
