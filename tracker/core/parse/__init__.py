@@ -19,6 +19,7 @@ from tracker.core.config import Selectors
 from tracker.core.errors import ParseError
 from tracker.core.models import ParseResult
 from tracker.core.parse.configured import by_selectors
+from tracker.core.parse.depth import too_deep
 from tracker.core.parse.embedded import by_json
 from tracker.core.parse.markup import chrome_nodes, classed, css_path, inside, site_names
 from tracker.core.parse.paging import NextPage, next_page
@@ -80,7 +81,12 @@ def read_pages(pages: Sequence[str], *, selectors: Selectors | None = None) -> R
     A page that goes on with a tier without repeating its heading (CMS article
     pagination) goes on with it; positions continue across pages.
     """
-    trees = [LexborHTMLParser(_without_wayback_insert(html)) for html in pages]
+    texts = [_without_wayback_insert(html) for html in pages]
+    # Before any tree is built: building one is itself super-linear in the depth.
+    for page, html in enumerate(texts):
+        if (why := too_deep(html)) is not None:
+            raise ParseError(why if len(texts) == 1 else f"page {page + 1} of the list: {why}")
+    trees = [LexborHTMLParser(html) for html in texts]
     try:
         if selectors is not None:
             return Reading(by_selectors(trees, selectors))
