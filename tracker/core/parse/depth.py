@@ -101,12 +101,16 @@ def _close(stack: list[str], open_count: dict[str, int], name: str) -> None:
 
 
 def _implied_close(stack: list[str], open_count: dict[str, int], closes: frozenset[str]) -> None:
+    """Close the outermost open element of ``closes`` among the last few, short of a list
+    or table (a new row closes its row and the cell open in it)."""
+    found = 0
     for back in range(1, min(_LOOK_BACK, len(stack)) + 1):
         kind = stack[-back]
         if kind in closes:
-            for top in stack[-back:]:
-                open_count[top] -= 1
-            del stack[-back:]
-            return
-        if kind in _BOUNDARY:
-            return
+            found = back
+        elif kind in _BOUNDARY:
+            break
+    if found:
+        for top in stack[-found:]:
+            open_count[top] -= 1
+        del stack[-found:]
