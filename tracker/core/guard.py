@@ -66,7 +66,7 @@ def _incomplete(parsed: ParseResult, before: dict[str, Member], keys: set[str]) 
     missing = sum(1 for key in before if key not in keys)
     if parsed.cut_off is None or not missing:
         return []
-    return [f"{parsed.cut_off}; {missing:,} members missing"]
+    return [f"{parsed.cut_off}; {_members(missing)} missing"]
 
 
 def _growth(before: dict[str, Member], keys: set[str], limit: float) -> list[str]:
@@ -77,7 +77,7 @@ def _growth(before: dict[str, Member], keys: set[str], limit: float) -> list[str
     if share <= limit:
         return []
     return [
-        f"+{joined:,} members, more than {limit:.0%} growth over the previous "
+        f"+{_members(joined)}, more than {limit:.0%} growth over the previous "
         f"{len(before):,} ({share:.0%})"
     ]
 
@@ -144,3 +144,7 @@ def _self_inconsistency(parsed: ParseResult) -> list[str]:
             label = TIER_NAMES_EN.get(section, section)
             reasons.append(f"the page says {label} has {declared} members, parsed {found}")
     return reasons
+
+
+def _members(count: int) -> str:
+    return f"{count:,} member" if count == 1 else f"{count:,} members"

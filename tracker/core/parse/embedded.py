@@ -53,8 +53,8 @@ def by_json(tree: LexborHTMLParser) -> tuple[ParseResult, list[str]]:
     broken = [item.name for item in result.listings if "\ufffd" in item.name]
     if broken:
         result.problems.append(
-            f"{len(broken)} names in the page's data hold a broken character (a lone "
-            f"surrogate, shown as U+FFFD), such as {broken[0]!r}"
+            f"names in the page's data hold broken characters (lone surrogates, shown as "
+            f"U+FFFD): {len(broken)}, such as {broken[0]!r}"
         )
     return result, unread
 
