@@ -20,6 +20,7 @@ from tests.cli import Run, invoker
 from tests.httpserver import HTTPTestServer, Response
 from tests.pages import render_page
 from tracker.core.decode import decode_page
+from tracker.core.parse import next_page
 from tracker.core.parse.complete import cut_off
 from tracker.core.parse.depth import nesting_depth
 
@@ -98,6 +99,13 @@ def test_markup_nested_just_within_the_limit_is_read_in_bounded_time(
     assert code == 0, output
     assert seconds < BOUND_SECONDS
     assert _rows(tmp_path, "SELECT count(DISTINCT key) FROM listings") == [(len(NAMES),)]
+
+
+def test_a_page_nested_too_deep_leads_to_no_next_page() -> None:
+    # Looking for "下一页" would build the tree: the page's reading says why it is refused.
+    page = '<a rel="next" href="?page=2">下一页</a>' + "<div>" * 100_000
+    assert next_page(page, "http://example.test/list").url is None
+    assert next_page(page[:60], "http://example.test/list").url == "http://example.test/list?page=2"
 
 
 # --- Embedded data ----------------------------------------------------------------------------
