@@ -5,7 +5,9 @@ never a member (``markup.py``: chrome, title blocks; ``strips.py``: tabs and nav
 ``tables.py``: name and tier columns). ``sections.py`` turns the lines into tiers; the
 wording rules live in ``text.py``. Lists embedded as JSON (``embedded.py``) win only when
 they are a strict superset of what the HTML shows; configured selectors
-(``configured.py``) take precedence over everything.
+(``configured.py``) take precedence over everything. A page nested too deep to read is
+refused before its tree is built (``depth.py``); one that stops mid-document is marked so
+(``complete.py``) for the guard.
 """
 
 from __future__ import annotations
