@@ -178,6 +178,14 @@ def test_a_page_that_stops_mid_list_is_quarantined_with_the_members_missing(
     assert _rows(tmp_path, "SELECT count(*) FROM changes") == [(0,)]
 
 
+def test_an_end_tag_in_a_script_or_comment_does_not_end_the_page() -> None:
+    head = "<html><body><h3>会员单位</h3><p>星河智能科技有限公司</p>"
+    assert cut_off(head + "<script>document.write('</body>')</script><p>青岚") is not None
+    assert cut_off(head + "<!-- </html> --><p>青岚") is not None
+    assert cut_off(head + "<p>青岚</p></BODY>") is None
+    assert cut_off("<p>a fragment, never opened</p>") is None
+
+
 def test_a_page_cut_after_its_list_that_loses_no_one_is_believed(
     run: Run, http_server: HTTPTestServer, tmp_path: Path
 ) -> None:

@@ -69,7 +69,7 @@ def nesting_depth(html: str, *, stop_after: int | None = None) -> int:
     stack: list[str] = []
     open_count: dict[str, int] = {}
     deepest = 0
-    for match in _TAG.finditer(_NOT_MARKUP.sub("", html)):
+    for match in _TAG.finditer(markup_only(html)):
         closing, tag, slash = match.groups()
         # Interned: a stack of 100,000 open <div> holds one string, not 100,000.
         name = intern(tag.lower())
@@ -89,6 +89,11 @@ def nesting_depth(html: str, *, stop_after: int | None = None) -> int:
             if stop_after is not None and deepest > stop_after:
                 break
     return deepest
+
+
+def markup_only(html: str) -> str:
+    """The page without its comments and the text of its scripts and styles."""
+    return _NOT_MARKUP.sub("", html)
 
 
 def _close(stack: list[str], open_count: dict[str, int], name: str) -> None:
