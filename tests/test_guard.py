@@ -121,3 +121,27 @@ def test_brand_names_believed_before_are_not_judged_again() -> None:
     parsed = ParseResult(listings=brands + _listings(["紫陌"]))
     assert anomalies(parsed, brands, max_loss_share=0.2) == []
     assert anomalies(parsed, None, max_loss_share=0.2) != []
+
+
+def test_growth_beyond_the_share_is_an_anomaly_and_up_to_it_is_believed() -> None:
+    more = NAMES + [f"新增机构{i}号有限公司" for i in range(6)]
+    assert anomalies(_parsed(more[:15]), BEFORE, max_loss_share=0.2, max_growth_share=0.5) == []
+    assert anomalies(_parsed(more), BEFORE, max_loss_share=0.2, max_growth_share=0.5) == [
+        "+6 members, more than 50% growth over the previous 10 (60%)"
+    ]
+    # Reading a page alone (`tracker parse`) has nothing to grow from.
+    assert anomalies(_parsed(more), None, max_loss_share=0.2, max_growth_share=0.5) == []
+
+
+def _cut(names: list[str]) -> ParseResult:
+    return _parsed(names).model_copy(update={"cut_off": "the page ends mid-document"})
+
+
+def test_a_cut_off_page_is_believed_only_when_it_loses_no_one() -> None:
+    assert anomalies(_cut(NAMES[:9]), BEFORE, max_loss_share=0.2) == [
+        "the page ends mid-document; 1 member missing"
+    ]
+    assert anomalies(_cut(NAMES), BEFORE, max_loss_share=0.2) == []
+    assert anomalies(_cut(NAMES), None, max_loss_share=0.2) == [
+        "the page ends mid-document: its list may be incomplete"
+    ]

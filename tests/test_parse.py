@@ -461,8 +461,15 @@ def test_page_without_headings_is_empty_not_an_error() -> None:
 
 
 def test_deeply_nested_markup_does_not_recurse() -> None:
-    html = page("<h3>理事单位</h3>" + "<div>" * 3000 + "星河大学" + "</div>" * 3000)
+    # Deeper than Python's recursion limit, within the nesting limit.
+    html = page("<h3>理事单位</h3>" + "<div>" * 1900 + "星河大学" + "</div>" * 1900)
     assert names(parse_page(html)) == ["星河大学"]
+
+
+def test_markup_nested_past_the_limit_is_refused_before_it_is_built() -> None:
+    html = page("<h3>理事单位</h3>" + "<div>" * 3000 + "星河大学" + "</div>" * 3000)
+    with pytest.raises(ParseError, match="nests its elements 3,00[0-9] deep, past the limit"):
+        parse_page(html)
 
 
 # --- Selectors ------------------------------------------------------------------------------

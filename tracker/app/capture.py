@@ -290,7 +290,12 @@ def _capture_page(
         parsed.problems.append(cut)
     previous = store.snapshots(source.id, status="ok", until=page.captured_at)
     before = store.listings(previous[-1].id) if previous else None
-    reasons = anomalies(parsed, before, max_loss_share=source.max_loss_share)
+    reasons = anomalies(
+        parsed,
+        before,
+        max_loss_share=source.max_loss_share,
+        max_growth_share=source.max_growth_share,
+    )
     with store.atomic():
         store.ensure_source(source.id, source.name, source.url)
         store.put_page(page.content, headers=page.headers, seen_at=started)

@@ -84,6 +84,9 @@ class Source(FetchSettings):
     # A parse that loses more than this share of the previous snapshot's members is
     # quarantined rather than believed.
     max_loss_share: float = Field(0.2, ge=0, le=1)
+    # A parse that adds more than this share of the previous snapshot's members is
+    # quarantined too: sudden growth is as likely a misread as sudden loss.
+    max_growth_share: float = Field(0.5, gt=0)
     # A member must be missing from this many consecutive ok snapshots to count as departed.
     confirm_departures: int = Field(1, ge=1)
     # A list split over pages (下一页, rel="next", ?page=N) is read up to this many pages; one

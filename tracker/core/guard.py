@@ -1,12 +1,13 @@
 """The anomaly guard: decide whether a parse is believable before it can become history.
 
 A parse that finds nobody, loses a large share of the members seen last time (overall, or
-within one tier), or disagrees with the tier sizes the page itself states is far more
+within one tier), suddenly adds many more than it had, or disagrees with the tier sizes the page itself states is far more
 likely a broken page, a redesign or a parser miss than a real exodus. Such snapshots are
 kept as evidence but quarantined, so they never produce a false "departure".
 
-Every snapshot, the first included (it has nothing to lose), is also judged on the page
-alone: what the parser doubts (a tier heading with no names after it, tier words met only
+A page that stops mid-document (a body cut short) is believed only when it loses no one;
+the first snapshot, with nothing to compare, is not believed at all. Every snapshot, the
+first included (it has nothing to lose), is also judged on the page alone: what the parser doubts (a tier heading with no names after it, tier words met only
 in navigation, a list that goes on over pages not read) and a tier whose new names mostly
 do not look like organisations' (page furniture read as members) quarantine it.
 """
@@ -32,18 +33,53 @@ MIN_TIER_SIZE_JUDGED = 3
 
 
 def anomalies(
-    parsed: ParseResult, previous: Sequence[Listing] | None, *, max_loss_share: float
+    parsed: ParseResult,
+    previous: Sequence[Listing] | None,
+    *,
+    max_loss_share: float,
+    max_growth_share: float | None = None,
 ) -> list[str]:
-    """Reasons to distrust this parse; empty when it looks like a real member list."""
+    """Reasons to distrust this parse; empty when it looks like a real member list.
+
+    Growth beyond ``max_growth_share`` of the previous snapshot's members is judged too
+    when it is given (a capture gives it; reading a page on its own has nothing to grow).
+    """
     if not parsed.listings:
         why = "; ".join(parsed.problems) or "the page has no tier heading or member list"
         return [f"no members found: {why}"]
     reasons = list(parsed.problems) + _self_inconsistency(parsed) + _cut_short(parsed)
     reasons += _not_organisations(parsed, {listing.key for listing in previous or ()})
+    if parsed.cut_off is not None and not previous:
+        reasons.append(f"{parsed.cut_off}: its list may be incomplete")
     if previous:
         keys = {listing.key for listing in parsed.listings}
-        reasons += _losses(members(previous), keys, max_loss_share)
+        before = members(previous)
+        reasons += _losses(before, keys, max_loss_share) + _incomplete(parsed, before, keys)
+        if max_growth_share is not None:
+            reasons += _growth(before, keys, max_growth_share)
     return reasons
+
+
+def _incomplete(parsed: ParseResult, before: dict[str, Member], keys: set[str]) -> list[str]:
+    """A page that stopped mid-document is believed only when it lost nobody: what it lost
+    may simply be what was never sent."""
+    missing = sum(1 for key in before if key not in keys)
+    if parsed.cut_off is None or not missing:
+        return []
+    return [f"{parsed.cut_off}; {_members(missing)} missing"]
+
+
+def _growth(before: dict[str, Member], keys: set[str], limit: float) -> list[str]:
+    """A page that suddenly lists many more members is as doubtful as one that lists fewer:
+    another list read as members, or a page stuffed with names."""
+    joined = len(keys - before.keys())
+    share = joined / len(before)
+    if share <= limit:
+        return []
+    return [
+        f"+{_members(joined)}, more than {limit:.0%} growth over the previous "
+        f"{len(before):,} ({share:.0%})"
+    ]
 
 
 def _losses(before: dict[str, Member], keys: set[str], limit: float) -> list[str]:
@@ -108,3 +144,7 @@ def _self_inconsistency(parsed: ParseResult) -> list[str]:
             label = TIER_NAMES_EN.get(section, section)
             reasons.append(f"the page says {label} has {declared} members, parsed {found}")
     return reasons
+
+
+def _members(count: int) -> str:
+    return f"{count:,} member" if count == 1 else f"{count:,} members"

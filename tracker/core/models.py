@@ -116,6 +116,9 @@ class ParseResult(BaseModel):
     # What the parser saw that makes the reading doubtful ("理事单位: heading at
     # div.link_tit > a, 0 names read"); the guard quarantines a snapshot that has any.
     problems: list[str] = Field(default_factory=list)
+    # Why the page looks cut short ("ends mid-document"), when it does: the guard distrusts
+    # a reading of it that loses members.
+    cut_off: str | None = None
 
 
 class FetchResult(BaseModel):

@@ -5,7 +5,9 @@ never a member (``markup.py``: chrome, title blocks; ``strips.py``: tabs and nav
 ``tables.py``: name and tier columns). ``sections.py`` turns the lines into tiers; the
 wording rules live in ``text.py``. Lists embedded as JSON (``embedded.py``) win only when
 they are a strict superset of what the HTML shows; configured selectors
-(``configured.py``) take precedence over everything.
+(``configured.py``) take precedence over everything. A page nested too deep to read is
+refused before its tree is built (``depth.py``); one that stops mid-document is marked so
+(``complete.py``) for the guard.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from tracker.core.config import Selectors
 from tracker.core.errors import ParseError
 from tracker.core.models import ParseResult
+from tracker.core.parse.complete import cut_off
 from tracker.core.parse.configured import by_selectors
+from tracker.core.parse.depth import too_deep
 from tracker.core.parse.embedded import by_json
 from tracker.core.parse.markup import chrome_nodes, classed, css_path, inside, site_names
 from tracker.core.parse.paging import NextPage, next_page
@@ -81,16 +85,34 @@ def read_pages(pages: Sequence[str], *, selectors: Selectors | None = None) -> R
     A page that goes on with a tier without repeating its heading (CMS article
     pagination) goes on with it; positions continue across pages.
     """
-    trees = [LexborHTMLParser(_without_wayback_insert(html)) for html in pages]
+    texts = [_without_wayback_insert(html) for html in pages]
+    # Before any tree is built: building one is itself super-linear in the depth.
+    for page, html in enumerate(texts):
+        if (why := too_deep(html)) is not None:
+            raise ParseError(_on_page(why, page, len(texts)))
+    trees = [LexborHTMLParser(html) for html in texts]
     try:
         if selectors is not None:
             return Reading(by_selectors(trees, selectors))
         reading = _by_headings(trees)
-        embedded = max((by_json(tree) for tree in trees), key=lambda found: len(found.listings))
+        data = [by_json(tree) for tree in trees]
     except RecursionError:
         # Data nested thousands deep is an attack or a broken page, never a member list.
         raise ParseError("the page nests too deeply to be read") from None
-    return Reading(embedded) if _prefer_json(reading.result, embedded) else reading
+    embedded = max((found for found, _ in data), key=lambda found: len(found.listings))
+    chosen = Reading(embedded) if _prefer_json(reading.result, embedded) else reading
+    # Data too deep to read may have held the list: whichever reading wins is in doubt.
+    chosen.result.problems += [why for _, unread in data for why in unread]
+    cut = [
+        _on_page(why, page, len(texts)) for page, html in enumerate(texts) if (why := cut_off(html))
+    ]
+    chosen.result.cut_off = cut[0] if cut else None
+    return chosen
+
+
+def _on_page(why: str, page: int, pages: int) -> str:
+    """A reason about one page, naming the page when the list has several."""
+    return why if pages == 1 else f"page {page + 1} of the list: {why}"
 
 
 def _by_headings(trees: list[LexborHTMLParser]) -> Reading:

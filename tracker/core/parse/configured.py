@@ -10,7 +10,7 @@ from tracker.core.models import ParseResult, tier_for_label
 from tracker.core.normalize import normalize_key
 from tracker.core.parse.collect import Collector
 from tracker.core.parse.logos import image_name
-from tracker.core.parse.markup import chrome_nodes
+from tracker.core.parse.markup import ancestor, chrome_nodes
 from tracker.core.parse.text import ASCII_SPACE, LETTER, Heading, furniture, heading, split_names
 
 
@@ -59,7 +59,8 @@ def _add_member(out: Collector, found: Heading, node: LexborNode) -> None:
     # text names; a logo and its hover twin name it once.
     seen: set[str] = set()
     for image in node.traverse(include_text=False):
-        if image.tag == "img" and (logo := image_name(image)) is not None:
+        link = ancestor(image, lambda parent: parent.tag == "a") if image.tag == "img" else None
+        if image.tag == "img" and (logo := image_name(image, link)) is not None:
             if (key := normalize_key(logo)) not in seen:
                 seen.add(key)
                 out.add(found, logo)

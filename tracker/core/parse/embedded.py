@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
+from itertools import accumulate
 from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
@@ -25,20 +26,40 @@ _NEXT_F = re.compile(r'self\.__next_f\.push\(\[\s*1\s*,\s*("(?:[^"\\]|\\.)*")\s*
 _NEXT_F_ROW = re.compile(r"[0-9a-zA-Z]+:[A-Z]{0,2}")
 _NUXT = re.compile(r"__NUXT__\s*=\s*")
 _MAX_DEPTH = 64
+# Page data nests a few dozen levels (a React Server Components row nests about three per
+# element); data nested deeper is refused before decoding: json's recursion is bounded by
+# Python's, and the data cannot be read to say whether it held the members.
+MAX_DATA_DEPTH = 500
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_BRACKET_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+_NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
+# An escaped surrogate pair is a character; a lone one names none and cannot be stored.
+_SURROGATE_ESCAPE = re.compile(
+    r"(\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2})|\\u[dD][89a-fA-F][0-9a-fA-F]{2}"
+)
 
 
-def by_json(tree: LexborHTMLParser) -> ParseResult:
-    """The embedded data blob that yields the most listings (blobs often repeat each other)."""
+def by_json(tree: LexborHTMLParser) -> tuple[ParseResult, list[str]]:
+    """The embedded data blob that yields the most listings (blobs often repeat each other),
+    and the data that could not be read (nested too deep), which may have held members."""
     best = Collector()
-    for document in _json_documents(tree):
+    unread: list[str] = []
+    for document in _json_documents(tree, unread):
         out = Collector()
         _collect_json(document, out, seen=set())
         if len(out.entries) > len(best.entries):
             best = out
-    return best.result("json")
+    result = best.result("json")
+    broken = [item.name for item in result.listings if "\ufffd" in item.name]
+    if broken:
+        result.problems.append(
+            f"names in the page's data hold broken characters (lone surrogates, shown as "
+            f"U+FFFD): {len(broken)}, such as {broken[0]!r}"
+        )
+    return result, unread
 
 
-def _json_documents(tree: LexborHTMLParser) -> Iterator[list[Any]]:
+def _json_documents(tree: LexborHTMLParser, unread: list[str]) -> Iterator[list[Any]]:
     """Each data blob's decoded JSON values; scripts that are not JSON are passed over.
 
     The React Server Components stream is one blob spread over many scripts, its rows cut
@@ -48,23 +69,44 @@ def _json_documents(tree: LexborHTMLParser) -> Iterator[list[Any]]:
     for script in tree.css("script"):
         text = script.text()
         if script.id == "__NEXT_DATA__" or script.attributes.get("type") == "application/json":
-            yield _loads_all([text])
+            yield _loads_all([text], f"#{script.id}" if script.id else "JSON data", unread)
         elif "self.__next_f.push" in text:
             stream.append(text)
         elif (nuxt := _NUXT.search(text)) is not None:
-            yield _nuxt_payload(text, nuxt.end())
+            yield _nuxt_payload(text, nuxt.end(), unread)
     if stream:
-        yield _loads_all(_next_f_rows("".join(stream)))
+        yield _loads_all(_next_f_rows("".join(stream)), "self.__next_f", unread)
 
 
-def _loads_all(texts: Iterable[str]) -> list[Any]:
+def _loads_all(texts: Iterable[str], where: str, unread: list[str]) -> list[Any]:
     values = []
     for text in texts:
+        if (depth := data_depth(text)) > MAX_DATA_DEPTH:
+            unread.append(_too_deep(where, depth))
+            continue
         try:
-            values.append(json.loads(text))
+            values.append(json.loads(_SURROGATE_ESCAPE.sub(_keep_pairs, text)))
         except (ValueError, RecursionError):
             continue
     return values
+
+
+def data_depth(text: str) -> int:
+    """How deep the brackets of JSON text nest, strings aside; linear, no recursion."""
+    brackets = _NOT_BRACKETS.sub("", _STRING.sub("", text))
+    return max(accumulate(map(_BRACKET_STEP.__getitem__, brackets)), default=0)
+
+
+def _too_deep(where: str, depth: int) -> str:
+    return (
+        f"the page's data ({where}) nests {depth:,} deep, past the limit of "
+        f"{MAX_DATA_DEPTH:,}: not read, and it may hold members"
+    )
+
+
+def _keep_pairs(match: re.Match[str]) -> str:
+    """A surrogate pair stays; a lone surrogate becomes U+FFFD, which can be stored."""
+    return match.group(1) or "\\ufffd"
 
 
 def _next_f_rows(text: str) -> list[str]:
@@ -72,18 +114,22 @@ def _next_f_rows(text: str) -> list[str]:
     chunks = []
     for literal in _NEXT_F.findall(text):
         try:
-            chunks.append(json.loads(literal))
+            chunks.append(json.loads(_SURROGATE_ESCAPE.sub(_keep_pairs, literal)))
         except ValueError:
             continue
     rows = "".join(chunk for chunk in chunks if isinstance(chunk, str)).split("\n")
     return [row[match.end() :] for row in rows if (match := _NEXT_F_ROW.match(row))]
 
 
-def _nuxt_payload(text: str, start: int) -> list[Any]:
+def _nuxt_payload(text: str, start: int, unread: list[str]) -> list[Any]:
     """``window.__NUXT__=`` followed by JSON; a JS expression (Nuxt 2 IIFE) is not decoded."""
+    payload = text[start:]
+    if (depth := data_depth(payload)) > MAX_DATA_DEPTH:
+        unread.append(_too_deep("window.__NUXT__", depth))
+        return []
     try:
-        value, _ = json.JSONDecoder().raw_decode(text, start)
-    except ValueError:
+        value, _ = json.JSONDecoder().raw_decode(_SURROGATE_ESCAPE.sub(_keep_pairs, payload))
+    except (ValueError, RecursionError):
         return []
     return [value]
 

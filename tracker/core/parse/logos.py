@@ -18,7 +18,6 @@ import re
 
 from selectolax.lexbor import LexborNode
 
-from tracker.core.parse.markup import ancestor
 from tracker.core.parse.text import (
     ASCII_SPACE,
     COUNT_LINE,
@@ -45,8 +44,9 @@ _LOGO_SUFFIX = re.compile(r"[\s_\-:：]*(?:logo|标志|徽标|图标)$", re.IGNO
 _MIN_LOGO_NAME = 4
 
 
-def image_name(image: LexborNode) -> str | None:
-    """The organisation an image shows: its alt, else its title, else its link's title.
+def image_name(image: LexborNode, link: LexborNode | None) -> str | None:
+    """The organisation an image shows: its alt, else its title, else the title of
+    ``link``, the link around it (passed in: looking up for it is slow in deep markup).
 
     ``alt=""``, ``aria-hidden`` and ``role="presentation"`` are HTML's own marks of a
     decorative image, so they end the search rather than fall through to a title.
@@ -57,7 +57,6 @@ def image_name(image: LexborNode) -> str | None:
     alt = attrs.get("alt")
     if "alt" in attrs and not (alt or "").strip():
         return None
-    link = ancestor(image, lambda parent: parent.tag == "a")
     candidates = (alt, attrs.get("title"), None if link is None else link.attributes.get("title"))
     return next((name for text in candidates if text and (name := _logo_name(text))), None)
 

@@ -20,6 +20,7 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from tracker.core.parse.depth import too_deep
 from tracker.core.parse.text import NON_WORD
 
 _NEXT_WORDS = frozenset({"下一页", "下页", "后页", "后一页", "next", "nextpage"})
@@ -38,7 +39,10 @@ class NextPage:
 
 
 def next_page(html: str, url: str) -> NextPage:
-    """Where the list goes on after the page at ``url``."""
+    """Where the list goes on after the page at ``url``; nowhere from a page nested too
+    deep to read (reading it says why)."""
+    if too_deep(html) is not None:
+        return NextPage(None)
     tree = LexborHTMLParser(html)
     refused = None
     for rank in (_by_rel, _by_words, _by_far_arrows):

@@ -51,6 +51,8 @@ def label_strips(tree: LexborHTMLParser, near: Iterable[LexborNode] | None = Non
     """The strips of the page, or only those around the elements ``near`` (the blocks of
     the lines read as tier headings: where a strip can open a tier), which is cheaper."""
     found = Strips()
+    # Each strip is judged once: a block of a thousand headings is one strip, not a thousand.
+    judged: set[int] = set()
     ids: dict[str, LexborNode] | None = None
     scopes: Iterable[LexborNode | LexborHTMLParser] = [tree] if near is None else near
     candidates = (node for scope in scopes for node in _hinted(scope))
@@ -59,8 +61,9 @@ def label_strips(tree: LexborHTMLParser, near: Iterable[LexborNode] | None = Non
         if len(text) > MAX_HEADING or heading(text, evidence=True) is None:
             continue
         strip = _strip_of(_item_of(node))
-        if strip is None or strip.mem_id in found.strips:
+        if strip is None or strip.mem_id in judged:
             continue
+        judged.add(strip.mem_id)
         items = _items(strip)
         if not _is_labels(items):
             continue

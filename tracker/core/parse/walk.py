@@ -209,7 +209,8 @@ class _Walker:
         if flags & _PANEL:
             buffer.open(node, self.marks.strips.panels[node.mem_id], empty=child is None)
         if flags & _IMAGE:
-            if (logo := image_name(node)) is not None:
+            link = buffer.link_from[1] if buffer.link_from is not None else None
+            if (logo := image_name(node, link)) is not None:
                 buffer.logo(logo)
             elif (label := image_heading(node)) is not None:
                 buffer.drawn_heading = label

@@ -1,0 +1,280 @@
+"""Hostile and broken pages over a real socket: every capture ends, bounded, recorded, and
+nothing incomplete or unreadable becomes an ok snapshot.
+
+The pages are built here, at test time: nesting 100,000 deep, embedded data nested as
+deep, a lone surrogate in the data, a page that stops mid-list, a page that suddenly
+doubles. Time bounds are generous (the machine is shared); they catch minutes, not
+milliseconds.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from tests.cli import Run, invoker
+from tests.httpserver import HTTPTestServer, Response
+from tests.pages import render_page
+from tracker.core.decode import decode_page
+from tracker.core.parse import next_page
+from tracker.core.parse.complete import cut_off
+from tracker.core.parse.depth import nesting_depth
+
+NAMES = [f"测试样例{i}号科技有限公司" for i in range(1, 21)]
+# Work bounded in the page's size finishes in seconds; before, these pages took minutes.
+BOUND_SECONDS = 30
+
+
+@pytest.fixture
+def run(tmp_path: Path, http_server: HTTPTestServer) -> Run:
+    config = (
+        "[[sources]]\nid = 'aiia'\nname = 'Test alliance'\n"
+        f"url = {json.dumps(http_server.url('/structure'))}\nretries = 0\n"
+    )
+    return invoker(tmp_path, config)
+
+
+def _rows(folder: Path, sql: str) -> list[tuple[object, ...]]:
+    with sqlite_utils.Database(folder / "t.db") as db:
+        return db.execute(sql).fetchall()
+
+
+def _ok_snapshots(folder: Path) -> int:
+    count = _rows(folder, "SELECT count(*) FROM snapshots WHERE status = 'ok'")[0][0]
+    assert isinstance(count, int)
+    return count
+
+
+def _page(names: list[str]) -> str:
+    return render_page({"ordinary": names})
+
+
+def _timed(run: Run, *args: str) -> tuple[int, str, float]:
+    started = time.monotonic()
+    result = run(*args)
+    return result.exit_code, result.stderr + result.stdout, time.monotonic() - started
+
+
+# --- Nesting --------------------------------------------------------------------------------
+
+DEEP_PAGES = {
+    # 100,000 nested <div> took 27 s (155 s on a loaded machine) in the tree builder alone.
+    "divs": "<div>" * 100_000 + "星河大学" + "</div>" * 100_000,
+    # 30,000 nested <div><img> (1.8 MB) took 107 s.
+    "div-img": '<div><img src="a.png" alt="星河智能科技有限公司">' * 30_000,
+    # Unclosed list items inside nested lists: each <ul> opens a level.
+    "lists": "<ul><li>星河大学" * 50_000,
+    # "<div/>" opens a div in HTML: the slash closes nothing.
+    "self-closing": "<div/>" * 50_000,
+}
+
+
+@pytest.mark.parametrize("body", DEEP_PAGES.values(), ids=DEEP_PAGES.keys())
+def test_markup_nested_too_deep_is_refused_quickly_and_recorded(
+    run: Run, http_server: HTTPTestServer, tmp_path: Path, body: str
+) -> None:
+    page = f"<html><body><h3>理事单位</h3>{body}</body></html>"
+    http_server.add("/structure", Response(200, page))
+    code, output, seconds = _timed(run, "snapshot")
+    assert code == 1
+    assert "deep, past the limit of 2,000" in output and output.count("\n") == 1
+    assert seconds < BOUND_SECONDS
+    assert _rows(tmp_path, "SELECT outcome FROM fetches") == [("error",)]
+    assert _ok_snapshots(tmp_path) == 0
+
+
+def test_markup_nested_just_within_the_limit_is_read_in_bounded_time(
+    run: Run, http_server: HTTPTestServer, tmp_path: Path
+) -> None:
+    # At the limit, a long list: every walk over the tree must stay linear in depth.
+    depth = 1_990
+    names = "".join(f'<p><a href="#"><img alt="{name}"></a>{name}</p>' for name in NAMES)
+    page = f"<html><body>{'<div>' * depth}<h3>会员单位</h3>{names * 500}</body></html>"
+    http_server.add("/structure", Response(200, page))
+    code, output, seconds = _timed(run, "snapshot")
+    assert code == 0, output
+    assert seconds < BOUND_SECONDS
+    assert _rows(tmp_path, "SELECT count(DISTINCT key) FROM listings") == [(len(NAMES),)]
+
+
+def test_a_page_nested_too_deep_leads_to_no_next_page() -> None:
+    # Looking for "下一页" would build the tree: the page's reading says why it is refused.
+    page = '<a rel="next" href="?page=2">下一页</a>' + "<div>" * 100_000
+    assert next_page(page, "http://example.test/list").url is None
+    assert next_page(page[:60], "http://example.test/list").url == "http://example.test/list?page=2"
+
+
+# --- Embedded data ----------------------------------------------------------------------------
+
+
+def _with_data(script: str) -> str:
+    return _page(NAMES).replace("</body>", f"{script}</body>")
+
+
+DEEP_DATA = {
+    "next-data": '<script id="__NEXT_DATA__" type="application/json">'
+    + "[" * 100_000
+    + "]" * 100_000
+    + "</script>",
+    "nuxt": "<script>window.__NUXT__=" + '{"a":' * 100_000 + "1" + "}" * 100_000 + "</script>",
+    "next-f": '<script>self.__next_f.push([1,"1:' + "[" * 100_000 + '\\n"])</script>',
+}
+
+
+@pytest.mark.parametrize("script", DEEP_DATA.values(), ids=DEEP_DATA.keys())
+def test_embedded_data_nested_too_deep_is_not_read_and_quarantines(
+    run: Run, http_server: HTTPTestServer, tmp_path: Path, script: str
+) -> None:
+    http_server.add("/structure", Response(200, _with_data(script)))
+    code, output, seconds = _timed(run, "snapshot")
+    # Stored as evidence, never believed: the data may have held the members.
+    assert code == 3
+    assert "nests 100,00" in output and "past the limit of 500: not read" in output
+    assert seconds < BOUND_SECONDS
+    assert _rows(tmp_path, "SELECT outcome FROM fetches") == [("quarantined",)]
+    assert _ok_snapshots(tmp_path) == 0
+
+
+def test_a_lone_surrogate_in_embedded_data_is_stored_as_a_replacement_character(
+    run: Run, http_server: HTTPTestServer, tmp_path: Path
+) -> None:
+    members = [{"name": name, "level": "理事单位"} for name in NAMES]
+    members.append({"name": "青岚数据@@有限公司", "level": "理事单位"})
+    data = json.dumps({"props": {"members": members}}).replace("@@", "\\ud800")
+    page = (
+        '<html><body><script id="__NEXT_DATA__" type="application/json">'
+        f"{data}</script></body></html>"
+    )
+    http_server.add("/structure", Response(200, page))
+    code, output, _ = _timed(run, "snapshot")
+    assert code == 3, output
+    assert "hold broken characters (lone surrogates, shown as U+FFFD): 1, such as" in output
+    assert _rows(tmp_path, "SELECT name FROM listings WHERE name LIKE '青岚%'") == [
+        ("青岚数据\ufffd有限公司",)
+    ]
+    assert _ok_snapshots(tmp_path) == 0
+
+
+# --- Pages that stop mid-document ---------------------------------------------------------------
+
+
+def test_a_page_that_stops_mid_list_is_quarantined_with_the_members_missing(
+    run: Run, http_server: HTTPTestServer, tmp_path: Path
+) -> None:
+    full = _page(NAMES)
+    http_server.add("/structure", Response(200, full))
+    assert run("snapshot").exit_code == 0
+    # A PHP page that died after 17 names: served whole, with a matching Content-Length.
+    cut = full[: full.index(NAMES[17])]
+    http_server.add("/structure", Response(200, cut))
+    code, output, _ = _timed(run, "snapshot")
+    assert code == 3
+    assert "the page ends mid-document (no </body> or </html>); 3 members missing" in output
+    assert _ok_snapshots(tmp_path) == 1
+    assert _rows(tmp_path, "SELECT count(*) FROM changes") == [(0,)]
+
+
+def test_an_end_tag_in_a_script_or_comment_does_not_end_the_page() -> None:
+    head = "<html><body><h3>会员单位</h3><p>星河智能科技有限公司</p>"
+    assert cut_off(head + "<script>document.write('</body>')</script><p>青岚") is not None
+    assert cut_off(head + "<!-- </html> --><p>青岚") is not None
+    assert cut_off(head + "<p>青岚</p></BODY>") is None
+    assert cut_off("<p>a fragment, never opened</p>") is None
+
+
+def test_a_page_cut_after_its_list_that_loses_no_one_is_believed(
+    run: Run, http_server: HTTPTestServer, tmp_path: Path
+) -> None:
+    http_server.add("/structure", Response(200, _page(NAMES)))
+    assert run("snapshot").exit_code == 0
+    more = _page([*NAMES, "青岚数据（北京）有限公司"])
+    http_server.add("/structure", Response(200, more[: more.index('<div class="footer">')]))
+    code, output, _ = _timed(run, "snapshot")
+    assert code == 0, output
+    assert _ok_snapshots(tmp_path) == 2
+
+
+def test_a_first_page_that_stops_mid_document_is_not_believed(
+    run: Run, http_server: HTTPTestServer, tmp_path: Path
+) -> None:
+    full = _page(NAMES)
+    http_server.add("/structure", Response(200, full[: full.index(NAMES[10])]))
+    code, output, _ = _timed(run, "snapshot")
+    assert code == 3
+    assert "ends mid-document (no </body> or </html>): its list may be incomplete" in output
+    assert _ok_snapshots(tmp_path) == 0
+
+
+# --- Growth ---------------------------------------------------------------------------------
+
+
+def test_sudden_growth_is_quarantined_with_the_count(
+    run: Run, http_server: HTTPTestServer, tmp_path: Path
+) -> None:
+    http_server.add("/structure", Response(200, _page(NAMES[:10])))
+    assert run("snapshot").exit_code == 0
+    # Half as many again is believed; more than that is not.
+    http_server.add("/structure", Response(200, _page(NAMES[:15])))
+    assert run("snapshot").exit_code == 0
+    http_server.add(
+        "/structure", Response(200, _page(NAMES[:15] + [f"附加{i}号有限公司" for i in range(8)]))
+    )
+    code, output, _ = _timed(run, "snapshot")
+    assert code == 3
+    assert "+8 members, more than 50% growth over the previous 15 (53%)" in output
+    assert _ok_snapshots(tmp_path) == 2
+
+
+def test_growth_share_is_configurable(tmp_path: Path, http_server: HTTPTestServer) -> None:
+    config = (
+        "[[sources]]\nid = 'aiia'\nname = 'Test alliance'\n"
+        f"url = {json.dumps(http_server.url('/structure'))}\nmax_growth_share = 2\n"
+    )
+    run = invoker(tmp_path, config)
+    http_server.add("/structure", Response(200, _page(NAMES[:5])))
+    assert run("snapshot").exit_code == 0
+    http_server.add("/structure", Response(200, _page(NAMES[:15])))
+    assert run("snapshot").exit_code == 0
+    bad = invoker(tmp_path, config.replace("= 2", "= 0"))("snapshot")
+    assert bad.exit_code == 1 and "max_growth_share" in bad.stderr
+
+
+# --- The rules, on every page we have -----------------------------------------------------------
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+REAL = Path(__file__).resolve().parents[1].parent / "shared" / "real-pages"
+
+
+def _saved_pages() -> list[Path]:
+    pages = sorted(FIXTURES.glob("**/*.html"))
+    return pages + (sorted(REAL.glob("*.html")) if REAL.is_dir() else [])
+
+
+@pytest.mark.parametrize("path", _saved_pages(), ids=lambda path: path.name)
+def test_no_saved_page_is_called_too_deep_or_cut_off(path: Path) -> None:
+    text = decode_page(path.read_bytes(), None, source=str(path))[0]
+    # The deepest nests 12 (lexbor's own count); the limit leaves a wide margin.
+    assert nesting_depth(text) <= 12
+    assert cut_off(text) is None
+
+
+@pytest.mark.parametrize(
+    ("html", "depth"),
+    [
+        ("<div><img><br><input><hr></div>", 1),
+        ("<div><!-- <div><div> --><script>'<div><div>'</script><style>p{}</style></div>", 1),
+        ("<ul>" + "<li>x" * 1000 + "</ul>", 2),
+        ("<div>" + "<p>x" * 1000 + "</div>", 2),
+        ("<table>" + "<tr><td>x" * 1000 + "</table>", 3),
+        ("<svg>" + "<path/>" * 1000 + "</svg>", 1),
+        ("<div/>" * 5, 5),
+        ("<ul><li><ul><li><ul><li>", 6),
+        ("<script>" + "<div>" * 100, 0),
+    ],
+)
+def test_nesting_depth_follows_the_tree_builder(html: str, depth: int) -> None:
+    assert nesting_depth(html) == depth
