@@ -238,9 +238,8 @@ def capture_page(
     attempt = _Attempt(store, config, source, started, now, wire, digest)
     # A list split over pages is the same reading only when every page is the same.
     digests = [digest, *(sha256_hex(part.content) for part in page.more.parts)]
-    latest = store.latest(source.id, status=None)
-    if latest is not None and is_present(page.origin) and store.page_digests(latest.id) == digests:
-        return attempt.commit(_same_page(source.id, started, latest))
+    if (same := _repeated(store, source.id, page, digests, started)) is not None:
+        return attempt.commit(same)
     try:
         text = (
             page.text
@@ -253,10 +252,14 @@ def capture_page(
         return attempt.commit(_failure(source.id, started, str(exc)), (page.content, page.headers))
     if (cut := page.more.problem()) is not None:
         parsed.problems.append(cut)
-    previous = store.snapshots(source.id, status="ok", until=page.captured_at)
-    before = store.listings(previous[-1].id) if previous else None
-    reasons = anomalies(parsed, before, max_loss_share=source.max_loss_share)
     with store.atomic():
+        # Again inside the write lock: another process may have stored this page, or another
+        # reading to guard against, since the check above.
+        if (same := _repeated(store, source.id, page, digests, started)) is not None:
+            return attempt.commit(same)
+        previous = store.snapshots(source.id, status="ok", until=page.captured_at)
+        before = store.listings(previous[-1].id) if previous else None
+        reasons = anomalies(parsed, before, max_loss_share=source.max_loss_share)
         store.ensure_source(source.id, source.name, source.url)
         store.put_page(page.content, headers=page.headers, seen_at=started)
         for part in page.more.parts:
@@ -358,6 +361,16 @@ def _quarantine_message(snapshot: Snapshot, reasons: list[str]) -> str:
         f"and left out of diffs; inspect it with `tracker members --at {snapshot.id}` and, "
         f"if it is right, accept it with `tracker accept {snapshot.id}`"
     )
+
+
+def _repeated(
+    store: Store, source_id: str, page: Page, digests: list[str], started: datetime
+) -> CaptureOutcome | None:
+    """The outcome when `page` is the page (every page) the latest snapshot was read from."""
+    latest = store.latest(source_id, status=None)
+    if latest is None or not is_present(page.origin) or store.page_digests(latest.id) != digests:
+        return None
+    return _same_page(source_id, started, latest)
 
 
 def _same_page(source_id: str, started: datetime, latest: Snapshot) -> CaptureOutcome:
