@@ -132,9 +132,10 @@ def _open_read_only(path: Path) -> sqlite_utils.Database:
     try:
         db.execute("PRAGMA user_version")
         return db
-    except sqlite3.OperationalError as exc:
+    except sqlite3.OperationalError:
+        # SQLITE_CANTOPEN on a read-only file system, SQLITE_READONLY_DIRECTORY in a folder.
         db.close()
-        if exc.sqlite_errorname != "SQLITE_CANTOPEN" or _read_only_reason(path) is None:
+        if _read_only_reason(path) is None:
             raise
     wal = path.with_name(f"{path.name}-wal")
     if wal.is_file() and wal.stat().st_size:
