@@ -335,3 +335,18 @@ def test_a_read_only_copy_whose_log_holds_changes_is_refused_not_read_stale(
     assert (exit_code, stdout) == (1, "")
     assert stderr.startswith(f"Error: {read_only.folder / 't.db'} is read-only and t.db-wal ")
     assert stderr.endswith("copy the folder somewhere writable and read the copy\n")
+
+
+def test_an_older_schema_on_a_read_only_location_says_why_it_cannot_be_read(
+    read_only: ReadOnly,
+) -> None:
+    with sqlite_utils.Database(read_only.folder / "t.db") as db:
+        MIGRATIONS[0](db)
+        db.execute("PRAGMA user_version = 1")
+    [(exit_code, stdout, stderr)] = read_only.run([["snapshots"]])
+    assert (exit_code, stdout) == (1, "")
+    assert stderr.startswith(f"Error: {read_only.folder / 't.db'} is read-only: ")
+    assert (
+        f"an older tracker wrote it (schema version 1; this one reads {len(MIGRATIONS)})" in stderr
+    )
+    assert stderr.count("\n") == 1

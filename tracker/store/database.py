@@ -55,7 +55,7 @@ class Store(Snapshots, Pages, Fetches, Annotations, ChangeLog, Outbox):
                     return cls(db)
                 db.close()
                 # Written by an older tracker: upgraded first, where it may be.
-                refuse_read_only(path, f"its schema (version {version}) needs upgrading")
+                refuse_read_only(path, upgrade_from=version)
             refuse_read_only(path)
             db = _Database(sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None))
             # WAL lets readers (`tracker diff`) run while `tracker run` writes.
@@ -152,15 +152,22 @@ def _connect(uri: str) -> sqlite_utils.Database:
     return sqlite_utils.Database(conn)
 
 
-def refuse_read_only(path: Path, why: str = "") -> None:
-    """StoreError, one line, when the database at `path` cannot be written to."""
+def refuse_read_only(path: Path, *, upgrade_from: int | None = None) -> None:
+    """StoreError, one line, when the database at `path` cannot be written to (or upgraded
+    from schema version `upgrade_from`, for a command that only reads)."""
     reason = _read_only_reason(path)
-    if reason is not None:
-        because = f"{why}, but {reason}" if why else reason
+    if reason is None:
+        return
+    if upgrade_from is None:
         raise StoreError(
-            f"{path} is read-only: {because}; commands that only read (`tracker members`, "
+            f"{path} is read-only: {reason}; commands that only read (`tracker members`, "
             "`tracker diff`…) still work"
         )
+    raise StoreError(
+        f"{path} is read-only: {reason}, and an older tracker wrote it (schema version "
+        f"{upgrade_from}; this one reads {len(MIGRATIONS)}): read it with that version, or "
+        "copy it somewhere writable, where this one upgrades it"
+    )
 
 
 def _read_only_reason(path: Path) -> str | None:
