@@ -13,13 +13,17 @@ import sqlite3
 import subprocess
 import sys
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlite_utils
 
 from tests.httpserver import HTTPTestServer, Response
 from tests.pages import render_page
+from tracker.app import capture
+from tracker.core.config import Config, Source
 from tracker.store import Store
 
 BUSY_TIMEOUT = 30.0
@@ -138,3 +142,37 @@ def test_the_busy_timeout_is_generous(tmp_path: Path) -> None:
     timeout_ms = store.db.execute("PRAGMA busy_timeout").fetchone()[0]
     assert timeout_ms == BUSY_TIMEOUT * 1000 >= 10_000
     store.close()
+
+
+def test_a_capture_that_lost_the_race_records_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process stores the same page while this one parses it: one snapshot."""
+    source = Source(id="aiia", name="Test", url="http://127.0.0.1:9/")
+    config = Config(sources=[source])
+    page = tmp_path / "same.html"
+    page.write_text(render_page(TIERS), encoding="utf-8")
+    ours, theirs = Store.open(tmp_path / "t.db"), Store.open(tmp_path / "t.db")
+    read_pages = capture.read_pages
+    raced: list[capture.CaptureOutcome] = []
+
+    def parse_while_another_stores_it(*args: Any, **kwargs: Any) -> Any:
+        monkeypatch.setattr(capture, "read_pages", read_pages)  # theirs parses as usual
+        # Ours has checked "same page as the latest?" (no: none yet) and is parsing.
+        raced.append(capture.capture_file(theirs, config, source, page, now=_now))
+        return read_pages(*args, **kwargs)
+
+    monkeypatch.setattr(capture, "read_pages", parse_while_another_stores_it)
+    outcome = capture.capture_file(ours, config, source, page, now=_now)
+    assert [race.outcome for race in raced] == ["new"]
+    assert outcome.outcome == "unchanged"
+    assert outcome.snapshot is not None and raced[0].snapshot is not None
+    assert outcome.snapshot.id == raced[0].snapshot.id
+    for store in (ours, theirs):
+        store.close()
+    assert _snapshots(tmp_path / "t.db") == 1
+    assert _outcomes(tmp_path / "t.db") == ["new", "unchanged"]
+
+
+def _now() -> datetime:
+    return datetime(2025, 6, 1, 9, 30, tzinfo=UTC)
