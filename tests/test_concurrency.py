@@ -1,17 +1,15 @@
 """Writers that race: many `tracker snapshot` at once against one database (issue 13, case 8).
 
 Before write transactions began IMMEDIATE, 8 of 20 pairs failed at once with "database is
-locked" and left no fetch row, and 2 stored the same page twice. Each process here is a real
-`python -m tracker`, started all at once; none may fail, the page is stored once, and every
-attempt leaves its fetch row.
+locked" and left no fetch row, and 2 stored the same page twice. Each racer here is a process
+of its own with its own connection, and they start together; none may fail, the page is
+stored once, and every attempt leaves its fetch row.
 """
 
 from __future__ import annotations
 
-import os
+import multiprocessing
 import sqlite3
-import subprocess
-import sys
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,16 +17,16 @@ from typing import Any
 
 import pytest
 import sqlite_utils
+from click.testing import CliRunner
 
 from tests.httpserver import HTTPTestServer, Response
 from tests.pages import render_page
 from tracker.app import capture
+from tracker.cli import cli
 from tracker.core.config import Config, Source
 from tracker.store import Store
+from tracker.store.database import BUSY_TIMEOUT
 
-BUSY_TIMEOUT = 30.0
-
-ROOT = Path(__file__).resolve().parents[1]
 RACERS = 20
 TIERS = {
     "vice_chair": ["星河智能科技有限公司"],
@@ -37,23 +35,30 @@ TIERS = {
 }
 
 
-def _race(tmp_path: Path, url: str, *args: str) -> list[subprocess.CompletedProcess[str]]:
-    """RACERS `tracker snapshot ARGS…` started together; each one's exit code and output."""
+def _race(tmp_path: Path, url: str, *args: str) -> list[tuple[int, str, str]]:
+    """RACERS processes that each run `tracker snapshot ARGS…` at the same moment: each
+    one's exit code, stdout and stderr.
+
+    Forked from this one (the tracker already imported), they meet at a barrier first, so
+    that they race for the database, not for the start.
+    """
     config = tmp_path / "config.toml"
     config.write_text(f"[[sources]]\nid = 'aiia'\nname = 'Test'\nurl = '{url}'\n", "utf-8")
-    command = [sys.executable, "-m", "tracker", "--config", str(config)]
-    command += ["--db", str(tmp_path / "t.db"), "snapshot", *args]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    racers = [
-        subprocess.Popen(
-            command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
-        for _ in range(RACERS)
-    ]
-    done = []
-    for racer in racers:
-        out, err = racer.communicate(timeout=300)
-        done.append(subprocess.CompletedProcess(command, racer.returncode, out, err))
+    argv = ["--config", str(config), "--db", str(tmp_path / "t.db"), "snapshot", *args]
+    forks = multiprocessing.get_context("fork")
+    start, results = forks.Barrier(RACERS), forks.Queue()
+
+    def racer() -> None:
+        start.wait(60)
+        result = CliRunner().invoke(cli, argv)
+        results.put((result.exit_code, result.stdout, result.stderr))
+
+    racers = [forks.Process(target=racer) for _ in range(RACERS)]
+    for process in racers:
+        process.start()
+    done = [results.get(timeout=300) for _ in racers]
+    for process in racers:
+        process.join(60)
     return done
 
 
@@ -72,9 +77,10 @@ def test_racing_snapshots_of_one_file_store_it_once(tmp_path: Path) -> None:
     page.write_text(render_page(TIERS), encoding="utf-8")
     # No database yet: the racers also race to create it and build its schema.
     done = _race(tmp_path, "http://127.0.0.1:9/", "--file", str(page))
-    assert [(run.returncode, run.stderr) for run in done] == [(0, "")] * RACERS
-    assert sum(run.stdout.startswith("snapshot 1  ") for run in done) == 1
-    assert sum(run.stdout.startswith("unchanged: same page as snapshot 1") for run in done) == 19
+    assert [(code, err) for code, _, err in done] == [(0, "")] * RACERS
+    assert sum(out.startswith("snapshot 1  ") for _, out, _ in done) == 1
+    unchanged = [out for _, out, _ in done if out.startswith("unchanged: same page as snapshot 1")]
+    assert len(unchanged) == RACERS - 1
     assert _snapshots(tmp_path / "t.db") == 1
     assert sorted(_outcomes(tmp_path / "t.db")) == ["new"] + ["unchanged"] * (RACERS - 1)
 
@@ -86,7 +92,7 @@ def test_racing_live_snapshots_store_the_page_once(
     db_path = tmp_path / "t.db"
     Store.open(db_path).close()  # an existing database this time
     done = _race(tmp_path, http_server.url("/structure"))
-    assert [(run.returncode, run.stderr) for run in done] == [(0, "")] * RACERS
+    assert [(code, err) for code, _, err in done] == [(0, "")] * RACERS
     assert len(http_server.requests_for("/structure")) == RACERS
     assert _snapshots(db_path) == 1
     assert sorted(_outcomes(db_path)) == ["new"] + ["unchanged"] * (RACERS - 1)
