@@ -11,6 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import sqlite3
 import threading
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -116,7 +117,7 @@ def test_a_writer_waits_for_another_and_reads_what_it_wrote(tmp_path: Path) -> N
     first = Store.open(tmp_path / "t.db")
     seen: list[object] = []
     failed: list[Exception] = []
-    begun, may_commit = threading.Event(), threading.Event()
+    begun = threading.Event()
 
     def read_then_write() -> None:
         second = Store.open(tmp_path / "t.db")
@@ -135,7 +136,7 @@ def test_a_writer_waits_for_another_and_reads_what_it_wrote(tmp_path: Path) -> N
         racer = threading.Thread(target=read_then_write)
         racer.start()
         begun.wait(10)
-        may_commit.wait(0.3)  # let the racer reach its BEGIN while this one holds the lock
+        time.sleep(0.3)  # for the racer to reach its BEGIN while this one holds the lock
     racer.join(60)
     first.close()
     assert failed == []
