@@ -1,8 +1,19 @@
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 import sqlite_utils
 
+from tests.cli import invoker
+from tests.pages import render_page
 from tracker.app.refs import resolve
 from tracker.core.errors import StoreError
 from tracker.core.models import Listing, ParseResult
@@ -11,6 +22,7 @@ from tracker.store import Store
 from tracker.store.schema import MIGRATIONS
 
 T0 = datetime(2024, 1, 5, 8, 0, tzinfo=UTC)
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -131,3 +143,210 @@ def test_a_version_1_database_gains_the_pages_of_split_lists() -> None:
     assert db.execute("PRAGMA user_version").fetchone()[0] == 2
     assert "snapshot_pages" in db.table_names()
     assert store.db["snapshot_pages"].count == 0
+
+
+# Read-only locations (issue 13, case 11). Commands that only read open the database with
+# SQLite's mode=ro, and immutable=1 where even -shm cannot be created; those that write
+# say in one line that the location is read-only.
+
+READS = [
+    ["snapshots"],
+    ["members"],
+    ["members", "--at", "1"],
+    ["stats"],
+    ["timeline"],
+    ["diff", "1", "latest"],
+    ["history", "星河"],
+    ["watchers", "list"],
+]
+SOURCE = "[[sources]]\nid = 'aiia'\nname = 'Test'\nurl = 'http://127.0.0.1:9/'\n"
+
+
+def _tracker_db(folder: Path) -> Path:
+    """A database with two snapshots, written by `tracker snapshot --file`, then closed."""
+    run = invoker(folder, SOURCE)
+    tiers = {"vice_chair": ["星河智能科技有限公司"], "board": ["青岚数据（北京）有限公司"]}
+    for number, ordinary in enumerate(
+        [["东方启明大学"], ["东方启明大学", "云岫机器人股份有限公司"]]
+    ):
+        page = folder / f"page{number}.html"
+        page.write_text(render_page({**tiers, "ordinary": ordinary}), encoding="utf-8")
+        assert run("snapshot", "--file", str(page)).exit_code == 0
+    return folder / "t.db"
+
+
+def _state(db_path: Path) -> dict[str, tuple[int, bytes] | None]:
+    """The bytes and mtime of the database, and what its -wal holds (None: no file)."""
+    wal = db_path.with_name(db_path.name + "-wal")
+    return {
+        "db": (db_path.stat().st_mtime_ns, db_path.read_bytes()),
+        "wal": (0, wal.read_bytes()) if wal.exists() else None,
+    }
+
+
+def test_commands_that_read_never_write(tmp_path: Path) -> None:
+    db_path = _tracker_db(tmp_path)
+    before = _state(db_path)
+    assert before["wal"] is None  # the writer's close folded its log into the file
+    run = invoker(tmp_path, SOURCE)
+    for args in READS:
+        result = run(*args)
+        assert (args, result.exit_code, result.stderr) == (args, 0, ""), result.output
+    after = _state(db_path)
+    assert after["db"] == before["db"]
+    # SQLite may leave an empty log beside the file; never one holding a change.
+    assert after["wal"] in (None, (0, b""))
+
+
+def test_a_read_only_store_refuses_every_write(tmp_path: Path) -> None:
+    db_path = _tracker_db(tmp_path)
+    store = Store.open(db_path, read_only=True)
+    with pytest.raises(sqlite3.OperationalError, match="readonly"), store.atomic():
+        store.ensure_source("other", "Other", "http://other.test/")
+    store.close()
+
+
+def test_reading_an_older_schema_upgrades_it_where_it_may(tmp_path: Path) -> None:
+    db_path = tmp_path / "t.db"
+    with sqlite_utils.Database(db_path) as db:
+        MIGRATIONS[0](db)
+        db.execute("PRAGMA user_version = 1")
+    store = Store.open(db_path, read_only=True)
+    assert store.db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    store.close()
+
+
+# Root writes whatever permissions say, unless it gives up the capabilities to.
+_AS_ROOT_BOUND_BY_PERMISSIONS = [
+    "setpriv",
+    "--inh-caps=-dac_override,-dac_read_search",
+    "--bounding-set=-dac_override,-dac_read_search",
+]
+# A read-only bind mount of "$0" (the folder, next) in a user namespace, for the command after.
+_ON_READ_ONLY_MOUNT = [
+    "unshare",
+    "-rm",
+    "sh",
+    "-c",
+    'mount --bind "$0" "$0" && mount -o remount,ro,bind "$0" && exec "$@"',
+]
+
+
+def _works(prefix: list[str]) -> bool:
+    if shutil.which(prefix[0]) is None:
+        return False
+    probe = subprocess.run([*prefix, "true"], capture_output=True, timeout=30)
+    return probe.returncode == 0
+
+
+# Runs tracker commands (a JSON list of argument lists) in one process; prints each one's
+# exit code, stdout and stderr as JSON.
+_RUN_ALL = """
+import json, sys
+from click.testing import CliRunner
+from tracker.cli import cli
+results = [CliRunner().invoke(cli, args) for args in json.loads(sys.argv[1])]
+print(json.dumps([[r.exit_code, r.stdout, r.stderr] for r in results]))
+"""
+
+
+@dataclass(frozen=True)
+class ReadOnly:
+    """A folder for a database, and a way to run tracker commands once it is read-only."""
+
+    folder: Path
+    variant: str
+    # What runs a command with the folder read-only (for "folder", once it is chmod-ed).
+    prefix: list[str]
+
+    def run(self, commands: list[list[str]]) -> list[tuple[int, str, str]]:
+        """`tracker --config … --db FOLDER/t.db COMMAND` for each command, in one process
+        for which FOLDER is read-only: each one's exit code, stdout and stderr."""
+        config = self.folder.parent / "config.toml"
+        config.write_text(SOURCE, encoding="utf-8")
+        options = ["--config", str(config), "--db", str(self.folder / "t.db")]
+        argv = [sys.executable, "-c", _RUN_ALL, json.dumps([options + a for a in commands])]
+        if self.variant == "folder":
+            for path in self.folder.iterdir():
+                path.chmod(0o444)
+            self.folder.chmod(0o555)
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        done = subprocess.run(
+            [*self.prefix, *argv], capture_output=True, text=True, env=env, timeout=300
+        )
+        assert done.returncode == 0, done.stderr
+        return [(code, out, err) for code, out, err in json.loads(done.stdout)]
+
+
+@pytest.fixture(params=["file system", "folder"])
+def read_only(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ReadOnly]:
+    """A read-only file system (a bind mount in a user namespace, which binds even root), or
+    a read-only folder (chmod; root gives up the capabilities that let it write anyway)."""
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    if request.param == "file system":
+        prefix = [*_ON_READ_ONLY_MOUNT, str(folder)]
+        if not _works(prefix):
+            pytest.skip("`unshare -rm` (a user namespace for a read-only bind mount) is unusable")
+    else:
+        prefix = _AS_ROOT_BOUND_BY_PERMISSIONS if os.geteuid() == 0 else []
+        if prefix and not _works(prefix):
+            pytest.skip("running as root, which chmod does not stop, and setpriv is unusable")
+    yield ReadOnly(folder, request.param, prefix)
+    for path in [folder, *folder.iterdir()]:
+        path.chmod(0o755)
+
+
+def test_a_read_only_location_is_read_and_refuses_writes_in_one_line(
+    read_only: ReadOnly,
+) -> None:
+    db_path = _tracker_db(read_only.folder)
+    page = read_only.folder.parent / "page.html"
+    for number in (0, 1):
+        (read_only.folder / f"page{number}.html").rename(page)
+    writes = [["snapshot", "--file", str(page)], ["accept", "1"], ["run", "--once"]]
+    results = read_only.run(READS + writes)
+    for args, (exit_code, stdout, stderr) in zip(READS, results, strict=False):
+        assert (args, exit_code, stderr) == (args, 0, "")
+        assert stdout
+    why = {"file system": "it is on a read-only file system", "folder": "the file is not"}
+    for args, (exit_code, stdout, stderr) in zip(writes, results[len(READS) :], strict=True):
+        assert (args, exit_code, stdout) == (args, 1, "")
+        assert stderr.startswith(f"Error: {db_path} is read-only: {why[read_only.variant]}")
+        assert stderr.count("\n") == 1
+    # No -wal, -shm or lock file was left (or could have been).
+    assert sorted(path.name for path in read_only.folder.iterdir()) == ["config.toml", "t.db"]
+
+
+def test_a_read_only_copy_whose_log_holds_changes_is_refused_not_read_stale(
+    read_only: ReadOnly, tmp_path: Path
+) -> None:
+    source = tmp_path / "live"
+    source.mkdir()
+    db_path = _tracker_db(source)
+    writer = sqlite3.connect(db_path)
+    writer.execute("UPDATE sources SET name = 'Renamed'")
+    writer.commit()
+    # Copied while the writer is open: the change is in -wal only, and there is no -shm.
+    for name in ("t.db", "t.db-wal"):
+        shutil.copy(source / name, read_only.folder / name)
+    writer.close()
+    [(exit_code, stdout, stderr)] = read_only.run([["members"]])
+    assert (exit_code, stdout) == (1, "")
+    assert stderr.startswith(f"Error: {read_only.folder / 't.db'} is read-only and t.db-wal ")
+    assert stderr.endswith("copy the folder somewhere writable and read the copy\n")
+
+
+def test_an_older_schema_on_a_read_only_location_says_why_it_cannot_be_read(
+    read_only: ReadOnly,
+) -> None:
+    with sqlite_utils.Database(read_only.folder / "t.db") as db:
+        MIGRATIONS[0](db)
+        db.execute("PRAGMA user_version = 1")
+    [(exit_code, stdout, stderr)] = read_only.run([["snapshots"]])
+    assert (exit_code, stdout) == (1, "")
+    assert stderr.startswith(f"Error: {read_only.folder / 't.db'} is read-only: ")
+    assert (
+        f"an older tracker wrote it (schema version 1; this one reads {len(MIGRATIONS)})" in stderr
+    )
+    assert stderr.count("\n") == 1

@@ -24,7 +24,14 @@ from tracker.core.cset import TIER as CSET_TIER
 from tracker.core.decode import decode_page
 from tracker.core.errors import DEBUG_HINT, FetchError, ParseError, TrackerError, unexpected
 from tracker.core.guard import anomalies
-from tracker.core.models import CaptureOutcome, Origin, Snapshot, Transfer, is_present
+from tracker.core.models import (
+    CaptureOutcome,
+    Origin,
+    ParseResult,
+    Snapshot,
+    Transfer,
+    is_present,
+)
 from tracker.core.parse import PARSER_VERSION, Reading, read_pages
 from tracker.core.stamps import sha256_hex, utc_text
 from tracker.net.pages import Following, follow_files, follow_http, read_file, read_location
@@ -112,15 +119,13 @@ def capture_live(
             last_modified=last_modified,
             on_wait=on_wait,
         )
-        more = Following()
-        if not result.not_modified:
-            more = follow_http(
-                result,
-                client=client,
-                settings=source,
-                max_pages=source.max_pages,
-                on_wait=on_wait,
+        more = (
+            Following()
+            if result.not_modified
+            else follow_http(
+                result, client=client, settings=source, max_pages=source.max_pages, on_wait=on_wait
             )
+        )
     except FetchError as exc:
         failed = record_fetch_error(
             store, config, source, exc, url=exc.url or target, started=started, now=now
@@ -273,49 +278,19 @@ def _capture_page(
     attempt = _Attempt(store, config, source, started, now, wire, digest)
     # A list split over pages is the same reading only when every page is the same.
     digests = [digest, *(sha256_hex(part.content) for part in page.more.parts)]
-    latest = store.latest(source.id, status=None)
-    if latest is not None and is_present(page.origin) and store.page_digests(latest.id) == digests:
-        return attempt.commit(_same_page(source.id, started, latest))
+    if (same := _repeated(store, source.id, page, digests, started)) is not None:
+        return attempt.commit(same)
     try:
-        text = (
-            page.text
-            if page.text is not None
-            else decode_page(page.content, None, source=page.url)[0]
-        )
-        texts = [text, *(part.text for part in page.more.parts)]
-        parsed = read_pages(texts, selectors=source.selectors).result
+        parsed = _read(page, source)
     except (FetchError, ParseError) as exc:
         return attempt.commit(_failure(source.id, started, str(exc)), (page.content, page.headers))
-    if (cut := page.more.problem()) is not None:
-        parsed.problems.append(cut)
-    previous = store.snapshots(source.id, status="ok", until=page.captured_at)
-    before = store.listings(previous[-1].id) if previous else None
-    reasons = anomalies(
-        parsed,
-        before,
-        max_loss_share=source.max_loss_share,
-        max_growth_share=source.max_growth_share,
-    )
     with store.atomic():
-        store.ensure_source(source.id, source.name, source.url)
-        store.put_page(page.content, headers=page.headers, seen_at=started)
-        for part in page.more.parts:
-            store.put_page(part.content, headers=part.headers, seen_at=started)
-        snapshot = store.add_snapshot(
-            source_id=source.id,
-            captured_at=page.captured_at,
-            origin=page.origin,
-            page_sha256=digest,
-            provenance=page.provenance,
-            parsed=parsed,
-            parser_version=PARSER_VERSION,
-            status="quarantined" if reasons else "ok",
-            reason="; ".join(reasons) or None,
-            created_at=started,
-            more_pages=[
-                (part.url, sha) for part, sha in zip(page.more.parts, digests[1:], strict=True)
-            ],
-        )
+        # Again inside the write lock: another process may have stored this page, or another
+        # reading to guard against, since the check above.
+        if (same := _repeated(store, source.id, page, digests, started)) is not None:
+            return attempt.commit(same)
+        reasons = _judged(store, source, page.captured_at, parsed)
+        snapshot = _stored(store, source, page, parsed, digests, reasons, started)
         outcome = CaptureOutcome(
             source_id=source.id,
             outcome="quarantined" if reasons else "new",
@@ -325,6 +300,62 @@ def _capture_page(
             message=_quarantine_message(snapshot, reasons) if reasons else describe(snapshot),
         )
         return attempt.commit(outcome)
+
+
+def _read(page: Page, source: Source) -> ParseResult:
+    """The listings of the page (every page of a list split over pages); FetchError when
+    its bytes cannot be decoded, ParseError when they cannot be read."""
+    text = (
+        page.text if page.text is not None else decode_page(page.content, None, source=page.url)[0]
+    )
+    texts = [text, *(part.text for part in page.more.parts)]
+    parsed = read_pages(texts, selectors=source.selectors).result
+    if (cut := page.more.problem()) is not None:
+        parsed.problems.append(cut)
+    return parsed
+
+
+def _judged(store: Store, source: Source, at: datetime, parsed: ParseResult) -> list[str]:
+    """Why the reading is not believed, against the ok snapshot before it; empty if it is."""
+    previous = store.snapshots(source.id, status="ok", until=at)
+    before = store.listings(previous[-1].id) if previous else None
+    return anomalies(
+        parsed,
+        before,
+        max_loss_share=source.max_loss_share,
+        max_growth_share=source.max_growth_share,
+    )
+
+
+def _stored(
+    store: Store,
+    source: Source,
+    page: Page,
+    parsed: ParseResult,
+    digests: list[str],
+    reasons: list[str],
+    started: datetime,
+) -> Snapshot:
+    """The page's bytes archived and its reading stored, ok or quarantined with `reasons`."""
+    store.ensure_source(source.id, source.name, source.url)
+    store.put_page(page.content, headers=page.headers, seen_at=started)
+    for part in page.more.parts:
+        store.put_page(part.content, headers=part.headers, seen_at=started)
+    return store.add_snapshot(
+        source_id=source.id,
+        captured_at=page.captured_at,
+        origin=page.origin,
+        page_sha256=digests[0],
+        provenance=page.provenance,
+        parsed=parsed,
+        parser_version=PARSER_VERSION,
+        status="quarantined" if reasons else "ok",
+        reason="; ".join(reasons) or None,
+        created_at=started,
+        more_pages=[
+            (part.url, sha) for part, sha in zip(page.more.parts, digests[1:], strict=True)
+        ],
+    )
 
 
 def with_hint(error: FetchError, hint: str) -> FetchError:
@@ -426,6 +457,16 @@ def _quarantine_message(snapshot: Snapshot, reasons: list[str]) -> str:
         f"and left out of diffs; inspect it with `tracker members --at {snapshot.id}` and, "
         f"if it is right, accept it with `tracker accept {snapshot.id}`"
     )
+
+
+def _repeated(
+    store: Store, source_id: str, page: Page, digests: list[str], started: datetime
+) -> CaptureOutcome | None:
+    """The outcome when `page` is the page (every page) the latest snapshot was read from."""
+    latest = store.latest(source_id, status=None)
+    if latest is None or not is_present(page.origin) or store.page_digests(latest.id) != digests:
+        return None
+    return _same_page(source_id, started, latest)
 
 
 def _same_page(source_id: str, started: datetime, latest: Snapshot) -> CaptureOutcome:

@@ -132,6 +132,7 @@ def accept(app: App, snapshot_id: int) -> None:
     """
     from tracker.app.accept import accept as accept_snapshot
 
+    app.updates = True
     click.echo(accept_snapshot(app.store, app.config, snapshot_id, at=app.now()))
 
 

@@ -42,6 +42,9 @@ class App:
         self.db_path = db_path
         # Set by the commands that write: only they may create the database.
         self.writes = False
+        # Set by those that write only to a database that exists (`accept`); the others
+        # open it read-only, so that they work where it cannot be written.
+        self.updates = False
 
     @cached_property
     def config(self) -> Config:
@@ -56,7 +59,7 @@ class App:
     def store(self) -> Store:
         from tracker.store import Store
 
-        return Store.open(self.database())
+        return Store.open(self.database(), read_only=not (self.writes or self.updates))
 
     def database(self) -> Path:
         """The database's path, checked before anything opens it.
@@ -79,6 +82,10 @@ class App:
                     f"no folder {path.parent} for the database {path}; create it first"
                 )
             path.parent.mkdir()
+        if self.writes:
+            from tracker.store.database import refuse_read_only
+
+            refuse_read_only(path)  # before anything is fetched, or `tracker run` locks
         return path
 
     def source(self, source_id: str | None) -> Source:

@@ -10,6 +10,7 @@ from one part per table (``pages.py``, ``snapshots.py``, ``fetches.py``, ``chang
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,6 +27,10 @@ from tracker.store.pages import Pages
 from tracker.store.schema import MIGRATIONS
 from tracker.store.snapshots import Snapshots
 
+# How long a write waits for another process's to finish (a capture's transaction takes well
+# under a second; twenty `tracker snapshot` at once queue within this).
+BUSY_TIMEOUT = 30.0
+
 
 class Store(Snapshots, Pages, Fetches, Annotations, ChangeLog, Outbox):
     """All reads and writes of the database, one part per table. Pass a Database in; tests use
@@ -36,13 +41,25 @@ class Store(Snapshots, Pages, Fetches, Annotations, ChangeLog, Outbox):
         self.migrate()
 
     @classmethod
-    def open(cls, path: Path) -> Store:
-        # The caller decides whether a missing database or folder may be created.
+    def open(cls, path: Path, *, read_only: bool = False) -> Store:
+        """The database at `path`, for the commands that write, or with `read_only` for those
+        that only read: then nothing is written to it, even where it could be.
+
+        The caller decides whether a missing database or folder may be created.
+        """
         try:
-            db = sqlite_utils.Database(path)
+            if read_only:
+                db = _open_read_only(path)
+                version = _version(db)
+                if version == len(MIGRATIONS):
+                    return cls(db)
+                db.close()
+                # Written by an older tracker: upgraded first, where it may be.
+                refuse_read_only(path, upgrade_from=version)
+            refuse_read_only(path)
+            db = _Database(sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None))
             # WAL lets readers (`tracker diff`) run while `tracker run` writes.
             db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA busy_timeout=5000")
             return cls(db)
         except (sqlite3.DatabaseError, OSError) as exc:
             raise StoreError(f"{path}: cannot open database: {exc}") from None
@@ -51,14 +68,12 @@ class Store(Snapshots, Pages, Fetches, Annotations, ChangeLog, Outbox):
         self.db.close()
 
     def migrate(self) -> None:
-        version = self.db.execute("PRAGMA user_version").fetchone()[0]
-        if version > len(MIGRATIONS):
-            raise StoreError(
-                f"database schema version {version} is newer than this tracker "
-                f"({len(MIGRATIONS)}); upgrade aiia-tracker"
-            )
-        for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
-            with self.db.atomic():
+        if _version(self.db) == len(MIGRATIONS):
+            return
+        # Inside the write lock: another process may be upgrading the same database.
+        with self.atomic():
+            version = _version(self.db)
+            for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
                 step(self.db)
                 self.db.execute(f"PRAGMA user_version = {number}")
 
@@ -66,3 +81,109 @@ class Store(Snapshots, Pages, Fetches, Annotations, ChangeLog, Outbox):
     def atomic(self) -> Iterator[None]:
         with self.db.atomic():
             yield
+
+
+def _version(db: sqlite_utils.Database) -> int:
+    """The schema version of `db`; StoreError when a newer tracker wrote it."""
+    version: int = db.execute("PRAGMA user_version").fetchone()[0]
+    if version > len(MIGRATIONS):
+        raise StoreError(
+            f"database schema version {version} is newer than this tracker "
+            f"({len(MIGRATIONS)}); upgrade aiia-tracker"
+        )
+    return version
+
+
+class _Database(sqlite_utils.Database):
+    """sqlite-utils' Database whose transactions take the write lock as they begin.
+
+    A deferred transaction that reads and then writes fails at once with "database is
+    locked" when another process wrote in between: its snapshot is stale, so SQLite cannot
+    wait. Begun IMMEDIATE, it waits its turn on the busy timeout instead, and what it read
+    (say, "this page is not the latest yet") still holds when it writes.
+    """
+
+    @contextmanager
+    def atomic(self) -> Iterator[sqlite_utils.Database]:
+        if self.conn.in_transaction:
+            with super().atomic():  # a savepoint
+                yield self
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            with super().atomic():  # a savepoint inside the transaction begun above
+                yield self
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.rollback()
+            raise
+
+
+def _open_read_only(path: Path) -> sqlite_utils.Database:
+    """`path` opened read-only (SQLite's ``mode=ro``).
+
+    In WAL mode even a reader needs ``-shm`` beside the database, created if missing; where
+    it cannot be (a read-only folder or file system), the database is opened ``immutable``:
+    nobody can write there either. Not when ``-wal`` holds changes, which immutable would
+    silently ignore: a stale reading is worse than none.
+    """
+    uri = f"{path.absolute().as_uri()}?mode=ro"
+    db = _connect(uri)
+    try:
+        db.execute("PRAGMA user_version")
+        return db
+    except sqlite3.OperationalError:
+        # SQLITE_CANTOPEN on a read-only file system, SQLITE_READONLY_DIRECTORY in a folder.
+        db.close()
+        if _read_only_reason(path) is None:
+            raise
+    wal = path.with_name(f"{path.name}-wal")
+    if wal.is_file() and wal.stat().st_size:
+        raise StoreError(
+            f"{path} is read-only and {wal.name} beside it holds changes that SQLite can read "
+            f"only with a {path.name}-shm file it cannot create there: copy the folder "
+            "somewhere writable and read the copy"
+        )
+    return _connect(f"{uri}&immutable=1")
+
+
+def _connect(uri: str) -> sqlite_utils.Database:
+    conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT, isolation_level=None)
+    return sqlite_utils.Database(conn)
+
+
+def refuse_read_only(path: Path, *, upgrade_from: int | None = None) -> None:
+    """StoreError, one line, when the database at `path` cannot be written to (or upgraded
+    from schema version `upgrade_from`, for a command that only reads)."""
+    reason = _read_only_reason(path)
+    if reason is None:
+        return
+    if upgrade_from is None:
+        raise StoreError(
+            f"{path} is read-only: {reason}; commands that only read (`tracker members`, "
+            "`tracker diff`…) still work"
+        )
+    raise StoreError(
+        f"{path} is read-only: {reason}, and an older tracker wrote it (schema version "
+        f"{upgrade_from}; this one reads {len(MIGRATIONS)}): read it with that version, or "
+        "copy it somewhere writable, where this one upgrades it"
+    )
+
+
+def _read_only_reason(path: Path) -> str | None:
+    """Why nothing can be written to the database at `path`, or None if it can be.
+
+    Root may write where permissions say no, but not on a read-only file system: access()
+    answers for this process, whoever runs it.
+    """
+    folder = path.parent
+    if not os.access(folder, os.F_OK):
+        return None  # the caller says the folder is missing
+    if os.statvfs(folder).f_flag & os.ST_RDONLY:
+        return f"it is on a read-only file system ({folder})"
+    if path.exists() and not os.access(path, os.W_OK):
+        return "the file is not writable"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        # Even a database that may be written needs its -wal and -shm files created beside it.
+        return f"its folder {folder} is not writable (SQLite creates -wal and -shm files there)"
+    return None
