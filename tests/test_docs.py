@@ -150,3 +150,23 @@ def test_the_offline_tour_runs_as_written(tmp_path: Path, monkeypatch: pytest.Mo
         ran.append(words[1])
     assert ran[0] == "demo" and len(ran) >= 8
     assert (tmp_path / "changes.md").read_text(encoding="utf-8").startswith("# ")
+
+
+def _cited_tests() -> list[tuple[str, str]]:
+    """Every `tests/FILE.py::name` the README cites; `::name` alone continues the last file."""
+    cited, module = [], ""
+    for module_part, name in re.findall(r"(tests/\w+\.py)?::(\w+)", README):
+        module = module_part or module
+        cited.append((module, name))
+    return cited
+
+
+def test_every_test_the_readme_cites_exists() -> None:
+    cited = _cited_tests()
+    assert len(cited) > 30
+    missing = [
+        f"{module}::{name}"
+        for module, name in cited
+        if f"def {name}(" not in (ROOT / module).read_text(encoding="utf-8")
+    ]
+    assert missing == []
