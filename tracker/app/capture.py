@@ -47,6 +47,8 @@ Evidence = tuple[bytes | None, dict[str, str]]
 OFFLINE_SNAPSHOT = (
     "a copy saved from a browser can be captured instead: `tracker snapshot --file saved.html`"
 )
+# The same for `tracker parse URL`.
+OFFLINE_PARSE = "a copy saved from a browser can be read instead: `tracker parse saved.html`"
 
 
 @dataclass
@@ -78,7 +80,15 @@ class Inspection:
 
 def inspect_location(location: str, source: Source, *, client: httpx.Client) -> Inspection:
     """Read a saved page or a URL (and the pages it goes on to) with the source's settings."""
-    pages, cut = read_location(location, source, client=client, max_pages=source.max_pages)
+    fetched = location.startswith(("http://", "https://"))
+    if not fetched:
+        refuse_table(Path(location))
+    try:
+        pages, cut = read_location(location, source, client=client, max_pages=source.max_pages)
+    except FetchError as exc:
+        if not fetched:
+            raise
+        raise with_hint(exc, OFFLINE_PARSE) from None
     reading = read_pages([page.text for page in pages], selectors=source.selectors)
     if cut is not None:
         reading.result.problems.append(cut)
@@ -273,9 +283,8 @@ def _capture_page(
     attempt = _Attempt(store, config, source, started, now, wire, digest)
     # A list split over pages is the same reading only when every page is the same.
     digests = [digest, *(sha256_hex(part.content) for part in page.more.parts)]
-    latest = store.latest(source.id, status=None)
-    if latest is not None and is_present(page.origin) and store.page_digests(latest.id) == digests:
-        return attempt.commit(_same_page(source.id, started, latest))
+    if (same := _repeated(store, source.id, page, digests)) is not None:
+        return attempt.commit(_same_page(source.id, started, page.captured_at, same))
     try:
         text = (
             page.text
@@ -423,14 +432,35 @@ def _quarantine_message(snapshot: Snapshot, reasons: list[str]) -> str:
     )
 
 
-def _same_page(source_id: str, started: datetime, latest: Snapshot) -> CaptureOutcome:
+def _repeated(store: Store, source_id: str, page: Page, digests: list[str]) -> Snapshot | None:
+    """The snapshot this reading of the present only repeats, if any: no snapshot is added.
+
+    The page read again, as late as the latest snapshot or later, and found the same: an
+    unchanged tick. A page dated earlier than the latest snapshot is a reading of the past,
+    new evidence however alike (it moves "first seen" back) and judged, as a Wayback capture
+    is, against the snapshots before it; it repeats only a snapshot of the very same moment
+    (a saved page entered twice).
+    """
+    if not is_present(page.origin):
+        return None
+    at = page.captured_at.replace(microsecond=0)
+    found = store.latest(source_id, status=None)
+    if found is not None and at < found.captured_at:
+        earlier = store.snapshots(source_id, until=at)
+        found = earlier[-1] if earlier and earlier[-1].captured_at == at else None
+    return found if found is not None and store.page_digests(found.id) == digests else None
+
+
+def _same_page(
+    source_id: str, started: datetime, read_at: datetime, latest: Snapshot
+) -> CaptureOutcome:
     if latest.status == "ok":
         return CaptureOutcome(
             source_id=source_id,
             outcome="unchanged",
             at=started,
             snapshot=latest,
-            message=f"unchanged: same page as snapshot {latest.id}  {utc_text(started)}",
+            message=f"unchanged: same page as snapshot {latest.id}  {utc_text(read_at)}",
         )
     return CaptureOutcome(
         source_id=source_id,
