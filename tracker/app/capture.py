@@ -433,22 +433,20 @@ def _quarantine_message(snapshot: Snapshot, reasons: list[str]) -> str:
 
 
 def _repeated(store: Store, source_id: str, page: Page, digests: list[str]) -> Snapshot | None:
-    """The snapshot this reading of the present only repeats, if any: no snapshot is added.
+    """The latest snapshot, when this reading of the present only repeats it: an unchanged
+    tick adds no snapshot.
 
-    The page read again, as late as the latest snapshot or later, and found the same: an
-    unchanged tick. A page dated earlier than the latest snapshot is a reading of the past,
-    new evidence however alike (it moves "first seen" back) and judged, as a Wayback capture
-    is, against the snapshots before it; it repeats only a snapshot of the very same moment
-    (a saved page entered twice).
+    Only a reading as late as the latest snapshot or later repeats it. A page dated earlier
+    (a saved page with --captured-at) is a reading of the past: new evidence however alike
+    (it moves "first seen" back), judged as a Wayback capture is, against the ok snapshots
+    before it.
     """
-    if not is_present(page.origin):
+    latest = store.latest(source_id, status=None)
+    if latest is None or not is_present(page.origin):
         return None
-    at = page.captured_at.replace(microsecond=0)
-    found = store.latest(source_id, status=None)
-    if found is not None and at < found.captured_at:
-        earlier = store.snapshots(source_id, until=at)
-        found = earlier[-1] if earlier and earlier[-1].captured_at == at else None
-    return found if found is not None and store.page_digests(found.id) == digests else None
+    if page.captured_at.replace(microsecond=0) < latest.captured_at:
+        return None
+    return latest if store.page_digests(latest.id) == digests else None
 
 
 def _same_page(
