@@ -77,7 +77,10 @@ def test_racing_snapshots_of_one_file_store_it_once(tmp_path: Path) -> None:
     page = tmp_path / "same.html"
     page.write_text(render_page(TIERS), encoding="utf-8")
     # No database yet: the racers also race to create it and build its schema.
-    done = _race(tmp_path, "http://127.0.0.1:9/", "--file", str(page))
+    # Dated alike, as copies of one saved page are (undated, each would be read "now").
+    done = _race(
+        tmp_path, "http://127.0.0.1:9/", "--file", str(page), "--captured-at", "2024-05-01"
+    )
     assert [(code, err) for code, _, err in done] == [(0, "")] * RACERS
     assert sum(out.startswith("snapshot 1  ") for _, out, _ in done) == 1
     unchanged = [out for _, out, _ in done if out.startswith("unchanged: same page as snapshot 1")]

@@ -299,3 +299,97 @@ def test_a_missing_key_elsewhere_is_still_reported(tmp_path: Path) -> None:
         "config.toml: [sources] 1: unknown key 'nmae' (did you mean 'name'?)",
         "config.toml: sources.1.name: Field required",
     ]
+
+
+def _entered(db: Path, *readings: tuple[Path, str]) -> list[str]:
+    """Each saved page entered with its date, in this order; what each entry printed."""
+    said = []
+    for page, given in readings:
+        result = tracker("--db", db, "snapshot", "--file", page, "--captured-at", given)
+        assert result.exit_code == 0, result.output
+        said.append(result.stdout)
+    return said
+
+
+def test_a_saved_page_dated_earlier_is_new_evidence_not_the_same_page(tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
+    said = _entered(db, (OLD_PAGE, "2023-05-01T10:00"), (OLD_PAGE, "1999-01-01"))
+    assert said[1].startswith("snapshot 2  1999-01-01T00:00:00Z  ")
+    found = json.loads(tracker("--db", db, "history", "星河", "--format", "json").stdout)
+    assert found["first_seen"] == {"snapshot_id": 2, "at": "1999-01-01T00:00:00Z"}
+    # Read again later, it is an unchanged re-read, dated as the reading, not as the moment
+    # it was entered.
+    again = _entered(db, (OLD_PAGE, "2024-01-01"))
+    assert again == ["unchanged: same page as snapshot 1  2024-01-01T00:00:00Z\n"]
+    assert len(_stored(db)) == 2
+
+
+def test_saved_pages_give_one_record_whatever_the_order_they_are_entered(
+    tmp_path: Path,
+) -> None:
+    pages = [(OLD_PAGE, "2023-05-01"), (NEW_PAGE, "2024-05-01"), (OLD_PAGE, "2020-01-01")]
+    records = []
+    for order in (pages, [pages[0], pages[2], pages[1]], pages[::-1]):
+        db = tmp_path / f"{len(records)}.db"
+        _entered(db, *order)
+        records.append(
+            sorted((str(row["captured_at"]), str(row["provenance"])) for row in _stored(db))
+        )
+    assert records[0] == records[1] == records[2]
+    assert [at for at, _ in records[0]] == [
+        "2020-01-01T00:00:00Z",
+        "2023-05-01T00:00:00Z",
+        "2024-05-01T00:00:00Z",
+    ]
+
+
+def _watched(tmp_path: Path, extra: str = "") -> Path:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f"[[sources]]\nid = 'aiia'\nname = 'T'\nurl = 'http://127.0.0.1:9/structure'\n{extra}"
+        "[[watchers]]\nname = 'log'\nkind = 'file'\npath = 'x.jsonl'\n",
+        encoding="utf-8",
+    )
+    return config
+
+
+def _outbox(db: Path) -> list[dict[str, object]]:
+    with sqlite_utils.Database(db) as database:
+        return [json.loads(row["payload"]) for row in database.query("select payload from outbox")]
+
+
+def _enter_watched(config: Path, db: Path, *readings: tuple[Path, str]) -> None:
+    for page, given in readings:
+        result = tracker(
+            "--config", config, "--db", db, "snapshot", "--file", page, "--captured-at", given
+        )
+        assert result.exit_code == 0, result.output
+
+
+def test_a_saved_page_of_the_past_is_no_news_to_watchers(tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
+    # 2020 and 2022 are entered after 2024: readings of the past, whatever they changed.
+    readings = [
+        (NEW_PAGE, "2024-01-01"),
+        (OLD_PAGE, "2020-01-01"),
+        (NEW_PAGE, "2022-01-01"),
+        (OLD_PAGE, "2025-01-01"),
+    ]
+    _enter_watched(_watched(tmp_path), db, *readings)
+    assert len(_stored(db)) == 4
+    # Only the 2025 reading was news: the latest when it arrived, changing 2024's.
+    assert [message["event"] for message in _outbox(db)] == ["changes"]
+
+
+def test_a_saved_page_of_the_past_never_confirms_a_departure(tmp_path: Path) -> None:
+    """With departures confirmed by two readings, an old page entered between two readings
+    of the present is not one of them: members missing from the next are only missing."""
+    db = tmp_path / "t.db"
+    config = _watched(tmp_path, "confirm_departures = 2\n")
+    readings = [(NEW_PAGE, "2024-01-01"), (OLD_PAGE, "2020-01-01"), (OLD_PAGE, "2025-01-01")]
+    _enter_watched(config, db, *readings)
+    [message] = _outbox(db)
+    assert message["headline"][1].startswith("snapshot 1 (2024-01-01")
+    lines = [str(line) for line in message["lines"]]  # type: ignore[attr-defined]
+    assert not [line for line in lines if "departed" in line]
+    assert "? missing (unconfirmed): 紫藤教育科技有限公司 · ordinary" in lines

@@ -1,3 +1,6 @@
+import codecs
+import csv
+import io
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -165,3 +168,48 @@ def test_members_credits_cset_under_a_table_and_beside_data(
     assert json.loads(members("members", "--format", "json").stdout)[0]["key"]
     assert "CSET" not in members("stats", "--by", "tier").output  # tiers only: no annotation
     assert CSET_CREDIT in members("stats", "--by", "type").stdout
+
+
+CSV_COMMANDS = [
+    ["snapshots"],
+    ["members"],
+    ["stats", "--by", "type"],
+    ["timeline"],
+    ["history", "青岚"],
+    ["watchers", "list"],
+    ["diff", "baseline", "latest"],
+]
+
+
+@pytest.mark.parametrize("command", CSV_COMMANDS, ids=" ".join)
+def test_csv_written_to_a_file_opens_in_excel_and_stdout_stays_plain(
+    members: Callable[..., Result], tmp_path: Path, command: list[str]
+) -> None:
+    """A file gets the UTF-8 byte order mark Excel needs to read names; a pipe never does."""
+    page = Path(__file__).resolve().parents[1] / "fixtures" / "diff" / "new.html"
+    members("snapshot", "--file", str(page), "--captured-at", "2024-05-01")
+    assert members("accept", "2").exit_code == 0  # a page far smaller than CSET's list
+    piped = members(*command, "--format", "csv")
+    assert piped.exit_code == 0, piped.output
+    assert not piped.stdout_bytes.startswith(codecs.BOM_UTF8)
+    out = tmp_path / "out.csv"
+    written = members(*command, "--format", "csv", "--output", str(out))
+    assert written.exit_code == 0, written.output
+    assert written.stdout == "" and f"wrote {out}\n" in written.stderr
+    assert out.read_bytes().startswith(codecs.BOM_UTF8)
+    with out.open(encoding="utf-8-sig", newline="") as file:
+        rows = list(csv.reader(file))
+    assert rows == list(csv.reader(io.StringIO(piped.stdout, newline="")))
+    assert rows and rows[0][0] != ""
+
+
+def test_a_table_written_to_a_file_keeps_every_column_and_its_credit(
+    members: Callable[..., Result], tmp_path: Path
+) -> None:
+    out = tmp_path / "members.txt"
+    written = members("members", "--output", str(out), env={"COLUMNS": "60"})
+    assert written.exit_code == 0 and written.stdout == ""
+    text = out.read_text(encoding="utf-8")
+    assert not text.startswith("\ufeff")  # only CSV carries the mark
+    assert text == members("members", "--wide").stdout
+    assert text.endswith(f"\n\n{CSET_CREDIT}\n")

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from tests.fakes import refused_port
 from tests.golden_files import assert_golden
 from tests.httpserver import HTTPTestServer, Response
 from tracker.cli import cli
@@ -76,3 +77,21 @@ def test_a_url_is_fetched_over_the_wire_and_nothing_is_stored(
     assert "副理事长单位 (vice_chair): 4" in result.output
     assert len(http_server.requests_for("/structure", "GET")) == 1
     assert not (tmp_path / "never.db").exists()
+
+
+def test_an_unreachable_url_fails_at_once_naming_a_saved_copy(tmp_path: Path) -> None:
+    with refused_port() as base:
+        result = parse(tmp_path, f"{base}/structure")
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith(f"Error: {base}/structure")
+    assert result.stderr.rstrip().endswith("`tracker parse saved.html`")
+
+
+def test_a_csv_points_at_baseline_import(tmp_path: Path) -> None:
+    table = Path(__file__).resolve().parents[1] / "fixtures" / "baseline" / "small.csv"
+    result = parse(tmp_path, str(table))
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: {table} is CSET's member list: import it with "
+        f"`tracker baseline import {table}`; nothing stored\n"
+    )

@@ -175,7 +175,11 @@ def test_snapshot_from_a_file(run: Run, tmp_path: Path) -> None:
     page = tmp_path / "saved.html"
     page.write_text(render_page(TIERS), encoding="utf-8")
     result = run("snapshot", "--file", str(page))
-    assert result.exit_code == 0 and result.output.startswith("snapshot 1")
+    assert result.exit_code == 0 and result.stdout.startswith("snapshot 1")
+    # Undated, the page is dated now: one note says so, and how to date it.
+    assert result.stderr == (
+        f"Note: {page} is dated now; if it was saved earlier, give --captured-at YYYY-MM-DD\n"
+    )
     missing = run("snapshot", "--file", str(tmp_path / "gone.html"))
     assert missing.exit_code == 1
     assert (

@@ -54,6 +54,8 @@ Evidence = tuple[bytes | None, dict[str, str]]
 OFFLINE_SNAPSHOT = (
     "a copy saved from a browser can be captured instead: `tracker snapshot --file saved.html`"
 )
+# The same for `tracker parse URL`.
+OFFLINE_PARSE = "a copy saved from a browser can be read instead: `tracker parse saved.html`"
 
 
 @dataclass
@@ -85,7 +87,15 @@ class Inspection:
 
 def inspect_location(location: str, source: Source, *, client: httpx.Client) -> Inspection:
     """Read a saved page or a URL (and the pages it goes on to) with the source's settings."""
-    pages, cut = read_location(location, source, client=client, max_pages=source.max_pages)
+    fetched = location.startswith(("http://", "https://"))
+    if not fetched:
+        refuse_table(Path(location))
+    try:
+        pages, cut = read_location(location, source, client=client, max_pages=source.max_pages)
+    except FetchError as exc:
+        if not fetched:
+            raise
+        raise with_hint(exc, OFFLINE_PARSE) from None
     reading = read_pages([page.text for page in pages], selectors=source.selectors)
     if cut is not None:
         reading.result.problems.append(cut)
@@ -278,8 +288,8 @@ def _capture_page(
     attempt = _Attempt(store, config, source, started, now, wire, digest)
     # A list split over pages is the same reading only when every page is the same.
     digests = [digest, *(sha256_hex(part.content) for part in page.more.parts)]
-    if (same := _repeated(store, source.id, page, digests, started)) is not None:
-        return attempt.commit(same)
+    if (same := _repeated(store, source.id, page, digests)) is not None:
+        return attempt.commit(_same_page(source.id, started, page.captured_at, same))
     try:
         parsed = _read(page, source)
     except (FetchError, ParseError) as exc:
@@ -287,8 +297,8 @@ def _capture_page(
     with store.atomic():
         # Again inside the write lock: another process may have stored this page, or another
         # reading to guard against, since the check above.
-        if (same := _repeated(store, source.id, page, digests, started)) is not None:
-            return attempt.commit(same)
+        if (same := _repeated(store, source.id, page, digests)) is not None:
+            return attempt.commit(_same_page(source.id, started, page.captured_at, same))
         reasons = _judged(store, source, page.captured_at, parsed)
         snapshot = _stored(store, source, page, parsed, digests, reasons, started)
         outcome = CaptureOutcome(
@@ -459,24 +469,33 @@ def _quarantine_message(snapshot: Snapshot, reasons: list[str]) -> str:
     )
 
 
-def _repeated(
-    store: Store, source_id: str, page: Page, digests: list[str], started: datetime
-) -> CaptureOutcome | None:
-    """The outcome when `page` is the page (every page) the latest snapshot was read from."""
+def _repeated(store: Store, source_id: str, page: Page, digests: list[str]) -> Snapshot | None:
+    """The latest snapshot, when this reading of the present only repeats it: an unchanged
+    tick adds no snapshot.
+
+    Only a reading as late as the latest snapshot or later repeats it. A page dated earlier
+    (a saved page with --captured-at) is a reading of the past: new evidence however alike
+    (it moves "first seen" back), judged as a Wayback capture is, against the ok snapshots
+    before it.
+    """
     latest = store.latest(source_id, status=None)
-    if latest is None or not is_present(page.origin) or store.page_digests(latest.id) != digests:
+    if latest is None or not is_present(page.origin):
         return None
-    return _same_page(source_id, started, latest)
+    if page.captured_at.replace(microsecond=0) < latest.captured_at:
+        return None
+    return latest if store.page_digests(latest.id) == digests else None
 
 
-def _same_page(source_id: str, started: datetime, latest: Snapshot) -> CaptureOutcome:
+def _same_page(
+    source_id: str, started: datetime, read_at: datetime, latest: Snapshot
+) -> CaptureOutcome:
     if latest.status == "ok":
         return CaptureOutcome(
             source_id=source_id,
             outcome="unchanged",
             at=started,
             snapshot=latest,
-            message=f"unchanged: same page as snapshot {latest.id}  {utc_text(started)}",
+            message=f"unchanged: same page as snapshot {latest.id}  {utc_text(read_at)}",
         )
     return CaptureOutcome(
         source_id=source_id,

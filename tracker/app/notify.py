@@ -41,13 +41,17 @@ def capture_messages(
 
     An error or a quarantine never yields a membership message, and neither does a new
     page whose membership is unchanged (a restyle, a reorder, spelling noise), nor a
-    reading of the past.
+    reading of the past: a baseline, a Wayback capture, or a saved page dated before the
+    latest snapshot.
     """
     source = config.source(outcome.source_id)
     watchers = [w for w in config.watchers if _subscribed(w, source.id)]
     found = [m for w in watchers if (m := _health_for(store, config, w, outcome, at))]
     new = outcome.snapshot
     if outcome.failed or new is None or new.status != "ok" or not is_present(new.origin):
+        return found
+    latest = store.latest(source.id)
+    if latest is None or latest.id != new.id:
         return found
     return found + change_messages(store, config, new, new_page=outcome.outcome == "new", at=at)
 

@@ -16,6 +16,7 @@ from tracker.cli.common import (
     pass_app,
     report,
     source_option,
+    tell,
 )
 
 
@@ -83,6 +84,9 @@ def snapshot(
             outcome = capture_live(
                 app.store, app.config, source, client=client, now=app.now, url=url, on_wait=notice
             )
+    if file_path is not None and captured_at is None and not outcome.failed:
+        # A page saved long ago, dated now, would read as today's membership.
+        tell([f"{file_path} is dated now; if it was saved earlier, give --captured-at YYYY-MM-DD"])
     report(outcome.message, outcome.exit_code)
 
 

@@ -286,6 +286,17 @@ def format_option(*choices: str) -> Callable[[F], F]:
     return decorate
 
 
+def output_option(func: F) -> F:
+    """--output FILE: the report written to a file (CSV with the BOM Excel needs, see `emit`)."""
+    return click.option(
+        "--output",
+        "-o",
+        "output_path",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="Write to this file instead of standard output (CSV with a BOM, for Excel).",
+    )(func)
+
+
 def wide_option(func: F) -> F:
     return click.option(
         "--wide",
@@ -295,21 +306,26 @@ def wide_option(func: F) -> F:
     )(func)
 
 
-def table_width(wide: bool) -> int | None:
+def table_width(wide: bool, output: Path | None = None) -> int | None:
     """How wide a table may be: the terminal's width (or $COLUMNS), or None for every column
-    in full, with --wide and when the output goes to a pipe or file rather than a person."""
-    if wide or not ("COLUMNS" in os.environ or sys.stdout.isatty()):
+    in full, with --wide and when the output goes to a pipe or file (--output) rather than a
+    person."""
+    if wide or output is not None or not ("COLUMNS" in os.environ or sys.stdout.isatty()):
         return None
     return shutil.get_terminal_size().columns
 
 
-def credit(notes: Iterable[Annotation], fmt: str) -> None:
-    """CSET's credit when its annotations were shown (CC BY-NC 4.0 asks for it): under a
-    table, and on stderr beside JSON or CSV so that standard output stays pure data."""
+def credited(text: str, notes: Iterable[Annotation], fmt: str) -> str:
+    """`text` with CSET's credit when its annotations were shown (CC BY-NC 4.0 asks for it):
+    under a table, and on stderr beside JSON or CSV so that the data stays pure data."""
     from tracker.core.credit import CSET_CREDIT, CSET_ORIGIN
 
-    if any(note.origin == CSET_ORIGIN for note in notes):
-        click.echo(CSET_CREDIT if fmt != "table" else f"\n{CSET_CREDIT}", err=fmt != "table")
+    if not any(note.origin == CSET_ORIGIN for note in notes):
+        return text
+    if fmt != "table":
+        click.echo(CSET_CREDIT, err=True)
+        return text
+    return f"{text}\n{CSET_CREDIT}\n"
 
 
 def report(message: str, exit_code: int) -> None:

@@ -10,10 +10,11 @@ import click
 from tracker.cli.common import (
     App,
     at_option,
-    credit,
+    credited,
     doubt,
     emit,
     format_option,
+    output_option,
     pass_app,
     plot_option,
     source_option,
@@ -35,9 +36,17 @@ ORIGINS = ("live", "file", "baseline", "wayback")
     "2020 list) or wayback (the Internet Archive).",
 )
 @format_option("table", "json", "csv")
+@output_option
 @wide_option
 @pass_app
-def snapshots(app: App, source_id: str | None, origin: str | None, fmt: str, wide: bool) -> None:
+def snapshots(
+    app: App,
+    source_id: str | None,
+    origin: str | None,
+    fmt: str,
+    output_path: Path | None,
+    wide: bool,
+) -> None:
     """List stored snapshots, oldest first, with their status and counts.
 
     Example: tracker snapshots --origin wayback
@@ -47,7 +56,7 @@ def snapshots(app: App, source_id: str | None, origin: str | None, fmt: str, wid
 
     source = app.source(source_id)
     found = app.store.snapshots(source.id, origin=cast("Origin | None", origin))
-    click.echo(snapshots_text(found, fmt, table_width(wide)), nl=False)
+    emit(snapshots_text(found, fmt, table_width(wide, output_path)), output_path, bom=fmt == "csv")
 
 
 @click.command()
@@ -60,10 +69,17 @@ def snapshots(app: App, source_id: str | None, origin: str | None, fmt: str, wid
     "(any case).",
 )
 @format_option("table", "json", "csv")
+@output_option
 @wide_option
 @pass_app
 def members(
-    app: App, source_id: str | None, ref: str, search: str | None, fmt: str, wide: bool
+    app: App,
+    source_id: str | None,
+    ref: str,
+    search: str | None,
+    fmt: str,
+    output_path: Path | None,
+    wide: bool,
 ) -> None:
     """List one snapshot's member listings in page order, with what annotations say.
 
@@ -80,8 +96,8 @@ def members(
     if search is not None:
         found = found.search(search)
     doubt(found.snapshot)
-    click.echo(members_text(found.listings, found.notes, fmt, table_width(wide)), nl=False)
-    credit(found.notes.values(), fmt)
+    text = members_text(found.listings, found.notes, fmt, table_width(wide, output_path))
+    emit(credited(text, found.notes.values(), fmt), output_path, bom=fmt == "csv")
 
 
 @click.command()
@@ -96,6 +112,7 @@ def members(
     "state-owned); members without one count as unannotated.",
 )
 @format_option("table", "json", "csv")
+@output_option
 @plot_option("Also draw each tier's composition (by --by; by type for --by tier) to a .png/.svg.")
 @wide_option
 @pass_app
@@ -105,6 +122,7 @@ def stats(
     ref: str,
     by: str,
     fmt: str,
+    output_path: Path | None,
     plot_path: Path | None,
     wide: bool,
 ) -> None:
@@ -123,9 +141,10 @@ def stats(
     found = members_at(app.store, source.id, ref)
     tell([found.ref_note])
     doubt(found.snapshot)
-    click.echo(stats_text(found.snapshot, found.stats(by), fmt, table_width(wide)), nl=False)
+    text = stats_text(found.snapshot, found.stats(by), fmt, table_width(wide, output_path))
     # Counts by tier use no annotation; by any other field they are CSET's, when CSET's.
-    credit(found.notes.values() if by != "tier" else [], fmt)
+    text = credited(text, found.notes.values() if by != "tier" else [], fmt)
+    emit(text, output_path, bom=fmt == "csv")
     if plot_path is not None:
         from tracker.render.charts import plot_snapshot
 
@@ -147,13 +166,21 @@ def stats(
 @click.command()
 @source_option
 @format_option("table", "json", "csv")
+@output_option
 @plot_option(
     "Also draw listings per tier and members over time, quarantined captures marked, "
     "to a .png/.svg."
 )
 @wide_option
 @pass_app
-def timeline(app: App, source_id: str | None, fmt: str, plot_path: Path | None, wide: bool) -> None:
+def timeline(
+    app: App,
+    source_id: str | None,
+    fmt: str,
+    output_path: Path | None,
+    plot_path: Path | None,
+    wide: bool,
+) -> None:
     """Listings per tier and members at every ok snapshot, oldest first.
 
     Live, baseline and backfilled snapshots interleave by capture time.
@@ -171,7 +198,8 @@ def timeline(app: App, source_id: str | None, fmt: str, plot_path: Path | None, 
     source = app.source(source_id)
     found = timeline_of(app.store, source.id)
     rows, columns = timeline_rows(found.snapshots)
-    click.echo(render_rows(rows, columns, fmt, width=table_width(wide)), nl=False)
+    text = render_rows(rows, columns, fmt, width=table_width(wide, output_path))
+    emit(text, output_path, bom=fmt == "csv")
     if plot_path is not None:
         from tracker.render.charts import plot_timeline
 
@@ -191,13 +219,7 @@ def wrote(path: Path, notes: list[str]) -> None:
 @click.argument("new_ref", metavar="NEW")
 @source_option
 @format_option("text", "markdown", "json", "csv", "html")
-@click.option(
-    "--output",
-    "-o",
-    "output_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Write the report to this file instead of standard output.",
-)
+@output_option
 @click.option(
     "--with-transient",
     is_flag=True,
@@ -243,9 +265,12 @@ def diff_command(
 @click.argument("query", metavar="NAME_OR_KEY")
 @source_option
 @format_option("table", "json", "csv")
+@output_option
 @wide_option
 @pass_app
-def history(app: App, query: str, source_id: str | None, fmt: str, wide: bool) -> None:
+def history(
+    app: App, query: str, source_id: str | None, fmt: str, output_path: Path | None, wide: bool
+) -> None:
     """One member's timeline: first and last seen, every tier change, gap and rename.
 
     NAME_OR_KEY is a key or any part of a member's name, or of the English or Chinese name
@@ -257,4 +282,4 @@ def history(app: App, query: str, source_id: str | None, fmt: str, wide: bool) -
     from tracker.render.rows import history_text
 
     found = history_of(app.store, app.source(source_id).id, query)
-    click.echo(history_text(found, fmt, table_width(wide)), nl=False)
+    emit(history_text(found, fmt, table_width(wide, output_path)), output_path, bom=fmt == "csv")

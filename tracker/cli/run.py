@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
-from tracker.cli.common import App, format_option, pass_app, table_width, wide_option
+from tracker.cli.common import (
+    App,
+    emit,
+    format_option,
+    output_option,
+    pass_app,
+    table_width,
+    wide_option,
+)
 
 
 @click.command()
@@ -89,9 +98,10 @@ def watchers() -> None:
 
 @watchers.command("list")
 @format_option("table", "json", "csv")
+@output_option
 @wide_option
 @pass_app
-def watchers_list(app: App, fmt: str, wide: bool) -> None:
+def watchers_list(app: App, fmt: str, output_path: Path | None, wide: bool) -> None:
     """Each watcher with its last delivery and failures; targets redacted, never secrets.
 
     Example: tracker watchers list --format json
@@ -100,7 +110,7 @@ def watchers_list(app: App, fmt: str, wide: bool) -> None:
     from tracker.render.rows import watchers_text
 
     rows = watcher_rows(app.store, app.config.watchers)
-    click.echo(watchers_text(rows, fmt, table_width(wide)), nl=False)
+    emit(watchers_text(rows, fmt, table_width(wide, output_path)), output_path, bom=fmt == "csv")
 
 
 @watchers.command("test")

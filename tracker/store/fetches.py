@@ -116,12 +116,16 @@ class Fetches(Table):
 
         Oldest first. A Wayback capture or a baseline import is a reading of the past: counted
         here, a backfill run between two ticks would confirm departures of years ago as news.
+        So is a saved page dated before a snapshot stored earlier (`snapshot --file
+        --captured-at`): its snapshot is a newer id than one captured later.
         A quarantined reading counts once it is accepted (its snapshot is ok now).
         """
         rows = self.db.execute(
             "SELECT f.snapshot_id FROM fetches f JOIN snapshots s ON s.id = f.snapshot_id "
             "WHERE f.source_id = ? AND s.status = 'ok' "
             f"AND (s.origin IN ({_PRESENT}) OR f.outcome IN ('unchanged', 'not_modified')) "
+            "AND NOT EXISTS (SELECT 1 FROM snapshots later WHERE later.source_id = s.source_id "
+            "AND later.status = 'ok' AND later.captured_at > s.captured_at AND later.id < s.id) "
             "ORDER BY f.id DESC LIMIT ?",
             [source_id, count],
         ).fetchall()
