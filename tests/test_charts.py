@@ -13,6 +13,7 @@ import sqlite_utils
 
 from tests.cli import Run, invoker
 from tracker import __version__
+from tracker.core.config import Config
 from tracker.core.credit import CSET_CREDIT
 from tracker.core.errors import ConfigError
 from tracker.core.models import Listing, ParseResult, Snapshot
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 SMALL = Path(__file__).resolve().parents[1] / "fixtures" / "baseline" / "small.csv"
 SVG = "{http://www.w3.org/2000/svg}"
 URL = "https://example.org/members"
+NAME = "Example alliance"
 
 
 def _texts(path: Path) -> list[str]:
@@ -132,12 +134,18 @@ def test_cset_credit_only_where_its_annotations_are_drawn(tmp_path: Path) -> Non
     snapshot = _snapshot(7, DAYS[0], 3)
     bare = tmp_path / "bare.svg"
     plot_snapshot(
-        cross_tab(LISTINGS, {}, "type"), snapshot, bare, url=URL, listings=LISTINGS, notes={}
+        cross_tab(LISTINGS, {}, "type"),
+        snapshot,
+        bare,
+        url=URL,
+        name=NAME,
+        listings=LISTINGS,
+        notes={},
     )
     assert "unannotated (4)" in _texts(bare)
     assert not any("CSET" in text for text in _texts(bare))
     timeline = tmp_path / "timeline.svg"
-    plot_timeline([snapshot, _snapshot(8, DAYS[1], 4)], [], timeline, url=URL)
+    plot_timeline([snapshot, _snapshot(8, DAYS[1], 4)], [], timeline, url=URL, name=NAME)
     assert not any("CSET" in text for text in _texts(timeline))
 
 
@@ -145,7 +153,7 @@ def test_tiers_outside_the_chain_show_every_heading_as_written(tmp_path: Path) -
     path = tmp_path / "tiers.svg"
     stats = cross_tab(LISTINGS, {}, "type")
     notes = plot_snapshot(
-        stats, _snapshot(7, DAYS[0], 3), path, url=URL, listings=LISTINGS, notes={}
+        stats, _snapshot(7, DAYS[0], 3), path, url=URL, name=NAME, listings=LISTINGS, notes={}
     )
     assert notes == []
     assert "other 名誉理事长单位 / 监事单位 (2)" in _texts(path)
@@ -170,7 +178,11 @@ def test_timeline_marks_quarantined_captures_and_labels_what_each_line_counts(
         MEMBERS_SERIES,
         TIMELINE_YLABEL,
     } <= set(texts)
-    assert "AIIA listings per tier and members, 2020-03-26 to 2022-09-08 (2 snapshots)" in texts
+    # Titled with the configured source's name (the built-in one here), on its own line.
+    assert {
+        Config().source().name,
+        "Listings per tier and members, 2020-03-26 to 2022-09-08 (2 snapshots)",
+    } <= set(texts)
     assert (
         "2 ok snapshots captured 2020-03-26T00:00:00Z to 2022-09-08T00:00:00Z; "
         f"1 quarantined capture marked, not counted; made with aiia-tracker {__version__}"
@@ -181,7 +193,7 @@ def test_timeline_of_one_snapshot_says_snapshot(run: Run, tmp_path: Path) -> Non
     path = tmp_path / "timeline.svg"
     assert run("timeline", "--plot", str(path)).exit_code == 0
     texts = _texts(path)
-    assert "AIIA listings per tier and members, 2020-03-26 (1 snapshot)" in texts
+    assert "Listings per tier and members, 2020-03-26 (1 snapshot)" in texts
     assert any(text.startswith("1 ok snapshot captured 2020-03-26T00:00:00Z;") for text in texts)
     assert not any(QUARANTINED_GID in (g.get("id") or "") for g in ET.parse(path).iter())
 
@@ -227,9 +239,10 @@ def test_plot_of_a_snapshot_without_members_is_a_one_line_error(tmp_path: Path) 
             _snapshot(1, DAYS[0], 0),
             path,
             url=URL,
+            name=NAME,
             listings=[],
             notes={},
         )
     assert not path.exists()
     with pytest.raises(ConfigError, match=r"timeline\.pdf: cannot draw a \.pdf file"):
-        plot_timeline([_snapshot(1, DAYS[0], 3)], [], tmp_path / "timeline.pdf", url=URL)
+        plot_timeline([_snapshot(1, DAYS[0], 3)], [], tmp_path / "timeline.pdf", url=URL, name=NAME)

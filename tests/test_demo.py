@@ -3,21 +3,44 @@
 from __future__ import annotations
 
 import fnmatch
+import json
 import tomllib
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 import sqlite_utils
 from click.testing import CliRunner, Result
 
-from tracker.app.demo import BASELINE, PAGES, demo_file
+from tests.cli import DEFAULTS, invoker
+from tracker.app.demo import BASELINE, PAGES, SOURCE_NAME, demo_file
 from tracker.cli import cli
+from tracker.core.config import DEFAULT_URL, Config
+from tracker.core.credit import CSET_CREDIT
 
 ROOT = Path(__file__).resolve().parents[1]
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 def tracker(*args: str | Path) -> Result:
     return CliRunner().invoke(cli, [str(arg) for arg in args])
+
+
+def demo_options(folder: Path) -> list[str]:
+    return ["--config", str(folder / "config.toml"), "--db", str(folder / "tracker.db")]
+
+
+def svg_text(path: Path) -> str:
+    root = ET.parse(path).getroot()
+    return "\n".join("".join(element.itertext()) for element in root.iter(f"{SVG}text"))
+
+
+def assert_not_the_aiia(text: str) -> None:
+    """Nothing built from invented data may read as the alliance's page or CSET's work."""
+    assert "aiiaorg.cn" not in text
+    assert "AIIA" not in text
+    assert "CSET" not in text
+    assert CSET_CREDIT not in text
 
 
 @pytest.fixture(scope="module")
@@ -50,12 +73,25 @@ def test_the_demo_prints_the_diff_since_the_baseline_and_what_to_try(
     assert "云杉机器人有限公司  ↑ board → vice-chair" in out
     assert "启明医疗信息股份有限公司  was 启明医疗信息有限公司" in out
     assert "snapshot 3 quarantined: no members found" in out
-    tries = [line.split(maxsplit=3) for line in out.splitlines() if line.startswith("  tracker ")]
+    tries = [line.split(maxsplit=5) for line in out.splitlines() if line.startswith("  tracker ")]
     assert len(tries) >= 5
-    for _, option, db, command in tries:
-        assert (option, db) == ("--db", str(folder / "tracker.db"))
-        ran = tracker("--db", db, *command.split())
+    for _, *options, command in tries:
+        assert options == demo_options(folder)
+        ran = tracker(*options, *command.split())
         assert ran.exit_code == 0, (command, ran.output)
+
+
+def test_the_quarantine_hint_names_the_demos_config_and_database(
+    built: tuple[Path, Result],
+) -> None:
+    """Pasted as printed, the hint reads the demo, never the user's own record."""
+    folder, result = built
+    (line,) = [line for line in result.output.splitlines() if "quarantined:" in line]
+    hint = line.split("inspect it with `", 1)[1].rstrip("`").split()
+    assert hint == ["tracker", *demo_options(folder), "members", "--at", "3"]
+    assert "accept" not in line
+    ran = tracker(*hint[1:])
+    assert ran.exit_code == 0 and "snapshot 3 is quarantined" in ran.output
 
 
 def test_a_second_demo_in_the_same_folder_is_refused_and_changes_nothing(
@@ -107,3 +143,109 @@ def test_every_demo_name_is_an_invented_one_from_the_fixtures() -> None:
         names |= {x.name for x in read_pages([text]).result.listings}
     assert len(names) > 15
     assert sorted(name for name in names if name not in invented) == []
+
+
+def test_the_demo_tracks_its_own_invented_source(built: tuple[Path, Result]) -> None:
+    folder, result = built
+    assert result.exit_code == 0, result.output
+    config = tomllib.loads((folder / "config.toml").read_text(encoding="utf-8"))
+    assert [(s["id"], s["name"], s["url"]) for s in config["sources"]] == [
+        ("demo", SOURCE_NAME, "https://demo.invalid/alliance/structure")
+    ]
+    with sqlite_utils.Database(folder / "tracker.db") as db:
+        assert [row["id"] for row in db.query("select id from sources")] == ["demo"]
+        origins = {row["origin"] for row in db.query("select distinct origin from annotations")}
+        (baseline,) = db.query("select provenance from snapshots where origin = 'baseline'")
+    # The invented annotations are the demo's own, never CSET's.
+    assert origins == {"demo-2020"}
+    assert "(invented demo data, extracted from https://demo.invalid/" in baseline["provenance"]
+    assert_not_the_aiia(result.output)
+    assert f"Membership changes: {SOURCE_NAME}, snapshot 1 → 5" in result.output
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html", "json"])
+def test_no_diff_of_the_demo_names_the_aiia_or_credits_cset(
+    built: tuple[Path, Result], fmt: str
+) -> None:
+    folder, _ = built
+    result = tracker(*demo_options(folder), "diff", "baseline", "latest", "--format", fmt)
+    assert result.exit_code == 0, result.output
+    assert_not_the_aiia(result.output)
+    if fmt == "json":
+        data = json.loads(result.stdout)
+        assert data["credit"] is None and data["old"]["source_id"] == "demo"
+    else:
+        assert SOURCE_NAME in result.output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["members", "--at", "baseline"],
+        ["members", "--at", "baseline", "--format", "csv"],
+        ["stats", "--at", "baseline", "--by", "type"],
+        ["stats", "--at", "baseline", "--by", "type", "--format", "json"],
+        ["history", "启明医疗"],
+        ["snapshots"],
+    ],
+    ids=" ".join,
+)
+def test_no_table_of_the_demo_names_the_aiia_or_credits_cset(
+    built: tuple[Path, Result], args: list[str]
+) -> None:
+    folder, _ = built
+    result = tracker(*demo_options(folder), *args)
+    assert result.exit_code == 0, result.output
+    # The invented annotations are shown, uncredited.
+    assert args[0] not in ("members", "stats") or "Industry" in result.output
+    assert_not_the_aiia(result.output)
+
+
+@pytest.mark.parametrize(
+    "args", [["stats", "--at", "baseline", "--by", "type"], ["timeline"]], ids=" ".join
+)
+def test_no_chart_of_the_demo_names_the_aiia_or_credits_cset(
+    built: tuple[Path, Result], args: list[str], tmp_path: Path
+) -> None:
+    folder, _ = built
+    chart = tmp_path / "chart.svg"
+    result = tracker(*demo_options(folder), *args, "--plot", chart)
+    assert result.exit_code == 0, result.output
+    text = svg_text(chart)
+    assert_not_the_aiia(text)
+    assert SOURCE_NAME in text.splitlines()
+    assert "Source: https://demo.invalid/alliance/structure" in text.splitlines()
+
+
+def test_a_real_baseline_is_still_credited_to_cset_and_titled_by_the_real_source(
+    tmp_path: Path,
+) -> None:
+    run = invoker(tmp_path, DEFAULTS)
+    assert run("baseline", "import", str(ROOT / "fixtures/baseline/small.csv")).exit_code == 0
+    members = run("members", "--at", "baseline")
+    assert CSET_CREDIT in members.output
+    chart = tmp_path / "chart.svg"
+    assert run("stats", "--by", "type", "--plot", str(chart)).exit_code == 0
+    lines = svg_text(chart).splitlines()
+    assert {Config().source().name, f"Source: {DEFAULT_URL}", CSET_CREDIT} <= set(lines)
+    with sqlite_utils.Database(tmp_path / "t.db") as db:
+        (baseline,) = db.query("select provenance from snapshots")
+    assert "(CSET, extracted from " in baseline["provenance"]
+
+
+def test_a_config_toml_that_is_not_the_demos_is_never_overwritten(tmp_path: Path) -> None:
+    own = tmp_path / "config.toml"
+    own.write_text("[store]\n", encoding="utf-8")
+    result = tracker("demo", tmp_path)
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: {own} exists and is not the demo's: move it away, or give the demo another DIR\n"
+    )
+    assert own.read_text(encoding="utf-8") == "[store]\n"
+    assert not (tmp_path / "tracker.db").exists()
+
+
+def test_a_demo_rebuilt_after_removing_its_database_keeps_its_config(tmp_path: Path) -> None:
+    assert tracker("demo", tmp_path / "d").exit_code == 0
+    (tmp_path / "d" / "tracker.db").unlink()
+    assert tracker("demo", tmp_path / "d").exit_code == 0

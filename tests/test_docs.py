@@ -138,7 +138,8 @@ def test_the_offline_tour_runs_as_written(tmp_path: Path, monkeypatch: pytest.Mo
     for line in block[1].splitlines():
         words = shlex.split(line, comments=True)
         if words[0] == "export":
-            monkeypatch.setenv(*words[1].split("=", 1))
+            for word in words[1:]:
+                monkeypatch.setenv(*word.split("=", 1))
             continue
         if words[0] != "tracker":
             continue

@@ -286,7 +286,7 @@ def test_the_old_format_names_are_still_accepted(tmp_path: Path) -> None:
     # The same report, but for the moment each was made.
     stamp = re.compile(r"^generated .*$", re.MULTILINE)
     assert stamp.sub("", prose.output) == stamp.sub("", text.output)
-    assert prose.output.startswith("AIIA membership changes")
+    assert prose.output.startswith("Membership changes: China Artificial Intelligence Industry")
     assert json.loads(tracker("--db", db, "snapshots", "--format", "json").output)[1]["id"] == 2
 
 

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from tests.cli import DEFAULTS, invoker
+from tests.cli import DEFAULTS, Run, invoker
 from tests.httpserver import HTTPTestServer, Response
 from tests.pages import render_page
 from tests.test_notify import BASE
@@ -178,6 +178,11 @@ def demo(tmp_path: Path) -> Path:
     return tmp_path / "demo" / "tracker.db"
 
 
+def _on_demo(tmp_path: Path, demo: Path) -> Run:
+    """Commands on the demo's database, with the demo's own source (its config.toml)."""
+    return invoker(tmp_path, config=(demo.parent / "config.toml").read_text(), db=str(demo))
+
+
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
@@ -192,7 +197,7 @@ def demo(tmp_path: Path) -> Path:
 def test_references_are_ascii_digits_in_range_or_dates(
     demo: Path, tmp_path: Path, args: list[str], code: int, message: str
 ) -> None:
-    run = invoker(tmp_path, db=str(demo))
+    run = _on_demo(tmp_path, demo)
     result = run(*args)
     assert result.exit_code == code
     assert result.stdout == "" and len(result.stderr.splitlines()) == 1
@@ -202,7 +207,7 @@ def test_references_are_ascii_digits_in_range_or_dates(
 
 
 def test_the_last_day_there_is_names_the_latest_snapshot(demo: Path, tmp_path: Path) -> None:
-    result = invoker(tmp_path, db=str(demo))("members", "--at", "9999-12-31", "--format", "json")
+    result = _on_demo(tmp_path, demo)("members", "--at", "9999-12-31", "--format", "json")
     assert result.exit_code == 0, result.output
     assert "nothing was captured on 9999-12-31" in result.stderr
 

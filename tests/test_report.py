@@ -108,16 +108,29 @@ def store() -> Iterator[Store]:
     store.close()
 
 
+def titled(report: DiffReport) -> DiffReport:
+    """The report as `tracker diff` renders it: titled with the configured source's name."""
+    return report.model_copy(update={"source_name": SOURCE.name})
+
+
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_every_format_matches_its_golden_file(store: Store, fmt: str) -> None:
     old, new = fill(store)
-    assert_golden(f"diff-small.{EXTENSIONS[fmt]}", render(build_report(store, old, new), fmt, MADE))
+    report = titled(build_report(store, old, new))
+    assert_golden(f"diff-small.{EXTENSIONS[fmt]}", render(report, fmt, MADE))
 
 
 def test_transients_golden(store: Store) -> None:
     old, _, new = fill(store, middle=True)
-    report = build_report(store, old, new, with_transient=True)
+    report = titled(build_report(store, old, new, with_transient=True))
     assert_golden("diff-small-transient.txt", render(report, "text", MADE))
+
+
+def test_a_report_without_a_source_name_is_titled_by_its_id(store: Store) -> None:
+    old, new = fill(store)
+    assert render(build_report(store, old, new), "text", MADE).startswith(
+        f"Membership changes: aiia, snapshot {old.id} → {new.id}\n"
+    )
 
 
 def test_json_schema(store: Store) -> None:
@@ -375,7 +388,7 @@ def test_cli_diff_by_dates_and_names_matches_the_library(run: Run, filled: list[
     }
     assert json.loads(by_date.stdout)["old"]["id"] == filled[0].id
     assert run("diff", "previous", "latest").stdout.startswith(
-        f"AIIA membership changes: aiia, snapshot {filled[1].id} → {filled[2].id}"
+        f"Membership changes: {SOURCE.name}, snapshot {filled[1].id} → {filled[2].id}"
     )
 
 
@@ -405,7 +418,7 @@ def test_cli_csv_file_has_a_bom_for_excel_and_stdout_has_none(
     # Other formats are written as they are printed.
     md = tmp_path / "changes.md"
     assert run("diff", "1", "3", "--format", "markdown", "-o", str(md)).exit_code == 0
-    assert md.read_bytes().startswith(b"# AIIA")
+    assert md.read_text(encoding="utf-8").startswith(f"# Membership changes: {SOURCE.name}")
 
 
 def test_cli_report_is_stamped_with_the_clock_and_version(run: Run, filled: list[Snapshot]) -> None:

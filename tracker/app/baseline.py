@@ -44,6 +44,17 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class Publisher:
+    """Whose list a baseline CSV is: its annotations' origin, and the provenance's word for it."""
+
+    origin: str
+    label: str
+
+
+CSET = Publisher(ANNOTATION_ORIGIN, "CSET")
+
+
+@dataclass(frozen=True)
 class ImportOutcome:
     snapshot: Snapshot
     created: bool
@@ -93,9 +104,11 @@ def import_baseline(
     *,
     now: Callable[[], datetime],
     replace: bool = False,
+    publisher: Publisher = CSET,
 ) -> ImportOutcome:
-    """Store CSET's list as the source's baseline snapshot, in one transaction."""
-    parsed = read_baseline(evidence.content, evidence.location)
+    """Store CSET's list (or `publisher`'s, in its shape) as the source's baseline snapshot,
+    in one transaction."""
+    parsed = read_baseline(evidence.content, evidence.location, origin=publisher.origin)
     digest = sha256_hex(evidence.content)
     started = now()
     with store.atomic():
@@ -115,7 +128,7 @@ def import_baseline(
             store.set_status(old.id, "replaced", reason=f"replaced by {digest[:12]}", at=started)
             for old in same_day
         ]
-        snapshot = _write(store, source, evidence, parsed, digest, started)
+        snapshot = _write(store, source, evidence, parsed, digest, started, publisher)
         # The change log is derived from the chain of ok snapshots, which the baseline starts.
         settle(store, config, source.id, at=started, changed=[snapshot, *superseded])
     replaced = same_day[-1] if same_day else None
@@ -129,6 +142,7 @@ def _write(
     parsed: BaselineFile,
     digest: str,
     started: datetime,
+    publisher: Publisher,
 ) -> Snapshot:
     store.put_page(evidence.content, headers=evidence.headers, seen_at=started)
     snapshot = store.add_snapshot(
@@ -136,14 +150,14 @@ def _write(
         captured_at=parsed.captured_at,
         origin="baseline",
         page_sha256=digest,
-        provenance=f"{evidence.location} (CSET, extracted from {parsed.page_url})",
+        provenance=f"{evidence.location} ({publisher.label}, extracted from {parsed.page_url})",
         parsed=ParseResult(listings=parsed.listings, method="cset-csv"),
         parser_version=PARSER_VERSION,
         status="ok",
         reason=None,
         created_at=started,
     )
-    store.replace_annotations(ANNOTATION_ORIGIN, parsed.annotations)
+    store.replace_annotations(publisher.origin, parsed.annotations)
     _record(store, source, started, evidence, digest, "new", snapshot)
     return snapshot
 

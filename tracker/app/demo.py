@@ -3,9 +3,14 @@
 Every reading goes through the workflows a real one does (`import_baseline`, then
 `capture_page` for each saved page, each settled), so the demo database answers every
 command as a real one would. Nothing in it is real: the names are made up, the baseline is
-CSET-shaped but not CSET's, and each snapshot's provenance says it is demo data. The pages
-are stored as saved files (origin `file`) dated when the story says, since that is what they
-are: copies read from disk, not fetches of a live site.
+CSET-shaped but not CSET's (its annotations are the demo's, never credited to CSET), and
+each snapshot's provenance says it is demo data. The pages are stored as saved files (origin
+`file`) dated when the story says, since that is what they are: copies read from disk, not
+fetches of a live site.
+
+The demo tracks its own source, written to DIR/config.toml beside the database: every
+title, source line and credit then names the invented alliance, never the AIIA's page, so a
+chart shared from the demo cannot pass for a finding.
 """
 
 from __future__ import annotations
@@ -15,11 +20,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.resources import files
 from importlib.resources.abc import Traversable
+from pathlib import Path
 
-from tracker.app.baseline import Evidence, import_baseline
+from tracker.app.baseline import Evidence, Publisher, import_baseline
 from tracker.app.capture import Page, capture_page
-from tracker.core.config import Config, Source
-from tracker.core.models import Transfer
+from tracker.app.config import load_config
+from tracker.core.config import Config
+from tracker.core.errors import ConfigError
+from tracker.core.models import CaptureOutcome, Transfer
 from tracker.store import Store
 
 BASELINE = "baseline-2020-03-26.csv"
@@ -33,6 +41,25 @@ PAGES = (
     ("page-2024-05-01.html", datetime(2024, 5, 1, 2, 0, tzinfo=UTC)),
 )
 MARK = "#invented-demo-data"
+SOURCE_NAME = "Demo alliance (invented names, not a real organisation)"
+# The demo's own source and store, and no watchers: no one hears of invented changes.
+# `baseline_url` points nowhere, so that `tracker baseline import` cannot pour CSET's real
+# list into the invented record.
+CONFIG = f"""\
+# Written by `tracker demo`: the invented alliance its database tracks. Every name in
+# tracker.db is made up; nothing in it is any real organisation's membership.
+baseline_url = "https://demo.invalid/baseline.csv"
+
+[[sources]]
+id = "demo"
+name = "{SOURCE_NAME}"
+url = "https://demo.invalid/alliance/structure"
+
+[store]
+path = "tracker.db"
+"""
+# The baseline's annotations are as invented as its names: never CSET's, never credited.
+PUBLISHER = Publisher("demo-2020", "invented demo data")
 
 
 @dataclass(frozen=True)
@@ -41,22 +68,37 @@ class DemoStep:
 
     name: str
     message: str
+    # The snapshot a step quarantined, for the reader to inspect; None when it was believed.
+    quarantined: int | None = None
 
 
 def demo_file(name: str) -> Traversable:
     return files("tracker") / "demo_data" / name
 
 
-def build_demo(
-    store: Store, config: Config, source: Source, *, now: Callable[[], datetime]
-) -> list[DemoStep]:
+def demo_config(directory: Path) -> Config:
+    """The demo's configuration, written to DIR/config.toml unless it is there already.
+
+    A different config.toml in DIR is someone's own: it is never overwritten.
+    """
+    path = directory / "config.toml"
+    if not path.exists():
+        path.write_text(CONFIG, encoding="utf-8")
+    elif path.read_text(encoding="utf-8", errors="replace") != CONFIG:
+        raise ConfigError(
+            f"{path} exists and is not the demo's: move it away, or give the demo another DIR"
+        )
+    return load_config(path)
+
+
+def build_demo(store: Store, config: Config, *, now: Callable[[], datetime]) -> list[DemoStep]:
     """Store the demo's baseline and pages in an empty database, oldest first."""
-    # No watcher hears of invented changes.
-    quiet = config.model_copy(update={"watchers": []})
+    source = config.sources[0]
     csv = demo_file(BASELINE)
     where = f"{_uri(csv)}{MARK}"
     evidence = Evidence(where, csv.read_bytes(), {}, Transfer(url=where))
-    steps = [DemoStep(BASELINE, import_baseline(store, quiet, source, evidence, now=now).message)]
+    imported = import_baseline(store, config, source, evidence, now=now, publisher=PUBLISHER)
+    steps = [DemoStep(BASELINE, imported.message)]
     for name, captured_at in PAGES:
         resource = demo_file(name)
         url = f"{_uri(resource)}{MARK}"
@@ -68,13 +110,24 @@ def build_demo(
             origin="file",
             provenance=url,
         )
-        steps.append(DemoStep(name, capture_page(store, quiet, source, page, now=now).message))
+        steps.append(_step(name, capture_page(store, config, source, page, now=now)))
     return steps
+
+
+def _step(name: str, outcome: CaptureOutcome) -> DemoStep:
+    """The capture's own line, except for the outage: the generic hint would send a reader,
+    without the demo's --config, to their real database (and an outage is never accepted)."""
+    if outcome.outcome != "quarantined" or outcome.snapshot is None:
+        return DemoStep(name, outcome.message)
+    snapshot = outcome.snapshot
+    message = (
+        f"snapshot {snapshot.id} quarantined: {'; '.join(outcome.reasons)}. The site was down: "
+        "the page is kept as evidence and left out of diffs"
+    )
+    return DemoStep(name, message, quarantined=snapshot.id)
 
 
 def _uri(resource: Traversable) -> str:
     """Where the package keeps the file: a file:// URI when it is on disk, as it is when
     installed from a wheel or a source tree."""
-    from pathlib import Path
-
     return Path(str(resource)).resolve().as_uri()

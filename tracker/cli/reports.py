@@ -157,6 +157,7 @@ def stats(
                 found.snapshot,
                 plot_path,
                 url=source.url,
+                name=source.name,
                 listings=found.listings,
                 notes=found.notes,
             ),
@@ -203,7 +204,9 @@ def timeline(
     if plot_path is not None:
         from tracker.render.charts import plot_timeline
 
-        notes = plot_timeline(found.snapshots, found.quarantined, plot_path, url=source.url)
+        notes = plot_timeline(
+            found.snapshots, found.quarantined, plot_path, url=source.url, name=source.name
+        )
         wrote(plot_path, notes)
 
 
@@ -255,10 +258,12 @@ def diff_command(
     from tracker.app.diffs import diff_pair, resolve_pair
     from tracker.render.report import Generated, render
 
-    pair = resolve_pair(app.store, app.source(source_id).id, old_ref, new_ref)
+    source = app.source(source_id)
+    pair = resolve_pair(app.store, source.id, old_ref, new_ref)
     tell(pair.notes)
     found = diff_pair(app.store, pair, reverse=reverse, with_transient=with_transient)
-    emit(render(found, fmt, Generated.now(app.now())), output_path, bom=fmt == "csv")
+    titled = found.model_copy(update={"source_name": source.name})
+    emit(render(titled, fmt, Generated.now(app.now())), output_path, bom=fmt == "csv")
 
 
 @click.command()

@@ -82,8 +82,12 @@ class _Row:
 # Reading (pure) ----------------------------------------------------------------------
 
 
-def read_baseline(content: bytes, source: str) -> BaselineFile:
-    """Parse CSET's CSV bytes, or raise BaselineError naming `source` and the line/column."""
+def read_baseline(content: bytes, source: str, *, origin: str = ANNOTATION_ORIGIN) -> BaselineFile:
+    """Parse CSET's CSV bytes, or raise BaselineError naming `source` and the line/column.
+
+    The annotations are marked as `origin`'s: CSET's unless the file is someone else's list
+    in CSET's shape (the demo's invented one), which must never be credited to CSET.
+    """
     records = list(_records(decode_csv(content, source), source))
     if not records:
         raise BaselineError(f"{source}: file is empty")
@@ -99,7 +103,7 @@ def read_baseline(content: bytes, source: str) -> BaselineFile:
         captured_at=captured_at,
         page_url=page_url,
         listings=[listing for listing, _ in ordered],
-        annotations=_annotations(ordered),
+        annotations=_annotations(ordered, origin),
     )
 
 
@@ -231,7 +235,7 @@ def majority_spellings(values: Sequence[str | None]) -> dict[str, str]:
     return {value: best[value.casefold()] for value in counts}
 
 
-def _annotations(ordered: list[tuple[Listing, _Row]]) -> list[Annotation]:
+def _annotations(ordered: list[tuple[Listing, _Row]], origin: str) -> list[Annotation]:
     cleaned = [(listing.key, _cleaned_cells(row)) for listing, row in ordered]
     # The majority spelling is the whole file's, duplicate rows included.
     folds = _category_folds([cells for _, cells in cleaned])
@@ -239,7 +243,7 @@ def _annotations(ordered: list[tuple[Listing, _Row]]) -> list[Annotation]:
     first: dict[str, dict[str, str | None]] = {}
     for key, cells in cleaned:
         first.setdefault(key, cells)
-    return [_annotation(key, cells, folds) for key, cells in first.items()]
+    return [_annotation(key, cells, folds, origin) for key, cells in first.items()]
 
 
 def _cleaned_cells(row: _Row) -> dict[str, str | None]:
@@ -259,9 +263,9 @@ def _category_folds(rows: list[dict[str, str | None]]) -> dict[str, dict[str, st
 
 
 def _annotation(
-    key: str, cells: dict[str, str | None], folds: dict[str, dict[str, str]]
+    key: str, cells: dict[str, str | None], folds: dict[str, dict[str, str]], origin: str
 ) -> Annotation:
-    data: dict[str, Any] = {"key": key, "origin": ANNOTATION_ORIGIN}
+    data: dict[str, Any] = {"key": key, "origin": origin}
     extra: dict[str, str] = {}
     for header, value in cells.items():
         field = FIELDS.get(header)

@@ -6,8 +6,9 @@ pyplot and no change to its global settings: every chart is drawn inside one
 Figure 1, members by type per tier) and a time series (`tracker timeline --plot`: listings
 per tier and distinct members over time, with quarantined captures marked).
 
-Every chart carries a source line (the page, the snapshots, the tool, and CSET's credit
-when its annotations are drawn), keeps its legend outside the data, and writes SVG text
+Every chart is titled with its source's configured name (never a fixed "AIIA": a demo's
+chart must not pass for the alliance's) and carries a source line (the page, the snapshots,
+the tool, and CSET's credit when its annotations are drawn), keeps its legend outside the data, and writes SVG text
 as text, so that a designer can edit it and a browser renders Chinese names with its own
 fonts.
 """
@@ -82,6 +83,7 @@ def plot_snapshot(
     path: Path,
     *,
     url: str,
+    name: str,
     listings: Sequence[Listing],
     notes: Mapping[str, Annotation],
 ) -> list[str]:
@@ -93,7 +95,7 @@ def plot_snapshot(
         # An empty chart (and matplotlib's warning about its legend) would say nothing.
         raise ConfigError(f"{path}: nothing to draw: the snapshot lists no members")
     title = (
-        f"AIIA members by tier and {stats.by}, {snapshot.captured_at:%Y-%m-%d} "
+        f"{name}\nMembers by tier and {stats.by}, {snapshot.captured_at:%Y-%m-%d} "
         f"(snapshot {snapshot.id}, {snapshot.origin})"
     )
     cset = any(note.origin == CSET_ORIGIN for note in notes.values())
@@ -107,7 +109,12 @@ def plot_snapshot(
 
 
 def plot_timeline(
-    snapshots: Sequence[Snapshot], quarantined: Sequence[datetime], path: Path, *, url: str
+    snapshots: Sequence[Snapshot],
+    quarantined: Sequence[datetime],
+    path: Path,
+    *,
+    url: str,
+    name: str,
 ) -> list[str]:
     """`tracker timeline --plot`: listings per tier and members over the ok snapshots, with
     the quarantined captures marked (never counted)."""
@@ -117,7 +124,8 @@ def plot_timeline(
         if first.date() == last.date()
         else f"{first:%Y-%m-%d} to {last:%Y-%m-%d}"
     )
-    title = f"AIIA listings per tier and members, {span} ({plural(len(snapshots), 'snapshot')})"
+    counted = plural(len(snapshots), "snapshot")
+    title = f"{name}\nListings per tier and members, {span} ({counted})"
     times = utc_text(first) if first == last else f"{utc_text(first)} to {utc_text(last)}"
     read = f"{plural(len(snapshots), 'ok snapshot')} captured {times}"
     if quarantined:

@@ -143,6 +143,9 @@ class DiffReport(BaseModel):
     transient: list[Transient] | None = None
     # NEW captured before OLD (`tracker diff --reverse`): every change reads backwards in time.
     reversed: bool = False
+    # The source's configured name, for the title (never a fixed "AIIA": a demo's report
+    # must not pass for the alliance's); None names it by its id.
+    source_name: str | None = None
 
 
 def _plural(count: int, word: str, plural: str | None = None) -> str:
@@ -288,7 +291,8 @@ def _direction(report: DiffReport) -> list[str]:
 
 
 def _title(report: DiffReport) -> str:
-    return f"AIIA membership changes: {report.old.source_id}, snapshot {report.old.id} → {report.new.id}"
+    source = report.source_name or report.old.source_id
+    return f"Membership changes: {source}, snapshot {report.old.id} → {report.new.id}"
 
 
 def credit(report: DiffReport) -> str | None:
