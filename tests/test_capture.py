@@ -12,7 +12,8 @@ import pytest
 import respx
 import sqlite_utils
 
-from tracker.app.capture import CaptureOutcome, capture_file, capture_live
+from tracker.app.capture import CaptureOutcome, capture_live
+from tracker.app.saved import capture_file
 from tracker.core.config import Config, Source
 from tracker.core.stamps import sha256_hex
 from tracker.store import Store

@@ -22,7 +22,7 @@ from click.testing import CliRunner
 
 from tests.httpserver import HTTPTestServer, Response
 from tests.pages import render_page
-from tracker.app import capture
+from tracker.app import capture, saved
 from tracker.cli import cli
 from tracker.core.config import Config, Source
 from tracker.store import Store
@@ -169,11 +169,11 @@ def test_a_capture_that_lost_the_race_records_unchanged(
     def parse_while_another_stores_it(*args: Any, **kwargs: Any) -> Any:
         monkeypatch.setattr(capture, "read_pages", read_pages)  # theirs parses as usual
         # Ours has checked "same page as the latest?" (no: none yet) and is parsing.
-        raced.append(capture.capture_file(theirs, config, source, page, now=_now))
+        raced.append(saved.capture_file(theirs, config, source, page, now=_now))
         return read_pages(*args, **kwargs)
 
     monkeypatch.setattr(capture, "read_pages", parse_while_another_stores_it)
-    outcome = capture.capture_file(ours, config, source, page, now=_now)
+    outcome = saved.capture_file(ours, config, source, page, now=_now)
     assert [race.outcome for race in raced] == ["new"]
     assert outcome.outcome == "unchanged"
     assert outcome.snapshot is not None and raced[0].snapshot is not None

@@ -114,7 +114,7 @@ def test_a_saved_page_that_breaks_the_reader_is_an_error_row_too(
 ) -> None:
     saved = tmp_path / "saved.html"
     saved.write_text(render_page(BASE), encoding="utf-8")
-    monkeypatch.setattr("tracker.app.capture.follow_files", _raise(RecursionError("deep")))
+    monkeypatch.setattr("tracker.app.saved.follow_files", _raise(RecursionError("deep")))
     result = invoker(tmp_path)("snapshot", "--file", str(saved))
     assert result.exit_code == 1 and "internal error: RecursionError: deep" in result.output
     assert _rows(tmp_path / "t.db", "SELECT outcome FROM fetches") == [("error",)]

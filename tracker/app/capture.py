@@ -9,18 +9,14 @@ together or not at all.
 from __future__ import annotations
 
 import logging
-import re
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
-from pathlib import Path
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from tracker.app.settle import settle
 from tracker.core.config import Config, Source
-from tracker.core.cset import NAME as CSET_NAME
-from tracker.core.cset import TIER as CSET_TIER
 from tracker.core.decode import decode_page
 from tracker.core.errors import DEBUG_HINT, FetchError, ParseError, TrackerError, unexpected
 from tracker.core.guard import anomalies
@@ -32,9 +28,9 @@ from tracker.core.models import (
     Transfer,
     is_present,
 )
-from tracker.core.parse import PARSER_VERSION, Reading, read_pages
+from tracker.core.parse import PARSER_VERSION, read_pages
 from tracker.core.stamps import sha256_hex, utc_text
-from tracker.net.pages import Following, follow_files, follow_http, read_file, read_location
+from tracker.net.pages import Following, follow_http
 from tracker.render.rows import describe
 from tracker.store import Store
 from tracker.store.fetches import FetchRow
@@ -42,7 +38,7 @@ from tracker.store.fetches import FetchRow
 if TYPE_CHECKING:
     import httpx
 
-    from tracker.net.fetch import OnWait
+    from tracker.net.fetch import FetchResult, OnWait
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +50,6 @@ Evidence = tuple[bytes | None, dict[str, str]]
 OFFLINE_SNAPSHOT = (
     "a copy saved from a browser can be captured instead: `tracker snapshot --file saved.html`"
 )
-# The same for `tracker parse URL`.
-OFFLINE_PARSE = "a copy saved from a browser can be read instead: `tracker parse saved.html`"
 
 
 @dataclass
@@ -75,34 +69,6 @@ class Page:
     more: Following = field(default_factory=Following)
 
 
-@dataclass(frozen=True)
-class Inspection:
-    """`tracker parse`: a page read as a capture would read it, stored nowhere."""
-
-    reading: Reading
-    pages: int
-    # Why `tracker snapshot` would quarantine it (judged as a first snapshot).
-    reasons: list[str]
-
-
-def inspect_location(location: str, source: Source, *, client: httpx.Client) -> Inspection:
-    """Read a saved page or a URL (and the pages it goes on to) with the source's settings."""
-    fetched = location.startswith(("http://", "https://"))
-    if not fetched:
-        refuse_table(Path(location))
-    try:
-        pages, cut = read_location(location, source, client=client, max_pages=source.max_pages)
-    except FetchError as exc:
-        if not fetched:
-            raise
-        raise with_hint(exc, OFFLINE_PARSE) from None
-    reading = read_pages([page.text for page in pages], selectors=source.selectors)
-    if cut is not None:
-        reading.result.problems.append(cut)
-    reasons = anomalies(reading.result, None, max_loss_share=source.max_loss_share)
-    return Inspection(reading, len(pages), reasons)
-
-
 def capture_live(
     store: Store,
     config: Config,
@@ -114,28 +80,11 @@ def capture_live(
     on_wait: OnWait | None = None,
 ) -> CaptureOutcome:
     """Fetch the source's page (conditionally) and capture it."""
-    # Imported here: httpx costs `tracker stats` and `tracker diff`, which only read, ~70 ms.
-    from tracker.net.fetch import fetch
-
     target = url or source.url
     started = now()
     etag, last_modified, read_as = _validators(store, source.id, target)
     try:
-        result = fetch(
-            target,
-            client=client,
-            settings=source,
-            etag=etag,
-            last_modified=last_modified,
-            on_wait=on_wait,
-        )
-        more = (
-            Following()
-            if result.not_modified
-            else follow_http(
-                result, client=client, settings=source, max_pages=source.max_pages, on_wait=on_wait
-            )
-        )
+        result, more = _fetched(target, source, client, (etag, last_modified), on_wait)
     except FetchError as exc:
         failed = record_fetch_error(
             store, config, source, exc, url=exc.url or target, started=started, now=now
@@ -167,6 +116,34 @@ def capture_live(
     return capture_page(store, config, source, page, now=now)
 
 
+def _fetched(
+    url: str,
+    source: Source,
+    client: httpx.Client,
+    validators: tuple[str | None, str | None],
+    on_wait: OnWait | None,
+) -> tuple[FetchResult, Following]:
+    """The page (conditionally) and, unless it is unchanged, the pages it goes on to."""
+    # Imported here: httpx costs `tracker stats` and `tracker diff`, which only read, ~70 ms.
+    from tracker.net.fetch import fetch
+
+    etag, last_modified = validators
+    result = fetch(
+        url,
+        client=client,
+        settings=source,
+        etag=etag,
+        last_modified=last_modified,
+        on_wait=on_wait,
+    )
+    if result.not_modified:
+        return result, Following()
+    more = follow_http(
+        result, client=client, settings=source, max_pages=source.max_pages, on_wait=on_wait
+    )
+    return result, more
+
+
 def _validators(
     store: Store, source_id: str, url: str
 ) -> tuple[str | None, str | None, int | None]:
@@ -176,82 +153,6 @@ def _validators(
         # A 304 for the first page says nothing of the pages after it.
         return None, None, read_as
     return etag, last_modified, read_as
-
-
-def capture_file(
-    store: Store,
-    config: Config,
-    source: Source,
-    path: Path,
-    *,
-    now: Callable[[], datetime],
-    captured_at: datetime | None = None,
-) -> CaptureOutcome:
-    """Capture a saved copy of the page (for instance one a colleague downloaded).
-
-    It is dated now unless ``captured_at`` says when it was saved; a date given by a person,
-    not observed, is marked as such in the provenance.
-    """
-    started = now()
-    url = path.resolve().as_uri()
-    try:
-        first = read_file(path)
-        more = follow_files(first, max_pages=source.max_pages)
-    except FetchError as exc:
-        return record_fetch_error(
-            store, config, source, exc, url=exc.url or url, started=started, now=now
-        )
-    except Exception as exc:
-        wire = Transfer(url=url)
-        return record_unexpected(store, config, source, exc, wire=wire, started=started, now=now)
-    page = Page(
-        url=url,
-        content=first.content,
-        headers={},
-        captured_at=captured_at or started,
-        origin="file",
-        provenance=url if captured_at is None else f"{url}#captured-at-given",
-        text=first.text,
-        more=more,
-    )
-    return capture_page(store, config, source, page, now=now)
-
-
-def given_time(text: str, *, now: datetime) -> datetime:
-    """When a person says a page was saved: YYYY-MM-DD (midnight UTC) or an ISO datetime
-    (UTC unless it names an offset). Raises ValueError, one line, for anything else."""
-    try:
-        moment = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise ValueError(
-            f"{text!r} is not a date YYYY-MM-DD or an ISO datetime like 2023-05-01T08:30:00Z"
-        ) from None
-    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-    if moment > now:
-        raise ValueError(f"{text!r} is in the future (it is now {utc_text(now)})")
-    return moment
-
-
-# Any element, comment or doctype: a saved page has some, however old its markup.
-_MARKUP = re.compile(rb"<[!/?]?[A-Za-z]")
-
-
-def refuse_table(path: Path) -> None:
-    """A CSV (CSET's list above all) is not a saved page: say what reads it, before anything
-    is stored. Read as a page it would be quarantined, and its `accept` refused: a dead end.
-    """
-    try:
-        with path.open("rb") as file:
-            head = file.read(65536)
-    except OSError:
-        return  # the capture reports what cannot be read, naming the file
-    first_line = head.lstrip(b"\xef\xbb\xbf \r\n\t").split(b"\n", 1)[0]
-    is_cset = CSET_NAME.encode() in head and CSET_TIER.encode() in head
-    if is_cset or (_MARKUP.search(head) is None and re.search(rb"[,\t]", first_line)):
-        what = "CSET's member list" if is_cset else "a table (CSV), not a saved page"
-        raise ParseError(
-            f"{path} is {what}: import it with `tracker baseline import {path}`; nothing stored"
-        )
 
 
 def capture_page(

@@ -21,7 +21,7 @@ from tracker.cli.common import (
 
 
 def _when(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
-    from tracker.app.capture import given_time
+    from tracker.app.saved import given_time
 
     try:
         return None if value is None else given_time(value, now=App.now())
@@ -65,7 +65,8 @@ def snapshot(
         raise click.UsageError("give --url or --file, not both")
     if captured_at is not None and file_path is None:
         raise click.UsageError("--captured-at dates a saved page: give --file too")
-    from tracker.app.capture import capture_file, capture_live, refuse_table
+    from tracker.app.capture import capture_live
+    from tracker.app.saved import capture_file, refuse_table
 
     if file_path is not None:
         refuse_table(file_path)
@@ -108,7 +109,7 @@ def parse_command(app: App, location: str, source_id: str | None, explain: bool,
     """
     import httpx
 
-    from tracker.app.capture import inspect_location
+    from tracker.app.inspect import inspect_location
     from tracker.render.reading import render_reading
 
     with httpx.Client() as client:
