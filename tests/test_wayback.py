@@ -178,7 +178,10 @@ def test_bounds_accept_years_months_and_days(text: str, digits: str) -> None:
     assert parse_bound(text) == digits
 
 
-@pytest.mark.parametrize("text", ["20", "20201", "20201301", "2020-02-30", "last year"])
+# Full-width digits look like a year but would compare as no timestamp: every capture dropped.
+@pytest.mark.parametrize(
+    "text", ["20", "20201", "20201301", "2020-02-30", "last year", "２０２０", "2020-0３"]
+)
 def test_bad_bounds_are_refused(text: str) -> None:
     with pytest.raises(ValueError, match="not"):
         parse_bound(text)

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from tracker.core.errors import StoreError
 from tracker.core.models import Snapshot
+from tracker.core.stamps import ascii_digits
 from tracker.store import Store
 
 # Skipped captures named one by one in a note; more are counted.
@@ -29,7 +30,7 @@ def snapshot_id(text: str) -> int | None:
     a reference must be what it looks like. StoreError when the id is beyond SQLite's range.
     """
     text = text.strip()
-    if not (text.isascii() and text.isdigit()):
+    if not ascii_digits(text):
         return None
     number = int(text)
     if number > MAX_ID:

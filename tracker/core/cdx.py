@@ -17,6 +17,7 @@ from email.utils import parsedate_to_datetime
 from pydantic import BaseModel, ConfigDict
 
 from tracker.core.errors import FetchError
+from tracker.core.stamps import ascii_digits
 
 CDX_FIELDS = ("timestamp", "original", "statuscode", "digest", "mimetype")
 REVISIT_MIMETYPE = "warc/revisit"
@@ -145,7 +146,7 @@ def parse_bound(text: str) -> str:
     """A ``--from``/``--to`` value (YYYY, YYYYMM or YYYYMMDD, dashes allowed) as CDX digits."""
     digits = text.strip().replace("-", "")
     layout = _BOUND_FORMATS.get(len(digits))
-    if layout is None or not digits.isdigit():
+    if layout is None or not ascii_digits(digits):
         raise ValueError(f"{text!r} is not YYYY, YYYYMM or YYYYMMDD")
     try:
         datetime.strptime(digits, layout)

@@ -10,6 +10,12 @@ import hashlib
 from datetime import UTC, datetime
 
 
+def ascii_digits(text: str) -> bool:
+    """Whether `text` is digits as they look: `str.isdigit` also takes `²`, `١` and `２`,
+    which `int` reads as numbers a reader would not see."""
+    return text.isascii() and text.isdigit()
+
+
 def utc_text(moment: datetime) -> str:
     """Timestamps are stored as fixed-width UTC text so that string order is time order."""
     if moment.tzinfo is None:
