@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from tests.fakes import refused_port
+from tests.fakes import FakeTime, fake_waits, refused_port
 from tests.golden_files import assert_golden
 from tests.httpserver import HTTPTestServer, Response
 from tracker.cli import cli
@@ -77,6 +77,23 @@ def test_a_url_is_fetched_over_the_wire_and_nothing_is_stored(
     assert "副理事长单位 (vice_chair): 4" in result.output
     assert len(http_server.requests_for("/structure", "GET")) == 1
     assert not (tmp_path / "never.db").exists()
+
+
+def test_a_long_wait_is_announced_on_stderr(
+    tmp_path: Path, http_server: HTTPTestServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = FakeTime()
+    fake_waits(monkeypatch, fake)
+    page = (PAGES / "tabs_logo_cards.html").read_bytes()
+    busy = Response(429, headers={"Retry-After": "30"})
+    http_server.add("/structure", [busy, Response(200, page, {"Content-Type": "text/html"})])
+    url = http_server.url("/structure")
+    result = parse(tmp_path, url)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith(
+        f"retrying in 30 s (2/4): HTTP 429 Too Many Requests from {url}"
+    )
+    assert fake.sleeps == [30]
 
 
 def test_an_unreachable_url_fails_at_once_naming_a_saved_copy(tmp_path: Path) -> None:

@@ -17,6 +17,8 @@ from tracker.net.pages import read_location
 if TYPE_CHECKING:
     import httpx
 
+    from tracker.net.fetch import OnWait
+
 # What to do when `tracker parse URL` cannot fetch the page: its one-line error ends with it.
 OFFLINE_PARSE = "a copy saved from a browser can be read instead: `tracker parse saved.html`"
 
@@ -31,13 +33,17 @@ class Inspection:
     reasons: list[str]
 
 
-def inspect_location(location: str, source: Source, *, client: httpx.Client) -> Inspection:
+def inspect_location(
+    location: str, source: Source, *, client: httpx.Client, on_wait: OnWait | None = None
+) -> Inspection:
     """Read a saved page or a URL (and the pages it goes on to) with the source's settings."""
     fetched = location.startswith(("http://", "https://"))
     if not fetched:
         refuse_table(Path(location))
     try:
-        pages, cut = read_location(location, source, client=client, max_pages=source.max_pages)
+        pages, cut = read_location(
+            location, source, client=client, max_pages=source.max_pages, on_wait=on_wait
+        )
     except FetchError as exc:
         if not fetched:
             raise

@@ -113,7 +113,7 @@ def parse_command(app: App, location: str, source_id: str | None, explain: bool,
     from tracker.render.reading import render_reading
 
     with httpx.Client() as client:
-        seen = inspect_location(location, app.source(source_id), client=client)
+        seen = inspect_location(location, app.source(source_id), client=client, on_wait=notice)
     out = render_reading(
         seen.reading,
         source=location,

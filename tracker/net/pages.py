@@ -127,16 +127,23 @@ def follow_files(first: PagePart, *, max_pages: int) -> Following:
 
 
 def read_location(
-    location: str, settings: FetchSettings, *, client: httpx.Client, max_pages: int
+    location: str,
+    settings: FetchSettings,
+    *,
+    client: httpx.Client,
+    max_pages: int,
+    on_wait: OnWait | None = None,
 ) -> tuple[list[PagePart], str | None]:
     """The pages of a list at a URL or in a saved file, for commands that store nothing,
     and the problem when the list goes on past what was read."""
     if location.startswith(("http://", "https://")):
         from tracker.net.fetch import fetch
 
-        result = fetch(location, client=client, settings=settings)
+        result = fetch(location, client=client, settings=settings, on_wait=on_wait)
         first = PagePart(result.final_url, result.content, result.text or "", result.headers)
-        more = follow_http(result, client=client, settings=settings, max_pages=max_pages)
+        more = follow_http(
+            result, client=client, settings=settings, max_pages=max_pages, on_wait=on_wait
+        )
     else:
         first = read_file(Path(location))
         more = follow_files(first, max_pages=max_pages)
