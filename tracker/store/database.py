@@ -49,18 +49,19 @@ class Store(Snapshots, Pages, Fetches, Annotations, ChangeLog, Outbox):
         """
         try:
             if read_only:
-                db = _open_read_only(path)
-                version = _version(db)
-                if version == len(MIGRATIONS):
-                    return cls(db)
+                with _closed_on_error(_open_read_only(path)) as db:
+                    version = _version(db)
+                    if version == len(MIGRATIONS):
+                        return cls(db)
                 db.close()
                 # Written by an older tracker: upgraded first, where it may be.
                 refuse_read_only(path, upgrade_from=version)
             refuse_read_only(path)
-            db = _Database(sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None))
-            # WAL lets readers (`tracker diff`) run while `tracker run` writes.
-            db.execute("PRAGMA journal_mode=WAL")
-            return cls(db)
+            connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None)
+            with _closed_on_error(_Database(connection)) as db:
+                # WAL lets readers (`tracker diff`) run while `tracker run` writes.
+                db.execute("PRAGMA journal_mode=WAL")
+                return cls(db)
         except (sqlite3.DatabaseError, OSError) as exc:
             raise StoreError(f"{path}: cannot open database: {exc}") from None
 
@@ -117,6 +118,17 @@ class _Database(sqlite_utils.Database):
         except BaseException:
             self.rollback()
             raise
+
+
+@contextmanager
+def _closed_on_error(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """The connection, closed if opening the store over it fails (a newer schema, a failed
+    migration): an open connection would hold the file for the rest of the process."""
+    try:
+        yield db
+    except BaseException:
+        db.close()
+        raise
 
 
 def _open_read_only(path: Path) -> sqlite_utils.Database:
