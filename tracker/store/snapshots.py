@@ -227,7 +227,8 @@ class Snapshots(Table):
         rows = self.db.execute(
             "SELECT l.snapshot_id, l.tier, l.tier_label, l.position, l.name, l.key "
             "FROM listings l JOIN snapshots s ON s.id = l.snapshot_id "
-            f"WHERE s.source_id = ? AND s.status = 'ok' AND l.key IN ({marks}) ORDER BY l.rowid",
+            f"WHERE s.source_id = ? AND s.status = 'ok' AND l.key IN ({marks}) "
+            "ORDER BY s.captured_at, s.id, l.rowid",
             [source_id, *sorted(keys)],
         )
         found: dict[int, list[Listing]] = {}
