@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from tracker.core.config import Config
+from tracker.core.config import DAY, Config
 from tracker.core.config import Watcher as WatcherConfig
 from tracker.core.errors import ConfigError, NotifyError
 from tracker.core.message import Message
@@ -102,7 +102,7 @@ def _record(
     if error is None:
         store.mark_sent(row_id, attempts=attempts, at=at)
     else:
-        wait = min(backoff * 2 ** (attempts - 1), 86400.0)
+        wait = min(backoff * 2 ** (attempts - 1), float(DAY))
         retry_at = at + timedelta(seconds=wait)
         store.mark_failed(row_id, attempts=attempts, error=error, retry_at=retry_at)
 

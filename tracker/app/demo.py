@@ -82,12 +82,17 @@ def demo_config(directory: Path) -> Config:
     A different config.toml in DIR is someone's own: it is never overwritten.
     """
     path = directory / "config.toml"
-    if not path.exists():
-        path.write_text(CONFIG, encoding="utf-8")
-    elif path.read_text(encoding="utf-8", errors="replace") != CONFIG:
+    try:
+        if not path.exists():
+            path.write_text(CONFIG, encoding="utf-8")
+        elif path.read_text(encoding="utf-8", errors="replace") != CONFIG:
+            raise ConfigError(
+                f"{path} exists and is not the demo's: move it away, or give the demo another DIR"
+            )
+    except OSError as exc:
         raise ConfigError(
-            f"{path} exists and is not the demo's: move it away, or give the demo another DIR"
-        )
+            f"{path}: cannot write the demo's config: {exc.strerror or exc}"
+        ) from None
     return load_config(path)
 
 
