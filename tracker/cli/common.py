@@ -318,14 +318,15 @@ def table_width(wide: bool, output: Path | None = None) -> int | None:
 def credited(text: str, notes: Iterable[Annotation], fmt: str) -> str:
     """`text` with CSET's credit when its annotations were shown (CC BY-NC 4.0 asks for it):
     under a table, and on stderr beside JSON or CSV so that the data stays pure data."""
-    from tracker.core.credit import CSET_CREDIT, CSET_ORIGIN
+    from tracker.core.credit import credit_for
 
-    if not any(note.origin == CSET_ORIGIN for note in notes):
+    line = credit_for(note.origin for note in notes)
+    if line is None:
         return text
     if fmt != "table":
-        click.echo(CSET_CREDIT, err=True)
+        click.echo(line, err=True)
         return text
-    return f"{text}\n{CSET_CREDIT}\n"
+    return f"{text}\n{line}\n"
 
 
 def report(message: str, exit_code: int) -> None:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from tracker import __version__
 from tracker.core.annotations import Annotation
-from tracker.core.credit import CSET_CREDIT, CSET_ORIGIN
+from tracker.core.credit import CSET_CREDIT, credit_for
 from tracker.core.errors import ConfigError
 from tracker.core.models import TIER_NAMES_EN, Listing, Snapshot
 from tracker.core.stamps import utc_text
@@ -98,7 +98,7 @@ def plot_snapshot(
         f"{name}\nMembers by tier and {stats.by}, {snapshot.captured_at:%Y-%m-%d} "
         f"(snapshot {snapshot.id}, {snapshot.origin})"
     )
-    cset = any(note.origin == CSET_ORIGIN for note in notes.values())
+    cset = credit_for(note.origin for note in notes.values()) is not None
     source = source_line(
         url,
         f"snapshot {snapshot.id} ({snapshot.origin}) captured {utc_text(snapshot.captured_at)}",

@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from tracker.core.annotations import Annotation, annotate
-from tracker.core.credit import CSET_CREDIT, CSET_ORIGIN
+from tracker.core.credit import credit_for
 from tracker.core.diff import Diff, Transient
 from tracker.core.fields import CARRIED_FIELD, SHOWN_FIELDS
 from tracker.core.jsontext import render_json
@@ -297,8 +297,7 @@ def _title(report: DiffReport) -> str:
 
 def credit(report: DiffReport) -> str | None:
     """CSET's credit line when the report shows any of CSET's annotations (CC BY-NC 4.0)."""
-    shown = any(note.origin == CSET_ORIGIN for note in report.annotations.values())
-    return CSET_CREDIT if shown else None
+    return credit_for(note.origin for note in report.annotations.values())
 
 
 def _notes(report: DiffReport) -> list[str]:
