@@ -1,0 +1,259 @@
+"""`tracker reparse`: history read by an older parser, corrected from the stored bytes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from tests.cli import DEFAULTS, Run, invoker
+from tests.pages import render_page
+from tracker.app.changelog import rebuild_changes
+from tracker.app.refs import resolve
+from tracker.core.corrections import correction
+from tracker.core.models import Listing, ParseResult, Snapshot, SnapshotStatus
+from tracker.core.parse import PARSER_VERSION, read_pages
+from tracker.store import Store
+
+VICE = ["星河智能科技有限公司", "青岚数据（北京）有限公司"]
+BOARD = ["东方启明大学", "云岫机器人股份有限公司", "青岚数据（北京）有限公司"]
+ORDINARY = [f"测试样例{i}号科技有限公司" for i in range(1, 9)]
+NEWCOMER = "澄明计算技术有限公司"
+BEFORE = render_page({"vice_chair": VICE, "board": BOARD, "ordinary": ORDINARY})
+AFTER = render_page({"vice_chair": VICE, "board": BOARD, "ordinary": [*ORDINARY, NEWCOMER]})
+DAY = {n: datetime(2024, 1, n, 9, tzinfo=UTC) for n in range(1, 6)}
+
+Keep = Callable[[Listing], bool]
+
+
+def _everything(listing: Listing) -> bool:
+    return True
+
+
+def _no_vice_chairs(listing: Listing) -> bool:
+    return listing.tier != "vice_chair"
+
+
+def _nothing(listing: Listing) -> bool:
+    return False
+
+
+def _old(
+    store: Store,
+    html: str,
+    at: datetime,
+    keep: Keep = _everything,
+    status: SnapshotStatus = "ok",
+    reason: str | None = None,
+) -> Snapshot:
+    """A snapshot as parser '0' stored it: the page's bytes, and what that parser read."""
+    parsed = read_pages([html]).result
+    weak = ParseResult(listings=[x for x in parsed.listings if keep(x)])
+    store.ensure_source("aiia", "Test alliance", "https://example.test/members")
+    headers = {"content-type": "text/html; charset=utf-8"}
+    digest = store.put_page(html.encode(), headers=headers, seen_at=at)
+    return store.add_snapshot(
+        source_id="aiia",
+        captured_at=at,
+        origin="live",
+        page_sha256=digest,
+        provenance=None,
+        parsed=weak,
+        parser_version="0",
+        status=status,
+        reason=reason,
+        created_at=at,
+    )
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "t.db"
+
+
+def _history(db: Path) -> dict[str, Snapshot]:
+    """Day 1 read right; days 2-3 read without the vice-chairs; day 4 read as nothing."""
+    store = Store.open(db)
+    try:
+        with store.atomic():
+            found = {
+                "day1": _old(store, BEFORE, DAY[1]),
+                "day2": _old(store, AFTER, DAY[2], _no_vice_chairs),
+                "day3": _old(store, AFTER, DAY[3], _no_vice_chairs),
+                "day4": _old(
+                    store, AFTER, DAY[4], _nothing, "quarantined", "no members found: broken"
+                ),
+            }
+        rebuild_changes(store, "aiia")
+        return found
+    finally:
+        store.close()
+
+
+def _snapshots(db: Path) -> list[Snapshot]:
+    store = Store.open(db, read_only=True)
+    try:
+        return store.snapshots("aiia")
+    finally:
+        store.close()
+
+
+def _diff(run: Run, old: str, new: str) -> dict[str, object]:
+    result = run("diff", old, new, "--format", "json")
+    assert result.exit_code == 0, result.output
+    data: dict[str, object] = json.loads(result.output[result.output.index("{") :])
+    return data
+
+
+def _names(report: dict[str, object], section: str) -> list[str]:
+    found = report[section]
+    assert isinstance(found, list)
+    return [item["name"] for item in found]
+
+
+def test_the_readme_story_corrects_history_once(tmp_path: Path, db: Path) -> None:
+    old = _history(db)
+    run = invoker(tmp_path, DEFAULTS)
+    wrong = _diff(run, "2024-01-01", "2024-01-02")
+    assert _names(wrong, "departed") == [VICE[0]]  # the old parser's mistake
+
+    before = _snapshots(db)
+    dry = run("reparse", "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert f"snapshot {old['day2'].id}" in dry.output
+    assert "vice-chair: 0 → 2 (+2)" in dry.output
+    assert f"+ {VICE[0]} (vice-chair)" in dry.output
+    assert "3 of 4 snapshots would read differently" in dry.output
+    assert _snapshots(db) == before  # nothing written
+
+    applied = run("reparse")
+    assert applied.exit_code == 0, applied.output
+    assert "3 of 4 snapshots read differently" in applied.output
+    after = {s.id: s for s in _snapshots(db)}
+    day2 = after[old["day2"].id]
+    assert day2.status == "superseded" and day2.superseded_by is not None
+    successor = after[day2.superseded_by]
+    assert (successor.status, successor.parser_version) == ("ok", PARSER_VERSION)
+    assert (successor.page_sha256, successor.captured_at) == (day2.page_sha256, day2.captured_at)
+    assert successor.counts["vice_chair"] == 2
+    assert after[old["day1"].id].status == "ok"  # read right the first time: untouched
+
+    right = _diff(run, "2024-01-01", "2024-01-03")
+    assert _names(right, "departed") == [] and _names(right, "joined") == [NEWCOMER]
+    assert _diff(run, "2024-01-02", "2024-01-03")["joined"] == []
+
+    again = run("reparse")
+    assert again.exit_code == 0, again.output
+    assert "0 of 4 snapshots read differently; nothing changed" in again.output
+    assert {s.id: s for s in _snapshots(db)} == after
+
+
+def test_a_quarantined_snapshot_that_now_reads_cleanly_becomes_ok(tmp_path: Path, db: Path) -> None:
+    old = _history(db)
+    result = invoker(tmp_path)("reparse")
+    assert result.exit_code == 0, result.output
+    after = {s.id: s for s in _snapshots(db)}
+    day4 = after[old["day4"].id]
+    assert day4.status == "superseded"
+    assert "it was quarantined: no members found" in (day4.reason or "")
+    successor = after[day4.superseded_by or 0]
+    assert (successor.status, successor.reason, successor.member_count) == ("ok", None, 13)
+
+
+def test_an_ok_snapshot_that_now_fails_is_quarantined(tmp_path: Path, db: Path) -> None:
+    store = Store.open(db)
+    with store.atomic():
+        first = _old(store, AFTER, DAY[1])
+        # Parser '0' read this page as a full list; it says far fewer now: a loss to doubt.
+        stub = render_page({"ordinary": ORDINARY[:2]})
+        wrong = _old(store, stub, DAY[2])
+        store.db.execute("DELETE FROM listings WHERE snapshot_id = ?", [wrong.id])
+        store.db.conn.executemany(
+            "INSERT INTO listings (snapshot_id, tier, tier_label, position, name, key) "
+            "SELECT ?, tier, tier_label, position, name, key FROM listings WHERE snapshot_id = ?",
+            [(wrong.id, first.id)],
+        )
+    store.close()
+    result = invoker(tmp_path)("reparse")
+    assert result.exit_code == 0, result.output
+    after = {s.id: s for s in _snapshots(db)}
+    successor = after[after[wrong.id].superseded_by or 0]
+    assert successor.status == "quarantined" and "members are missing" in (successor.reason or "")
+
+
+def test_since_limits_the_reparse(tmp_path: Path, db: Path) -> None:
+    old = _history(db)
+    result = invoker(tmp_path)("reparse", "--since", "2024-01-03")
+    assert result.exit_code == 0, result.output
+    assert "2 of 2 snapshots read differently" in result.output
+    after = {s.id: s for s in _snapshots(db)}
+    assert after[old["day2"].id].status == "ok"  # before --since: left as it was read
+    assert after[old["day3"].id].status == "superseded"
+
+
+def test_notify_queues_one_summary_and_silence_otherwise(tmp_path: Path, db: Path) -> None:
+    _history(db)
+    config = f"[[watchers]]\nname = 'log'\nkind = 'file'\npath = {json.dumps(str(tmp_path))}\n"
+    run = invoker(tmp_path, config)
+    assert run("reparse", "--since", "2024-01-03").exit_code == 0
+    store = Store.open(db, read_only=True)
+    assert store.pending() == []
+    store.close()
+    result = run("reparse", "--notify")
+    assert result.exit_code == 0, result.output
+    store = Store.open(db, read_only=True)
+    queued = store.pending()
+    store.close()
+    assert len(queued) == 1
+    message = queued[0].message
+    assert message.event == "reparse" and "history corrected" in message.title
+    assert [s["old_parser_version"] for s in message.data["snapshots"]] == ["0"]
+
+
+def test_references_never_pick_a_superseded_snapshot(tmp_path: Path, db: Path) -> None:
+    old = _history(db)
+    assert invoker(tmp_path)("reparse").exit_code == 0
+    store = Store.open(db, read_only=True)
+    try:
+        for ref in ("latest", "previous", "2024-01-02", "2024-01-03", "2024-01-04"):
+            picked = resolve(store, ref, "aiia")
+            assert picked.snapshot.status == "ok", ref
+            assert picked.note is None, (ref, picked.note)
+        by_id = resolve(store, str(old["day2"].id), "aiia")
+        assert by_id.snapshot.status == "superseded"
+        assert by_id.note and f"superseded by snapshot {by_id.snapshot.superseded_by}" in by_id.note
+    finally:
+        store.close()
+
+
+def test_snapshots_shows_the_parser_that_read_each(tmp_path: Path, db: Path) -> None:
+    _history(db)
+    run = invoker(tmp_path)
+    assert run("reparse").exit_code == 0
+    rows = json.loads(run("snapshots", "--format", "json").output)
+    assert [(r["status"], r["parser"]) for r in rows] == [
+        ("ok", "0"),  # day 1, read right the first time
+        *[("superseded", "0"), ("ok", PARSER_VERSION)] * 3,  # each day, then its correction
+    ]
+
+
+def test_correction_counts_tiers_and_names_who_appears_and_disappears() -> None:
+    full = read_pages([AFTER]).result.listings
+    weak = [x for x in full if x.tier != "vice_chair" and x.name != NEWCOMER]
+    fix = correction(weak, full)
+    assert fix is not None
+    assert fix.old_counts == {"board": 3, "ordinary": 8}
+    assert fix.new_counts == {"vice_chair": 2, "board": 3, "ordinary": 9}
+    assert fix.appeared == [f"{VICE[0]} (vice-chair)", f"{NEWCOMER} (ordinary)"]
+    assert fix.moved == [f"{VICE[1]}: board → vice-chair"]
+    assert fix.disappeared == []
+    assert correction(full, list(full)) is None
+
+
+def test_bad_since_is_one_line(tmp_path: Path) -> None:
+    result = invoker(tmp_path)("reparse", "--since", "yesterday")
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output and "--since" in result.output
