@@ -127,6 +127,8 @@ def test_the_readme_story_corrects_history_once(tmp_path: Path, db: Path) -> Non
     assert "vice-chair: 0 → 2 (+2)" in dry.output
     assert f"+ {VICE[0]} (vice-chair)" in dry.output
     assert "3 of 4 snapshots would read differently" in dry.output
+    # Judged against the corrected day before, as the run will judge them: all believed.
+    assert dry.output.count("would be stored as a new version, ok") == 3
     assert _snapshots(db) == before  # nothing written
 
     applied = run("reparse")
@@ -148,7 +150,45 @@ def test_the_readme_story_corrects_history_once(tmp_path: Path, db: Path) -> Non
     again = run("reparse")
     assert again.exit_code == 0, again.output
     assert "0 of 4 snapshots read differently; nothing changed" in again.output
+    assert _logged(db) == [("joined", NEWCOMER)]
     assert {s.id: s for s in _snapshots(db)} == after
+
+
+def test_an_interrupted_reparse_leaves_each_snapshot_in_one_version(
+    tmp_path: Path, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old = _history(db)
+    calls: list[int] = []
+    supersede = Store.supersede
+
+    def interrupted(self: Store, snapshot_id: int, successor: int, *, reason: str) -> None:
+        calls.append(snapshot_id)
+        supersede(self, snapshot_id, successor, reason=reason)
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # Ctrl-C, or SIGTERM, mid-snapshot
+
+    monkeypatch.setattr(Store, "supersede", interrupted)
+    run = invoker(tmp_path)
+    assert run("reparse").exit_code != 0
+    after = _snapshots(db)
+    assert len(after) == 5  # day 2 corrected; day 3's new version rolled back with it
+    assert {s.id: s.status for s in after}[old["day3"].id] == "ok"
+    monkeypatch.setattr(Store, "supersede", supersede)
+    finished = run("reparse")
+    assert "2 of 4 snapshots read differently" in finished.output
+    right = _diff(run, "2024-01-01", "2024-01-02")
+    assert _names(right, "departed") == [] and _names(right, "joined") == [NEWCOMER]
+    # The change log holds the corrected chain only: one join, nothing departed.
+    assert _logged(db) == [("joined", NEWCOMER)]
+
+
+def _logged(db: Path) -> list[tuple[str, str]]:
+    store = Store.open(db, read_only=True)
+    try:
+        rows = store.db.execute("SELECT kind, name FROM changes ORDER BY id").fetchall()
+        return [(kind, name) for kind, name in rows]
+    finally:
+        store.close()
 
 
 def test_a_quarantined_snapshot_that_now_reads_cleanly_becomes_ok(tmp_path: Path, db: Path) -> None:

@@ -13,6 +13,7 @@ Baselines (CSET's CSV, parser `cset-csv-1`) are not pages: they are skipped and 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from tracker.app.changelog import rebuild_changes
@@ -22,7 +23,7 @@ from tracker.core.corrections import Reparse, Reread, correction
 from tracker.core.decode import decode_page
 from tracker.core.errors import FetchError, ParseError
 from tracker.core.guard import anomalies
-from tracker.core.models import ParseResult, Snapshot
+from tracker.core.models import Listing, ParseResult, Snapshot
 from tracker.core.parse import PARSER_VERSION, read_pages
 from tracker.render.corrections import reparse_message
 from tracker.store import Store
@@ -43,31 +44,70 @@ def reparse(
     notify: bool,
     now: Callable[[], datetime],
 ) -> Reparse:
-    """Re-read the snapshots of `sources` captured on or after `since`; store what changed."""
+    """Re-read the snapshots of `sources` captured on or after `since`; store what changed.
+
+    The change log of every source re-read is rebuilt at the end, even when nothing read
+    differently: a run interrupted before its end left corrections the log has not seen.
+    """
     done = Reparse(dry_run=dry_run)
     for source in sources:
-        found = len(done.rereads)
-        for snapshot in store.snapshots(source.id):
+        chain = _Chain(store, source, store.snapshots(source.id))
+        for snapshot in chain.snapshots:
             if snapshot.status in ("ok", "quarantined") and (
                 since is None or snapshot.captured_at >= since
             ):
-                _reparse_one(store, source, snapshot, done, now)
-        if not dry_run and len(done.rereads) > found:
+                _reparse_one(chain, snapshot, done, now)
+        if not dry_run:
             done.events[source.id] = rebuild_changes(store, source.id)
     if notify and not dry_run and done.rereads:
         done.queued = _notify(store, config, done, now())
     return done
 
 
+@dataclass
+class _Chain:
+    """A source's snapshots as the run found them, and the readings it has corrected so far.
+
+    The guard judges each new reading against the ok snapshot before it *as corrected*: in
+    a dry run nothing is stored, yet it must say what the run would do.
+    """
+
+    store: Store
+    source: Source
+    snapshots: list[Snapshot]
+    # Snapshot id -> the status and listings of its new reading.
+    corrected: dict[int, tuple[str, list[Listing]]] = field(default_factory=dict)
+
+    def judged(self, snapshot: Snapshot, parsed: ParseResult) -> list[str]:
+        """Why the new reading is not believed, against the ok snapshot before it."""
+        place = (snapshot.captured_at, snapshot.id)
+        earlier = [s for s in self.snapshots if (s.captured_at, s.id) < place]
+        before: list[Listing] | None = None
+        for candidate in reversed(earlier):
+            status, listings = self.corrected.get(candidate.id, (candidate.status, None))
+            if status == "ok":
+                before = self.store.listings(candidate.id) if listings is None else listings
+                break
+        reasons = anomalies(
+            parsed,
+            before,
+            max_loss_share=self.source.max_loss_share,
+            max_growth_share=self.source.max_growth_share,
+        )
+        self.corrected[snapshot.id] = ("quarantined" if reasons else "ok", parsed.listings)
+        return reasons
+
+
 def _reparse_one(
-    store: Store, source: Source, snapshot: Snapshot, done: Reparse, now: Callable[[], datetime]
+    chain: _Chain, snapshot: Snapshot, done: Reparse, now: Callable[[], datetime]
 ) -> None:
     if snapshot.origin == "baseline":
         done.baselines += 1
         return
     done.examined += 1
+    store = chain.store
     try:
-        parsed = _reading(store, source, snapshot)
+        parsed = _reading(store, chain.source, snapshot)
     except (FetchError, ParseError) as exc:
         done.unreadable.append((snapshot, str(exc)))
         return
@@ -75,10 +115,10 @@ def _reparse_one(
     if changed is None:
         return
     if done.dry_run:
-        done.rereads.append(Reread(snapshot, changed, _judged(store, source, snapshot, parsed)))
+        done.rereads.append(Reread(snapshot, changed, chain.judged(snapshot, parsed)))
         return
     with store.atomic():
-        reasons = _judged(store, source, snapshot, parsed)
+        reasons = chain.judged(snapshot, parsed)
         new = _stored(store, snapshot, parsed, reasons, now())
     done.rereads.append(Reread(snapshot, changed, reasons, new))
 
@@ -95,20 +135,6 @@ def _reading(store: Store, source: Source, snapshot: Snapshot) -> ParseResult:
         if part.startswith(_FOLLOW_PROBLEM):
             parsed.problems.append(part)
     return parsed
-
-
-def _judged(store: Store, source: Source, snapshot: Snapshot, parsed: ParseResult) -> list[str]:
-    """Why the new reading is not believed, against the ok snapshot before it (never itself)."""
-    ok = store.snapshots(source.id, status="ok", until=snapshot.captured_at)
-    place = (snapshot.captured_at, snapshot.id)
-    earlier = [s for s in ok if (s.captured_at, s.id) < place]
-    before = store.listings(earlier[-1].id) if earlier else None
-    return anomalies(
-        parsed,
-        before,
-        max_loss_share=source.max_loss_share,
-        max_growth_share=source.max_growth_share,
-    )
 
 
 def _stored(
