@@ -75,27 +75,36 @@ class _Chain:
     store: Store
     source: Source
     snapshots: list[Snapshot]
-    # Snapshot id -> the status and listings of its new reading.
-    corrected: dict[int, tuple[str, list[Listing]]] = field(default_factory=dict)
+    # Snapshot id -> the status of its new reading.
+    corrected: dict[int, str] = field(default_factory=dict)
+    # The latest new reading that is ok, by snapshot id: the only one a later snapshot can be
+    # judged against (snapshots are re-read in time order), so the only one kept in memory.
+    last_ok: tuple[int, list[Listing]] | None = None
 
     def judged(self, snapshot: Snapshot, parsed: ParseResult) -> list[str]:
         """Why the new reading is not believed, against the ok snapshot before it."""
-        place = (snapshot.captured_at, snapshot.id)
-        earlier = [s for s in self.snapshots if (s.captured_at, s.id) < place]
-        before: list[Listing] | None = None
-        for candidate in reversed(earlier):
-            status, listings = self.corrected.get(candidate.id, (candidate.status, None))
-            if status == "ok":
-                before = self.store.listings(candidate.id) if listings is None else listings
-                break
         reasons = anomalies(
             parsed,
-            before,
+            self._before(snapshot),
             max_loss_share=self.source.max_loss_share,
             max_growth_share=self.source.max_growth_share,
         )
-        self.corrected[snapshot.id] = ("quarantined" if reasons else "ok", parsed.listings)
+        self.corrected[snapshot.id] = "quarantined" if reasons else "ok"
+        if not reasons:
+            self.last_ok = (snapshot.id, parsed.listings)
         return reasons
+
+    def _before(self, snapshot: Snapshot) -> list[Listing] | None:
+        """The listings of the ok snapshot before `snapshot`, as corrected so far."""
+        place = (snapshot.captured_at, snapshot.id)
+        earlier = [s for s in self.snapshots if (s.captured_at, s.id) < place]
+        for candidate in reversed(earlier):
+            if self.corrected.get(candidate.id, candidate.status) != "ok":
+                continue
+            if self.last_ok is not None and self.last_ok[0] == candidate.id:
+                return self.last_ok[1]
+            return self.store.listings(candidate.id)
+        return None
 
 
 def _reparse_one(
