@@ -297,3 +297,67 @@ def test_bad_since_is_one_line(tmp_path: Path) -> None:
     result = invoker(tmp_path)("reparse", "--since", "yesterday")
     assert result.exit_code == 2
     assert "Traceback" not in result.output and "--since" in result.output
+
+
+def _split(store: Store, reason: str | None, status: SnapshotStatus) -> Snapshot:
+    """A list over two pages that parser '0' read as its first page only."""
+    first = render_page({"vice_chair": VICE, "board": BOARD})
+    second = render_page({"ordinary": ORDINARY})
+    at = DAY[1]
+    second_sha = store.put_page(second.encode(), headers={}, seen_at=at)
+    parsed = read_pages([first]).result
+    store.ensure_source("aiia", "Test alliance", "https://example.test/members")
+    return store.add_snapshot(
+        source_id="aiia",
+        captured_at=at,
+        origin="live",
+        page_sha256=store.put_page(first.encode(), headers={}, seen_at=at),
+        provenance=None,
+        parsed=parsed,
+        parser_version="0",
+        status=status,
+        reason=reason,
+        created_at=at,
+        more_pages=[("https://example.test/members?page=2", second_sha)],
+    )
+
+
+def test_every_page_of_a_list_split_over_pages_is_read_again(tmp_path: Path, db: Path) -> None:
+    store = Store.open(db)
+    with store.atomic():
+        old = _split(store, None, "ok")
+    store.close()
+    assert invoker(tmp_path)("reparse").exit_code == 0
+    store = Store.open(db, read_only=True)
+    try:
+        new = store.snapshot(store.snapshot(old.id).superseded_by or 0)
+        assert (new.status, new.counts) == ("ok", {"vice_chair": 2, "board": 3, "ordinary": 8})
+        assert store.page_digests(new.id) == store.page_digests(old.id)
+        assert store.more_pages(new.id) == store.more_pages(old.id)
+    finally:
+        store.close()
+
+
+def test_a_list_the_capture_could_not_follow_stays_doubted(tmp_path: Path, db: Path) -> None:
+    unread = "the list goes on at https://example.test/members?page=3, which was not read"
+    store = Store.open(db)
+    with store.atomic():
+        old = _split(store, unread, "quarantined")
+    store.close()
+    assert invoker(tmp_path)("reparse").exit_code == 0
+    store = Store.open(db, read_only=True)
+    try:
+        new = store.snapshot(store.snapshot(old.id).superseded_by or 0)
+        assert new.status == "quarantined" and unread in (new.reason or "")
+    finally:
+        store.close()
+
+
+def test_members_of_a_superseded_snapshot_name_its_successor(tmp_path: Path, db: Path) -> None:
+    old = _history(db)
+    run = invoker(tmp_path)
+    assert run("reparse").exit_code == 0
+    result = run("members", "--at", str(old["day2"].id))
+    assert result.exit_code == 0, result.output
+    assert "is superseded by snapshot" in result.output
+    assert VICE[0] not in result.output  # what parser '0' read, shown as it was
