@@ -236,7 +236,8 @@ def test_since_limits_the_reparse(tmp_path: Path, db: Path) -> None:
 
 def test_notify_queues_one_summary_and_silence_otherwise(tmp_path: Path, db: Path) -> None:
     _history(db)
-    config = f"[[watchers]]\nname = 'log'\nkind = 'file'\npath = {json.dumps(str(tmp_path))}\n"
+    log = tmp_path / "log.jsonl"
+    config = f"[[watchers]]\nname = 'log'\nkind = 'file'\npath = {json.dumps(str(log))}\n"
     run = invoker(tmp_path, config)
     assert run("reparse", "--since", "2024-01-03").exit_code == 0
     store = Store.open(db, read_only=True)
@@ -251,6 +252,9 @@ def test_notify_queues_one_summary_and_silence_otherwise(tmp_path: Path, db: Pat
     message = queued[0].message
     assert message.event == "reparse" and "history corrected" in message.title
     assert [s["old_parser_version"] for s in message.data["snapshots"]] == ["0"]
+    assert run("notify").exit_code == 0
+    [line] = log.read_text(encoding="utf-8").splitlines()
+    assert json.loads(line)["event"] == "reparse"
 
 
 def test_references_never_pick_a_superseded_snapshot(tmp_path: Path, db: Path) -> None:
