@@ -140,9 +140,18 @@ def test_a_version_1_database_gains_the_pages_of_split_lists() -> None:
     MIGRATIONS[0](db)
     db.execute("PRAGMA user_version = 1")
     store = Store(db)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
     assert "snapshot_pages" in db.table_names()
     assert store.db["snapshot_pages"].count == 0
+
+
+def test_a_version_2_database_gains_the_successor_pointer_of_corrected_readings() -> None:
+    db = sqlite_utils.Database(memory=True)
+    MIGRATIONS[0](db)
+    MIGRATIONS[1](db)
+    db.execute("PRAGMA user_version = 2")
+    Store(db)
+    assert "superseded_by" in db["snapshots"].columns_dict
 
 
 # Read-only locations (issue 13, case 11). Commands that only read open the database with

@@ -30,7 +30,7 @@ from tracker.store import Store
 from tracker.store.outbox import OutboxStatus, Queued
 
 
-def _subscribed(watcher: WatcherConfig, source_id: str) -> bool:
+def subscribed(watcher: WatcherConfig, source_id: str) -> bool:
     return not watcher.sources or source_id in watcher.sources
 
 
@@ -45,7 +45,7 @@ def capture_messages(
     latest snapshot.
     """
     source = config.source(outcome.source_id)
-    watchers = [w for w in config.watchers if _subscribed(w, source.id)]
+    watchers = [w for w in config.watchers if subscribed(w, source.id)]
     found = [m for w in watchers if (m := _health_for(store, config, w, outcome, at))]
     new = outcome.snapshot
     if outcome.failed or new is None or new.status != "ok" or not is_present(new.origin):
@@ -80,7 +80,7 @@ def change_messages(
     notes = annotations_of(store, source.id, digest.keys(), renamed=digest.diff.renamed)
     found: list[Queued] = []
     for watcher in config.watchers:
-        picked = filter_digest(digest, watcher) if _subscribed(watcher, source.id) else None
+        picked = filter_digest(digest, watcher) if subscribed(watcher, source.id) else None
         if picked is not None:
             message = change_message(picked, source.id, watcher.name, notes, at)
             found.append(Queued(message, new.id))

@@ -1,6 +1,8 @@
 """What a snapshot reference names: an id, `latest`, `previous`, `baseline` or a UTC date.
 
 Names and dates only ever pick ok snapshots; a quarantined one is reachable by its id alone.
+A superseded one (a reading `tracker reparse` corrected) is too, with a note naming the
+version that corrected it: what it says is what an older parser read.
 A name or date that picks a snapshot not captured on the day asked for, or that passes over
 captures which are not ok, says so in a note: a diff that quietly fell back two years is a
 report nobody should cite.
@@ -78,9 +80,10 @@ def resolve(store: Store, ref: str, source_id: str) -> Resolved:
         snapshot = store.snapshot(number)
         if snapshot.source_id != source_id:
             raise StoreError(f"snapshot {text} belongs to source {snapshot.source_id!r}")
-        return Resolved(ref, snapshot)
+        return Resolved(ref, snapshot, _superseded_note(snapshot))
     rule = _rule(text)
-    every = store.snapshots(source_id)
+    # Corrected readings are not captures a name passed over: their successors stand for them.
+    every = [s for s in store.snapshots(source_id) if s.status != "superseded"]
     ok = [s for s in every if s.status == "ok" and rule.candidate(s)]
     if len(ok) <= rule.back:
         everything_ok = [s for s in every if s.status == "ok"]
@@ -89,6 +92,15 @@ def resolve(store: Store, ref: str, source_id: str) -> Resolved:
         )
     picked = ok[-1 - rule.back]
     return Resolved(ref, picked, _note(ref.strip(), picked, rule, every))
+
+
+def _superseded_note(snapshot: Snapshot) -> str | None:
+    if snapshot.status != "superseded":
+        return None
+    return (
+        f"snapshot {snapshot.id} is superseded by snapshot {snapshot.superseded_by}: "
+        f"it is what parser {snapshot.parser_version} read, since corrected by `tracker reparse`"
+    )
 
 
 def _rule(ref: str) -> _Rule:

@@ -63,6 +63,7 @@ for command in (
     run.notify,
     run.watchers,
     archive.backfill,
+    archive.reparse,
     demo.demo,
 ):
     cli.add_command(command)

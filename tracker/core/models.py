@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
@@ -48,6 +49,14 @@ def tier_rank(tier: str) -> int:
     return TIER_RANKS.get(tier, OTHER_RANK)
 
 
+def tier_counts(listings: Iterable[Listing]) -> dict[str, int]:
+    """Listings per tier, highest tier first."""
+    counts: dict[str, int] = {}
+    for listing in listings:
+        counts[listing.tier] = counts.get(listing.tier, 0) + 1
+    return dict(sorted(counts.items(), key=lambda item: tier_rank(item[0])))
+
+
 # The characters of the tier words in their traditional forms (理事單位, 會員單位).
 _TRADITIONAL = str.maketrans("單會員長務監譽榮屬", "单会员长务监誉荣属")
 
@@ -89,7 +98,9 @@ def is_present(origin: str) -> bool:
 
 
 # "replaced": a baseline superseded by `baseline import --replace`, kept as evidence only.
-SnapshotStatus = Literal["ok", "quarantined", "replaced"]
+# "superseded": a reading corrected by `tracker reparse`, kept as evidence of what the older
+# parser read; `superseded_by` names the version that replaced it.
+SnapshotStatus = Literal["ok", "quarantined", "replaced", "superseded"]
 FetchOutcome = Literal["new", "unchanged", "not_modified", "error", "quarantined"]
 
 
@@ -179,6 +190,7 @@ class Snapshot(BaseModel):
     counts: dict[str, int] = Field(default_factory=dict)
     member_count: int = 0
     listing_count: int = 0
+    superseded_by: int | None = None
 
 
 @dataclass

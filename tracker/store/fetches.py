@@ -111,6 +111,10 @@ class Fetches(Table):
         row = self.db.execute("SELECT url FROM fetches WHERE id = ?", [fetch_id]).fetchone()
         return None if row is None else str(row[0])
 
+    def repoint_fetches(self, old: int, new: int) -> None:
+        """Fetches that read snapshot `old` now name `new`, the version that corrected it."""
+        self.db.execute("UPDATE fetches SET snapshot_id = ? WHERE snapshot_id = ?", [new, old])
+
     def present_readings(self, source_id: str, count: int) -> list[int]:
         """The ok snapshot each of the last `count` successful readings of the present read.
 

@@ -58,3 +58,10 @@ class Pages(Table):
         if row is None:
             raise StoreError(f"no archived page with sha256 {digest}")
         return zlib.decompress(row[1]) if row[0] == "zlib" else bytes(row[1])
+
+    def content_type(self, digest: str) -> str | None:
+        """The Content-Type the page arrived with, if it was recorded."""
+        row = self.db.execute(
+            "SELECT content_type FROM pages WHERE sha256 = ?", [digest]
+        ).fetchone()
+        return None if row is None else row[0]

@@ -4,7 +4,8 @@
 baseline, wayback), pointing at the first page it was read from (``page_sha256``) and the
 parser that read it; ``status`` is ``ok`` (believed, diffed), ``quarantined`` (kept as
 evidence, with the ``reason``, until a person accepts it: ``accepted_at``) or ``replaced``
-(a superseded baseline). ``counts``, ``member_count`` and ``listing_count`` are derived from
+(a superseded baseline) or ``superseded`` (a reading `tracker reparse` corrected: the new
+version, same page and time, is ``superseded_by``). ``counts``, ``member_count`` and ``listing_count`` are derived from
 its listings, kept for quick listing. ``snapshot_pages``: the pages after the first of a
 list split over pages (position 2, 3 …). ``listings``: a snapshot's member list in page
 order, each line with its tier id, the tier label as written, its position in the tier,
@@ -14,12 +15,19 @@ the display name and the member key.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from tracker.core.errors import StoreError
-from tracker.core.models import Listing, Origin, ParseResult, Snapshot, SnapshotStatus, tier_rank
+from tracker.core.models import (
+    Listing,
+    Origin,
+    ParseResult,
+    Snapshot,
+    SnapshotStatus,
+    tier_counts,
+)
 from tracker.core.stamps import parse_utc, utc_text
 from tracker.store.table import Table
 
@@ -64,6 +72,9 @@ SCHEMA = {
         PRIMARY KEY (snapshot_id, position)
     );
     """,
+    3: """
+    ALTER TABLE snapshots ADD COLUMN superseded_by INTEGER REFERENCES snapshots(id);
+    """,
 }
 
 
@@ -81,14 +92,8 @@ def _snapshot_from_row(row: dict[str, Any]) -> Snapshot:
         counts=json.loads(row["counts"]),
         member_count=row["member_count"],
         listing_count=row["listing_count"],
+        superseded_by=row.get("superseded_by"),
     )
-
-
-def tier_counts(listings: Iterable[Listing]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for listing in listings:
-        counts[listing.tier] = counts.get(listing.tier, 0) + 1
-    return dict(sorted(counts.items(), key=lambda item: tier_rank(item[0])))
 
 
 class Snapshots(Table):
@@ -150,6 +155,22 @@ class Snapshots(Table):
             [snapshot_id],
         )
         return [first, *(row[0] for row in rows)]
+
+    def more_pages(self, snapshot_id: int) -> list[tuple[str, str]]:
+        """(url, sha256) of the pages after the first a snapshot was read from, in order."""
+        rows = self.db.execute(
+            "SELECT url, page_sha256 FROM snapshot_pages WHERE snapshot_id = ? ORDER BY position",
+            [snapshot_id],
+        )
+        return [(url, sha) for url, sha in rows]
+
+    def supersede(self, snapshot_id: int, successor: int, *, reason: str) -> None:
+        """Mark a reading as corrected by `successor`; it stays as evidence, out of every chain."""
+        self.db.execute(
+            "UPDATE snapshots SET status = 'superseded', superseded_by = ?, reason = ? "
+            "WHERE id = ?",
+            [successor, reason, snapshot_id],
+        )
 
     def snapshot(self, snapshot_id: int) -> Snapshot:
         rows = list(self.db.query("SELECT * FROM snapshots WHERE id = ?", [snapshot_id]))

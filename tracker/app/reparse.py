@@ -1,0 +1,185 @@
+"""Correcting history: `tracker reparse` re-reads every archived page with the current parser.
+
+Each snapshot keeps the bytes it was read from. When the parser (or the source's selectors)
+reads them differently now, the new reading is stored as a new version of the snapshot (same
+pages, same capture time, the current parser version) and the old one is kept as evidence,
+``superseded``, pointing at its successor. The guard judges the new reading against the ok
+snapshot before it, as it judges a capture. One transaction per snapshot: interrupted, every
+snapshot is in one version or the other. The change log is rebuilt once at the end.
+
+Baselines (CSET's CSV, parser `cset-csv-1`) are not pages: they are skipped and counted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from tracker.app.changelog import rebuild_changes
+from tracker.app.notify import subscribed
+from tracker.core.config import Config, Source
+from tracker.core.corrections import Reparse, Reread, correction
+from tracker.core.decode import decode_page
+from tracker.core.errors import FetchError, ParseError
+from tracker.core.guard import anomalies
+from tracker.core.models import Listing, ParseResult, Snapshot
+from tracker.core.parse import PARSER_VERSION, read_pages
+from tracker.render.corrections import reparse_message
+from tracker.store import Store
+from tracker.store.outbox import Queued
+
+# What the capture added to a reading of a list it could not follow to its end
+# (`tracker.net.pages.Following.problem`): the pages alone cannot tell it again.
+_FOLLOW_PROBLEM = "the list goes on"
+
+
+def reparse(
+    store: Store,
+    config: Config,
+    sources: Sequence[Source],
+    *,
+    since: datetime | None,
+    dry_run: bool,
+    notify: bool,
+    now: Callable[[], datetime],
+) -> Reparse:
+    """Re-read the snapshots of `sources` captured on or after `since`; store what changed.
+
+    The change log of every source re-read is rebuilt at the end, even when nothing read
+    differently: a run interrupted before its end left corrections the log has not seen.
+    """
+    done = Reparse(dry_run=dry_run)
+    for source in sources:
+        chain = _Chain(store, source, store.snapshots(source.id))
+        for snapshot in chain.snapshots:
+            if snapshot.status in ("ok", "quarantined") and (
+                since is None or snapshot.captured_at >= since
+            ):
+                _reparse_one(chain, snapshot, done, now)
+        if not dry_run:
+            done.events[source.id] = rebuild_changes(store, source.id)
+    if notify and not dry_run and done.rereads:
+        done.queued = _notify(store, config, done, now())
+    return done
+
+
+@dataclass
+class _Chain:
+    """A source's snapshots as the run found them, and the readings it has corrected so far.
+
+    The guard judges each new reading against the ok snapshot before it *as corrected*: in
+    a dry run nothing is stored, yet it must say what the run would do.
+    """
+
+    store: Store
+    source: Source
+    snapshots: list[Snapshot]
+    # Snapshot id -> the status of its new reading.
+    corrected: dict[int, str] = field(default_factory=dict)
+    # The latest new reading that is ok, by snapshot id: the only one a later snapshot can be
+    # judged against (snapshots are re-read in time order), so the only one kept in memory.
+    last_ok: tuple[int, list[Listing]] | None = None
+
+    def judged(self, snapshot: Snapshot, parsed: ParseResult) -> list[str]:
+        """Why the new reading is not believed, against the ok snapshot before it."""
+        reasons = anomalies(
+            parsed,
+            self._before(snapshot),
+            max_loss_share=self.source.max_loss_share,
+            max_growth_share=self.source.max_growth_share,
+        )
+        self.corrected[snapshot.id] = "quarantined" if reasons else "ok"
+        if not reasons:
+            self.last_ok = (snapshot.id, parsed.listings)
+        return reasons
+
+    def _before(self, snapshot: Snapshot) -> list[Listing] | None:
+        """The listings of the ok snapshot before `snapshot`, as corrected so far."""
+        place = (snapshot.captured_at, snapshot.id)
+        earlier = [s for s in self.snapshots if (s.captured_at, s.id) < place]
+        for candidate in reversed(earlier):
+            if self.corrected.get(candidate.id, candidate.status) != "ok":
+                continue
+            if self.last_ok is not None and self.last_ok[0] == candidate.id:
+                return self.last_ok[1]
+            return self.store.listings(candidate.id)
+        return None
+
+
+def _reparse_one(
+    chain: _Chain, snapshot: Snapshot, done: Reparse, now: Callable[[], datetime]
+) -> None:
+    if snapshot.origin == "baseline":
+        done.baselines += 1
+        return
+    done.examined += 1
+    store = chain.store
+    try:
+        parsed = _reading(store, chain.source, snapshot)
+    except (FetchError, ParseError) as exc:
+        done.unreadable.append((snapshot, str(exc)))
+        return
+    changed = correction(store.listings(snapshot.id), parsed.listings)
+    if changed is None:
+        return
+    if done.dry_run:
+        done.rereads.append(Reread(snapshot, changed, chain.judged(snapshot, parsed)))
+        return
+    with store.atomic():
+        reasons = chain.judged(snapshot, parsed)
+        new = _stored(store, snapshot, parsed, reasons, now())
+    done.rereads.append(Reread(snapshot, changed, reasons, new))
+
+
+def _reading(store: Store, source: Source, snapshot: Snapshot) -> ParseResult:
+    """The snapshot's pages, every page of a list split over pages, read by the current parser."""
+    texts = []
+    for digest in store.page_digests(snapshot.id):
+        content = store.page_bytes(digest)
+        texts.append(decode_page(content, store.content_type(digest), source=digest[:12])[0])
+    parsed = read_pages(texts, selectors=source.selectors).result
+    # The capture knew the list went on past the pages it read; re-reading must not forget.
+    for part in (snapshot.reason or "").split("; "):
+        if part.startswith(_FOLLOW_PROBLEM):
+            parsed.problems.append(part)
+    return parsed
+
+
+def _stored(
+    store: Store, old: Snapshot, parsed: ParseResult, reasons: list[str], at: datetime
+) -> Snapshot:
+    """The new version stored and the old one superseded by it, with the fetches that read it."""
+    new = store.add_snapshot(
+        source_id=old.source_id,
+        captured_at=old.captured_at,
+        origin=old.origin,
+        page_sha256=old.page_sha256,
+        provenance=old.provenance,
+        parsed=parsed,
+        parser_version=PARSER_VERSION,
+        status="quarantined" if reasons else "ok",
+        reason="; ".join(reasons) or None,
+        created_at=at,
+        more_pages=store.more_pages(old.id),
+    )
+    was = f"; it was {old.status}" + (f": {old.reason}" if old.reason else "")
+    why = f"re-read by parser {PARSER_VERSION} as snapshot {new.id}{was}"
+    store.supersede(old.id, new.id, reason=why)
+    # A fetch's reading is the current version: a 304 confirms it, and it counts as a reading.
+    store.repoint_fetches(old.id, new.id)
+    return new
+
+
+def _notify(store: Store, config: Config, done: Reparse, at: datetime) -> int:
+    """One summary per subscribed watcher and source the reparse corrected, in one transaction."""
+    queued: list[Queued] = []
+    for source_id in dict.fromkeys(r.old.source_id for r in done.rereads):
+        rereads = [r for r in done.rereads if r.old.source_id == source_id]
+        for watcher in config.watchers:
+            if subscribed(watcher, source_id):
+                message = reparse_message(rereads, source_id, watcher.name, PARSER_VERSION, at)
+                queued.append(Queued(message, rereads[-1].new.id if rereads[-1].new else None))
+    with store.atomic():
+        store.enqueue(queued, at)
+    return len(queued)
