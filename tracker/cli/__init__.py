@@ -63,6 +63,8 @@ for command in (
     run.notify,
     run.watchers,
     archive.backfill,
+    archive.export_group,
+    archive.import_group,
     demo.demo,
 ):
     cli.add_command(command)
