@@ -179,7 +179,7 @@ def import_warc(
 
 def _unwanted(response: ArchivedResponse, urls: set[str]) -> str | None:
     if response.url not in urls:
-        return "of other URLs"
+        return "for other URLs"
     if not response.is_html:
         return "not HTML"
     if not 200 <= response.status < 300:

@@ -149,7 +149,7 @@ def import_group() -> None:
 
 
 @import_group.command("warc")
-@click.argument("warc_file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.argument("warc_file", type=click.Path(path_type=Path, dir_okay=False))
 @source_option
 @pass_app
 def import_warc(app: App, warc_file: Path, source_id: str | None) -> None:

@@ -7,9 +7,11 @@ It is imported inside the functions, so that `import tracker.cli` stays light.
 from __future__ import annotations
 
 import json
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from gzip import BadGzipFile, GzipFile
 from http import HTTPStatus
 from io import BytesIO
 from pathlib import Path
@@ -154,12 +156,24 @@ def read_warc(path: Path) -> WarcReading:
 
     try:
         with path.open("rb") as stream:
+            _gzip_whole(stream)
             return _read(stream)
-    except OSError as exc:
-        raise ParseError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except (ArchiveLoadFailed, EOFError, ValueError, TypeError) as exc:
+    except (ArchiveLoadFailed, EOFError, ValueError, TypeError, BadGzipFile, zlib.error) as exc:
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ParseError(f"{path}: not a readable WARC file ({detail}); nothing stored") from None
+    except OSError as exc:
+        raise ParseError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+def _gzip_whole(stream: IO[bytes]) -> None:
+    """EOFError when a gzipped file is cut short: warcio reads a cut last member as the
+    end of the file, and would import what came before it as if it were all."""
+    if stream.read(2) == b"\x1f\x8b":
+        stream.seek(0)
+        with GzipFile(fileobj=stream) as whole:
+            while whole.read(1 << 20):
+                pass
+    stream.seek(0)
 
 
 def _read(stream: IO[bytes]) -> WarcReading:
@@ -168,7 +182,9 @@ def _read(stream: IO[bytes]) -> WarcReading:
     found = WarcReading()
     by_digest: dict[str, ArchivedResponse] = {}
     by_capture: dict[tuple[str, str], ArchivedResponse] = {}
-    for record in ArchiveIterator(stream):
+    # Digests checked as records are read: a truncated or altered record is an error, never
+    # a shorter page.
+    for record in ArchiveIterator(stream, check_digests="raise"):
         kind = record.rec_type
         if kind == "response" and record.http_headers is not None:
             response = _response(record)
@@ -187,23 +203,35 @@ def _read(stream: IO[bytes]) -> WarcReading:
                 )
             )
             if original is None:
-                found.skipped["revisit of a response not in the file"] += 1
+                found.skipped["revisits of a response not in the file"] += 1
                 continue
             found.responses.append(_revisit(record, original))
         else:
-            found.skipped[f"{kind} record"] += 1
+            found.skipped[str(kind)] += 1
+        _whole(record)
     return found
+
+
+def _whole(record: ArcWarcRecord) -> None:
+    """EOFError when the file ends inside the record: a page cut short would read as
+    departures, and the records after it are lost."""
+    while record.raw_stream.read(65536):
+        pass
+    if getattr(record.raw_stream, "limit", 0) > 0:
+        raise EOFError("the file ends inside a record: truncated")
 
 
 def _response(record: ArcWarcRecord) -> ArchivedResponse:
     headers = {name.lower(): value for name, value in record.http_headers.headers}
+    # Decoded from any chunked or gzip transfer, as a fetch would have.
+    content = record.content_stream().read()
+    _whole(record)
     return ArchivedResponse(
         url=record.rec_headers.get_header("WARC-Target-URI"),
         at=_date(record),
         status=int(record.http_headers.get_statuscode() or 0),
         headers=headers,
-        # Decoded from any chunked or gzip transfer, as a fetch would have.
-        content=record.content_stream().read(),
+        content=content,
         record_id=record.rec_headers.get_header("WARC-Record-ID"),
     )
 
