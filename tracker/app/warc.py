@@ -66,8 +66,7 @@ def export_warc(
             },
         )
         for snapshot in snapshots:
-            first, count = _write_pages(store, warc, source, snapshot)
-            url = _first_url(store, source, snapshot)[0]
+            url, first, count = _write_pages(store, warc, source, snapshot)
             warc.metadata(url, snapshot.captured_at, _reading(store, snapshot), first)
             pages += count
     return Exported(len(snapshots), pages)
@@ -75,8 +74,8 @@ def export_warc(
 
 def _write_pages(
     store: Store, warc: WarcOut, source: Source, snapshot: Snapshot
-) -> tuple[str, int]:
-    """The records of a snapshot's pages; the first page's record id and how many."""
+) -> tuple[str, str, int]:
+    """The records of a snapshot's pages: the first page's URL and record id, and how many."""
     url, status, archived = _first_url(store, source, snapshot)
     pages = [(url, snapshot.page_sha256), *store.later_pages(snapshot.id)]
     ids = []
@@ -96,7 +95,7 @@ def _write_pages(
             source_uri=archived if n == 0 else None,
         )
         ids.append(warc.exchange(page))
-    return ids[0], len(pages)
+    return url, ids[0], len(pages)
 
 
 def _first_url(
@@ -247,8 +246,4 @@ def _following(first: PagePart, reading: WarcReading, at: datetime, *, max_pages
 
 def _stored(store: Store, source: Source, at: datetime, digests: list[str]) -> bool:
     """Whether a snapshot of these pages at this time exists (an import run twice)."""
-    moment = at.replace(microsecond=0)
-    return any(
-        s.captured_at == moment and store.page_digests(s.id) == digests
-        for s in store.snapshots(source.id)
-    )
+    return any(store.page_digests(s.id) == digests for s in store.snapshots_at(source.id, at))

@@ -164,7 +164,10 @@ def import_warc(app: App, warc_file: Path, source_id: str | None) -> None:
     from tracker.app.warc import import_warc as run_import
 
     app.writes = True
-    done = run_import(app.store, app.config, app.source(source_id), warc_file, now=app.now)
+    # Each page is its own transaction: an interrupted import keeps what it stored, and a
+    # rerun finds those pages "already stored".
+    with _terminate_interrupts():
+        done = run_import(app.store, app.config, app.source(source_id), warc_file, now=app.now)
     for outcome in done.outcomes:
         if outcome.failed:
             click.echo(outcome.message if outcome.snapshot else f"failed: {outcome.message}")

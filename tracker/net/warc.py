@@ -19,6 +19,7 @@ from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from tracker.core.errors import ParseError
+from tracker.core.stamps import utc_text
 
 if TYPE_CHECKING:
     from warcio.recordloader import ArcWarcRecord
@@ -27,10 +28,6 @@ if TYPE_CHECKING:
 # Headers that described the transfer, not the page: the bytes are stored decoded, so
 # replayed with them a browser would try to gunzip plain HTML.
 _TRANSFER_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
-
-
-def warc_date(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass(frozen=True)
@@ -71,7 +68,7 @@ class WarcOut:
             "response",
             payload=BytesIO(page.content),
             length=len(page.content),
-            warc_headers_dict={"WARC-Date": warc_date(page.at), **extra},
+            warc_headers_dict={"WARC-Date": utc_text(page.at), **extra},
             http_headers=StatusAndHeaders(status, kept, protocol="HTTP/1.1"),
         )
         parts = urlsplit(page.url)
@@ -80,7 +77,7 @@ class WarcOut:
         request = self.writer.create_warc_record(
             page.url,
             "request",
-            warc_headers_dict={"WARC-Date": warc_date(page.at)},
+            warc_headers_dict={"WARC-Date": utc_text(page.at)},
             http_headers=StatusAndHeaders(
                 f"GET {target} HTTP/1.1", [("Host", parts.netloc)], is_http_request=True
             ),
@@ -96,7 +93,7 @@ class WarcOut:
             payload=BytesIO(content),
             length=len(content),
             warc_content_type=content_type,
-            warc_headers_dict={"WARC-Date": warc_date(at)},
+            warc_headers_dict={"WARC-Date": utc_text(at)},
         )
         return self._write(record)
 
@@ -108,7 +105,7 @@ class WarcOut:
             payload=BytesIO(content),
             length=len(content),
             warc_content_type="application/json",
-            warc_headers_dict={"WARC-Date": warc_date(at), "WARC-Concurrent-To": concurrent_to},
+            warc_headers_dict={"WARC-Date": utc_text(at), "WARC-Concurrent-To": concurrent_to},
         )
         return self._write(record)
 
@@ -137,8 +134,7 @@ class ArchivedResponse:
 
     @property
     def is_html(self) -> bool:
-        kind = self.headers.get("content-type", "").lower()
-        return "html" in kind
+        return "html" in self.headers.get("content-type", "").lower()
 
 
 @dataclass
@@ -223,8 +219,10 @@ def _whole(record: ArcWarcRecord) -> None:
 
 def _response(record: ArcWarcRecord) -> ArchivedResponse:
     headers = {name.lower(): value for name, value in record.http_headers.headers}
-    # Decoded from any chunked or gzip transfer, as a fetch would have.
-    content = record.content_stream().read()
+    # Decoded from any chunked or gzip transfer, as a fetch would have. Only a page's body
+    # is kept: a whole site's crawl holds gigabytes of images and scripts.
+    html = "html" in headers.get("content-type", "").lower()
+    content = record.content_stream().read() if html else b""
     _whole(record)
     return ArchivedResponse(
         url=record.rec_headers.get_header("WARC-Target-URI"),
