@@ -77,7 +77,7 @@ def _write_pages(
 ) -> tuple[str, str, int]:
     """The records of a snapshot's pages: the first page's URL and record id, and how many."""
     url, status, archived = _first_url(store, source, snapshot)
-    pages = [(url, snapshot.page_sha256), *store.later_pages(snapshot.id)]
+    pages = [(url, snapshot.page_sha256), *store.more_pages(snapshot.id)]
     ids = []
     for n, (page_url, digest) in enumerate(pages):
         content, headers = store.page_bytes(digest), store.page_headers(digest)

@@ -63,9 +63,9 @@ for command in (
     run.notify,
     run.watchers,
     archive.backfill,
+    demo.demo,
     archive.export_group,
     archive.import_group,
-    demo.demo,
 ):
     cli.add_command(command)
 

@@ -1,7 +1,7 @@
 """The tables of readings: `sources`, `snapshots`, `snapshot_pages` and `listings`.
 
 ``snapshots``: one reading of a source at ``captured_at`` (UTC), from ``origin`` (live, file,
-baseline, wayback, warc), pointing at the first page it was read from (``page_sha256``) and the
+baseline, wayback), pointing at the first page it was read from (``page_sha256``) and the
 parser that read it; ``status`` is ``ok`` (believed, diffed), ``quarantined`` (kept as
 evidence, with the ``reason``, until a person accepts it: ``accepted_at``) or ``replaced``
 (a superseded baseline). ``counts``, ``member_count`` and ``listing_count`` are derived from
@@ -151,13 +151,13 @@ class Snapshots(Table):
         )
         return [first, *(row[0] for row in rows)]
 
-    def later_pages(self, snapshot_id: int) -> list[tuple[str, str]]:
+    def more_pages(self, snapshot_id: int) -> list[tuple[str, str]]:
         """(url, sha256) of the pages after the first a snapshot was read from, in order."""
         rows = self.db.execute(
             "SELECT url, page_sha256 FROM snapshot_pages WHERE snapshot_id = ? ORDER BY position",
             [snapshot_id],
         )
-        return [(row[0], row[1]) for row in rows]
+        return [(url, sha) for url, sha in rows]
 
     def snapshot(self, snapshot_id: int) -> Snapshot:
         rows = list(self.db.query("SELECT * FROM snapshots WHERE id = ?", [snapshot_id]))
