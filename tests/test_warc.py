@@ -275,6 +275,7 @@ def _foreign_warc(path: Path) -> bytes:
         writer.write_record(_response(writer, "http://other.test/", page, "2022-05-05T10:00:00Z"))
         writer.write_record(_response(writer, URL, b"\x89PNG", "2022-06-06T10:00:00Z", "image/png"))
         writer.write_record(writer.create_warc_record("dns:aiia.test", "resource"))
+        writer.write_record(_response(writer, URL, page, "2999-01-01T00:00:00Z"))
     return page
 
 
@@ -285,7 +286,7 @@ def test_revisits_resolve_and_other_records_are_skipped_and_counted(tmp_path: Pa
     assert result.exit_code == 0, result.output
     assert result.output == (
         "3 pages of the source: 3 new, 0 quarantined, 0 failed, 0 already stored; "
-        "skipped 4 records (1 for other URLs, 1 not HTML, 1 resource, "
+        "skipped 5 records (1 dated after now, 1 for other URLs, 1 not HTML, 1 resource, "
         "1 revisits of a response not in the file)\n"
     )
     store = Store.open(tmp_path / "tracker.db")

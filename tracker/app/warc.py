@@ -19,6 +19,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from tracker.app.backfill import CLOCK_SKEW
 from tracker.app.capture import Page, capture_page, record_fetch_error
 from tracker.core.config import Config, Source
 from tracker.core.decode import decode_page
@@ -160,9 +161,13 @@ def import_warc(
     reading = read_warc(path)
     done = Imported(skipped=Counter(reading.skipped))
     urls = {source.url, *source.aliases}
+    latest = now() + CLOCK_SKEW
     wanted = []
     for response in reading.responses:
         why = _unwanted(response, urls)
+        if why is None and response.at > latest:
+            # Stored, it would be the latest snapshot for ever.
+            why = "dated after now"
         if why is None:
             wanted.append(response)
         else:
