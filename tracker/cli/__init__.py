@@ -65,6 +65,8 @@ for command in (
     archive.backfill,
     archive.reparse,
     demo.demo,
+    archive.export_group,
+    archive.import_group,
 ):
     cli.add_command(command)
 

@@ -1,15 +1,18 @@
-"""Commands over the archive of the past: backfill wayback (fill it in), reparse (re-read it)."""
+"""Commands over the archive of the past: backfill wayback (fill it in), reparse (re-read
+it), export warc and import warc (hand it to, and take it from, other web archives)."""
 
 from __future__ import annotations
 
 import signal
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
+from pathlib import Path
 
 import click
 
 from tracker.cli.common import (
     App,
+    given_when,
     notice,
     pass_app,
     progress,
@@ -147,3 +150,69 @@ def _terminate_interrupts() -> AbstractContextManager[None]:
 
 def _interrupt() -> None:
     raise KeyboardInterrupt
+
+
+@click.group("export")
+def export_group() -> None:
+    """Write the archive out in a format other tools read.
+
+    Example: tracker export warc aiia.warc.gz
+    """
+
+
+@export_group.command("warc")
+@click.argument("out", type=click.Path(path_type=Path, dir_okay=False))
+@source_option
+@click.option(
+    "--since", metavar="WHEN", callback=given_when, help="Only snapshots captured from then (UTC)."
+)
+@pass_app
+def export_warc(app: App, out: Path, source_id: str | None, since: datetime | None) -> None:
+    """Write every snapshot's pages and readings to a WARC file (ISO 28500).
+
+    Each page becomes a request and a response record (a saved file or the baseline CSV a
+    resource record), each snapshot a metadata record with its reading (JSON). Open the file
+    in ReplayWeb.page or pywb; see the README's WARC section.
+
+    Example: tracker export warc aiia.warc.gz --since 2024-01-01
+    """
+    from tracker.app.warc import export_warc as export
+
+    done = export(app.store, app.source(source_id), out, since=since)
+    click.echo(done.describe(out))
+
+
+@click.group("import")
+def import_group() -> None:
+    """Read pages other tools archived as snapshots.
+
+    Example: tracker import warc capture.warc.gz
+    """
+
+
+@import_group.command("warc")
+@click.argument("warc_file", type=click.Path(path_type=Path, dir_okay=False))
+@source_option
+@pass_app
+def import_warc(app: App, warc_file: Path, source_id: str | None) -> None:
+    """Add the HTML responses for the source's URL (or an alias) in a WARC file as snapshots.
+
+    Each becomes a snapshot at its WARC-Date (origin warc), guarded like any capture;
+    revisit records read as the page they point at; other records are skipped and counted.
+    Importing the same file again stores nothing new.
+
+    Example: tracker import warc capture.warc.gz
+    """
+    from tracker.app.warc import import_warc as run_import
+
+    app.writes = True
+    # Each page is its own transaction: an interrupted import keeps what it stored, and a
+    # rerun finds those pages "already stored".
+    with _terminate_interrupts():
+        done = run_import(app.store, app.config, app.source(source_id), warc_file, now=app.now)
+    for outcome in done.outcomes:
+        if outcome.failed:
+            click.echo(outcome.message if outcome.snapshot else f"failed: {outcome.message}")
+    click.echo(done.describe())
+    if any(outcome.outcome == "error" for outcome in done.outcomes):
+        report("some pages in the WARC could not be read; see above", 1)

@@ -12,21 +12,13 @@ from tracker.cli.common import (
     App,
     SnapshotId,
     format_option,
+    given_when,
     notice,
     pass_app,
     report,
     source_option,
     tell,
 )
-
-
-def _when(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
-    from tracker.app.saved import given_time
-
-    try:
-        return None if value is None else given_time(value, now=App.now())
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
 
 
 @click.command()
@@ -42,7 +34,7 @@ def _when(ctx: click.Context, param: click.Parameter, value: str | None) -> date
     "--captured-at",
     "captured_at",
     metavar="WHEN",
-    callback=_when,
+    callback=given_when,
     help="With --file: when the page was saved, YYYY-MM-DD or an ISO datetime (UTC); default now.",
 )
 @pass_app

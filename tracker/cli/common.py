@@ -224,6 +224,16 @@ def source_option(func: F) -> F:
     )(func)
 
 
+def given_when(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
+    """A moment a person gives: YYYY-MM-DD or an ISO datetime (UTC), not in the future."""
+    from tracker.app.saved import given_time
+
+    try:
+        return None if value is None else given_time(value, now=App.now())
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 def at_option(func: F) -> F:
     return click.option(
         "--at",

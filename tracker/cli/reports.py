@@ -24,7 +24,7 @@ from tracker.cli.common import (
 )
 from tracker.core.fields import BY_CHOICES
 
-ORIGINS = ("live", "file", "baseline", "wayback")
+ORIGINS = ("live", "file", "baseline", "wayback", "warc")
 
 
 @click.command()

@@ -86,8 +86,9 @@ def tier_named(text: str) -> str | None:
     return None if found == OTHER_TIER else found
 
 
-Origin = Literal["live", "file", "baseline", "wayback"]
-# Readings of the page as it is now; a baseline or a Wayback capture is a reading of the past.
+Origin = Literal["live", "file", "baseline", "wayback", "warc"]
+# Readings of the page as it is now; a baseline, a Wayback capture or a page imported from a
+# WARC file is a reading of the past.
 PRESENT_ORIGINS: tuple[Origin, ...] = ("live", "file")
 
 

@@ -107,6 +107,15 @@ class Fetches(Table):
             )
         )
 
+    def snapshot_transfer(self, snapshot_id: int) -> tuple[str, int | None] | None:
+        """The URL and HTTP status of the fetch a snapshot was first read from."""
+        row = self.db.execute(
+            "SELECT url, status_code FROM fetches WHERE snapshot_id = ? "
+            "AND outcome IN ('new', 'quarantined') ORDER BY id LIMIT 1",
+            [snapshot_id],
+        ).fetchone()
+        return None if row is None else (str(row[0]), row[1])
+
     def fetch_url(self, fetch_id: int) -> str | None:
         row = self.db.execute("SELECT url FROM fetches WHERE id = ?", [fetch_id]).fetchone()
         return None if row is None else str(row[0])

@@ -51,6 +51,11 @@ class Pages(Table):
         row = self.db.execute("SELECT 1 FROM pages WHERE sha256 = ?", [digest]).fetchone()
         return row is not None
 
+    def page_headers(self, digest: str) -> dict[str, str]:
+        """The response headers a page arrived with (none for a saved file)."""
+        row = self.db.execute("SELECT headers FROM pages WHERE sha256 = ?", [digest]).fetchone()
+        return dict(json.loads(row[0])) if row is not None and row[0] else {}
+
     def page_bytes(self, digest: str) -> bytes:
         row = self.db.execute(
             "SELECT compression, data FROM pages WHERE sha256 = ?", [digest]

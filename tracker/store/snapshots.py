@@ -199,6 +199,14 @@ class Snapshots(Table):
         sql = f"SELECT * FROM snapshots WHERE {' AND '.join(where)} ORDER BY captured_at, id"
         return [_snapshot_from_row(row) for row in self.db.query(sql, params)]
 
+    def snapshots_at(self, source_id: str, captured_at: datetime) -> list[Snapshot]:
+        """The source's snapshots captured at exactly this time (to the second)."""
+        rows = self.db.query(
+            "SELECT * FROM snapshots WHERE source_id = ? AND captured_at = ? ORDER BY id",
+            [source_id, utc_text(captured_at)],
+        )
+        return [_snapshot_from_row(row) for row in rows]
+
     def latest(self, source_id: str, *, status: SnapshotStatus | None = "ok") -> Snapshot | None:
         found = self.snapshots(source_id, status=status)
         return found[-1] if found else None

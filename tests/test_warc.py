@@ -1,0 +1,330 @@
+"""WARC export and import: records a web archive accepts, and a round trip that loses nothing.
+
+Archives are built at test time from invented pages (tests/pages.py); `warcio check` and
+`warcio index` are run as the command-line tools, in a subprocess with this interpreter.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections import Counter
+from datetime import UTC, datetime
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from tests.cli import Run, invoker
+from tests.pages import render_page
+from tracker.app.capture import Page, capture_page
+from tracker.core.config import Config, Source
+from tracker.core.models import Transfer, is_present
+from tracker.net.pages import Following, PagePart
+from tracker.store import Store
+
+URL = "http://aiia.test/members"
+ALIAS = "https://www.aiia.test/members"
+WAYBACK = f"https://archive.test/web/20230105080000id_/{URL}"
+CONFIG = (
+    "[[sources]]\nid = 'aiia'\nname = 'Test alliance'\n"
+    f"url = {json.dumps(URL)}\naliases = [{json.dumps(ALIAS)}]\n"
+)
+SOURCE = Source(id="aiia", name="Test alliance", url=URL, aliases=[ALIAS])
+BASE = {
+    "vice_chair": ["星河智能科技有限公司"],
+    "board": ["青岚数据（北京）有限公司", "远山算力科技有限公司"],
+    "ordinary": ["白鹭云计算有限公司", "松涛机器人有限公司"],
+}
+JOINED = {**BASE, "ordinary": [*BASE["ordinary"], "晨曦语音技术有限公司"]}
+LATER = {"ordinary": ["北辰芯片有限公司", "东篱软件有限公司"]}
+HTML = {"content-type": "text/html; charset=utf-8"}
+
+
+def _at(year: int, month: int, day: int) -> datetime:
+    return datetime(year, month, day, 8, 0, tzinfo=UTC)
+
+
+def _live(tiers: dict[str, list[str]], at: datetime, more: Following | None = None) -> Page:
+    content = render_page(tiers).encode()
+    if more is not None:
+        content = content.replace(b"</body>", b'<a rel="next" href="?page=2">2</a></body>')
+    # As fetched: the body decoded, the header still naming the transfer's gzip.
+    headers = {**HTML, "content-encoding": "gzip", "etag": f'"{at:%Y}"'}
+    return Page(
+        URL,
+        content,
+        headers,
+        at,
+        "live",
+        provenance=URL,
+        transfer=Transfer(url=URL, final_url=URL, status_code=200),
+        more=more or Following(),
+    )
+
+
+def _archive(path: Path) -> Store:
+    """A database with a Wayback capture, live captures and a list split over two pages."""
+    store = Store.open(path)
+    config = Config(sources=[SOURCE])
+    second = render_page(LATER).encode()
+    pages = [
+        Page(
+            WAYBACK,
+            render_page(BASE).encode(),
+            {**HTML, "memento-datetime": "Thu, 05 Jan 2023 08:00:00 GMT"},
+            _at(2023, 1, 5),
+            "wayback",
+            provenance=WAYBACK,
+            transfer=Transfer(url=WAYBACK, final_url=WAYBACK, status_code=200),
+        ),
+        _live(JOINED, _at(2024, 1, 1)),
+        _live(
+            JOINED,
+            _at(2024, 6, 1),
+            Following(parts=[PagePart(f"{URL}?page=2", second, second.decode(), HTML)]),
+        ),
+    ]
+    for page in pages:
+        outcome = capture_page(store, config, SOURCE, page, now=lambda at=page.captured_at: at)
+        assert outcome.outcome == "new", outcome.message
+    return store
+
+
+def _readings(store: Store) -> list[tuple[list[str], datetime, list[tuple[str, str]]]]:
+    return [
+        (
+            store.page_digests(s.id),
+            s.captured_at,
+            [(x.tier, x.key) for x in store.listings(s.id)],
+        )
+        for s in store.snapshots("aiia")
+    ]
+
+
+def _records(path: Path) -> list[dict[str, Any]]:
+    with path.open("rb") as stream:
+        return [
+            {
+                "type": r.rec_type,
+                "headers": dict(r.rec_headers.headers),
+                "http": dict(r.http_headers.headers) if r.http_headers else None,
+                "body": r.content_stream().read(),
+            }
+            for r in ArchiveIterator(stream)
+        ]
+
+
+def _warcio(*args: str) -> subprocess.CompletedProcess[str]:
+    code = "import sys; from warcio.cli import main; main(sys.argv[1:])"
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.fixture
+def exported(tmp_path: Path) -> tuple[Path, Store, Run]:
+    store = _archive(tmp_path / "tracker.db")
+    run = invoker(tmp_path, CONFIG, db="tracker.db")
+    out = tmp_path / "aiia.warc.gz"
+    result = run("export", "warc", str(out))
+    assert result.exit_code == 0, result.output
+    assert result.output == f"wrote {out}: 3 snapshots, 4 pages\n"
+    return out, store, run
+
+
+def test_round_trip_gives_the_same_snapshots(
+    tmp_path: Path, exported: tuple[Path, Store, Run]
+) -> None:
+    out, store, _ = exported
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    run = invoker(fresh, CONFIG, db="fresh.db")
+    result = run("import", "warc", str(out))
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        "3 pages of the source: 3 new, 0 quarantined, 0 failed, 0 already stored; skipped 9 "
+        "records (1 for other URLs, 3 metadata, 4 request, 1 warcinfo)\n"
+    )
+    imported = Store.open(fresh / "fresh.db")
+    assert _readings(imported) == _readings(store)
+    assert {s.origin for s in imported.snapshots("aiia")} == {"warc"}
+    # Twice: same pages at the same times are stored once.
+    again = run("import", "warc", str(out))
+    assert again.exit_code == 0, again.output
+    assert "0 new, 0 quarantined, 0 failed, 3 already stored" in again.output
+    assert len(Store.open(fresh / "fresh.db").snapshots("aiia")) == 3
+    # Back into the database it came from: every page is there already, at its time.
+    home = exported[2]("import", "warc", str(out))
+    assert "0 new, 0 quarantined, 0 failed, 3 already stored" in home.output
+    assert len(store.snapshots("aiia")) == 3
+
+
+def test_the_export_passes_warcio_check_and_index_lists_every_record(
+    exported: tuple[Path, Store, Run],
+) -> None:
+    out = exported[0]
+    checked = _warcio("check", "-v", str(out))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    records = _records(out)
+    assert checked.stdout.count("digest pass") == len(records)
+    index = [json.loads(line) for line in _warcio("index", str(out)).stdout.splitlines()]
+    assert [row["warc-type"] for row in index] == [r["type"] for r in records]
+    assert Counter(r["type"] for r in records) == {
+        "warcinfo": 1,
+        "request": 4,
+        "response": 4,
+        "metadata": 3,
+    }
+    assert b"aiia-tracker" in records[0]["body"]
+
+
+def test_records_carry_the_capture_the_archive_and_the_reading(
+    exported: tuple[Path, Store, Run],
+) -> None:
+    records = _records(exported[0])
+    responses = [r for r in records if r["type"] == "response"]
+    wayback = responses[0]["headers"]
+    assert wayback["WARC-Target-URI"] == URL
+    assert wayback["WARC-Source-URI"] == WAYBACK
+    assert wayback["WARC-Date"] == "2023-01-05T08:00:00Z"
+    assert "WARC-Payload-Digest" in wayback and "WARC-Block-Digest" in wayback
+    live = responses[1]
+    assert live["body"] == render_page(JOINED).encode()
+    # The stored bytes are decoded: a replay must not be told they are gzipped.
+    assert "content-encoding" not in {k.lower() for k in live["http"]}
+    assert live["http"]["etag"] == '"2024"'
+    metadata = [r for r in records if r["type"] == "metadata"]
+    assert [m["headers"]["WARC-Concurrent-To"] for m in metadata] == [
+        responses[n]["headers"]["WARC-Record-ID"] for n in (0, 1, 2)
+    ]
+    reading = json.loads(metadata[2]["body"])
+    assert reading["origin"] == "live" and reading["status"] == "ok"
+    assert len(reading["page_sha256"]) == 2 and reading["parser_version"]
+    assert [x["name"] for x in reading["listings"]][-2:] == LATER["ordinary"]
+
+
+def test_since_exports_only_later_snapshots(exported: tuple[Path, Store, Run]) -> None:
+    out, _, run = exported
+    result = run("export", "warc", str(out), "--since", "2024-03-01")
+    assert result.exit_code == 0, result.output
+    assert [r["headers"]["WARC-Date"] for r in _records(out) if r["type"] == "metadata"] == [
+        "2024-06-01T08:00:00Z"
+    ]
+
+
+def test_saved_pages_and_the_baseline_are_resource_records(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from tracker.cli import cli
+
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    assert runner.invoke(cli, ["demo"]).exit_code == 0
+    demo = ["--config", "demo/config.toml", "--db", "demo/tracker.db"]
+    result = runner.invoke(cli, [*demo, "export", "warc", "demo.warc.gz"])
+    assert result.exit_code == 0, result.output
+    records = _records(tmp_path / "demo.warc.gz")
+    checked = _warcio("check", "demo.warc.gz")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    kinds = [(r["type"], r["headers"].get("Content-Type")) for r in records]
+    assert kinds[:3] == [
+        ("warcinfo", "application/warc-fields"),
+        ("resource", "text/csv"),
+        ("metadata", "application/json"),
+    ]
+    assert Counter(kind for kind, _ in kinds) == {"warcinfo": 1, "resource": 5, "metadata": 5}
+    assert all(r["headers"]["WARC-Target-URI"].startswith("file://") for r in records[1:])
+
+
+def _response(writer: WARCWriter, url: str, body: bytes, at: str, kind: str = "text/html") -> Any:
+    http = StatusAndHeaders("200 OK", [("Content-Type", kind)], protocol="HTTP/1.1")
+    return writer.create_warc_record(
+        url,
+        "response",
+        payload=BytesIO(body),
+        length=len(body),
+        http_headers=http,
+        warc_headers_dict={"WARC-Date": at},
+    )
+
+
+def _foreign_warc(path: Path) -> bytes:
+    """A WARC as another tool writes one: a response, revisits, other URLs and types."""
+    page = render_page(BASE).encode()
+    with path.open("wb") as stream:
+        writer = WARCWriter(stream, gzip=False)
+        first = _response(writer, ALIAS, page, "2022-02-02T10:00:00Z")
+        writer.write_record(first)
+        digest = first.rec_headers.get_header("WARC-Payload-Digest")
+        for at, target in (("2022-03-03T10:00:00Z", URL), ("2022-04-04T10:00:00Z", URL)):
+            revisit = writer.create_revisit_record(
+                target, digest, ALIAS, "2022-02-02T10:00:00Z", warc_headers_dict={"WARC-Date": at}
+            )
+            writer.write_record(revisit)
+        writer.write_record(
+            writer.create_revisit_record(URL, "sha1:AAAA", "http://gone/", "2020-01-01T00:00:00Z")
+        )
+        writer.write_record(_response(writer, "http://other.test/", page, "2022-05-05T10:00:00Z"))
+        writer.write_record(_response(writer, URL, b"\x89PNG", "2022-06-06T10:00:00Z", "image/png"))
+        writer.write_record(writer.create_warc_record("dns:aiia.test", "resource"))
+        writer.write_record(_response(writer, URL, page, "2999-01-01T00:00:00Z"))
+    return page
+
+
+def test_revisits_resolve_and_other_records_are_skipped_and_counted(tmp_path: Path) -> None:
+    page = _foreign_warc(tmp_path / "browsertrix.warc")
+    run = invoker(tmp_path, CONFIG, db="tracker.db")
+    result = run("import", "warc", str(tmp_path / "browsertrix.warc"))
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        "3 pages of the source: 3 new, 0 quarantined, 0 failed, 0 already stored; "
+        "skipped 5 records (1 dated after now, 1 for other URLs, 1 not HTML, 1 resource, "
+        "1 revisits of a response not in the file)\n"
+    )
+    store = Store.open(tmp_path / "tracker.db")
+    snapshots = store.snapshots("aiia")
+    assert [(s.captured_at.month, s.origin, s.status) for s in snapshots] == [
+        (2, "warc", "ok"),
+        (3, "warc", "ok"),
+        (4, "warc", "ok"),
+    ]
+    assert {s.page_sha256 for s in snapshots} == {store.page_digests(snapshots[0].id)[0]}
+    assert store.page_bytes(snapshots[0].page_sha256) == page
+    # A reading of the past, as a Wayback capture is: what it changed is not news.
+    assert not is_present("warc")
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "truncated-early"])
+def test_a_file_that_is_not_a_warc_is_a_one_line_error(
+    tmp_path: Path, exported: tuple[Path, Store, Run], damage: str
+) -> None:
+    out, _, _ = exported
+    bad = tmp_path / "bad.warc.gz"
+    whole = out.read_bytes()
+    cut = {"garbage": b"<html>not a WARC</html>\n", "truncated": whole[:700]}
+    bad.write_bytes(cut.get(damage, whole[:200]))
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    result = invoker(fresh, CONFIG, db="fresh.db")("import", "warc", str(bad))
+    assert result.exit_code == 1, result.output
+    assert result.output.count("\n") == 1 and "not a readable WARC file" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_an_altered_record_fails_its_digest_and_nothing_is_stored(tmp_path: Path) -> None:
+    warc = tmp_path / "altered.warc"
+    _foreign_warc(warc)
+    # Same length, one name changed: only the digest can tell.
+    warc.write_bytes(warc.read_bytes().replace("星河".encode(), "星海".encode(), 1))
+    result = invoker(tmp_path, CONFIG, db="tracker.db")("import", "warc", str(warc))
+    assert result.exit_code == 1, result.output
+    assert "not a readable WARC file" in result.output and "digest" in result.output.lower()
+    assert Store.open(tmp_path / "tracker.db").snapshots("aiia") == []
