@@ -328,3 +328,14 @@ def test_an_altered_record_fails_its_digest_and_nothing_is_stored(tmp_path: Path
     assert result.exit_code == 1, result.output
     assert "not a readable WARC file" in result.output and "digest" in result.output.lower()
     assert Store.open(tmp_path / "tracker.db").snapshots("aiia") == []
+
+
+def test_a_reading_reparse_superseded_is_left_out(exported: tuple[Path, Store, Run]) -> None:
+    out, store, run = exported
+    # The Wayback reading, corrected: its successor is the next snapshot, for the test.
+    with store.atomic():
+        store.supersede(1, 2, reason="read by parser 0")
+    result = run("export", "warc", str(out))
+    assert result.output == f"wrote {out}: 2 snapshots, 3 pages\n"
+    readings = [json.loads(r["body"]) for r in _records(out) if r["type"] == "metadata"]
+    assert [reading["origin"] for reading in readings] == ["live", "live"]

@@ -1,7 +1,7 @@
 """The tables of readings: `sources`, `snapshots`, `snapshot_pages` and `listings`.
 
 ``snapshots``: one reading of a source at ``captured_at`` (UTC), from ``origin`` (live, file,
-baseline, wayback), pointing at the first page it was read from (``page_sha256``) and the
+baseline, wayback, warc), pointing at the first page it was read from (``page_sha256``) and the
 parser that read it; ``status`` is ``ok`` (believed, diffed), ``quarantined`` (kept as
 evidence, with the ``reason``, until a person accepts it: ``accepted_at``) or ``replaced``
 (a superseded baseline) or ``superseded`` (a reading `tracker reparse` corrected: the new
