@@ -365,3 +365,58 @@ def test_members_of_a_superseded_snapshot_name_its_successor(tmp_path: Path, db:
     assert result.exit_code == 0, result.output
     assert "is superseded by snapshot" in result.output
     assert VICE[0] not in result.output  # what parser '0' read, shown as it was
+
+
+def _accepted_loss(tmp_path: Path, db: Path, page: str, keep: Keep) -> tuple[Run, Snapshot]:
+    """Day 1 full; day 2 a page that lost the ordinary members, quarantined then accepted."""
+    store = Store.open(db)
+    with store.atomic():
+        _old(store, AFTER, DAY[1])
+        lost = _old(store, page, DAY[2], keep, "quarantined", "8 of the previous 13 missing")
+    store.close()
+    run = invoker(tmp_path)
+    accepted = run("accept", str(lost.id))
+    assert accepted.exit_code == 0, accepted.output
+    return run, lost
+
+
+def test_a_reading_a_person_accepted_stays_ok_and_accepted(tmp_path: Path, db: Path) -> None:
+    page = render_page({"vice_chair": VICE, "board": BOARD})
+    run, lost = _accepted_loss(tmp_path, db, page, _no_vice_chairs)
+    departed = sorted([*ORDINARY, NEWCOMER])
+    # The old parser's reading adds a false departure the reparse must correct.
+    assert sorted(name for kind, name in _logged(db) if kind == "departed") == sorted(
+        [*departed, VICE[0]]
+    )
+
+    dry = run("reparse", "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert "; kept ok)" in dry.output and "accepted on 20" in dry.output
+    applied = run("reparse")
+    assert applied.exit_code == 0, applied.output
+    assert "1 accepted earlier by a person, kept ok" in applied.output
+    after = {s.id: s for s in _snapshots(db)}
+    successor = after[after[lost.id].superseded_by or 0]
+    assert (successor.status, successor.reason) == ("ok", None)
+    store = Store.open(db, read_only=True)
+    try:
+        assert store.accepted_at(successor.id) is not None
+    finally:
+        store.close()
+    # The departures the person confirmed are still in the log, and only they.
+    assert sorted(name for kind, name in _logged(db) if kind == "departed") == departed
+    assert "0 of 2 snapshots read differently" in run("reparse").output
+
+
+def test_an_accepted_reading_with_problems_of_its_own_is_quarantined(
+    tmp_path: Path, db: Path
+) -> None:
+    page = render_page({"vice_chair": [], "board": BOARD})
+    run, lost = _accepted_loss(tmp_path, db, page, lambda x: x.name != BOARD[0])
+    applied = run("reparse")
+    assert applied.exit_code == 0, applied.output
+    assert "but this reading has problems of its own" in applied.output
+    after = {s.id: s for s in _snapshots(db)}
+    successor = after[after[lost.id].superseded_by or 0]
+    assert successor.status == "quarantined"
+    assert "0 names" in (successor.reason or "") and "missing" not in (successor.reason or "")

@@ -4,7 +4,8 @@ Each snapshot keeps the bytes it was read from. When the parser (or the source's
 reads them differently now, the new reading is stored as a new version of the snapshot (same
 pages, same capture time, the current parser version) and the old one is kept as evidence,
 ``superseded``, pointing at its successor. The guard judges the new reading against the ok
-snapshot before it, as it judges a capture. One transaction per snapshot: interrupted, every
+snapshot before it, as it judges a capture; a reading a person accepted (`tracker accept`)
+keeps that verdict on its losses and growth, and is judged on the page alone. One transaction per snapshot: interrupted, every
 snapshot is in one version or the other. The change log is rebuilt once at the end.
 
 Baselines (CSET's CSV, parser `cset-csv-1`) are not pages: they are skipped and counted.
@@ -81,14 +82,28 @@ class _Chain:
     # judged against (snapshots are re-read in time order), so the only one kept in memory.
     last_ok: tuple[int, list[Listing]] | None = None
 
-    def judged(self, snapshot: Snapshot, parsed: ParseResult) -> list[str]:
-        """Why the new reading is not believed, against the ok snapshot before it."""
-        reasons = anomalies(
-            parsed,
-            self._before(snapshot),
-            max_loss_share=self.source.max_loss_share,
-            max_growth_share=self.source.max_growth_share,
-        )
+    def judged(
+        self, snapshot: Snapshot, parsed: ParseResult, accepted: datetime | None
+    ) -> list[str]:
+        """Why the new reading is not believed, against the ok snapshot before it.
+
+        An accepted reading is judged on the page alone: a person has already judged what
+        it lost or gained (a page cut short included), but not the problems a new parser
+        finds in it (a tier heading with no names after it).
+        """
+        if accepted is not None:
+            reasons = anomalies(
+                parsed.model_copy(update={"cut_off": None}),
+                None,
+                max_loss_share=self.source.max_loss_share,
+            )
+        else:
+            reasons = anomalies(
+                parsed,
+                self._before(snapshot),
+                max_loss_share=self.source.max_loss_share,
+                max_growth_share=self.source.max_growth_share,
+            )
         self.corrected[snapshot.id] = "quarantined" if reasons else "ok"
         if not reasons:
             self.last_ok = (snapshot.id, parsed.listings)
@@ -123,13 +138,15 @@ def _reparse_one(
     changed = correction(store.listings(snapshot.id), parsed.listings)
     if changed is None:
         return
+    accepted = store.accepted_at(snapshot.id)
     if done.dry_run:
-        done.rereads.append(Reread(snapshot, changed, chain.judged(snapshot, parsed)))
+        reasons = chain.judged(snapshot, parsed, accepted)
+        done.rereads.append(Reread(snapshot, changed, reasons, accepted_at=accepted))
         return
     with store.atomic():
-        reasons = chain.judged(snapshot, parsed)
-        new = _stored(store, snapshot, parsed, reasons, now())
-    done.rereads.append(Reread(snapshot, changed, reasons, new))
+        reasons = chain.judged(snapshot, parsed, accepted)
+        new = _stored(store, snapshot, parsed, reasons, now(), accepted)
+    done.rereads.append(Reread(snapshot, changed, reasons, new, accepted))
 
 
 def _reading(store: Store, source: Source, snapshot: Snapshot) -> ParseResult:
@@ -147,9 +164,18 @@ def _reading(store: Store, source: Source, snapshot: Snapshot) -> ParseResult:
 
 
 def _stored(
-    store: Store, old: Snapshot, parsed: ParseResult, reasons: list[str], at: datetime
+    store: Store,
+    old: Snapshot,
+    parsed: ParseResult,
+    reasons: list[str],
+    at: datetime,
+    accepted: datetime | None,
 ) -> Snapshot:
-    """The new version stored and the old one superseded by it, with the fetches that read it."""
+    """The new version stored and the old one superseded by it, with the fetches that read it.
+
+    A person's acceptance carries over to a new version kept ok; one quarantined for
+    problems of its own waits for a person again.
+    """
     new = store.add_snapshot(
         source_id=old.source_id,
         captured_at=old.captured_at,
@@ -162,6 +188,7 @@ def _stored(
         reason="; ".join(reasons) or None,
         created_at=at,
         more_pages=store.more_pages(old.id),
+        accepted_at=None if reasons else accepted,
     )
     was = f"; it was {old.status}" + (f": {old.reason}" if old.reason else "")
     why = f"re-read by parser {PARSER_VERSION} as snapshot {new.id}{was}"
