@@ -420,3 +420,49 @@ def test_an_accepted_reading_with_problems_of_its_own_is_quarantined(
     successor = after[after[lost.id].superseded_by or 0]
     assert successor.status == "quarantined"
     assert "0 names" in (successor.reason or "") and "missing" not in (successor.reason or "")
+
+
+def _log_rows(store: Store) -> list[tuple[object, ...]]:
+    """The change log without its row ids, in a stable order."""
+    rows = store.db.execute("SELECT * FROM changes").fetchall()
+    return sorted((tuple(row[1:]) for row in rows), key=repr)
+
+
+def _log_is_rebuilt_log(db: Path) -> None:
+    """The log cites only current readings, and is the log a full rebuild would make."""
+    store = Store.open(db)
+    try:
+        cited = store.db.execute(
+            "SELECT count(*) FROM changes c JOIN snapshots s "
+            "ON s.id IN (c.old_snapshot_id, c.new_snapshot_id) WHERE s.status != 'ok'"
+        ).fetchone()[0]
+        assert cited == 0
+        kept = _log_rows(store)
+        rebuild_changes(store, "aiia")
+        assert _log_rows(store) == kept
+    finally:
+        store.close()
+
+
+def test_the_change_log_follows_each_correction_even_interrupted(
+    tmp_path: Path, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _history(db)
+    calls: list[int] = []
+    supersede = Store.supersede
+
+    def interrupted(self: Store, snapshot_id: int, successor: int, *, reason: str) -> None:
+        calls.append(snapshot_id)
+        supersede(self, snapshot_id, successor, reason=reason)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(Store, "supersede", interrupted)
+    run = invoker(tmp_path)
+    assert run("reparse").exit_code != 0
+    _log_is_rebuilt_log(db)  # day 2 corrected and logged; day 3 as it was
+    monkeypatch.setattr(Store, "supersede", supersede)
+    finished = run("reparse")
+    assert finished.exit_code == 0, finished.output
+    assert "change log updated (aiia 1 events)" in finished.output
+    _log_is_rebuilt_log(db)

@@ -5,8 +5,9 @@ reads them differently now, the new reading is stored as a new version of the sn
 pages, same capture time, the current parser version) and the old one is kept as evidence,
 ``superseded``, pointing at its successor. The guard judges the new reading against the ok
 snapshot before it, as it judges a capture; a reading a person accepted (`tracker accept`)
-keeps that verdict on its losses and growth, and is judged on the page alone. One transaction per snapshot: interrupted, every
-snapshot is in one version or the other. The change log is rebuilt once at the end.
+keeps that verdict on its losses and growth, and is judged on the page alone. One transaction per snapshot, its change-log pairs
+refreshed in it: interrupted, every snapshot is in one version or the other and the log
+cites only current versions.
 
 Baselines (CSET's CSV, parser `cset-csv-1`) are not pages: they are skipped and counted.
 """
@@ -17,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from tracker.app.changelog import rebuild_changes
+from tracker.app.changelog import refresh_changes
 from tracker.app.notify import subscribed
 from tracker.core.config import Config, Source
 from tracker.core.corrections import Reparse, Reread, correction
@@ -45,11 +46,7 @@ def reparse(
     notify: bool,
     now: Callable[[], datetime],
 ) -> Reparse:
-    """Re-read the snapshots of `sources` captured on or after `since`; store what changed.
-
-    The change log of every source re-read is rebuilt at the end, even when nothing read
-    differently: a run interrupted before its end left corrections the log has not seen.
-    """
+    """Re-read the snapshots of `sources` captured on or after `since`; store what changed."""
     done = Reparse(dry_run=dry_run)
     for source in sources:
         chain = _Chain(store, source, store.snapshots(source.id))
@@ -59,7 +56,7 @@ def reparse(
             ):
                 _reparse_one(chain, snapshot, done, now)
         if not dry_run:
-            done.events[source.id] = rebuild_changes(store, source.id)
+            done.events[source.id] = store.count_changes(source.id)
     if notify and not dry_run and done.rereads:
         done.queued = _notify(store, config, done, now())
     return done
@@ -195,6 +192,8 @@ def _stored(
     store.supersede(old.id, new.id, reason=why)
     # A fetch's reading is the current version: a 304 confirms it, and it counts as a reading.
     store.repoint_fetches(old.id, new.id)
+    # In the same transaction: the log never cites a superseded reading, even interrupted.
+    refresh_changes(store, old.source_id, [old, new])
     return new
 
 

@@ -114,7 +114,7 @@ def reparse(
 
     A snapshot whose pages read differently now is stored as a new version (same pages and
     capture time, the current parser version), judged by the guard; the old version is kept,
-    superseded. The change log is then rebuilt. Watchers hear nothing unless --notify.
+    superseded, and the change log follows in the same transaction. Watchers hear nothing unless --notify.
     Baselines (CSET's CSV) are skipped. A second run changes nothing.
 
     Example: tracker reparse --since 2024-01-01 --dry-run

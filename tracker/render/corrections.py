@@ -73,7 +73,7 @@ def summary(done: Reparse) -> str:
         parts.append("nothing changed")
     else:
         events = ", ".join(f"{source} {n} events" for source, n in done.events.items())
-        parts.append(f"change log rebuilt ({events})")
+        parts.append(f"change log updated ({events})")
         if done.queued:
             parts.append(f"{done.queued} summary message(s) queued")
     return "; ".join(parts)
