@@ -466,3 +466,19 @@ def test_the_change_log_follows_each_correction_even_interrupted(
     assert finished.exit_code == 0, finished.output
     assert "change log updated (aiia 1 events)" in finished.output
     _log_is_rebuilt_log(db)
+
+
+def test_since_takes_an_iso_datetime_and_refuses_the_future(tmp_path: Path, db: Path) -> None:
+    _history(db)
+    run = invoker(tmp_path)
+    # 09:00 on day 3 is its capture: from then on, days 3 and 4; from a minute later, day 4.
+    assert (
+        "2 of 2 snapshots would read"
+        in run("reparse", "--since", "2024-01-03T09:00:00Z", "--dry-run").output
+    )
+    later = run("reparse", "--since", "2024-01-03T09:01:00+00:00", "--dry-run")
+    assert later.exit_code == 0, later.output
+    assert "1 of 1 snapshots would read differently" in later.output
+    future = run("reparse", "--since", "2999-01-01")
+    assert future.exit_code == 2 and "in the future" in future.output
+    assert "Traceback" not in future.output

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import signal
 from contextlib import AbstractContextManager
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -100,9 +100,9 @@ def backfill_wayback(
 @click.option("--source", "source_id", metavar="ID", help="Only this source (default: every one).")
 @click.option(
     "--since",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    metavar="YYYY-MM-DD",
-    help="Only snapshots captured on or after this day (UTC).",
+    metavar="WHEN",
+    callback=given_when,
+    help="Only snapshots captured from then: YYYY-MM-DD or an ISO datetime (UTC).",
 )
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @click.option("--notify", is_flag=True, help="Queue one summary of the corrections for watchers.")
@@ -129,7 +129,7 @@ def reparse(
             app.store,
             app.config,
             sources,
-            since=since.replace(tzinfo=UTC) if since else None,
+            since=since,
             dry_run=dry_run,
             notify=notify,
             now=app.now,
