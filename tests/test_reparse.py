@@ -482,3 +482,31 @@ def test_since_takes_an_iso_datetime_and_refuses_the_future(tmp_path: Path, db: 
     future = run("reparse", "--since", "2999-01-01")
     assert future.exit_code == 2 and "in the future" in future.output
     assert "Traceback" not in future.output
+
+
+class _Walked(list[Snapshot]):
+    """A source's snapshots that count how often they are walked through."""
+
+    walks = 0
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        _Walked.walks += 1
+        return super().__iter__()
+
+
+def test_each_reading_finds_the_one_before_without_walking_them_all(
+    tmp_path: Path, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _history(db)
+    listed = Store.snapshots
+
+    def walked(self: Store, source_id: str, **filters: object) -> list[Snapshot]:
+        found = listed(self, source_id, **filters)  # type: ignore[arg-type]
+        return _Walked(found) if not filters else found
+
+    monkeypatch.setattr(Store, "snapshots", walked)
+    _Walked.walks = 0
+    result = invoker(tmp_path)("reparse", "--dry-run")
+    assert "3 of 4 snapshots would read differently" in result.output
+    # Once to index them, once to re-read them: not once more per snapshot re-read.
+    assert _Walked.walks <= 2

@@ -14,6 +14,7 @@ Baselines (CSET's CSV, parser `cset-csv-1`) are not pages: they are skipped and 
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -78,6 +79,11 @@ class _Chain:
     # The latest new reading that is ok, by snapshot id: the only one a later snapshot can be
     # judged against (snapshots are re-read in time order), so the only one kept in memory.
     last_ok: tuple[int, list[Listing]] | None = None
+    # (captured_at, id) of `snapshots`, in that (time) order.
+    _order: list[tuple[datetime, int]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._order = [(s.captured_at, s.id) for s in self.snapshots]
 
     def judged(
         self, snapshot: Snapshot, parsed: ParseResult, accepted: datetime | None
@@ -108,9 +114,11 @@ class _Chain:
 
     def _before(self, snapshot: Snapshot) -> list[Listing] | None:
         """The listings of the ok snapshot before `snapshot`, as corrected so far."""
-        place = (snapshot.captured_at, snapshot.id)
-        earlier = [s for s in self.snapshots if (s.captured_at, s.id) < place]
-        for candidate in reversed(earlier):
+        # Bisect, then walk back to the nearest ok: a year of hourly snapshots made
+        # rebuilding the list of earlier ones for each snapshot quadratic.
+        place = bisect_left(self._order, (snapshot.captured_at, snapshot.id))
+        for at in range(place - 1, -1, -1):
+            candidate = self.snapshots[at]
             if self.corrected.get(candidate.id, candidate.status) != "ok":
                 continue
             if self.last_ok is not None and self.last_ok[0] == candidate.id:
