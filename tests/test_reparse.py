@@ -365,3 +365,148 @@ def test_members_of_a_superseded_snapshot_name_its_successor(tmp_path: Path, db:
     assert result.exit_code == 0, result.output
     assert "is superseded by snapshot" in result.output
     assert VICE[0] not in result.output  # what parser '0' read, shown as it was
+
+
+def _accepted_loss(tmp_path: Path, db: Path, page: str, keep: Keep) -> tuple[Run, Snapshot]:
+    """Day 1 full; day 2 a page that lost the ordinary members, quarantined then accepted."""
+    store = Store.open(db)
+    with store.atomic():
+        _old(store, AFTER, DAY[1])
+        lost = _old(store, page, DAY[2], keep, "quarantined", "8 of the previous 13 missing")
+    store.close()
+    run = invoker(tmp_path)
+    accepted = run("accept", str(lost.id))
+    assert accepted.exit_code == 0, accepted.output
+    return run, lost
+
+
+def test_a_reading_a_person_accepted_stays_ok_and_accepted(tmp_path: Path, db: Path) -> None:
+    page = render_page({"vice_chair": VICE, "board": BOARD})
+    run, lost = _accepted_loss(tmp_path, db, page, _no_vice_chairs)
+    departed = sorted([*ORDINARY, NEWCOMER])
+    # The old parser's reading adds a false departure the reparse must correct.
+    assert sorted(name for kind, name in _logged(db) if kind == "departed") == sorted(
+        [*departed, VICE[0]]
+    )
+
+    dry = run("reparse", "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert "; kept ok)" in dry.output and "accepted on 20" in dry.output
+    applied = run("reparse")
+    assert applied.exit_code == 0, applied.output
+    assert "1 accepted earlier by a person, kept ok" in applied.output
+    after = {s.id: s for s in _snapshots(db)}
+    successor = after[after[lost.id].superseded_by or 0]
+    assert (successor.status, successor.reason) == ("ok", None)
+    store = Store.open(db, read_only=True)
+    try:
+        assert store.accepted_at(successor.id) is not None
+    finally:
+        store.close()
+    # The departures the person confirmed are still in the log, and only they.
+    assert sorted(name for kind, name in _logged(db) if kind == "departed") == departed
+    assert "0 of 2 snapshots read differently" in run("reparse").output
+
+
+def test_an_accepted_reading_with_problems_of_its_own_is_quarantined(
+    tmp_path: Path, db: Path
+) -> None:
+    page = render_page({"vice_chair": [], "board": BOARD})
+    run, lost = _accepted_loss(tmp_path, db, page, lambda x: x.name != BOARD[0])
+    applied = run("reparse")
+    assert applied.exit_code == 0, applied.output
+    assert "but this reading has problems of its own" in applied.output
+    after = {s.id: s for s in _snapshots(db)}
+    successor = after[after[lost.id].superseded_by or 0]
+    assert successor.status == "quarantined"
+    assert "0 names" in (successor.reason or "") and "missing" not in (successor.reason or "")
+
+
+def _log_rows(store: Store) -> list[tuple[object, ...]]:
+    """The change log without its row ids, in a stable order."""
+    rows = store.db.execute("SELECT * FROM changes").fetchall()
+    return sorted((tuple(row[1:]) for row in rows), key=repr)
+
+
+def _log_is_rebuilt_log(db: Path) -> None:
+    """The log cites only current readings, and is the log a full rebuild would make."""
+    store = Store.open(db)
+    try:
+        cited = store.db.execute(
+            "SELECT count(*) FROM changes c JOIN snapshots s "
+            "ON s.id IN (c.old_snapshot_id, c.new_snapshot_id) WHERE s.status != 'ok'"
+        ).fetchone()[0]
+        assert cited == 0
+        kept = _log_rows(store)
+        rebuild_changes(store, "aiia")
+        assert _log_rows(store) == kept
+    finally:
+        store.close()
+
+
+def test_the_change_log_follows_each_correction_even_interrupted(
+    tmp_path: Path, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _history(db)
+    calls: list[int] = []
+    supersede = Store.supersede
+
+    def interrupted(self: Store, snapshot_id: int, successor: int, *, reason: str) -> None:
+        calls.append(snapshot_id)
+        supersede(self, snapshot_id, successor, reason=reason)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(Store, "supersede", interrupted)
+    run = invoker(tmp_path)
+    assert run("reparse").exit_code != 0
+    _log_is_rebuilt_log(db)  # day 2 corrected and logged; day 3 as it was
+    monkeypatch.setattr(Store, "supersede", supersede)
+    finished = run("reparse")
+    assert finished.exit_code == 0, finished.output
+    assert "change log updated (aiia 1 events)" in finished.output
+    _log_is_rebuilt_log(db)
+
+
+def test_since_takes_an_iso_datetime_and_refuses_the_future(tmp_path: Path, db: Path) -> None:
+    _history(db)
+    run = invoker(tmp_path)
+    # 09:00 on day 3 is its capture: from then on, days 3 and 4; from a minute later, day 4.
+    assert (
+        "2 of 2 snapshots would read"
+        in run("reparse", "--since", "2024-01-03T09:00:00Z", "--dry-run").output
+    )
+    later = run("reparse", "--since", "2024-01-03T09:01:00+00:00", "--dry-run")
+    assert later.exit_code == 0, later.output
+    assert "1 of 1 snapshots would read differently" in later.output
+    future = run("reparse", "--since", "2999-01-01")
+    assert future.exit_code == 2 and "in the future" in future.output
+    assert "Traceback" not in future.output
+
+
+class _Walked(list[Snapshot]):
+    """A source's snapshots that count how often they are walked through."""
+
+    walks = 0
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        _Walked.walks += 1
+        return super().__iter__()
+
+
+def test_each_reading_finds_the_one_before_without_walking_them_all(
+    tmp_path: Path, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _history(db)
+    listed = Store.snapshots
+
+    def walked(self: Store, source_id: str, **filters: object) -> list[Snapshot]:
+        found = listed(self, source_id, **filters)  # type: ignore[arg-type]
+        return _Walked(found) if not filters else found
+
+    monkeypatch.setattr(Store, "snapshots", walked)
+    _Walked.walks = 0
+    result = invoker(tmp_path)("reparse", "--dry-run")
+    assert "3 of 4 snapshots would read differently" in result.output
+    # Once to index them, once to re-read them: not once more per snapshot re-read.
+    assert _Walked.walks <= 2

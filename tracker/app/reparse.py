@@ -4,19 +4,22 @@ Each snapshot keeps the bytes it was read from. When the parser (or the source's
 reads them differently now, the new reading is stored as a new version of the snapshot (same
 pages, same capture time, the current parser version) and the old one is kept as evidence,
 ``superseded``, pointing at its successor. The guard judges the new reading against the ok
-snapshot before it, as it judges a capture. One transaction per snapshot: interrupted, every
-snapshot is in one version or the other. The change log is rebuilt once at the end.
+snapshot before it, as it judges a capture; a reading a person accepted (`tracker accept`)
+keeps that verdict on its losses and growth, and is judged on the page alone. One transaction per snapshot, its change-log pairs
+refreshed in it: interrupted, every snapshot is in one version or the other and the log
+cites only current versions.
 
 Baselines (CSET's CSV, parser `cset-csv-1`) are not pages: they are skipped and counted.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from tracker.app.changelog import rebuild_changes
+from tracker.app.changelog import refresh_changes
 from tracker.app.notify import subscribed
 from tracker.core.config import Config, Source
 from tracker.core.corrections import Reparse, Reread, correction
@@ -44,11 +47,7 @@ def reparse(
     notify: bool,
     now: Callable[[], datetime],
 ) -> Reparse:
-    """Re-read the snapshots of `sources` captured on or after `since`; store what changed.
-
-    The change log of every source re-read is rebuilt at the end, even when nothing read
-    differently: a run interrupted before its end left corrections the log has not seen.
-    """
+    """Re-read the snapshots of `sources` captured on or after `since`; store what changed."""
     done = Reparse(dry_run=dry_run)
     for source in sources:
         chain = _Chain(store, source, store.snapshots(source.id))
@@ -58,7 +57,7 @@ def reparse(
             ):
                 _reparse_one(chain, snapshot, done, now)
         if not dry_run:
-            done.events[source.id] = rebuild_changes(store, source.id)
+            done.events[source.id] = store.count_changes(source.id)
     if notify and not dry_run and done.rereads:
         done.queued = _notify(store, config, done, now())
     return done
@@ -80,15 +79,34 @@ class _Chain:
     # The latest new reading that is ok, by snapshot id: the only one a later snapshot can be
     # judged against (snapshots are re-read in time order), so the only one kept in memory.
     last_ok: tuple[int, list[Listing]] | None = None
+    # (captured_at, id) of `snapshots`, in that (time) order.
+    _order: list[tuple[datetime, int]] = field(init=False)
 
-    def judged(self, snapshot: Snapshot, parsed: ParseResult) -> list[str]:
-        """Why the new reading is not believed, against the ok snapshot before it."""
-        reasons = anomalies(
-            parsed,
-            self._before(snapshot),
-            max_loss_share=self.source.max_loss_share,
-            max_growth_share=self.source.max_growth_share,
-        )
+    def __post_init__(self) -> None:
+        self._order = [(s.captured_at, s.id) for s in self.snapshots]
+
+    def judged(
+        self, snapshot: Snapshot, parsed: ParseResult, accepted: datetime | None
+    ) -> list[str]:
+        """Why the new reading is not believed, against the ok snapshot before it.
+
+        An accepted reading is judged on the page alone: a person has already judged what
+        it lost or gained (a page cut short included), but not the problems a new parser
+        finds in it (a tier heading with no names after it).
+        """
+        if accepted is not None:
+            reasons = anomalies(
+                parsed.model_copy(update={"cut_off": None}),
+                None,
+                max_loss_share=self.source.max_loss_share,
+            )
+        else:
+            reasons = anomalies(
+                parsed,
+                self._before(snapshot),
+                max_loss_share=self.source.max_loss_share,
+                max_growth_share=self.source.max_growth_share,
+            )
         self.corrected[snapshot.id] = "quarantined" if reasons else "ok"
         if not reasons:
             self.last_ok = (snapshot.id, parsed.listings)
@@ -96,9 +114,11 @@ class _Chain:
 
     def _before(self, snapshot: Snapshot) -> list[Listing] | None:
         """The listings of the ok snapshot before `snapshot`, as corrected so far."""
-        place = (snapshot.captured_at, snapshot.id)
-        earlier = [s for s in self.snapshots if (s.captured_at, s.id) < place]
-        for candidate in reversed(earlier):
+        # Bisect, then walk back to the nearest ok: a year of hourly snapshots made
+        # rebuilding the list of earlier ones for each snapshot quadratic.
+        place = bisect_left(self._order, (snapshot.captured_at, snapshot.id))
+        for at in range(place - 1, -1, -1):
+            candidate = self.snapshots[at]
             if self.corrected.get(candidate.id, candidate.status) != "ok":
                 continue
             if self.last_ok is not None and self.last_ok[0] == candidate.id:
@@ -123,13 +143,15 @@ def _reparse_one(
     changed = correction(store.listings(snapshot.id), parsed.listings)
     if changed is None:
         return
+    accepted = store.accepted_at(snapshot.id)
     if done.dry_run:
-        done.rereads.append(Reread(snapshot, changed, chain.judged(snapshot, parsed)))
+        reasons = chain.judged(snapshot, parsed, accepted)
+        done.rereads.append(Reread(snapshot, changed, reasons, accepted_at=accepted))
         return
     with store.atomic():
-        reasons = chain.judged(snapshot, parsed)
-        new = _stored(store, snapshot, parsed, reasons, now())
-    done.rereads.append(Reread(snapshot, changed, reasons, new))
+        reasons = chain.judged(snapshot, parsed, accepted)
+        new = _stored(store, snapshot, parsed, reasons, now(), accepted)
+    done.rereads.append(Reread(snapshot, changed, reasons, new, accepted))
 
 
 def _reading(store: Store, source: Source, snapshot: Snapshot) -> ParseResult:
@@ -147,9 +169,18 @@ def _reading(store: Store, source: Source, snapshot: Snapshot) -> ParseResult:
 
 
 def _stored(
-    store: Store, old: Snapshot, parsed: ParseResult, reasons: list[str], at: datetime
+    store: Store,
+    old: Snapshot,
+    parsed: ParseResult,
+    reasons: list[str],
+    at: datetime,
+    accepted: datetime | None,
 ) -> Snapshot:
-    """The new version stored and the old one superseded by it, with the fetches that read it."""
+    """The new version stored and the old one superseded by it, with the fetches that read it.
+
+    A person's acceptance carries over to a new version kept ok; one quarantined for
+    problems of its own waits for a person again.
+    """
     new = store.add_snapshot(
         source_id=old.source_id,
         captured_at=old.captured_at,
@@ -162,12 +193,15 @@ def _stored(
         reason="; ".join(reasons) or None,
         created_at=at,
         more_pages=store.more_pages(old.id),
+        accepted_at=None if reasons else accepted,
     )
     was = f"; it was {old.status}" + (f": {old.reason}" if old.reason else "")
     why = f"re-read by parser {PARSER_VERSION} as snapshot {new.id}{was}"
     store.supersede(old.id, new.id, reason=why)
     # A fetch's reading is the current version: a 304 confirms it, and it counts as a reading.
     store.repoint_fetches(old.id, new.id)
+    # In the same transaction: the log never cites a superseded reading, even interrupted.
+    refresh_changes(store, old.source_id, [old, new])
     return new
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import signal
 from contextlib import AbstractContextManager
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -100,9 +100,9 @@ def backfill_wayback(
 @click.option("--source", "source_id", metavar="ID", help="Only this source (default: every one).")
 @click.option(
     "--since",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    metavar="YYYY-MM-DD",
-    help="Only snapshots captured on or after this day (UTC).",
+    metavar="WHEN",
+    callback=given_when,
+    help="Only snapshots captured from then: YYYY-MM-DD or an ISO datetime (UTC).",
 )
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @click.option("--notify", is_flag=True, help="Queue one summary of the corrections for watchers.")
@@ -114,7 +114,7 @@ def reparse(
 
     A snapshot whose pages read differently now is stored as a new version (same pages and
     capture time, the current parser version), judged by the guard; the old version is kept,
-    superseded. The change log is then rebuilt. Watchers hear nothing unless --notify.
+    superseded, and the change log follows in the same transaction. Watchers hear nothing unless --notify.
     Baselines (CSET's CSV) are skipped. A second run changes nothing.
 
     Example: tracker reparse --since 2024-01-01 --dry-run
@@ -129,7 +129,7 @@ def reparse(
             app.store,
             app.config,
             sources,
-            since=since.replace(tzinfo=UTC) if since else None,
+            since=since,
             dry_run=dry_run,
             notify=notify,
             now=app.now,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from tracker.core.diff import Member, members
 from tracker.core.models import TIER_NAMES_EN, Listing, Snapshot, tier_counts, tier_rank
@@ -41,6 +42,9 @@ class Reread:
     reasons: list[str]
     # The new version, once stored (None in a dry run).
     new: Snapshot | None = None
+    # When a person accepted the old reading: the new one keeps that judgement of its
+    # losses and growth, and is quarantined only for problems of its own.
+    accepted_at: datetime | None = None
 
     @property
     def status(self) -> str:

@@ -43,6 +43,13 @@ def reread_lines(reread: Reread, dry_run: bool) -> list[str]:
 
 def _verdict(reread: Reread, dry_run: bool) -> str:
     judged = f"quarantined: {'; '.join(reread.reasons)}" if reread.reasons else "ok"
+    if reread.accepted_at is not None:
+        day = reread.accepted_at.date().isoformat()
+        judged = (
+            f"{judged} (accepted on {day}, but this reading has problems of its own)"
+            if reread.reasons
+            else f"ok (accepted on {day}; kept ok)"
+        )
     if dry_run or reread.new is None:
         return f"would be stored as a new version, {judged}"
     return f"now snapshot {reread.new.id}, {judged}; snapshot {reread.old.id} is superseded"
@@ -53,6 +60,9 @@ def summary(done: Reparse) -> str:
     verb = "would read" if done.dry_run else "read"
     head = f"{len(done.rereads)} of {done.examined} snapshots {verb} differently"
     parts = [head]
+    kept = sum(1 for r in done.rereads if r.accepted_at is not None and not r.reasons)
+    if kept:
+        parts.append(f"{kept} accepted earlier by a person, kept ok")
     if done.baselines:
         parts.append(f"{done.baselines} baseline(s) skipped (CSET's CSV, not a page)")
     if done.unreadable:
@@ -63,7 +73,7 @@ def summary(done: Reparse) -> str:
         parts.append("nothing changed")
     else:
         events = ", ".join(f"{source} {n} events" for source, n in done.events.items())
-        parts.append(f"change log rebuilt ({events})")
+        parts.append(f"change log updated ({events})")
         if done.queued:
             parts.append(f"{done.queued} summary message(s) queued")
     return "; ".join(parts)
@@ -104,6 +114,7 @@ def _record(reread: Reread) -> dict[str, Any]:
         "old_parser_version": reread.old.parser_version,
         "status": reread.status,
         "reasons": reread.reasons,
+        "accepted_at": utc_text(reread.accepted_at) if reread.accepted_at else None,
         "old_counts": fix.old_counts,
         "new_counts": fix.new_counts,
         "appeared": fix.appeared,

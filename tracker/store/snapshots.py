@@ -114,8 +114,12 @@ class Snapshots(Table):
         reason: str | None,
         created_at: datetime,
         more_pages: Sequence[tuple[str, str]] = (),
+        accepted_at: datetime | None = None,
     ) -> Snapshot:
-        """``more_pages``: (url, sha256) of the pages after the first, in order."""
+        """``more_pages``: (url, sha256) of the pages after the first, in order.
+
+        ``accepted_at``: when a person accepted the reading this one corrects (reparse).
+        """
         listings = parsed.listings
         snapshot_id = self._insert(
             "snapshots",
@@ -133,6 +137,7 @@ class Snapshots(Table):
                 "member_count": len({listing.key for listing in listings}),
                 "listing_count": len(listings),
                 "created_at": utc_text(created_at),
+                "accepted_at": utc_text(accepted_at) if accepted_at else None,
             },
         )
         self.db.conn.executemany(
@@ -171,6 +176,13 @@ class Snapshots(Table):
             "WHERE id = ?",
             [successor, reason, snapshot_id],
         )
+
+    def accepted_at(self, snapshot_id: int) -> datetime | None:
+        """When a person accepted the snapshot (`tracker accept`), if one did."""
+        row = self.db.execute(
+            "SELECT accepted_at FROM snapshots WHERE id = ? AND status = 'ok'", [snapshot_id]
+        ).fetchone()
+        return parse_utc(row[0]) if row and row[0] else None
 
     def snapshot(self, snapshot_id: int) -> Snapshot:
         rows = list(self.db.query("SELECT * FROM snapshots WHERE id = ?", [snapshot_id]))
