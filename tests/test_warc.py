@@ -211,6 +211,7 @@ def test_records_carry_the_capture_the_archive_and_the_reading(
 
 def test_since_exports_only_later_snapshots(exported: tuple[Path, Store, Run]) -> None:
     out, _, run = exported
+    out = out.with_name("since.warc.gz")
     result = run("export", "warc", str(out), "--since", "2024-03-01")
     assert result.exit_code == 0, result.output
     assert [r["headers"]["WARC-Date"] for r in _records(out) if r["type"] == "metadata"] == [
@@ -335,7 +336,47 @@ def test_a_reading_reparse_superseded_is_left_out(exported: tuple[Path, Store, R
     # The Wayback reading, corrected: its successor is the next snapshot, for the test.
     with store.atomic():
         store.supersede(1, 2, reason="read by parser 0")
+    out = out.with_name("corrected.warc.gz")
     result = run("export", "warc", str(out))
     assert result.output == f"wrote {out}: 2 snapshots, 3 pages\n"
     readings = [json.loads(r["body"]) for r in _records(out) if r["type"] == "metadata"]
     assert [reading["origin"] for reading in readings] == ["live", "live"]
+
+
+def test_an_export_never_overwrites_a_file_and_leaves_none_when_it_fails(
+    tmp_path: Path, exported: tuple[Path, Store, Run]
+) -> None:
+    out, store, run = exported
+    db = tmp_path / "tracker.db"
+    before = db.read_bytes()
+    # The database named as OUT, as a slip of the keyboard would.
+    for target in (db, out):
+        result = run("export", "warc", str(target))
+        assert result.exit_code == 1, result.output
+        assert result.output.count("\n") == 1 and f"{target}: already exists" in result.output
+    assert db.read_bytes() == before and len(store.snapshots("aiia")) == 3
+    missing = tmp_path / "nonexist" / "x.warc.gz"
+    result = run("export", "warc", str(missing))
+    assert result.exit_code == 1, result.output
+    assert result.output.count("\n") == 1 and str(missing) in result.output
+    assert "internal error" not in result.output and "Traceback" not in result.output
+    assert sorted(p.name for p in tmp_path.iterdir() if "warc" in p.name) == [out.name]
+
+
+def test_an_export_that_fails_midway_leaves_no_partial_file(
+    tmp_path: Path, exported: tuple[Path, Store, Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tracker.net.warc import WarcOut
+
+    _, _, run = exported
+
+    def full(*_: Any) -> str:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(WarcOut, "metadata", full)
+    out = tmp_path / "partial.warc.gz"
+    result = run("export", "warc", str(out))
+    assert result.exit_code == 1, result.output
+    assert result.output.count("\n") == 1 and "No space left on device" in result.output
+    assert not out.exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".partial")]

@@ -11,6 +11,7 @@ source's URL (or an alias) goes through `capture_page`, the guard and settle, as
 from __future__ import annotations
 
 import re
+import tempfile
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from tracker.app.backfill import CLOCK_SKEW
 from tracker.app.capture import Page, capture_page, record_fetch_error
 from tracker.core.config import Config, Source
 from tracker.core.decode import decode_page
-from tracker.core.errors import FetchError
+from tracker.core.errors import FetchError, StoreError
 from tracker.core.models import CaptureOutcome, Snapshot, Transfer
 from tracker.core.stamps import sha256_hex, utc_text
 from tracker.net.pages import Following, PagePart, follow
@@ -49,28 +50,54 @@ class Exported:
 def export_warc(
     store: Store, source: Source, out: Path, *, since: datetime | None = None
 ) -> Exported:
-    """Write the source's snapshots (from ``since``) to ``out`` as a gzipped WARC."""
+    """Write the source's snapshots (from ``since``) to ``out`` as a gzipped WARC.
+
+    Never over an existing file (``tracker --db t.db export warc t.db`` would wipe the
+    database), and written to a temporary file renamed at the end: a failed export leaves
+    no partial WARC another tool would take as whole.
+    """
+    if out.exists():
+        raise StoreError(f"{out}: already exists; an export writes a new file, name another")
     snapshots = [
         s
         for s in store.snapshots(source.id)
         if s.status not in _NOT_EXPORTED and (since is None or s.captured_at >= since)
     ]
-    pages = 0
-    with out.open("wb") as stream:
-        warc = WarcOut(stream)
-        warc.warcinfo(
-            out.name,
-            {
-                "software": f"aiia-tracker {version('aiia-tracker')}",
-                "format": "WARC File Format 1.0",
-                "description": f"snapshots of {source.name} ({source.url})",
-            },
-        )
-        for snapshot in snapshots:
-            url, first, count = _write_pages(store, warc, source, snapshot)
-            warc.metadata(url, snapshot.captured_at, _reading(store, snapshot), first)
-            pages += count
+    part: Path | None = None
+    try:
+        with tempfile.NamedTemporaryFile(
+            "wb", dir=out.parent, prefix=f".{out.name}.", suffix=".part", delete=False
+        ) as stream:
+            part = Path(stream.name)
+            pages = _write_warc(store, source, snapshots, WarcOut(stream), out.name)
+        part.replace(out)
+        part = None
+    except OSError as exc:
+        raise StoreError(f"{out}: cannot write the WARC: {exc.strerror or exc}") from None
+    finally:
+        if part is not None:
+            part.unlink(missing_ok=True)
     return Exported(len(snapshots), pages)
+
+
+def _write_warc(
+    store: Store, source: Source, snapshots: list[Snapshot], warc: WarcOut, name: str
+) -> int:
+    """The warcinfo record, then each snapshot's pages and reading; how many pages."""
+    warc.warcinfo(
+        name,
+        {
+            "software": f"aiia-tracker {version('aiia-tracker')}",
+            "format": "WARC File Format 1.0",
+            "description": f"snapshots of {source.name} ({source.url})",
+        },
+    )
+    pages = 0
+    for snapshot in snapshots:
+        url, first, count = _write_pages(store, warc, source, snapshot)
+        warc.metadata(url, snapshot.captured_at, _reading(store, snapshot), first)
+        pages += count
+    return pages
 
 
 def _write_pages(
