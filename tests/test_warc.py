@@ -380,3 +380,20 @@ def test_an_export_that_fails_midway_leaves_no_partial_file(
     assert result.output.count("\n") == 1 and "No space left on device" in result.output
     assert not out.exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".partial")]
+
+
+def test_a_later_page_from_another_date_is_not_stitched_to_the_first(tmp_path: Path) -> None:
+    first = render_page(JOINED).replace("</body>", '<a rel="next" href="?page=2">2</a></body>')
+    warc = tmp_path / "years.warc"
+    with warc.open("wb") as stream:
+        writer = WARCWriter(stream, gzip=False)
+        writer.write_record(_response(writer, URL, first.encode(), "2024-06-01T08:00:00Z"))
+        later = render_page(LATER).encode()
+        writer.write_record(_response(writer, f"{URL}?page=2", later, "2019-06-01T08:00:00Z"))
+    result = invoker(tmp_path, CONFIG, db="tracker.db")("import", "warc", str(warc))
+    assert "1 quarantined" in result.output, result.output
+    store = Store.open(tmp_path / "tracker.db")
+    [snapshot] = store.snapshots("aiia")
+    assert snapshot.status == "quarantined" and f"{URL}?page=2" in (snapshot.reason or "")
+    assert len(store.page_digests(snapshot.id)) == 1
+    assert not {"北辰芯片有限公司"} & {x.name for x in store.listings(snapshot.id)}

@@ -15,7 +15,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,11 @@ from tracker.store import Store
 
 # A Wayback capture URL: .../web/20200320121500id_/http://original/...
 _WAYBACK = re.compile(r"/\d{14}[a-z_]*/(?P<original>[a-z]+://.+)$")
+
+# How far from a list's first page its later pages may have been captured and still be
+# read with it: page 1 of 2024 and page 2 of 2019 are not one list, and stitched together
+# they would read as joins and departures that never happened.
+SAME_READING = timedelta(hours=1)
 
 # Statuses of a snapshot kept as evidence of an older reading, not a reading to export.
 _NOT_EXPORTED = ("superseded",)
@@ -262,13 +267,18 @@ def _part(response: ArchivedResponse) -> PagePart:
 
 def _following(first: PagePart, reading: WarcReading, at: datetime, *, max_pages: int) -> Following:
     """The later pages of a list split over pages, as the WARC holds them (the capture of
-    each URL nearest in time); a page the WARC lacks leaves the list unread past it."""
+    each URL nearest in time, within SAME_READING of the first page); a page the WARC lacks
+    leaves the list unread past it, and the snapshot doubted."""
 
     def get(url: str) -> PagePart:
-        found = [r for r in reading.responses if r.url == url and 200 <= r.status < 300]
+        found = [
+            r
+            for r in reading.responses
+            if r.url == url and 200 <= r.status < 300 and abs(r.at - at) <= SAME_READING
+        ]
         if not found:
-            raise FetchError(f"{url}: not in the WARC file", url=url)
-        return _part(min(found, key=lambda r: abs((r.at - at).total_seconds())))
+            raise FetchError(f"{url}: not in the WARC file near {utc_text(at)}", url=url)
+        return _part(min(found, key=lambda r: abs(r.at - at)))
 
     try:
         return follow(first, get, max_pages=max_pages)
