@@ -6,6 +6,7 @@ Archives are built at test time from invented pages (tests/pages.py); `warcio ch
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -397,3 +398,17 @@ def test_a_later_page_from_another_date_is_not_stitched_to_the_first(tmp_path: P
     assert snapshot.status == "quarantined" and f"{URL}?page=2" in (snapshot.reason or "")
     assert len(store.page_digests(snapshot.id)) == 1
     assert not {"北辰芯片有限公司"} & {x.name for x in store.listings(snapshot.id)}
+
+
+def test_a_redirected_page_is_exported_at_the_url_that_answered(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "tracker.db")
+    moved = Transfer(url=URL, final_url=ALIAS, status_code=200)
+    page = dataclasses.replace(_live(BASE, _at(2024, 1, 1)), transfer=moved)
+    config = Config(sources=[SOURCE])
+    outcome = capture_page(store, config, SOURCE, page, now=lambda: page.captured_at)
+    assert outcome.outcome == "new", outcome.message
+    out = tmp_path / "moved.warc.gz"
+    result = invoker(tmp_path, CONFIG, db="tracker.db")("export", "warc", str(out))
+    assert result.exit_code == 0, result.output
+    targets = {r["type"]: r["headers"].get("WARC-Target-URI") for r in _records(out)}
+    assert targets["response"] == ALIAS and targets["request"] == ALIAS
