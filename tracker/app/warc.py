@@ -1,8 +1,9 @@
 """The archive as WARC: snapshots exported as records a web archive can replay, and pages
 in a WARC (ours, Webrecorder's, Browsertrix's) imported as snapshots.
 
-Export, per snapshot: the page as a request and a response record (a saved file or
-CSET's CSV as a resource record: there was no HTTP exchange), and a metadata record with its
+Export, per snapshot: the page as a request and a response record (only a response for a
+Wayback copy: the tracker sent no request to the original site; a saved file or CSET's CSV
+as a resource record: there was no HTTP exchange), and a metadata record with its
 reading, linked to the page by WARC-Concurrent-To. Import: each HTML response for the
 source's URL (or an alias) goes through `capture_page`, the guard and settle, as origin
 ``warc``: a reading of the past, like a Wayback capture, never news for watchers.
@@ -109,7 +110,7 @@ def _write_pages(
     store: Store, warc: WarcOut, source: Source, snapshot: Snapshot
 ) -> tuple[str, str, int]:
     """The records of a snapshot's pages: the first page's URL and record id, and how many."""
-    url, status, archived = _first_url(store, source, snapshot)
+    url, status = _first_url(store, source, snapshot)
     pages = [(url, snapshot.page_sha256), *store.more_pages(snapshot.id)]
     ids = []
     for n, (page_url, digest) in enumerate(pages):
@@ -118,29 +119,32 @@ def _write_pages(
             kind = "text/csv" if snapshot.origin == "baseline" else "text/html"
             ids.append(warc.resource(page_url, snapshot.captured_at, content, kind))
             continue
+        original, archived = _original(snapshot, page_url)
         page = Exchange(
-            url=page_url,
+            url=original,
             at=snapshot.captured_at,
             # Later pages were followed only when they answered 200.
             status=status if n == 0 and status is not None else 200,
             headers=headers,
             content=content,
-            source_uri=archived if n == 0 else None,
+            source_uri=archived,
         )
         ids.append(warc.exchange(page))
-    return url, ids[0], len(pages)
+    return _original(snapshot, url)[0], ids[0], len(pages)
 
 
-def _first_url(
-    store: Store, source: Source, snapshot: Snapshot
-) -> tuple[str, int | None, str | None]:
-    """The URL the snapshot's first page is of, its status, and the archive copy it was
-    fetched from (a Wayback capture keeps its original URL)."""
+def _first_url(store: Store, source: Source, snapshot: Snapshot) -> tuple[str, int | None]:
+    """The URL that answered the snapshot's first page, and its status."""
     transfer = store.snapshot_transfer(snapshot.id)
-    url, status = transfer if transfer is not None else (snapshot.provenance or source.url, None)
+    return transfer if transfer is not None else (snapshot.provenance or source.url, None)
+
+
+def _original(snapshot: Snapshot, url: str) -> tuple[str, str | None]:
+    """The URL a page is of, and the archive copy it was fetched from: a Wayback capture
+    keeps its original URL and capture time."""
     if snapshot.origin == "wayback" and (found := _WAYBACK.search(url)) is not None:
-        return found["original"], status, url
-    return url, status, None
+        return found["original"], url
+    return url, None
 
 
 def _reading(store: Store, snapshot: Snapshot) -> dict[str, Any]:
