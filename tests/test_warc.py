@@ -416,3 +416,21 @@ def test_a_redirected_page_is_exported_at_the_url_that_answered(tmp_path: Path) 
     assert result.exit_code == 0, result.output
     targets = {r["type"]: r["headers"].get("WARC-Target-URI") for r in _records(out)}
     assert targets["response"] == ALIAS and targets["request"] == ALIAS
+
+
+def test_a_page_stored_without_headers_survives_the_round_trip(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "tracker.db")
+    page = dataclasses.replace(_live(BASE, _at(2024, 1, 1)), headers={})
+    config = Config(sources=[SOURCE])
+    outcome = capture_page(store, config, SOURCE, page, now=lambda: page.captured_at)
+    assert outcome.outcome == "new", outcome.message
+    out = tmp_path / "bare.warc.gz"
+    assert invoker(tmp_path, CONFIG, db="tracker.db")("export", "warc", str(out)).exit_code == 0
+    [response] = [r for r in _records(out) if r["type"] == "response"]
+    # No charset is claimed: the bytes are decoded on import as they were when read.
+    assert response["http"]["Content-Type"] == "text/html"
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    result = invoker(fresh, CONFIG, db="fresh.db")("import", "warc", str(out))
+    assert result.output.startswith("1 pages of the source: 1 new"), result.output
+    assert _readings(Store.open(fresh / "fresh.db")) == _readings(store)

@@ -40,6 +40,10 @@ _WAYBACK = re.compile(r"/\d{14}[a-z_]*/(?P<original>[a-z]+://.+)$")
 # they would read as joins and departures that never happened.
 SAME_READING = timedelta(hours=1)
 
+# A page read without a Content-Type was decoded from its bytes alone (BOM, <meta>, UTF-8,
+# GB18030): said to be HTML with no charset, an import decodes it the same way.
+_UNDECLARED = "text/html"
+
 # Statuses of a snapshot kept as evidence of an older reading, not a reading to export.
 _NOT_EXPORTED = ("superseded",)
 
@@ -114,7 +118,7 @@ def _write_pages(
     pages = [(url, snapshot.page_sha256), *store.more_pages(snapshot.id)]
     ids = []
     for n, (page_url, digest) in enumerate(pages):
-        content, headers = store.page_bytes(digest), store.page_headers(digest)
+        content = store.page_bytes(digest)
         if snapshot.origin in ("file", "baseline"):
             kind = "text/csv" if snapshot.origin == "baseline" else "text/html"
             ids.append(warc.resource(page_url, snapshot.captured_at, content, kind))
@@ -125,12 +129,21 @@ def _write_pages(
             at=snapshot.captured_at,
             # Later pages were followed only when they answered 200.
             status=status if n == 0 and status is not None else 200,
-            headers=headers,
+            headers=_page_headers(store, digest),
             content=content,
             source_uri=archived,
         )
         ids.append(warc.exchange(page))
     return _original(snapshot, url)[0], ids[0], len(pages)
+
+
+def _page_headers(store: Store, digest: str) -> dict[str, str]:
+    """The headers a page read over HTTP arrived with, a Content-Type always among them: a
+    response without one is skipped on import as not HTML, and the round trip loses it."""
+    headers = store.page_headers(digest)
+    if not any(name.lower() == "content-type" for name in headers):
+        headers["Content-Type"] = store.content_type(digest) or _UNDECLARED
+    return headers
 
 
 def _first_url(store: Store, source: Source, snapshot: Snapshot) -> tuple[str, int | None]:
