@@ -7,6 +7,7 @@ Archives are built at test time from invented pages (tests/pages.py); `warcio ch
 from __future__ import annotations
 
 import dataclasses
+import gzip
 import json
 import subprocess
 import sys
@@ -434,3 +435,13 @@ def test_a_page_stored_without_headers_survives_the_round_trip(tmp_path: Path) -
     result = invoker(fresh, CONFIG, db="fresh.db")("import", "warc", str(out))
     assert result.output.startswith("1 pages of the source: 1 new"), result.output
     assert _readings(Store.open(fresh / "fresh.db")) == _readings(store)
+
+
+@pytest.mark.parametrize("content", [b"", gzip.compress(b"")], ids=["empty", "empty-gzip"])
+def test_an_empty_file_is_not_a_warc(tmp_path: Path, content: bytes) -> None:
+    empty = tmp_path / "empty.warc.gz"
+    empty.write_bytes(content)
+    result = invoker(tmp_path, CONFIG, db="tracker.db")("import", "warc", str(empty))
+    assert result.exit_code == 1, result.output
+    assert result.output.count("\n") == 1 and f"{empty}: not a WARC file" in result.output
+    assert Store.open(tmp_path / "tracker.db").snapshots("aiia") == []

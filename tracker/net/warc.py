@@ -157,12 +157,17 @@ def read_warc(path: Path) -> WarcReading:
     try:
         with path.open("rb") as stream:
             _gzip_whole(stream)
-            return _read(stream)
+            found = _read(stream)
     except (ArchiveLoadFailed, EOFError, ValueError, TypeError, BadGzipFile, zlib.error) as exc:
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ParseError(f"{path}: not a readable WARC file ({detail}); nothing stored") from None
     except OSError as exc:
         raise ParseError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if not found.responses and not found.skipped:
+        # An empty file (or gzip of nothing) reads as no records: imported, it would pass as
+        # "0 pages", as if the capture had been looked at and held nothing of the source.
+        raise ParseError(f"{path}: not a WARC file (it holds no records); nothing stored")
+    return found
 
 
 def _gzip_whole(stream: IO[bytes]) -> None:
