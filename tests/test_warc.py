@@ -6,6 +6,8 @@ Archives are built at test time from invented pages (tests/pages.py); `warcio ch
 
 from __future__ import annotations
 
+import dataclasses
+import gzip
 import json
 import subprocess
 import sys
@@ -148,8 +150,8 @@ def test_round_trip_gives_the_same_snapshots(
     result = run("import", "warc", str(out))
     assert result.exit_code == 0, result.output
     assert result.output == (
-        "3 pages of the source: 3 new, 0 quarantined, 0 failed, 0 already stored; skipped 9 "
-        "records (1 for other URLs, 3 metadata, 4 request, 1 warcinfo)\n"
+        "3 pages of the source: 3 new, 0 quarantined, 0 failed, 0 already stored; skipped 8 "
+        "records (1 for other URLs, 3 metadata, 3 request, 1 warcinfo)\n"
     )
     imported = Store.open(fresh / "fresh.db")
     assert _readings(imported) == _readings(store)
@@ -177,7 +179,7 @@ def test_the_export_passes_warcio_check_and_index_lists_every_record(
     assert [row["warc-type"] for row in index] == [r["type"] for r in records]
     assert Counter(r["type"] for r in records) == {
         "warcinfo": 1,
-        "request": 4,
+        "request": 3,
         "response": 4,
         "metadata": 3,
     }
@@ -194,6 +196,10 @@ def test_records_carry_the_capture_the_archive_and_the_reading(
     assert wayback["WARC-Source-URI"] == WAYBACK
     assert wayback["WARC-Date"] == "2023-01-05T08:00:00Z"
     assert "WARC-Payload-Digest" in wayback and "WARC-Block-Digest" in wayback
+    # The tracker asked the archive, later, not the site in 2023: no request is invented.
+    requests = [r for r in records if r["type"] == "request"]
+    assert [r["headers"]["WARC-Date"][:4] for r in requests] == ["2024", "2024", "2024"]
+    assert records[1]["type"] == "response" and records[2]["type"] == "metadata"
     live = responses[1]
     assert live["body"] == render_page(JOINED).encode()
     # The stored bytes are decoded: a replay must not be told they are gzipped.
@@ -211,6 +217,7 @@ def test_records_carry_the_capture_the_archive_and_the_reading(
 
 def test_since_exports_only_later_snapshots(exported: tuple[Path, Store, Run]) -> None:
     out, _, run = exported
+    out = out.with_name("since.warc.gz")
     result = run("export", "warc", str(out), "--since", "2024-03-01")
     assert result.exit_code == 0, result.output
     assert [r["headers"]["WARC-Date"] for r in _records(out) if r["type"] == "metadata"] == [
@@ -335,7 +342,106 @@ def test_a_reading_reparse_superseded_is_left_out(exported: tuple[Path, Store, R
     # The Wayback reading, corrected: its successor is the next snapshot, for the test.
     with store.atomic():
         store.supersede(1, 2, reason="read by parser 0")
+    out = out.with_name("corrected.warc.gz")
     result = run("export", "warc", str(out))
     assert result.output == f"wrote {out}: 2 snapshots, 3 pages\n"
     readings = [json.loads(r["body"]) for r in _records(out) if r["type"] == "metadata"]
     assert [reading["origin"] for reading in readings] == ["live", "live"]
+
+
+def test_an_export_never_overwrites_a_file_and_leaves_none_when_it_fails(
+    tmp_path: Path, exported: tuple[Path, Store, Run]
+) -> None:
+    out, store, run = exported
+    db = tmp_path / "tracker.db"
+    before = db.read_bytes()
+    # The database named as OUT, as a slip of the keyboard would.
+    for target in (db, out):
+        result = run("export", "warc", str(target))
+        assert result.exit_code == 1, result.output
+        assert result.output.count("\n") == 1 and f"{target}: already exists" in result.output
+    assert db.read_bytes() == before and len(store.snapshots("aiia")) == 3
+    missing = tmp_path / "nonexist" / "x.warc.gz"
+    result = run("export", "warc", str(missing))
+    assert result.exit_code == 1, result.output
+    assert result.output.count("\n") == 1 and str(missing) in result.output
+    assert "internal error" not in result.output and "Traceback" not in result.output
+    assert sorted(p.name for p in tmp_path.iterdir() if "warc" in p.name) == [out.name]
+
+
+def test_an_export_that_fails_midway_leaves_no_partial_file(
+    tmp_path: Path, exported: tuple[Path, Store, Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tracker.net.warc import WarcOut
+
+    _, _, run = exported
+
+    def full(*_: Any) -> str:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(WarcOut, "metadata", full)
+    out = tmp_path / "partial.warc.gz"
+    result = run("export", "warc", str(out))
+    assert result.exit_code == 1, result.output
+    assert result.output.count("\n") == 1 and "No space left on device" in result.output
+    assert not out.exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".partial")]
+
+
+def test_a_later_page_from_another_date_is_not_stitched_to_the_first(tmp_path: Path) -> None:
+    first = render_page(JOINED).replace("</body>", '<a rel="next" href="?page=2">2</a></body>')
+    warc = tmp_path / "years.warc"
+    with warc.open("wb") as stream:
+        writer = WARCWriter(stream, gzip=False)
+        writer.write_record(_response(writer, URL, first.encode(), "2024-06-01T08:00:00Z"))
+        later = render_page(LATER).encode()
+        writer.write_record(_response(writer, f"{URL}?page=2", later, "2019-06-01T08:00:00Z"))
+    result = invoker(tmp_path, CONFIG, db="tracker.db")("import", "warc", str(warc))
+    assert "1 quarantined" in result.output, result.output
+    store = Store.open(tmp_path / "tracker.db")
+    [snapshot] = store.snapshots("aiia")
+    assert snapshot.status == "quarantined" and f"{URL}?page=2" in (snapshot.reason or "")
+    assert len(store.page_digests(snapshot.id)) == 1
+    assert not {"北辰芯片有限公司"} & {x.name for x in store.listings(snapshot.id)}
+
+
+def test_a_redirected_page_is_exported_at_the_url_that_answered(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "tracker.db")
+    moved = Transfer(url=URL, final_url=ALIAS, status_code=200)
+    page = dataclasses.replace(_live(BASE, _at(2024, 1, 1)), transfer=moved)
+    config = Config(sources=[SOURCE])
+    outcome = capture_page(store, config, SOURCE, page, now=lambda: page.captured_at)
+    assert outcome.outcome == "new", outcome.message
+    out = tmp_path / "moved.warc.gz"
+    result = invoker(tmp_path, CONFIG, db="tracker.db")("export", "warc", str(out))
+    assert result.exit_code == 0, result.output
+    targets = {r["type"]: r["headers"].get("WARC-Target-URI") for r in _records(out)}
+    assert targets["response"] == ALIAS and targets["request"] == ALIAS
+
+
+def test_a_page_stored_without_headers_survives_the_round_trip(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "tracker.db")
+    page = dataclasses.replace(_live(BASE, _at(2024, 1, 1)), headers={})
+    config = Config(sources=[SOURCE])
+    outcome = capture_page(store, config, SOURCE, page, now=lambda: page.captured_at)
+    assert outcome.outcome == "new", outcome.message
+    out = tmp_path / "bare.warc.gz"
+    assert invoker(tmp_path, CONFIG, db="tracker.db")("export", "warc", str(out)).exit_code == 0
+    [response] = [r for r in _records(out) if r["type"] == "response"]
+    # No charset is claimed: the bytes are decoded on import as they were when read.
+    assert response["http"]["Content-Type"] == "text/html"
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    result = invoker(fresh, CONFIG, db="fresh.db")("import", "warc", str(out))
+    assert result.output.startswith("1 pages of the source: 1 new"), result.output
+    assert _readings(Store.open(fresh / "fresh.db")) == _readings(store)
+
+
+@pytest.mark.parametrize("content", [b"", gzip.compress(b"")], ids=["empty", "empty-gzip"])
+def test_an_empty_file_is_not_a_warc(tmp_path: Path, content: bytes) -> None:
+    empty = tmp_path / "empty.warc.gz"
+    empty.write_bytes(content)
+    result = invoker(tmp_path, CONFIG, db="tracker.db")("import", "warc", str(empty))
+    assert result.exit_code == 1, result.output
+    assert result.output.count("\n") == 1 and f"{empty}: not a WARC file" in result.output
+    assert Store.open(tmp_path / "tracker.db").snapshots("aiia") == []

@@ -1,8 +1,9 @@
 """The archive as WARC: snapshots exported as records a web archive can replay, and pages
 in a WARC (ours, Webrecorder's, Browsertrix's) imported as snapshots.
 
-Export, per snapshot: the page as a request and a response record (a saved file or
-CSET's CSV as a resource record: there was no HTTP exchange), and a metadata record with its
+Export, per snapshot: the page as a request and a response record (only a response for a
+Wayback copy: the tracker sent no request to the original site; a saved file or CSET's CSV
+as a resource record: there was no HTTP exchange), and a metadata record with its
 reading, linked to the page by WARC-Concurrent-To. Import: each HTML response for the
 source's URL (or an alias) goes through `capture_page`, the guard and settle, as origin
 ``warc``: a reading of the past, like a Wayback capture, never news for watchers.
@@ -11,10 +12,11 @@ source's URL (or an alias) goes through `capture_page`, the guard and settle, as
 from __future__ import annotations
 
 import re
+import tempfile
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -23,7 +25,7 @@ from tracker.app.backfill import CLOCK_SKEW
 from tracker.app.capture import Page, capture_page, record_fetch_error
 from tracker.core.config import Config, Source
 from tracker.core.decode import decode_page
-from tracker.core.errors import FetchError
+from tracker.core.errors import FetchError, StoreError
 from tracker.core.models import CaptureOutcome, Snapshot, Transfer
 from tracker.core.stamps import sha256_hex, utc_text
 from tracker.net.pages import Following, PagePart, follow
@@ -32,6 +34,15 @@ from tracker.store import Store
 
 # A Wayback capture URL: .../web/20200320121500id_/http://original/...
 _WAYBACK = re.compile(r"/\d{14}[a-z_]*/(?P<original>[a-z]+://.+)$")
+
+# How far from a list's first page its later pages may have been captured and still be
+# read with it: page 1 of 2024 and page 2 of 2019 are not one list, and stitched together
+# they would read as joins and departures that never happened.
+SAME_READING = timedelta(hours=1)
+
+# A page read without a Content-Type was decoded from its bytes alone (BOM, <meta>, UTF-8,
+# GB18030): said to be HTML with no charset, an import decodes it the same way.
+_UNDECLARED = "text/html"
 
 # Statuses of a snapshot kept as evidence of an older reading, not a reading to export.
 _NOT_EXPORTED = ("superseded",)
@@ -49,66 +60,104 @@ class Exported:
 def export_warc(
     store: Store, source: Source, out: Path, *, since: datetime | None = None
 ) -> Exported:
-    """Write the source's snapshots (from ``since``) to ``out`` as a gzipped WARC."""
+    """Write the source's snapshots (from ``since``) to ``out`` as a gzipped WARC.
+
+    Never over an existing file (``tracker --db t.db export warc t.db`` would wipe the
+    database), and written to a temporary file renamed at the end: a failed export leaves
+    no partial WARC another tool would take as whole.
+    """
+    if out.exists():
+        raise StoreError(f"{out}: already exists; an export writes a new file, name another")
     snapshots = [
         s
         for s in store.snapshots(source.id)
         if s.status not in _NOT_EXPORTED and (since is None or s.captured_at >= since)
     ]
-    pages = 0
-    with out.open("wb") as stream:
-        warc = WarcOut(stream)
-        warc.warcinfo(
-            out.name,
-            {
-                "software": f"aiia-tracker {version('aiia-tracker')}",
-                "format": "WARC File Format 1.0",
-                "description": f"snapshots of {source.name} ({source.url})",
-            },
-        )
-        for snapshot in snapshots:
-            url, first, count = _write_pages(store, warc, source, snapshot)
-            warc.metadata(url, snapshot.captured_at, _reading(store, snapshot), first)
-            pages += count
+    part: Path | None = None
+    try:
+        with tempfile.NamedTemporaryFile(
+            "wb", dir=out.parent, prefix=f".{out.name}.", suffix=".part", delete=False
+        ) as stream:
+            part = Path(stream.name)
+            pages = _write_warc(store, source, snapshots, WarcOut(stream), out.name)
+        part.replace(out)
+        part = None
+    except OSError as exc:
+        raise StoreError(f"{out}: cannot write the WARC: {exc.strerror or exc}") from None
+    finally:
+        if part is not None:
+            part.unlink(missing_ok=True)
     return Exported(len(snapshots), pages)
+
+
+def _write_warc(
+    store: Store, source: Source, snapshots: list[Snapshot], warc: WarcOut, name: str
+) -> int:
+    """The warcinfo record, then each snapshot's pages and reading; how many pages."""
+    warc.warcinfo(
+        name,
+        {
+            "software": f"aiia-tracker {version('aiia-tracker')}",
+            "format": "WARC File Format 1.0",
+            "description": f"snapshots of {source.name} ({source.url})",
+        },
+    )
+    pages = 0
+    for snapshot in snapshots:
+        url, first, count = _write_pages(store, warc, source, snapshot)
+        warc.metadata(url, snapshot.captured_at, _reading(store, snapshot), first)
+        pages += count
+    return pages
 
 
 def _write_pages(
     store: Store, warc: WarcOut, source: Source, snapshot: Snapshot
 ) -> tuple[str, str, int]:
     """The records of a snapshot's pages: the first page's URL and record id, and how many."""
-    url, status, archived = _first_url(store, source, snapshot)
+    url, status = _first_url(store, source, snapshot)
     pages = [(url, snapshot.page_sha256), *store.more_pages(snapshot.id)]
     ids = []
     for n, (page_url, digest) in enumerate(pages):
-        content, headers = store.page_bytes(digest), store.page_headers(digest)
+        content = store.page_bytes(digest)
         if snapshot.origin in ("file", "baseline"):
             kind = "text/csv" if snapshot.origin == "baseline" else "text/html"
             ids.append(warc.resource(page_url, snapshot.captured_at, content, kind))
             continue
+        original, archived = _original(snapshot, page_url)
         page = Exchange(
-            url=page_url,
+            url=original,
             at=snapshot.captured_at,
             # Later pages were followed only when they answered 200.
             status=status if n == 0 and status is not None else 200,
-            headers=headers,
+            headers=_page_headers(store, digest),
             content=content,
-            source_uri=archived if n == 0 else None,
+            source_uri=archived,
         )
         ids.append(warc.exchange(page))
-    return url, ids[0], len(pages)
+    return _original(snapshot, url)[0], ids[0], len(pages)
 
 
-def _first_url(
-    store: Store, source: Source, snapshot: Snapshot
-) -> tuple[str, int | None, str | None]:
-    """The URL the snapshot's first page is of, its status, and the archive copy it was
-    fetched from (a Wayback capture keeps its original URL)."""
+def _page_headers(store: Store, digest: str) -> dict[str, str]:
+    """The headers a page read over HTTP arrived with, a Content-Type always among them: a
+    response without one is skipped on import as not HTML, and the round trip loses it."""
+    headers = store.page_headers(digest)
+    if not any(name.lower() == "content-type" for name in headers):
+        headers["Content-Type"] = store.content_type(digest) or _UNDECLARED
+    return headers
+
+
+def _first_url(store: Store, source: Source, snapshot: Snapshot) -> tuple[str, int | None]:
+    """The URL that answered the snapshot's first page, and its status."""
     transfer = store.snapshot_transfer(snapshot.id)
-    url, status = transfer if transfer is not None else (snapshot.provenance or source.url, None)
+    return transfer if transfer is not None else (snapshot.provenance or source.url, None)
+
+
+def _original(snapshot: Snapshot, url: str) -> tuple[str, str | None]:
+    """The URL a page is of, and the archive copy it was fetched from: a Wayback capture
+    keeps its original URL and capture time."""
     if snapshot.origin == "wayback" and (found := _WAYBACK.search(url)) is not None:
-        return found["original"], status, url
-    return url, status, None
+        return found["original"], url
+    return url, None
 
 
 def _reading(store: Store, snapshot: Snapshot) -> dict[str, Any]:
@@ -235,13 +284,18 @@ def _part(response: ArchivedResponse) -> PagePart:
 
 def _following(first: PagePart, reading: WarcReading, at: datetime, *, max_pages: int) -> Following:
     """The later pages of a list split over pages, as the WARC holds them (the capture of
-    each URL nearest in time); a page the WARC lacks leaves the list unread past it."""
+    each URL nearest in time, within SAME_READING of the first page); a page the WARC lacks
+    leaves the list unread past it, and the snapshot doubted."""
 
     def get(url: str) -> PagePart:
-        found = [r for r in reading.responses if r.url == url and 200 <= r.status < 300]
+        found = [
+            r
+            for r in reading.responses
+            if r.url == url and 200 <= r.status < 300 and abs(r.at - at) <= SAME_READING
+        ]
         if not found:
-            raise FetchError(f"{url}: not in the WARC file", url=url)
-        return _part(min(found, key=lambda r: abs((r.at - at).total_seconds())))
+            raise FetchError(f"{url}: not in the WARC file near {utc_text(at)}", url=url)
+        return _part(min(found, key=lambda r: abs(r.at - at)))
 
     try:
         return follow(first, get, max_pages=max_pages)

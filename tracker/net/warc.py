@@ -32,14 +32,16 @@ _TRANSFER_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
 
 @dataclass(frozen=True)
 class Exchange:
-    """One page as it was received over HTTP: a request and a response record."""
+    """One page as it was received over HTTP: a response record, and a request record when
+    the tracker sent that request to ``url`` (not for an archive's copy)."""
 
     url: str
     at: datetime
     status: int
     headers: dict[str, str]
     content: bytes
-    # Where the bytes were actually fetched from, when that was an archive's copy.
+    # Where the bytes were actually fetched from, when that was an archive's copy: the
+    # request went to the archive, later, so none to the original site is recorded.
     source_uri: str | None = None
 
 
@@ -56,7 +58,7 @@ class WarcOut:
         return self._write(record)
 
     def exchange(self, page: Exchange) -> str:
-        """A request and a response record; the response's id."""
+        """A response record, after its request record when one was sent; the response's id."""
         from warcio.statusandheaders import StatusAndHeaders
 
         extra = {"WARC-Source-URI": page.source_uri} if page.source_uri else {}
@@ -71,6 +73,8 @@ class WarcOut:
             warc_headers_dict={"WARC-Date": utc_text(page.at), **extra},
             http_headers=StatusAndHeaders(status, kept, protocol="HTTP/1.1"),
         )
+        if page.source_uri is not None:
+            return self._write(response)
         parts = urlsplit(page.url)
         target = parts.path or "/"
         target += f"?{parts.query}" if parts.query else ""
@@ -153,12 +157,17 @@ def read_warc(path: Path) -> WarcReading:
     try:
         with path.open("rb") as stream:
             _gzip_whole(stream)
-            return _read(stream)
+            found = _read(stream)
     except (ArchiveLoadFailed, EOFError, ValueError, TypeError, BadGzipFile, zlib.error) as exc:
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ParseError(f"{path}: not a readable WARC file ({detail}); nothing stored") from None
     except OSError as exc:
         raise ParseError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if not found.responses and not found.skipped:
+        # An empty file (or gzip of nothing) reads as no records: imported, it would pass as
+        # "0 pages", as if the capture had been looked at and held nothing of the source.
+        raise ParseError(f"{path}: not a WARC file (it holds no records); nothing stored")
+    return found
 
 
 def _gzip_whole(stream: IO[bytes]) -> None:

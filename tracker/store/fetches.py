@@ -108,9 +108,10 @@ class Fetches(Table):
         )
 
     def snapshot_transfer(self, snapshot_id: int) -> tuple[str, int | None] | None:
-        """The URL and HTTP status of the fetch a snapshot was first read from."""
+        """The URL that answered the fetch a snapshot was first read from (after any redirect),
+        and its HTTP status."""
         row = self.db.execute(
-            "SELECT url, status_code FROM fetches WHERE snapshot_id = ? "
+            "SELECT COALESCE(final_url, url), status_code FROM fetches WHERE snapshot_id = ? "
             "AND outcome IN ('new', 'quarantined') ORDER BY id LIMIT 1",
             [snapshot_id],
         ).fetchone()
