@@ -251,8 +251,19 @@ def test_saved_pages_and_the_baseline_are_resource_records(
     assert all(r["headers"]["WARC-Target-URI"].startswith("file://") for r in records[1:])
 
 
-def _response(writer: WARCWriter, url: str, body: bytes, at: str, kind: str = "text/html") -> Any:
-    http = StatusAndHeaders("200 OK", [("Content-Type", kind)], protocol="HTTP/1.1")
+def _response(
+    writer: WARCWriter,
+    url: str,
+    body: bytes,
+    at: str,
+    kind: str = "text/html",
+    moved_to: str | None = None,
+) -> Any:
+    """A 200 response, or with ``moved_to`` a 301 to that Location."""
+    status, headers = "200 OK", [("Content-Type", kind)]
+    if moved_to is not None:
+        status, headers = "301 Moved Permanently", [*headers, ("Location", moved_to)]
+    http = StatusAndHeaders(status, headers, protocol="HTTP/1.1")
     return writer.create_warc_record(
         url,
         "response",
@@ -445,3 +456,96 @@ def test_an_empty_file_is_not_a_warc(tmp_path: Path, content: bytes) -> None:
     assert result.exit_code == 1, result.output
     assert result.output.count("\n") == 1 and f"{empty}: not a WARC file" in result.output
     assert Store.open(tmp_path / "tracker.db").snapshots("aiia") == []
+
+
+MOVED = "https://www.aiia.test/structure/"
+
+
+def _redirect_warc(path: Path, *hops: tuple[str, str | None]) -> bytes:
+    """A crawl of the source's URL that was redirected: each (url, Location) a 301 (a
+    200 page when Location is None), a minute apart, as Browsertrix records them."""
+    page = render_page(BASE).encode()
+    with path.open("wb") as stream:
+        writer = WARCWriter(stream, gzip=False)
+        for n, (url, location) in enumerate(hops):
+            at = f"2024-03-01T10:0{n}:00Z"
+            body = b"<html>Moved</html>" if location else page
+            writer.write_record(_response(writer, url, body, at, moved_to=location))
+    return page
+
+
+def test_a_redirect_is_followed_to_the_page_it_names_and_read_once(tmp_path: Path) -> None:
+    warc = tmp_path / "moved.warc"
+    # To another host and scheme, then a relative Location (as servers often send it).
+    slash = MOVED.rstrip("/")
+    page = _redirect_warc(warc, (URL, slash), (slash, "/structure/"), (MOVED, None))
+    run = invoker(tmp_path, CONFIG, db="tracker.db")
+    result = run("import", "warc", str(warc))
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("1 pages of the source: 1 new,"), result.output
+    # The hop and the 200 at other URLs are the page, not records skipped.
+    assert "skipped 0 records" in result.output
+    store = Store.open(tmp_path / "tracker.db")
+    [snapshot] = store.snapshots("aiia")
+    assert snapshot.status == "ok" and store.page_bytes(snapshot.page_sha256) == page
+    # Dated when the page's bytes were received (the last record), not the redirect.
+    assert snapshot.captured_at == datetime(2024, 3, 1, 10, 2, tzinfo=UTC)
+    assert f"({MOVED}, redirected from {URL})" in (snapshot.provenance or "")
+    assert store.snapshot_transfer(snapshot.id) == (MOVED, 200)
+    again = run("import", "warc", str(warc))
+    assert "0 new" in again.output and "1 already stored" in again.output, again.output
+
+
+@pytest.mark.parametrize(
+    ("hops", "why"),
+    [
+        ([(URL, MOVED)], f"redirect to {MOVED} not in the file"),
+        ([(URL, MOVED), (MOVED, URL)], f"redirect loop at {URL}"),
+        ([(URL, URL)], f"redirect loop at {URL}"),
+    ],
+)
+def test_a_redirect_that_leads_to_no_page_is_skipped_with_the_reason(
+    tmp_path: Path, hops: list[tuple[str, str | None]], why: str
+) -> None:
+    warc = tmp_path / "moved.warc"
+    _redirect_warc(warc, *hops)
+    result = invoker(tmp_path, CONFIG, db="tracker.db")("import", "warc", str(warc))
+    assert result.exit_code == 0, result.output
+    assert f"1 {why}" in result.output, result.output
+    assert "HTTP 301" not in result.output, result.output  # the redirect counted once
+    assert result.output.startswith("0 pages of the source"), result.output
+    assert Store.open(tmp_path / "tracker.db").snapshots("aiia") == []
+
+
+def test_a_redirect_to_a_page_captured_long_after_is_not_followed(tmp_path: Path) -> None:
+    warc = tmp_path / "moved.warc"
+    page = render_page(BASE).encode()
+    with warc.open("wb") as stream:
+        writer = WARCWriter(stream, gzip=False)
+        moved = _response(writer, URL, b"", "2024-03-01T10:00:00Z", moved_to=MOVED)
+        writer.write_record(moved)
+        writer.write_record(_response(writer, MOVED, page, "2024-09-01T10:00:00Z"))
+    result = invoker(tmp_path, CONFIG, db="tracker.db")("import", "warc", str(warc))
+    assert f"1 redirect to {MOVED} not in the file" in result.output, result.output
+    assert "1 for other URLs" in result.output, result.output
+    assert Store.open(tmp_path / "tracker.db").snapshots("aiia") == []
+
+
+@pytest.mark.parametrize(
+    ("hops", "skipped"),
+    [
+        # The page at an alias of the source: read once, by the redirect, not twice.
+        ([(URL, ALIAS), (ALIAS, None)], "skipped 0 records"),
+        # Two of the source's URLs sent to one page: one reading of it.
+        ([(URL, MOVED), (ALIAS, MOVED), (MOVED, None)], f"1 redirect to {MOVED} already followed"),
+    ],
+)
+def test_a_page_reached_twice_is_one_snapshot(
+    tmp_path: Path, hops: list[tuple[str, str | None]], skipped: str
+) -> None:
+    warc = tmp_path / "moved.warc"
+    _redirect_warc(warc, *hops)
+    result = invoker(tmp_path, CONFIG, db="tracker.db")("import", "warc", str(warc))
+    assert result.output.startswith("1 pages of the source: 1 new,"), result.output
+    assert skipped in result.output, result.output
+    assert len(Store.open(tmp_path / "tracker.db").snapshots("aiia")) == 1

@@ -5,8 +5,9 @@ Export, per snapshot: the page as a request and a response record (only a respon
 Wayback copy: the tracker sent no request to the original site; a saved file or CSET's CSV
 as a resource record: there was no HTTP exchange), and a metadata record with its
 reading, linked to the page by WARC-Concurrent-To. Import: each HTML response for the
-source's URL (or an alias) goes through `capture_page`, the guard and settle, as origin
-``warc``: a reading of the past, like a Wayback capture, never news for watchers.
+source's URL (or an alias), or reached from it by redirects the crawler recorded, goes
+through `capture_page`, the guard and settle, as origin ``warc``: a reading of the past,
+like a Wayback capture, never news for watchers.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from datetime import datetime, timedelta
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 from tracker.app.backfill import CLOCK_SKEW
 from tracker.app.capture import Page, capture_page, record_fetch_error
@@ -43,6 +45,12 @@ SAME_READING = timedelta(hours=1)
 # A page read without a Content-Type was decoded from its bytes alone (BOM, <meta>, UTF-8,
 # GB18030): said to be HTML with no charset, an import decodes it the same way.
 _UNDECLARED = "text/html"
+
+# A crawler follows a redirect and records both: the 3xx at the source's URL, the page at
+# the URL it moved to. Followed as far as a browser would want to, but not far: a source
+# page at the end of a long chain is not one to cite as the source's.
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_MAX_HOPS = 5
 
 # Statuses of a snapshot kept as evidence of an older reading, not a reading to export.
 _NOT_EXPORTED = ("superseded",)
@@ -202,27 +210,24 @@ class Imported:
         )
 
 
+@dataclass(frozen=True)
+class _Wanted:
+    """A page to import, and the source URL whose redirect led to it, when one did."""
+
+    page: ArchivedResponse
+    asked: str | None = None
+
+
 def import_warc(
     store: Store, config: Config, source: Source, path: Path, *, now: Callable[[], datetime]
 ) -> Imported:
-    """Capture each HTML response for the source's URLs, oldest first (each judged against
-    its past), as a snapshot of origin warc."""
+    """Capture each HTML response for the source's URLs (or reached from one by redirects),
+    oldest first (each judged against its past), as a snapshot of origin warc."""
     reading = read_warc(path)
     done = Imported(skipped=Counter(reading.skipped))
-    urls = {source.url, *source.aliases}
-    latest = now() + CLOCK_SKEW
-    wanted = []
-    for response in reading.responses:
-        why = _unwanted(response, urls)
-        if why is None and response.at > latest:
-            # Stored, it would be the latest snapshot for ever.
-            why = "dated after now"
-        if why is None:
-            wanted.append(response)
-        else:
-            done.skipped[why] += 1
-    for response in sorted(wanted, key=lambda r: r.at):
-        outcome = _capture(store, config, source, path, reading, response, now=now)
+    wanted = _wanted(reading, {source.url, *source.aliases}, now() + CLOCK_SKEW, done.skipped)
+    for item in sorted(wanted, key=lambda w: w.page.at):
+        outcome = _capture(store, config, source, path, reading, item, now=now)
         if outcome is None:
             done.already += 1
         else:
@@ -230,9 +235,90 @@ def import_warc(
     return done
 
 
+def _wanted(
+    reading: WarcReading, urls: set[str], latest: datetime, skipped: Counter[str]
+) -> list[_Wanted]:
+    """Each page to import once: the records a followed redirect went through are its
+    page, not pages of their own (nor "for other URLs"); the others counted in skipped."""
+    chains, on_chain = _redirected(reading, urls, skipped)
+    wanted = []
+    for response in reading.responses:
+        if response.record_id in chains:
+            item = _Wanted(chains[response.record_id], asked=response.url)
+        elif response.record_id in on_chain:
+            continue
+        elif (why := _unwanted(response, urls)) is not None:
+            skipped[why] += 1
+            continue
+        else:
+            item = _Wanted(response)
+        if item.page.at > latest:
+            # Stored, it would be the latest snapshot for ever.
+            skipped["dated after now"] += 1
+        else:
+            wanted.append(item)
+    return wanted
+
+
+def _redirected(
+    reading: WarcReading, urls: set[str], skipped: Counter[str]
+) -> tuple[dict[str, ArchivedResponse], set[str]]:
+    """The page each redirect at a source URL leads to in the file (by the redirect's
+    record id), and the ids of every record on those chains; a redirect that leads to no
+    page, or to one another redirect already reached, is counted in skipped (and its id
+    among those returned, not to be counted again)."""
+    chains: dict[str, ArchivedResponse] = {}
+    on_chain: set[str] = set()
+    for response in reading.responses:
+        if response.url not in urls or not _is_redirect(response):
+            continue
+        if response.record_id in on_chain:
+            continue  # a hop of a chain already followed from another source URL
+        chain, why = _chase(reading, response)
+        if why is None and chain[-1].record_id in on_chain:
+            why = f"redirect to {chain[-1].url} already followed"
+        if why is not None:
+            skipped[why] += 1
+            on_chain.add(response.record_id)  # counted once, with the reason
+            continue
+        chains[response.record_id] = chain[-1]
+        on_chain.update(r.record_id for r in chain)
+    return chains, on_chain
+
+
+def _chase(
+    reading: WarcReading, start: ArchivedResponse
+) -> tuple[list[ArchivedResponse], str | None]:
+    """The records a redirect leads through, the page last (each hop the capture of its URL
+    nearest in time, within SAME_READING of the redirect), or why it leads to no page."""
+    chain = [start]
+    while _is_redirect(chain[-1]):
+        if len(chain) > _MAX_HOPS:
+            return chain, f"more than {_MAX_HOPS} redirects from {start.url}"
+        target = urljoin(chain[-1].url, chain[-1].headers["location"].strip())
+        if any(r.url == target for r in chain):
+            return chain, f"redirect loop at {target}"
+        near = [
+            r for r in reading.responses if r.url == target and abs(r.at - start.at) <= SAME_READING
+        ]
+        if not near:
+            return chain, f"redirect to {target} not in the file"
+        chain.append(min(near, key=lambda r: abs(r.at - start.at)))
+    why = _not_a_page(chain[-1])
+    return chain, None if why is None else f"redirect to {chain[-1].url}: {why}"
+
+
+def _is_redirect(response: ArchivedResponse) -> bool:
+    return response.status in _REDIRECTS and bool(response.headers.get("location", "").strip())
+
+
 def _unwanted(response: ArchivedResponse, urls: set[str]) -> str | None:
     if response.url not in urls:
         return "for other URLs"
+    return _not_a_page(response)
+
+
+def _not_a_page(response: ArchivedResponse) -> str | None:
     if not response.is_html:
         return "not HTML"
     if not 200 <= response.status < 300:
@@ -246,12 +332,22 @@ def _capture(
     source: Source,
     path: Path,
     reading: WarcReading,
-    response: ArchivedResponse,
+    item: _Wanted,
     *,
     now: Callable[[], datetime],
 ) -> CaptureOutcome | None:
-    """One response captured; None when the same pages at the same time are stored."""
-    wire = Transfer(url=response.url, status_code=response.status)
+    """One page captured; None when the same pages at the same time are stored.
+
+    A page reached by redirect is dated by its own WARC-Date, not the redirect's: that is
+    when the bytes kept as evidence were received (and what a second import finds again).
+    """
+    response = item.page
+    wire = Transfer(
+        url=item.asked or response.url, final_url=response.url, status_code=response.status
+    )
+    provenance = f"{path.resolve().as_uri()}#{response.record_id}"
+    if item.asked is not None:
+        provenance += f" ({response.url}, redirected from {item.asked})"
     try:
         first = _part(response)
     except FetchError as exc:
@@ -268,7 +364,7 @@ def _capture(
         headers=response.headers,
         captured_at=response.at,
         origin="warc",
-        provenance=f"{path.resolve().as_uri()}#{response.record_id}",
+        provenance=provenance,
         text=first.text,
         transfer=wire,
         more=more,
