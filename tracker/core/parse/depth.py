@@ -69,12 +69,16 @@ def nesting_depth(html: str, *, stop_after: int | None = None) -> int:
     stack: list[str] = []
     open_count: dict[str, int] = {}
     deepest = 0
-    for match in _TAG.finditer(markup_only(html)):
-        closing, tag, slash = match.groups()
-        # Interned: a stack of 100,000 open <div> holds one string, not 100,000.
-        name = intern(tag.lower())
+    # Each spelling lowered once, interned: a stack of 100,000 open <div> holds one string.
+    names: dict[str, str] = {}
+    for closing, tag, slash in _TAG.findall(markup_only(html)):
+        if (name := names.get(tag)) is None:
+            name = names[tag] = intern(tag.lower())
         if closing:
-            if open_count.get(name):
+            if stack and stack[-1] == name:  # most end tags close the innermost element
+                stack.pop()
+                open_count[name] -= 1
+            elif open_count.get(name):
                 _close(stack, open_count, name)
             continue
         if name in _CLOSES:
