@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -326,35 +327,35 @@ def _split(store: Store, reason: str | None, status: SnapshotStatus) -> Snapshot
     )
 
 
-def test_every_page_of_a_list_split_over_pages_is_read_again(tmp_path: Path, db: Path) -> None:
+@contextmanager
+def _split_reread(
+    tmp_path: Path, db: Path, reason: str | None, status: SnapshotStatus
+) -> Iterator[tuple[Store, Snapshot, Snapshot]]:
+    """A list split over two pages, stored by the old parser and reparsed: the store (read
+    only), the old version and the new one."""
     store = Store.open(db)
     with store.atomic():
-        old = _split(store, None, "ok")
+        old = _split(store, reason, status)
     store.close()
     assert invoker(tmp_path)("reparse").exit_code == 0
     store = Store.open(db, read_only=True)
     try:
-        new = store.snapshot(store.snapshot(old.id).superseded_by or 0)
+        yield store, old, store.snapshot(store.snapshot(old.id).superseded_by or 0)
+    finally:
+        store.close()
+
+
+def test_every_page_of_a_list_split_over_pages_is_read_again(tmp_path: Path, db: Path) -> None:
+    with _split_reread(tmp_path, db, None, "ok") as (store, old, new):
         assert (new.status, new.counts) == ("ok", {"vice_chair": 2, "board": 3, "ordinary": 8})
         assert store.page_digests(new.id) == store.page_digests(old.id)
         assert store.more_pages(new.id) == store.more_pages(old.id)
-    finally:
-        store.close()
 
 
 def test_a_list_the_capture_could_not_follow_stays_doubted(tmp_path: Path, db: Path) -> None:
     unread = "the list goes on at https://example.test/members?page=3, which was not read"
-    store = Store.open(db)
-    with store.atomic():
-        old = _split(store, unread, "quarantined")
-    store.close()
-    assert invoker(tmp_path)("reparse").exit_code == 0
-    store = Store.open(db, read_only=True)
-    try:
-        new = store.snapshot(store.snapshot(old.id).superseded_by or 0)
+    with _split_reread(tmp_path, db, unread, "quarantined") as (_, _, new):
         assert new.status == "quarantined" and unread in (new.reason or "")
-    finally:
-        store.close()
 
 
 def test_members_of_a_superseded_snapshot_name_its_successor(tmp_path: Path, db: Path) -> None:
