@@ -13,6 +13,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from tracker.app.annotations import annotations_of
 from tracker.app.metadata import datasette_metadata
 from tracker.core.annotations import Annotation
 from tracker.core.credit import CSET_CREDIT, CSET_LICENCE, CSET_ORIGIN
@@ -142,6 +143,41 @@ def test_current_members_carry_an_annotation_through_renames_as_the_reports_do()
     store.replace_annotations(CSET_ORIGIN, [_note(old, "Qiming"), _note(new, "Qiming Health")])
     row = next(store.db.query("SELECT * FROM current_members"))
     assert (row["common_name_en"], row["annotated_as"]) == ("Qiming Health", None)
+
+
+def test_the_views_pick_the_annotation_the_reports_pick_through_any_renames() -> None:
+    """Chains, two former names at once, a rename back and forth, an own annotation beside a
+    former one, two origins: `current_members` agrees with `annotations_of` on every key."""
+    store = _store()
+    latest = ["丙公司", "丁公司", "辛公司", "壬公司", "癸公司"]
+    _add(store, 1, "甲公司", "乙公司", "戊公司", "己公司", "庚公司", "子公司", "壬公司", "癸公司")
+    _add(store, 2, *latest)
+    renames = [
+        ("甲公司", "乙公司"), ("乙公司", "丙公司"),  # a chain: 丙 carries 甲's
+        ("己公司", "丁公司"), ("戊公司", "丁公司"),  # two at once: the first in key order wins
+        ("庚公司", "子公司"), ("子公司", "庚公司"), ("子公司", "辛公司"),  # back and forth
+        ("子公司", "壬公司"),  # 壬 has its own, which wins
+    ]  # fmt: skip
+    for old, new in renames:
+        store.db.execute(
+            "INSERT INTO changes (source_id, old_snapshot_id, new_snapshot_id, at, kind, key, "
+            "name, old_key, old_name) VALUES ('demo', 1, 2, 'x', 'renamed', ?, ?, ?, ?)",
+            [new, new, old, old],
+        )
+    notes = ["甲公司", "戊公司", "己公司", "庚公司", "子公司", "壬公司", "癸公司"]
+    store.replace_annotations(CSET_ORIGIN, [_note(key, f"{key} 2020") for key in notes])
+    store.replace_annotations("zeta-2024", [_note("癸公司", "Gui 2024", origin="zeta-2024")])
+    expected = annotations_of(store, "demo", latest)
+    rows = store.db.query("SELECT key, common_name_en, annotated_as FROM current_members")
+    shown = {row["key"]: (row["common_name_en"], row["annotated_as"]) for row in rows}
+    assert shown == {
+        key: (expected[key].common_name_en, expected[key].annotated_as) for key in latest
+    }
+    assert shown["丙公司"] == ("甲公司 2020", "甲公司")
+    assert shown["丁公司"] == ("己公司 2020", "己公司")  # 己 (U+5DF1) sorts before 戊 (U+620A)
+    assert shown["辛公司"] == ("子公司 2020", "子公司")
+    assert shown["壬公司"] == ("壬公司 2020", None)
+    assert shown["癸公司"] == ("Gui 2024", None)
 
 
 def test_the_metadata_credits_cset_where_its_annotations_show() -> None:
