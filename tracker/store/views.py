@@ -34,13 +34,28 @@ _CARRIED = """CASE WHEN EXISTS (
     SELECT a.rowid FROM former f JOIN annotations a ON a.key = f.key WHERE f.depth > 0
     ORDER BY f.depth, f.key, a.origin DESC LIMIT 1
 ) END"""
-_NOTE_COLUMNS = ", ".join(f"a.{column}" for column in ANNOTATION_COLUMNS)
-_NOTES = f"""{_NOTE_COLUMNS}, a.origin AS annotation_origin,
+# Written out, not read from the annotations table's definition: a migration never
+# changes once released. A member shows every annotation column; an event, those a reader
+# scans a list of events by (a wide view is slow to facet in Datasette, column by column).
+_MEMBER_NOTES = (
+    "name_en_mt", "common_name_en", "common_name_zh", "type", "website", "crunchbase_url",
+    "location", "city", "province", "size", "focus", "industry", "ai_category",
+    "key_products", "state_owned", "not_chinese", "public_company", "exchange", "ticker",
+    "notes",
+)  # fmt: skip
+_EVENT_NOTES = ("common_name_en", "type", "city", "province", "state_owned")
+
+
+def _notes(columns: tuple[str, ...]) -> str:
+    picked = ", ".join(f"a.{column}" for column in columns)
+    return f"""{picked}, a.origin AS annotation_origin,
     CASE WHEN x.own IS NULL THEN a.name END AS annotated_as"""
+
+
 _CURRENT = f"""
     CREATE VIEW current_members AS
     SELECT x.source_id, x.snapshot_id, x.captured_at, x.tier, x.tier_label, x.position,
-        x.name, x.key, {_NOTES},
+        x.name, x.key, {_notes(_MEMBER_NOTES)},
         (SELECT id FROM member_names m WHERE m.key = x.key AND m.name = x.name) AS name_id
     FROM (
         SELECT s.source_id, s.id AS snapshot_id, s.captured_at, l.tier, l.tier_label,
@@ -59,7 +74,7 @@ _CURRENT = f"""
 _EVENTS = f"""
     CREATE VIEW member_events AS
     SELECT x.id, x.at, x.old_at, {", ".join(f"x.{column}" for column in EVENT_COLUMNS if column != "at")},
-        {_NOTES}
+        {_notes(_EVENT_NOTES)}
     FROM (
         SELECT c.*, o.captured_at AS old_at, {_OWN.format(key="c.key")} AS own
         FROM changes c JOIN snapshots o ON o.id = c.old_snapshot_id
@@ -82,12 +97,18 @@ _SUMMARY = f"""
 """
 SCHEMA = {4: _CURRENT + _EVENTS + _SUMMARY}
 
-_NOTE_DESCRIPTIONS = {
-    **{column: f"{text} (annotation)" for column, text in ANNOTATION_COLUMNS.items()},
+_NOTED = {
     "annotation_origin": "Who annotated the member, and when (cset-2020: CSET, CC BY-NC 4.0).",
     "annotated_as": "When the annotation was made for a former name of the member (followed "
     "through the logged renames): that name. Blank when it is the member's own.",
 }
+
+
+def _noted(columns: tuple[str, ...]) -> dict[str, str]:
+    shown = {column: f"{ANNOTATION_COLUMNS[column]} (annotation)" for column in columns}
+    return shown | _NOTED
+
+
 _TIER_DESCRIPTIONS = {tier: f"Lines listed in the {tier} tier." for tier in _TIERS}
 DESCRIBED = {
     "current_members": Described(
@@ -103,19 +124,20 @@ DESCRIBED = {
             "position": "Position within the tier, from 1.",
             "name": "The name as the page spelled it.",
             "key": "The member key: the name normalised, a member's identity across snapshots.",
-            **_NOTE_DESCRIPTIONS,
+            **_noted(_MEMBER_NOTES),
             "name_id": "The spelling's row in `member_names`, which full-text search matches.",
         },
         searched_by=(FTS_TABLE, "name_id"),
     ),
     "member_events": Described(
         "Every change between consecutive ok snapshots, newest first, with the member's "
-        "annotation (a rename's from its former name).",
+        "English name, type and place from its annotation (a rename's from its former "
+        "name); `current_members` and `annotations` have every annotation column.",
         {
             "id": "Event id (`changes`).",
             "old_at": "When the older snapshot of the pair was captured (UTC).",
             **EVENT_COLUMNS,
-            **_NOTE_DESCRIPTIONS,
+            **_noted(_EVENT_NOTES),
         },
     ),
     "snapshot_summary": Described(
