@@ -40,6 +40,13 @@ def metadata(demo: Path) -> dict[str, Any]:
     return found
 
 
+def test_the_metadata_is_yaml_as_datasette_reads_a_metadata_yml(metadata: dict[str, Any]) -> None:
+    import yaml  # Datasette's own dependency: it reads `-m metadata.yml` with it
+
+    printed = json.dumps(metadata, ensure_ascii=False, indent=2)
+    assert yaml.safe_load(printed) == metadata
+
+
 def get(demo: Path, metadata: dict[str, Any], path: str) -> Any:
     """One request to a Datasette over the demo database, in process: JSON or the HTML page."""
 
