@@ -13,6 +13,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from tests.cli import invoker
 from tracker.app.annotations import annotations_of
 from tracker.app.metadata import datasette_metadata
 from tracker.core.annotations import Annotation
@@ -210,3 +211,10 @@ def test_the_views_read_through_indexes_not_whole_tables() -> None:
     assert "USING INDEX listings_by_snapshot" in members
     assert "USING INDEX snapshots_by_time" in members
     assert "SCAN l" not in members and "SCAN listings" not in members
+
+
+def test_the_metadata_command_needs_a_database(tmp_path: Path) -> None:
+    result = invoker(tmp_path)("datasette-metadata")
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: no database at ") and result.output.count("\n") == 1
+    assert not (tmp_path / "t.db").exists()

@@ -86,7 +86,8 @@ DESCRIBED = {
             "name": "What the source is (the alliance and its members page).",
             "url": "The members page read.",
         },
-        # Rows show `source_id` as the short id, not the source's long name repeated.
+        # Datasette labels a reference to a row by the `name` column of the table it points
+        # at: every row of `snapshots` would repeat the source's long name. Its id is short.
         label_column="id",
     ),
     "snapshots": Described(

@@ -34,8 +34,8 @@ _CARRIED = """CASE WHEN EXISTS (
     SELECT a.rowid FROM former f JOIN annotations a ON a.key = f.key WHERE f.depth > 0
     ORDER BY f.depth, f.key, a.origin DESC LIMIT 1
 ) END"""
-# Written out, not read from the annotations table's definition: a migration never
-# changes once released. A member shows every annotation column; an event, those a reader
+# Written out, like every column list here, not read from the tables' definitions: a
+# migration never changes once released. A member shows every annotation column; an event, those a reader
 # scans a list of events by (a wide view is slow to facet in Datasette, column by column).
 _MEMBER_NOTES = (
     "name_en_mt", "common_name_en", "common_name_zh", "type", "website", "crunchbase_url",
@@ -73,7 +73,9 @@ _CURRENT = f"""
 """
 _EVENTS = f"""
     CREATE VIEW member_events AS
-    SELECT x.id, x.at, x.old_at, {", ".join(f"x.{column}" for column in EVENT_COLUMNS if column != "at")},
+    SELECT x.id, x.at, x.old_at, x.source_id, x.old_snapshot_id, x.new_snapshot_id, x.kind,
+        x.key, x.name, x.tier, x.old_key, x.old_name, x.old_tier, x.direction, x.score,
+        x.listed, x.old_listed,
         {_notes(_EVENT_NOTES)}
     FROM (
         SELECT c.*, o.captured_at AS old_at, {_OWN.format(key="c.key")} AS own
