@@ -12,6 +12,11 @@ CSET_CREDIT = (
     "(Ngor Luong and Zachary Arnold, 2021), CC BY-NC 4.0, https://github.com/georgetown-cset/aiia"
 )
 CSET_ORIGIN = "cset-2020"
+# The same, as the fields of a catalogue entry (Datasette's metadata).
+CSET_LICENCE = "CC BY-NC 4.0"
+CSET_LICENCE_URL = "https://creativecommons.org/licenses/by-nc/4.0/"
+CSET_SOURCE = "CSET, “China's Artificial Intelligence Industry Alliance” (2021)"
+CSET_SOURCE_URL = "https://github.com/georgetown-cset/aiia"
 
 
 def credit_for(origins: Iterable[str]) -> str | None:

@@ -13,7 +13,7 @@ from typing import Any
 
 from tracker.core.annotations import Annotation
 from tracker.core.fields import CARRIED_FIELD
-from tracker.store.table import Table
+from tracker.store.table import Described, Table
 
 SCHEMA = {
     1: """
@@ -46,6 +46,45 @@ SCHEMA = {
     );
     """
 }
+_FLAG = "1 yes, 0 no; blank when unknown or when CSET wrote something else (see `extra`)."
+# Shared with the views that join annotations to members and events.
+ANNOTATION_COLUMNS = {
+    "name_en_mt": "Machine-translated English name.",
+    "common_name_en": "English common name.",
+    "common_name_zh": "Chinese common (short) name.",
+    "type": "Kind of organisation: Industry, Academia, Government...",
+    "website": "Website.",
+    "crunchbase_url": "Crunchbase page.",
+    "location": "Location as written.",
+    "city": "City.",
+    "province": "Province.",
+    "size": "Size (employees).",
+    "focus": "Focus.",
+    "industry": "Industry.",
+    "ai_category": "AI category.",
+    "key_products": "Key products.",
+    "state_owned": f"State-owned: {_FLAG}",
+    "not_chinese": f"Not a Chinese organisation: {_FLAG}",
+    "public_company": f"Publicly listed: {_FLAG}",
+    "exchange": "Stock exchange.",
+    "ticker": "Ticker symbol.",
+    "notes": "Notes.",
+}
+DESCRIBED = {
+    "annotations": Described(
+        "Facts about organisations by member key, from an annotated list (CSET's 2020 list: "
+        "CC BY-NC 4.0, credit CSET). They belong to the organisation, not to a snapshot, and "
+        "follow it through renames in `current_members` and `member_events`.",
+        {
+            "key": "The member key annotated.",
+            "origin": "Who annotated, and when (cset-2020).",
+            "name": "The name as the annotated list spelled it.",
+            **ANNOTATION_COLUMNS,
+            "extra": "Values that fit no column, as JSON text (a flag CSET wrote as "
+            "'Partially', columns the importer does not map).",
+        },
+    ),
+}
 
 
 def _db_row(annotation: Annotation) -> dict[str, Any]:
@@ -67,6 +106,11 @@ class Annotations(Table):
             if wanted is None or row["key"] in wanted:
                 found[row["key"]] = Annotation.model_validate(row)
         return found
+
+    def annotation_origins(self) -> list[str]:
+        """Every origin (who annotated, when) the database holds annotations from."""
+        rows = self.db.execute("SELECT DISTINCT origin FROM annotations ORDER BY origin")
+        return [row[0] for row in rows]
 
     def replace_annotations(self, origin: str, annotations: Sequence[Annotation]) -> None:
         """Make `annotations` the whole set of one origin. Call inside the caller's transaction."""

@@ -21,7 +21,7 @@ from tracker.core.diff import Diff
 from tracker.core.kinds import CHANGE_KINDS
 from tracker.core.models import Snapshot
 from tracker.core.stamps import utc_text
-from tracker.store.table import Table
+from tracker.store.table import Described, Table
 
 SCHEMA = {
     1: """
@@ -45,7 +45,38 @@ SCHEMA = {
     );
     CREATE INDEX changes_by_snapshot ON changes(source_id, new_snapshot_id);
     CREATE INDEX changes_by_key ON changes(key);
-    """
+    """,
+    # `member_events` follows renames back from a member's key for its annotation, and
+    # lists events newest first: a page of it reads a few rows, not the whole log.
+    4: """
+    CREATE INDEX changes_renames ON changes(source_id, key) WHERE kind = 'renamed';
+    CREATE INDEX changes_newest ON changes(at DESC, id);
+    """,
+}
+# Shared with `member_events`, which shows every event with its member's annotation.
+EVENT_COLUMNS = {
+    "source_id": "The source whose readings changed (`sources`).",
+    "old_snapshot_id": "The older snapshot of the pair compared.",
+    "new_snapshot_id": "The newer snapshot of the pair compared.",
+    "at": "When the newer snapshot was captured (UTC): when the change was seen.",
+    "kind": "What changed: joined, departed, tier_changed, renamed (a likely rename: see `score`) or listing_changed (how it is listed, not its tier).",
+    "key": "The member's key (in the newer snapshot; a departed member's last key).",
+    "name": "The member's name as listed (in the newer snapshot, else the older).",
+    "tier": "Its tier in the newer snapshot (blank for a departure).",
+    "old_key": "Its key in the older snapshot (a rename's former key).",
+    "old_name": "Its name in the older snapshot.",
+    "old_tier": "Its tier in the older snapshot (blank for a join).",
+    "direction": "promotion or demotion, for a tier change.",
+    "score": "How likely a rename is the same organisation, 0-100.",
+    "listed": "Every tier it is listed under in the newer snapshot, '+'-joined.",
+    "old_listed": "Every tier it was listed under in the older snapshot, '+'-joined.",
+}
+DESCRIBED = {
+    "changes": Described(
+        "The event log: what changed between each pair of consecutive ok snapshots of a "
+        "source. `member_events` shows it with each member's annotation.",
+        {"id": "Event id.", **EVENT_COLUMNS},
+    ),
 }
 OPTIONAL = ("tier", "old_key", "old_name", "old_tier", "direction", "score", "listed", "old_listed")
 

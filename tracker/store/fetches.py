@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 from tracker.core.models import PRESENT_ORIGINS, FetchOutcome, Transfer
 from tracker.core.stamps import utc_text
-from tracker.store.table import Table
+from tracker.store.table import Described, Table
 
 SCHEMA = {
     1: """
@@ -37,6 +37,28 @@ SCHEMA = {
     );
     CREATE INDEX fetches_by_source ON fetches(source_id, id);
     """
+}
+DESCRIBED = {
+    "fetches": Described(
+        "Every attempt to read a source, whatever came of it: the record of the tracker's "
+        "health (a failed fetch is an outcome, never a change).",
+        {
+            "id": "Attempt id.",
+            "source_id": "The source read (`sources`).",
+            "started_at": "When the attempt began (UTC).",
+            "url": "URL requested.",
+            "final_url": "URL answered from, after redirects.",
+            "status_code": "HTTP status of the answer.",
+            "outcome": "What came of it: new (a new snapshot), unchanged, not_modified (HTTP 304), error or quarantined.",
+            "error": "The error, when the attempt failed.",
+            "sha256": "sha256 of the bytes received.",
+            "etag": "ETag the server sent.",
+            "last_modified": "Last-Modified the server sent.",
+            "elapsed": "Seconds the attempt took.",
+            "attempts": "Tries it took (retries included).",
+            "snapshot_id": "The snapshot it produced, if any.",
+        },
+    ),
 }
 
 

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
 from tracker.core.stamps import parse_utc, utc_text
-from tracker.store.table import Table
+from tracker.store.table import Described, Table
 
 if TYPE_CHECKING:
     # Only queuing and delivery build messages; reading commands load no message model.
@@ -39,6 +39,26 @@ SCHEMA = {
     );
     CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
     """
+}
+DESCRIBED = {
+    "outbox": Described(
+        "Messages to watchers (Slack, e-mail, webhooks...), queued when a change is recorded "
+        "and sent later.",
+        {
+            "id": "Message id.",
+            "watcher": "Watcher it is for, as named in config.toml.",
+            "source_id": "The source it tells about.",
+            "event": "What it tells of.",
+            "snapshot_id": "The snapshot it tells about.",
+            "payload": "The message as JSON text.",
+            "status": "pending, sent or skipped.",
+            "attempts": "Sending attempts so far.",
+            "next_attempt_at": "When it is next tried (UTC).",
+            "last_error": "Why the last attempt failed.",
+            "created_at": "When it was queued (UTC).",
+            "sent_at": "When it was sent (UTC).",
+        },
+    ),
 }
 OutboxStatus = Literal["pending", "sent", "skipped"]
 

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from tracker.core.errors import StoreError
 from tracker.core.stamps import sha256_hex, utc_text
-from tracker.store.table import Table
+from tracker.store.table import Described, Table
 
 SCHEMA = {
     1: """
@@ -26,6 +26,21 @@ SCHEMA = {
         first_seen_at TEXT NOT NULL
     );
     """
+}
+DESCRIBED = {
+    "pages": Described(
+        "Raw bytes of every page read, stored once per distinct content: the evidence every "
+        "snapshot points at. `sha256sum` of the decompressed bytes matches the id.",
+        {
+            "sha256": "sha256 of the raw bytes (before compression).",
+            "size": "Size of the raw bytes.",
+            "compression": "How `data` is compressed (zlib).",
+            "data": "The bytes, compressed.",
+            "content_type": "Content-Type the server sent, if any.",
+            "headers": "Response headers as JSON text (none for a saved file).",
+            "first_seen_at": "When these bytes were first read (UTC).",
+        },
+    ),
 }
 
 

@@ -29,7 +29,7 @@ from tracker.core.models import (
     tier_counts,
 )
 from tracker.core.stamps import parse_utc, utc_text
-from tracker.store.table import Table
+from tracker.store.table import Described, Table
 
 SCHEMA = {
     1: """
@@ -77,6 +77,68 @@ SCHEMA = {
     """,
 }
 
+_SNAPSHOT = "The snapshot (a reading of a source's page at one time): see `snapshots`."
+DESCRIBED = {
+    "sources": Described(
+        "The pages tracked, as configured: rows elsewhere name their source by its short id.",
+        {
+            "id": "Short id of the source, as in config.toml and every row that names it.",
+            "name": "What the source is (the alliance and its members page).",
+            "url": "The members page read.",
+        },
+        # Datasette labels a reference to a row by the `name` column of the table it points
+        # at: every row of `snapshots` would repeat the source's long name. Its id is short.
+        label_column="id",
+    ),
+    "snapshots": Described(
+        "One reading of a source's members page at one time, with the archived page it was "
+        "read from. Only `ok` readings are believed and compared; see `snapshot_summary` for "
+        "the tier counts as columns.",
+        {
+            "id": "Snapshot id, as `tracker` commands take it.",
+            "source_id": "The source read (`sources`).",
+            "captured_at": "When the page was read (UTC, ISO 8601).",
+            "origin": "How the page was obtained: live, file, baseline, wayback or warc.",
+            "page_sha256": "sha256 of the raw bytes of the (first) page, archived in `pages`.",
+            "provenance": "Where the bytes came from (URL, file, Wayback capture, WARC record).",
+            "parser_version": "Version of the parser that read the page.",
+            "method": "How the parser found the member list (which page structure).",
+            "status": "ok (believed, compared), quarantined (kept as evidence until a person "
+            "accepts it), replaced (a superseded baseline) or superseded (corrected by "
+            "`tracker reparse`).",
+            "reason": "Why the reading was quarantined, replaced or superseded.",
+            "counts": 'Listings per tier as JSON text ({"board": 120, ...}); '
+            "`snapshot_summary` has one column per tier.",
+            "member_count": "Distinct members (keys) listed.",
+            "listing_count": "Lines listed (a member in two tiers counts twice).",
+            "created_at": "When the row was written (UTC).",
+            "accepted_at": "When a person accepted the reading (`tracker accept`), if one did.",
+            "superseded_by": "The snapshot that corrects this one (`tracker reparse`).",
+        },
+    ),
+    "snapshot_pages": Described(
+        "The pages after the first of a member list split over several pages.",
+        {
+            "snapshot_id": _SNAPSHOT,
+            "position": "Page number (2, 3 ...; the first page is `snapshots.page_sha256`).",
+            "url": "Where the page was read.",
+            "page_sha256": "sha256 of the page's raw bytes, archived in `pages`.",
+        },
+    ),
+    "listings": Described(
+        "Each snapshot's member list, line by line in page order: millions of rows on a long "
+        "record; `current_members` and `member_names` are the quicker ways in.",
+        {
+            "snapshot_id": _SNAPSHOT,
+            "tier": "Tier id: chair, vice_chair, standing_board, board, ordinary or other.",
+            "tier_label": "The tier's heading as the page wrote it.",
+            "position": "Position within the tier, from 1.",
+            "name": "The name as the page spelled it.",
+            "key": "The member key: the name normalised, a member's identity across snapshots.",
+        },
+    ),
+}
+
 
 def _snapshot_from_row(row: dict[str, Any]) -> Snapshot:
     return Snapshot(
@@ -99,6 +161,11 @@ def _snapshot_from_row(row: dict[str, Any]) -> Snapshot:
 class Snapshots(Table):
     def ensure_source(self, source_id: str, name: str, url: str) -> None:
         self.db.table("sources").upsert({"id": source_id, "name": name, "url": url}, pk="id")
+
+    def sources(self) -> list[tuple[str, str, str]]:
+        """(id, name, url) of every source the database holds readings of, by id."""
+        rows = self.db.execute("SELECT id, name, url FROM sources ORDER BY id").fetchall()
+        return [(source_id, name, url) for source_id, name, url in rows]
 
     def add_snapshot(
         self,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import sqlite_utils
@@ -20,3 +21,16 @@ class Table:
         if rowid is None:
             raise StoreError(f"insert into {table} returned no row id")
         return rowid
+
+
+@dataclass(frozen=True)
+class Described:
+    """What a table or view holds, and each column, for readers of the database itself
+    (Datasette's metadata); kept beside the table's definition so a new column comes with it."""
+
+    description: str
+    columns: dict[str, str]
+    # The column Datasette shows for a row that others point at (default: its `name`).
+    label_column: str | None = None
+    # Full-text search: the FTS table, and the column whose values are its rowids.
+    searched_by: tuple[str, str] | None = None

@@ -1,0 +1,220 @@
+"""The views and the name index that make the database readable on its own (issue 15, item 2).
+
+The SQL is checked here without Datasette (tests/test_datasette.py reads the demo through it):
+names are indexed as believed readings arrive and leave, English names follow the
+annotations, existing databases are backfilled, and the metadata credits CSET exactly when
+CSET's annotations are in the database.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlite_utils
+
+from tests.cli import invoker
+from tracker.app.annotations import annotations_of
+from tracker.app.metadata import datasette_metadata
+from tracker.core.annotations import Annotation
+from tracker.core.credit import CSET_CREDIT, CSET_LICENCE, CSET_ORIGIN
+from tracker.core.models import Listing, ParseResult
+from tracker.core.normalize import normalize_key
+from tracker.store import Store
+from tracker.store.schema import MIGRATIONS
+
+T0 = datetime(2024, 1, 5, 8, 0, tzinfo=UTC)
+XINGHE = "星河智能科技有限公司"
+QINGLAN = "青岚数据（北京）有限公司"
+
+
+def _store() -> Store:
+    store = Store(sqlite_utils.Database(memory=True))
+    store.ensure_source("demo", "Demo alliance", "http://demo.test/")
+    return store
+
+
+def _add(store: Store, day: int, *names: str, status: str = "ok") -> int:
+    listings = [
+        Listing(tier="board", tier_label="理事单位", position=i, name=n, key=normalize_key(n))
+        for i, n in enumerate(names, start=1)
+    ]
+    with store.atomic():
+        digest = store.put_page(f"page {day}".encode(), headers={}, seen_at=T0)
+        return store.add_snapshot(
+            source_id="demo",
+            captured_at=T0.replace(day=day),
+            origin="live",
+            page_sha256=digest,
+            provenance=None,
+            parsed=ParseResult(listings=listings),
+            parser_version="1",
+            status=status,  # type: ignore[arg-type]
+            reason=None if status == "ok" else "test",
+            created_at=T0,
+        ).id
+
+
+def _search(store: Store, query: str) -> list[str]:
+    rows = store.db.execute(
+        "SELECT name FROM member_names WHERE id IN "
+        "(SELECT rowid FROM member_names_fts WHERE member_names_fts MATCH ?) ORDER BY name",
+        [f'"{query}"'],
+    )
+    return [row[0] for row in rows]
+
+
+def _note(key: str, english: str, origin: str = CSET_ORIGIN) -> Annotation:
+    return Annotation(key=normalize_key(key), origin=origin, name=key, common_name_en=english)
+
+
+def test_part_of_a_chinese_name_finds_it_but_a_quarantined_reading_adds_nothing() -> None:
+    store = _store()
+    _add(store, 1, XINGHE, QINGLAN)
+    _add(store, 2, "维护中页面乱码有限公司", status="quarantined")
+    assert _search(store, "智能科") == [XINGHE]
+    assert _search(store, "数据（北") == [QINGLAN]
+    assert _search(store, "乱码") == [] and _search(store, "页面乱码") == []
+
+
+def test_a_reading_accepted_later_adds_its_names_and_a_superseded_one_takes_them_away() -> None:
+    store = _store()
+    _add(store, 1, XINGHE)
+    held = _add(store, 2, XINGHE, "云杉机器人有限公司", status="quarantined")
+    store.set_status(held, "ok", reason=None, at=T0)
+    assert _search(store, "杉机器") == ["云杉机器人有限公司"]
+    misread = _add(store, 3, XINGHE, "理事单位星河智能")
+    assert _search(store, "理事单位") == ["理事单位星河智能"]
+    store.supersede(misread, held, reason="test")
+    assert _search(store, "理事单位") == []
+    # Still listed by a believed reading: kept.
+    assert _search(store, "智能科") == [XINGHE]
+
+
+def test_english_names_follow_the_annotations_as_they_are_replaced() -> None:
+    store = _store()
+    _add(store, 1, XINGHE)
+    store.replace_annotations(CSET_ORIGIN, [_note(XINGHE, "Xinghe AI")])
+    assert _search(store, "inghe a") == [XINGHE]
+    store.replace_annotations(CSET_ORIGIN, [_note(XINGHE, "Galaxy Intelligence")])
+    assert _search(store, "inghe") == [] and _search(store, "galaxy") == [XINGHE]
+    store.replace_annotations(CSET_ORIGIN, [_note(QINGLAN, "Qinglan Data")])
+    assert _search(store, "galaxy") == []
+    # Listed after its annotation was made: found by it all the same.
+    _add(store, 2, XINGHE, QINGLAN)
+    assert _search(store, "qinglan") == [QINGLAN]
+
+
+def test_an_existing_database_is_backfilled_when_migrated() -> None:
+    db = sqlite_utils.Database(memory=True)
+    for step in MIGRATIONS[:3]:
+        step(db)
+    db.execute("PRAGMA user_version = 3")
+    db.execute("INSERT INTO sources VALUES ('demo', 'Demo alliance', 'http://demo.test/')")
+    for snapshot, status in ((1, "ok"), (2, "quarantined")):
+        db.execute(
+            "INSERT INTO snapshots (id, source_id, captured_at, origin, page_sha256, "
+            "parser_version, status, counts, member_count, listing_count, created_at) "
+            "VALUES (?, 'demo', ?, 'live', 'x', '1', ?, '{\"board\": 1}', 1, 1, 'now')",
+            [snapshot, f"2024-01-0{snapshot}T00:00:00Z", status],
+        )
+        name = XINGHE if status == "ok" else "乱码有限公司"
+        db.execute(
+            "INSERT INTO listings VALUES (?, 'board', '理事单位', 1, ?, ?)", [snapshot, name, name]
+        )
+    store = Store(db)
+    assert _search(store, "智能科") == [XINGHE] and _search(store, "乱码有") == []
+    assert [r["board"] for r in db.query("SELECT board FROM snapshot_summary")] == [1, 1]
+    assert [r["name"] for r in db.query("SELECT name FROM current_members")] == [XINGHE]
+
+
+def test_current_members_carry_an_annotation_through_renames_as_the_reports_do() -> None:
+    store = _store()
+    old, new = "启明医疗信息有限公司", "启明医疗信息股份有限公司"
+    _add(store, 1, old)
+    _add(store, 2, new)
+    store.db.execute(
+        "INSERT INTO changes (source_id, old_snapshot_id, new_snapshot_id, at, kind, key, name, "
+        "old_key, old_name) VALUES ('demo', 1, 2, 'x', 'renamed', ?, ?, ?, ?)",
+        [new, new, old, old],
+    )
+    store.replace_annotations(CSET_ORIGIN, [_note(old, "Qiming Medical")])
+    row = next(store.db.query("SELECT * FROM current_members"))
+    assert (row["key"], row["common_name_en"], row["annotated_as"]) == (new, "Qiming Medical", old)
+    store.replace_annotations(CSET_ORIGIN, [_note(old, "Qiming"), _note(new, "Qiming Health")])
+    row = next(store.db.query("SELECT * FROM current_members"))
+    assert (row["common_name_en"], row["annotated_as"]) == ("Qiming Health", None)
+
+
+def test_the_views_pick_the_annotation_the_reports_pick_through_any_renames() -> None:
+    """Chains, two former names at once, a rename back and forth, an own annotation beside a
+    former one, two origins: `current_members` agrees with `annotations_of` on every key."""
+    store = _store()
+    latest = ["丙公司", "丁公司", "辛公司", "壬公司", "癸公司"]
+    _add(store, 1, "甲公司", "乙公司", "戊公司", "己公司", "庚公司", "子公司", "壬公司", "癸公司")
+    _add(store, 2, *latest)
+    renames = [
+        ("甲公司", "乙公司"), ("乙公司", "丙公司"),  # a chain: 丙 carries 甲's
+        ("己公司", "丁公司"), ("戊公司", "丁公司"),  # two at once: the first in key order wins
+        ("庚公司", "子公司"), ("子公司", "庚公司"), ("子公司", "辛公司"),  # back and forth
+        ("子公司", "壬公司"),  # 壬 has its own, which wins
+    ]  # fmt: skip
+    for old, new in renames:
+        store.db.execute(
+            "INSERT INTO changes (source_id, old_snapshot_id, new_snapshot_id, at, kind, key, "
+            "name, old_key, old_name) VALUES ('demo', 1, 2, 'x', 'renamed', ?, ?, ?, ?)",
+            [new, new, old, old],
+        )
+    notes = ["甲公司", "戊公司", "己公司", "庚公司", "子公司", "壬公司", "癸公司"]
+    store.replace_annotations(CSET_ORIGIN, [_note(key, f"{key} 2020") for key in notes])
+    store.replace_annotations("zeta-2024", [_note("癸公司", "Gui 2024", origin="zeta-2024")])
+    expected = annotations_of(store, "demo", latest)
+    rows = store.db.query("SELECT key, common_name_en, annotated_as FROM current_members")
+    shown = {row["key"]: (row["common_name_en"], row["annotated_as"]) for row in rows}
+    assert shown == {
+        key: (expected[key].common_name_en, expected[key].annotated_as) for key in latest
+    }
+    assert shown["丙公司"] == ("甲公司 2020", "甲公司")
+    assert shown["丁公司"] == ("己公司 2020", "己公司")  # 己 (U+5DF1) sorts before 戊 (U+620A)
+    assert shown["辛公司"] == ("子公司 2020", "子公司")
+    assert shown["壬公司"] == ("壬公司 2020", None)
+    assert shown["癸公司"] == ("Gui 2024", None)
+
+
+def test_the_metadata_credits_cset_where_its_annotations_show() -> None:
+    store = _store()
+    _add(store, 1, XINGHE)
+    assert "license" not in datasette_metadata(store, Path("snapshots/tracker.db"))
+    store.replace_annotations(CSET_ORIGIN, [_note(XINGHE, "Xinghe AI")])
+    metadata = datasette_metadata(store, Path("snapshots/tracker.db"))
+    assert CSET_CREDIT in metadata["description"]
+    tables = metadata["databases"]["tracker"]["tables"]
+    for shown in ("annotations", "current_members", "member_events", "member_names"):
+        assert tables[shown]["license"] == CSET_LICENCE, shown
+    assert "license" not in tables["snapshots"]
+    assert tables["sources"]["label_column"] == "id"
+
+
+def _plan(store: Store, sql: str) -> str:
+    return "\n".join(row[3] for row in store.db.execute(f"EXPLAIN QUERY PLAN {sql}"))
+
+
+def test_the_views_read_through_indexes_not_whole_tables() -> None:
+    """Cheap on a long record: a page of events walks the log newest first by index (no sort
+    of the whole log), today's members are one snapshot's listings, renames are followed
+    through their own index."""
+    store = _store()
+    events = _plan(store, "SELECT * FROM member_events LIMIT 101")
+    assert "SCAN c USING INDEX changes_newest" in events
+    assert "USING INDEX changes_renames" in events
+    members = _plan(store, "SELECT * FROM current_members")
+    assert "USING INDEX listings_by_snapshot" in members
+    assert "USING INDEX snapshots_by_time" in members
+    assert "SCAN l" not in members and "SCAN listings" not in members
+
+
+def test_the_metadata_command_needs_a_database(tmp_path: Path) -> None:
+    result = invoker(tmp_path)("datasette-metadata")
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: no database at ") and result.output.count("\n") == 1
+    assert not (tmp_path / "t.db").exists()

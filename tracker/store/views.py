@@ -1,0 +1,166 @@
+"""Views for reading the database directly (Datasette, `sqlite3`): members, events, snapshots.
+
+``current_members``: each source's latest ok snapshot, line by line, with each member's
+annotation; ``member_events``: the change log with each member's annotation;
+``snapshot_summary``: each snapshot with its tier counts as columns.
+
+The annotation a member shows is the one `tracker.app.annotations` picks, in SQL: the key's
+own (the latest origin), else that of its nearest former key through the source's logged
+renames (fewest renames away, then key order), marked with the name it was made for
+(``annotated_as``). Renames are few, so following them per row is cheap.
+"""
+
+from __future__ import annotations
+
+from tracker.store.annotations import ANNOTATION_COLUMNS
+from tracker.store.changes import EVENT_COLUMNS
+from tracker.store.names import FTS_TABLE
+from tracker.store.table import Described
+
+# char(31) separates the keys of the path walked, so that a cycle (renamed back) ends.
+_OWN = "(SELECT rowid FROM annotations WHERE key = {key} ORDER BY origin DESC LIMIT 1)"
+# Most keys were never renamed: the index of renames answers that before any walk begins.
+_CARRIED = """CASE WHEN EXISTS (
+    SELECT 1 FROM changes WHERE source_id = {source} AND kind = 'renamed' AND key = {key}
+) THEN (
+    WITH RECURSIVE former(key, depth, path) AS (
+        SELECT {key}, 0, char(31) || {key} || char(31)
+        UNION ALL
+        SELECT c.old_key, f.depth + 1, f.path || c.old_key || char(31)
+        FROM former f JOIN changes c
+        ON c.source_id = {source} AND c.kind = 'renamed' AND c.key = f.key
+        WHERE instr(f.path, char(31) || c.old_key || char(31)) = 0
+    )
+    SELECT a.rowid FROM former f JOIN annotations a ON a.key = f.key WHERE f.depth > 0
+    ORDER BY f.depth, f.key, a.origin DESC LIMIT 1
+) END"""
+# Written out, like every column list here, not read from the tables' definitions: a
+# migration never changes once released. A member shows every annotation column; an event, those a reader
+# scans a list of events by (a wide view is slow to facet in Datasette, column by column).
+_MEMBER_NOTES = (
+    "name_en_mt", "common_name_en", "common_name_zh", "type", "website", "crunchbase_url",
+    "location", "city", "province", "size", "focus", "industry", "ai_category",
+    "key_products", "state_owned", "not_chinese", "public_company", "exchange", "ticker",
+    "notes",
+)  # fmt: skip
+_EVENT_NOTES = ("common_name_en", "type", "city", "province", "state_owned")
+
+
+def _notes(columns: tuple[str, ...]) -> str:
+    picked = ", ".join(f"a.{column}" for column in columns)
+    return f"""{picked}, a.origin AS annotation_origin,
+    CASE WHEN x.own IS NULL THEN a.name END AS annotated_as"""
+
+
+_CURRENT = f"""
+    CREATE VIEW current_members AS
+    SELECT x.source_id, x.snapshot_id, x.captured_at, x.tier, x.tier_label, x.position,
+        x.name, x.key, {_notes(_MEMBER_NOTES)},
+        (SELECT id FROM member_names m WHERE m.key = x.key AND m.name = x.name) AS name_id
+    FROM (
+        SELECT s.source_id, s.id AS snapshot_id, s.captured_at, l.tier, l.tier_label,
+            l.position, l.name, l.key, l.rowid AS line, {_OWN.format(key="l.key")} AS own
+        FROM sources src
+        JOIN snapshots s ON s.id = (
+            SELECT id FROM snapshots WHERE source_id = src.id AND status = 'ok'
+            ORDER BY captured_at DESC, id DESC LIMIT 1
+        )
+        JOIN listings l ON l.snapshot_id = s.id
+    ) x
+    LEFT JOIN annotations a
+    ON a.rowid = coalesce(x.own, {_CARRIED.format(key="x.key", source="x.source_id")})
+    ORDER BY x.source_id, x.line;
+"""
+_EVENTS = f"""
+    CREATE VIEW member_events AS
+    SELECT x.id, x.at, x.old_at, x.source_id, x.old_snapshot_id, x.new_snapshot_id, x.kind,
+        x.key, x.name, x.tier, x.old_key, x.old_name, x.old_tier, x.direction, x.score,
+        x.listed, x.old_listed,
+        {_notes(_EVENT_NOTES)}
+    FROM (
+        SELECT c.*, o.captured_at AS old_at, {_OWN.format(key="c.key")} AS own
+        FROM changes c JOIN snapshots o ON o.id = c.old_snapshot_id
+    ) x
+    LEFT JOIN annotations a
+    ON a.rowid = coalesce(x.own, {_CARRIED.format(key="x.key", source="x.source_id")})
+    ORDER BY x.at DESC, x.id;
+"""
+# The tier ids of `tracker.core.models`, written out: a migration never changes once released.
+_TIERS = ("chair", "vice_chair", "standing_board", "board", "ordinary", "other")
+_SUMMARY = f"""
+    CREATE VIEW snapshot_summary AS
+    SELECT id, source_id, captured_at, origin, status, reason, parser_version,
+        member_count, listing_count,
+        {", ".join(f"coalesce(json_extract(counts, '$.{tier}'), 0) AS {tier}" for tier in _TIERS)},
+        1 + (SELECT count(*) FROM snapshot_pages p WHERE p.snapshot_id = s.id) AS pages,
+        page_sha256, provenance, accepted_at, superseded_by
+    FROM snapshots s
+    ORDER BY source_id, captured_at, id;
+"""
+SCHEMA = {4: _CURRENT + _EVENTS + _SUMMARY}
+
+_NOTED = {
+    "annotation_origin": "Who annotated the member, and when (cset-2020: CSET, CC BY-NC 4.0).",
+    "annotated_as": "When the annotation was made for a former name of the member (followed "
+    "through the logged renames): that name. Blank when it is the member's own.",
+}
+
+
+def _noted(columns: tuple[str, ...]) -> dict[str, str]:
+    shown = {column: f"{ANNOTATION_COLUMNS[column]} (annotation)" for column in columns}
+    return shown | _NOTED
+
+
+_TIER_DESCRIPTIONS = {tier: f"Lines listed in the {tier} tier." for tier in _TIERS}
+DESCRIBED = {
+    "current_members": Described(
+        "Today's members: each source's latest ok snapshot, line by line in page order, with "
+        "each member's annotation (its own, or carried from a former name through the logged "
+        "renames: see `annotated_as`).",
+        {
+            "source_id": "The source (`sources`).",
+            "snapshot_id": "The latest ok snapshot of the source.",
+            "captured_at": "When it was captured (UTC).",
+            "tier": "Tier id: chair, vice_chair, standing_board, board, ordinary or other.",
+            "tier_label": "The tier's heading as the page wrote it.",
+            "position": "Position within the tier, from 1.",
+            "name": "The name as the page spelled it.",
+            "key": "The member key: the name normalised, a member's identity across snapshots.",
+            **_noted(_MEMBER_NOTES),
+            "name_id": "The spelling's row in `member_names`, which full-text search matches.",
+        },
+        searched_by=(FTS_TABLE, "name_id"),
+    ),
+    "member_events": Described(
+        "Every change between consecutive ok snapshots, newest first, with the member's "
+        "English name, type and place from its annotation (a rename's from its former "
+        "name); `current_members` and `annotations` have every annotation column.",
+        {
+            "id": "Event id (`changes`).",
+            "old_at": "When the older snapshot of the pair was captured (UTC).",
+            **EVENT_COLUMNS,
+            **_noted(_EVENT_NOTES),
+        },
+    ),
+    "snapshot_summary": Described(
+        "Every snapshot (ok or not) with its status and why, its parser, and its tier counts "
+        "as columns: a reading's health at a glance.",
+        {
+            "id": "Snapshot id.",
+            "source_id": "The source read (`sources`).",
+            "captured_at": "When the page was read (UTC).",
+            "origin": "How the page was obtained: live, file, baseline, wayback or warc.",
+            "status": "ok (believed), quarantined, replaced or superseded.",
+            "reason": "Why the reading was quarantined, replaced or superseded.",
+            "parser_version": "Version of the parser that read the page.",
+            "member_count": "Distinct members (keys) listed.",
+            "listing_count": "Lines listed (a member in two tiers counts twice).",
+            **_TIER_DESCRIPTIONS,
+            "pages": "Pages the list was read from.",
+            "page_sha256": "sha256 of the raw bytes of the first page (`pages`).",
+            "provenance": "Where the bytes came from.",
+            "accepted_at": "When a person accepted the reading, if one did.",
+            "superseded_by": "The snapshot that corrects this one, if any.",
+        },
+    ),
+}
