@@ -18,7 +18,7 @@ from click.testing import CliRunner, Result
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from tests.cli import invoker
-from tests.test_history import A, B_NEW, B_OLD, DAYS, STATES, _add
+from tests.test_history import B_NEW, B_OLD, DAYS, STATES, A, _add
 from tracker.app.changelog import rebuild_changes
 from tracker.app.sitefiles import MANIFEST
 from tracker.cli import cli
