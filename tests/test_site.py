@@ -214,13 +214,20 @@ def test_a_rebuild_writes_nothing_and_removes_only_its_own_stale_files(
     (out / MANIFEST).write_text(json.dumps(manifest))
     foreign = out / "CNAME"
     foreign.write_text("example.org\n")
+    # An archived page altered since: written again, as stored.
+    altered = sorted((out / "pages").iterdir())[0]
+    evidence = altered.read_bytes()
+    altered.write_bytes(evidence + b"<!-- altered -->")
     before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
     result = _tracker(options, "site", "build", out)
     assert result.exit_code == 0, result.output
-    assert " wrote 0 files," in result.output and "removed 1;" in result.output
+    assert " wrote 1 file," in result.output and "removed 1;" in result.output
     assert not stale.exists() and foreign.read_text() == "example.org\n"
+    assert altered.read_bytes() == evidence
     after = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
-    assert {p for p in after if after[p] != before.get(p)} == {out / MANIFEST}
+    assert {p for p in after if after[p] != before.get(p)} == {out / MANIFEST, altered}
+    again = _tracker(options, "site", "build", out)
+    assert " wrote 0 files," in again.output and "removed 0;" in again.output
 
 
 @pytest.mark.parametrize(
@@ -248,6 +255,13 @@ def test_a_folder_that_is_not_a_site_is_refused(
     assert result.output.count("\n") == 1 and result.output.startswith("Error: ")
     assert said in result.output
     assert sorted(tmp_path.rglob("*")) == before
+
+
+def test_an_unknown_source_is_one_line(small: list[str], tmp_path: Path) -> None:
+    result = _tracker(small, "site", "build", tmp_path / "s", "--source", "nope")
+    assert result.exit_code == 1 and result.output.count("\n") == 1
+    assert "nope" in result.output
+    assert not (tmp_path / "s").exists()
 
 
 def test_the_demo_site_never_reads_as_the_alliances(demo: list[str], tmp_path: Path) -> None:

@@ -42,7 +42,7 @@ def build_site(store: Store, source: Source, out: Path) -> Written:
     for path, text in files.items():
         output.write(path, text)
     for path, page in archived.items():
-        if not output.holds(path, page.size):
+        if not output.holds(path, page.sha256):
             output.write(path, store.page_bytes(page.sha256))
     return output.finish()
 

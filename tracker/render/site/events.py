@@ -82,7 +82,7 @@ def change_pages(
 def overall_page(site: Site, slugs: dict[str, str]) -> tuple[str, str]:
     """`changes/baseline-latest.html`: the oldest ok snapshot against the latest."""
     report = site.overall
-    title = "First snapshot → latest"
+    title = f"{'Baseline' if site.ok[0].origin == 'baseline' else 'First snapshot'} → latest"
     if report is None:
         return page(
             site, "changes/baseline-latest.html", "overall.html", title,
