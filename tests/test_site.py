@@ -22,7 +22,7 @@ from tests.cli import invoker
 from tests.test_demo import assert_not_the_aiia
 from tests.test_history import B_NEW, B_OLD, DAYS, STATES, A, _add
 from tracker.app.changelog import rebuild_changes
-from tracker.app.sitefiles import MANIFEST
+from tracker.app.sitefiles import JOURNAL, MANIFEST, Output
 from tracker.cli import cli
 from tracker.core.annotations import Annotation
 from tracker.core.atom import ATOM
@@ -338,3 +338,33 @@ def _version() -> str:
     from tracker.render.report import tool_version
 
     return tool_version()
+
+
+def test_an_interrupted_build_leaves_whole_files_and_is_cleaned_up_next_time(
+    small: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "s"
+    put = Output._put
+    calls = []
+
+    def stopping(self: Output, path: str, content: bytes) -> None:
+        calls.append(path)
+        if len(calls) == 12:
+            raise KeyboardInterrupt
+        put(self, path, content)
+
+    monkeypatch.setattr(Output, "_put", stopping)
+    assert _tracker(small, "site", "build", out).exit_code != 0
+    monkeypatch.undo()
+    written = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    assert len(written) == 11 + 2  # the files before the stop, the manifest, the journal
+    assert not [p for p in written if Path(p).name.startswith(".") and "/" in p]
+    # A path the interrupted build claimed that the next one no longer makes: removed.
+    (out / "members").mkdir(exist_ok=True)
+    (out / "members" / "gone.html").write_text("half a build ago")
+    with (out / JOURNAL).open("a") as journal:
+        journal.write("members/gone.html\n")
+    result = _tracker(small, "site", "build", out)
+    assert result.exit_code == 0, result.output
+    assert "removed 1;" in result.output
+    assert not (out / JOURNAL).exists() and not (out / "members" / "gone.html").exists()
