@@ -368,3 +368,25 @@ def test_an_interrupted_build_leaves_whole_files_and_is_cleaned_up_next_time(
     assert result.exit_code == 0, result.output
     assert "removed 1;" in result.output
     assert not (out / JOURNAL).exists() and not (out / "members" / "gone.html").exists()
+
+
+@pytest.mark.parametrize("ok", [0, 1])
+def test_a_record_with_one_ok_snapshot_builds_and_one_with_none_is_refused(
+    tmp_path: Path, ok: int
+) -> None:
+    run = invoker(tmp_path)
+    store = Store.open(tmp_path / "t.db")
+    store.ensure_source("aiia", "AIIA", "https://example.org/")
+    _add(store, {"ordinary": ["乱码"]}, DAYS[0], status="quarantined")
+    for day in DAYS[1 : 1 + ok]:
+        _add(store, STATES[0], day)
+    store.close()
+    result = run("site", "build", str(tmp_path / "s"))
+    if not ok:
+        assert result.exit_code == 1 and "no ok snapshots" in result.output
+        assert not (tmp_path / "s").exists()
+        return
+    assert result.exit_code == 0, result.output
+    overall = (tmp_path / "s" / "changes" / "baseline-latest.html").read_text(encoding="utf-8")
+    assert "Only one ok snapshot" in overall
+    assert (tmp_path / "s" / "snapshots" / "1.html").is_file()
