@@ -85,8 +85,13 @@ def _member_lists(
     """
     by_content: dict[tuple[Line, ...], int] = {}
     ids: dict[int, int] = {}
-    for snapshot_id, group in groupby(rows, key=lambda row: row[0]):
-        ids[snapshot_id] = by_content.setdefault(tuple(row[1:] for row in group), len(by_content))
+    for snapshot_id, group in groupby(rows, key=_FIRST):
+        lines = tuple(map(_LINE, group))
+        found = by_content.get(lines)
+        if found is None:
+            # Kept: its strings shared with the lists before it, not held once per list.
+            found = by_content[_interned(lines)] = len(by_content)
+        ids[snapshot_id] = found
     for snapshot in every:
         if snapshot.id not in ids:  # not ok, or ok and empty
             lines = tuple(
