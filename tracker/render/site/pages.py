@@ -100,7 +100,7 @@ def member_pages(site: Site) -> Iterator[tuple[str, str]]:
             "tier": tier_name(m.runs[-1].value),
             "last": m.last_seen.at[:10],
         }
-        for m in reversed(site.members)
+        for m in sorted(site.members, key=lambda m: m.last_seen.at, reverse=True)
         if not m.current
     ]
     shown = [site.notes[k] for k in current if k in site.notes]
