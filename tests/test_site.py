@@ -12,6 +12,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pytest
@@ -28,6 +29,7 @@ from tracker.core.annotations import Annotation
 from tracker.core.atom import ATOM
 from tracker.core.credit import CSET_CREDIT, CSET_ORIGIN
 from tracker.core.tenure import slug_of
+from tracker.render.site import downloads
 from tracker.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -390,3 +392,27 @@ def test_a_record_with_one_ok_snapshot_builds_and_one_with_none_is_refused(
     overall = (tmp_path / "s" / "changes" / "baseline-latest.html").read_text(encoding="utf-8")
     assert "Only one ok snapshot" in overall
     assert (tmp_path / "s" / "snapshots" / "1.html").is_file()
+
+
+def test_a_rebuild_renders_no_unchanged_members_download_and_mends_an_altered_one(
+    small: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "s"
+    assert _tracker(small, "site", "build", out).exit_code == 0
+    rendered: list[str] = []
+    real = downloads.members_text
+
+    def counting(*args: Any, **kwargs: Any) -> str:
+        rendered.append(args[2])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(downloads, "members_text", counting)
+    again = _tracker(small, "site", "build", out)
+    assert " wrote 0 files," in again.output and rendered == []
+    altered = sorted((out / "downloads" / "members").glob("*.csv"))[0]
+    whole = altered.read_bytes()
+    altered.write_bytes(whole.replace(b",", b";"))
+    mended = _tracker(small, "site", "build", out)
+    assert " wrote 1 file," in mended.output, mended.output
+    assert rendered == ["csv", "json"]
+    assert altered.read_bytes() == whole

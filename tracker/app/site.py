@@ -8,6 +8,8 @@ its bytes differ, so a rebuild of an unchanged record writes nothing.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable, Sequence
 from functools import partial
 from itertools import groupby
@@ -39,12 +41,36 @@ def build_site(store: Store, source: Source, out: Path) -> Written:
     output = Output.open(out)  # refused before the record is read
     site = gather(store, source)
     with output:
-        for path, text in render_site(site):
+        for path, text in render_site(site, _known(output)):
             output.write(path, text)
         for reading in site.readings:
             for page in reading.pages:
                 output.archive(page.path, page.sha256, partial(store.page_bytes, page.sha256))
         return output.finish()
+
+
+def _known(output: Output) -> dict[str, tuple[str, str]]:
+    """The previous build's members downloads by fingerprint, those still whole on disk."""
+    from tracker.render.site.downloads import INDEX
+
+    try:
+        index = json.loads(output.read(INDEX) or "{}")
+        found = {str(k): (str(v[0]), str(v[1])) for k, v in index.items()}
+    except (ValueError, TypeError, IndexError, AttributeError):
+        return {}  # unreadable: everything is rendered anew
+    return {
+        key: paths
+        for key, paths in found.items()
+        if all(path in output.previous and _intact(output.out / path) for path in paths)
+    }
+
+
+def _intact(path: Path) -> bool:
+    """Whether a content-addressed file still hashes to its name."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest() == path.stem
+    except OSError:
+        return False
 
 
 def gather(store: Store, source: Source) -> Site:

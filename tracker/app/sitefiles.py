@@ -101,10 +101,25 @@ class Output:
             self.journal.flush()
         return True
 
-    def write(self, path: str, data: str | bytes) -> None:
-        """Write `path` if this build has not already, and only if its bytes differ."""
-        if self.claim(path):
-            self._put(path, data.encode() if isinstance(data, str) else data)
+    def write(self, path: str, data: str | bytes | None) -> None:
+        """Write `path` if this build has not already, and only if its bytes differ; None:
+        keep the file as the previous build wrote it."""
+        if not self.claim(path):
+            return
+        if data is None:
+            self.written.kept += 1
+            self.written.size += (self.out / path).stat().st_size
+            return
+        self._put(path, data.encode() if isinstance(data, str) else data)
+
+    def read(self, path: str) -> str | None:
+        """A file the previous build wrote, if it is there."""
+        if path not in self.previous:
+            return None
+        try:
+            return (self.out / path).read_text(encoding="utf-8")
+        except (OSError, ValueError):
+            return None
 
     def archive(self, path: str, digest: str, read: Callable[[], bytes]) -> None:
         """An archived page, named by its digest: read from the store only when the file is

@@ -2,7 +2,10 @@
 
 Members files have the columns of `tracker members --format csv/json` (the same renderer)
 and are named by the sha256 of their bytes: snapshots listing the same members share one,
-and ten years of daily snapshots hold a few hundred distinct lists, not 3,650.
+and ten years of daily snapshots hold a few hundred distinct lists, not 3,650. A list's
+*fingerprint* (its lines, their annotations, the tracker's version) names what its files
+were rendered from: a rebuild finds it in the previous build's index (`INDEX`) and keeps
+the files without rendering them again.
 """
 
 from __future__ import annotations
@@ -28,11 +31,27 @@ CHANGE_COLUMNS = (
 FEED_ENTRIES = 50
 # Excel reads a CSV without a byte order mark as the local code page (as `--output` writes).
 BOM = "\ufeff"
+# Fingerprint -> [CSV path, JSON path] of every members download of the last build.
+INDEX = "downloads/members/index.json"
+# Bumped when the members files' layout changes within one tracker version.
+LAYOUT = "members-1"
 
 
 def _named(text: str, ext: str) -> tuple[str, str]:
     digest = hashlib.sha256(text.encode()).hexdigest()
     return f"downloads/members/{digest}.{ext}", text
+
+
+def fingerprint(site: Site, lines: Sequence[Line], notes: dict[str, str]) -> str:
+    """What a list's files are rendered from; `notes`: key -> its annotation as JSON."""
+    digest = hashlib.sha256(f"{site.version}\n{LAYOUT}\n{lines!r}".encode())
+    for line in lines:
+        digest.update(notes.get(line[4], "-").encode())
+    return digest.hexdigest()
+
+
+def index_text(found: dict[str, tuple[str, str]]) -> str:
+    return render_json({key: list(paths) for key, paths in sorted(found.items())})
 
 
 def member_files(site: Site, lines: Sequence[Line]) -> tuple[tuple[str, str], tuple[str, str]]:

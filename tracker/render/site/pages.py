@@ -7,7 +7,7 @@ from a sub-path. Pure: `tracker.app.site` writes what this yields.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Mapping, Sequence
 from functools import cache
 from itertools import pairwise
 from typing import Any
@@ -24,16 +24,15 @@ from tracker.render.site.model import Site
 LATEST_CHANGES = 20
 
 
-def render_site(site: Site) -> Iterator[tuple[str, str | bytes]]:
-    """Every file of the site but the archived pages (which `tracker.app.site` copies)."""
-    # Each members download is yielded (and written) as soon as it is rendered: ten years
-    # of distinct lists are too much to hold. Only their names are kept, for the pages.
-    named: dict[int, tuple[str, str]] = {}
-    for index, lines in enumerate(site.lists):
-        csv, json = downloads.member_files(site, lines)
-        named[index] = (csv[0], json[0])
-        yield csv
-        yield json
+def render_site(
+    site: Site, known: Mapping[str, tuple[str, str]] | None = None
+) -> Iterator[tuple[str, str | bytes | None]]:
+    """Every file of the site but the archived pages (which `tracker.app.site` copies).
+
+    `known`: the previous build's members downloads by fingerprint; a file yielded with
+    None for its content is one of those, unchanged, kept as it is.
+    """
+    named = yield from _member_downloads(site, known or {})
     slugs = {key: member.slug for member in site.members for key in member.keys}
     logged = [events.event_view(row, slugs) for row in site.changes]
     yield home(site, logged)
@@ -42,6 +41,30 @@ def render_site(site: Site) -> Iterator[tuple[str, str | bytes]]:
     yield from snapshot_pages(site, named)
     yield from downloads.download_files(site, named, logged)
     yield from static_files()
+
+
+def _member_downloads(
+    site: Site, known: Mapping[str, tuple[str, str]]
+) -> Generator[tuple[str, str | None], None, dict[int, tuple[str, str]]]:
+    """Each list's CSV and JSON, yielded as soon as rendered (ten years of distinct lists are
+    too much to hold), or as None when the previous build made them from the same input;
+    then the index of fingerprints. Returns list index -> (CSV path, JSON path)."""
+    notes = {key: note.model_dump_json() for key, note in site.notes.items()}
+    named: dict[int, tuple[str, str]] = {}
+    found: dict[str, tuple[str, str]] = {}
+    for index, lines in enumerate(site.lists):
+        print_ = downloads.fingerprint(site, lines, notes)
+        if print_ in known:
+            named[index] = found[print_] = known[print_]
+            yield named[index][0], None
+            yield named[index][1], None
+            continue
+        csv, json = downloads.member_files(site, lines)
+        named[index] = found[print_] = (csv[0], json[0])
+        yield csv
+        yield json
+    yield downloads.INDEX, downloads.index_text(found)
+    return named
 
 
 def home(site: Site, logged: Sequence[dict[str, Any]]) -> tuple[str, str]:
