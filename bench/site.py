@@ -88,7 +88,7 @@ def measure(folder: Path, *, days: int, versions: int, members: int) -> list[Fig
     full = one_process_seconds(args, cwd=folder)
     again = one_process_seconds(args, cwd=folder)
     count, size = _size(out)
-    detail = f"{snapshots:,} snapshots × {members} members, {versions} lists"
+    detail = f"{snapshots:,} snapshots × {members} members, {versions} lists; one run"
     target = f"< {LIMIT_SECONDS:.0f} s"
     return [
         Figure(
