@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 CHROMIUM = Path("/usr/bin/chromium")
 # The second column of every change table (each follows its section's heading): the names.
 NAMES = "h2 + table tbody td:nth-child(2)"
-# The Simplified Chinese fonts the report asks for (tracker.render.report._FONTS).
+# The Simplified Chinese fonts the report asks for (tracker.render.report.FONTS).
 SC_FONTS = {
     "Noto Sans CJK SC",
     "Source Han Sans SC",
