@@ -61,7 +61,7 @@ def build(path: Path, *, days: int, versions: int, members: tuple[int, int]) -> 
                     )
                 )
             ]
-            _baseline_annotations(store, saved[0][0])
+            baseline_annotations(store, saved[0][0])
             ticks = _fetch_rows(store, [snapshot for snapshot, _ in saved], days)
         rebuild_changes(store, SOURCE.id)
         return _describe(store, path, saved, ticks)
@@ -92,7 +92,7 @@ def _add_version(
     return snapshot, version.tiers
 
 
-def _baseline_annotations(store: Store, baseline: Snapshot) -> None:
+def baseline_annotations(store: Store, baseline: Snapshot) -> None:
     rng = random.Random(5)
     notes = [
         Annotation(

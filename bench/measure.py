@@ -73,6 +73,12 @@ def tracker_argv(args: Sequence[str]) -> list[str]:
 
 def process_seconds(args: Sequence[str], *, cwd: Path, repeat: int) -> float:
     """Median wall time of `tracker ARGS` as a whole new process, after one warm-up run."""
+    one_process_seconds(args, cwd=cwd)
+    return statistics.median(one_process_seconds(args, cwd=cwd) for _ in range(repeat))
+
+
+def one_process_seconds(args: Sequence[str], *, cwd: Path) -> float:
+    """Wall time of one run of `tracker ARGS` as a new process; BenchError if it fails."""
     # An installed package has its bytecode compiled; a machine that forbids writing it
     # (PYTHONDONTWRITEBYTECODE) would make every run recompile the tracker from source.
     env = {
@@ -81,21 +87,13 @@ def process_seconds(args: Sequence[str], *, cwd: Path, repeat: int) -> float:
         if not k.startswith("TRACKER_") and k != "PYTHONDONTWRITEBYTECODE"
     }
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
-    argv = tracker_argv(args)
-
-    def run() -> None:
-        done = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, check=False)
-        if done.returncode != 0:
-            error = done.stderr.decode("utf-8", "replace").strip()
-            raise BenchError(f"`tracker {' '.join(args)}` exited {done.returncode}: {error}")
-
-    run()
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        run()
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples)
+    started = time.perf_counter()
+    done = subprocess.run(tracker_argv(args), cwd=cwd, env=env, capture_output=True, check=False)
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        error = done.stderr.decode("utf-8", "replace").strip()
+        raise BenchError(f"`tracker {' '.join(args)}` exited {done.returncode}: {error}")
+    return elapsed
 
 
 def table(figures: Sequence[Figure]) -> str:

@@ -19,10 +19,10 @@ import pytest
 from tests.cli import Run, invoker
 from tests.httpserver import HTTPTestServer, Response
 from tests.pages import render_page
+from tracker.core.atom import ATOM
 from tracker.core.diff import diff
 from tracker.core.models import Listing
 from tracker.core.normalize import clean_display, normalize_key
-from tracker.net.watchers import ATOM
 
 BASE = {
     "vice_chair": ["星河智能科技有限公司", "青岚数据（北京）有限公司"],

@@ -101,7 +101,16 @@ def test_the_cli_entry_point_loads_no_database_validation_or_network_library() -
     )
     loaded = {name.split(".")[0] for name in run.stdout.split()}
     assert "click" in loaded
-    heavy = {"sqlite_utils", "pydantic", "httpx", "numpy", "matplotlib", "apscheduler", "apprise"}
+    heavy = {
+        "sqlite_utils",
+        "pydantic",
+        "httpx",
+        "numpy",
+        "matplotlib",
+        "apscheduler",
+        "apprise",
+        "jinja2",
+    }
     assert loaded & heavy == set()
 
 

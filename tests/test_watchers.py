@@ -18,13 +18,14 @@ import httpx
 import pytest
 
 from tests.httpserver import HTTPTestServer, Response
+from tracker.core.atom import ATOM
 from tracker.core.config import Watcher as WatcherConfig
 from tracker.core.errors import NotifyError
 from tracker.core.jsontext import render_json
 from tracker.core.message import Message, fit_text
 from tracker.net import watchers
 from tracker.net.watchdog import stopping_on
-from tracker.net.watchers import ATOM, Context, build, redacted_target
+from tracker.net.watchers import Context, build, redacted_target
 
 SECRET = "s3cr3t-Token-9f2"
 ENV = {"HOOK_TOKEN": SECRET, "HOOK_KEY": "signing-key"}

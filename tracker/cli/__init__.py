@@ -1,7 +1,8 @@
 """The `tracker` command line: thin commands over the workflows of `tracker.app`.
 
 Each command parses its arguments, makes one call and renders the result; the commands are
-grouped by topic (``capture.py``, ``reports.py``, ``run.py``, ``archive.py``, ``demo.py``) and share
+grouped by topic (``capture.py``, ``reports.py``, ``run.py``, ``archive.py``, ``demo.py``,
+``site.py``) and share
 ``common.py``: the configuration and store, the options, and the one exit path that turns
 every TrackerError into one line on stderr and its exit code.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import click
 
-from tracker.cli import archive, capture, demo, reports, run
+from tracker.cli import archive, capture, demo, reports, run, site
 from tracker.cli.common import App, TrackerGroup, debug_logging
 
 
@@ -67,6 +68,7 @@ for command in (
     demo.demo,
     archive.export_group,
     archive.import_group,
+    site.site_group,
 ):
     cli.add_command(command)
 

@@ -29,18 +29,17 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from tracker.core import atom
 from tracker.core.config import Watcher as WatcherConfig
 from tracker.core.errors import NotifyError
 from tracker.core.jsontext import render_json
 from tracker.core.message import Message
-from tracker.core.normalize import markup_text
 from tracker.net.watchdog import CLOSE, POLL, Watchdog, current_stop, time_left
 
 _VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 # Wall-clock bound on one delivery, whatever the receiver does: a receiver trickling its
 # answer must not hold a tick (or a stop) for minutes.
 DELIVERY_DEADLINE = 30.0
-ATOM = "http://www.w3.org/2005/Atom"
 _log = logging.getLogger(__name__)
 
 
@@ -299,26 +298,25 @@ class FeedWatcher:
         self.path = Path(config.path or "")
 
     def send(self, message: Message) -> None:
-        entries = [e for e in self._entries() if _entry_id(e) != self._id(message)]
+        entries = [e for e in self._entries() if atom.entry_id(e) != self._id(message)]
         entries = [self._entry(message), *entries][: self.config.feed_entries]
-        feed = ET.Element(f"{{{ATOM}}}feed")
-        _text(feed, "id", f"urn:aiia-tracker:{self.config.name}")
-        _text(feed, "title", f"aiia-tracker: {self.config.name}")
-        _text(feed, "updated", message.created_at)
-        _text(ET.SubElement(feed, f"{{{ATOM}}}author"), "name", "aiia-tracker")
-        feed.extend(entries)
-        self._write(ET.tostring(feed, encoding="utf-8", xml_declaration=True))
+        name = self.config.name
+        self._write(
+            atom.feed(
+                f"urn:aiia-tracker:{name}",
+                f"aiia-tracker: {name}",
+                message.created_at,
+                entries,
+                author="aiia-tracker",
+            )
+        )
 
     def _id(self, message: Message) -> str:
         return f"urn:aiia-tracker:{self.config.name}:{message.delivery_id or message.created_at}"
 
     def _entry(self, message: Message) -> ET.Element:
-        entry = ET.Element(f"{{{ATOM}}}entry")
-        _text(entry, "id", self._id(message))
-        _text(entry, "title", message.title)
-        _text(entry, "updated", message.created_at)
-        _text(entry, "content", message.text(self.config.max_length)).set("type", "text")
-        return entry
+        text = message.text(self.config.max_length)
+        return atom.entry(self._id(message), message.title, message.created_at, text)
 
     def _entries(self) -> list[ET.Element]:
         try:
@@ -332,10 +330,10 @@ class FeedWatcher:
         except ET.ParseError as exc:
             self._set_aside(f"not well-formed XML ({exc})")
             return []
-        if root.tag != f"{{{ATOM}}}feed":
+        if root.tag != f"{{{atom.ATOM}}}feed":
             self._set_aside(f"not an Atom feed (root element {root.tag})")
             return []
-        return root.findall(f"{{{ATOM}}}entry")
+        return root.findall(f"{{{atom.ATOM}}}entry")
 
     def _set_aside(self, problem: str) -> None:
         """Keep an unreadable feed as evidence and start a new one.
@@ -385,19 +383,6 @@ class FeedWatcher:
         reason = exc.strerror or str(exc)
         return NotifyError(f"watcher {self.config.name}: cannot write {self.path}: {reason}")
 
-
-def _text(parent: ET.Element, tag: str, text: str) -> ET.Element:
-    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}")
-    # ElementTree writes any character; one that XML forbids makes the whole feed unreadable.
-    element.text = markup_text(text)
-    return element
-
-
-def _entry_id(entry: ET.Element) -> str | None:
-    return entry.findtext(f"{{{ATOM}}}id")
-
-
-ET.register_namespace("", ATOM)
 
 Factory = Callable[[WatcherConfig, Context], Watcher]
 KINDS: dict[str, Factory] = {

@@ -224,7 +224,7 @@ def _listed(tiers: list[str]) -> str:
     return "+".join(_tier(t) for t in tiers)
 
 
-def _change_text(kind: str, row: dict[str, Any]) -> str:
+def change_text(kind: str, row: dict[str, Any]) -> str:
     """The one-cell description of a change shown beside the member's name."""
     if kind == "tier_changed":
         arrow = "↑" if row["direction"] == "promotion" else "↓"
@@ -240,12 +240,12 @@ def _change_text(kind: str, row: dict[str, Any]) -> str:
     return {"joined": "+ joined", "departed": "- departed"}.get(kind, EVENTS.get(kind, kind))
 
 
-def _shown(kind: str, row: dict[str, Any]) -> dict[str, Any]:
+def shown_row(kind: str, row: dict[str, Any]) -> dict[str, Any]:
     """A row as people read it: tier, name, what changed, and what we know of the member."""
     return {
         "tier": _tier(row.get("new_tier") or row.get("tier")),
         "name": row.get("new_name") or row["name"],
-        "change": _change_text(kind, row),
+        "change": change_text(kind, row),
         "english": _english(kind, row),
         "type": row["type"],
         "city": row["city"],
@@ -300,7 +300,7 @@ def credit(report: DiffReport) -> str | None:
     return credit_for(note.origin for note in report.annotations.values())
 
 
-def _notes(report: DiffReport) -> list[str]:
+def footnotes(report: DiffReport) -> list[str]:
     """The footnotes a reader needs: what a rename score means, whose annotations these are."""
     notes = [SCORE_NOTE] if report.diff.renamed else []
     return notes + [line for line in [credit(report)] if line]
@@ -316,12 +316,12 @@ def render_text(report: DiffReport, made: Generated) -> str:
     lines += [*_direction(report), made.line(), "", summary_line(report.diff)]
     for kind, rows in records(report).items():
         if rows:
-            shown = [_shown(kind, row) for row in rows]
+            shown = [shown_row(kind, row) for row in rows]
             table = render_table(shown, SHOWN_COLUMNS).rstrip("\n")
             lines += ["", f"{TITLES[kind]} ({len(rows)})", table]
     if report.diff.empty and not report.transient:
         lines += ["", "No changes."]
-    notes = _notes(report)
+    notes = footnotes(report)
     return "\n".join(lines + ([""] + notes if notes else [])) + "\n"
 
 
@@ -351,10 +351,10 @@ def render_markdown(report: DiffReport, made: Generated) -> str:
     lines += [f"- {md_escape(made.line())}", "", f"**{md_escape(summary_line(report.diff))}**"]
     for kind, rows in records(report).items():
         if rows:
-            shown = [_shown(kind, row) for row in rows]
+            shown = [shown_row(kind, row) for row in rows]
             lines += ["", f"## {TITLES[kind]} ({len(rows)})", ""]
             lines += _md_table(shown, SHOWN_COLUMNS)
-    for note in _notes(report):
+    for note in footnotes(report):
         lines += ["", f"*{md_escape(note)}*"]
     return "\n".join(lines) + "\n"
 
@@ -405,12 +405,12 @@ def render_csv_report(report: DiffReport, made: Generated) -> str:
 
 # Simplified Chinese fonts first: with lang="zh-CN" they draw names in mainland glyph forms,
 # and a browser that has none of them still falls back to any CJK font it has.
-_FONTS = (
+FONTS = (
     '"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Hiragino Sans GB",'
     '"Microsoft YaHei","WenQuanYi Micro Hei",sans-serif'
 )
 _CSS = (
-    f"body{{font-family:{_FONTS};margin:2em;color:#222}}"
+    f"body{{font-family:{FONTS};margin:2em;color:#222}}"
     "table{border-collapse:collapse;margin-bottom:1.5em}"
     "th,td{border:1px solid #ccc;padding:.3em .6em;text-align:left}"
     "th{background:#f3f3f3}code{font-size:90%;word-break:break-all}"
@@ -466,8 +466,8 @@ def render_html(report: DiffReport, made: Generated) -> str:
     for kind, rows in records(report).items():
         if rows:
             parts.append(f"<h2>{_e(TITLES[kind])} ({len(rows)})</h2>")
-            parts.append(_html_table([_shown(kind, row) for row in rows]))
-    parts += [f'<p class="note">{_e(note)}</p>' for note in _notes(report)]
+            parts.append(_html_table([shown_row(kind, row) for row in rows]))
+    parts += [f'<p class="note">{_e(note)}</p>' for note in footnotes(report)]
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
 

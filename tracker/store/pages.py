@@ -70,3 +70,8 @@ class Pages(Table):
             "SELECT content_type FROM pages WHERE sha256 = ?", [digest]
         ).fetchone()
         return None if row is None else row[0]
+
+    def page_facts(self, digests: set[str]) -> dict[str, tuple[int, str | None]]:
+        """sha256 -> (size, Content-Type) of each archived page among `digests`."""
+        rows = self.db.execute("SELECT sha256, size, content_type FROM pages")
+        return {sha: (size, kind) for sha, size, kind in rows if sha in digests}

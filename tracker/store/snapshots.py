@@ -234,6 +234,34 @@ class Snapshots(Table):
             for t, lbl, p, n, k in rows
         ]
 
+    def ok_listing_rows(self, source_id: str) -> list[tuple[int, str, str, int, str, str]]:
+        """(snapshot id, tier, tier label, position, name, key) of every listing of every ok
+        snapshot, in time order then page order: one query, for a site of ten years."""
+        rows = self.db.execute(
+            "SELECT l.snapshot_id, l.tier, l.tier_label, l.position, l.name, l.key "
+            "FROM snapshots s JOIN listings l ON l.snapshot_id = s.id "
+            "WHERE s.source_id = ? AND s.status = 'ok' ORDER BY s.captured_at, s.id, l.rowid",
+            [source_id],
+        )
+        return rows.fetchall()
+
+    def reading_details(self, source_id: str) -> dict[int, tuple[str | None, list[str]]]:
+        """Snapshot id -> (parse method, sha256 of the pages after the first, in order)."""
+        found: dict[int, tuple[str | None, list[str]]] = {
+            row[0]: (row[1], [])
+            for row in self.db.execute(
+                "SELECT id, method FROM snapshots WHERE source_id = ?", [source_id]
+            )
+        }
+        for snapshot_id, digest in self.db.execute(
+            "SELECT p.snapshot_id, p.page_sha256 FROM snapshot_pages p "
+            "JOIN snapshots s ON s.id = p.snapshot_id WHERE s.source_id = ? "
+            "ORDER BY p.snapshot_id, p.position",
+            [source_id],
+        ):
+            found[snapshot_id][1].append(digest)
+        return found
+
     def member_keys(self, snapshot_id: int) -> set[str]:
         rows = self.db.execute(
             "SELECT DISTINCT key FROM listings WHERE snapshot_id = ?", [snapshot_id]

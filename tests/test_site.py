@@ -1,0 +1,272 @@
+"""`tracker site build`: the static site, from the demo database and from a small store."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from click.testing import CliRunner, Result
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
+
+from tests.cli import invoker
+from tests.test_history import B_NEW, B_OLD, DAYS, STATES, A, _add
+from tracker.app.changelog import rebuild_changes
+from tracker.app.sitefiles import MANIFEST
+from tracker.cli import cli
+from tracker.core.atom import ATOM
+from tracker.core.tenure import slug_of
+from tracker.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLDEN = ROOT / "tests" / "golden"
+
+
+def _tracker(options: list[str], *args: str | Path) -> Result:
+    return CliRunner().invoke(cli, [*options, *(str(a) for a in args)])
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    folder = tmp_path_factory.mktemp("demo") / "demo"
+    assert _tracker([], "demo", folder).exit_code == 0
+    return ["--config", str(folder / "config.toml"), "--db", str(folder / "tracker.db")]
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """Five ok snapshots (a promotion, a departure, a rename, a return, a double listing)
+    and a quarantined one, under the built-in default source."""
+    folder = tmp_path_factory.mktemp("small")
+    invoker(folder)  # writes config.toml
+    store = Store.open(folder / "t.db")
+    store.ensure_source("aiia", "AIIA", "https://example.org/")
+    for tiers, day in zip(STATES, DAYS, strict=True):
+        _add(store, tiers, day)
+    _add(store, {"ordinary": ["乱码"]}, datetime(2024, 1, 3, 12, tzinfo=UTC), status="quarantined")
+    rebuild_changes(store, "aiia")
+    store.close()
+    return ["--config", str(folder / "config.toml"), "--db", str(folder / "t.db")]
+
+
+@pytest.fixture(params=["demo", "small"])
+def built(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[list[str], Path]:
+    options = request.getfixturevalue(request.param)
+    out = tmp_path / "site"
+    result = _tracker(options, "site", "build", out)
+    assert result.exit_code == 0, result.output
+    assert "wrote" in result.output
+    return options, out
+
+
+def _html(out: Path) -> Iterator[Path]:
+    return out.rglob("*.html")
+
+
+def _links(page: Path) -> Iterator[str]:
+    tree = HTMLParser(page.read_text(encoding="utf-8"))
+    for node in tree.css("[href], [src]"):
+        link = node.attributes.get("href") or node.attributes.get("src") or ""
+        yield link
+
+
+def test_the_site_has_every_page_of_the_contract(built: tuple[list[str], Path]) -> None:
+    _, out = built
+    for path in (
+        "index.html",
+        "members/index.html",
+        "changes/index.html",
+        "changes/baseline-latest.html",
+        "snapshots/index.html",
+        "downloads/index.html",
+        "feed.atom",
+        "assets/site.css",
+        "assets/site.js",
+    ):
+        assert (out / path).is_file(), path
+    for page in _html(out):
+        if page.parent.name == "pages":
+            continue  # archived bytes, as stored
+        tree = HTMLParser(page.read_text(encoding="utf-8"))
+        assert tree.css_first("html").attributes["lang"] == "zh-CN", page
+        assert tree.css_first('meta[name="viewport"]') is not None, page
+        nav = [a.text() for a in tree.css("nav a")]
+        assert nav == ["Home", "Members", "Changes", "Snapshots", "Downloads"], page
+        assert "Noto Sans CJK SC" in tree.css_first("style").text()
+
+
+def test_every_internal_link_resolves_to_a_file(built: tuple[list[str], Path]) -> None:
+    _, out = built
+    checked = 0
+    for page in _html(out):
+        if page.parent.name == "pages":
+            continue
+        for link in _links(page):
+            parts = urlsplit(link)
+            if link.startswith("#"):
+                assert HTMLParser(page.read_text()).css_first(link) is not None, link
+                continue
+            if parts.scheme:
+                assert parts.scheme in ("http", "https", "file"), link
+                continue
+            target = (page.parent / unquote(parts.path)).resolve()
+            assert target.is_file(), f"{page.relative_to(out)} → {link}"
+            assert out.resolve() in target.parents
+            checked += 1
+    assert checked > 50
+
+
+def _latest(options: list[str], fmt: str) -> str:
+    result = _tracker(options, "members", "--at", "latest", "--format", fmt)
+    assert result.exit_code == 0
+    return result.stdout
+
+
+def test_the_members_page_lists_the_latest_snapshots_members(
+    built: tuple[list[str], Path],
+) -> None:
+    options, out = built
+    tree = HTMLParser((out / "members" / "index.html").read_text(encoding="utf-8"))
+    rows = tree.css("table#members tbody tr")
+    keys = {row["key"] for row in json.loads(_latest(options, "json"))}
+    assert {row.attributes["data-key"] for row in rows} == keys
+    assert len(rows) == len(keys)
+    assert tree.css_first("input#member-filter").attributes["type"] == "search"
+    assert len(tree.css("table#members thead th button")) == 5
+
+
+def test_archived_pages_are_the_stored_bytes_named_by_their_digest(
+    built: tuple[list[str], Path],
+) -> None:
+    options, out = built
+    store = Store.open(Path(options[-1]), read_only=True)
+    try:
+        pages = sorted((out / "pages").iterdir())
+        assert pages
+        for path in pages:
+            digest = path.name.split(".")[0]
+            data = path.read_bytes()
+            assert hashlib.sha256(data).hexdigest() == digest
+            assert store.page_bytes(digest) == data
+        stored = {row[0] for row in store.db.execute("SELECT page_sha256 FROM snapshots")}
+    finally:
+        store.close()
+    assert {p.name.split(".")[0] for p in pages} >= stored
+
+
+def test_downloads_parse_and_match_tracker_members(built: tuple[list[str], Path]) -> None:
+    options, out = built
+    home = HTMLParser((out / "snapshots" / "index.html").read_text(encoding="utf-8"))
+    last_ok = [r for r in home.css("table#snapshots tbody tr") if r.css("td")[3].text() == "ok"][-1]
+    page = out / "snapshots" / f"{last_ok.css_first('a').text()}.html"
+    links = {a.text(): a.attributes["href"] for a in HTMLParser(page.read_text()).css("a")}
+    csv_text = (page.parent / links["CSV"]).read_text(encoding="utf-8-sig")
+    json_text = (page.parent / links["JSON"]).read_text(encoding="utf-8")
+    assert csv_text == _latest(options, "csv")
+    assert json.loads(json_text) == json.loads(_latest(options, "json"))
+    changes = list(
+        csv.DictReader(io.StringIO((out / "downloads/changes.csv").read_text("utf-8-sig")))
+    )
+    assert changes == [
+        {k: "" if v is None else str(v) for k, v in row.items()}
+        for row in json.loads((out / "downloads/changes.json").read_text())
+    ]
+
+
+def test_the_feed_is_well_formed_atom(built: tuple[list[str], Path]) -> None:
+    _, out = built
+    root = ET.parse(out / "feed.atom").getroot()
+    assert root.tag == f"{{{ATOM}}}feed"
+    entries = root.findall(f"{{{ATOM}}}entry")
+    assert entries
+    for entry in entries:
+        href = entry.find(f"{{{ATOM}}}link").attrib["href"]  # type: ignore[union-attr]
+        assert (out / href).is_file()
+
+
+def test_a_rebuild_writes_nothing_and_removes_only_its_own_stale_files(
+    built: tuple[list[str], Path],
+) -> None:
+    options, out = built
+    stale = out / "members" / "gone.html"
+    stale.write_text("old")
+    manifest = json.loads((out / MANIFEST).read_text())
+    manifest["files"].append("members/gone.html")
+    (out / MANIFEST).write_text(json.dumps(manifest))
+    foreign = out / "CNAME"
+    foreign.write_text("example.org\n")
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    result = _tracker(options, "site", "build", out)
+    assert result.exit_code == 0, result.output
+    assert " wrote 0 files," in result.output and "removed 1;" in result.output
+    assert not stale.exists() and foreign.read_text() == "example.org\n"
+    after = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    assert {p for p in after if after[p] != before.get(p)} == {out / MANIFEST}
+
+
+def test_a_folder_that_is_not_a_site_is_refused(small: list[str], tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine")
+    result = _tracker(small, "site", "build", tmp_path)
+    assert result.exit_code == 1
+    assert result.output.count("\n") == 1
+    assert "is not empty and holds no tracker site" in result.output
+    assert os.listdir(tmp_path) == ["notes.txt"]
+
+
+def test_a_member_page_shows_every_name_and_the_tier_runs(small: list[str], tmp_path: Path) -> None:
+    assert _tracker(small, "site", "build", tmp_path / "s").exit_code == 0
+    renamed = tmp_path / "s" / "members" / f"{slug_of(_key(B_OLD))}.html"
+    tree = HTMLParser(renamed.read_text(encoding="utf-8"))
+    assert [r.css("td")[0].text() for r in tree.css("table#names tbody tr")] == [B_OLD, B_NEW]
+    assert [
+        [td.text() for td in row.css("td")] for row in tree.css("table#tier-history tbody tr")
+    ] == [
+        ["ordinary", "2024-01-01", "2024-01-02", "2"],
+        ["board", "2024-01-03", "2024-01-05", "3"],
+    ]
+    a = tmp_path / "s" / "members" / f"{slug_of(_key(A))}.html"
+    runs = HTMLParser(a.read_text(encoding="utf-8")).css("table#tier-history tbody tr")
+    # Promoted on day 2, gone on day 3 (a gap ends the run), back on day 4.
+    assert [[td.text() for td in row.css("td")] for row in runs] == [
+        ["board", "2024-01-01", "2024-01-01", "1"],
+        ["vice-chair", "2024-01-02", "2024-01-02", "1"],
+        ["vice-chair", "2024-01-04", "2024-01-05", "2"],
+    ]
+
+
+def _key(name: str) -> str:
+    from tracker.core.normalize import normalize_key
+
+    return normalize_key(name)
+
+
+def test_every_consecutive_pair_has_a_page_even_without_changes(
+    small: list[str], tmp_path: Path
+) -> None:
+    assert _tracker(small, "site", "build", tmp_path / "s").exit_code == 0
+    pairs = sorted(p.name for p in (tmp_path / "s" / "changes").glob("*-*.html"))
+    assert pairs == ["1-2.html", "2-3.html", "3-4.html", "4-5.html", "baseline-latest.html"]
+
+
+def test_the_home_page_matches_its_golden_file(small: list[str], tmp_path: Path) -> None:
+    assert _tracker(small, "site", "build", tmp_path / "s").exit_code == 0
+    text = (tmp_path / "s" / "index.html").read_text(encoding="utf-8")
+    text = text.replace(_version(), "VERSION")
+    golden = GOLDEN / "site-index.html"
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8")
+
+
+def _version() -> str:
+    from tracker.render.report import tool_version
+
+    return tool_version()

@@ -1,0 +1,134 @@
+"""`tracker site build OUT/`: the whole record as a static site, read from the store once.
+
+The store is read in a few bulk queries (every listing of every ok snapshot in one); each
+member's names and tier runs are derived in one pass (`tracker.core.tenure`); the pages are
+rendered by `tracker.render.site`; `tracker.app.sitefiles` writes them, each file only when
+its bytes differ, so a rebuild of an unchanged record writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from itertools import groupby
+from pathlib import Path
+
+from tracker.app.annotations import annotations_of
+from tracker.app.diffs import build_report
+from tracker.app.reports import ok_snapshots
+from tracker.app.sitefiles import Output, Written
+from tracker.core.config import Source
+from tracker.core.models import Listing, Snapshot
+from tracker.core.stats import cross_tab
+from tracker.core.tenure import Row, tenures
+from tracker.render.report import tool_version
+from tracker.render.site.model import Archived, Reading, Site
+from tracker.store import Store
+
+# A listing without its snapshot: what two snapshots must share to share a download.
+Line = tuple[str, str, int, str, str]
+
+
+def build_site(store: Store, source: Source, out: Path) -> Written:
+    """Build (or bring up to date) the site of `source` in `out`."""
+    from tracker.render.site.pages import render_site
+
+    output = Output.open(out)
+    site = gather(store, source)
+    files = dict(render_site(site))
+    archived = {page.path: page for reading in site.readings for page in reading.pages}
+    output.begin([*files, *archived])
+    for path, text in files.items():
+        output.write(path, text)
+    for path, page in archived.items():
+        if not output.holds(path, page.size):
+            output.write(path, store.page_bytes(page.sha256))
+    return output.finish()
+
+
+def gather(store: Store, source: Source) -> Site:
+    """Everything the pages show, in a few queries."""
+    ok = ok_snapshots(store, source.id)
+    every = store.snapshots(source.id)
+    rows = store.ok_listing_rows(source.id)
+    members = tenures(ok, rows, store.rename_edges(source.id))
+    lists, list_ids = _member_lists(store, every, rows)
+    latest = lists[list_ids[ok[-1].id]]
+    notes = annotations_of(store, source.id, {key for m in members for key in m.keys})
+    return Site(
+        source_id=source.id,
+        source_name=source.name,
+        source_url=source.url,
+        version=tool_version(),
+        readings=_readings(store, source.id, every, list_ids),
+        ok=ok,
+        members=members,
+        latest=latest,
+        notes=notes,
+        changes=store.change_rows(source.id),
+        composition=cross_tab(latest, notes, "type"),
+        overall=build_report(store, ok[0], ok[-1]) if len(ok) > 1 else None,
+        lists=lists,
+    )
+
+
+def _member_lists(
+    store: Store, every: Sequence[Snapshot], rows: Iterable[Row]
+) -> tuple[list[list[Listing]], dict[int, int]]:
+    """Each distinct member list once, and snapshot id -> its list's index.
+
+    Ten years of daily snapshots hold a few hundred distinct lists: each is turned into
+    records (and later into downloads) once.
+    """
+    by_content: dict[tuple[Line, ...], int] = {}
+    ids: dict[int, int] = {}
+    for snapshot_id, group in groupby(rows, key=lambda row: row[0]):
+        ids[snapshot_id] = by_content.setdefault(tuple(row[1:] for row in group), len(by_content))
+    for snapshot in every:
+        if snapshot.id not in ids:  # not ok, or ok and empty
+            lines = tuple(
+                (x.tier, x.tier_label, x.position, x.name, x.key)
+                for x in store.listings(snapshot.id)
+            )
+            ids[snapshot.id] = by_content.setdefault(lines, len(by_content))
+    lists = [
+        [
+            Listing.model_construct(tier=t, tier_label=lbl, position=p, name=n, key=k)
+            for t, lbl, p, n, k in lines
+        ]
+        for lines in by_content
+    ]
+    return lists, ids
+
+
+def _readings(
+    store: Store, source_id: str, every: Sequence[Snapshot], list_ids: dict[int, int]
+) -> list[Reading]:
+    details = store.reading_details(source_id)
+    digests = {d for s in every for d in (s.page_sha256, *details[s.id][1])}
+    facts = store.page_facts(digests)
+    return [
+        Reading(
+            snapshot=snapshot,
+            method=details[snapshot.id][0],
+            pages=[
+                _archived(digest, facts, snapshot.origin)
+                for digest in (snapshot.page_sha256, *details[snapshot.id][1])
+                if digest in facts
+            ],
+            list_id=list_ids[snapshot.id],
+        )
+        for snapshot in every
+    ]
+
+
+def _archived(digest: str, facts: dict[str, tuple[int, str | None]], origin: str) -> Archived:
+    """The page as the site serves it, named by its kind: CSET's list is a CSV."""
+    size, kind = facts[digest]
+    kind = (kind or "").lower()
+    if "csv" in kind or (origin == "baseline" and "html" not in kind):
+        ext = "csv"
+    elif "json" in kind:
+        ext = "json"
+    else:
+        ext = "html"
+    return Archived(digest, ext, size)

@@ -1,0 +1,142 @@
+"""The site's folder: what a build may write there, and how.
+
+A folder is a tracker site when it holds the manifest (`.tracker-site.json`: every file the
+last build wrote). A build refuses any other folder that is not empty, writes a file only
+when its bytes differ (temp file, then rename: an interrupted build leaves no half-written
+file), and removes what the previous build wrote and this one no longer does, never
+anything else.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tracker.core.errors import ConfigError
+
+MANIFEST = ".tracker-site.json"
+_TOOL = "aiia-tracker site"
+
+
+@dataclass
+class Written:
+    """What one build did: files written (new or changed), left as they were, removed."""
+
+    out: Path
+    wrote: int = 0
+    kept: int = 0
+    removed: int = 0
+    size: int = 0
+
+    def line(self) -> str:
+        return (
+            f"{self.out}: wrote {self.wrote} files, {self.kept} unchanged, "
+            f"removed {self.removed}; {self.wrote + self.kept} files, "
+            f"{self.size / 1_000_000:.1f} MB"
+        )
+
+
+@dataclass
+class Output:
+    out: Path
+    previous: set[str]
+    produced: set[str] = field(default_factory=set)
+    written: Written = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.written = Written(self.out)
+
+    @classmethod
+    def open(cls, out: Path) -> Output:
+        """The folder, checked: new, empty, or a site an earlier build wrote."""
+        if out.exists() and not out.is_dir():
+            raise ConfigError(f"{out} is a file, not a folder: give a folder for the site")
+        manifest = out / MANIFEST
+        if manifest.is_file():
+            return cls(out, _listed(manifest))
+        if out.is_dir() and any(out.iterdir()):
+            raise ConfigError(
+                f"{out} is not empty and holds no tracker site ({MANIFEST}): "
+                "give a new or empty folder, or one an earlier `tracker site build` wrote"
+            )
+        return cls(out, set())
+
+    def begin(self, paths: Iterable[str]) -> None:
+        """Name every file this build will write before writing any, so that a build
+        interrupted midway still owns (and will clean up) what it wrote."""
+        self.produced = set(paths)
+        self._manifest(self.previous | self.produced)
+
+    def holds(self, path: str, size: int) -> bool:
+        """Whether a content-addressed file is there already (its name is its digest)."""
+        target = self.out / path
+        if target.is_file() and target.stat().st_size == size:
+            self.written.kept += 1
+            self.written.size += size
+            return True
+        return False
+
+    def write(self, path: str, data: str | bytes) -> None:
+        content = data.encode() if isinstance(data, str) else data
+        target = self.out / path
+        self.written.size += len(content)
+        try:
+            if target.is_file() and target.read_bytes() == content:
+                self.written.kept += 1
+                return
+            _replace(target, content)
+        except OSError as exc:
+            raise ConfigError(f"cannot write {target}: {exc.strerror or exc}") from None
+        self.written.wrote += 1
+
+    def finish(self) -> Written:
+        """Remove what the previous build wrote and this one did not; record this build."""
+        for path in sorted(self.previous - self.produced):
+            target = self.out / path
+            if target.is_file():
+                target.unlink()
+                self.written.removed += 1
+                _prune(target.parent, self.out)
+        self._manifest(self.produced)
+        return self.written
+
+    def _manifest(self, paths: set[str]) -> None:
+        text = json.dumps({"tool": _TOOL, "files": sorted(paths)}, indent=0)
+        _replace(self.out / MANIFEST, text.encode())
+
+
+def _listed(manifest: Path) -> set[str]:
+    try:
+        files = json.loads(manifest.read_text(encoding="utf-8"))["files"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ConfigError(f"{manifest}: not a tracker site manifest ({exc})") from None
+    # Only plain relative paths: a doctored manifest must not remove files elsewhere.
+    return {
+        p
+        for p in files
+        if isinstance(p, str) and ".." not in Path(p).parts and not Path(p).is_absolute()
+    }
+
+
+def _replace(target: Path, content: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+        os.chmod(temp, 0o644)
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def _prune(folder: Path, out: Path) -> None:
+    """Remove folders a removal left empty, up to (not including) the site's own."""
+    while folder != out and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent

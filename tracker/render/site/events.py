@@ -1,0 +1,132 @@
+"""The change pages: every logged event, one page per consecutive pair, and first → latest.
+
+Events come from the `changes` table as it is (the log watchers and `tracker history` read);
+the first → latest page is `tracker diff`'s report (`tracker.render.report`), its rows built
+by the same functions as every other format.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from itertools import pairwise
+from typing import Any
+
+from tracker.core.kinds import CHANGE_KINDS
+from tracker.core.stamps import utc_text
+from tracker.render.report import (
+    SHOWN_COLUMNS,
+    TITLES,
+    DiffReport,
+    Endpoint,
+    change_text,
+    footnotes,
+    records,
+    shown_row,
+    summary_line,
+)
+from tracker.render.site.layout import page
+from tracker.render.site.model import Site
+
+SECTIONS = {kind.event: kind.section for kind in CHANGE_KINDS}
+KIND_NAMES = {kind.event: kind.counted for kind in CHANGE_KINDS}
+
+
+def event_view(row: dict[str, Any], slugs: dict[str, str]) -> dict[str, Any]:
+    """One logged event as a table row: when, what, whom (linked), and its pair page."""
+    section = SECTIONS.get(row["kind"], row["kind"])
+    shaped = {
+        "direction": row["direction"],
+        "old_tier": row["old_tier"],
+        "new_tier": row["tier"],
+        "old_name": row["old_name"],
+        "score": row["score"] or 0.0,
+        "old_listed": (row["old_listed"] or "").split("+"),
+        "new_listed": (row["listed"] or "").split("+"),
+    }
+    return {
+        "at": row["at"],
+        "kind": KIND_NAMES.get(row["kind"], row["kind"]),
+        "name": row["name"],
+        "slug": slugs.get(row["key"]) or slugs.get(row["old_key"] or "", ""),
+        "detail": change_text(section, shaped),
+        "pair": f"{row['old_snapshot_id']}-{row['new_snapshot_id']}",
+    }
+
+
+def change_pages(
+    site: Site, logged: Sequence[dict[str, Any]], slugs: dict[str, str]
+) -> Iterator[tuple[str, str]]:
+    yield page(site, "changes/index.html", "changes.html", "Changes", events=logged)
+    by_pair: dict[str, list[dict[str, Any]]] = {}
+    for event in logged:
+        by_pair.setdefault(event["pair"], []).append(event)
+    names = [f"{old.id}-{new.id}" for old, new in pairwise(site.ok)]
+    for index, (old, new) in enumerate(pairwise(site.ok)):
+        name = names[index]
+        yield page(
+            site,
+            f"changes/{name}.html",
+            "pair.html",
+            f"Changes: snapshot {old.id} → {new.id}",
+            old=old,
+            new=new,
+            old_at=utc_text(old.captured_at),
+            new_at=utc_text(new.captured_at),
+            events=by_pair.get(name, []),
+            prev=names[index - 1] if index else None,
+            next=names[index + 1] if index + 1 < len(names) else None,
+        )
+    yield overall_page(site, slugs)
+
+
+def overall_page(site: Site, slugs: dict[str, str]) -> tuple[str, str]:
+    """`changes/baseline-latest.html`: the oldest ok snapshot against the latest."""
+    report = site.overall
+    title = "First snapshot → latest"
+    if report is None:
+        return page(
+            site, "changes/baseline-latest.html", "overall.html", title,
+            ends=[], summary="Only one ok snapshot: nothing to compare yet.", sections=[],
+            columns=SHOWN_COLUMNS, notes=[],
+        )  # fmt: skip
+    sections = [
+        {
+            "title": TITLES[kind],
+            "rows": [
+                {"cells": shown_row(kind, row), "slug": slugs.get(_key(row), "")} for row in rows
+            ],
+        }
+        for kind, rows in records(report).items()
+        if rows
+    ]
+    notes = footnotes(report)
+    return page(
+        site,
+        "changes/baseline-latest.html",
+        "overall.html",
+        title,
+        ends=_ends(report),
+        summary=summary_line(report.diff),
+        sections=sections,
+        columns=SHOWN_COLUMNS,
+        notes=notes,
+        credit=None,  # in the notes already
+    )
+
+
+def _key(row: dict[str, Any]) -> str:
+    return str(row.get("new_key") or row["key"])
+
+
+def _ends(report: DiffReport) -> list[tuple[str, Any, Any]]:
+    facts: list[tuple[str, Any]] = [
+        ("snapshot", lambda e: e.id),
+        ("captured (UTC)", lambda e: e.captured_at),
+        ("origin", lambda e: e.origin),
+        ("page", lambda e: e.provenance or "unknown"),
+        ("page sha256", lambda e: e.page_sha256),
+        ("parser version", lambda e: e.parser_version),
+        ("members", lambda e: e.members),
+    ]
+    ends: tuple[Endpoint, Endpoint] = (report.old, report.new)
+    return [(label, fact(ends[0]), fact(ends[1])) for label, fact in facts]

@@ -1,0 +1,212 @@
+"""The site's pages: a `Site` in, (relative path, text) pairs out.
+
+Jinja2 templates (package data under `templates/`, see `layout.py`) with autoescaping on
+and undefined names an error; every link is relative, so the site works from `file://` and
+from a sub-path. Pure: `tracker.app.site` writes what this yields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from functools import cache
+from itertools import pairwise
+from typing import Any
+
+from tracker.core.credit import credit_for
+from tracker.core.diff import members as members_of
+from tracker.core.models import Snapshot, tier_rank
+from tracker.core.stamps import utc_text
+from tracker.core.tenure import Tenure
+from tracker.render.site import charts, downloads, events
+from tracker.render.site.layout import page, tier_name
+from tracker.render.site.model import Site
+
+LATEST_CHANGES = 20
+
+
+def render_site(site: Site) -> Iterator[tuple[str, str | bytes]]:
+    """Every file of the site but the archived pages (which `tracker.app.site` copies)."""
+    named = downloads.member_files(site)
+    slugs = {key: member.slug for member in site.members for key in member.keys}
+    logged = [events.event_view(row, slugs) for row in site.changes]
+    yield home(site, logged)
+    yield from member_pages(site)
+    yield from events.change_pages(site, logged, slugs)
+    yield from snapshot_pages(site, named)
+    yield from downloads.download_files(site, named, logged)
+    yield from static_files()
+
+
+def home(site: Site, logged: Sequence[dict[str, Any]]) -> tuple[str, str]:
+    last = site.ok[-1]
+    reading = next(r for r in site.readings if r.snapshot.id == last.id)
+    stats = site.composition
+    tiers = [
+        {"name": tier_name(t), "members": c.members, "listings": c.listings}
+        for t, c in (stats.total.tiers.items() if stats else [])
+    ]
+    shown = [site.notes[k] for k in {x.key for x in site.latest} if k in site.notes]
+    return page(
+        site,
+        "index.html",
+        "index.html",
+        site.source_name,
+        last=last,
+        last_at=utc_text(last.captured_at),
+        latest_count=last.member_count,
+        tiers=tiers,
+        read_url=last.provenance or site.source_url,
+        page_path=reading.pages[0].path if reading.pages else "snapshots/index.html",
+        composition_svg=charts.composition_svg(stats) if stats else "",
+        composition_table=charts.composition_table(stats) if stats else "",
+        unannotated=charts.unannotated_line(stats) if stats else "",
+        timeline_svg=charts.timeline_svg(site.ok),
+        timeline_table=charts.timeline_table(site.ok),
+        events=logged[:LATEST_CHANGES],
+        credit=credit_for(note.origin for note in shown),
+    )
+
+
+def member_pages(site: Site) -> Iterator[tuple[str, str]]:
+    last = site.ok[-1]
+    current = members_of(site.latest)
+    by_key = {m.key: m for m in site.members}
+    rows = []
+    for key, found in sorted(current.items(), key=lambda kv: tier_rank(kv[1].tier)):
+        note = site.notes.get(key)
+        rows.append(
+            {
+                "key": key,
+                "slug": by_key[key].slug,
+                "name": found.name,
+                "english": (note.common_name_en or note.name_en_mt or "") if note else "",
+                "tier": tier_name(found.tier),
+                "rank": tier_rank(found.tier),
+                "type": (note.type or "") if note else "",
+                "city": (note.city or "") if note else "",
+            }
+        )
+    former = [
+        {
+            "slug": m.slug,
+            "name": m.name,
+            "tier": tier_name(m.runs[-1].value),
+            "last": m.last_seen.at[:10],
+        }
+        for m in reversed(site.members)
+        if not m.current
+    ]
+    shown = [site.notes[k] for k in current if k in site.notes]
+    yield page(
+        site,
+        "members/index.html",
+        "members.html",
+        "Members",
+        rows=rows,
+        former=former,
+        last=last,
+        last_at=utc_text(last.captured_at),
+        credit=credit_for(note.origin for note in shown),
+    )
+    for member in site.members:
+        yield member_page(site, member)
+
+
+def member_page(site: Site, member: Tenure) -> tuple[str, str]:
+    note = site.notes.get(member.key)
+    facts = note.facts() if note else {}
+    shown = [(label, value) for label, value in facts.items() if value not in (None, "", {})]
+    runs = [
+        {"tier": tier_name(r.value), "first": r.first, "last": r.last, "count": r.count}
+        for r in member.runs
+    ]
+    return page(
+        site,
+        f"members/{member.slug}.html",
+        "member.html",
+        member.name,
+        m=member,
+        runs=runs,
+        note=shown,
+        credit=credit_for([note.origin]) if note else None,
+    )
+
+
+def snapshot_pages(site: Site, named: downloads.MemberFiles) -> Iterator[tuple[str, str]]:
+    rows = [
+        {
+            "id": r.snapshot.id,
+            "at": utc_text(r.snapshot.captured_at),
+            "origin": r.snapshot.origin,
+            "status": r.snapshot.status,
+            "members": r.snapshot.member_count,
+            "listings": r.snapshot.listing_count,
+            "parser": r.snapshot.parser_version,
+            "sha": r.snapshot.page_sha256,
+        }
+        for r in site.readings
+    ]
+    yield page(site, "snapshots/index.html", "snapshots.html", "Snapshots", rows=rows)
+    pairs = _pairs_of(site.ok)
+    for index, reading in enumerate(site.readings):
+        s = reading.snapshot
+        (csv, _), (json, _) = named[reading.list_id]
+        yield page(
+            site,
+            f"snapshots/{s.id}.html",
+            "snapshot.html",
+            f"Snapshot {s.id}",
+            s=s,
+            facts=_facts(s, reading.method),
+            pages=reading.pages,
+            csv=csv,
+            json=json,
+            pairs=pairs.get(s.id, []),
+            prev=site.readings[index - 1].snapshot.id if index else None,
+            next=site.readings[index + 1].snapshot.id if index + 1 < len(site.readings) else None,
+        )
+
+
+def _pairs_of(ok: Sequence[Snapshot]) -> dict[int, list[tuple[str, str]]]:
+    """Snapshot id -> the pair pages it belongs to (changes since the one before, then to the
+    one after)."""
+    found: dict[int, list[tuple[str, str]]] = {}
+    for old, new in pairwise(ok):
+        href = f"{old.id}-{new.id}"
+        found.setdefault(old.id, []).append((href, f"to snapshot {new.id}"))
+        found.setdefault(new.id, []).insert(0, (href, f"from snapshot {old.id}"))
+    return found
+
+
+def _facts(s: Snapshot, method: str | None) -> list[tuple[str, Any]]:
+    counts = ", ".join(f"{tier_name(t)} {n}" for t, n in s.counts.items()) or "none"
+    facts: list[tuple[str, Any]] = [
+        ("Status", s.status),
+        ("Reason", s.reason or "—"),
+        ("Captured (UTC)", utc_text(s.captured_at)),
+        ("Origin", s.origin),
+        ("Read from", s.provenance or "unknown"),
+        ("Page sha256", s.page_sha256),
+        ("Parser version", s.parser_version),
+        ("Method", method or "—"),
+        ("Members", s.member_count),
+        ("Listings", s.listing_count),
+        ("Listings per tier", counts),
+    ]
+    if s.superseded_by is not None:
+        facts.append(("Superseded by", f"snapshot {s.superseded_by}"))
+    return facts
+
+
+@cache
+def _static() -> tuple[tuple[str, bytes], ...]:
+    from importlib.resources import files
+
+    folder = files("tracker.render.site").joinpath("static")
+    return tuple(
+        (f"assets/{name}", folder.joinpath(name).read_bytes()) for name in ("site.css", "site.js")
+    )
+
+
+def static_files() -> Iterator[tuple[str, bytes]]:
+    yield from _static()
