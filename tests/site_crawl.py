@@ -24,11 +24,12 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urldefrag, urlsplit
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Page
 
 # What one page says about itself, read in the browser after it has loaded.
 PAGE_FACTS = """() => ({
   lang: document.documentElement.lang,
+  overflow: document.scrollingElement.scrollWidth - window.innerWidth,
   viewport: document.querySelector('meta[name=viewport]') !== null,
   nav: [...document.querySelectorAll('nav a[href]')].map(a => a.href),
   tables: document.querySelectorAll('table').length,
@@ -71,10 +72,9 @@ class Crawl:
         return [url for url in self.facts if url.startswith(under)]
 
 
-def crawl(browser: Browser, home: str, prefix: str) -> Crawl:
+def crawl(page: Page, home: str, prefix: str) -> Crawl:
     """Open HOME and every page reachable from it below PREFIX (a URL ending in `/`)."""
     found = Crawl()
-    page = browser.new_page()
     _listen(page, found.problems.append)
     queue, seen = [home], {home}
     while queue:
@@ -89,7 +89,6 @@ def crawl(browser: Browser, home: str, prefix: str) -> Crawl:
                 queue.append(link)
             else:
                 found.problems.append(f"{link}: outside {prefix}")
-    page.close()
     return found
 
 
