@@ -5,8 +5,9 @@ Pages serves a project site, so that a link climbing out of the prefix or rooted
 answers 404 here as it would there. The crawl opens every page a reader can reach from the
 home page in Chromium, fetches everything else those pages link to, and reports each
 problem as one line: a status other than 200, a console error, an uncaught exception, a
-request that failed, a same-origin link outside the prefix. (tests/test_site.py checks the
-links of the built files without a browser.)
+request that failed, a same-origin link outside the prefix, a link to a file:// URL (the
+builder's disk, not the reader's). tests/test_site.py checks the built files' links
+without a browser.
 """
 
 from __future__ import annotations
@@ -82,6 +83,8 @@ def crawl(page: Page, home: str, prefix: str) -> Crawl:
         links = _visit(page, url, prefix, found)
         for link in links:
             link = urldefrag(link).url
+            if urlsplit(link).scheme == "file":
+                found.problems.append(f"{url}: links to {link}, on the builder's disk")
             if urlsplit(link).netloc != urlsplit(prefix).netloc or link in seen:
                 continue
             seen.add(link)
