@@ -19,13 +19,13 @@ from tracker.app.sitefiles import Output, Written
 from tracker.core.config import Source
 from tracker.core.models import Listing, Snapshot
 from tracker.core.stats import cross_tab
-from tracker.core.tenure import Row, tenures
+from tracker.core.tenure import Line, stretches, tenures
 from tracker.render.report import tool_version
 from tracker.render.site.model import Archived, Reading, Site
 from tracker.store import Store
 
-# A listing without its snapshot: what two snapshots must share to share a download.
-Line = tuple[str, str, int, str, str]
+# (snapshot id, tier, tier label, position, name, key): a listing as the store reads it.
+Row = tuple[int, str, str, int, str, str]
 
 
 def build_site(store: Store, source: Source, out: Path) -> Written:
@@ -49,9 +49,10 @@ def gather(store: Store, source: Source) -> Site:
     """Everything the pages show, in a few queries."""
     ok = ok_snapshots(store, source.id)
     every = store.snapshots(source.id)
-    rows = store.ok_listing_rows(source.id)
-    members = tenures(ok, rows, store.rename_edges(source.id))
-    lists, list_ids = _member_lists(store, every, rows)
+    lines, list_ids = _member_lists(store, every, store.ok_listing_rows(source.id))
+    by_snapshot = {snapshot_id: lines[index] for snapshot_id, index in list_ids.items()}
+    members = tenures(stretches(ok, by_snapshot), store.rename_edges(source.id))
+    lists = [_records(found) for found in lines]
     latest = lists[list_ids[ok[-1].id]]
     notes = annotations_of(store, source.id, {key for m in members for key in m.keys})
     return Site(
@@ -73,11 +74,11 @@ def gather(store: Store, source: Source) -> Site:
 
 def _member_lists(
     store: Store, every: Sequence[Snapshot], rows: Iterable[Row]
-) -> tuple[list[list[Listing]], dict[int, int]]:
+) -> tuple[list[tuple[Line, ...]], dict[int, int]]:
     """Each distinct member list once, and snapshot id -> its list's index.
 
-    Ten years of daily snapshots hold a few hundred distinct lists: each is turned into
-    records (and later into downloads) once.
+    `rows` are streamed: ten years of daily snapshots hold two million listings but a few
+    hundred distinct lists, and only those are kept (and later rendered) once each.
     """
     by_content: dict[tuple[Line, ...], int] = {}
     ids: dict[int, int] = {}
@@ -90,14 +91,14 @@ def _member_lists(
                 for x in store.listings(snapshot.id)
             )
             ids[snapshot.id] = by_content.setdefault(lines, len(by_content))
-    lists = [
-        [
-            Listing.model_construct(tier=t, tier_label=lbl, position=p, name=n, key=k)
-            for t, lbl, p, n, k in lines
-        ]
-        for lines in by_content
+    return list(by_content), ids
+
+
+def _records(lines: Sequence[Line]) -> list[Listing]:
+    return [
+        Listing.model_construct(tier=t, tier_label=lbl, position=p, name=n, key=k)
+        for t, lbl, p, n, k in lines
     ]
-    return lists, ids
 
 
 def _readings(

@@ -88,19 +88,22 @@ class Output:
             if target.is_file() and target.read_bytes() == content:
                 self.written.kept += 1
                 return
-            _replace(target, content)
-        except OSError as exc:
-            raise ConfigError(f"cannot write {target}: {exc.strerror or exc}") from None
+        except OSError:
+            pass  # unreadable: written anew below
+        _replace(target, content)
         self.written.wrote += 1
 
     def finish(self) -> Written:
         """Remove what the previous build wrote and this one did not; record this build."""
         for path in sorted(self.previous - self.produced):
             target = self.out / path
-            if target.is_file():
-                target.unlink()
-                self.written.removed += 1
-                _prune(target.parent, self.out)
+            try:
+                if target.is_file():
+                    target.unlink()
+                    self.written.removed += 1
+                    _prune(target.parent, self.out)
+            except OSError as exc:
+                raise ConfigError(f"cannot remove {target}: {exc.strerror or exc}") from None
         self._manifest(self.produced)
         return self.written
 
@@ -123,15 +126,21 @@ def _listed(manifest: Path) -> set[str]:
 
 
 def _replace(target: Path, content: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    """`target` holds `content`, or (interrupted, or failing) what it held before."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    except OSError as exc:
+        raise ConfigError(f"cannot write {target}: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(content)
         os.chmod(temp, 0o644)
         os.replace(temp, target)
-    except BaseException:
+    except BaseException as exc:
         Path(temp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise ConfigError(f"cannot write {target}: {exc.strerror or exc}") from None
         raise
 
 

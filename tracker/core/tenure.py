@@ -1,24 +1,20 @@
 """Every member's life across the ok snapshots at once: names, tier runs, first and last seen.
 
 `tracker.core.history` walks one member's timeline; a site needs all of them from ten years
-of daily snapshots, so this reads every listing once, in time order, and keeps for each
-member (its keys joined by logged renames) the runs of snapshots in which it held one tier
-without a gap. A run names its first and last snapshot and how many it spans, so a page can
+of daily snapshots, so this walks the snapshots once, in time order, a stretch of snapshots
+listing the same lines at a time, and keeps for each member (its keys joined by logged
+renames) the runs of snapshots in which it held one tier without a gap. A run names its first and last snapshot and how many it spans, so a page can
 cite a decade of daily readings in a few lines. Pure: the store reads the rows.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import groupby
 
 from tracker.core.models import Snapshot, tier_rank
 from tracker.core.stamps import utc_text
-
-# (snapshot id, tier, tier label, position, name, key): a listing as the store reads it.
-Row = tuple[int, str, str, int, str, str]
 
 
 @dataclass(frozen=True)
@@ -77,38 +73,66 @@ def key_groups(edges: Iterable[tuple[str, str]]) -> dict[str, str]:
     return {key: root(key) for key in parent}
 
 
-def tenures(
-    ok: Sequence[Snapshot], rows: Iterable[Row], edges: Iterable[tuple[str, str]]
-) -> list[Tenure]:
-    """Every member of the ok snapshots `ok` (time order), from all their listing `rows`
-    (same order), in order of first appearance."""
+# (tier, tier label, position, name, key): a listing without its snapshot.
+Line = tuple[str, str, int, str, str]
+
+
+@dataclass(frozen=True)
+class Stretch:
+    """Consecutive ok snapshots listing exactly the same lines: ten years of daily readings
+    are a few hundred stretches, and each member's runs are extended stretch by stretch."""
+
+    first: Stop
+    last: Stop
+    count: int
+    lines: Sequence[Line]
+
+
+def stretches(ok: Sequence[Snapshot], lists: Mapping[int, Sequence[Line]]) -> list[Stretch]:
+    """The ok snapshots (time order) as stretches; `lists`: snapshot id -> its lines, the
+    same object for snapshots listing the same lines."""
+    found: list[Stretch] = []
+    for snapshot in ok:
+        stop = Stop(snapshot.id, utc_text(snapshot.captured_at))
+        lines = lists.get(snapshot.id, ())
+        if found and found[-1].lines is lines:
+            found[-1] = Stretch(found[-1].first, stop, found[-1].count + 1, lines)
+        else:
+            found.append(Stretch(stop, stop, 1, lines))
+    return found
+
+
+def tenures(spans: Sequence[Stretch], edges: Iterable[tuple[str, str]]) -> list[Tenure]:
+    """Every member listed in the stretches (time order), in order of first appearance."""
     groups = key_groups(edges)
-    stops = {s.id: Stop(s.id, utc_text(s.captured_at)) for s in ok}
     found: dict[str, Tenure] = {}
     previous: set[str] = set()
-    for snapshot_id, listed in groupby(rows, key=lambda row: row[0]):
-        stop = stops[snapshot_id]
-        present = _best(listed, groups)
+    best: dict[int, dict[str, tuple[str, str, str]]] = {}
+    for span in spans:
+        present = best.get(id(span.lines))
+        if present is None:
+            present = best[id(span.lines)] = _best(span.lines, groups)
         for group, (tier, name, key) in present.items():
             member = found.get(group)
             if member is None:
-                found[group] = Tenure(slug_of(key), key, name, stop, stop, keys=[key])
-                found[group].runs.append(Span(tier, stop, stop))
-                found[group].names.append(Span(name, stop, stop))
+                member = Tenure(slug_of(key), key, name, span.first, span.last, keys=[key])
+                member.runs.append(Span(tier, span.first, span.last, span.count))
+                member.names.append(Span(name, span.first, span.last, span.count))
+                found[group] = member
                 continue
-            _extend(member, stop, tier, name, key, group in previous)
+            _extend(member, span, tier, name, key, group in previous)
         previous = set(present)
-    last = ok[-1].id if ok else None
+    last = spans[-1].last.snapshot_id if spans else None
     for member in found.values():
         member.current = member.last_seen.snapshot_id == last
     return list(found.values())
 
 
-def _best(listed: Iterable[Row], groups: dict[str, str]) -> dict[str, tuple[str, str, str]]:
+def _best(lines: Iterable[Line], groups: dict[str, str]) -> dict[str, tuple[str, str, str]]:
     """Group -> (tier, name, key) of its best listing in one snapshot: the highest tier, then
     the first on the page (a member listed twice, or under two linked names, is one)."""
     best: dict[str, tuple[int, int, str, str, str]] = {}
-    for _, tier, _label, position, name, key in listed:
+    for tier, _label, position, name, key in lines:
         group = groups.get(key, key)
         rank = (tier_rank(tier), position, tier, name, key)
         held = best.get(group)
@@ -117,19 +141,19 @@ def _best(listed: Iterable[Row], groups: dict[str, str]) -> dict[str, tuple[str,
     return {group: (t, n, k) for group, (_, _, t, n, k) in best.items()}
 
 
-def _extend(member: Tenure, stop: Stop, tier: str, name: str, key: str, unbroken: bool) -> None:
-    """One more snapshot listing `member`: a run goes on only without a gap and a tier move."""
-    member.last_seen = stop
+def _extend(member: Tenure, span: Stretch, tier: str, name: str, key: str, unbroken: bool) -> None:
+    """One more stretch listing `member`: a run goes on only without a gap and a tier move."""
+    member.last_seen = span.last
     member.key, member.name = key, name
     if key not in member.keys:
         member.keys.append(key)
     run = member.runs[-1]
     if unbroken and run.value == tier:
-        run.last, run.count = stop, run.count + 1
+        run.last, run.count = span.last, run.count + span.count
     else:
-        member.runs.append(Span(tier, stop, stop))
-    spelled = next((span for span in member.names if span.value == name), None)
+        member.runs.append(Span(tier, span.first, span.last, span.count))
+    spelled = next((named for named in member.names if named.value == name), None)
     if spelled is None:
-        member.names.append(Span(name, stop, stop))
+        member.names.append(Span(name, span.first, span.last, span.count))
     else:
-        spelled.last, spelled.count = stop, spelled.count + 1
+        spelled.last, spelled.count = span.last, spelled.count + span.count

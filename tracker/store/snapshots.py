@@ -15,7 +15,7 @@ the display name and the member key.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -234,16 +234,17 @@ class Snapshots(Table):
             for t, lbl, p, n, k in rows
         ]
 
-    def ok_listing_rows(self, source_id: str) -> list[tuple[int, str, str, int, str, str]]:
+    def ok_listing_rows(self, source_id: str) -> Iterator[tuple[int, str, str, int, str, str]]:
         """(snapshot id, tier, tier label, position, name, key) of every listing of every ok
-        snapshot, in time order then page order: one query, for a site of ten years."""
+        snapshot, in time order then page order: one query, streamed (ten years of daily
+        snapshots hold two million listings)."""
         rows = self.db.execute(
             "SELECT l.snapshot_id, l.tier, l.tier_label, l.position, l.name, l.key "
             "FROM snapshots s JOIN listings l ON l.snapshot_id = s.id "
             "WHERE s.source_id = ? AND s.status = 'ok' ORDER BY s.captured_at, s.id, l.rowid",
             [source_id],
         )
-        return rows.fetchall()
+        yield from rows
 
     def reading_details(self, source_id: str) -> dict[int, tuple[str | None, list[str]]]:
         """Snapshot id -> (parse method, sha256 of the pages after the first, in order)."""

@@ -70,14 +70,14 @@ def home(site: Site, logged: Sequence[dict[str, Any]]) -> tuple[str, str]:
 def member_pages(site: Site) -> Iterator[tuple[str, str]]:
     last = site.ok[-1]
     current = members_of(site.latest)
-    by_key = {m.key: m for m in site.members}
+    slugs = {key: m.slug for m in site.members for key in m.keys}
     rows = []
     for key, found in sorted(current.items(), key=lambda kv: tier_rank(kv[1].tier)):
         note = site.notes.get(key)
         rows.append(
             {
                 "key": key,
-                "slug": by_key[key].slug,
+                "slug": slugs[key],
                 "name": found.name,
                 "english": (note.common_name_en or note.name_en_mt or "") if note else "",
                 "tier": tier_name(found.tier),
