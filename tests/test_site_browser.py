@@ -245,6 +245,16 @@ def test_a_screenshot_of_the_home_page_is_kept(browser: Browser, base: str) -> N
     assert png.startswith(PNG) and len(png) > 10_000
 
 
+def test_the_readmes_screenshot_is_a_small_png_of_the_window() -> None:
+    """Made with screenshot() from the demo's site; a screenshot of the whole page, or a
+    photo, would bloat every clone."""
+    png = (ROOT / ".github" / "readme" / "site-home.png").read_bytes()
+    assert png.startswith(PNG) and 10_000 < len(png) < 300_000
+    size = {"width": int.from_bytes(png[16:20]), "height": int.from_bytes(png[20:24])}
+    assert size == SCREEN
+    assert "(.github/readme/site-home.png)" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
 @pytest.fixture(scope="module")
 def broken(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the site with a fault planted in a member page and in the home page."""
