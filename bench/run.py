@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import diffing, growth, interactive, parsing
+from bench import diffing, growth, interactive, parsing, site
 from bench.measure import BenchError, Figure, as_json, table
 
 
@@ -37,6 +37,10 @@ class Plan:
     history_days: int
     history_versions: int
     history_members: tuple[int, int]
+    # `tracker site build`: daily snapshots, distinct member lists among them, members.
+    site_days: int
+    site_versions: int
+    site_members: int
     repeat: int
     process_repeat: int
 
@@ -51,6 +55,9 @@ FULL = Plan(
     history_days=3_650,
     history_versions=150,
     history_members=(600, 6_000),
+    site_days=3_650,
+    site_versions=150,
+    site_members=600,
     repeat=5,
     process_repeat=5,
 )
@@ -64,6 +71,9 @@ QUICK = Plan(
     history_days=365,
     history_versions=15,
     history_members=(600, 1_200),
+    site_days=365,
+    site_versions=15,
+    site_members=600,
     repeat=3,
     process_repeat=3,
 )
@@ -77,7 +87,7 @@ def arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures here")
     parser.add_argument(
         "--only",
-        choices=("parse", "diff", "store", "cli"),
+        choices=("parse", "diff", "store", "cli", "site"),
         action="append",
         help="run only these groups (repeatable)",
     )
@@ -107,6 +117,10 @@ def run_groups(plan: Plan, groups: set[str], folder: Path) -> tuple[list[Figure]
             members=plan.history_members,
             repeat=plan.process_repeat,
         )
+    if "site" in groups:
+        figures += site.measure(
+            folder, days=plan.site_days, versions=plan.site_versions, members=plan.site_members
+        )
     return figures, notes
 
 
@@ -120,7 +134,7 @@ def machine() -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     args = arguments(argv)
     plan = QUICK if args.quick else FULL
-    groups = set(args.only or ("parse", "diff", "store", "cli"))
+    groups = set(args.only or ("parse", "diff", "store", "cli", "site"))
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="aiia-bench-") as folder:
         try:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bench import growth, interactive, synth
+from bench import growth, interactive, site, synth
 from bench.measure import Figure, table
 from tracker.cli import cli
 from tracker.core.diff import diff
@@ -92,6 +92,18 @@ def test_a_built_history_is_read_by_the_real_cli(tmp_path: Path) -> None:
     outcome = CliRunner().invoke(cli, [*db, "diff", "2020-03-26", "latest", "--format", "json"])
     assert outcome.exit_code == 0, outcome.output
     assert [args[-1] for args, _ in interactive.commands(built)][:2] == ["--help", "json"]
+
+
+def test_the_site_history_has_a_snapshot_a_day_and_builds(tmp_path: Path) -> None:
+    assert site.build(tmp_path / "s.db", days=12, versions=3, members=30) == 12
+    figures = site.measure(tmp_path, days=12, versions=3, members=30)
+    assert [f.name for f in figures] == [
+        "tracker site build (empty folder)",
+        "tracker site build (rebuild, unchanged)",
+        "site size",
+    ]
+    assert (tmp_path / "site" / "snapshots" / "12.html").is_file()
+    assert not (tmp_path / "site" / "snapshots" / "13.html").exists()
 
 
 def test_table_shows_targets_and_misses() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import html
 import io
 import json
 import os
@@ -18,11 +19,14 @@ from click.testing import CliRunner, Result
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from tests.cli import invoker
+from tests.test_demo import assert_not_the_aiia
 from tests.test_history import B_NEW, B_OLD, DAYS, STATES, A, _add
 from tracker.app.changelog import rebuild_changes
 from tracker.app.sitefiles import MANIFEST
 from tracker.cli import cli
+from tracker.core.annotations import Annotation
 from tracker.core.atom import ATOM
+from tracker.core.credit import CSET_CREDIT, CSET_ORIGIN
 from tracker.core.tenure import slug_of
 from tracker.store import Store
 
@@ -53,6 +57,13 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
         _add(store, tiers, day)
     _add(store, {"ordinary": ["乱码"]}, datetime(2024, 1, 3, 12, tzinfo=UTC), status="quarantined")
     rebuild_changes(store, "aiia")
+    # Annotated under its former name: the annotation follows the rename.
+    note = Annotation(
+        key=_key(B_OLD), origin=CSET_ORIGIN, name=B_OLD, common_name_en="Qiming Medical",
+        type="Industry", city="Chengdu",
+    )  # fmt: skip
+    with store.atomic():
+        store.replace_annotations(CSET_ORIGIN, [note])
     store.close()
     return ["--config", str(folder / "config.toml"), "--db", str(folder / "t.db")]
 
@@ -203,22 +214,79 @@ def test_a_rebuild_writes_nothing_and_removes_only_its_own_stale_files(
     (out / MANIFEST).write_text(json.dumps(manifest))
     foreign = out / "CNAME"
     foreign.write_text("example.org\n")
+    # An archived page altered since: written again, as stored.
+    altered = sorted((out / "pages").iterdir())[0]
+    evidence = altered.read_bytes()
+    altered.write_bytes(evidence + b"<!-- altered -->")
     before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
     result = _tracker(options, "site", "build", out)
     assert result.exit_code == 0, result.output
-    assert " wrote 0 files," in result.output and "removed 1;" in result.output
+    assert " wrote 1 file," in result.output and "removed 1;" in result.output
     assert not stale.exists() and foreign.read_text() == "example.org\n"
+    assert altered.read_bytes() == evidence
     after = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
-    assert {p for p in after if after[p] != before.get(p)} == {out / MANIFEST}
+    assert {p for p in after if after[p] != before.get(p)} == {out / MANIFEST, altered}
+    again = _tracker(options, "site", "build", out)
+    assert " wrote 0 files," in again.output and "removed 0;" in again.output
 
 
-def test_a_folder_that_is_not_a_site_is_refused(small: list[str], tmp_path: Path) -> None:
-    (tmp_path / "notes.txt").write_text("mine")
-    result = _tracker(small, "site", "build", tmp_path)
+@pytest.mark.parametrize(
+    ("made", "said"),
+    [
+        ("folder", "is not empty and holds no tracker site"),
+        ("file", "is a file, not a folder"),
+        ("manifest", "not a tracker site manifest"),
+    ],
+)
+def test_a_folder_that_is_not_a_site_is_refused(
+    small: list[str], tmp_path: Path, made: str, said: str
+) -> None:
+    out = tmp_path / "out"
+    if made == "file":
+        out.write_text("mine")
+    else:
+        out.mkdir()
+        (out / "notes.txt").write_text("mine")
+        if made == "manifest":
+            (out / MANIFEST).write_text("{not json")
+    before = sorted(tmp_path.rglob("*"))
+    result = _tracker(small, "site", "build", out)
     assert result.exit_code == 1
-    assert result.output.count("\n") == 1
-    assert "is not empty and holds no tracker site" in result.output
-    assert os.listdir(tmp_path) == ["notes.txt"]
+    assert result.output.count("\n") == 1 and result.output.startswith("Error: ")
+    assert said in result.output
+    assert sorted(tmp_path.rglob("*")) == before
+
+
+def test_an_unknown_source_is_one_line(small: list[str], tmp_path: Path) -> None:
+    result = _tracker(small, "site", "build", tmp_path / "s", "--source", "nope")
+    assert result.exit_code == 1 and result.output.count("\n") == 1
+    assert "nope" in result.output
+    assert not (tmp_path / "s").exists()
+
+
+def test_the_demo_site_never_reads_as_the_alliances(demo: list[str], tmp_path: Path) -> None:
+    assert _tracker(demo, "site", "build", tmp_path / "s").exit_code == 0
+    for path in (tmp_path / "s").rglob("*"):
+        if path.is_file() and path.parent.name != "pages":
+            assert_not_the_aiia(path.read_text(encoding="utf-8-sig"))
+
+
+def test_cset_annotations_carried_through_a_rename_are_shown_and_credited(
+    small: list[str], tmp_path: Path
+) -> None:
+    assert _tracker(small, "site", "build", tmp_path / "s").exit_code == 0
+    members = (tmp_path / "s" / "members" / "index.html").read_text(encoding="utf-8")
+    row = HTMLParser(members).css_first(f'tr[data-key="{_key(B_NEW)}"]')
+    assert [td.text() for td in row.css("td")] == [
+        B_NEW, "Qiming Medical", "board", "Industry", "Chengdu"
+    ]  # fmt: skip
+    assert CSET_CREDIT in html.unescape(members)
+    page = tmp_path / "s" / "members" / f"{slug_of(_key(B_OLD))}.html"
+    text = HTMLParser(page.read_text(encoding="utf-8")).css_first("main").text()
+    assert f"annotated as{B_OLD}" in text
+    assert CSET_CREDIT in html.unescape(page.read_text(encoding="utf-8"))
+    filler = tmp_path / "s" / "members" / f"{slug_of(_key(A))}.html"
+    assert "CC BY-NC" not in filler.read_text(encoding="utf-8")
 
 
 def test_a_member_page_shows_every_name_and_the_tier_runs(small: list[str], tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 
 from tracker.app.annotations import annotations_of
@@ -26,6 +27,7 @@ from tracker.store import Store
 
 # (snapshot id, tier, tier label, position, name, key): a listing as the store reads it.
 Row = tuple[int, str, str, int, str, str]
+_FIRST, _LINE = itemgetter(0), itemgetter(1, 2, 3, 4, 5)
 
 
 def build_site(store: Store, source: Source, out: Path) -> Written:
@@ -40,15 +42,17 @@ def build_site(store: Store, source: Source, out: Path) -> Written:
     for path, text in files.items():
         output.write(path, text)
     for path, page in archived.items():
-        if not output.holds(path, page.size):
+        if not output.holds(path, page.sha256):
             output.write(path, store.page_bytes(page.sha256))
     return output.finish()
 
 
 def gather(store: Store, source: Source) -> Site:
     """Everything the pages show, in a few queries."""
-    ok = ok_snapshots(store, source.id)
     every = store.snapshots(source.id)
+    ok = [snapshot for snapshot in every if snapshot.status == "ok"] or ok_snapshots(
+        store, source.id
+    )
     lines, list_ids = _member_lists(store, every, store.ok_listing_rows(source.id))
     by_snapshot = {snapshot_id: lines[index] for snapshot_id, index in list_ids.items()}
     members = tenures(stretches(ok, by_snapshot), store.rename_edges(source.id))

@@ -9,6 +9,7 @@ anything else.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -33,11 +34,15 @@ class Written:
     size: int = 0
 
     def line(self) -> str:
+        total = self.wrote + self.kept
         return (
-            f"{self.out}: wrote {self.wrote} files, {self.kept} unchanged, "
-            f"removed {self.removed}; {self.wrote + self.kept} files, "
-            f"{self.size / 1_000_000:.1f} MB"
+            f"{self.out}: wrote {_files(self.wrote)}, {self.kept} unchanged, removed "
+            f"{self.removed}; {_files(total)}, {self.size / 1_000_000:.1f} MB"
         )
+
+
+def _files(count: int) -> str:
+    return f"{count} file{'' if count == 1 else 's'}"
 
 
 @dataclass
@@ -71,14 +76,19 @@ class Output:
         self.produced = set(paths)
         self._manifest(self.previous | self.produced)
 
-    def holds(self, path: str, size: int) -> bool:
-        """Whether a content-addressed file is there already (its name is its digest)."""
+    def holds(self, path: str, digest: str) -> bool:
+        """Whether an archived page is there already, intact: its bytes hash to its name
+        (a file altered since the last build is written again)."""
         target = self.out / path
-        if target.is_file() and target.stat().st_size == size:
-            self.written.kept += 1
-            self.written.size += size
-            return True
-        return False
+        try:
+            data = target.read_bytes()
+        except OSError:
+            return False
+        if hashlib.sha256(data).hexdigest() != digest:
+            return False
+        self.written.kept += 1
+        self.written.size += len(data)
+        return True
 
     def write(self, path: str, data: str | bytes) -> None:
         content = data.encode() if isinstance(data, str) else data

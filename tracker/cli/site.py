@@ -18,7 +18,7 @@ def site_group() -> None:
 
 
 @site_group.command("build")
-@click.argument("out", type=click.Path(path_type=Path, file_okay=False))
+@click.argument("out", type=click.Path(path_type=Path))
 @source_option
 @pass_app
 def build(app: App, out: Path, source_id: str | None) -> None:

@@ -24,7 +24,7 @@ from tracker.render.report import (
     shown_row,
     summary_line,
 )
-from tracker.render.site.layout import page
+from tracker.render.site.layout import page, tier_name
 from tracker.render.site.model import Site
 
 SECTIONS = {kind.event: kind.section for kind in CHANGE_KINDS}
@@ -48,9 +48,18 @@ def event_view(row: dict[str, Any], slugs: dict[str, str]) -> dict[str, Any]:
         "kind": KIND_NAMES.get(row["kind"], row["kind"]),
         "name": row["name"],
         "slug": slugs.get(row["key"]) or slugs.get(row["old_key"] or "", ""),
-        "detail": change_text(section, shaped),
+        "detail": _detail(section, row, shaped),
         "pair": f"{row['old_snapshot_id']}-{row['new_snapshot_id']}",
     }
+
+
+def _detail(section: str, row: dict[str, Any], shaped: dict[str, Any]) -> str:
+    """What changed; for a join or a departure, the tier (the kind column says the rest)."""
+    if section == "joined":
+        return f"as {tier_name(row['tier'] or '')}"
+    if section == "departed":
+        return f"was {tier_name(row['old_tier'] or '')}"
+    return change_text(section, shaped)
 
 
 def change_pages(
@@ -82,7 +91,7 @@ def change_pages(
 def overall_page(site: Site, slugs: dict[str, str]) -> tuple[str, str]:
     """`changes/baseline-latest.html`: the oldest ok snapshot against the latest."""
     report = site.overall
-    title = "First snapshot → latest"
+    title = f"{'Baseline' if site.ok[0].origin == 'baseline' else 'First snapshot'} → latest"
     if report is None:
         return page(
             site, "changes/baseline-latest.html", "overall.html", title,

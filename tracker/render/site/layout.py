@@ -32,6 +32,7 @@ def environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        keep_trailing_newline=True,
     )
     env.globals |= {"fonts": FONTS, "nav": NAV}
     return env

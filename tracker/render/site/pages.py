@@ -115,7 +115,11 @@ def member_pages(site: Site) -> Iterator[tuple[str, str]]:
 def member_page(site: Site, member: Tenure) -> tuple[str, str]:
     note = site.notes.get(member.key)
     facts = note.facts() if note else {}
-    shown = [(label, value) for label, value in facts.items() if value not in (None, "", {})]
+    shown = [
+        (label.replace("_", " "), _fact(value))
+        for label, value in facts.items()
+        if value not in (None, "", {})
+    ]
     runs = [
         {"tier": tier_name(r.value), "first": r.first, "last": r.last, "count": r.count}
         for r in member.runs
@@ -130,6 +134,14 @@ def member_page(site: Site, member: Tenure) -> tuple[str, str]:
         note=shown,
         credit=credit_for([note.origin]) if note else None,
     )
+
+
+def _fact(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {v}" for k, v in value.items())
+    return str(value)
 
 
 def snapshot_pages(site: Site, named: downloads.MemberFiles) -> Iterator[tuple[str, str]]:
