@@ -141,6 +141,20 @@ def test_a_member_page_shows_its_tier_history(page: Page, base: str) -> None:
     assert "vice" in text.lower() or "副理事长单位" in text
 
 
+def test_without_javascript_the_lists_are_complete(browser: Browser, page: Page, base: str) -> None:
+    page.goto(base + "members/index.html")
+    scripted = visible_names(page)
+    bare = browser.new_context(java_script_enabled=False)
+    try:
+        plain = bare.new_page()
+        plain.goto(base + "members/index.html")
+        assert visible_names(plain) == scripted
+        plain.goto(base + "changes/index.html")
+        assert plain.locator("table.events tbody tr").count() == 7
+    finally:
+        bare.close()
+
+
 def test_every_page_is_reachable_with_no_404_and_no_error(crawled: Crawl, base: str) -> None:
     assert crawled.problems == []
     assert set(crawled.statuses.values()) == {200}
@@ -199,30 +213,30 @@ def test_no_page_scrolls_sideways_on_a_phone(crawled: Crawl, base: str) -> None:
     assert wide == {}
 
 
-def tab_to_a_sort_button(page: Page, presses: int = 40) -> list[dict[str, Any]]:
-    """What the keyboard reaches, pressing Tab from the top of the page up to the first
-    button in a table header."""
-    trail: list[dict[str, Any]] = []
-    while len(trail) < presses and not (trail and trail[-1]["sorts"]):
-        page.keyboard.press("Tab")
-        trail.append(
-            page.evaluate(
-                """() => { const e = document.activeElement;
-                return {id: e.id, sorts: e.tagName === 'BUTTON' && e.closest('th') !== null}; }"""
-            )
-        )
-    return trail
+FOCUSED = """() => { const e = document.activeElement;
+    return {id: e.id, sorts: e.tagName === 'BUTTON' && e.closest('th') !== null}; }"""
 
 
-def test_the_keyboard_reaches_the_filter_and_sorts(page: Page, base: str) -> None:
+def tab(page: Page) -> dict[str, Any]:
+    """Press Tab; what has the focus then."""
+    page.keyboard.press("Tab")
+    focused: dict[str, Any] = page.evaluate(FOCUSED)
+    return focused
+
+
+def test_the_keyboard_reaches_the_filter_and_every_sort_button(page: Page, base: str) -> None:
     page.goto(base + "members/index.html")
-    trail = tab_to_a_sort_button(page)
+    trail = [tab(page)]
+    while len(trail) < 40 and not trail[-1]["sorts"]:
+        trail.append(tab(page))
     assert [step["id"] for step in trail].count("member-filter") == 1, trail
     assert trail[-1]["sorts"], trail
     before = page.locator(NAMES).all_inner_texts()
     page.keyboard.press("Enter")
     after = page.locator(NAMES).all_inner_texts()
     assert after != before and sorted(after) == sorted(before)
+    headers = page.locator("#members thead th").count()
+    assert [tab(page)["sorts"] for _ in range(headers)] == [True] * (headers - 1) + [False]
 
 
 def screenshot(browser: Browser, url: str, path: Path) -> bytes:
