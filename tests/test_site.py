@@ -22,7 +22,7 @@ from tests.cli import invoker
 from tests.test_demo import assert_not_the_aiia
 from tests.test_history import B_NEW, B_OLD, DAYS, STATES, A, _add
 from tracker.app.changelog import rebuild_changes
-from tracker.app.sitefiles import MANIFEST
+from tracker.app.sitefiles import JOURNAL, MANIFEST, Output
 from tracker.cli import cli
 from tracker.core.annotations import Annotation
 from tracker.core.atom import ATOM
@@ -338,3 +338,55 @@ def _version() -> str:
     from tracker.render.report import tool_version
 
     return tool_version()
+
+
+def test_an_interrupted_build_leaves_whole_files_and_is_cleaned_up_next_time(
+    small: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "s"
+    put = Output._put
+    calls = []
+
+    def stopping(self: Output, path: str, content: bytes) -> None:
+        calls.append(path)
+        if len(calls) == 12:
+            raise KeyboardInterrupt
+        put(self, path, content)
+
+    monkeypatch.setattr(Output, "_put", stopping)
+    assert _tracker(small, "site", "build", out).exit_code != 0
+    monkeypatch.undo()
+    written = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    assert len(written) == 11 + 2  # the files before the stop, the manifest, the journal
+    assert not [p for p in written if Path(p).name.startswith(".") and "/" in p]
+    # A path the interrupted build claimed that the next one no longer makes: removed.
+    (out / "members").mkdir(exist_ok=True)
+    (out / "members" / "gone.html").write_text("half a build ago")
+    with (out / JOURNAL).open("a") as journal:
+        journal.write("members/gone.html\n")
+    result = _tracker(small, "site", "build", out)
+    assert result.exit_code == 0, result.output
+    assert "removed 1;" in result.output
+    assert not (out / JOURNAL).exists() and not (out / "members" / "gone.html").exists()
+
+
+@pytest.mark.parametrize("ok", [0, 1])
+def test_a_record_with_one_ok_snapshot_builds_and_one_with_none_is_refused(
+    tmp_path: Path, ok: int
+) -> None:
+    run = invoker(tmp_path)
+    store = Store.open(tmp_path / "t.db")
+    store.ensure_source("aiia", "AIIA", "https://example.org/")
+    _add(store, {"ordinary": ["乱码"]}, DAYS[0], status="quarantined")
+    for day in DAYS[1 : 1 + ok]:
+        _add(store, STATES[0], day)
+    store.close()
+    result = run("site", "build", str(tmp_path / "s"))
+    if not ok:
+        assert result.exit_code == 1 and "no ok snapshots" in result.output
+        assert not (tmp_path / "s").exists()
+        return
+    assert result.exit_code == 0, result.output
+    overall = (tmp_path / "s" / "changes" / "baseline-latest.html").read_text(encoding="utf-8")
+    assert "Only one ok snapshot" in overall
+    assert (tmp_path / "s" / "snapshots" / "1.html").is_file()

@@ -9,18 +9,20 @@ its bytes differ, so a rebuild of an unchanged record writes nothing.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import partial
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
+from sys import intern
 
 from tracker.app.annotations import annotations_of
 from tracker.app.diffs import build_report
 from tracker.app.reports import ok_snapshots
 from tracker.app.sitefiles import Output, Written
 from tracker.core.config import Source
-from tracker.core.models import Listing, Snapshot
+from tracker.core.models import Snapshot
 from tracker.core.stats import cross_tab
-from tracker.core.tenure import Line, stretches, tenures
+from tracker.core.tenure import Line, records, stretches, tenures
 from tracker.render.report import tool_version
 from tracker.render.site.model import Archived, Reading, Site
 from tracker.store import Store
@@ -31,20 +33,18 @@ _FIRST, _LINE = itemgetter(0), itemgetter(1, 2, 3, 4, 5)
 
 
 def build_site(store: Store, source: Source, out: Path) -> Written:
-    """Build (or bring up to date) the site of `source` in `out`."""
+    """Build (or bring up to date) the site of `source` in `out`, file by file as rendered."""
     from tracker.render.site.pages import render_site
 
-    output = Output.open(out)
+    output = Output.open(out)  # refused before the record is read
     site = gather(store, source)
-    files = dict(render_site(site))
-    archived = {page.path: page for reading in site.readings for page in reading.pages}
-    output.begin([*files, *archived])
-    for path, text in files.items():
-        output.write(path, text)
-    for path, page in archived.items():
-        if not output.holds(path, page.sha256):
-            output.write(path, store.page_bytes(page.sha256))
-    return output.finish()
+    with output:
+        for path, text in render_site(site):
+            output.write(path, text)
+        for reading in site.readings:
+            for page in reading.pages:
+                output.archive(page.path, page.sha256, partial(store.page_bytes, page.sha256))
+        return output.finish()
 
 
 def gather(store: Store, source: Source) -> Site:
@@ -56,8 +56,7 @@ def gather(store: Store, source: Source) -> Site:
     lines, list_ids = _member_lists(store, every, store.ok_listing_rows(source.id))
     by_snapshot = {snapshot_id: lines[index] for snapshot_id, index in list_ids.items()}
     members = tenures(stretches(ok, by_snapshot), store.rename_edges(source.id))
-    lists = [_records(found) for found in lines]
-    latest = lists[list_ids[ok[-1].id]]
+    latest = records(lines[list_ids[ok[-1].id]])
     notes = annotations_of(store, source.id, {key for m in members for key in m.keys})
     return Site(
         source_id=source.id,
@@ -72,7 +71,7 @@ def gather(store: Store, source: Source) -> Site:
         changes=store.change_rows(source.id),
         composition=cross_tab(latest, notes, "type"),
         overall=build_report(store, ok[0], ok[-1]) if len(ok) > 1 else None,
-        lists=lists,
+        lists=lines,
     )
 
 
@@ -86,8 +85,13 @@ def _member_lists(
     """
     by_content: dict[tuple[Line, ...], int] = {}
     ids: dict[int, int] = {}
-    for snapshot_id, group in groupby(rows, key=lambda row: row[0]):
-        ids[snapshot_id] = by_content.setdefault(tuple(row[1:] for row in group), len(by_content))
+    for snapshot_id, group in groupby(rows, key=_FIRST):
+        lines = tuple(map(_LINE, group))
+        found = by_content.get(lines)
+        if found is None:
+            # Kept: its strings shared with the lists before it, not held once per list.
+            found = by_content[_interned(lines)] = len(by_content)
+        ids[snapshot_id] = found
     for snapshot in every:
         if snapshot.id not in ids:  # not ok, or ok and empty
             lines = tuple(
@@ -98,11 +102,8 @@ def _member_lists(
     return list(by_content), ids
 
 
-def _records(lines: Sequence[Line]) -> list[Listing]:
-    return [
-        Listing.model_construct(tier=t, tier_label=lbl, position=p, name=n, key=k)
-        for t, lbl, p, n, k in lines
-    ]
+def _interned(lines: tuple[Line, ...]) -> tuple[Line, ...]:
+    return tuple((intern(t), intern(lb), p, intern(n), intern(k)) for t, lb, p, n, k in lines)
 
 
 def _readings(

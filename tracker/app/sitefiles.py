@@ -4,7 +4,9 @@ A folder is a tracker site when it holds the manifest (`.tracker-site.json`: eve
 last build wrote). A build refuses any other folder that is not empty, writes a file only
 when its bytes differ (temp file, then rename: an interrupted build leaves no half-written
 file), and removes what the previous build wrote and this one no longer does, never
-anything else.
+anything else. Files are written as they are rendered (a decade of snapshots is too much
+to hold); each path is noted in a journal (`.tracker-site.journal`) before its file is
+written, so what an interrupted build wrote is still known, and cleaned up, next time.
 """
 
 from __future__ import annotations
@@ -13,13 +15,15 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from tracker.core.errors import ConfigError
 
 MANIFEST = ".tracker-site.json"
+JOURNAL = ".tracker-site.journal"
 _TOOL = "aiia-tracker site"
 
 
@@ -51,18 +55,20 @@ class Output:
     previous: set[str]
     produced: set[str] = field(default_factory=set)
     written: Written = field(init=False)
+    journal: IO[str] | None = None
 
     def __post_init__(self) -> None:
         self.written = Written(self.out)
 
     @classmethod
     def open(cls, out: Path) -> Output:
-        """The folder, checked: new, empty, or a site an earlier build wrote."""
+        """The folder, checked: new, empty, or a site an earlier build wrote. Nothing is
+        written until the build begins (`with output:`)."""
         if out.exists() and not out.is_dir():
             raise ConfigError(f"{out} is a file, not a folder: give a folder for the site")
         manifest = out / MANIFEST
         if manifest.is_file():
-            return cls(out, _listed(manifest))
+            return cls(out, _listed(manifest) | _listed_lines(out / JOURNAL))
         if out.is_dir() and any(out.iterdir()):
             raise ConfigError(
                 f"{out} is not empty and holds no tracker site ({MANIFEST}): "
@@ -70,28 +76,52 @@ class Output:
             )
         return cls(out, set())
 
-    def begin(self, paths: Iterable[str]) -> None:
-        """Name every file this build will write before writing any, so that a build
-        interrupted midway still owns (and will clean up) what it wrote."""
-        self.produced = set(paths)
-        self._manifest(self.previous | self.produced)
-
-    def holds(self, path: str, digest: str) -> bool:
-        """Whether an archived page is there already, intact: its bytes hash to its name
-        (a file altered since the last build is written again)."""
-        target = self.out / path
+    def __enter__(self) -> Output:
+        if not (self.out / MANIFEST).is_file():
+            self._manifest(set())  # the folder is a site's from now on
         try:
-            data = target.read_bytes()
-        except OSError:
+            self.journal = (self.out / JOURNAL).open("a", encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"cannot write in {self.out}: {exc.strerror or exc}") from None
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        # Finished or not: an interrupted build keeps its journal for the next one.
+        if self.journal is not None:
+            self.journal.close()
+
+    def claim(self, path: str) -> bool:
+        """Note that this build produces `path`; False if it was claimed already (an
+        archived page or a download shared by several snapshots is written once)."""
+        if path in self.produced:
             return False
-        if hashlib.sha256(data).hexdigest() != digest:
-            return False
-        self.written.kept += 1
-        self.written.size += len(data)
+        self.produced.add(path)
+        if path not in self.previous and self.journal is not None:
+            self.journal.write(path + "\n")
+            self.journal.flush()
         return True
 
     def write(self, path: str, data: str | bytes) -> None:
-        content = data.encode() if isinstance(data, str) else data
+        """Write `path` if this build has not already, and only if its bytes differ."""
+        if self.claim(path):
+            self._put(path, data.encode() if isinstance(data, str) else data)
+
+    def archive(self, path: str, digest: str, read: Callable[[], bytes]) -> None:
+        """An archived page, named by its digest: read from the store only when the file is
+        missing or altered (its bytes no longer hash to its name)."""
+        if not self.claim(path):
+            return
+        try:
+            data = (self.out / path).read_bytes()
+        except OSError:
+            data = b""
+        if hashlib.sha256(data).hexdigest() != digest:
+            self._put(path, read())
+            return
+        self.written.kept += 1
+        self.written.size += len(data)
+
+    def _put(self, path: str, content: bytes) -> None:
         target = self.out / path
         self.written.size += len(content)
         try:
@@ -115,6 +145,9 @@ class Output:
             except OSError as exc:
                 raise ConfigError(f"cannot remove {target}: {exc.strerror or exc}") from None
         self._manifest(self.produced)
+        if self.journal is not None:
+            self.journal.close()
+        (self.out / JOURNAL).unlink(missing_ok=True)
         return self.written
 
     def _manifest(self, paths: set[str]) -> None:
@@ -127,11 +160,25 @@ def _listed(manifest: Path) -> set[str]:
         files = json.loads(manifest.read_text(encoding="utf-8"))["files"]
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ConfigError(f"{manifest}: not a tracker site manifest ({exc})") from None
-    # Only plain relative paths: a doctored manifest must not remove files elsewhere.
+    return _plain(files)
+
+
+def _listed_lines(journal: Path) -> set[str]:
+    """The paths an interrupted build noted, if one was interrupted."""
+    try:
+        return _plain(journal.read_text(encoding="utf-8").splitlines())
+    except FileNotFoundError:
+        return set()
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"{journal}: cannot read ({exc})") from None
+
+
+def _plain(paths: Iterable[object]) -> set[str]:
+    """Only plain relative paths: a doctored manifest must not remove files elsewhere."""
     return {
         p
-        for p in files
-        if isinstance(p, str) and ".." not in Path(p).parts and not Path(p).is_absolute()
+        for p in paths
+        if isinstance(p, str) and p and ".." not in Path(p).parts and not Path(p).is_absolute()
     }
 
 

@@ -13,7 +13,7 @@ import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from tracker.core.models import Snapshot, tier_rank
+from tracker.core.models import Listing, Snapshot, tier_rank
 from tracker.core.stamps import utc_text
 
 
@@ -77,6 +77,14 @@ def key_groups(edges: Iterable[tuple[str, str]]) -> dict[str, str]:
 Line = tuple[str, str, int, str, str]
 
 
+def records(lines: Iterable[Line]) -> list[Listing]:
+    """Lines back as listing records (trusted: they were read from the store)."""
+    return [
+        Listing.model_construct(tier=t, tier_label=lb, position=p, name=n, key=k)
+        for t, lb, p, n, k in lines
+    ]
+
+
 @dataclass(frozen=True)
 class Stretch:
     """Consecutive ok snapshots listing exactly the same lines: ten years of daily readings
@@ -107,11 +115,8 @@ def tenures(spans: Sequence[Stretch], edges: Iterable[tuple[str, str]]) -> list[
     groups = key_groups(edges)
     found: dict[str, Tenure] = {}
     previous: set[str] = set()
-    best: dict[int, dict[str, tuple[str, str, str]]] = {}
     for span in spans:
-        present = best.get(id(span.lines))
-        if present is None:
-            present = best[id(span.lines)] = _best(span.lines, groups)
+        present = _best(span.lines, groups)
         for group, (tier, name, key) in present.items():
             member = found.get(group)
             if member is None:

@@ -15,6 +15,7 @@ from typing import Any
 from tracker.core import atom
 from tracker.core.jsontext import render_json
 from tracker.core.stamps import utc_text
+from tracker.core.tenure import Line, records
 from tracker.render.rows import members_text
 from tracker.render.site.layout import page
 from tracker.render.site.model import Site
@@ -34,27 +35,18 @@ def _named(text: str, ext: str) -> tuple[str, str]:
     return f"downloads/members/{digest}.{ext}", text
 
 
-# List index -> ((CSV path, text), (JSON path, text)).
-MemberFiles = dict[int, tuple[tuple[str, str], tuple[str, str]]]
-
-
-def member_files(site: Site) -> MemberFiles:
-    """Each distinct member list as CSV and JSON, rendered once."""
-    return {
-        index: (
-            _named(BOM + members_text(listings, site.notes, "csv"), "csv"),
-            _named(members_text(listings, site.notes, "json"), "json"),
-        )
-        for index, listings in enumerate(site.lists)
-    }
+def member_files(site: Site, lines: Sequence[Line]) -> tuple[tuple[str, str], tuple[str, str]]:
+    """One member list as (CSV path, text) and (JSON path, text)."""
+    listings = records(lines)
+    return (
+        _named(BOM + members_text(listings, site.notes, "csv"), "csv"),
+        _named(members_text(listings, site.notes, "json"), "json"),
+    )
 
 
 def download_files(
-    site: Site, named: MemberFiles, logged: Sequence[dict[str, Any]]
+    site: Site, named: dict[int, tuple[str, str]], logged: Sequence[dict[str, Any]]
 ) -> Iterator[tuple[str, str | bytes]]:
-    for csv, js in named.values():
-        yield csv
-        yield js
     rows = [{c: row[c] for c in CHANGE_COLUMNS} for row in site.changes]
     yield "downloads/changes.csv", BOM + render_csv(rows, CHANGE_COLUMNS)
     yield "downloads/changes.json", render_json(rows)
@@ -64,8 +56,8 @@ def download_files(
             "id": r.snapshot.id,
             "at": utc_text(r.snapshot.captured_at),
             "status": r.snapshot.status,
-            "csv": named[r.list_id][0][0],
-            "json": named[r.list_id][1][0],
+            "csv": named[r.list_id][0],
+            "json": named[r.list_id][1],
         }
         for r in site.readings
     ]

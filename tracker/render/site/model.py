@@ -13,7 +13,7 @@ from typing import Any
 from tracker.core.annotations import Annotation
 from tracker.core.models import Listing, Snapshot
 from tracker.core.stats import Stats
-from tracker.core.tenure import Tenure
+from tracker.core.tenure import Line, Tenure
 from tracker.render.report import DiffReport
 
 
@@ -66,5 +66,5 @@ class Site:
     composition: Stats | None
     # The oldest ok snapshot against the latest, when there are two.
     overall: DiffReport | None = None
-    # Every distinct member list any snapshot holds, in page order.
-    lists: Sequence[Sequence[Listing]] = field(default_factory=list)
+    # Every distinct member list any snapshot holds, as lines in page order.
+    lists: Sequence[Sequence[Line]] = field(default_factory=list)

@@ -26,7 +26,14 @@ LATEST_CHANGES = 20
 
 def render_site(site: Site) -> Iterator[tuple[str, str | bytes]]:
     """Every file of the site but the archived pages (which `tracker.app.site` copies)."""
-    named = downloads.member_files(site)
+    # Each members download is yielded (and written) as soon as it is rendered: ten years
+    # of distinct lists are too much to hold. Only their names are kept, for the pages.
+    named: dict[int, tuple[str, str]] = {}
+    for index, lines in enumerate(site.lists):
+        csv, json = downloads.member_files(site, lines)
+        named[index] = (csv[0], json[0])
+        yield csv
+        yield json
     slugs = {key: member.slug for member in site.members for key in member.keys}
     logged = [events.event_view(row, slugs) for row in site.changes]
     yield home(site, logged)
@@ -93,7 +100,7 @@ def member_pages(site: Site) -> Iterator[tuple[str, str]]:
             "tier": tier_name(m.runs[-1].value),
             "last": m.last_seen.at[:10],
         }
-        for m in reversed(site.members)
+        for m in sorted(site.members, key=lambda m: m.last_seen.at, reverse=True)
         if not m.current
     ]
     shown = [site.notes[k] for k in current if k in site.notes]
@@ -144,7 +151,7 @@ def _fact(value: Any) -> str:
     return str(value)
 
 
-def snapshot_pages(site: Site, named: downloads.MemberFiles) -> Iterator[tuple[str, str]]:
+def snapshot_pages(site: Site, named: dict[int, tuple[str, str]]) -> Iterator[tuple[str, str]]:
     rows = [
         {
             "id": r.snapshot.id,
@@ -162,7 +169,7 @@ def snapshot_pages(site: Site, named: downloads.MemberFiles) -> Iterator[tuple[s
     pairs = _pairs_of(site.ok)
     for index, reading in enumerate(site.readings):
         s = reading.snapshot
-        (csv, _), (json, _) = named[reading.list_id]
+        csv, json = named[reading.list_id]
         yield page(
             site,
             f"snapshots/{s.id}.html",
