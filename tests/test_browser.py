@@ -8,21 +8,19 @@ its characters at one em each (a missing glyph's box is about half that). Two co
 the check can fail: the old `lang="en"` report is drawn in Japanese glyph forms, and with
 the CJK fonts hidden from the browser every name is boxes.
 
-Without /usr/bin/chromium the tests skip, except in CI (env CI set, as `.ci/run` does),
-where they fail: a browser test that silently skips proves nothing.
+Without /usr/bin/chromium the tests skip, except in CI, where they fail (tests/browser.py).
 """
 
 from __future__ import annotations
 
 import os
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 import sqlite_utils
 
+from tests.browser import CHROMIUM, NO_CJK, drawn_in_chinese, element_fonts
 from tests.test_report import MADE, fill
 from tracker.app.diffs import build_report
 from tracker.render.report import render
@@ -31,44 +29,8 @@ from tracker.store import Store
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, Playwright
 
-CHROMIUM = Path("/usr/bin/chromium")
 # The second column of every change table (each follows its section's heading): the names.
 NAMES = "h2 + table tbody td:nth-child(2)"
-# The Simplified Chinese fonts the report asks for (tracker.render.report.FONTS).
-SC_FONTS = {
-    "Noto Sans CJK SC",
-    "Source Han Sans SC",
-    "PingFang SC",
-    "Hiragino Sans GB",
-    "Microsoft YaHei",
-    "WenQuanYi Micro Hei",
-}
-# Fontconfig as the system has it, minus every CJK font: what a machine without them shows.
-NO_CJK = """<?xml version="1.0"?>
-<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
-<fontconfig>
-  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
-  <selectfont><rejectfont><glob>*CJK*</glob></rejectfont></selectfont>
-</fontconfig>
-"""
-
-
-def _chromium() -> Any:
-    """Playwright's sync API, or a skip (a failure in CI) saying what to install."""
-    missing = None
-    if not CHROMIUM.exists():
-        missing = f"{CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk"
-    elif shutil.which("fc-list") is None:
-        missing = "fontconfig is missing: apt-get install chromium fonts-noto-cjk"
-    try:
-        from playwright import sync_api
-    except ImportError:
-        missing = missing or "playwright is missing: pip install -e '.[test]'"
-    if missing and os.environ.get("CI"):
-        pytest.fail(f"browser test cannot run in CI: {missing}", pytrace=False)
-    if missing:
-        pytest.skip(missing)
-    return sync_api
 
 
 @pytest.fixture(scope="module")
@@ -85,48 +47,10 @@ def report_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def playwright() -> Iterator[Playwright]:
-    with _chromium().sync_playwright() as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def browser(playwright: Playwright) -> Iterator[Browser]:
-    """One headless Chromium for the module: launching is the slow part."""
-    launched = playwright.chromium.launch(executable_path=str(CHROMIUM))
-    yield launched
-    launched.close()
-
-
 def name_fonts(page: Page, url: str) -> list[dict[str, Any]]:
-    """For each name cell: its text, width in px, font size, and the fonts that drew it."""
+    """For each name cell of the report at URL: its text, width, font size and fonts."""
     page.goto(url)
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("DOM.enable")
-    cdp.send("CSS.enable")
-    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
-    cells = cdp.send("DOM.querySelectorAll", {"nodeId": root, "selector": NAMES})
-    found = []
-    for node in cells["nodeIds"]:
-        box = cdp.send("DOM.getBoxModel", {"nodeId": node})["model"]["content"]
-        fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
-        found.append({"fonts": fonts, "width": box[2] - box[0]})
-    texts = page.locator(NAMES).all_inner_texts()
-    size = float(page.eval_on_selector("td", "td => getComputedStyle(td).fontSize")[:-2])
-    cdp.detach()
-    return [dict(row, text=text, size=size) for row, text in zip(found, texts, strict=True)]
-
-
-def drawn_in_chinese(cell: dict[str, Any]) -> bool:
-    """Every glyph from a Simplified Chinese font, each one em wide: the name, not boxes."""
-    families = {font["familyName"] for font in cell["fonts"]}
-    glyphs = sum(font["glyphCount"] for font in cell["fonts"])
-    return (
-        families <= SC_FONTS
-        and glyphs == len(cell["text"])
-        and cell["width"] >= 0.95 * cell["size"] * len(cell["text"])
-    )
+    return element_fonts(page, NAMES)
 
 
 def test_names_are_drawn_with_a_chinese_font(browser: Browser, report_html: Path) -> None:

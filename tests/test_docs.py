@@ -7,9 +7,11 @@ import re
 import shlex
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import click
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from tracker.cli import cli
@@ -121,6 +123,48 @@ def test_every_readme_command_parses(args: list[str]) -> None:
 def test_a_misspelled_command_or_option_does_not_parse(args: list[str]) -> None:
     with pytest.raises(click.UsageError):
         parse_only(args)
+
+
+def _actions_recipe() -> dict[str, Any]:
+    """The GitHub Actions workflow the README gives under "From system cron or CI"."""
+    section = README.split("### From system cron or CI", 1)[1].split("\n## ", 1)[0]
+    block = re.search(r"```yaml\n(.*?)```", section, re.S)
+    assert block is not None
+    workflow: dict[str, Any] = yaml.safe_load(block[1])
+    return workflow
+
+
+def _recipe_steps() -> list[dict[str, Any]]:
+    return [step for job in _actions_recipe()["jobs"].values() for step in job["steps"]]
+
+
+RECIPE_COMMANDS = [
+    args
+    for step in _recipe_steps()
+    for line in step.get("run", "").splitlines()
+    for args in _tracker_args(line)
+]
+
+
+@pytest.mark.parametrize("args", RECIPE_COMMANDS, ids=" ".join)
+def test_every_command_of_the_actions_recipe_parses(args: list[str]) -> None:
+    parse_only(args)
+
+
+def test_the_actions_recipe_commits_members_csv_and_publishes_the_site() -> None:
+    assert ["run", "--once"] in RECIPE_COMMANDS
+    members = ["members", "--at", "latest", "--format", "csv", "--output", "members.csv"]
+    assert members in RECIPE_COMMANDS
+    site = [args for args in RECIPE_COMMANDS if args[:2] == ["site", "build"]]
+    assert len(site) == 1
+    scripts = "\n".join(step.get("run", "") for step in _recipe_steps())
+    # members.csv is ignored in the clone (the quick tour writes one): it must be forced in.
+    assert "git add -f members.csv" in scripts
+    uses = {step["uses"].split("@")[0]: step for step in _recipe_steps() if "uses" in step}
+    assert uses["actions/upload-pages-artifact"]["with"]["path"] == site[0][2]
+    assert "actions/deploy-pages" in uses
+    permissions = _actions_recipe()["permissions"]
+    assert permissions == {"contents": "write", "pages": "write", "id-token": "write"}
 
 
 NETWORK = {"snapshot", "baseline", "run", "backfill", "notify"}
