@@ -416,3 +416,49 @@ def test_a_rebuild_renders_no_unchanged_members_download_and_mends_an_altered_on
     assert " wrote 1 file," in mended.output, mended.output
     assert rendered == ["csv", "json"]
     assert altered.read_bytes() == whole
+
+
+def test_a_former_name_listed_again_beside_its_successor_gets_its_own_page(
+    tmp_path: Path,
+) -> None:
+    """A logged rename is only likely: once the former name is listed beside the new one,
+    they are two organisations, each with its own page and true dates, and the build never
+    stumbles on a key that no page is named after."""
+    invoker(tmp_path)
+    store = Store.open(tmp_path / "t.db")
+    store.ensure_source("aiia", "AIIA", "https://example.org/")
+    renamed_again = "启明医疗信息(集团)有限公司"
+    states = [
+        {"board": [B_OLD]},
+        {"board": [B_NEW]},
+        {"board": [B_NEW], "ordinary": [B_OLD]},
+        {"board": [B_NEW], "ordinary": [renamed_again]},
+    ]
+    for tiers, day in zip(states, DAYS, strict=False):
+        _add(store, tiers, day)
+    rebuild_changes(store, "aiia")
+    kinds = [(row["kind"], row["name"]) for row in store.change_rows("aiia")]
+    store.close()
+    assert ("renamed", B_NEW) in kinds and ("renamed", renamed_again) in kinds
+    options = ["--config", str(tmp_path / "config.toml"), "--db", str(tmp_path / "t.db")]
+    result = _tracker(options, "site", "build", tmp_path / "s")
+    assert result.exit_code == 0, result.output
+    listing = HTMLParser((tmp_path / "s" / "members" / "index.html").read_text(encoding="utf-8"))
+    links = {
+        row.attributes["data-key"]: row.css_first("a").attributes["href"]
+        for row in listing.css("table#members tbody tr")
+    }
+    assert len(set(links.values())) == 2, links
+    returned = HTMLParser((tmp_path / "s" / "members" / links[_key(renamed_again)]).read_text())
+    assert [r.css("td")[0].text() for r in returned.css("table#names tbody tr")] == [
+        B_OLD,
+        renamed_again,
+    ]
+    assert [
+        [td.text() for td in row.css("td")][:3]
+        for row in returned.css("table#tier-history tbody tr")
+    ] == [["ordinary", "2024-01-03", "2024-01-04"]]
+    first = HTMLParser((tmp_path / "s" / "members" / links[_key(B_NEW)]).read_text())
+    assert [
+        [td.text() for td in row.css("td")][:3] for row in first.css("table#tier-history tbody tr")
+    ] == [["board", "2024-01-01", "2024-01-04"]]

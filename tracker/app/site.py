@@ -16,6 +16,7 @@ from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
 from sys import intern
+from typing import Any
 
 from tracker.app.annotations import annotations_of
 from tracker.app.diffs import build_report
@@ -73,6 +74,15 @@ def _intact(path: Path) -> bool:
         return False
 
 
+def _renames(changes: Sequence[dict[str, Any]]) -> dict[int, list[tuple[str, str]]]:
+    """(old key, new key) of the logged renames by the snapshot each was seen at."""
+    found: dict[int, list[tuple[str, str]]] = {}
+    for row in changes:
+        if row["kind"] == "renamed":
+            found.setdefault(row["new_snapshot_id"], []).append((row["old_key"], row["key"]))
+    return found
+
+
 def gather(store: Store, source: Source) -> Site:
     """Everything the pages show, in a few queries."""
     every = store.snapshots(source.id)
@@ -81,7 +91,8 @@ def gather(store: Store, source: Source) -> Site:
     )
     lines, list_ids = _member_lists(store, every, store.ok_listing_rows(source.id))
     by_snapshot = {snapshot_id: lines[index] for snapshot_id, index in list_ids.items()}
-    members = tenures(stretches(ok, by_snapshot), store.rename_edges(source.id))
+    changes = store.change_rows(source.id)
+    members, holders = tenures(stretches(ok, by_snapshot), _renames(changes))
     latest = records(lines[list_ids[ok[-1].id]])
     notes = annotations_of(store, source.id, {key for m in members for key in m.keys})
     return Site(
@@ -92,9 +103,10 @@ def gather(store: Store, source: Source) -> Site:
         readings=_readings(store, source.id, every, list_ids),
         ok=ok,
         members=members,
+        holders=holders,
         latest=latest,
         notes=notes,
-        changes=store.change_rows(source.id),
+        changes=changes,
         composition=cross_tab(latest, notes, "type"),
         overall=build_report(store, ok[0], ok[-1]) if len(ok) > 1 else None,
         lists=lines,

@@ -13,6 +13,7 @@ from typing import Any
 
 from tracker.core.kinds import CHANGE_KINDS
 from tracker.core.stamps import utc_text
+from tracker.core.tenure import Holders
 from tracker.render.report import (
     SHOWN_COLUMNS,
     TITLES,
@@ -31,7 +32,7 @@ SECTIONS = {kind.event: kind.section for kind in CHANGE_KINDS}
 KIND_NAMES = {kind.event: kind.counted for kind in CHANGE_KINDS}
 
 
-def event_view(row: dict[str, Any], slugs: dict[str, str]) -> dict[str, Any]:
+def event_view(row: dict[str, Any], slugs: Holders) -> dict[str, Any]:
     """One logged event as a table row: when, what, whom (linked), and its pair page."""
     section = SECTIONS.get(row["kind"], row["kind"])
     shaped = {
@@ -47,7 +48,7 @@ def event_view(row: dict[str, Any], slugs: dict[str, str]) -> dict[str, Any]:
         "at": row["at"],
         "kind": KIND_NAMES.get(row["kind"], row["kind"]),
         "name": row["name"],
-        "slug": slugs.get(row["key"]) or slugs.get(row["old_key"] or "", ""),
+        "slug": slugs.slug(row["key"], row["at"]) or slugs.slug(row["old_key"], row["at"]),
         "detail": _detail(section, row, shaped),
         "pair": f"{row['old_snapshot_id']}-{row['new_snapshot_id']}",
     }
@@ -63,7 +64,7 @@ def _detail(section: str, row: dict[str, Any], shaped: dict[str, Any]) -> str:
 
 
 def change_pages(
-    site: Site, logged: Sequence[dict[str, Any]], slugs: dict[str, str]
+    site: Site, logged: Sequence[dict[str, Any]], slugs: Holders
 ) -> Iterator[tuple[str, str]]:
     yield page(site, "changes/index.html", "changes.html", "Changes", events=logged)
     by_pair: dict[str, list[dict[str, Any]]] = {}
@@ -88,7 +89,7 @@ def change_pages(
     yield overall_page(site, slugs)
 
 
-def overall_page(site: Site, slugs: dict[str, str]) -> tuple[str, str]:
+def overall_page(site: Site, slugs: Holders) -> tuple[str, str]:
     """`changes/baseline-latest.html`: the oldest ok snapshot against the latest."""
     report = site.overall
     title = f"{'Baseline' if site.ok[0].origin == 'baseline' else 'First snapshot'} → latest"
@@ -98,11 +99,13 @@ def overall_page(site: Site, slugs: dict[str, str]) -> tuple[str, str]:
             ends=[], summary="Only one ok snapshot: nothing to compare yet.", sections=[],
             columns=SHOWN_COLUMNS, notes=[],
         )  # fmt: skip
+    latest = utc_text(site.ok[-1].captured_at)
     sections = [
         {
             "title": TITLES[kind],
             "rows": [
-                {"cells": shown_row(kind, row), "slug": slugs.get(_key(row), "")} for row in rows
+                {"cells": shown_row(kind, row), "slug": slugs.slug(_key(row), latest)}
+                for row in rows
             ],
         }
         for kind, rows in records(report).items()

@@ -13,7 +13,7 @@ from typing import Any
 from tracker.core.annotations import Annotation
 from tracker.core.models import Listing, Snapshot
 from tracker.core.stats import Stats
-from tracker.core.tenure import Line, Tenure
+from tracker.core.tenure import Holders, Line, Tenure
 from tracker.render.report import DiffReport
 
 
@@ -56,6 +56,8 @@ class Site:
     ok: Sequence[Snapshot]
     # Every member ever listed in an ok snapshot, in order of first appearance.
     members: Sequence[Tenure]
+    # Which member page each key stood for when.
+    holders: Holders
     # The latest ok snapshot's listings in page order.
     latest: Sequence[Listing]
     # The annotation of every key shown, its own or carried through renames.

@@ -33,7 +33,7 @@ def render_site(
     None for its content is one of those, unchanged, kept as it is.
     """
     named = yield from _member_downloads(site, known or {})
-    slugs = {key: member.slug for member in site.members for key in member.keys}
+    slugs = site.holders
     logged = [events.event_view(row, slugs) for row in site.changes]
     yield home(site, logged)
     yield from member_pages(site)
@@ -100,14 +100,14 @@ def home(site: Site, logged: Sequence[dict[str, Any]]) -> tuple[str, str]:
 def member_pages(site: Site) -> Iterator[tuple[str, str]]:
     last = site.ok[-1]
     current = members_of(site.latest)
-    slugs = {key: m.slug for m in site.members for key in m.keys}
+    latest_at = utc_text(last.captured_at)
     rows = []
     for key, found in sorted(current.items(), key=lambda kv: tier_rank(kv[1].tier)):
         note = site.notes.get(key)
         rows.append(
             {
                 "key": key,
-                "slug": slugs[key],
+                "slug": site.holders.slug(key, latest_at),
                 "name": found.name,
                 "english": (note.common_name_en or note.name_en_mt or "") if note else "",
                 "tier": tier_name(found.tier),
