@@ -8,9 +8,11 @@ CSET's annotations are in the database.
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 import sqlite_utils
 
 from tests.cli import invoker
@@ -20,7 +22,7 @@ from tracker.core.annotations import Annotation
 from tracker.core.credit import CSET_CREDIT, CSET_LICENCE, CSET_ORIGIN
 from tracker.core.models import Listing, ParseResult
 from tracker.core.normalize import normalize_key
-from tracker.store import Store
+from tracker.store import Store, names
 from tracker.store.schema import MIGRATIONS
 
 T0 = datetime(2024, 1, 5, 8, 0, tzinfo=UTC)
@@ -218,3 +220,43 @@ def test_the_metadata_command_needs_a_database(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.output.startswith("Error: no database at ") and result.output.count("\n") == 1
     assert not (tmp_path / "t.db").exists()
+
+
+def test_without_trigrams_english_names_are_still_found_by_a_whole_word(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An SQLite older than 3.34 has no trigram tokenizer: the index falls back to words
+    rather than failing every command on an upgraded database."""
+    monkeypatch.setattr(names.sqlite3, "sqlite_version_info", (3, 31, 1))
+    store = _store()
+    _add(store, 1, XINGHE)
+    store.replace_annotations(CSET_ORIGIN, [_note(XINGHE, "Xinghe AI")])
+    assert "trigram" not in _fts_sql(store)
+    assert _search(store, "xinghe") == [XINGHE] and _search(store, "inghe") == []
+
+
+def _fts_sql(store: Store) -> str:
+    row = store.db.execute("SELECT sql FROM sqlite_master WHERE name = ?", [names.FTS_TABLE])
+    return str(row.fetchone()[0])
+
+
+def test_a_migration_that_fails_leaves_the_database_as_it_was() -> None:
+    """Step 4 fails half-way (a table in the way of a view): nothing of it stays, the
+    version is unchanged, and once the obstacle is gone the upgrade runs whole."""
+    db = sqlite_utils.Database(memory=True)
+    for step in MIGRATIONS[:3]:
+        step(db)
+    db.execute("PRAGMA user_version = 3")
+    db.execute("CREATE TABLE snapshot_summary (x)")
+    with pytest.raises(sqlite3.OperationalError, match="snapshot_summary"):
+        Store(db)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert not db["member_names"].exists() and "changes_renames" not in _indexes(db)
+    db.execute("DROP TABLE snapshot_summary")
+    Store(db)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    assert "trigram" in _fts_sql(Store(db)) or names.sqlite3.sqlite_version_info < names.TRIGRAMS
+
+
+def _indexes(db: sqlite_utils.Database) -> set[str]:
+    return {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}

@@ -7,7 +7,7 @@ join or leave the chain of ok readings, and as annotations are replaced; existin
 databases are backfilled when migrated.
 
 ``member_names_fts`` (sqlite-utils' FTS5, kept in step by its own triggers) uses the
-``trigram`` tokenizer: Chinese names have no spaces, so the default tokenizer would make a
+``trigram`` tokenizer (where SQLite has it: 3.34 or later): Chinese names have no spaces, so the default tokenizer would make a
 whole name one word, and a search for part of it would find nothing. Trigrams find any
 part of three characters or more, Chinese or English; a shorter part is matched with a
 plain filter (``name LIKE '%星河%'``), which the table's size keeps fast. A renamed member's
@@ -17,6 +17,8 @@ links the two).
 """
 
 from __future__ import annotations
+
+import sqlite3
 
 import sqlite_utils
 
@@ -89,9 +91,15 @@ SEARCHED = ("name", *_FIELDS)
 FTS_TABLE = "member_names_fts"  # sqlite-utils' name for the index of `member_names`
 
 
+# SQLite gained the trigram tokenizer in 3.34 (2020). An older library gets the default,
+# word by word: English names are still found by a whole word, Chinese ones by the filter.
+TRIGRAMS = (3, 34, 0)
+
+
 def _migrate(db: sqlite_utils.Database) -> None:
     db.executescript(_TABLE)
-    db.table("member_names").enable_fts(SEARCHED, create_triggers=True, tokenize="trigram")
+    tokenize = "trigram" if sqlite3.sqlite_version_info >= TRIGRAMS else None
+    db.table("member_names").enable_fts(SEARCHED, create_triggers=True, tokenize=tokenize)
 
 
 SCHEMA = {4: _migrate}
