@@ -88,5 +88,16 @@ class Pages(Table):
 
     def page_facts(self, digests: set[str]) -> dict[str, tuple[int, str | None]]:
         """sha256 -> (size, Content-Type) of each archived page among `digests`."""
-        rows = self.db.execute("SELECT sha256, size, content_type FROM pages")
-        return {sha: (size, kind) for sha, size, kind in rows if sha in digests}
+        # By key, a few hundred at a time (SQLite's limit on parameters): `content_type` lies
+        # past the compressed bytes, so a scan of every row would read every archived page.
+        wanted = sorted(digests)
+        found: dict[str, tuple[int, str | None]] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            rows = self.db.execute(
+                "SELECT sha256, size, content_type FROM pages "
+                f"WHERE sha256 IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            )
+            found.update((sha, (size, kind)) for sha, size, kind in rows)
+        return found
