@@ -8,6 +8,7 @@ import html
 import io
 import json
 import os
+import sqlite3
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -462,3 +463,37 @@ def test_a_former_name_listed_again_beside_its_successor_gets_its_own_page(
     assert [
         [td.text() for td in row.css("td")][:3] for row in first.css("table#tier-history tbody tr")
     ] == [["board", "2024-01-01", "2024-01-04"]]
+
+
+def test_bytes_that_no_longer_hash_to_their_digest_are_never_published(tmp_path: Path) -> None:
+    """A database altered after the fact (one cloned from someone's repository, say): the
+    site would say "sha256sum matches" beside a page nobody read. The build stops, one line."""
+    invoker(tmp_path)
+    store = Store.open(tmp_path / "t.db")
+    store.ensure_source("aiia", "AIIA", "https://example.org/")
+    for tiers, day in zip(STATES[:2], DAYS, strict=False):
+        _add(store, tiers, day)
+    digest = store.snapshots("aiia")[-1].page_sha256
+    store.close()
+    db = sqlite3.connect(tmp_path / "t.db")
+    with db:
+        db.execute(
+            "UPDATE pages SET data = ?, compression = 'none' WHERE sha256 = ?",
+            [b"<html>tampered</html>", digest],
+        )
+    db.close()
+    options = ["--config", str(tmp_path / "config.toml"), "--db", str(tmp_path / "t.db")]
+    result = _tracker(options, "site", "build", tmp_path / "s")
+    assert result.exit_code == 1
+    assert result.output.count("\n") == 1 and f"archived page {digest}" in result.output
+    published = [p for p in (tmp_path / "s").rglob("*") if p.is_file()]
+    assert not [p for p in published if b"tampered" in p.read_bytes()]
+
+
+def test_a_temporary_file_a_killed_build_left_is_removed(small: list[str], tmp_path: Path) -> None:
+    out = tmp_path / "s"
+    assert _tracker(small, "site", "build", out).exit_code == 0
+    stray = out / "members" / ".tracker-tmp.index.html.k1ll3d"
+    stray.write_text("half written")
+    assert _tracker(small, "site", "build", out).exit_code == 0
+    assert not stray.exists() and (out / "members" / "index.html").is_file()

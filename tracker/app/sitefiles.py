@@ -14,17 +14,21 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from tracker.core.errors import ConfigError
+from tracker.core.errors import ConfigError, StoreError
 
 MANIFEST = ".tracker-site.json"
 JOURNAL = ".tracker-site.journal"
 _TOOL = "aiia-tracker site"
+# Files being written; one a killed build left behind is removed by the next.
+_TEMP = ".tracker-tmp."
+_DIGEST = re.compile("[0-9a-f]{64}")
 
 
 @dataclass
@@ -79,6 +83,8 @@ class Output:
     def __enter__(self) -> Output:
         if not (self.out / MANIFEST).is_file():
             self._manifest(set())  # the folder is a site's from now on
+        for stray in self.out.rglob(f"{_TEMP}*"):
+            stray.unlink(missing_ok=True)
         try:
             self.journal = (self.out / JOURNAL).open("a", encoding="utf-8")
         except OSError as exc:
@@ -123,7 +129,10 @@ class Output:
 
     def archive(self, path: str, digest: str, read: Callable[[], bytes]) -> None:
         """An archived page, named by its digest: read from the store only when the file is
-        missing or altered (its bytes no longer hash to its name)."""
+        missing or altered (its bytes no longer hash to its name). Bytes that do not hash to
+        their digest are never published: the site would vouch for a page nobody read."""
+        if not _DIGEST.fullmatch(digest):
+            raise StoreError(f"archived page {digest[:80]!r}: not a sha256 digest")
         if not self.claim(path):
             return
         try:
@@ -131,7 +140,7 @@ class Output:
         except OSError:
             data = b""
         if hashlib.sha256(data).hexdigest() != digest:
-            self._put(path, read())
+            self._put(path, _verified(digest, read()))
             return
         self.written.kept += 1
         self.written.size += len(data)
@@ -170,6 +179,15 @@ class Output:
         _replace(self.out / MANIFEST, text.encode())
 
 
+def _verified(digest: str, data: bytes) -> bytes:
+    if hashlib.sha256(data).hexdigest() != digest:
+        raise StoreError(
+            f"archived page {digest}: the stored bytes no longer hash to it (the database "
+            "was altered or damaged); the site is not built from it"
+        )
+    return data
+
+
 def _listed(manifest: Path) -> set[str]:
     try:
         files = json.loads(manifest.read_text(encoding="utf-8"))["files"]
@@ -201,7 +219,7 @@ def _replace(target: Path, content: bytes) -> None:
     """`target` holds `content`, or (interrupted, or failing) what it held before."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f"{_TEMP}{target.name}.")
     except OSError as exc:
         raise ConfigError(f"cannot write {target}: {exc.strerror or exc}") from None
     try:
