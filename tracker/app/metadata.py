@@ -2,8 +2,8 @@
 
 The descriptions are the store's own (each table module describes its tables beside their
 definition, `tracker.store.schema.DESCRIBED`); this adds what only the database's contents
-say: which sources it records, and whether CSET's annotations are in it, which must then be
-credited wherever they show.
+say: which sources it records, and whether CSET's work (its annotations, and its list as the
+baseline) is in it, which must then be credited in every table.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from tracker.core.credit import (
     credit_for,
 )
 from tracker.store import Store
-from tracker.store.annotations import ANNOTATION_COLUMNS
 from tracker.store.schema import DESCRIBED
 from tracker.store.table import Described
 
@@ -72,7 +71,9 @@ def _table(entry: Described, credited: bool) -> dict[str, Any]:
         table["label_column"] = entry.label_column
     if entry.searched_by is not None:
         table["fts_table"], table["fts_pk"] = entry.searched_by
-    # CC BY-NC requires the credit wherever CSET's annotations show.
-    if credited and ANNOTATION_COLUMNS.keys() & entry.columns.keys():
+    # CC BY-NC requires the credit wherever CSET's work shows: its annotations, and its list
+    # itself, imported with them as the baseline (a snapshot, its listings, its page's bytes,
+    # the changes from it): so every table and view.
+    if credited:
         table |= _CSET
     return table
