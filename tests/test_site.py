@@ -416,3 +416,41 @@ def test_a_rebuild_renders_no_unchanged_members_download_and_mends_an_altered_on
     assert " wrote 1 file," in mended.output, mended.output
     assert rendered == ["csv", "json"]
     assert altered.read_bytes() == whole
+
+
+def _snapshot_dates(out: Path) -> dict[str, str]:
+    """Snapshot id -> its capture date, as the snapshots list shows it."""
+    tree = HTMLParser((out / "snapshots" / "index.html").read_text(encoding="utf-8"))
+    cells = [[td.text() for td in row.css("td")] for row in tree.css("table#snapshots tbody tr")]
+    return {cell[0]: cell[1][:10] for cell in cells}
+
+
+def test_a_change_is_dated_by_the_interval_between_its_two_snapshots(
+    demo: list[str], tmp_path: Path
+) -> None:
+    """Cited by the newer snapshot's date alone, a change read 2021-06-01 → 2023-03-15
+    (a quarantined reading between) would be dated to the day it was found."""
+    out = tmp_path / "s"
+    assert _tracker(demo, "site", "build", out).exit_code == 0
+    dates = _snapshot_dates(out)
+    checked = 0
+    for path in ("index.html", "changes/index.html"):
+        tree = HTMLParser((out / path).read_text(encoding="utf-8"))
+        assert tree.css_first("table.events th").text() == "Happened between (UTC)"
+        for row in tree.css("table.events tbody tr"):
+            when, *_, pair = row.css("td")
+            old, new = pair.css_first("a").attributes["href"].split("/")[-1][:-5].split("-")
+            links = [(a.attributes["href"].split("/")[-1], a.text()) for a in when.css("a")]
+            assert links == [(f"{old}.html", dates[old]), (f"{new}.html", dates[new])]
+            assert when.text() == f"{dates[old]} and {dates[new]}"
+            checked += 1
+    home = HTMLParser((out / "index.html").read_text(encoding="utf-8")).css_first("main").text()
+    assert checked >= 2 and "2021-06-01 and 2023-03-15" in home
+    logged = json.loads((out / "downloads" / "changes.json").read_text())
+    assert {(r["old_snapshot_id"], r["old_at"][:10], r["at"][:10]) for r in logged} >= {
+        (2, "2021-06-01", "2023-03-15")
+    }
+    root = ET.parse(out / "feed.atom").getroot()
+    contents = [e.findtext(f"{{{ATOM}}}content") or "" for e in root.iter(f"{{{ATOM}}}entry")]
+    said = "Between 2021-06-01T02:00:00Z (snapshot 2) and 2023-03-15T02:00:00Z (snapshot 4):"
+    assert any(content.startswith(said) for content in contents)

@@ -31,8 +31,13 @@ SECTIONS = {kind.event: kind.section for kind in CHANGE_KINDS}
 KIND_NAMES = {kind.event: kind.counted for kind in CHANGE_KINDS}
 
 
-def event_view(row: dict[str, Any], slugs: dict[str, str]) -> dict[str, Any]:
-    """One logged event as a table row: when, what, whom (linked), and its pair page."""
+def event_view(row: dict[str, Any], slugs: dict[str, str], dates: dict[int, str]) -> dict[str, Any]:
+    """One logged event as a table row: when, what, whom (linked), and its pair page.
+
+    When is an interval: the change happened after the pair's older snapshot was read and
+    by the time the newer one was (readings not believed may lie between); `dates`:
+    snapshot id -> capture time. Dating it by the newer snapshot alone would be miscited.
+    """
     section = SECTIONS.get(row["kind"], row["kind"])
     shaped = {
         "direction": row["direction"],
@@ -45,6 +50,9 @@ def event_view(row: dict[str, Any], slugs: dict[str, str]) -> dict[str, Any]:
     }
     return {
         "at": row["at"],
+        "old_at": dates[row["old_snapshot_id"]],
+        "old_id": row["old_snapshot_id"],
+        "new_id": row["new_snapshot_id"],
         "kind": KIND_NAMES.get(row["kind"], row["kind"]),
         "name": row["name"],
         "slug": slugs.get(row["key"]) or slugs.get(row["old_key"] or "", ""),

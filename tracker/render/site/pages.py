@@ -34,7 +34,8 @@ def render_site(
     """
     named = yield from _member_downloads(site, known or {})
     slugs = {key: member.slug for member in site.members for key in member.keys}
-    logged = [events.event_view(row, slugs) for row in site.changes]
+    dates = {r.snapshot.id: utc_text(r.snapshot.captured_at) for r in site.readings}
+    logged = [events.event_view(row, slugs, dates) for row in site.changes]
     yield home(site, logged)
     yield from member_pages(site)
     yield from events.change_pages(site, logged, slugs)
