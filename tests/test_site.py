@@ -454,3 +454,20 @@ def test_a_change_is_dated_by_the_interval_between_its_two_snapshots(
     contents = [e.findtext(f"{{{ATOM}}}content") or "" for e in root.iter(f"{{{ATOM}}}entry")]
     said = "Between 2021-06-01T02:00:00Z (snapshot 2) and 2023-03-15T02:00:00Z (snapshot 4):"
     assert any(content.startswith(said) for content in contents)
+
+
+def test_a_pair_page_names_the_readings_it_spans_and_never_links_itself(
+    demo: list[str], tmp_path: Path
+) -> None:
+    out = tmp_path / "s"
+    assert _tracker(demo, "site", "build", out).exit_code == 0
+    page = HTMLParser((out / "changes" / "2-4.html").read_text(encoding="utf-8"))
+    doubted = page.css("ul.doubted li")
+    assert [li.css_first("a").attributes["href"] for li in doubted] == ["../snapshots/3.html"]
+    assert "quarantined" in doubted[0].text() and "2022-09-08" in doubted[0].text()
+    assert "after 2021-06-01T02:00:00Z and by 2023-03-15T02:00:00Z" in page.css_first("main").text()
+    for path in (out / "changes").glob("*-*.html"):
+        links = [a.attributes["href"] for a in HTMLParser(path.read_text()).css("main a")]
+        assert not [link for link in links if link.endswith(path.name)], path.name
+    plain = HTMLParser((out / "changes" / "4-5.html").read_text(encoding="utf-8"))
+    assert plain.css("ul.doubted") == []

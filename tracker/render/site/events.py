@@ -78,6 +78,7 @@ def change_pages(
     for event in logged:
         by_pair.setdefault(event["pair"], []).append(event)
     names = [f"{old.id}-{new.id}" for old, new in pairwise(site.ok)]
+    at = {reading.snapshot.id: index for index, reading in enumerate(site.readings)}
     for index, (old, new) in enumerate(pairwise(site.ok)):
         name = names[index]
         yield page(
@@ -90,6 +91,12 @@ def change_pages(
             old_at=utc_text(old.captured_at),
             new_at=utc_text(new.captured_at),
             events=by_pair.get(name, []),
+            # Read between the two and not believed: the pair spans them.
+            doubted=[
+                r.snapshot
+                for r in site.readings[at[old.id] + 1 : at[new.id]]
+                if r.snapshot.status != "ok"
+            ],
             prev=names[index - 1] if index else None,
             next=names[index + 1] if index + 1 < len(names) else None,
         )

@@ -12,6 +12,7 @@ from typing import Any
 import jinja2
 
 from tracker.core.models import TIER_NAMES_EN
+from tracker.core.stamps import utc_text
 from tracker.render.report import FONTS
 from tracker.render.site.model import Site
 
@@ -35,6 +36,7 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.globals |= {"fonts": FONTS, "nav": NAV}
+    env.filters["utc"] = utc_text
     return env
 
 
