@@ -471,3 +471,21 @@ def test_a_pair_page_names_the_readings_it_spans_and_never_links_itself(
         assert not [link for link in links if link.endswith(path.name)], path.name
     plain = HTMLParser((out / "changes" / "4-5.html").read_text(encoding="utf-8"))
     assert plain.css("ul.doubted") == []
+
+
+def test_no_path_on_the_builders_disk_is_published(demo: list[str], tmp_path: Path) -> None:
+    """The demo's pages are read from files in the package: the site names the file only."""
+    out = tmp_path / "s"
+    assert _tracker(demo, "site", "build", out).exit_code == 0
+    for path in out.rglob("*"):
+        if path.is_file() and path.parent.name != "pages" and not path.name.startswith("."):
+            text = path.read_text(encoding="utf-8-sig")
+            assert "file:" not in text and str(ROOT) not in text, path
+            assert str(tmp_path.parent) not in text, path
+    home = HTMLParser((out / "index.html").read_text(encoding="utf-8"))
+    said = {dt.text(): dt.next.text() for dt in home.css("dl.facts dt") if dt.next}
+    assert said["From"].startswith("saved file page-2024-05-01.html")
+    snapshot = HTMLParser((out / "snapshots" / "1.html").read_text(encoding="utf-8"))
+    facts = {dt.text(): dt.next.text() for dt in snapshot.css("dl.facts dt") if dt.next}
+    assert facts["Read from"].startswith("saved file baseline-2020-03-26.csv")
+    assert "extracted from https://demo.invalid/" in facts["Read from"]

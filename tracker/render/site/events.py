@@ -24,7 +24,7 @@ from tracker.render.report import (
     shown_row,
     summary_line,
 )
-from tracker.render.site.layout import page, tier_name
+from tracker.render.site.layout import page, public_source, tier_name
 from tracker.render.site.model import Site
 
 SECTIONS = {kind.event: kind.section for kind in CHANGE_KINDS}
@@ -147,7 +147,7 @@ def _ends(report: DiffReport) -> list[tuple[str, Any, Any]]:
         ("snapshot", lambda e: e.id),
         ("captured (UTC)", lambda e: e.captured_at),
         ("origin", lambda e: e.origin),
-        ("page", lambda e: e.provenance or "unknown"),
+        ("page", lambda e: public_source(e.provenance)),
         ("page sha256", lambda e: e.page_sha256),
         ("parser version", lambda e: e.parser_version),
         ("members", lambda e: e.members),

@@ -18,7 +18,7 @@ from tracker.core.models import Snapshot, tier_rank
 from tracker.core.stamps import utc_text
 from tracker.core.tenure import Tenure
 from tracker.render.site import charts, downloads, events
-from tracker.render.site.layout import page, tier_name
+from tracker.render.site.layout import page, public_source, tier_name
 from tracker.render.site.model import Site
 
 LATEST_CHANGES = 20
@@ -86,7 +86,7 @@ def home(site: Site, logged: Sequence[dict[str, Any]]) -> tuple[str, str]:
         last_at=utc_text(last.captured_at),
         latest_count=last.member_count,
         tiers=tiers,
-        read_url=last.provenance or site.source_url,
+        read_url=public_source(last.provenance or site.source_url),
         page_path=reading.pages[0].path if reading.pages else "snapshots/index.html",
         composition_svg=charts.composition_svg(stats) if stats else "",
         composition_table=charts.composition_table(stats) if stats else "",
@@ -228,7 +228,7 @@ def _facts(s: Snapshot, method: str | None) -> list[tuple[str, Any]]:
         ("Reason", s.reason or "—"),
         ("Captured (UTC)", utc_text(s.captured_at)),
         ("Origin", s.origin),
-        ("Read from", s.provenance or "unknown"),
+        ("Read from", public_source(s.provenance)),
         ("Page sha256", s.page_sha256),
         ("Parser version", s.parser_version),
         ("Method", method or "—"),
