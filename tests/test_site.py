@@ -489,3 +489,24 @@ def test_no_path_on_the_builders_disk_is_published(demo: list[str], tmp_path: Pa
     facts = {dt.text(): dt.next.text() for dt in snapshot.css("dl.facts dt") if dt.next}
     assert facts["Read from"].startswith("saved file baseline-2020-03-26.csv")
     assert "extracted from https://demo.invalid/" in facts["Read from"]
+
+
+def test_no_archived_page_is_served_as_a_document(built: tuple[list[str], Path]) -> None:
+    """A captured page served from the site's own origin as HTML would run its scripts as
+    the site's: every server, and file://, must take it for plain text."""
+    import mimetypes
+
+    _, out = built
+    kinds = {mimetypes.guess_type(path.name)[0] for path in (out / "pages").iterdir()}
+    assert kinds <= {"text/plain", "text/csv", "application/json"}, kinds
+    assert "text/plain" in kinds
+    saved = {}
+    for page in (out / "snapshots").glob("[0-9]*.html"):
+        for a in HTMLParser(page.read_text(encoding="utf-8")).css("ul.pages a"):
+            saved[a.attributes["href"].split("/")[-1]] = a.attributes["download"]
+    for name, download in saved.items():
+        digest = name.split(".")[0]
+        assert download.startswith(digest + ".") and download.rsplit(".", 1)[1] in (
+            "html", "csv", "json"
+        ), (name, download)  # fmt: skip
+    assert f"{digest}.html" in saved.values()

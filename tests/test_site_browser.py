@@ -192,6 +192,22 @@ def test_every_archived_page_is_linked_and_served(crawled: Crawl, site: Path) ->
     assert len(archived) >= 5 and served == archived
 
 
+def test_an_archived_page_opens_as_text_never_as_part_of_the_site(
+    page: Page, base: str, site: Path
+) -> None:
+    """A hostile capture's scripts must not run at the site's origin: opened at its URL,
+    over HTTP or from file://, an archived HTML page is plain text."""
+    page.goto(base + "snapshots/5.html")
+    link = page.locator("ul.pages a").first
+    assert (link.get_attribute("download") or "").endswith(".html")
+    name = Path(link.get_attribute("href") or "").name
+    for url in (f"{base}pages/{name}", (site / "pages" / name).as_uri()):
+        page.goto(url)
+        assert page.evaluate("document.contentType") == "text/plain", url
+        assert page.evaluate("document.querySelectorAll('body *:not(pre)').length") == 0
+        assert "<html" in page.locator("pre").inner_text().lower()
+
+
 def test_the_site_works_from_a_file_url(page: Page, site: Path) -> None:
     errors: list[str] = []
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
