@@ -285,7 +285,7 @@ def test_cset_annotations_carried_through_a_rename_are_shown_and_credited(
     assert CSET_CREDIT in html.unescape(members)
     page = tmp_path / "s" / "members" / f"{slug_of(_key(B_OLD))}.html"
     text = HTMLParser(page.read_text(encoding="utf-8")).css_first("main").text()
-    assert f"annotated as{B_OLD}" in text
+    assert f"Annotated under its former name{B_OLD}" in text
     assert CSET_CREDIT in html.unescape(page.read_text(encoding="utf-8"))
     filler = tmp_path / "s" / "members" / f"{slug_of(_key(A))}.html"
     assert "CC BY-NC" not in filler.read_text(encoding="utf-8")
@@ -510,3 +510,21 @@ def test_no_archived_page_is_served_as_a_document(built: tuple[list[str], Path])
             "html", "csv", "json"
         ), (name, download)  # fmt: skip
     assert f"{digest}.html" in saved.values()
+
+
+def test_a_member_pages_annotations_are_labelled_for_a_reader(
+    demo: list[str], tmp_path: Path
+) -> None:
+    out = tmp_path / "s"
+    assert _tracker(demo, "site", "build", out).exit_code == 0
+    pages = [HTMLParser(p.read_text(encoding="utf-8")) for p in (out / "members").glob("*.html")]
+    shown: dict[str, set[str]] = {}
+    for tree in pages:
+        for dt in tree.css("dl.facts dt"):
+            shown.setdefault(dt.text(), set()).add(dt.next.text() if dt.next else "")
+    assert shown["English name (machine translation)"] and shown["AI category"]
+    assert {"yes", "no", "Partially"} >= shown["State-owned"] >= {"yes", "no"}
+    assert not [label for label in shown if "_" in label or label[0].islower()], shown.keys()
+    text = " ".join(tree.css_first("main").text() for tree in pages)
+    assert "Keys" not in text and "joined by logged renames" not in text
+    assert "Followed as one organisation through the renames in the change log" in text

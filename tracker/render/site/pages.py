@@ -12,8 +12,10 @@ from functools import cache
 from itertools import pairwise
 from typing import Any
 
+from tracker.core.annotations import Annotation
 from tracker.core.credit import credit_for
 from tracker.core.diff import members as members_of
+from tracker.core.fields import FIELD_LABELS, FLAG_FIELDS
 from tracker.core.models import Snapshot, tier_rank
 from tracker.core.stamps import utc_text
 from tracker.core.tenure import Tenure
@@ -145,12 +147,6 @@ def member_pages(site: Site) -> Iterator[tuple[str, str]]:
 
 def member_page(site: Site, member: Tenure) -> tuple[str, str]:
     note = site.notes.get(member.key)
-    facts = note.facts() if note else {}
-    shown = [
-        (label.replace("_", " "), _fact(value))
-        for label, value in facts.items()
-        if value not in (None, "", {})
-    ]
     runs = [
         {"tier": tier_name(r.value), "first": r.first, "last": r.last, "count": r.count}
         for r in member.runs
@@ -162,17 +158,25 @@ def member_page(site: Site, member: Tenure) -> tuple[str, str]:
         member.name,
         m=member,
         runs=runs,
-        note=shown,
+        note=_annotation_rows(note) if note else [],
         credit=credit_for([note.origin]) if note else None,
     )
 
 
-def _fact(value: Any) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, dict):
-        return "; ".join(f"{k}: {v}" for k, v in value.items())
-    return str(value)
+def _annotation_rows(note: Annotation) -> list[tuple[str, str]]:
+    """Every fact of an annotation, labelled for a reader; a flag as yes, no or CSET's own
+    wording; cells of columns the importer does not map under their header as written."""
+    facts = note.facts()
+    extra = facts.pop("extra", {})
+    flags = {field: note.flag_text(field) for field in FLAG_FIELDS}
+    facts |= {field: text for field, text in flags.items() if text is not None}
+    facts |= {header: text for header, text in extra.items() if header not in FLAG_FIELDS}
+    order = {field: index for index, field in enumerate(FIELD_LABELS)}
+    return [
+        (FIELD_LABELS.get(field, field), str(value))
+        for field, value in sorted(facts.items(), key=lambda fact: order.get(fact[0], len(order)))
+        if value not in (None, "")
+    ]
 
 
 def snapshot_pages(site: Site, named: dict[int, tuple[str, str]]) -> Iterator[tuple[str, str]]:
