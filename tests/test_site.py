@@ -153,7 +153,7 @@ def test_the_members_page_lists_the_latest_snapshots_members(
     assert {row.attributes["data-key"] for row in rows} == keys
     assert len(rows) == len(keys)
     assert tree.css_first("input#member-filter").attributes["type"] == "search"
-    assert len(tree.css("table#members thead th button")) == 5
+    assert len(tree.css("table#members thead th button")) == 6
 
 
 def test_archived_pages_are_the_stored_bytes_named_by_their_digest(
@@ -280,7 +280,7 @@ def test_cset_annotations_carried_through_a_rename_are_shown_and_credited(
     members = (tmp_path / "s" / "members" / "index.html").read_text(encoding="utf-8")
     row = HTMLParser(members).css_first(f'tr[data-key="{_key(B_NEW)}"]')
     assert [td.text() for td in row.css("td")] == [
-        B_NEW, "Qiming Medical", "board", "Industry", "Chengdu"
+        B_NEW, "Qiming Medical", "board", "Industry", "Chengdu", "2"
     ]  # fmt: skip
     assert CSET_CREDIT in html.unescape(members)
     page = tmp_path / "s" / "members" / f"{slug_of(_key(B_OLD))}.html"
