@@ -528,3 +528,19 @@ def test_a_member_pages_annotations_are_labelled_for_a_reader(
     text = " ".join(tree.css_first("main").text() for tree in pages)
     assert "Keys" not in text and "joined by logged renames" not in text
     assert "Followed as one organisation through the renames in the change log" in text
+
+
+def test_a_members_download_is_saved_under_its_snapshots_name(
+    built: tuple[list[str], Path],
+) -> None:
+    _, out = built
+    found = 0
+    for page in [out / "downloads" / "index.html", *(out / "snapshots").glob("[0-9]*.html")]:
+        tree = HTMLParser(page.read_text(encoding="utf-8"))
+        for a in tree.css('a[href*="downloads/members/"]'):
+            ext = a.attributes["href"].rsplit(".", 1)[1]
+            row = a.parent.parent if page.stem == "index" else None
+            number = row.css_first("td a").text() if row else page.stem
+            assert a.attributes.get("download") == f"members-snapshot-{number}.{ext}", page
+            found += 1
+    assert found >= 4 * len(list((out / "snapshots").glob("[0-9]*.html")))
