@@ -544,3 +544,26 @@ def test_a_members_download_is_saved_under_its_snapshots_name(
             assert a.attributes.get("download") == f"members-snapshot-{number}.{ext}", page
             found += 1
     assert found >= 4 * len(list((out / "snapshots").glob("[0-9]*.html")))
+
+
+def test_a_member_page_dates_its_changes_by_their_interval(demo: list[str], tmp_path: Path) -> None:
+    out = tmp_path / "s"
+    assert _tracker(demo, "site", "build", out).exit_code == 0
+    changes = HTMLParser((out / "changes" / "index.html").read_text(encoding="utf-8"))
+    logged = []
+    for row in changes.css("table.events tbody tr"):
+        when, kind, member, detail, _ = (td.text() for td in row.css("td"))
+        href = row.css("td")[2].css_first("a").attributes["href"]
+        logged.append((href.split("/")[-1], [when, kind, detail]))
+    found = {}
+    for path in (out / "members").glob("*.html"):
+        tree = HTMLParser(path.read_text(encoding="utf-8"))
+        rows = tree.css("table.events tbody tr")
+        found[path.name] = [[td.text() for td in row.css("td")][:3] for row in rows]
+        assert not [a for a in tree.css("table.events a") if a.attributes["href"] == path.name]
+    for name, row in logged:
+        assert row in found[name], (name, row)
+    assert sum(map(len, found.values())) == len(logged)
+    assert ["2021-06-01 and 2023-03-15", "tier changed", "↑ board → vice-chair"] in (
+        row for rows in found.values() for row in rows
+    )

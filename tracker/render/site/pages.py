@@ -39,7 +39,7 @@ def render_site(
     dates = {r.snapshot.id: utc_text(r.snapshot.captured_at) for r in site.readings}
     logged = [events.event_view(row, slugs, dates) for row in site.changes]
     yield home(site, logged)
-    yield from member_pages(site)
+    yield from member_pages(site, logged)
     yield from events.change_pages(site, logged, slugs)
     yield from snapshot_pages(site, named)
     yield from downloads.download_files(site, named, logged)
@@ -100,7 +100,7 @@ def home(site: Site, logged: Sequence[dict[str, Any]]) -> tuple[str, str]:
     )
 
 
-def member_pages(site: Site) -> Iterator[tuple[str, str]]:
+def member_pages(site: Site, logged: Sequence[dict[str, Any]]) -> Iterator[tuple[str, str]]:
     last = site.ok[-1]
     current = members_of(site.latest)
     slugs = {key: m.slug for m in site.members for key in m.keys}
@@ -141,11 +141,14 @@ def member_pages(site: Site) -> Iterator[tuple[str, str]]:
         last_at=utc_text(last.captured_at),
         credit=credit_for(note.origin for note in shown),
     )
+    changed: dict[str, list[dict[str, Any]]] = {}
+    for event in logged:
+        changed.setdefault(event["slug"], []).append(event)
     for member in site.members:
-        yield member_page(site, member)
+        yield member_page(site, member, changed.get(member.slug, []))
 
 
-def member_page(site: Site, member: Tenure) -> tuple[str, str]:
+def member_page(site: Site, member: Tenure, logged: Sequence[dict[str, Any]]) -> tuple[str, str]:
     note = site.notes.get(member.key)
     runs = [
         {"tier": tier_name(r.value), "first": r.first, "last": r.last, "count": r.count}
@@ -158,6 +161,7 @@ def member_page(site: Site, member: Tenure) -> tuple[str, str]:
         member.name,
         m=member,
         runs=runs,
+        events=logged,
         note=_annotation_rows(note) if note else [],
         credit=credit_for([note.origin]) if note else None,
     )
