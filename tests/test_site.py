@@ -154,7 +154,7 @@ def test_the_members_page_lists_the_latest_snapshots_members(
     assert {row.attributes["data-key"] for row in rows} == keys
     assert len(rows) == len(keys)
     assert tree.css_first("input#member-filter").attributes["type"] == "search"
-    assert len(tree.css("table#members thead th button")) == 5
+    assert len(tree.css("table#members thead th button")) == 6
 
 
 def test_archived_pages_are_the_stored_bytes_named_by_their_digest(
@@ -281,12 +281,12 @@ def test_cset_annotations_carried_through_a_rename_are_shown_and_credited(
     members = (tmp_path / "s" / "members" / "index.html").read_text(encoding="utf-8")
     row = HTMLParser(members).css_first(f'tr[data-key="{_key(B_NEW)}"]')
     assert [td.text() for td in row.css("td")] == [
-        B_NEW, "Qiming Medical", "board", "Industry", "Chengdu"
+        B_NEW, "Qiming Medical", "board", "Industry", "Chengdu", "2"
     ]  # fmt: skip
     assert CSET_CREDIT in html.unescape(members)
     page = tmp_path / "s" / "members" / f"{slug_of(_key(B_OLD))}.html"
     text = HTMLParser(page.read_text(encoding="utf-8")).css_first("main").text()
-    assert f"annotated as{B_OLD}" in text
+    assert f"Annotated under its former name{B_OLD}" in text
     assert CSET_CREDIT in html.unescape(page.read_text(encoding="utf-8"))
     filler = tmp_path / "s" / "members" / f"{slug_of(_key(A))}.html"
     assert "CC BY-NC" not in filler.read_text(encoding="utf-8")
@@ -497,3 +497,154 @@ def test_a_temporary_file_a_killed_build_left_is_removed(small: list[str], tmp_p
     stray.write_text("half written")
     assert _tracker(small, "site", "build", out).exit_code == 0
     assert not stray.exists() and (out / "members" / "index.html").is_file()
+
+
+def _snapshot_dates(out: Path) -> dict[str, str]:
+    """Snapshot id -> its capture date, as the snapshots list shows it."""
+    tree = HTMLParser((out / "snapshots" / "index.html").read_text(encoding="utf-8"))
+    cells = [[td.text() for td in row.css("td")] for row in tree.css("table#snapshots tbody tr")]
+    return {cell[0]: cell[1][:10] for cell in cells}
+
+
+def test_a_change_is_dated_by_the_interval_between_its_two_snapshots(
+    demo: list[str], tmp_path: Path
+) -> None:
+    """Cited by the newer snapshot's date alone, a change read 2021-06-01 → 2023-03-15
+    (a quarantined reading between) would be dated to the day it was found."""
+    out = tmp_path / "s"
+    assert _tracker(demo, "site", "build", out).exit_code == 0
+    dates = _snapshot_dates(out)
+    checked = 0
+    for path in ("index.html", "changes/index.html"):
+        tree = HTMLParser((out / path).read_text(encoding="utf-8"))
+        assert tree.css_first("table.events th").text() == "Happened between (UTC)"
+        for row in tree.css("table.events tbody tr"):
+            when, *_, pair = row.css("td")
+            old, new = pair.css_first("a").attributes["href"].split("/")[-1][:-5].split("-")
+            links = [(a.attributes["href"].split("/")[-1], a.text()) for a in when.css("a")]
+            assert links == [(f"{old}.html", dates[old]), (f"{new}.html", dates[new])]
+            assert when.text() == f"{dates[old]} and {dates[new]}"
+            checked += 1
+    home = HTMLParser((out / "index.html").read_text(encoding="utf-8")).css_first("main").text()
+    assert checked >= 2 and "2021-06-01 and 2023-03-15" in home
+    logged = json.loads((out / "downloads" / "changes.json").read_text())
+    assert {(r["old_snapshot_id"], r["old_at"][:10], r["at"][:10]) for r in logged} >= {
+        (2, "2021-06-01", "2023-03-15")
+    }
+    root = ET.parse(out / "feed.atom").getroot()
+    contents = [e.findtext(f"{{{ATOM}}}content") or "" for e in root.iter(f"{{{ATOM}}}entry")]
+    said = "Between 2021-06-01T02:00:00Z (snapshot 2) and 2023-03-15T02:00:00Z (snapshot 4):"
+    assert any(content.startswith(said) for content in contents)
+
+
+def test_a_pair_page_names_the_readings_it_spans_and_never_links_itself(
+    demo: list[str], tmp_path: Path
+) -> None:
+    out = tmp_path / "s"
+    assert _tracker(demo, "site", "build", out).exit_code == 0
+    page = HTMLParser((out / "changes" / "2-4.html").read_text(encoding="utf-8"))
+    doubted = page.css("ul.doubted li")
+    assert [li.css_first("a").attributes["href"] for li in doubted] == ["../snapshots/3.html"]
+    assert "quarantined" in doubted[0].text() and "2022-09-08" in doubted[0].text()
+    assert "after 2021-06-01T02:00:00Z and by 2023-03-15T02:00:00Z" in page.css_first("main").text()
+    for path in (out / "changes").glob("*-*.html"):
+        links = [a.attributes["href"] for a in HTMLParser(path.read_text()).css("main a")]
+        assert not [link for link in links if link.endswith(path.name)], path.name
+    plain = HTMLParser((out / "changes" / "4-5.html").read_text(encoding="utf-8"))
+    assert plain.css("ul.doubted") == []
+
+
+def test_no_path_on_the_builders_disk_is_published(demo: list[str], tmp_path: Path) -> None:
+    """The demo's pages are read from files in the package: the site names the file only."""
+    out = tmp_path / "s"
+    assert _tracker(demo, "site", "build", out).exit_code == 0
+    for path in out.rglob("*"):
+        if path.is_file() and path.parent.name != "pages" and not path.name.startswith("."):
+            text = path.read_text(encoding="utf-8-sig")
+            assert "file:" not in text and str(ROOT) not in text, path
+            assert str(tmp_path.parent) not in text, path
+    home = HTMLParser((out / "index.html").read_text(encoding="utf-8"))
+    said = {dt.text(): dt.next.text() for dt in home.css("dl.facts dt") if dt.next}
+    assert said["From"].startswith("saved file page-2024-05-01.html")
+    snapshot = HTMLParser((out / "snapshots" / "1.html").read_text(encoding="utf-8"))
+    facts = {dt.text(): dt.next.text() for dt in snapshot.css("dl.facts dt") if dt.next}
+    assert facts["Read from"].startswith("saved file baseline-2020-03-26.csv")
+    assert "extracted from https://demo.invalid/" in facts["Read from"]
+
+
+def test_no_archived_page_is_served_as_a_document(built: tuple[list[str], Path]) -> None:
+    """A captured page served from the site's own origin as HTML would run its scripts as
+    the site's: every server, and file://, must take it for plain text."""
+    import mimetypes
+
+    _, out = built
+    kinds = {mimetypes.guess_type(path.name)[0] for path in (out / "pages").iterdir()}
+    assert kinds <= {"text/plain", "text/csv", "application/json"}, kinds
+    assert "text/plain" in kinds
+    saved = {}
+    for page in (out / "snapshots").glob("[0-9]*.html"):
+        for a in HTMLParser(page.read_text(encoding="utf-8")).css("ul.pages a"):
+            saved[a.attributes["href"].split("/")[-1]] = a.attributes["download"]
+    for name, download in saved.items():
+        digest = name.split(".")[0]
+        assert download.startswith(digest + ".") and download.rsplit(".", 1)[1] in (
+            "html", "csv", "json"
+        ), (name, download)  # fmt: skip
+    assert f"{digest}.html" in saved.values()
+
+
+def test_a_member_pages_annotations_are_labelled_for_a_reader(
+    demo: list[str], tmp_path: Path
+) -> None:
+    out = tmp_path / "s"
+    assert _tracker(demo, "site", "build", out).exit_code == 0
+    pages = [HTMLParser(p.read_text(encoding="utf-8")) for p in (out / "members").glob("*.html")]
+    shown: dict[str, set[str]] = {}
+    for tree in pages:
+        for dt in tree.css("dl.facts dt"):
+            shown.setdefault(dt.text(), set()).add(dt.next.text() if dt.next else "")
+    assert shown["English name (machine translation)"] and shown["AI category"]
+    assert {"yes", "no", "Partially"} >= shown["State-owned"] >= {"yes", "no"}
+    assert not [label for label in shown if "_" in label or label[0].islower()], shown.keys()
+    text = " ".join(tree.css_first("main").text() for tree in pages)
+    assert "Keys" not in text and "joined by logged renames" not in text
+    assert "Followed as one organisation through the renames in the change log" in text
+
+
+def test_a_members_download_is_saved_under_its_snapshots_name(
+    built: tuple[list[str], Path],
+) -> None:
+    _, out = built
+    found = 0
+    for page in [out / "downloads" / "index.html", *(out / "snapshots").glob("[0-9]*.html")]:
+        tree = HTMLParser(page.read_text(encoding="utf-8"))
+        for a in tree.css('a[href*="downloads/members/"]'):
+            ext = a.attributes["href"].rsplit(".", 1)[1]
+            row = a.parent.parent if page.stem == "index" else None
+            number = row.css_first("td a").text() if row else page.stem
+            assert a.attributes.get("download") == f"members-snapshot-{number}.{ext}", page
+            found += 1
+    assert found >= 4 * len(list((out / "snapshots").glob("[0-9]*.html")))
+
+
+def test_a_member_page_dates_its_changes_by_their_interval(demo: list[str], tmp_path: Path) -> None:
+    out = tmp_path / "s"
+    assert _tracker(demo, "site", "build", out).exit_code == 0
+    changes = HTMLParser((out / "changes" / "index.html").read_text(encoding="utf-8"))
+    logged = []
+    for row in changes.css("table.events tbody tr"):
+        when, kind, member, detail, _ = (td.text() for td in row.css("td"))
+        href = row.css("td")[2].css_first("a").attributes["href"]
+        logged.append((href.split("/")[-1], [when, kind, detail]))
+    found = {}
+    for path in (out / "members").glob("*.html"):
+        tree = HTMLParser(path.read_text(encoding="utf-8"))
+        rows = tree.css("table.events tbody tr")
+        found[path.name] = [[td.text() for td in row.css("td")][:3] for row in rows]
+        assert not [a for a in tree.css("table.events a") if a.attributes["href"] == path.name]
+    for name, row in logged:
+        assert row in found[name], (name, row)
+    assert sum(map(len, found.values())) == len(logged)
+    assert ["2021-06-01 and 2023-03-15", "tier changed", "↑ board → vice-chair"] in (
+        row for rows in found.values() for row in rows
+    )

@@ -129,6 +129,42 @@ def test_clicking_a_column_header_sorts_the_list(page: Page, base: str) -> None:
     assert column(page, english) == ascending[::-1]
 
 
+def test_sorting_goes_back_to_page_order(page: Page, base: str) -> None:
+    page.goto(base + "members/index.html")
+    listed = page.locator(NAMES).all_inner_texts()
+    page.locator("#members thead th button", has_text="English").click()
+    assert page.locator(NAMES).all_inner_texts() != listed
+    page.locator("#members thead th button", has_text="Page order").click()
+    assert page.locator(NAMES).all_inner_texts() == listed
+    assert column(page, "Page order") == [str(n) for n in range(1, len(listed) + 1)]
+
+
+def test_the_filter_narrows_the_former_members_too(page: Page, base: str) -> None:
+    page.goto(base + "members/index.html")
+    former = page.locator("#former tbody tr > :first-child")
+    gone = former.all_inner_texts()
+    assert len(gone) >= 2
+    page.locator("#member-filter").fill(gone[0])
+    assert page.locator("#former tbody tr > :first-child:visible").all_inner_texts() == gone[:1]
+    assert visible_names(page) == []
+    said = page.locator("#member-count").inner_text()
+    assert said.startswith("0 of ") and f"1 of {len(gone)} former members" in said
+
+
+def test_the_filter_is_shown_only_when_it_can_work(browser: Browser, page: Page, base: str) -> None:
+    """Without JavaScript a filter box would be a dead control: it appears with the script."""
+    page.goto(base + "members/index.html")
+    assert page.locator("#member-filter").is_visible()
+    bare = browser.new_context(java_script_enabled=False)
+    try:
+        plain = bare.new_page()
+        plain.goto(base + "members/index.html")
+        assert plain.locator("#member-filter").count() == 1
+        assert not plain.locator("#member-filter").is_visible()
+    finally:
+        bare.close()
+
+
 def test_a_member_page_shows_its_tier_history(page: Page, base: str) -> None:
     page.goto(base + "members/index.html")
     page.locator("#members tbody a", has_text=PROMOTED).first.click()
@@ -190,6 +226,22 @@ def test_every_archived_page_is_linked_and_served(crawled: Crawl, site: Path) ->
     archived = {path.name for path in (site / "pages").iterdir()}
     served = {url.rsplit("/", 1)[1] for url in crawled.statuses if "/pages/" in url}
     assert len(archived) >= 5 and served == archived
+
+
+def test_an_archived_page_opens_as_text_never_as_part_of_the_site(
+    page: Page, base: str, site: Path
+) -> None:
+    """A hostile capture's scripts must not run at the site's origin: opened at its URL,
+    over HTTP or from file://, an archived HTML page is plain text."""
+    page.goto(base + "snapshots/5.html")
+    link = page.locator("ul.pages a").first
+    assert (link.get_attribute("download") or "").endswith(".html")
+    name = Path(link.get_attribute("href") or "").name
+    for url in (f"{base}pages/{name}", (site / "pages" / name).as_uri()):
+        page.goto(url)
+        assert page.evaluate("document.contentType") == "text/plain", url
+        assert page.evaluate("document.querySelectorAll('body *:not(pre)').length") == 0
+        assert "<html" in page.locator("pre").inner_text().lower()
 
 
 def test_the_site_works_from_a_file_url(page: Page, site: Path) -> None:

@@ -166,13 +166,11 @@ def _readings(
 
 
 def _archived(digest: str, facts: dict[str, tuple[int, str | None]], origin: str) -> Archived:
-    """The page as the site serves it, named by its kind: CSET's list is a CSV."""
+    """The page as the site serves it, named by its kind: CSET's list is a CSV; anything
+    unknown is taken for HTML (served as text, see `Archived`)."""
     size, kind = facts[digest]
     kind = (kind or "").lower()
     if "csv" in kind or (origin == "baseline" and "html" not in kind):
-        ext = "csv"
-    elif "json" in kind:
-        ext = "json"
-    else:
-        ext = "html"
-    return Archived(digest, ext, size)
+        return Archived(digest, "csv", size)
+    found = next((k for k in ("json", "xhtml", "html", "svg", "xml") if k in kind), "html")
+    return Archived(digest, found, size)

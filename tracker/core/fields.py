@@ -12,6 +12,32 @@ SHOWN_FIELDS = ("common_name_en", "type", "city", "state_owned")
 CARRIED_FIELD = "annotated_as"
 # Yes/no facts; CSET's other wordings ("Partially") are kept beside them as text.
 FLAG_FIELDS = ("state_owned", "not_chinese", "public_company")
+# An annotation's facts as a reader sees them named (`Annotation.facts()` keys); a column
+# the importer does not map keeps its header as written.
+FIELD_LABELS = {
+    "annotation_origin": "Annotations from",
+    CARRIED_FIELD: "Annotated under its former name",
+    "name_en_mt": "English name (machine translation)",
+    "common_name_en": "English name",
+    "common_name_zh": "Chinese short name",
+    "type": "Type",
+    "website": "Website",
+    "crunchbase_url": "Crunchbase",
+    "location": "Location",
+    "city": "City",
+    "province": "Province",
+    "size": "Size",
+    "focus": "Focus",
+    "industry": "Industry",
+    "ai_category": "AI category",
+    "key_products": "Key products",
+    "state_owned": "State-owned",
+    "not_chinese": "Not a Chinese organisation",
+    "public_company": "Publicly listed",
+    "exchange": "Stock exchange",
+    "ticker": "Ticker",
+    "notes": "Notes",
+}
 # `tracker stats --by` choice -> annotation field; `tier` is the tiers themselves.
 BY_FIELDS: dict[str, str] = {
     "type": "type",

@@ -24,8 +24,10 @@ from tracker.render.site.layout import page
 from tracker.render.site.model import Site
 from tracker.render.table import render_csv
 
+# A change happened between `old_at` (the older snapshot's capture time) and `at` (the
+# newer one's, as in the `changes` table).
 CHANGE_COLUMNS = (
-    "at", "kind", "name", "key", "tier", "old_name", "old_key", "old_tier", "direction",
+    "old_at", "at", "kind", "name", "key", "tier", "old_name", "old_key", "old_tier", "direction",
     "score", "listed", "old_listed", "old_snapshot_id", "new_snapshot_id",
 )  # fmt: skip
 FEED_ENTRIES = 50
@@ -66,7 +68,10 @@ def member_files(site: Site, lines: Sequence[Line]) -> tuple[tuple[str, str], tu
 def download_files(
     site: Site, named: dict[int, tuple[str, str]], logged: Sequence[dict[str, Any]]
 ) -> Iterator[tuple[str, str | bytes]]:
-    rows = [{c: row[c] for c in CHANGE_COLUMNS} for row in site.changes]
+    rows = [
+        {c: event["old_at"] if c == "old_at" else row[c] for c in CHANGE_COLUMNS}
+        for row, event in zip(site.changes, logged, strict=True)
+    ]
     yield "downloads/changes.csv", BOM + render_csv(rows, CHANGE_COLUMNS)
     yield "downloads/changes.json", render_json(rows)
     yield "feed.atom", feed(site, logged)
@@ -88,7 +93,12 @@ def feed(site: Site, logged: Sequence[dict[str, Any]]) -> bytes:
     entries = []
     for pair, found in groupby(logged, key=lambda event: event["pair"]):
         events = list(found)
-        lines = [f"{e['kind']}: {e['name']} {e['detail']}".rstrip() for e in events]
+        first = events[0]
+        lines = [
+            f"Between {first['old_at']} (snapshot {first['old_id']}) and {first['at']} "
+            f"(snapshot {first['new_id']}):",
+            *(f"{e['kind']}: {e['name']} {e['detail']}".rstrip() for e in events),
+        ]
         title = f"{site.source_name}: {len(events)} change{'s' * (len(events) != 1)}, snapshots {pair.replace('-', ' → ')}"
         entries.append(
             atom.entry(

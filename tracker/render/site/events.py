@@ -25,15 +25,20 @@ from tracker.render.report import (
     shown_row,
     summary_line,
 )
-from tracker.render.site.layout import page, tier_name
+from tracker.render.site.layout import page, public_source, tier_name
 from tracker.render.site.model import Site
 
 SECTIONS = {kind.event: kind.section for kind in CHANGE_KINDS}
 KIND_NAMES = {kind.event: kind.counted for kind in CHANGE_KINDS}
 
 
-def event_view(row: dict[str, Any], slugs: Holders) -> dict[str, Any]:
-    """One logged event as a table row: when, what, whom (linked), and its pair page."""
+def event_view(row: dict[str, Any], slugs: Holders, dates: dict[int, str]) -> dict[str, Any]:
+    """One logged event as a table row: when, what, whom (linked), and its pair page.
+
+    When is an interval: the change happened after the pair's older snapshot was read and
+    by the time the newer one was (readings not believed may lie between); `dates`:
+    snapshot id -> capture time. Dating it by the newer snapshot alone would be miscited.
+    """
     section = SECTIONS.get(row["kind"], row["kind"])
     shaped = {
         "direction": row["direction"],
@@ -46,6 +51,9 @@ def event_view(row: dict[str, Any], slugs: Holders) -> dict[str, Any]:
     }
     return {
         "at": row["at"],
+        "old_at": dates[row["old_snapshot_id"]],
+        "old_id": row["old_snapshot_id"],
+        "new_id": row["new_snapshot_id"],
         "kind": KIND_NAMES.get(row["kind"], row["kind"]),
         "name": row["name"],
         "slug": slugs.slug(row["key"], row["at"]) or slugs.slug(row["old_key"], row["at"]),
@@ -71,6 +79,7 @@ def change_pages(
     for event in logged:
         by_pair.setdefault(event["pair"], []).append(event)
     names = [f"{old.id}-{new.id}" for old, new in pairwise(site.ok)]
+    at = {reading.snapshot.id: index for index, reading in enumerate(site.readings)}
     for index, (old, new) in enumerate(pairwise(site.ok)):
         name = names[index]
         yield page(
@@ -83,6 +92,12 @@ def change_pages(
             old_at=utc_text(old.captured_at),
             new_at=utc_text(new.captured_at),
             events=by_pair.get(name, []),
+            # Read between the two and not believed: the pair spans them.
+            doubted=[
+                r.snapshot
+                for r in site.readings[at[old.id] + 1 : at[new.id]]
+                if r.snapshot.status != "ok"
+            ],
             prev=names[index - 1] if index else None,
             next=names[index + 1] if index + 1 < len(names) else None,
         )
@@ -135,7 +150,7 @@ def _ends(report: DiffReport) -> list[tuple[str, Any, Any]]:
         ("snapshot", lambda e: e.id),
         ("captured (UTC)", lambda e: e.captured_at),
         ("origin", lambda e: e.origin),
-        ("page", lambda e: e.provenance or "unknown"),
+        ("page", lambda e: public_source(e.provenance)),
         ("page sha256", lambda e: e.page_sha256),
         ("parser version", lambda e: e.parser_version),
         ("members", lambda e: e.members),

@@ -6,14 +6,21 @@ the rest of the tracker never pays for it.
 
 from __future__ import annotations
 
+import re
 from functools import cache
+from pathlib import PurePosixPath
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import jinja2
 
 from tracker.core.models import TIER_NAMES_EN
+from tracker.core.stamps import utc_text
 from tracker.render.report import FONTS
 from tracker.render.site.model import Site
+
+# A file:// URI in a snapshot's provenance: the builder's disk, never to be published.
+_FILE_URI = re.compile(r"file://[^\s#]*")
 
 NAV = (
     ("index.html", "Home"),
@@ -35,6 +42,7 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.globals |= {"fonts": FONTS, "nav": NAV}
+    env.filters["utc"] = utc_text
     return env
 
 
@@ -53,3 +61,15 @@ def page(site: Site, path: str, template: str, title: str, **values: Any) -> tup
 
 def tier_name(tier: str) -> str:
     return TIER_NAMES_EN.get(tier, tier)
+
+
+def public_source(provenance: str | None) -> str:
+    """Where a page was read from, as the site may publish it: a web URL as is, a saved
+    file by its name only (its folder is the builder's disk, not the reader's business)."""
+    if not provenance:
+        return "unknown"
+    return _FILE_URI.sub(_saved_file, provenance)
+
+
+def _saved_file(found: re.Match[str]) -> str:
+    return f"saved file {unquote(PurePosixPath(urlsplit(found.group()).path).name)}"

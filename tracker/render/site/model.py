@@ -16,18 +16,27 @@ from tracker.core.stats import Stats
 from tracker.core.tenure import Holders, Line, Tenure
 from tracker.render.report import DiffReport
 
+# Kinds a browser would render as a document, running a captured page's scripts as part of
+# the site: served as `.txt` (plain text from any server and from file://) instead.
+DOCUMENTS = frozenset({"html", "xhtml", "svg", "xml"})
+
 
 @dataclass(frozen=True)
 class Archived:
-    """One archived page as the site serves it: `pages/<sha256>.<ext>`, bytes as stored."""
+    """One archived page as the site serves it: `pages/<sha256>.<ext>`, bytes as stored,
+    `.txt` for a document (`DOCUMENTS`); saved by a reader as `<sha256>.<kind>`."""
 
     sha256: str
-    ext: str
+    kind: str
     size: int
 
     @property
     def path(self) -> str:
-        return f"pages/{self.sha256}.{self.ext}"
+        return f"pages/{self.sha256}.{'txt' if self.kind in DOCUMENTS else self.kind}"
+
+    @property
+    def download(self) -> str:
+        return f"{self.sha256}.{self.kind}"
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,15 @@ from functools import cache
 from itertools import pairwise
 from typing import Any
 
+from tracker.core.annotations import Annotation
 from tracker.core.credit import credit_for
 from tracker.core.diff import members as members_of
+from tracker.core.fields import FIELD_LABELS, FLAG_FIELDS
 from tracker.core.models import Snapshot, tier_rank
 from tracker.core.stamps import utc_text
 from tracker.core.tenure import Tenure
 from tracker.render.site import charts, downloads, events
-from tracker.render.site.layout import page, tier_name
+from tracker.render.site.layout import page, public_source, tier_name
 from tracker.render.site.model import Site
 
 LATEST_CHANGES = 20
@@ -34,9 +36,10 @@ def render_site(
     """
     named = yield from _member_downloads(site, known or {})
     slugs = site.holders
-    logged = [events.event_view(row, slugs) for row in site.changes]
+    dates = {r.snapshot.id: utc_text(r.snapshot.captured_at) for r in site.readings}
+    logged = [events.event_view(row, slugs, dates) for row in site.changes]
     yield home(site, logged)
-    yield from member_pages(site)
+    yield from member_pages(site, logged)
     yield from events.change_pages(site, logged, slugs)
     yield from snapshot_pages(site, named)
     yield from downloads.download_files(site, named, logged)
@@ -85,7 +88,7 @@ def home(site: Site, logged: Sequence[dict[str, Any]]) -> tuple[str, str]:
         last_at=utc_text(last.captured_at),
         latest_count=last.member_count,
         tiers=tiers,
-        read_url=last.provenance or site.source_url,
+        read_url=public_source(last.provenance or site.source_url),
         page_path=reading.pages[0].path if reading.pages else "snapshots/index.html",
         composition_svg=charts.composition_svg(stats) if stats else "",
         composition_table=charts.composition_table(stats) if stats else "",
@@ -97,7 +100,7 @@ def home(site: Site, logged: Sequence[dict[str, Any]]) -> tuple[str, str]:
     )
 
 
-def member_pages(site: Site) -> Iterator[tuple[str, str]]:
+def member_pages(site: Site, logged: Sequence[dict[str, Any]]) -> Iterator[tuple[str, str]]:
     last = site.ok[-1]
     current = members_of(site.latest)
     latest_at = utc_text(last.captured_at)
@@ -138,18 +141,15 @@ def member_pages(site: Site) -> Iterator[tuple[str, str]]:
         last_at=utc_text(last.captured_at),
         credit=credit_for(note.origin for note in shown),
     )
+    changed: dict[str, list[dict[str, Any]]] = {}
+    for event in logged:
+        changed.setdefault(event["slug"], []).append(event)
     for member in site.members:
-        yield member_page(site, member)
+        yield member_page(site, member, changed.get(member.slug, []))
 
 
-def member_page(site: Site, member: Tenure) -> tuple[str, str]:
+def member_page(site: Site, member: Tenure, logged: Sequence[dict[str, Any]]) -> tuple[str, str]:
     note = site.notes.get(member.key)
-    facts = note.facts() if note else {}
-    shown = [
-        (label.replace("_", " "), _fact(value))
-        for label, value in facts.items()
-        if value not in (None, "", {})
-    ]
     runs = [
         {"tier": tier_name(r.value), "first": r.first, "last": r.last, "count": r.count}
         for r in member.runs
@@ -161,17 +161,26 @@ def member_page(site: Site, member: Tenure) -> tuple[str, str]:
         member.name,
         m=member,
         runs=runs,
-        note=shown,
+        events=logged,
+        note=_annotation_rows(note) if note else [],
         credit=credit_for([note.origin]) if note else None,
     )
 
 
-def _fact(value: Any) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, dict):
-        return "; ".join(f"{k}: {v}" for k, v in value.items())
-    return str(value)
+def _annotation_rows(note: Annotation) -> list[tuple[str, str]]:
+    """Every fact of an annotation, labelled for a reader; a flag as yes, no or CSET's own
+    wording; cells of columns the importer does not map under their header as written."""
+    facts = note.facts()
+    extra = facts.pop("extra", {})
+    flags = {field: note.flag_text(field) for field in FLAG_FIELDS}
+    facts |= {field: text for field, text in flags.items() if text is not None}
+    facts |= {header: text for header, text in extra.items() if header not in FLAG_FIELDS}
+    order = {field: index for index, field in enumerate(FIELD_LABELS)}
+    return [
+        (FIELD_LABELS.get(field, field), str(value))
+        for field, value in sorted(facts.items(), key=lambda fact: order.get(fact[0], len(order)))
+        if value not in (None, "")
+    ]
 
 
 def snapshot_pages(site: Site, named: dict[int, tuple[str, str]]) -> Iterator[tuple[str, str]]:
@@ -227,7 +236,7 @@ def _facts(s: Snapshot, method: str | None) -> list[tuple[str, Any]]:
         ("Reason", s.reason or "—"),
         ("Captured (UTC)", utc_text(s.captured_at)),
         ("Origin", s.origin),
-        ("Read from", s.provenance or "unknown"),
+        ("Read from", public_source(s.provenance)),
         ("Page sha256", s.page_sha256),
         ("Parser version", s.parser_version),
         ("Method", method or "—"),
