@@ -290,6 +290,9 @@ def test_cset_annotations_carried_through_a_rename_are_shown_and_credited(
     assert CSET_CREDIT in html.unescape(page.read_text(encoding="utf-8"))
     filler = tmp_path / "s" / "members" / f"{slug_of(_key(A))}.html"
     assert "CC BY-NC" not in filler.read_text(encoding="utf-8")
+    # The downloads carry the annotations, and every snapshot page links its own.
+    for path in ("downloads/index.html", "snapshots/index.html", "snapshots/1.html"):
+        assert CSET_CREDIT in html.unescape((tmp_path / "s" / path).read_text()), path
 
 
 def test_a_member_page_shows_every_name_and_the_tier_runs(small: list[str], tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ from tracker.app.diffs import build_report
 from tracker.app.reports import ok_snapshots
 from tracker.app.sitefiles import Output, Written
 from tracker.core.config import Source
+from tracker.core.credit import credit_for
 from tracker.core.models import Snapshot
 from tracker.core.stats import cross_tab
 from tracker.core.tenure import Line, records, stretches, tenures
@@ -106,6 +107,7 @@ def gather(store: Store, source: Source) -> Site:
         holders=holders,
         latest=latest,
         notes=notes,
+        credit=credit_for(note.origin for note in notes.values()),
         changes=changes,
         composition=cross_tab(latest, notes, "type"),
         overall=build_report(store, ok[0], ok[-1]) if len(ok) > 1 else None,

@@ -137,7 +137,7 @@ def overall_page(site: Site, slugs: Holders) -> tuple[str, str]:
         sections=sections,
         columns=SHOWN_COLUMNS,
         notes=notes,
-        credit=None,  # in the notes already
+        credit=None,  # in the report's notes already
     )
 
 

@@ -49,7 +49,10 @@ def environment() -> jinja2.Environment:
 def page(site: Site, path: str, template: str, title: str, **values: Any) -> tuple[str, str]:
     """One page at `path`, links made relative to where it sits."""
     section = next((href for href, _ in NAV if path.split("/")[0] == href.split("/")[0]), "")
-    values.setdefault("credit", None)
+    # Pages that say whose annotations they show pass their own credit; the rest (snapshots
+    # and downloads carry the annotations, the baseline is CSET's list) credit CSET whenever
+    # its work is in the record.
+    values.setdefault("credit", site.credit)
     root = "../" * path.count("/")
     text = (
         environment()

@@ -71,6 +71,8 @@ class Site:
     latest: Sequence[Listing]
     # The annotation of every key shown, its own or carried through renames.
     notes: dict[str, Annotation]
+    # CSET's credit line when any of those annotations is CSET's (CC BY-NC 4.0).
+    credit: str | None
     # The `changes` table, newest pair first.
     changes: Sequence[dict[str, Any]]
     # The latest snapshot's members by tier and type (annotations).
