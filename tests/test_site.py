@@ -611,7 +611,7 @@ def test_a_member_pages_annotations_are_labelled_for_a_reader(
     assert not [label for label in shown if "_" in label or label[0].islower()], shown.keys()
     text = " ".join(tree.css_first("main").text() for tree in pages)
     assert "Keys" not in text and "joined by logged renames" not in text
-    assert "Followed as one organisation through the renames in the change log" in text
+    assert "Followed as one organisation through the likely renames in the change log" in text
 
 
 def test_a_members_download_is_saved_under_its_snapshots_name(
