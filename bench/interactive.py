@@ -73,13 +73,22 @@ def _add_version(
     store: Store, version: synth.Version, *, baseline: bool
 ) -> tuple[Snapshot, synth.Tiers]:
     content = synth.member_page(version.tiers).encode()
-    digest = store.put_page(content, headers=HEADERS, seen_at=version.captured_at)
+    snapshot = add_reading(store, version.tiers, version.captured_at, content, baseline=baseline)
+    return snapshot, version.tiers
+
+
+def add_reading(
+    store: Store, tiers: synth.Tiers, at: datetime, content: bytes, *, baseline: bool
+) -> Snapshot:
+    """One ok snapshot of `tiers` read at `at` from the page `content`, written straight
+    through the store (no parse: the listings are the synthetic ones)."""
+    digest = store.put_page(content, headers=HEADERS, seen_at=at)
     parsed = ParseResult.model_construct(
-        listings=synth.listings(version.tiers), declared_counts={}, method="headings"
+        listings=synth.listings(tiers), declared_counts={}, method="headings"
     )
-    snapshot = store.add_snapshot(
+    return store.add_snapshot(
         source_id=SOURCE.id,
-        captured_at=version.captured_at,
+        captured_at=at,
         origin="baseline" if baseline else "live",
         page_sha256=digest,
         provenance=SOURCE.url,
@@ -87,9 +96,8 @@ def _add_version(
         parser_version=PARSER_VERSION,
         status="ok",
         reason=None,
-        created_at=version.captured_at,
+        created_at=at,
     )
-    return snapshot, version.tiers
 
 
 def baseline_annotations(store: Store, baseline: Snapshot) -> None:

@@ -14,12 +14,11 @@ from datetime import timedelta
 from pathlib import Path
 
 from bench import synth
-from bench.growth import HEADERS, SOURCE
-from bench.interactive import baseline_annotations
+from bench.growth import SOURCE
+from bench.interactive import add_reading, baseline_annotations
 from bench.measure import Figure, one_process_seconds
 from tracker.app.changelog import rebuild_changes
-from tracker.core.models import ParseResult, Snapshot
-from tracker.core.parse import PARSER_VERSION
+from tracker.core.models import Snapshot
 from tracker.store import Store
 
 LIMIT_SECONDS = 60.0
@@ -56,22 +55,7 @@ def build(path: Path, *, days: int, versions: int, members: int) -> int:
 def _add_day(store: Store, version: synth.Version, day: int, *, baseline: bool) -> Snapshot:
     at = version.captured_at + timedelta(days=day)
     content = f"{synth.member_page(version.tiers)}<!-- read {at:%Y-%m-%d} -->".encode()
-    digest = store.put_page(content, headers=HEADERS, seen_at=at)
-    parsed = ParseResult.model_construct(
-        listings=synth.listings(version.tiers), declared_counts={}, method="headings"
-    )
-    return store.add_snapshot(
-        source_id=SOURCE.id,
-        captured_at=at,
-        origin="baseline" if baseline else "live",
-        page_sha256=digest,
-        provenance=SOURCE.url,
-        parsed=parsed,
-        parser_version=PARSER_VERSION,
-        status="ok",
-        reason=None,
-        created_at=at,
-    )
+    return add_reading(store, version.tiers, at, content, baseline=baseline)
 
 
 def _size(folder: Path) -> tuple[int, int]:
@@ -90,30 +74,19 @@ def measure(folder: Path, *, days: int, versions: int, members: int) -> list[Fig
     count, size = _size(out)
     detail = f"{snapshots:,} snapshots × {members} members, {versions} lists; one run"
     target = f"< {LIMIT_SECONDS:.0f} s"
-    return [
+    built = [
         Figure(
             group="site",
-            name="tracker site build (empty folder)",
-            value=full,
+            name=f"tracker site build ({what})",
+            value=seconds,
             unit="s",
             detail=detail,
             target=target,
-            met=full < LIMIT_SECONDS,
-        ),
-        Figure(
-            group="site",
-            name="tracker site build (rebuild, unchanged)",
-            value=again,
-            unit="s",
-            detail=detail,
-            target=target,
-            met=again < LIMIT_SECONDS,
-        ),
-        Figure(
-            group="site",
-            name="site size",
-            value=size / 1_000_000,
-            unit="MB",
-            detail=f"{count:,} files",
-        ),
+            met=seconds < LIMIT_SECONDS,
+        )
+        for what, seconds in (("empty folder", full), ("rebuild, unchanged", again))
     ]
+    size_figure = Figure(
+        group="site", name="site size", value=size / 1_000_000, unit="MB", detail=f"{count:,} files"
+    )
+    return [*built, size_figure]
