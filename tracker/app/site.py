@@ -8,7 +8,6 @@ its bytes differ, so a rebuild of an unchanged record writes nothing.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from functools import partial
@@ -21,7 +20,7 @@ from typing import Any
 from tracker.app.annotations import annotations_of
 from tracker.app.diffs import build_report
 from tracker.app.reports import ok_snapshots
-from tracker.app.sitefiles import Output, Written
+from tracker.app.sitefiles import Output, Written, whole
 from tracker.core.config import Source
 from tracker.core.credit import credit_for
 from tracker.core.models import Snapshot
@@ -63,16 +62,11 @@ def _known(output: Output) -> dict[str, tuple[str, str]]:
     return {
         key: paths
         for key, paths in found.items()
-        if all(path in output.previous and _intact(output.out / path) for path in paths)
+        if all(
+            path in output.previous and whole(output.out / path, Path(path).stem) is not None
+            for path in paths
+        )
     }
-
-
-def _intact(path: Path) -> bool:
-    """Whether a content-addressed file still hashes to its name."""
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest() == path.stem
-    except OSError:
-        return False
 
 
 def _renames(changes: Sequence[dict[str, Any]]) -> dict[int, list[tuple[str, str]]]:

@@ -135,15 +135,12 @@ class Output:
             raise StoreError(f"archived page {digest[:80]!r}: not a sha256 digest")
         if not self.claim(path):
             return
-        try:
-            data = (self.out / path).read_bytes()
-        except OSError:
-            data = b""
-        if hashlib.sha256(data).hexdigest() != digest:
+        size = whole(self.out / path, digest)
+        if size is None:
             self._put(path, _verified(digest, read()))
             return
         self.written.kept += 1
-        self.written.size += len(data)
+        self.written.size += size
 
     def _put(self, path: str, content: bytes) -> None:
         target = self.out / path
@@ -177,6 +174,16 @@ class Output:
     def _manifest(self, paths: set[str]) -> None:
         text = json.dumps({"tool": _TOOL, "files": sorted(paths)}, indent=0)
         _replace(self.out / MANIFEST, text.encode())
+
+
+def whole(path: Path, digest: str) -> int | None:
+    """The size of a content-addressed file whose bytes still hash to `digest`; None when it
+    is missing, unreadable or altered."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return len(data) if hashlib.sha256(data).hexdigest() == digest else None
 
 
 def _verified(digest: str, data: bytes) -> bytes:
