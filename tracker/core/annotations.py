@@ -13,11 +13,11 @@ from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
 
-from tracker.core.fields import CARRIED_FIELD, FLAG_FIELDS, SHOWN_FIELDS
+from tracker.core.fields import CARRIED_FIELD, FLAG_FIELDS, SHOWN_FIELDS, SOURCES_FIELD
 from tracker.core.normalize import normalize_key
 
 # Identify the annotation rather than describe the organisation; never merged into a row.
-_IDENTITY_FIELDS = frozenset({"key", "origin", "name", CARRIED_FIELD})
+_IDENTITY_FIELDS = frozenset({"key", "origin", "name", CARRIED_FIELD, SOURCES_FIELD})
 # The names a member can be searched by, besides its key.
 _NAME_FIELDS = ("common_name_en", "name_en_mt", "common_name_zh")
 
@@ -52,6 +52,9 @@ class Annotation(BaseModel):
     # Set when the annotation was made for a former name of the member (`carried`): that
     # name. Never stored: it says how the annotation reached a key, not what CSET wrote.
     annotated_as: str | None = None
+    # Where each value came from (field -> origin) when origins were merged per field; empty
+    # for an annotation of one origin. Never stored.
+    sources: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("extra", mode="before")
     @classmethod

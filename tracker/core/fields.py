@@ -10,6 +10,13 @@ from __future__ import annotations
 SHOWN_FIELDS = ("common_name_en", "type", "city", "state_owned")
 # Beside them: the former name an annotation was made for, when a rename carried it over.
 CARRIED_FIELD = "annotated_as"
+# Where each value of a merged annotation came from (field -> origin); never stored.
+SOURCES_FIELD = "sources"
+# Who annotated: a person with `tracker annotate import`, CSET (`cset-2020`), or the
+# tracker's own guess from the name (`tracker.core.infer`). Per field, the first that has a
+# value wins: a person over CSET over a guess.
+USER_ORIGIN = "user"
+INFERRED_ORIGIN = "inferred"
 # Yes/no facts; CSET's other wordings ("Partially") are kept beside them as text.
 FLAG_FIELDS = ("state_owned", "not_chinese", "public_company")
 # An annotation's facts as a reader sees them named (`Annotation.facts()` keys); a column

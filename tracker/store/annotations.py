@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from tracker.core.annotations import Annotation
-from tracker.core.fields import CARRIED_FIELD
+from tracker.core.fields import CARRIED_FIELD, SOURCES_FIELD
 from tracker.store.table import Described, Table
 
 SCHEMA = {
@@ -89,7 +89,7 @@ DESCRIBED = {
 
 def _db_row(annotation: Annotation) -> dict[str, Any]:
     # `annotated_as` says how an annotation reached a later key; it is never stored.
-    row = annotation.model_dump(exclude={CARRIED_FIELD})
+    row = annotation.model_dump(exclude={CARRIED_FIELD, SOURCES_FIELD})
     row["extra"] = json.dumps(annotation.extra, ensure_ascii=False) if annotation.extra else None
     return row
 
