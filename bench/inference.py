@@ -72,7 +72,9 @@ def measure() -> tuple[list[Figure], list[str]]:
     quirks: Counter[str] = Counter()
     written = _tallies(cset, guesses, _as_written)
     normalised = _tallies(cset, guesses, lambda note: _normalised(note, places, quirks))
-    figures = _figures(written, "as CSET wrote it") + _figures(normalised, "CSET normalised")
+    # Type needs no normalising: CSET's four words are used consistently.
+    del normalised["type"]
+    figures = _figures(written, "as written") + _figures(normalised, "normalised")
     figures.append(_speed(per_name))
     notes = [_quirks_note(quirks, len(cset)), _bound_note(normalised["province"])]
     notes += [_misses_note(name, tally) for name, tally in normalised.items()]
@@ -110,7 +112,7 @@ def _normalised(note: Annotation, places: Gazetteer, quirks: Counter[str]) -> Va
         city = city.split(",")[0]
     if city is not None and city not in places.cities:
         known = city in places.provinces
-        quirks["a province as the city" if known else "an organisation's name as the city"] += 1
+        quirks["a province as the city" if known else "a city the gazetteer does not know"] += 1
         city = None
     if province is not None and province not in places.provinces:
         province = _province_of(province, places, quirks)
@@ -137,29 +139,31 @@ def _only(within: frozenset[str]) -> str | None:
 
 
 def _figures(tallies: dict[str, Tally], how: str) -> list[Figure]:
+    """Per field: coverage, agreement where both say, agreement over all names (held to
+    the issue's target), against CSET's values `how` (as written, or normalised)."""
     figures = []
     for name, tally in tallies.items():
         target = TARGETS.get(name)
         overall = 100 * tally.agree_all / tally.names
         figures += [
-            _share(f"{name}: coverage", tally.given, tally.names, how),
-            _share(f"{name}: agreement where both say", tally.agree_both, tally.both, how),
+            _share(f"{name}: coverage", tally.given, tally.names),
+            _share(f"{name}: agreement where both say ({how})", tally.agree_both, tally.both),
             Figure(
                 group="infer",
-                name=f"{name}: agreement over all names",
+                name=f"{name}: agreement over all names ({how})",
                 value=overall,
                 unit="%",
-                detail=f"{tally.agree_all}/{tally.names}, {how}",
+                detail=f"{tally.agree_all}/{tally.names}",
                 target=f">= {target:.0f}%" if target else "",
                 met=overall >= target if target else None,
             ),
         ]
-    return figures
+    return figures if how == "as written" else [f for f in figures if "coverage" not in f.name]
 
 
-def _share(name: str, part: int, whole: int, how: str) -> Figure:
+def _share(name: str, part: int, whole: int) -> Figure:
     value = 100 * part / whole if whole else 0.0
-    return Figure(group="infer", name=name, value=value, unit="%", detail=f"{part}/{whole}, {how}")
+    return Figure(group="infer", name=name, value=value, unit="%", detail=f"{part}/{whole}")
 
 
 def _speed(per_name: float) -> Figure:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tracker.core.fields import INFERRED_ORIGIN
@@ -155,3 +157,35 @@ def test_gazetteer_is_complete_and_consistent() -> None:
     # Pinyin twins stay distinct by province.
     assert places.cities["Suzhou"] == {"Jiangsu", "Anhui"}
     assert places.cities["Taizhou"] == {"Jiangsu", "Zhejiang"}
+
+
+def test_the_benchmark_normalises_csets_quirks_and_counts_them() -> None:
+    from collections import Counter
+
+    from bench.inference import _normalised
+    from tracker.core.annotations import Annotation
+
+    def note(province: str, city: str) -> Annotation:
+        return Annotation(key="k", origin="cset-2020", name="星河", province=province, city=city)
+
+    quirks: Counter[str] = Counter()
+    places = gazetteer()
+    assert _normalised(note("Shenzhen", "Shenzhen"), places, quirks)["province"] == "Guangdong"
+    assert _normalised(note("Guangxi Autonomous region", "Qinzhou, Guangxi"), places, quirks) == {
+        "type": None,
+        "province": "Guangxi",
+        "city": "Qinzhou",
+    }
+    assert _normalised(note("Sichuan", "Chongqing"), places, quirks)["province"] == "Chongqing"
+    assert _normalised(note("Unknown", "Xinghe Co., Ltd."), places, quirks)["city"] is None
+    assert sum(quirks.values()) == 5 and quirks["city outside the province given"] == 1
+
+
+def test_the_benchmark_skips_with_a_reason_without_csets_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from bench import inference
+
+    monkeypatch.setattr(inference, "CSV", tmp_path / "absent.csv")
+    figures, notes = inference.measure()
+    assert figures == [] and "skipped" in notes[0] and "absent.csv" in notes[0]

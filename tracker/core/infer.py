@@ -11,7 +11,8 @@ head noun last: …研究院 is a research institute, but …研究院有限公�
   事务所, 出版社, 厂…);
 - Academia: 大学, 学院, 研究院, 研究所, 实验室, 研究中心…, and a hospital of a university;
 - Government: ministries, bureaus, commissions, offices, governments, courts, management
-  and service centres; also an institute of a state organ (中国科学院…研究所, 公安部…研究所);
+  and service centres; also an institute of a state organ (中国科学院…研究所, a
+  ministry's …部第…研究所);
 - none (CSET's "Other/unknown"): associations, alliances, societies (协会, 联盟, 学会),
   foundations, and any name with no form, which is left for a person or CSET to say.
 """
@@ -48,7 +49,7 @@ _FORMS: dict[str, str] = {
 }
 _FORM = re.compile("|".join(sorted(_FORMS, key=len, reverse=True)))
 # An academic form inside a state organ is the state's: CAS and its peers report to the
-# State Council, and a ministry's numbered institutes (公安部第三研究所) are the ministry's.
+# State Council, and a ministry's numbered institutes (…部第三研究所) are the ministry's.
 _STATE_ORGAN = re.compile(
     r"^(?:中国科学院|中国工程院|中国社会科学院|中科院|\w{1,8}?(?<![事乐总本])部第)"
 )
