@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import diffing, growth, interactive, parsing, site
+from bench import diffing, growth, inference, interactive, parsing, site
 from bench.measure import BenchError, Figure, as_json, table
 
 
@@ -87,7 +87,7 @@ def arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures here")
     parser.add_argument(
         "--only",
-        choices=("parse", "diff", "store", "cli", "site"),
+        choices=("parse", "diff", "store", "cli", "site", "infer"),
         action="append",
         help="run only these groups (repeatable)",
     )
@@ -121,6 +121,10 @@ def run_groups(plan: Plan, groups: set[str], folder: Path) -> tuple[list[Figure]
         figures += site.measure(
             folder, days=plan.site_days, versions=plan.site_versions, members=plan.site_members
         )
+    if "infer" in groups:
+        found, skipped = inference.measure()
+        figures += found
+        notes += skipped
     return figures, notes
 
 
@@ -134,7 +138,7 @@ def machine() -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     args = arguments(argv)
     plan = QUICK if args.quick else FULL
-    groups = set(args.only or ("parse", "diff", "store", "cli", "site"))
+    groups = set(args.only or ("parse", "diff", "store", "cli", "site", "infer"))
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="aiia-bench-") as folder:
         try:

@@ -1,0 +1,143 @@
+"""Where an organisation's name says it is: China's provinces and prefecture-level cities.
+
+The gazetteer (`tracker/data/gazetteer.csv`, package data) lists every provincial-level
+division and prefecture-level city with its full form (广东省, 深圳市), the short form a name
+may use (广东, 深圳) and its pinyin as CSET writes it. A name states a place in one of four
+ways, trusted in this order:
+
+- a branch: a place right after an institution's own name (…大学苏州…, …集团广东有限公司)
+  says where this part of it is, whatever the parent's name starts with;
+- a bracket: 青岚数据（北京）有限公司, the registered region set after the trade name;
+- the lead: 深圳市…, 广东…, 杭州…;
+- anywhere else in the name, only where the form cannot be an ordinary word.
+
+Short forms that are also common words or brands (中山, 朝阳, 安康…) count only with their
+suffix or in brackets; mid-name short forms that often end another word (…南通信, 中山东路)
+need an institution word after them. Pure: reads only the package's own file, once.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import re
+from dataclasses import dataclass
+from importlib import resources
+
+_BRACKET = re.compile(r"[（(]([^（）()]*)[）)]")
+# After a place, these make a mid-name short form a place rather than part of a word.
+_FOLLOWING_INSTITUTION = re.compile(
+    r"(?:分公司|有限|公司|分院|分行|分所|分中心|研究院|研究所|研究中心|大学|学院|实验室|"
+    r"中心|办事处|代表处|子公司|基地|[（(]|$)"
+)
+# Before a place, these end an institution's own name: the place is where a part of it is.
+_PRECEDING_INSTITUTION = re.compile(r"(?:大学|学院|科学院|研究院|集团|公司|银行)$")
+
+
+@dataclass(frozen=True)
+class Place:
+    """A place a name can state: a province (city None) or a city with its province."""
+
+    province: str
+    city: str | None
+    # "" never ambiguous; "mid": a mid-name short form needs an institution word after it;
+    # "any": the short form never counts alone (suffix or bracket needed).
+    ambiguous: str = ""
+
+
+@dataclass(frozen=True)
+class _Form:
+    place: Place
+    suffixed: bool
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    forms: dict[str, _Form]
+    pattern: re.Pattern[str]
+    # Every spelling the gazetteer uses, per column: what CSET's values are checked against.
+    provinces: frozenset[str]
+    cities: dict[str, frozenset[str]]
+
+
+@functools.cache
+def gazetteer() -> Gazetteer:
+    """The package's gazetteer, read and compiled once per process."""
+    text = resources.files("tracker").joinpath("data/gazetteer.csv").read_text(encoding="utf-8")
+    lines = (line for line in io.StringIO(text) if not line.startswith("#"))
+    forms: dict[str, _Form] = {}
+    cities: dict[str, set[str]] = {}
+    for row in csv.DictReader(lines):
+        place = _place(row)
+        forms[row["full"]] = _Form(place, suffixed=True)
+        if row["short"]:
+            forms.setdefault(row["short"], _Form(place, suffixed=False))
+        if place.city is not None:
+            cities.setdefault(place.city, set()).add(place.province)
+    # Longest first: at each position the regex takes the longest form (广西壮族自治区, 广西).
+    alternatives = "|".join(map(re.escape, sorted(forms, key=len, reverse=True)))
+    provinces = frozenset(form.place.province for form in forms.values())
+    return Gazetteer(
+        forms=forms,
+        pattern=re.compile(alternatives),
+        provinces=provinces,
+        cities={city: frozenset(within) for city, within in cities.items()},
+    )
+
+
+def _place(row: dict[str, str]) -> Place:
+    ambiguous = row["ambiguous"] or ""
+    if row["kind"] == "municipality":
+        return Place(row["en"], row["en"], ambiguous)
+    if row["kind"] == "province":
+        return Place(row["en"], None, ambiguous)
+    return Place(row["province"], row["en"], ambiguous)
+
+
+def places_in(name: str) -> list[Place]:
+    """The places `name` states, most trusted first (see the module's docstring)."""
+    found = gazetteer()
+    branch: list[Place] = []
+    bracket: list[Place] = []
+    lead: list[Place] = []
+    mid: list[Place] = []
+    bracketed = _bracket_spans(name, found, bracket)
+    for match in found.pattern.finditer(name):
+        if any(start <= match.start() < end for start, end in bracketed):
+            continue
+        form = found.forms[match.group()]
+        if match.start() == 0:
+            if form.suffixed or form.place.ambiguous != "any":
+                lead.append(form.place)
+        elif _PRECEDING_INSTITUTION.search(name, 0, match.start()) and _counts_mid(
+            form, name, match
+        ):
+            branch.append(form.place)
+        elif _counts_mid(form, name, match):
+            mid.append(form.place)
+    return branch + bracket + lead + mid
+
+
+def _bracket_spans(name: str, found: Gazetteer, into: list[Place]) -> list[tuple[int, int]]:
+    """Brackets holding nothing but places (（北京）, (广东深圳)): their places, into `into`."""
+    spans = []
+    for bracket in _BRACKET.finditer(name):
+        inner = bracket.group(1).strip()
+        if not inner:
+            continue
+        matches = list(found.pattern.finditer(inner))
+        if matches and "".join(m.group() for m in matches) == inner:
+            into.extend(found.forms[m.group()].place for m in matches)
+            spans.append(bracket.span())
+    return spans
+
+
+def _counts_mid(form: _Form, name: str, match: re.Match[str]) -> bool:
+    if form.suffixed:
+        return True
+    if form.place.ambiguous == "any":
+        return False
+    if form.place.ambiguous == "mid":
+        return _FOLLOWING_INSTITUTION.match(name, match.end()) is not None
+    return True
