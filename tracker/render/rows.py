@@ -151,6 +151,8 @@ def _point_head(each: Point, *, full: bool = True) -> dict[str, Any]:
 
 def _csv_row(row: dict[str, Any], by: str) -> dict[str, Any]:
     flat = {by if key == "value" else key: value for key, value in row.items() if key != "tiers"}
+    if by == "tier":
+        flat[by] = _tier_name(flat[by])
     for tier, cell in row["tiers"].items():
         flat[_tier_name(tier)] = cell["members"]
         flat[f"{_tier_name(tier)} percent"] = cell["percent"]
@@ -174,30 +176,37 @@ def _over_time_table(found: Composition, flat: list[dict[str, Any]], width: int 
         head["inferred"] = _cell(head["inferred"], head.pop("inferred_percent"))
         heads.append(head)
     parts = [caption + render_rows(heads, POINT_COLUMNS, "table", width=width)]
+    if found.by != "tier":
+        parts[0] += (
+            f"inferred: members whose {found.by} is guessed from their name, not annotated\n"
+        )
     blocks = [("", "All members (% of the point's members)")]
     if found.by != "tier":
         blocks += [(t, f"{_tier_name(t)} members (% of the tier's)") for t in found.tiers]
+    by_value: dict[str, list[dict[str, Any]]] = {}
+    for row in flat:
+        by_value.setdefault(row["value"], []).append(row)
     columns = [found.by, *(each.label for each in found.points)]
     for tier, title in blocks:
         rows = [
-            {found.by: value, **_matrix_row(flat, value, tier)} for value in [*found.values, TOTAL]
+            {found.by: _tier_name(value) if found.by == "tier" else value}
+            | {row["point"]: _matrix_cell(row, tier) for row in by_value[value]}
+            for value in [*found.values, TOTAL]
         ]
         parts.append(f"{title}\n" + render_rows(rows, columns, "table", width=width))
     return "\n".join(parts)
 
 
-def _matrix_row(flat: list[dict[str, Any]], value: str, tier: str) -> dict[str, str]:
-    """One value's cells across the points: all members, or one tier's."""
-    cells = {}
-    for row in flat:
-        if row["value"] == value:
-            cell = row["tiers"][tier] if tier else row
-            cells[row["point"]] = _cell(cell["members"], cell["percent"])
-    return cells
+def _matrix_cell(row: dict[str, Any], tier: str) -> str:
+    """A value's members at a point, all of them (how many guessed, if any) or one tier's."""
+    if tier:
+        return _cell(row["tiers"][tier]["members"], row["tiers"][tier]["percent"])
+    guessed = f", {row['inferred']} inferred" if row["inferred"] and row["value"] != TOTAL else ""
+    return _cell(row["members"], row["percent"], guessed)
 
 
-def _cell(count: int, share: float | None) -> str:
-    return f"{count} ({share:.1f}%)" if share is not None else "-"
+def _cell(count: int, share: float | None, more: str = "") -> str:
+    return f"{count} ({share:.1f}%{more})" if share is not None else "-"
 
 
 def history_text(found: Timeline, fmt: str, width: int | None = None) -> str:
