@@ -4,12 +4,17 @@ outputs (golden), and that each column is what `stats --at` says of its snapshot
 from __future__ import annotations
 
 import json
+import re
+import shlex
+import shutil
+import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlite_utils
+from click.testing import CliRunner
 
 from tests.cli import Run, invoker
 from tests.golden_files import assert_golden
@@ -18,6 +23,7 @@ from tracker import __version__
 from tracker.app import reports
 from tracker.app.annotations import annotations_of
 from tracker.app.reports import members_at, over_time
+from tracker.cli import cli
 from tracker.core.annotations import Annotation
 from tracker.core.composition import (
     Composition,
@@ -409,3 +415,41 @@ def test_few_points_are_bars_labelled_with_their_shares() -> None:
     axes = figure.axes[0]
     assert len(axes.patches) == 9  # three values, three bars each
     assert "33%" in {text.get_text() for text in axes.texts}
+
+
+# The README's headline figures: its commands, run on the demo, print what it shows.
+
+HEADLINE = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+HEADLINE = HEADLINE.split("## The brief's headline figures, then and now", 1)[1]
+HEADLINE = HEADLINE.split("\n## ", 1)[0]
+SHOWN = re.findall(r"```sh\n(tracker [^\n]*)\n```\n\n```\n(.*?)```", HEADLINE, re.S)
+
+
+def test_the_headline_section_shows_two_commands_with_their_output() -> None:
+    assert [command.split()[:5] for command, _ in SHOWN] == [
+        ["tracker", "stats", "--over-time", "--by", "type"],
+        ["tracker", "stats", "--over-time", "--by", "city"],
+    ]
+
+
+@pytest.mark.parametrize(("command", "shown"), SHOWN, ids=["type", "cities"])
+def test_the_headline_figures_are_what_the_demo_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str, shown: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert CliRunner().invoke(cli, ["demo"]).exit_code == 0
+    monkeypatch.setenv("TRACKER_CONFIG", "demo/config.toml")
+    monkeypatch.setenv("TRACKER_DB", "demo/tracker.db")
+    tracker, _, rest = command.partition(" | ")
+    result = CliRunner().invoke(cli, shlex.split(tracker)[1:])
+    assert result.exit_code == 0, result.output
+    printed = result.stdout
+    if rest:
+        if shutil.which("awk") is None:
+            pytest.skip("no awk on this machine to run the README's pipeline")
+        piped = subprocess.run(
+            shlex.split(rest), input=printed, capture_output=True, text=True, check=True
+        )
+        printed = piped.stdout
+    # If issue 16's inference changes the demo's figures, this fails: update the README.
+    assert printed == shown
