@@ -326,11 +326,15 @@ def table_width(wide: bool, output: Path | None = None) -> int | None:
 
 
 def credited(text: str, notes: Iterable[Annotation], fmt: str) -> str:
-    """`text` with CSET's credit when its annotations were shown (CC BY-NC 4.0 asks for it):
-    under a table, and on stderr beside JSON or CSV so that the data stays pure data."""
+    """`text` with CSET's credit when its annotations were shown (CC BY-NC 4.0 asks for it)."""
     from tracker.core.credit import credit_for
 
-    line = credit_for(note.origin for note in notes)
+    return with_credit(text, credit_for(note.origin for note in notes), fmt)
+
+
+def with_credit(text: str, line: str | None, fmt: str) -> str:
+    """`text` with a credit `line` (if any): under a table, and on stderr beside JSON or CSV
+    so that the data stays pure data."""
     if line is None:
         return text
     if fmt != "table":

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import cast
 
 import click
+from click.core import ParameterSource
 
 from tracker.cli.common import (
     App,
@@ -21,8 +22,9 @@ from tracker.cli.common import (
     table_width,
     tell,
     wide_option,
+    with_credit,
 )
-from tracker.core.fields import BY_CHOICES
+from tracker.core.fields import BY_CHOICES, EVERY_CHOICES
 
 ORIGINS = ("live", "file", "baseline", "wayback", "warc")
 
@@ -108,12 +110,27 @@ def members(
     type=click.Choice(BY_CHOICES),
     default="tier",
     show_default=True,
-    help="Count by tier, or within each tier by one of CSET's annotations (soe: "
+    help="Count by tier, or within each tier by one of the annotations (soe: "
     "state-owned); members without one count as unannotated.",
+)
+@click.option(
+    "--over-time",
+    is_flag=True,
+    help="The composition at each point from the baseline to the latest ok snapshot "
+    "(see --every), instead of at one snapshot (--at).",
+)
+@click.option(
+    "--every",
+    type=click.Choice(EVERY_CHOICES),
+    help="With --over-time: the baseline, then the last ok snapshot of each year (the "
+    "default) or quarter, or every ok snapshot.",
 )
 @format_option("table", "json", "csv")
 @output_option
-@plot_option("Also draw each tier's composition (by --by; by type for --by tier) to a .png/.svg.")
+@plot_option(
+    "Also draw each tier's composition (by --by; by type for --by tier), or with "
+    "--over-time each value's share over time, to a .png/.svg."
+)
 @wide_option
 @pass_app
 def stats(
@@ -121,22 +138,33 @@ def stats(
     source_id: str | None,
     ref: str,
     by: str,
+    over_time: bool,
+    every: str | None,
     fmt: str,
     output_path: Path | None,
     plot_path: Path | None,
     wide: bool,
 ) -> None:
-    """Count members (distinct, by highest tier) and listings at one snapshot, by tier.
+    """Count members (distinct, by highest tier) and listings at one snapshot, by tier, or
+    at each point over time.
+
+    With --over-time, each point is one ok snapshot counted as `stats --at ID` counts it,
+    with its share of the members and how many of the values shown are inferred from names.
 
     Example: tracker stats --at baseline --by type --format json
-    """
-    from tracker.app.reports import members_at
-    from tracker.render.rows import stats_text
 
+    Example: tracker stats --over-time --by city --every quarter --plot cities.svg
+    """
     if plot_path is not None:
         from tracker.render.charts import plot_format
 
         plot_format(plot_path)
+    if over_time or every is not None:
+        _over_time(app, source_id, by, every, (fmt, output_path, plot_path, wide))
+        return
+    from tracker.app.reports import members_at
+    from tracker.render.rows import stats_text
+
     source = app.source(source_id)
     found = members_at(app.store, source.id, ref)
     tell([found.ref_note])
@@ -162,6 +190,42 @@ def stats(
                 notes=found.notes,
             ),
         )
+
+
+def _over_time(
+    app: App,
+    source_id: str | None,
+    by: str,
+    every: str | None,
+    out: tuple[str, Path | None, Path | None, bool],
+) -> None:
+    """`stats --over-time`: every point's table, then its chart."""
+    from tracker.app.reports import over_time
+    from tracker.core.credit import credit_for
+    from tracker.render.rows import over_time_text
+
+    context = click.get_current_context()
+    if not context.params["over_time"]:
+        raise click.UsageError("--every picks the points of --over-time: give --over-time too")
+    if context.get_parameter_source("ref") is not ParameterSource.DEFAULT:
+        raise click.UsageError("--at picks one snapshot; --over-time reads every point")
+    fmt, output_path, plot_path, wide = out
+    source = app.source(source_id)
+    found = over_time(app.store, source.id, by, every or "year")
+    text = over_time_text(found.composition, fmt, table_width(wide, output_path))
+    credit = credit_for(found.origins)
+    emit(with_credit(text, credit, fmt), output_path, bom=fmt == "csv")
+    if plot_path is not None:
+        from tracker.render.charts import plot_over_time
+
+        notes = plot_over_time(
+            found.composition,
+            plot_path,
+            url=source.url,
+            name=source.name,
+            credit=credit is not None,
+        )
+        wrote(plot_path, notes)
 
 
 @click.command()

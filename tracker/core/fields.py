@@ -55,3 +55,5 @@ BY_FIELDS: dict[str, str] = {
     "soe": "state_owned",
 }
 BY_CHOICES = ("tier", *BY_FIELDS)
+# `tracker stats --over-time --every`: which snapshots are its points.
+EVERY_CHOICES = ("year", "quarter", "snapshot")

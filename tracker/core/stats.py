@@ -9,16 +9,15 @@ annotated member whose field is empty as `n/a`.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Protocol
 
 from pydantic import BaseModel, Field
 
 from tracker.core.annotations import Annotation
-from tracker.core.diff import members
 from tracker.core.fields import BY_CHOICES, BY_FIELDS
-from tracker.core.models import TIER_NAMES_EN, Listing, tier_rank
+from tracker.core.models import TIER_NAMES_EN, tier_rank
 
 UNANNOTATED = "unannotated"
 NOT_GIVEN = "n/a"
@@ -56,34 +55,50 @@ def category(annotation: Annotation | None, by: str) -> str:
     return value or NOT_GIVEN
 
 
-def cross_tab(listings: Sequence[Listing], annotations: Mapping[str, Annotation], by: str) -> Stats:
+class Placed(Protocol):
+    """What counting needs of a listing: its key and its tier (a `Listing`, or a lighter
+    record read in bulk for many snapshots at once)."""
+
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def tier(self) -> str: ...
+
+
+def effective_tiers(listings: Iterable[Placed]) -> dict[str, str]:
+    """Each key's effective tier, the highest it is listed in: the tier of its member in
+    `tracker.core.diff.members`, without building the members."""
+    found: dict[str, str] = {}
+    for listing in listings:
+        held = found.get(listing.key)
+        if held is None or tier_rank(listing.tier) < tier_rank(held):
+            found[listing.key] = listing.tier
+    return found
+
+
+def cross_tab(listings: Sequence[Placed], annotations: Mapping[str, Annotation], by: str) -> Stats:
     """Count members (by effective tier) and listings (by own tier) per value of `by`."""
     if by not in BY_CHOICES:
         raise ValueError(f"unknown --by {by!r}")
-    effective = {key: member.tier for key, member in members(listings).items()}
+    effective = effective_tiers(listings)
     tiers = sorted({listing.tier for listing in listings}, key=tier_rank)
-    rows: dict[str, StatsRow] = defaultdict(
-        lambda: StatsRow(value="", tiers={tier: TierCount() for tier in tiers})
-    )
-
-    def label(key: str, tier: str) -> str:
-        return tier if by == "tier" else category(annotations.get(key), by)
-
-    for key, tier in effective.items():
-        _count(rows, label(key, tier), tier, "members")
-    for listing in listings:
-        _count(rows, label(listing.key, listing.tier), listing.tier, "listings")
-    ordered = [row.model_copy(update={"value": value}) for value, row in rows.items()]
+    # Counted as (value, tier) pairs first: one annotation look-up per key, not per count.
+    values = {} if by == "tier" else {k: category(annotations.get(k), by) for k in effective}
+    members = Counter((values.get(key, tier), tier) for key, tier in effective.items())
+    listed = Counter((values.get(x.key, x.tier), x.tier) for x in listings)
+    rows: dict[str, StatsRow] = {}
+    for what, counts in (("members", members), ("listings", listed)):
+        for (value, tier), count in counts.items():
+            row = rows.get(value) or rows.setdefault(
+                value, StatsRow(value=value, tiers={t: TierCount() for t in tiers})
+            )
+            setattr(row.tiers[tier], what, count)
+            setattr(row, what, getattr(row, what) + count)
+    ordered = list(rows.values())
     return Stats(
         by=by, tiers=tiers, rows=_sorted(ordered, by), total=sum_rows(ordered, tiers, TOTAL)
     )
-
-
-def _count(rows: dict[str, StatsRow], value: str, tier: str, what: str) -> None:
-    row = rows[value]
-    cell = row.tiers[tier]
-    setattr(cell, what, getattr(cell, what) + 1)
-    setattr(row, what, getattr(row, what) + 1)
 
 
 def _sorted(rows: list[StatsRow], by: str) -> list[StatsRow]:

@@ -2,9 +2,11 @@
 
 matplotlib is imported inside the drawing functions (it takes a second to load), with no
 pyplot and no change to its global settings: every chart is drawn inside one
-`rc_context`. Two charts: the composition of each tier by a category (the CSET brief's
-Figure 1, members by type per tier) and a time series (`tracker timeline --plot`: listings
-per tier and distinct members over time, with quarantined captures marked).
+`rc_context`. Three charts: the composition of each tier by a category (the CSET brief's
+Figure 1, members by type per tier), a time series (`tracker timeline --plot`: listings
+per tier and distinct members over time, with quarantined captures marked), and the
+composition over time (`tracker stats --over-time --plot`: each category's share, stacked,
+with how much of it is inferred).
 
 Every chart is titled with its source's configured name (never a fixed "AIIA": a demo's
 chart must not pass for the alliance's) and carries a source line (the page, the snapshots,
@@ -26,11 +28,12 @@ from typing import TYPE_CHECKING
 
 from tracker import __version__
 from tracker.core.annotations import Annotation
+from tracker.core.composition import EVERY_TEXT, Composition, percent, rows_of
 from tracker.core.credit import CSET_CREDIT, credit_for
 from tracker.core.errors import ConfigError
 from tracker.core.models import TIER_NAMES_EN, Listing, Snapshot
 from tracker.core.stamps import utc_text
-from tracker.core.stats import Stats, StatsRow, sum_rows
+from tracker.core.stats import NOT_GIVEN, UNANNOTATED, Stats, StatsRow, sum_rows
 from tracker.core.timeline import MEMBERS_SERIES, timeline_series
 
 if TYPE_CHECKING:
@@ -43,6 +46,8 @@ _METADATA = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None}}
 _LABEL_MIN_SHARE = 6.0
 # More colours than this cannot be told apart; the smallest categories are drawn as one.
 _MAX_CATEGORIES = 10
+# More points than this are drawn as areas over time, not as bars one could label.
+_MAX_BARS = 24
 # Chinese names must not be boxes. DejaVu Sans (shipped with matplotlib) draws Latin text
 # and punctuation (a CJK font's quotes are full-width); each glyph it lacks comes from the
 # first of these installed. In an SVG the list is the text's CSS font-family, so the
@@ -143,6 +148,89 @@ def plot_timeline(
             apart=[MEMBERS_SERIES],
         ),
     )
+
+
+def plot_over_time(
+    found: Composition, path: Path, *, url: str, name: str, credit: bool
+) -> list[str]:
+    """`tracker stats --over-time --plot`: each value's share of the members at each point,
+    stacked to 100%, with how many of the values drawn are inferred and the source line."""
+    first, last = found.points[0], found.points[-1]
+    title = (
+        f"{name}\nMembers by {found.by}, % of all members, "
+        f"{first.captured_at:%Y-%m-%d} to {last.captured_at:%Y-%m-%d}"
+    )
+    read = f"snapshots {first.snapshot_id} to {last.snapshot_id} "
+    read += f"({plural(len(found.points), 'point')}: {EVERY_TEXT[found.every]}) captured "
+    read += f"{utc_text(first.captured_at)} to {utc_text(last.captured_at)}"
+    source = f"{inferred_note(found)}\n{source_line(url, read, credit=credit)}"
+    return draw(path, lambda: shares_figure(found, title=title, source=source))
+
+
+def inferred_note(found: Composition) -> str:
+    """How much of the chart is guessed from names: at the first and last point, and at
+    most."""
+    if found.by == "tier":
+        return "Tiers as the page lists them: no value inferred."
+    shares = [
+        (percent(each.inferred_members, each.stats.total.members) or 0.0, each.captured_at)
+        for each in found.points
+    ]
+    (first, since), (last, until), (most, when) = shares[0], shares[-1], max(shares)
+    text = f"Values of {found.by} inferred from names, not annotated: {first:.1f}% of members "
+    text += f"on {since:%Y-%m-%d}, {last:.1f}% on {until:%Y-%m-%d}"
+    return text + (f" (at most {most:.1f}%, on {when:%Y-%m-%d})." if most > last else ".")
+
+
+def shares_figure(found: Composition, *, title: str, source: str) -> Figure:
+    """Stacked 100% bars, one per point (few points), or stacked areas over time (many)."""
+    figure = _figure(width=9, height=4.8, source=source)
+    axes = figure.subplots()
+    series = _share_series(found)
+    labels = [f"{value} ({count})" for value, count, _ in series]
+    if len(found.points) <= _MAX_BARS:
+        names = [f"{p.label}\n{p.captured_at:%Y-%m-%d}" for p in found.points]
+        bottom = [0.0] * len(names)
+        for label, (_, _, shares) in zip(labels, series, strict=True):
+            bars = axes.bar(names, shares, bottom=bottom, label=label, width=0.7)
+            texts = [f"{s:.0f}%" if s >= _LABEL_MIN_SHARE else "" for s in shares]
+            axes.bar_label(bars, labels=texts, label_type="center", fontsize=7)
+            bottom = [a + b for a, b in zip(bottom, shares, strict=True)]
+    else:
+        from matplotlib.dates import date2num
+
+        times = date2num([p.captured_at for p in found.points])
+        axes.stackplot(times, *[s for _, _, s in series], labels=labels, step="post")
+        axes.xaxis_date()
+        figure.autofmt_xdate()
+    axes.set_ylim(0, 100)
+    axes.set_ylabel("% of members (distinct organisations)")
+    axes.set_title(title)
+    _legend_outside(axes, title=f"{found.by} (members, latest)")
+    return figure
+
+
+def _share_series(found: Composition) -> list[tuple[str, int, list[float]]]:
+    """(value, members at the latest point, % at each point), largest first; beyond the
+    colours that can be told apart, the smallest named values drawn as one."""
+    named = [v for v in found.values if v not in (NOT_GIVEN, UNANNOTATED)]
+    rest = [v for v in found.values if v in (NOT_GIVEN, UNANNOTATED)]
+    if len(named) + len(rest) > _MAX_CATEGORIES:
+        keep = _MAX_CATEGORIES - 1 - len(rest)
+        groups = [[v] for v in named[:keep]] + [named[keep:]] + [[v] for v in rest]
+    else:
+        groups = [[v] for v in [*named, *rest]]
+    tables = [rows_of(each) for each in found.points]
+    series = []
+    for group in groups:
+        label = group[0] if len(group) == 1 else f"{len(group)} others"
+        counts = [sum(t[v].members for v in group if v in t) for t in tables]
+        shares = [
+            percent(n, each.stats.total.members) or 0.0
+            for n, each in zip(counts, found.points, strict=True)
+        ]
+        series.append((label, counts[-1], shares))
+    return series
 
 
 def plural(count: int, word: str) -> str:

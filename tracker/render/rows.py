@@ -1,5 +1,5 @@
-"""Rows for the listing commands (`snapshots`, `members`, `stats`, `history`): records in,
-table rows and documents out. Pure; `tracker.render.table` lays the rows out."""
+"""Rows for the listing commands (`snapshots`, `members`, `stats`, `stats --over-time`,
+`history`): records in, table rows and documents out. Pure; `tracker.render.table` lays the rows out."""
 
 from __future__ import annotations
 
@@ -7,13 +7,14 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from tracker.core.annotations import Annotation, annotate
+from tracker.core.composition import EVERY_TEXT, Composition, Point, percent, records
 from tracker.core.fields import CARRIED_FIELD, SHOWN_FIELDS
 from tracker.core.history import Timeline
 from tracker.core.jsontext import render_json
-from tracker.core.models import Listing, Snapshot, tier_rank
+from tracker.core.models import TIER_NAMES_EN, Listing, Snapshot, tier_rank
 from tracker.core.normalize import normalize_key
 from tracker.core.stamps import utc_text
-from tracker.core.stats import Stats, stats_rows
+from tracker.core.stats import TOTAL, Stats, stats_rows
 from tracker.render.table import render_rows
 
 SNAPSHOT_COLUMNS = [
@@ -110,6 +111,102 @@ def stats_text(snapshot: Snapshot, table: Stats, fmt: str, width: int | None = N
     rows, columns = stats_rows(table, detail=fmt == "csv")
     caption = f"{describe(snapshot)}\n" if fmt == "table" else ""
     return caption + render_rows(rows, columns, fmt, width=width)
+
+
+POINT_COLUMNS = ["point", "snapshot_id", "captured_at", "origin", "members", "inferred"]
+
+
+def over_time_text(found: Composition, fmt: str, width: int | None = None) -> str:
+    """`tracker stats --over-time`: JSON and CSV give one record per point and value (and
+    the point's total); a table lists the points, then one column per point: all members,
+    then each tier's (not for `--by tier`, where each tier is all of itself)."""
+    flat = [
+        {"point": each.label, **_point_head(each, full=False), **record}
+        for each in found.points
+        for record in records(each, found.values, found.tiers)
+    ]
+    if fmt == "json":
+        heads = [{"point": each.label, **_point_head(each)} for each in found.points]
+        head = {"by": found.by, "every": found.every, "tiers": found.tiers}
+        return render_json(head | {"points": heads, "rows": flat})
+    if fmt == "csv":
+        rows = [_csv_row(row, found.by) for row in flat]
+        return render_rows(rows, list(rows[0]), "csv")
+    return _over_time_table(found, flat, width)
+
+
+def _point_head(each: Point, *, full: bool = True) -> dict[str, Any]:
+    """Which snapshot a point is; with `full`, its members and how many values are guessed."""
+    head: dict[str, Any] = {
+        "snapshot_id": each.snapshot_id,
+        "captured_at": utc_text(each.captured_at),
+        "origin": each.origin,
+    }
+    if full:
+        members, inferred = each.stats.total.members, each.inferred_members
+        head |= {"members": members, "inferred": inferred}
+        head["inferred_percent"] = percent(inferred, members)
+    return head
+
+
+def _csv_row(row: dict[str, Any], by: str) -> dict[str, Any]:
+    flat = {by if key == "value" else key: value for key, value in row.items() if key != "tiers"}
+    if by == "tier":
+        flat[by] = _tier_name(flat[by])
+    for tier, cell in row["tiers"].items():
+        flat[_tier_name(tier)] = cell["members"]
+        flat[f"{_tier_name(tier)} percent"] = cell["percent"]
+    return flat
+
+
+def _tier_name(tier: str) -> str:
+    return TIER_NAMES_EN.get(tier, tier)
+
+
+def _over_time_table(found: Composition, flat: list[dict[str, Any]], width: int | None) -> str:
+    first, last = found.points[0], found.points[-1]
+    caption = (
+        f"Members by {found.by} over time, from snapshot {first.snapshot_id} "
+        f"({first.captured_at:%Y-%m-%d}) to snapshot {last.snapshot_id} "
+        f"({last.captured_at:%Y-%m-%d}): {EVERY_TEXT[found.every]}\n"
+    )
+    heads = []
+    for each in found.points:
+        head = {"point": each.label, **_point_head(each)}
+        head["inferred"] = _cell(head["inferred"], head.pop("inferred_percent"))
+        heads.append(head)
+    parts = [caption + render_rows(heads, POINT_COLUMNS, "table", width=width)]
+    if found.by != "tier":
+        parts[0] += (
+            f"inferred: members whose {found.by} is guessed from their name, not annotated\n"
+        )
+    blocks = [("", "All members (% of the point's members)")]
+    if found.by != "tier":
+        blocks += [(t, f"{_tier_name(t)} members (% of the tier's)") for t in found.tiers]
+    by_value: dict[str, list[dict[str, Any]]] = {}
+    for row in flat:
+        by_value.setdefault(row["value"], []).append(row)
+    columns = [found.by, *(each.label for each in found.points)]
+    for tier, title in blocks:
+        rows = [
+            {found.by: _tier_name(value) if found.by == "tier" else value}
+            | {row["point"]: _matrix_cell(row, tier) for row in by_value[value]}
+            for value in [*found.values, TOTAL]
+        ]
+        parts.append(f"{title}\n" + render_rows(rows, columns, "table", width=width))
+    return "\n".join(parts)
+
+
+def _matrix_cell(row: dict[str, Any], tier: str) -> str:
+    """A value's members at a point, all of them (how many guessed, if any) or one tier's."""
+    if tier:
+        return _cell(row["tiers"][tier]["members"], row["tiers"][tier]["percent"])
+    guessed = f", {row['inferred']} inferred" if row["inferred"] and row["value"] != TOTAL else ""
+    return _cell(row["members"], row["percent"], guessed)
+
+
+def _cell(count: int, share: float | None, more: str = "") -> str:
+    return f"{count} ({share:.1f}%{more})" if share is not None else "-"
 
 
 def history_text(found: Timeline, fmt: str, width: int | None = None) -> str:
