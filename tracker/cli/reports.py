@@ -286,9 +286,22 @@ def diff_command(
 @format_option("table", "json", "csv")
 @output_option
 @wide_option
+@click.option(
+    "--explain-annotations",
+    "explain",
+    is_flag=True,
+    help="Under the head of the table: each annotated value with who gave it (user, "
+    "cset-2020, inferred).",
+)
 @pass_app
 def history(
-    app: App, query: str, source_id: str | None, fmt: str, output_path: Path | None, wide: bool
+    app: App,
+    query: str,
+    source_id: str | None,
+    fmt: str,
+    output_path: Path | None,
+    wide: bool,
+    explain: bool,
 ) -> None:
     """One member's timeline: first and last seen, every tier change, gap and rename.
 
@@ -301,4 +314,7 @@ def history(
     from tracker.render.rows import history_text
 
     found = history_of(app.store, app.source(source_id).id, query)
-    emit(history_text(found, fmt, table_width(wide, output_path)), output_path, bom=fmt == "csv")
+    if explain and fmt != "table":
+        raise click.UsageError("--explain-annotations is text; JSON gives each value's source")
+    text = history_text(found, fmt, table_width(wide, output_path), explain=explain)
+    emit(text, output_path, bom=fmt == "csv")

@@ -131,4 +131,5 @@ def _row(cells: dict[str, str], line: int, source: str, problems: list[str]) -> 
     if key is None and name is None:
         problems.append(f"{source}: line {line}: no key or name for the values given")
         return None
-    return UserRow(line, key or normalize_key(name or ""), name, values)
+    # A key is a name normalised: a name pasted as a key finds its member all the same.
+    return UserRow(line, normalize_key(key or name or ""), name, values)

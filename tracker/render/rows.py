@@ -103,7 +103,7 @@ def members_text(
     if fmt == "csv" and any(_not_listed(note) for note in found):
         for row, note in zip(rows, found, strict=True):
             row |= {f"{f}_source": _source(note, f) for f in SHOWN_FIELDS}
-        columns += [f"{field}_source" for field in SHOWN_FIELDS]
+        columns = [*columns, *(f"{field}_source" for field in SHOWN_FIELDS)]
     if fmt != "table" or not any(_marked(row, note) for row, note in zip(rows, found, strict=True)):
         return render_rows(rows, columns, fmt, width=width)
     return f"{render_rows(rows, columns, fmt, width=width)}{INFERRED_FOOTNOTE}\n"
@@ -138,6 +138,10 @@ def explain_text(listings: Sequence[Listing], notes: Mapping[str, Annotation]) -
         lines += explained(note) if note else ["  (no annotation)"]
         blocks.append("\n".join(lines) + "\n")
     return "\n".join(blocks)
+
+
+def _explained_lines(note: Annotation | None) -> str:
+    return "".join(f"{line}\n" for line in explained(note)) if note else "  (no annotation)\n"
 
 
 def explained(note: Annotation) -> list[str]:
@@ -178,9 +182,11 @@ def stats_text(snapshot: Snapshot, table: Stats, fmt: str, width: int | None = N
     return caption + render_rows(rows, columns, fmt, width=width)
 
 
-def history_text(found: Timeline, fmt: str, width: int | None = None) -> str:
-    """`tracker history`: the member's events, headed by what annotations say of it and its
-    first and last sighting."""
+def history_text(
+    found: Timeline, fmt: str, width: int | None = None, *, explain: bool = False
+) -> str:
+    """`tracker history`: the member's events, headed by what annotations say of it (with
+    `explain`, every value and its origin) and its first and last sighting."""
     if fmt == "json":
         note = found.annotation.facts() if found.annotation else None
         return render_json(found.model_dump(exclude={"annotation"}) | {"annotation": note})
@@ -191,6 +197,7 @@ def history_text(found: Timeline, fmt: str, width: int | None = None) -> str:
         head = (
             f"{found.name}  (key {found.key})\n"
             f"{_annotation_line(found.annotation)}"
+            f"{_explained_lines(found.annotation) if explain else ''}"
             f"first seen: snapshot {found.first_seen.snapshot_id}  {found.first_seen.at}\n"
             f"last seen:  snapshot {found.last_seen.snapshot_id}  {found.last_seen.at}  ({state})\n"
             "\n"
@@ -203,17 +210,18 @@ def _annotation_line(note: Annotation | None) -> str:
     if note is None:
         return ""
     english = note.common_name_en or note.name_en_mt
-    facts = [english, *(_with_mark(note, f) for f in ("type", "city"))]
+    guessed = [f for f in ("type", "city") if _source(note, f) == INFERRED_ORIGIN]
+    marked = [
+        f"{getattr(note, f)}{INFERRED_MARK if f in guessed else ''}" for f in ("type", "city")
+    ]
+    facts = [
+        english,
+        *(m for f, m in zip(("type", "city"), marked, strict=True) if getattr(note, f)),
+    ]
     text = " · ".join(fact for fact in facts if fact) or "(no English name, type or city)"
     carried = f"  (annotated as {note.annotated_as})" if note.annotated_as else ""
-    guessed = f"  ({INFERRED_FOOTNOTE})" if INFERRED_MARK in text else ""
-    return f"annotated:  {text}{carried}{guessed}\n"
-
-
-def _with_mark(note: Annotation, field: str) -> str | None:
-    value = getattr(note, field)
-    inferred = value is not None and note.source_of(field) == INFERRED_ORIGIN
-    return f"{value}{INFERRED_MARK}" if inferred else value
+    footnote = f"  ({INFERRED_FOOTNOTE})" if guessed else ""
+    return f"annotated:  {text}{carried}{footnote}\n"
 
 
 def watchers_text(rows: Sequence[dict[str, Any]], fmt: str, width: int | None = None) -> str:
