@@ -333,3 +333,23 @@ def test_a_users_annotation_follows_a_rename_merged_with_csets(run: Run, tmp_pat
         XINGHE,
     )
     assert (row["common_name_en"], row["common_name_en_source"]) == ("Xinghe AI", "cset-2020")
+
+
+def test_the_views_merge_per_field_as_the_reports_do(run: Run, tmp_path: Path) -> None:
+    """Datasette's `current_members` and the names index agree with `members`: the user's
+    type, CSET's English name beside it, and the member still found by that name."""
+    mine = _write(tmp_path / "mine.csv", f"name,type\n{XINGHE},Government\n")
+    assert run("annotate", "import", mine).exit_code == 0
+    store = Store.open(tmp_path / "tracker.db")
+    try:
+        row = next(store.db.query("SELECT * FROM current_members WHERE key = ?", [XINGHE]))
+        names = next(store.db.query("SELECT * FROM member_names WHERE key = ?", [XINGHE]))
+    finally:
+        store.close()
+    assert (row["type"], row["common_name_en"], row["city"]) == (
+        "Government",
+        "Xinghe AI",
+        "Beijing",
+    )
+    assert (row["annotation_origin"], row["annotated_as"]) == (USER_ORIGIN, None)
+    assert names["common_name_en"] == "Xinghe AI"
