@@ -209,19 +209,18 @@ def _annotation_line(note: Annotation | None) -> str:
     """ "annotated:  Xinghe AI · Industry · Beijing  (annotated as <former name>)", or nothing."""
     if note is None:
         return ""
-    english = note.common_name_en or note.name_en_mt
     guessed = [f for f in ("type", "city") if _source(note, f) == INFERRED_ORIGIN]
-    marked = [
-        f"{getattr(note, f)}{INFERRED_MARK if f in guessed else ''}" for f in ("type", "city")
-    ]
-    facts = [
-        english,
-        *(m for f, m in zip(("type", "city"), marked, strict=True) if getattr(note, f)),
-    ]
+    places = [_marked_value(note, f, f in guessed) for f in ("type", "city")]
+    facts = [note.common_name_en or note.name_en_mt, *places]
     text = " · ".join(fact for fact in facts if fact) or "(no English name, type or city)"
     carried = f"  (annotated as {note.annotated_as})" if note.annotated_as else ""
     footnote = f"  ({INFERRED_FOOTNOTE})" if guessed else ""
     return f"annotated:  {text}{carried}{footnote}\n"
+
+
+def _marked_value(note: Annotation, field: str, inferred: bool) -> str | None:
+    value = getattr(note, field)
+    return f"{value}{INFERRED_MARK}" if value is not None and inferred else value
 
 
 def watchers_text(rows: Sequence[dict[str, Any]], fmt: str, width: int | None = None) -> str:
