@@ -353,3 +353,14 @@ def test_the_views_merge_per_field_as_the_reports_do(run: Run, tmp_path: Path) -
     )
     assert (row["annotation_origin"], row["annotated_as"]) == (USER_ORIGIN, None)
     assert names["common_name_en"] == "Xinghe AI"
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
+def test_a_diff_marks_inferred_values_for_people_and_leaves_data_plain(run: Run, fmt: str) -> None:
+    shown = run("diff", "baseline", "latest", "--format", fmt).stdout
+    mark = "\\*" if fmt == "markdown" else "*"  # Markdown escapes it, to show it
+    assert f"Xiamen{mark}" in shown and f"{mark} inferred from the name" in shown
+    assert f"Beijing{mark}" not in shown  # CSET's values are never marked
+    data = json.loads(run("diff", "baseline", "latest", "--format", "json").stdout)
+    bailu = next(row for row in data["joined"] if row["name"] == BAILU)
+    assert bailu["city"] == "Xiamen"

@@ -99,6 +99,14 @@ class Annotation(BaseModel):
         """Who gave this annotation's value of `field`: its origin, or the merged one's."""
         return self.sources.get(field, self.origin)
 
+    def inferred(self, fields: Iterable[str]) -> list[str]:
+        """Which of `fields` have a value guessed from the name (origin `inferred`)."""
+        return [
+            f
+            for f in fields
+            if getattr(self, f) is not None and self.source_of(f) == INFERRED_ORIGIN
+        ]
+
     def described(self) -> dict[str, Any]:
         """Every descriptive field with a value (a flag CSET worded otherwise as its text)."""
         data = self.model_dump(exclude=set(_IDENTITY_FIELDS) | {"extra"}, exclude_none=True)

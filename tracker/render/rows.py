@@ -123,7 +123,7 @@ def _source(note: Annotation | None, field: str) -> str | None:
 
 def _marked(row: dict[str, Any], note: Annotation | None) -> bool:
     """Marks the inferred values of a table row; whether there were any."""
-    inferred = [f for f in SHOWN_FIELDS if _source(note, f) == INFERRED_ORIGIN]
+    inferred = note.inferred(SHOWN_FIELDS) if note else []
     row |= {field: f"{row[field]}{INFERRED_MARK}" for field in inferred}
     return bool(inferred)
 
@@ -209,7 +209,7 @@ def _annotation_line(note: Annotation | None) -> str:
     """ "annotated:  Xinghe AI · Industry · Beijing  (annotated as <former name>)", or nothing."""
     if note is None:
         return ""
-    guessed = [f for f in ("type", "city") if _source(note, f) == INFERRED_ORIGIN]
+    guessed = note.inferred(("type", "city"))
     places = [_marked_value(note, f, f in guessed) for f in ("type", "city")]
     facts = [note.common_name_en or note.name_en_mt, *places]
     text = " · ".join(fact for fact in facts if fact) or "(no English name, type or city)"
