@@ -364,3 +364,18 @@ def test_a_diff_marks_inferred_values_for_people_and_leaves_data_plain(run: Run,
     data = json.loads(run("diff", "baseline", "latest", "--format", "json").stdout)
     bailu = next(row for row in data["joined"] if row["name"] == BAILU)
     assert bailu["city"] == "Xiamen"
+
+
+def test_the_site_marks_inferred_values_and_credits_cset_under_a_users_note(
+    run: Run, tmp_path: Path
+) -> None:
+    mine = _write(tmp_path / "mine.csv", f"name,type\n{XINGHE},Government\n")
+    assert run("annotate", "import", mine).exit_code == 0
+    assert run("site", "build", str(tmp_path / "site")).exit_code == 0
+    members = (tmp_path / "site" / "members" / "index.html").read_text(encoding="utf-8")
+    assert "<td>Industry*</td><td>Xiamen*</td>" in members
+    assert "a type or city marked * is inferred from the name" in members
+    assert "<td>Government</td><td>Beijing</td>" in members  # the user's, and CSET's
+    assert "CC BY-NC 4.0" in members
+    changes = (tmp_path / "site" / "changes" / "baseline-latest.html").read_text(encoding="utf-8")
+    assert "Xiamen*" in changes and "* inferred from the name" in changes

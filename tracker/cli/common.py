@@ -330,8 +330,7 @@ def credited(text: str, notes: Iterable[Annotation], fmt: str) -> str:
     under a table, and on stderr beside JSON or CSV so that the data stays pure data."""
     from tracker.core.credit import credit_for
 
-    # A merged annotation may show CSET's values under the user's origin.
-    line = credit_for(o for note in notes for o in {note.origin, *note.sources.values()})
+    line = credit_for(origin for note in notes for origin in note.origins())
     if line is None:
         return text
     if fmt != "table":

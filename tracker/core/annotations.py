@@ -99,6 +99,10 @@ class Annotation(BaseModel):
         """Who gave this annotation's value of `field`: its origin, or the merged one's."""
         return self.sources.get(field, self.origin)
 
+    def origins(self) -> set[str]:
+        """Every origin a value of this annotation came from (credit is owed to each)."""
+        return {self.origin, *self.sources.values()}
+
     def inferred(self, fields: Iterable[str]) -> list[str]:
         """Which of `fields` have a value guessed from the name (origin `inferred`)."""
         return [

@@ -309,7 +309,7 @@ def _title(report: DiffReport) -> str:
 
 def credit(report: DiffReport) -> str | None:
     """CSET's credit line when the report shows any of CSET's annotations (CC BY-NC 4.0)."""
-    return credit_for(note.origin for note in report.annotations.values())
+    return credit_for(o for note in report.annotations.values() for o in note.origins())
 
 
 def footnotes(report: DiffReport) -> list[str]:
