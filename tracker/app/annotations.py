@@ -1,18 +1,26 @@
 """Which annotation describes each member: the one decision every output shares.
 
-A key's own annotation wins; a key without one takes the annotation of its nearest former
-name, following the renames in the change log (`tracker.core.annotations.carried`), marked
-with that name. `members`, `stats`, `history`, `diff` and watcher digests all ask here, so
-a renamed member never reads as annotated in one output and `unannotated` in another.
+A key's own annotations win, merged per field across origins: the user's (`tracker annotate
+import`) over CSET's over any other list's; a key without one takes the annotation of its
+nearest former name, following the renames in the change log
+(`tracker.core.annotations.carried`), marked with that name. A type, province or city that
+none of them gives is guessed from the member's name (`tracker.core.infer`), and each value
+says its origin (`Annotation.source_of`). `members`, `stats`, `history`, `diff`, watcher
+digests and the site all ask here, so a member never reads one way in one output and
+another way in the next.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
-from tracker.core.annotations import Annotation, carried, former_keys
+from tracker.core.annotations import Annotation, carried, former_keys, merged
 from tracker.core.diff import Rename
+from tracker.core.infer import infer
 from tracker.store import Store
+
+# The fields a name can state (`tracker.core.infer`): guessed only when one is missing.
+_INFERRED_FIELDS = ("type", "province", "city")
 
 
 def annotations_of(
@@ -20,13 +28,34 @@ def annotations_of(
     source_id: str,
     keys: Iterable[str],
     renamed: Sequence[Rename] = (),
+    names: Mapping[str, str] | None = None,
 ) -> dict[str, Annotation]:
-    """The annotation of each of `keys` that has one, its own or carried through renames.
+    """The annotation of each of `keys` that has one: its own or carried through renames,
+    with what its name states filling the type, province and city nobody gave.
 
     `renamed`: renames the change log may not hold, such as those of the diff being
-    reported (between any two snapshots) or of the digest being sent.
+    reported (between any two snapshots) or of the digest being sent. `names`: the name each
+    key is listed under; a key without one is guessed from itself (the name normalised: the
+    same words, in one case and bracket width).
     """
+    keys = set(keys)
     edges = [*store.rename_edges(source_id), *((r.old_key, r.new_key) for r in renamed)]
-    formers = former_keys(edges, set(keys))
+    formers = former_keys(edges, keys)
     wanted = set(formers) | {old for olds in formers.values() for old in olds}
-    return carried(formers, store.annotations_for(wanted))
+    found = carried(formers, store.annotations_for(wanted))
+    for key in keys:
+        note = guessed(found.get(key), key, (names or {}).get(key, key))
+        if note is not None:
+            found[key] = note
+    return found
+
+
+def guessed(note: Annotation | None, key: str, name: str) -> Annotation | None:
+    """`note` with what `name` states filling the inferred fields it lacks (unchanged when it
+    has them all or the name states nothing)."""
+    if note is not None and all(getattr(note, f) is not None for f in _INFERRED_FIELDS):
+        return note
+    guess = infer(key, name)
+    if guess is None:
+        return note
+    return merged([note, guess] if note is not None else [guess])

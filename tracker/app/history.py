@@ -76,8 +76,8 @@ def timeline(store: Store, source_id: str, key: str) -> Timeline:
     present = presence(store.listings_of(source_id, keys))
     ok = store.snapshots(source_id, status="ok")
     found = member_timeline(ok, present, key=key, source_id=source_id)
-    note = annotations_of(store, source_id, [found.key]).get(found.key)
-    return found.model_copy(update={"annotation": note})
+    notes = annotations_of(store, source_id, [found.key], names={found.key: found.name})
+    return found.model_copy(update={"annotation": notes.get(found.key)})
 
 
 def history_of(store: Store, source_id: str, query: str) -> Timeline:

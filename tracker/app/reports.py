@@ -60,7 +60,8 @@ class Members:
 def members_at(store: Store, source_id: str, ref: str) -> Members:
     resolved = resolve(store, ref, source_id)
     listings = store.listings(resolved.snapshot.id)
-    notes = annotations_of(store, source_id, {listing.key for listing in listings})
+    names = {listing.key: listing.name for listing in listings}
+    notes = annotations_of(store, source_id, names, names=names)
     return Members(resolved.snapshot, listings, notes, resolved.note)
 
 

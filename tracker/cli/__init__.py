@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import click
 
-from tracker.cli import archive, browse, capture, demo, reports, run, site
+from tracker.cli import annotate, archive, browse, capture, demo, reports, run, site
 from tracker.cli.common import App, TrackerGroup, debug_logging
 
 
@@ -69,6 +69,7 @@ for command in (
     archive.export_group,
     archive.import_group,
     site.site_group,
+    annotate.annotate_group,
     browse.datasette_metadata,
 ):
     cli.add_command(command)

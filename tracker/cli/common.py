@@ -329,7 +329,7 @@ def credited(text: str, notes: Iterable[Annotation], fmt: str) -> str:
     """`text` with CSET's credit when its annotations were shown (CC BY-NC 4.0 asks for it)."""
     from tracker.core.credit import credit_for
 
-    return with_credit(text, credit_for(note.origin for note in notes), fmt)
+    return with_credit(text, credit_for(origin for note in notes for origin in note.origins()), fmt)
 
 
 def with_credit(text: str, line: str | None, fmt: str) -> str:

@@ -73,6 +73,13 @@ def snapshots(
 @format_option("table", "json", "csv")
 @output_option
 @wide_option
+@click.option(
+    "--explain-annotations",
+    "explain",
+    is_flag=True,
+    help="Instead of the table: each member's annotated values, each with who gave it "
+    "(user, cset-2020, inferred).",
+)
 @pass_app
 def members(
     app: App,
@@ -82,23 +89,30 @@ def members(
     fmt: str,
     output_path: Path | None,
     wide: bool,
+    explain: bool,
 ) -> None:
     """List one snapshot's member listings in page order, with what annotations say.
 
     A member renamed since it was annotated shows the annotation of its former name, which
-    the annotated_as column names.
+    the annotated_as column names. Values inferred from a name are marked * in tables;
+    JSON and CSV give a value's origin in <field>_source where it is not CSET's.
 
     Example: tracker members --at latest --search xinghe
     """
     from tracker.app.reports import members_at
-    from tracker.render.rows import members_text
+    from tracker.render.rows import explain_text, members_text
 
     found = members_at(app.store, app.source(source_id).id, ref)
     tell([found.ref_note])
     if search is not None:
         found = found.search(search)
     doubt(found.snapshot)
-    text = members_text(found.listings, found.notes, fmt, table_width(wide, output_path))
+    if explain:
+        if fmt != "table":
+            raise click.UsageError("--explain-annotations is text; JSON and CSV carry sources")
+        text = explain_text(found.listings, found.notes)
+    else:
+        text = members_text(found.listings, found.notes, fmt, table_width(wide, output_path))
     emit(credited(text, found.notes.values(), fmt), output_path, bom=fmt == "csv")
 
 
@@ -336,9 +350,22 @@ def diff_command(
 @format_option("table", "json", "csv")
 @output_option
 @wide_option
+@click.option(
+    "--explain-annotations",
+    "explain",
+    is_flag=True,
+    help="Under the head of the table: each annotated value with who gave it (user, "
+    "cset-2020, inferred).",
+)
 @pass_app
 def history(
-    app: App, query: str, source_id: str | None, fmt: str, output_path: Path | None, wide: bool
+    app: App,
+    query: str,
+    source_id: str | None,
+    fmt: str,
+    output_path: Path | None,
+    wide: bool,
+    explain: bool,
 ) -> None:
     """One member's timeline: first and last seen, every tier change, gap and rename.
 
@@ -351,4 +378,7 @@ def history(
     from tracker.render.rows import history_text
 
     found = history_of(app.store, app.source(source_id).id, query)
-    emit(history_text(found, fmt, table_width(wide, output_path)), output_path, bom=fmt == "csv")
+    if explain and fmt != "table":
+        raise click.UsageError("--explain-annotations is text; JSON gives each value's source")
+    text = history_text(found, fmt, table_width(wide, output_path), explain=explain)
+    emit(text, output_path, bom=fmt == "csv")

@@ -13,7 +13,14 @@ from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
 
-from tracker.core.fields import CARRIED_FIELD, FLAG_FIELDS, SHOWN_FIELDS, SOURCES_FIELD
+from tracker.core.fields import (
+    CARRIED_FIELD,
+    FLAG_FIELDS,
+    INFERRED_ORIGIN,
+    SHOWN_FIELDS,
+    SOURCES_FIELD,
+    USER_ORIGIN,
+)
 from tracker.core.normalize import normalize_key
 
 # Identify the annotation rather than describe the organisation; never merged into a row.
@@ -84,7 +91,31 @@ class Annotation(BaseModel):
         if not self.extra:
             data.pop("extra", None)
         carried = {CARRIED_FIELD: self.annotated_as} if self.annotated_as else {}
-        return {"annotation_origin": self.origin, **carried, **data}
+        # A merged annotation says each value's origin; a single one, `annotation_origin`.
+        sources = {f"{f}_source": self.source_of(f) for f in data if f != "extra" and self.sources}
+        return {"annotation_origin": self.origin, **carried, **data, **sources}
+
+    def source_of(self, field: str) -> str:
+        """Who gave this annotation's value of `field`: its origin, or the merged one's."""
+        return self.sources.get(field, self.origin)
+
+    def origins(self) -> set[str]:
+        """Every origin a value of this annotation came from (credit is owed to each)."""
+        return {self.origin, *self.sources.values()}
+
+    def inferred(self, fields: Iterable[str]) -> list[str]:
+        """Which of `fields` have a value guessed from the name (origin `inferred`)."""
+        return [
+            f
+            for f in fields
+            if getattr(self, f) is not None and self.source_of(f) == INFERRED_ORIGIN
+        ]
+
+    def described(self) -> dict[str, Any]:
+        """Every descriptive field with a value (a flag CSET worded otherwise as its text)."""
+        data = self.model_dump(exclude=set(_IDENTITY_FIELDS) | {"extra"}, exclude_none=True)
+        worded = {f: text for f, text in self.extra.items() if f in FLAG_FIELDS}
+        return data | worded
 
     def carried_to(self) -> Annotation:
         """This annotation as shown for a later name of the member: marked with its own name."""
@@ -100,6 +131,49 @@ def annotate(
         return {**row, **annotation.facts()} if annotation else dict(row)
     shown = annotation.shown() if annotation else dict.fromkeys((*SHOWN_FIELDS, CARRIED_FIELD))
     return {**row, **shown}
+
+
+# Origins: per field, a person over CSET over a guess ---------------------------------------
+
+
+def by_precedence(notes: Iterable[Annotation]) -> list[Annotation]:
+    """Notes first to last: the user's, then annotated lists (the latest-named first, as
+    "<who>-<year>" names sort), then the tracker's guesses."""
+    latest_first = sorted(notes, key=lambda note: note.origin, reverse=True)
+    return sorted(latest_first, key=lambda note: _RANKS.get(note.origin, 1))
+
+
+_RANKS = {USER_ORIGIN: 0, INFERRED_ORIGIN: 2}
+
+
+def merged(notes: Iterable[Annotation]) -> Annotation | None:
+    """One annotation of a key from its notes of several origins: per field, the value of the
+    first origin (`precedence`) that has one, `sources` naming each value's origin.
+
+    A note that is itself merged keeps its values' origins. One contributing note is given
+    unchanged; else `name`, `origin` and `annotated_as` are those of the first contributor.
+    """
+    ordered = by_precedence(notes)
+    values: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    extra: dict[str, str] = {}
+    contributors: list[Annotation] = []
+    for note in ordered:
+        given = {f: v for f, v in note.described().items() if f not in sources}
+        for field, value in given.items():
+            sources[field] = note.source_of(field)
+            # A flag worded otherwise ("Partially") stays text in `extra`, as stored.
+            if field in FLAG_FIELDS and not isinstance(value, bool):
+                extra[field] = value
+            else:
+                values[field] = value
+        extra |= {k: v for k, v in note.extra.items() if k not in FLAG_FIELDS and k not in extra}
+        contributors += [note] if given else []
+    if len(contributors) <= 1:
+        return contributors[0] if contributors else next(iter(ordered), None)
+    cleared = dict.fromkeys(f for f in Annotation.model_fields if f not in _IDENTITY_FIELDS)
+    update = {**cleared, **values, "extra": extra, SOURCES_FIELD: sources}
+    return contributors[0].model_copy(update=update)
 
 
 # Renames: an annotation follows the organisation -----------------------------------------

@@ -102,3 +102,7 @@ def unexpected(error: BaseException) -> str:
 def _named(error: BaseException) -> str:
     message = str(error)
     return f"{type(error).__name__}: {message}" if message else type(error).__name__
+
+
+class AnnotationError(TrackerError):
+    """A user's annotations file has problems (one line each); nothing was stored."""

@@ -30,6 +30,7 @@ from tracker.core.models import TIER_NAMES_EN, Snapshot
 from tracker.core.normalize import markup_text
 from tracker.core.renames import REGION_PENALTY, RENAME_THRESHOLD
 from tracker.core.stamps import utc_text
+from tracker.render.rows import INFERRED_FOOTNOTE, INFERRED_MARK
 from tracker.render.table import render_csv, render_table
 
 FORMATS = ("text", "markdown", "json", "csv", "html")
@@ -252,6 +253,17 @@ def shown_row(kind: str, row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def people_rows(report: DiffReport, kind: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`shown_row` of each row, its inferred type and city marked (`INFERRED_MARK`)."""
+    shown = []
+    for row in rows:
+        cells = shown_row(kind, row)
+        note = _note(report, *(row[k] for k in ("new_key", "key", "old_key") if row.get(k)))
+        guessed = note.inferred(("type", "city")) if note else []
+        shown.append(cells | {f: f"{cells[f]}{INFERRED_MARK}" for f in guessed})
+    return shown
+
+
 def _english(kind: str, row: dict[str, Any]) -> str | None:
     """The English name, saying which former name it was annotated under; a rename's row
     already shows its former name."""
@@ -297,12 +309,14 @@ def _title(report: DiffReport) -> str:
 
 def credit(report: DiffReport) -> str | None:
     """CSET's credit line when the report shows any of CSET's annotations (CC BY-NC 4.0)."""
-    return credit_for(note.origin for note in report.annotations.values())
+    return credit_for(o for note in report.annotations.values() for o in note.origins())
 
 
 def footnotes(report: DiffReport) -> list[str]:
     """The footnotes a reader needs: what a rename score means, whose annotations these are."""
     notes = [SCORE_NOTE] if report.diff.renamed else []
+    if any(note.inferred(("type", "city")) for note in report.annotations.values()):
+        notes.append(INFERRED_FOOTNOTE)
     return notes + [line for line in [credit(report)] if line]
 
 
@@ -316,7 +330,7 @@ def render_text(report: DiffReport, made: Generated) -> str:
     lines += [*_direction(report), made.line(), "", summary_line(report.diff)]
     for kind, rows in records(report).items():
         if rows:
-            shown = [shown_row(kind, row) for row in rows]
+            shown = people_rows(report, kind, rows)
             table = render_table(shown, SHOWN_COLUMNS).rstrip("\n")
             lines += ["", f"{TITLES[kind]} ({len(rows)})", table]
     if report.diff.empty and not report.transient:
@@ -351,7 +365,7 @@ def render_markdown(report: DiffReport, made: Generated) -> str:
     lines += [f"- {md_escape(made.line())}", "", f"**{md_escape(summary_line(report.diff))}**"]
     for kind, rows in records(report).items():
         if rows:
-            shown = [shown_row(kind, row) for row in rows]
+            shown = people_rows(report, kind, rows)
             lines += ["", f"## {TITLES[kind]} ({len(rows)})", ""]
             lines += _md_table(shown, SHOWN_COLUMNS)
     for note in footnotes(report):
@@ -466,7 +480,7 @@ def render_html(report: DiffReport, made: Generated) -> str:
     for kind, rows in records(report).items():
         if rows:
             parts.append(f"<h2>{_e(TITLES[kind])} ({len(rows)})</h2>")
-            parts.append(_html_table([shown_row(kind, row) for row in rows]))
+            parts.append(_html_table(people_rows(report, kind, rows)))
     parts += [f'<p class="note">{_e(note)}</p>' for note in footnotes(report)]
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"

@@ -8,7 +8,13 @@ from typing import Any
 
 from tracker.core.annotations import Annotation, annotate
 from tracker.core.composition import EVERY_TEXT, Composition, Point, percent, records
-from tracker.core.fields import CARRIED_FIELD, SHOWN_FIELDS
+from tracker.core.fields import (
+    CARRIED_FIELD,
+    FLAG_FIELDS,
+    INFERRED_ORIGIN,
+    SHOWN_FIELDS,
+    USER_ORIGIN,
+)
 from tracker.core.history import Timeline
 from tracker.core.jsontext import render_json
 from tracker.core.models import TIER_NAMES_EN, Listing, Snapshot, tier_rank
@@ -72,6 +78,11 @@ def snapshots_text(snapshots: Sequence[Snapshot], fmt: str, width: int | None = 
     return render_rows(rows, columns, fmt, width=width)
 
 
+# Beside an inferred value in a table, and the footnote saying so under it.
+INFERRED_MARK = "*"
+INFERRED_FOOTNOTE = f"{INFERRED_MARK} inferred from the name"
+
+
 def members_text(
     listings: Sequence[Listing],
     notes: Mapping[str, Annotation],
@@ -79,12 +90,71 @@ def members_text(
     width: int | None = None,
 ) -> str:
     """`tracker members`: listings in page order with their annotations (every fact in JSON);
-    `annotated_as` names the former name an annotation was carried from."""
+    `annotated_as` names the former name an annotation was carried from.
+
+    Where values are the user's or inferred, not an annotated list's (CSET's): JSON gives
+    each value's origin (`<field>_source`, else `annotation_origin`), CSV a `<field>_source`
+    column per shown field, and a table marks inferred values with a footnote."""
+    found = [notes.get(listing.key) for listing in listings]
     rows = [
-        annotate(listing.model_dump(), notes.get(listing.key), full=fmt == "json")
-        for listing in listings
+        annotate(listing.model_dump(), note, full=fmt == "json")
+        for listing, note in zip(listings, found, strict=True)
     ]
-    return render_rows(rows, _member_columns(listings, rows, fmt), fmt, width=width)
+    columns = _member_columns(listings, rows, fmt)
+    if fmt == "csv" and any(_not_listed(note) for note in found):
+        for row, note in zip(rows, found, strict=True):
+            row |= {f"{f}_source": _source(note, f) for f in SHOWN_FIELDS}
+        columns = [*columns, *(f"{field}_source" for field in SHOWN_FIELDS)]
+    if fmt != "table" or not any(_marked(row, note) for row, note in zip(rows, found, strict=True)):
+        return render_rows(rows, columns, fmt, width=width)
+    return f"{render_rows(rows, columns, fmt, width=width)}{INFERRED_FOOTNOTE}\n"
+
+
+def _not_listed(note: Annotation | None) -> bool:
+    """Whether some value of `note` is the user's or inferred, not an annotated list's."""
+    origins = {note.origin, *note.sources.values()} if note else set()
+    return bool(origins & {USER_ORIGIN, INFERRED_ORIGIN})
+
+
+def _source(note: Annotation | None, field: str) -> str | None:
+    """Who gave `note`'s value of `field`, or None when it has none."""
+    has = note is not None and field in note.described()
+    return note.source_of(field) if note is not None and has else None
+
+
+def _marked(row: dict[str, Any], note: Annotation | None) -> bool:
+    """Marks the inferred values of a table row; whether there were any."""
+    inferred = note.inferred(SHOWN_FIELDS) if note else []
+    row |= {field: f"{row[field]}{INFERRED_MARK}" for field in inferred}
+    return bool(inferred)
+
+
+def explain_text(listings: Sequence[Listing], notes: Mapping[str, Annotation]) -> str:
+    """`tracker members --explain-annotations`: per listing, each annotated value and who
+    gave it (user, cset-2020, inferred), and the former name a carried one was made for."""
+    blocks = []
+    for listing in listings:
+        note = notes.get(listing.key)
+        lines = [f"{listing.tier} {listing.position}  {listing.name}"]
+        lines += explained(note) if note else ["  (no annotation)"]
+        blocks.append("\n".join(lines) + "\n")
+    return "\n".join(blocks)
+
+
+def _explained_lines(note: Annotation | None) -> str:
+    return "".join(f"{line}\n" for line in explained(note)) if note else "  (no annotation)\n"
+
+
+def explained(note: Annotation) -> list[str]:
+    """Each of `note`'s values, one line each, with its origin."""
+    values = note.described()
+    width = max(map(len, values), default=0)
+    carried = f", annotated as {note.annotated_as}" if note.annotated_as else ""
+    return [
+        f"  {field:<{width}}  {note.flag_text(field) if field in FLAG_FIELDS else value}  "
+        f"({note.source_of(field)}{carried})"
+        for field, value in values.items()
+    ] or ["  (no values)"]
 
 
 def _member_columns(
@@ -209,9 +279,11 @@ def _cell(count: int, share: float | None, more: str = "") -> str:
     return f"{count} ({share:.1f}%{more})" if share is not None else "-"
 
 
-def history_text(found: Timeline, fmt: str, width: int | None = None) -> str:
-    """`tracker history`: the member's events, headed by what annotations say of it and its
-    first and last sighting."""
+def history_text(
+    found: Timeline, fmt: str, width: int | None = None, *, explain: bool = False
+) -> str:
+    """`tracker history`: the member's events, headed by what annotations say of it (with
+    `explain`, every value and its origin) and its first and last sighting."""
     if fmt == "json":
         note = found.annotation.facts() if found.annotation else None
         return render_json(found.model_dump(exclude={"annotation"}) | {"annotation": note})
@@ -222,6 +294,7 @@ def history_text(found: Timeline, fmt: str, width: int | None = None) -> str:
         head = (
             f"{found.name}  (key {found.key})\n"
             f"{_annotation_line(found.annotation)}"
+            f"{_explained_lines(found.annotation) if explain else ''}"
             f"first seen: snapshot {found.first_seen.snapshot_id}  {found.first_seen.at}\n"
             f"last seen:  snapshot {found.last_seen.snapshot_id}  {found.last_seen.at}  ({state})\n"
             "\n"
@@ -233,10 +306,18 @@ def _annotation_line(note: Annotation | None) -> str:
     """ "annotated:  Xinghe AI · Industry · Beijing  (annotated as <former name>)", or nothing."""
     if note is None:
         return ""
-    facts = [note.common_name_en or note.name_en_mt, note.type, note.city]
+    guessed = note.inferred(("type", "city"))
+    places = [_marked_value(note, f, f in guessed) for f in ("type", "city")]
+    facts = [note.common_name_en or note.name_en_mt, *places]
     text = " · ".join(fact for fact in facts if fact) or "(no English name, type or city)"
     carried = f"  (annotated as {note.annotated_as})" if note.annotated_as else ""
-    return f"annotated:  {text}{carried}\n"
+    footnote = f"  ({INFERRED_FOOTNOTE})" if guessed else ""
+    return f"annotated:  {text}{carried}{footnote}\n"
+
+
+def _marked_value(note: Annotation, field: str, inferred: bool) -> str | None:
+    value = getattr(note, field)
+    return f"{value}{INFERRED_MARK}" if value is not None and inferred else value
 
 
 def watchers_text(rows: Sequence[dict[str, Any]], fmt: str, width: int | None = None) -> str:

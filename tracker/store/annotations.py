@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from tracker.core.annotations import Annotation
+from tracker.core.annotations import Annotation, merged
 from tracker.core.fields import CARRIED_FIELD, SOURCES_FIELD
 from tracker.store.table import Described, Table
 
@@ -96,25 +96,25 @@ def _db_row(annotation: Annotation) -> dict[str, Any]:
 
 class Annotations(Table):
     def annotations_for(self, keys: Iterable[str] | None = None) -> dict[str, Annotation]:
-        """The annotation of each key that has one (all of them when keys is None)."""
+        """The annotation of each key that has one (all of them when keys is None): its
+        notes of every origin merged per field (`tracker.core.annotations.merged`)."""
         wanted = None if keys is None else set(keys)
-        found: dict[str, Annotation] = {}
-        # Where a key has notes from several origins, the one sorting last by name wins;
-        # origins are named "<who>-<year>" (only "cset-2020" so far), so for one source that
-        # is the latest.
-        for row in self.db.query("SELECT * FROM annotations ORDER BY origin"):
+        notes: dict[str, list[Annotation]] = {}
+        for row in self.db.query("SELECT * FROM annotations"):
             if wanted is None or row["key"] in wanted:
-                found[row["key"]] = Annotation.model_validate(row)
-        return found
+                notes.setdefault(row["key"], []).append(Annotation.model_validate(row))
+        return {key: note for key, found in notes.items() if (note := merged(found))}
 
     def annotation_origins(self) -> list[str]:
         """Every origin (who annotated, when) the database holds annotations from."""
         rows = self.db.execute("SELECT DISTINCT origin FROM annotations ORDER BY origin")
         return [row[0] for row in rows]
 
-    def replace_annotations(self, origin: str, annotations: Sequence[Annotation]) -> None:
-        """Make `annotations` the whole set of one origin. Call inside the caller's transaction."""
-        self.db.execute("DELETE FROM annotations WHERE origin = ?", [origin])
+    def replace_annotations(self, origin: str, annotations: Sequence[Annotation]) -> int:
+        """Make `annotations` the whole set of one origin; how many it replaced. Call inside
+        the caller's transaction."""
+        replaced = self.db.execute("DELETE FROM annotations WHERE origin = ?", [origin]).rowcount
         self.db.table("annotations").insert_all(
             [_db_row(annotation) for annotation in annotations], pk=("key", "origin")
         )
+        return replaced

@@ -24,7 +24,8 @@ import sqlite_utils
 
 from tracker.store.table import Described
 
-# English names of a key's own annotation, the latest origin winning (as `annotations_for`).
+# English names of a key's own annotation as migration 4 picked them (the latest origin
+# winning); migration 5 picks them per field (below).
 _NAME_OF = "(SELECT {field} FROM annotations WHERE key = {key} ORDER BY origin DESC LIMIT 1)"
 _FIELDS = ("common_name_en", "name_en_mt", "common_name_zh")
 
@@ -102,7 +103,55 @@ def _migrate(db: sqlite_utils.Database) -> None:
     db.table("member_names").enable_fts(SEARCHED, create_triggers=True, tokenize=tokenize)
 
 
-SCHEMA = {4: _migrate}
+def _merged_names_of(key: str) -> str:
+    return ", ".join(_MERGED_NAME_OF.format(field=field, key=key) for field in _FIELDS)
+
+
+# Migration 5 (issue 16): each English name is the user's where given, else the latest
+# annotated list's (per field, as `tracker.core.annotations.merged`), so a user's note
+# giving only a type leaves CSET's English name searchable.
+_MERGED_NAME_OF = (
+    "(SELECT {field} FROM annotations WHERE key = {key} AND {field} IS NOT NULL "
+    "ORDER BY origin = 'user' DESC, origin DESC LIMIT 1)"
+)
+
+
+def _merged_annotated(key: str) -> str:
+    settings = ", ".join(
+        f"{field} = {_MERGED_NAME_OF.format(field=field, key=key)}" for field in _FIELDS
+    )
+    return f"UPDATE member_names SET {settings} WHERE key = {key};"
+
+
+_MERGED = f"""
+    DROP TRIGGER member_names_listed;
+    CREATE TRIGGER member_names_listed AFTER INSERT ON listings
+    WHEN EXISTS ({_BELIEVED.format(snapshot="new.snapshot_id")}) BEGIN
+        INSERT OR IGNORE INTO member_names (key, name, {", ".join(_FIELDS)})
+        VALUES (new.key, new.name, {_merged_names_of("new.key")});
+    END;
+    DROP TRIGGER member_names_believed;
+    CREATE TRIGGER member_names_believed AFTER UPDATE OF status ON snapshots
+    WHEN new.status = 'ok' AND old.status != 'ok' BEGIN
+        INSERT OR IGNORE INTO member_names (key, name, {", ".join(_FIELDS)})
+        SELECT DISTINCT key, name, {_merged_names_of("listings.key")}
+        FROM listings WHERE snapshot_id = new.id;
+    END;
+    DROP TRIGGER member_names_annotated;
+    CREATE TRIGGER member_names_annotated AFTER INSERT ON annotations BEGIN
+        {_merged_annotated("new.key")}
+    END;
+    DROP TRIGGER member_names_reannotated;
+    CREATE TRIGGER member_names_reannotated AFTER UPDATE ON annotations BEGIN
+        {_merged_annotated("old.key")} {_merged_annotated("new.key")}
+    END;
+    DROP TRIGGER member_names_unannotated;
+    CREATE TRIGGER member_names_unannotated AFTER DELETE ON annotations BEGIN
+        {_merged_annotated("old.key")}
+    END;
+    {_merged_annotated("member_names.key")}
+"""
+SCHEMA = {4: _migrate, 5: _MERGED}
 DESCRIBED = {
     "member_names": Described(
         "Every spelling a member was listed under in a believed (ok) reading, with the "

@@ -4,10 +4,11 @@
 annotation; ``member_events``: the change log with each member's annotation;
 ``snapshot_summary``: each snapshot with its tier counts as columns.
 
-The annotation a member shows is the one `tracker.app.annotations` picks, in SQL: the key's
-own (the latest origin), else that of its nearest former key through the source's logged
-renames (fewest renames away, then key order), marked with the name it was made for
-(``annotated_as``). Renames are few, so following them per row is cheap.
+The annotation a member shows is the one `tracker.app.annotations` picks from what is
+stored, in SQL: the key's own, else that of its nearest former key through the source's
+logged renames (fewest renames away, then key order), marked with the name it was made
+for (``annotated_as``); per field, the user's value over any annotated list's. Renames are
+few, so following them per row is cheap. Inferred values are never stored, so never here.
 """
 
 from __future__ import annotations
@@ -97,10 +98,66 @@ _SUMMARY = f"""
     FROM snapshots s
     ORDER BY source_id, captured_at, id;
 """
-SCHEMA = {4: _CURRENT + _EVENTS + _SUMMARY}
+# Migration 5 (issue 16): per field, the user's value over any annotated list's (the
+# latest-named first), as `tracker.core.annotations.merged` decides; the key whose
+# annotations apply is the member's own, else its nearest former name's, as before.
+_PICK = """(SELECT {column} FROM annotations WHERE key = x.noted AND {column} IS NOT NULL
+    ORDER BY origin = 'user' DESC, origin DESC LIMIT 1)"""
+_NOTED_KEY = "(SELECT key FROM annotations WHERE key = {key} LIMIT 1)"
+_CARRIED_KEY = _CARRIED.replace("SELECT a.rowid FROM", "SELECT f.key FROM").replace(
+    ", a.origin DESC LIMIT 1", " LIMIT 1"
+)
+
+
+def _merged(columns: tuple[str, ...]) -> str:
+    picked = ", ".join(f"{_PICK.format(column=column)} AS {column}" for column in columns)
+    origin = _PICK.format(column="origin")
+    return f"""{picked}, {origin} AS annotation_origin,
+    CASE WHEN x.noted IS NOT NULL AND x.noted != x.key THEN {_PICK.format(column="name")}
+    END AS annotated_as"""
+
+
+def _noted_key(key: str, source: str) -> str:
+    carried = _CARRIED_KEY.format(key=key, source=source)
+    return f"coalesce({_NOTED_KEY.format(key=key)}, {carried}) AS noted"
+
+
+_CURRENT_MERGED = f"""
+    DROP VIEW current_members;
+    CREATE VIEW current_members AS
+    SELECT x.source_id, x.snapshot_id, x.captured_at, x.tier, x.tier_label, x.position,
+        x.name, x.key, {_merged(_MEMBER_NOTES)},
+        (SELECT id FROM member_names m WHERE m.key = x.key AND m.name = x.name) AS name_id
+    FROM (
+        SELECT s.source_id, s.id AS snapshot_id, s.captured_at, l.tier, l.tier_label,
+            l.position, l.name, l.key, l.rowid AS line, {_noted_key("l.key", "s.source_id")}
+        FROM sources src
+        JOIN snapshots s ON s.id = (
+            SELECT id FROM snapshots WHERE source_id = src.id AND status = 'ok'
+            ORDER BY captured_at DESC, id DESC LIMIT 1
+        )
+        JOIN listings l ON l.snapshot_id = s.id
+    ) x
+    ORDER BY x.source_id, x.line;
+"""
+_EVENTS_MERGED = f"""
+    DROP VIEW member_events;
+    CREATE VIEW member_events AS
+    SELECT x.id, x.at, x.old_at, x.source_id, x.old_snapshot_id, x.new_snapshot_id, x.kind,
+        x.key, x.name, x.tier, x.old_key, x.old_name, x.old_tier, x.direction, x.score,
+        x.listed, x.old_listed,
+        {_merged(_EVENT_NOTES)}
+    FROM (
+        SELECT c.*, o.captured_at AS old_at, {_noted_key("c.key", "c.source_id")}
+        FROM changes c JOIN snapshots o ON o.id = c.old_snapshot_id
+    ) x
+    ORDER BY x.at DESC, x.id;
+"""
+SCHEMA = {4: _CURRENT + _EVENTS + _SUMMARY, 5: _CURRENT_MERGED + _EVENTS_MERGED}
 
 _NOTED = {
-    "annotation_origin": "Who annotated the member, and when (cset-2020: CSET, CC BY-NC 4.0).",
+    "annotation_origin": "Who annotated the member: user (`tracker annotate import`; then "
+    "per field, a blank value is the next origin's), or cset-2020 (CSET, CC BY-NC 4.0).",
     "annotated_as": "When the annotation was made for a former name of the member (followed "
     "through the logged renames): that name. Blank when it is the member's own.",
 }

@@ -21,8 +21,8 @@ from tracker.render.report import (
     Endpoint,
     change_text,
     footnotes,
+    people_rows,
     records,
-    shown_row,
     summary_line,
 )
 from tracker.render.site.layout import page, public_source, tier_name
@@ -119,8 +119,8 @@ def overall_page(site: Site, slugs: Holders) -> tuple[str, str]:
         {
             "title": TITLES[kind],
             "rows": [
-                {"cells": shown_row(kind, row), "slug": slugs.slug(_key(row), latest)}
-                for row in rows
+                {"cells": cells, "slug": slugs.slug(_key(row), latest)}
+                for row, cells in zip(rows, people_rows(report, kind, rows), strict=True)
             ],
         }
         for kind, rows in records(report).items()

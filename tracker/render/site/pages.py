@@ -19,6 +19,7 @@ from tracker.core.fields import FIELD_LABELS, FLAG_FIELDS
 from tracker.core.models import Snapshot, tier_rank
 from tracker.core.stamps import utc_text
 from tracker.core.tenure import Tenure
+from tracker.render.rows import INFERRED_MARK
 from tracker.render.site import charts, downloads, events
 from tracker.render.site.layout import page, public_source, tier_name
 from tracker.render.site.model import Site
@@ -96,8 +97,22 @@ def home(site: Site, logged: Sequence[dict[str, Any]]) -> tuple[str, str]:
         timeline_svg=charts.timeline_svg(site.ok),
         timeline_table=charts.timeline_table(site.ok),
         events=logged[:LATEST_CHANGES],
-        credit=credit_for(note.origin for note in shown),
+        credit=credit_for(origin for note in shown for origin in note.origins()),
     )
+
+
+GUESSED_NOTE = f"a type or city marked {INFERRED_MARK} is inferred from the name"
+
+
+def _places(note: Annotation | None) -> dict[str, str]:
+    """A member's type and city for the members table, a guessed one marked."""
+    if note is None:
+        return {"type": "", "city": ""}
+    guessed = note.inferred(("type", "city"))
+    return {
+        f: f"{getattr(note, f) or ''}{INFERRED_MARK if f in guessed else ''}"
+        for f in ("type", "city")
+    }
 
 
 def member_pages(site: Site, logged: Sequence[dict[str, Any]]) -> Iterator[tuple[str, str]]:
@@ -115,8 +130,7 @@ def member_pages(site: Site, logged: Sequence[dict[str, Any]]) -> Iterator[tuple
                 "english": (note.common_name_en or note.name_en_mt or "") if note else "",
                 "tier": tier_name(found.tier),
                 "rank": tier_rank(found.tier),
-                "type": (note.type or "") if note else "",
-                "city": (note.city or "") if note else "",
+                **_places(note),
             }
         )
     former = [
@@ -139,7 +153,8 @@ def member_pages(site: Site, logged: Sequence[dict[str, Any]]) -> Iterator[tuple
         former=former,
         last=last,
         last_at=utc_text(last.captured_at),
-        credit=credit_for(note.origin for note in shown),
+        guessed=GUESSED_NOTE if any(note.inferred(("type", "city")) for note in shown) else "",
+        credit=credit_for(origin for note in shown for origin in note.origins()),
     )
     changed: dict[str, list[dict[str, Any]]] = {}
     for event in logged:
