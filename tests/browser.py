@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from playwright.sync_api import Page
 
 CHROMIUM = Path("/usr/bin/chromium")
-# The Simplified Chinese fonts the pages ask for (tracker.render.report.FONTS).
+# The Simplified Chinese fonts the pages ask for (tracker.render.style.FONTS).
 SC_FONTS = {
     "Noto Sans CJK SC",
     "Source Han Sans SC",

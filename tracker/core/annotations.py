@@ -122,6 +122,28 @@ class Annotation(BaseModel):
         return self.model_copy(update={CARRIED_FIELD: self.annotated_as or self.name})
 
 
+SOURCE_COLUMNS = tuple(f"{field}_source" for field in SHOWN_FIELDS)
+
+
+def beyond_lists(notes: Iterable[Annotation | None]) -> bool:
+    """Whether some value of `notes` is the user's or inferred, not an annotated list's
+    (CSET's): then data formats name each shown value's origin (SOURCE_COLUMNS)."""
+    return any(
+        note is not None and bool(note.origins() & {USER_ORIGIN, INFERRED_ORIGIN}) for note in notes
+    )
+
+
+def shown_sources(note: Annotation | None) -> dict[str, str | None]:
+    """SOURCE_COLUMNS for a row: who gave each shown value, None where there is none."""
+    described = note.described() if note is not None else {}
+    return {
+        f"{field}_source": note.source_of(field)
+        if note is not None and field in described
+        else None
+        for field in SHOWN_FIELDS
+    }
+
+
 def annotate(
     row: dict[str, Any], annotation: Annotation | None, *, full: bool = False
 ) -> dict[str, Any]:

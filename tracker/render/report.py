@@ -20,7 +20,13 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from tracker.core.annotations import Annotation, annotate
+from tracker.core.annotations import (
+    SOURCE_COLUMNS,
+    Annotation,
+    annotate,
+    beyond_lists,
+    shown_sources,
+)
 from tracker.core.credit import credit_for
 from tracker.core.diff import Diff, Transient
 from tracker.core.fields import CARRIED_FIELD, SHOWN_FIELDS
@@ -31,6 +37,7 @@ from tracker.core.normalize import markup_text
 from tracker.core.renames import REGION_PENALTY, RENAME_THRESHOLD
 from tracker.core.stamps import utc_text
 from tracker.render.rows import INFERRED_FOOTNOTE, INFERRED_MARK
+from tracker.render.style import REPORT_CSS
 from tracker.render.table import render_csv, render_table
 
 FORMATS = ("text", "markdown", "json", "csv", "html")
@@ -202,17 +209,21 @@ def _note(report: DiffReport, *keys: str) -> Annotation | None:
 
 
 def records(report: DiffReport) -> dict[str, list[dict[str, Any]]]:
-    """Each section's changes as plain dicts: the JSON body, and the rows of other formats."""
+    """Each section's changes as plain dicts: the JSON body, and the rows of other formats;
+    where a value is the user's or guessed, each row names its values' origins."""
+    sourced = beyond_lists(report.annotations.values())
+
+    def row(change: dict[str, Any], note: Annotation | None) -> dict[str, Any]:
+        return annotate(change, note) | (shown_sources(note) if sourced else {})
+
     diff = report.diff
     sections = {
-        kind.section: [
-            annotate(c.model_dump(), _note(report, *c.keys())) for c in diff.changes(kind)
-        ]
+        kind.section: [row(c.model_dump(), _note(report, *c.keys())) for c in diff.changes(kind)]
         for kind in CHANGE_KINDS
     }
     if report.transient is not None:
         sections[TRANSIENT] = [
-            annotate(c.model_dump(mode="json"), _note(report, c.key)) for c in report.transient
+            row(c.model_dump(mode="json"), _note(report, c.key)) for c in report.transient
         ]
     return sections
 
@@ -414,22 +425,8 @@ def csv_rows(report: DiffReport) -> list[dict[str, Any]]:
 
 def render_csv_report(report: DiffReport, made: Generated) -> str:
     """Rows only, so that every line is data: provenance and credit live in the other formats."""
-    return render_csv(csv_rows(report), CSV_COLUMNS)
-
-
-# Simplified Chinese fonts first: with lang="zh-CN" they draw names in mainland glyph forms,
-# and a browser that has none of them still falls back to any CJK font it has.
-FONTS = (
-    '"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Hiragino Sans GB",'
-    '"Microsoft YaHei","WenQuanYi Micro Hei",sans-serif'
-)
-_CSS = (
-    f"body{{font-family:{FONTS};margin:2em;color:#222}}"
-    "table{border-collapse:collapse;margin-bottom:1.5em}"
-    "th,td{border:1px solid #ccc;padding:.3em .6em;text-align:left}"
-    "th{background:#f3f3f3}code{font-size:90%;word-break:break-all}"
-    ".note{color:#555;font-size:90%;max-width:60em}"
-)
+    sourced = beyond_lists(report.annotations.values())
+    return render_csv(csv_rows(report), CSV_COLUMNS + (SOURCE_COLUMNS if sourced else ()))
 
 
 def _e(value: Any) -> str:
@@ -470,7 +467,7 @@ def render_html(report: DiffReport, made: Generated) -> str:
     parts = [
         "<!DOCTYPE html>",
         '<html lang="zh-CN"><head><meta charset="utf-8">',
-        f"<title>{_e(_title(report))}</title><style>{_CSS}</style></head><body>",
+        f"<title>{_e(_title(report))}</title><style>{REPORT_CSS}</style></head><body>",
         f"<h1>{_e(_title(report))}</h1>",
         _html_evidence(report),
         *(f"<p><strong>{_e(line)}</strong></p>" for line in _direction(report)),

@@ -6,14 +6,18 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from tracker.core.annotations import Annotation, annotate
+from tracker.core.annotations import (
+    SOURCE_COLUMNS,
+    Annotation,
+    annotate,
+    beyond_lists,
+    shown_sources,
+)
 from tracker.core.composition import EVERY_TEXT, Composition, Point, percent, records
 from tracker.core.fields import (
     CARRIED_FIELD,
     FLAG_FIELDS,
-    INFERRED_ORIGIN,
     SHOWN_FIELDS,
-    USER_ORIGIN,
 )
 from tracker.core.history import Timeline
 from tracker.core.jsontext import render_json
@@ -101,25 +105,13 @@ def members_text(
         for listing, note in zip(listings, found, strict=True)
     ]
     columns = _member_columns(listings, rows, fmt)
-    if fmt == "csv" and any(_not_listed(note) for note in found):
+    if fmt == "csv" and beyond_lists(found):
         for row, note in zip(rows, found, strict=True):
-            row |= {f"{f}_source": _source(note, f) for f in SHOWN_FIELDS}
-        columns = [*columns, *(f"{field}_source" for field in SHOWN_FIELDS)]
+            row |= shown_sources(note)
+        columns = [*columns, *SOURCE_COLUMNS]
     if fmt != "table" or not any(_marked(row, note) for row, note in zip(rows, found, strict=True)):
         return render_rows(rows, columns, fmt, width=width)
     return f"{render_rows(rows, columns, fmt, width=width)}{INFERRED_FOOTNOTE}\n"
-
-
-def _not_listed(note: Annotation | None) -> bool:
-    """Whether some value of `note` is the user's or inferred, not an annotated list's."""
-    origins = {note.origin, *note.sources.values()} if note else set()
-    return bool(origins & {USER_ORIGIN, INFERRED_ORIGIN})
-
-
-def _source(note: Annotation | None, field: str) -> str | None:
-    """Who gave `note`'s value of `field`, or None when it has none."""
-    has = note is not None and field in note.described()
-    return note.source_of(field) if note is not None and has else None
 
 
 def _marked(row: dict[str, Any], note: Annotation | None) -> bool:

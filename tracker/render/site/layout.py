@@ -16,8 +16,8 @@ import jinja2
 
 from tracker.core.models import TIER_NAMES_EN
 from tracker.core.stamps import utc_text
-from tracker.render.report import FONTS
 from tracker.render.site.model import Site
+from tracker.render.style import FONTS
 
 # A file:// URI in a snapshot's provenance: the builder's disk, never to be published.
 _FILE_URI = re.compile(r"file://[^\s#]*")
