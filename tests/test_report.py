@@ -176,8 +176,11 @@ def test_json_schema(store: Store) -> None:
         "status",
         "reason",
     }
-    shown = ["common_name_en", "type", "city", "state_owned", "annotated_as"]
+    # The fixture's newcomers are guessed from their names: each value names its origin.
+    sources = ["common_name_en_source", "type_source", "city_source", "state_owned_source"]
+    shown = ["common_name_en", "type", "city", "state_owned", "annotated_as", *sources]
     assert list(data["joined"][0]) == ["key", "name", "tier", *shown]
+    assert data["joined"][0]["type_source"] == "inferred"
     assert list(data["tier_changed"][0]) == [
         "key",
         "name",
