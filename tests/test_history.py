@@ -184,6 +184,7 @@ def test_cli_history_table(run: Run) -> None:
     assert result.exit_code == 0, result.stderr
     assert result.stdout == (
         "启明医疗信息股份有限公司  (key 启明医疗信息股份有限公司)\n"
+        "annotated:  Industry*  (* inferred from the name)\n"
         "first seen: snapshot 1  2024-01-01T00:00:00Z\n"
         "last seen:  snapshot 5  2024-01-05T00:00:00Z  (still listed)\n"
         "\n"

@@ -119,10 +119,16 @@ def test_stats_output(run: Run, args: list[str], golden: str) -> None:
     assert_golden(golden, result.stdout)
 
 
-def test_stats_of_a_later_snapshot_counts_new_keys_as_unannotated(run: Run, tmp_path: Path) -> None:
+def test_a_newcomer_is_counted_by_what_its_name_states_and_marked_inferred_else_unannotated(
+    run: Run, tmp_path: Path
+) -> None:
     store = Store(sqlite_utils.Database(tmp_path / "t.db"))
     baseline = resolve(store, "baseline", "aiia").snapshot
-    later = [*store.listings(baseline.id), _listing("ordinary", 4, "新加入智能有限公司")]
+    later = [
+        *store.listings(baseline.id),
+        _listing("ordinary", 4, "新加入智能有限公司"),  # a company: Industry, guessed
+        _listing("ordinary", 5, "星火产业促进会"),  # an association: no type stated
+    ]
     with store.atomic():
         store.add_snapshot(
             source_id="aiia",
@@ -140,11 +146,17 @@ def test_stats_of_a_later_snapshot_counts_new_keys_as_unannotated(run: Run, tmp_
     data = json.loads(run("stats", "--by", "type", "--format", "json").stdout)
     assert data["snapshot"]["captured_at"] == "2021-01-01T00:00:00Z"
     assert [(r["value"], r["members"]) for r in data["rows"]] == [
-        ("Industry", 3),
+        ("Industry", 4),
         ("Academia", 1),
         ("Government", 1),
         ("unannotated", 1),
     ]
+    assert data["inferred"] == {"Industry": 1}
+    table = run("stats", "--by", "type").stdout
+    assert (
+        "inferred: 1 of 7 members are counted by a type guessed from their name, not "
+        "annotated (Industry 1)\n"
+    ) in table
 
 
 @pytest.mark.parametrize("suffix", ["png", "svg"])

@@ -42,6 +42,11 @@ class Members:
     def stats(self, by: str) -> Stats:
         return cross_tab(self.listings, self.notes, by)
 
+    def inferred(self, by: str) -> dict[str, int]:
+        """Value -> how many members are counted under it by a value guessed from their name."""
+        guessed = inferred_keys(self.notes, by)
+        return point("", self.snapshot, self.listings, self.notes, by, guessed).inferred
+
     def search(self, query: str) -> Members:
         """Only the listings whose key or annotated names contain `query`; none is an error."""
         found = [

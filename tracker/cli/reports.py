@@ -183,7 +183,8 @@ def stats(
     found = members_at(app.store, source.id, ref)
     tell([found.ref_note])
     doubt(found.snapshot)
-    text = stats_text(found.snapshot, found.stats(by), fmt, table_width(wide, output_path))
+    width = table_width(wide, output_path)
+    text = stats_text(found.snapshot, found.stats(by), fmt, width, found.inferred(by))
     # Counts by tier use no annotation; by any other field they are CSET's, when CSET's.
     text = credited(text, found.notes.values() if by != "tier" else [], fmt)
     emit(text, output_path, bom=fmt == "csv")

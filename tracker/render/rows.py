@@ -163,16 +163,40 @@ def _member_columns(
     return [c for c in MEMBER_COLUMNS if c not in dropped]
 
 
-def stats_text(snapshot: Snapshot, table: Stats, fmt: str, width: int | None = None) -> str:
-    """`tracker stats`: the cross-tabulation, captioned by its snapshot in tables."""
+def stats_text(
+    snapshot: Snapshot,
+    table: Stats,
+    fmt: str,
+    width: int | None = None,
+    inferred: Mapping[str, int] | None = None,
+) -> str:
+    """`tracker stats`: the cross-tabulation, captioned by its snapshot in tables.
+
+    `inferred`: value -> members counted under it by a value guessed from their name. JSON
+    has it whole, CSV as a column, a table as a footnote; none of it for `--by tier`."""
+    guessed: dict[str, int] = dict(inferred or {})
+    some = sum(guessed.values())
     if fmt == "json":
         where = {"id": snapshot.id, "source_id": snapshot.source_id, "origin": snapshot.origin}
         where |= {"status": snapshot.status, "reason": snapshot.reason}
         when = {"captured_at": utc_text(snapshot.captured_at)}
-        return render_json({"snapshot": where | when, **table.model_dump()})
+        counted = {"inferred": guessed} if table.by != "tier" else {}
+        return render_json({"snapshot": where | when, **table.model_dump(), **counted})
     rows, columns = stats_rows(table, detail=fmt == "csv")
+    if fmt == "csv" and table.by != "tier":
+        for row in rows:
+            value = row[table.by]
+            row["inferred"] = some if value == TOTAL else guessed.get(value, 0)
+        columns = [*columns, "inferred"]
     caption = f"{describe(snapshot)}\n" if fmt == "table" else ""
-    return caption + render_rows(rows, columns, fmt, width=width)
+    text = caption + render_rows(rows, columns, fmt, width=width)
+    if fmt == "table" and some:
+        counts = ", ".join(f"{value} {count}" for value, count in guessed.items() if count)
+        text += (
+            f"inferred: {some} of {table.total.members} members are counted "
+            f"by a {table.by} guessed from their name, not annotated ({counts})\n"
+        )
+    return text
 
 
 POINT_COLUMNS = ["point", "snapshot_id", "captured_at", "origin", "members", "inferred"]
