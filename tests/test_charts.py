@@ -246,3 +246,15 @@ def test_plot_of_a_snapshot_without_members_is_a_one_line_error(tmp_path: Path) 
     assert not path.exists()
     with pytest.raises(ConfigError, match=r"timeline\.pdf: cannot draw a \.pdf file"):
         plot_timeline([_snapshot(1, DAYS[0], 3)], [], tmp_path / "timeline.pdf", url=URL, name=NAME)
+
+
+def test_a_chart_says_how_many_members_are_drawn_by_a_guessed_value(tmp_path: Path) -> None:
+    snapshot = _snapshot(7, DAYS[0], 3)
+    path = tmp_path / "guessed.svg"
+    stats = cross_tab(LISTINGS, {}, "type")
+    kwargs = {"url": URL, "name": NAME, "listings": LISTINGS, "notes": {}}
+    plot_snapshot(stats, snapshot, path, inferred=2, **kwargs)
+    said = f"2 of {stats.total.members} members' type inferred from names, not annotated."
+    assert said in _texts(path)
+    plot_snapshot(stats, snapshot, path, **kwargs)
+    assert not any("inferred" in text for text in _texts(path))

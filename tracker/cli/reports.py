@@ -192,7 +192,8 @@ def stats(
         from tracker.render.charts import plot_snapshot
 
         # Tiers split by tier say nothing: `--by tier` draws them by type.
-        drawn = found.stats(by if by != "tier" else "type")
+        drawn_by = by if by != "tier" else "type"
+        drawn = found.stats(drawn_by)
         wrote(
             plot_path,
             plot_snapshot(
@@ -203,6 +204,7 @@ def stats(
                 name=source.name,
                 listings=found.listings,
                 notes=found.notes,
+                inferred=sum(found.inferred(drawn_by).values()),
             ),
         )
 

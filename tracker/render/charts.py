@@ -91,8 +91,10 @@ def plot_snapshot(
     name: str,
     listings: Sequence[Listing],
     notes: Mapping[str, Annotation],
+    inferred: int = 0,
 ) -> list[str]:
-    """`tracker stats --plot`: one snapshot's composition, titled and sourced.
+    """`tracker stats --plot`: one snapshot's composition, titled and sourced; `inferred`:
+    how many members are drawn by a value guessed from their name, said under the chart.
 
     Returns notes for the reader (a PNG whose Chinese text no installed font could draw).
     """
@@ -109,6 +111,9 @@ def plot_snapshot(
         f"snapshot {snapshot.id} ({snapshot.origin}) captured {utc_text(snapshot.captured_at)}",
         credit=cset,
     )
+    if inferred:
+        guessed = f"{inferred} of {stats.total.members} members' {stats.by} inferred from names"
+        source = f"{guessed}, not annotated.\n{source}"
     labels = labels_as_written(listings)
     return draw(path, lambda: composition_figure(stats, title=title, source=source, labels=labels))
 
