@@ -651,3 +651,24 @@ def test_a_member_page_dates_its_changes_by_their_interval(demo: list[str], tmp_
     assert ["2021-06-01 and 2023-03-15", "tier changed", "↑ board → vice-chair"] in (
         row for rows in found.values() for row in rows
     )
+
+
+def test_a_member_page_says_which_values_are_guessed_or_from_another_origin() -> None:
+    from tracker.core.annotations import merged
+    from tracker.core.fields import INFERRED_ORIGIN, USER_ORIGIN
+    from tracker.render.site.pages import _annotation_rows
+
+    key = _key(B_NEW)
+    cset = Annotation(key=key, origin=CSET_ORIGIN, name=B_NEW, type="Industry")
+    guess = Annotation(key=key, origin=INFERRED_ORIGIN, name=B_NEW, city="Chengdu")
+    person = Annotation(key=key, origin=USER_ORIGIN, name=B_NEW, common_name_en="Qiming")
+    note = merged([cset, guess, person])
+    assert note is not None
+    rows = dict(_annotation_rows(note))
+    assert rows["City"] == "Chengdu (inferred from the name)"
+    assert rows["Type"] == f"Industry ({CSET_ORIGIN})"
+    assert rows["English name"] == "Qiming" and rows["Annotations from"] == USER_ORIGIN
+    assert not [label for label in rows if label.endswith("_source")]
+    alone = merged([guess])
+    assert alone is not None
+    assert dict(_annotation_rows(alone))["Annotations from"] == "inferred from the name"

@@ -15,7 +15,7 @@ from typing import Any
 from tracker.core.annotations import Annotation
 from tracker.core.credit import credit_for
 from tracker.core.diff import members as members_of
-from tracker.core.fields import FIELD_LABELS, FLAG_FIELDS
+from tracker.core.fields import FIELD_LABELS, FLAG_FIELDS, INFERRED_ORIGIN
 from tracker.core.models import Snapshot, tier_rank
 from tracker.core.stamps import utc_text
 from tracker.core.tenure import Tenure
@@ -184,18 +184,31 @@ def member_page(site: Site, member: Tenure, logged: Sequence[dict[str, Any]]) ->
 
 def _annotation_rows(note: Annotation) -> list[tuple[str, str]]:
     """Every fact of an annotation, labelled for a reader; a flag as yes, no or CSET's own
-    wording; cells of columns the importer does not map under their header as written."""
-    facts = note.facts()
+    wording; cells of columns the importer does not map under their header as written; a
+    value another origin than the annotation's gave, or a guess, says so."""
+    facts = {k: v for k, v in note.facts().items() if not k.endswith("_source")}
     extra = facts.pop("extra", {})
     flags = {field: note.flag_text(field) for field in FLAG_FIELDS}
     facts |= {field: text for field, text in flags.items() if text is not None}
     facts |= {header: text for header, text in extra.items() if header not in FLAG_FIELDS}
+    facts["annotation_origin"] = _origin_text(note.origin)
     order = {field: index for index, field in enumerate(FIELD_LABELS)}
     return [
-        (FIELD_LABELS.get(field, field), str(value))
+        (FIELD_LABELS.get(field, field), f"{value}{_given_by(note, field)}")
         for field, value in sorted(facts.items(), key=lambda fact: order.get(fact[0], len(order)))
         if value not in (None, "")
     ]
+
+
+def _origin_text(origin: str) -> str:
+    return "inferred from the name" if origin == INFERRED_ORIGIN else origin
+
+
+def _given_by(note: Annotation, field: str) -> str:
+    """` (inferred from the name)` or ` (from ORIGIN)` where a merged value is not the
+    annotation's own origin's."""
+    source = note.sources.get(field)
+    return "" if source in (None, note.origin) else f" ({_origin_text(source)})"
 
 
 def snapshot_pages(site: Site, named: dict[int, tuple[str, str]]) -> Iterator[tuple[str, str]]:
