@@ -379,3 +379,24 @@ def test_the_site_marks_inferred_values_and_credits_cset_under_a_users_note(
     assert "CC BY-NC 4.0" in members
     changes = (tmp_path / "site" / "changes" / "baseline-latest.html").read_text(encoding="utf-8")
     assert "Xiamen*" in changes and "* inferred from the name" in changes
+
+
+def test_every_guessed_value_in_the_members_table_is_marked(tmp_path: Path) -> None:
+    """The demo's three newcomers all have a type guessed from their names: each is starred."""
+    from click.testing import CliRunner
+
+    from tracker.cli import cli
+
+    assert CliRunner().invoke(cli, ["demo", str(tmp_path / "d")]).exit_code == 0
+    options = [
+        "--config",
+        str(tmp_path / "d" / "config.toml"),
+        "--db",
+        str(tmp_path / "d" / "tracker.db"),
+    ]
+    table = CliRunner().invoke(cli, [*options, "members", "--at", "latest", "--wide"]).stdout
+    for name in ("紫藤教育科技有限公司", "墨竹安全技术有限公司", "锦鲤金融科技有限公司"):
+        line = next(
+            line for line in table.splitlines() if line.split()[2:3] == [name] or name in line
+        )
+        assert "Industry*" in line, line

@@ -109,7 +109,13 @@ def members_text(
         for row, note in zip(rows, found, strict=True):
             row |= shown_sources(note)
         columns = [*columns, *SOURCE_COLUMNS]
-    if fmt != "table" or not any(_marked(row, note) for row, note in zip(rows, found, strict=True)):
+    # Every row marked first: `any` over the marking would stop at the first guessed row.
+    marked = (
+        [_marked(row, note) for row, note in zip(rows, found, strict=True)]
+        if fmt == "table"
+        else []
+    )
+    if not any(marked):
         return render_rows(rows, columns, fmt, width=width)
     return f"{render_rows(rows, columns, fmt, width=width)}{INFERRED_FOOTNOTE}\n"
 
