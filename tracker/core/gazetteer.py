@@ -23,6 +23,7 @@ import csv
 import functools
 import io
 import re
+import unicodedata
 from dataclasses import dataclass
 from importlib import resources
 
@@ -66,6 +67,15 @@ class Gazetteer:
     provinces: frozenset[str]
     cities: dict[str, frozenset[str]]
 
+    def province_named(self, text: str) -> str | None:
+        """The province `text` spells (any case, with or without tone marks), as CSET
+        writes it; None when it names none."""
+        return _named(text, self.provinces)
+
+    def city_named(self, text: str) -> str | None:
+        """The prefecture-level city `text` spells, as `province_named` reads it."""
+        return _named(text, frozenset(self.cities))
+
 
 @functools.cache
 def gazetteer() -> Gazetteer:
@@ -90,6 +100,21 @@ def gazetteer() -> Gazetteer:
         provinces=provinces,
         cities={city: frozenset(within) for city, within in cities.items()},
     )
+
+
+def _named(text: str, spellings: frozenset[str]) -> str | None:
+    if text in spellings:
+        return text
+    found = {spelling for spelling in spellings if _folded(spelling) == _folded(text)}
+    # A fold two spellings share (none does today) would be a guess: exact spelling needed.
+    return found.pop() if len(found) == 1 else None
+
+
+def _folded(text: str) -> str:
+    """`Xi'an`, `xian` and `XI AN` alike; `Ürümqi` and `Urumqi` alike."""
+    bare = unicodedata.normalize("NFKD", text)
+    letters = (c for c in bare if not unicodedata.combining(c) and c not in " '’-")
+    return "".join(letters).casefold()
 
 
 def _place(row: dict[str, str]) -> Place:
