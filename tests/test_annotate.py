@@ -537,3 +537,17 @@ def test_every_guessed_value_in_the_members_table_is_marked(tmp_path: Path) -> N
             line for line in table.splitlines() if line.split()[2:3] == [name] or name in line
         )
         assert "Industry*" in line, line
+
+
+def test_an_unknown_province_names_the_nearest_and_lists_them_all() -> None:
+    from tracker.core.usercsv import read_user_csv
+
+    _, problems = read_user_csv("key,province,city\nk,Guandong,Guangdong\n".encode(), "f.csv")
+    assert problems[0].startswith(
+        "f.csv: line 2: province 'Guandong' is not a province (did you mean Guangdong?); "
+        "one of Anhui, Beijing, Chongqing,"
+    )
+    assert problems[0].endswith("Yunnan, Zhejiang") and problems[0].count(", ") == 33
+    assert problems[1] == (
+        "f.csv: line 2: city 'Guangdong' is a province, not a city (put it in province)"
+    )

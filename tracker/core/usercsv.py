@@ -209,10 +209,8 @@ def _province(text: str) -> tuple[str | None, str | None]:
         return province, None
     if (city := places.city_named(text)) is not None:
         return None, f"is a city (of {' or '.join(sorted(places.cities[city]))}), not a province"
-    return (
-        None,
-        f"is not one of {', '.join(sorted(places.provinces))}{_near(text, places.provinces)}",
-    )
+    listed = ", ".join(sorted(places.provinces))
+    return None, f"is not a province{_near(text, places.provinces)}; one of {listed}"
 
 
 def _city(text: str) -> tuple[str | None, str | None]:
