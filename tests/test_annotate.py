@@ -196,22 +196,84 @@ def test_explain_lists_every_value_with_its_origin(run: Run, tmp_path: Path) -> 
 # Import ----------------------------------------------------------------------------------
 
 
-def test_a_good_csv_is_stored_whole_and_replaces_the_last(run: Run, tmp_path: Path) -> None:
+def _first_set(run: Run, tmp_path: Path) -> str:
     first = _write(
         tmp_path / "a.csv",
         f"name,type,state_owned,city\n{DONGHU},Government,yes,\n{LUMING},Industry,no,Hangzhou\n",
     )
     result = run("annotate", "import", first)
     assert result.exit_code == 0, result.output
-    assert result.stdout == f"stored 2 annotations from {first} (origin user), replacing 0\n"
+    return first
+
+
+def test_an_import_updates_by_key_and_keeps_every_other_annotation(
+    run: Run, tmp_path: Path
+) -> None:
+    first = _first_set(run, tmp_path)
+    assert run("annotate", "import", first).stdout == (
+        f"stored 2 annotations from {first} (origin user): 0 new, 2 updated, 0 removed; "
+        "0 others kept\n"
+    )
     rows = _rows(run)
     assert (rows[LUMING]["city"], rows[LUMING]["state_owned"]) == ("Hangzhou", False)
     assert (rows[LUMING]["annotation_origin"], rows[DONGHU]["type_source"]) == (USER_ORIGIN,) * 2
+    second = _write(tmp_path / "b.csv", f"key,notes,city\n{LUMING},met them,\n")
+    assert run("annotate", "import", second).stdout == (
+        f"stored 1 annotations from {second} (origin user): 0 new, 1 updated, 0 removed; "
+        "1 others kept\n"
+    )
+    rows = _rows(run)
+    assert (rows[DONGHU]["type"], rows[DONGHU]["type_source"]) == ("Government", USER_ORIGIN)
+    # A row sets what it gives; a blank cell leaves the stored value.
+    assert (rows[LUMING]["notes"], rows[LUMING]["city"], rows[LUMING]["type"]) == (
+        "met them",
+        "Hangzhou",
+        "Industry",
+    )
+
+
+def test_a_dash_clears_a_stored_value_and_a_row_clearing_all_removes_it(
+    run: Run, tmp_path: Path
+) -> None:
+    _first_set(run, tmp_path)
+    clear = _write(tmp_path / "c.csv", f"key,type,city,state_owned\n{LUMING},,-,\n{DONGHU},-,,-\n")
+    result = run("annotate", "import", clear)
+    assert result.stdout == (
+        f"stored 1 annotations from {clear} (origin user): 0 new, 1 updated, 1 removed; "
+        "0 others kept\n"
+    )
+    rows = _rows(run)
+    assert (rows[LUMING]["type"], rows[LUMING].get("city")) == ("Industry", None)
+    assert (rows[DONGHU]["type"], rows[DONGHU]["annotation_origin"]) == ("Academia", "cset-2020")
+    assert _user_rows(tmp_path) == 1
+
+
+def test_replace_makes_the_file_the_whole_set(run: Run, tmp_path: Path) -> None:
+    _first_set(run, tmp_path)
     second = _write(tmp_path / "b.csv", f"key,notes\n{LUMING},met them\n")
-    assert "replacing 2" in run("annotate", "import", second).stdout
+    result = run("annotate", "import", "--replace", second)
+    assert result.stdout == f"stored 1 annotations from {second} (origin user), replacing 2\n"
     rows = _rows(run)
     assert rows[DONGHU]["type"] == "Academia"  # CSET's again: the user's set was replaced
     assert (rows[LUMING].get("city"), rows[LUMING]["notes"]) == (None, "met them")
+
+
+def test_a_header_only_file_never_wipes_the_set_unasked(run: Run, tmp_path: Path) -> None:
+    _first_set(run, tmp_path)
+    empty = _write(tmp_path / "empty.csv", "key,name,type\n")
+    assert run("annotate", "import", empty).stdout.startswith("stored 0 annotations")
+    assert _user_rows(tmp_path) == 2
+    refused = run("annotate", "import", "--replace", empty)
+    assert (refused.exit_code, refused.stderr) == (
+        1,
+        f"Error: {empty}: no annotations in the file; --replace would delete all 2 of yours "
+        "(add --allow-empty to mean it)\n",
+    )
+    assert _user_rows(tmp_path) == 2
+    done = run("annotate", "import", "--replace", "--allow-empty", empty)
+    assert done.stdout == f"stored 0 annotations from {empty} (origin user), replacing 2\n"
+    assert _user_rows(tmp_path) == 0
+    assert run("annotate", "import", "--allow-empty", empty).exit_code == 2
 
 
 def test_cset_headers_are_read_too(run: Run, tmp_path: Path) -> None:
@@ -272,6 +334,77 @@ def test_a_file_that_is_no_sheet_is_one_line(
     assert _user_rows(tmp_path) == 0
 
 
+def test_values_are_checked_against_csets_vocabulary_and_the_gazetteer(
+    run: Run, tmp_path: Path
+) -> None:
+    qinglan, yunti, nanshan = BASE["board"][0], BASE["ordinary"][0], BASE["ordinary"][1]
+    bad = _write(
+        tmp_path / "bad.csv",
+        "key,type,province,city,notes\n"
+        f"{DONGHU},Industy,,,\n"
+        f"{LUMING},,Shenzhen,,\n"
+        f"{XINGHE},,,Hangzou,\n"
+        f"{BAILU},,Guangdong,Xiamen,\n"
+        f'{qinglan},,,,"two\nlines"\n'
+        f"{yunti},Industry,,,ok,surplus\n"
+        f"{nanshan},,,,bell\x07\n",
+    )
+    result = run("annotate", "import", bad)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"Error: {bad}: line 2: type 'Industy' is not one of Academia, Government, Industry, "
+        "Other/unknown",
+        f"Error: {bad}: line 3: province 'Shenzhen' is a city (of Guangdong), not a province",
+        f"Error: {bad}: line 4: city 'Hangzou' is not a prefecture-level city the gazetteer "
+        "knows (did you mean Hangzhou or Yangzhou?); give one in pinyin as CSET writes it, and any other "
+        "place in location",
+        f"Error: {bad}: line 5: city 'Xiamen' is in Fujian, not in province 'Guangdong'",
+        f"Error: {bad}: line 6: notes 'two\\nlines' holds a line break or control character "
+        "(U+000A); a value is one line",
+        f"Error: {bad}: line 8: 6 cells, but the header names 5 (a value with a comma needs "
+        "quotes)",
+        f"Error: {bad}: line 9: notes 'bell\\x07' holds a line break or control character "
+        "(U+0007); a value is one line",
+        f"Error: {bad}: nothing stored",
+    ]
+    assert _user_rows(tmp_path) == 0
+
+
+def test_known_values_are_read_in_any_case_and_stored_as_cset_writes_them(
+    run: Run, tmp_path: Path
+) -> None:
+    sheet = _write(
+        tmp_path / "ok.csv",
+        # Blank cells past the header lose nothing: a spreadsheet may write them.
+        f"key,type,province,city\n{LUMING},academia,guangdong,SHENZHEN,,\n{BAILU},,,xian\n"
+        f"{DONGHU},,,Urumqi\n",
+    )
+    result = run("annotate", "import", sheet)
+    assert result.exit_code == 0, result.output
+    rows = _rows(run)
+    assert (rows[LUMING]["type"], rows[LUMING]["province"], rows[LUMING]["city"]) == (
+        "Academia",
+        "Guangdong",
+        "Shenzhen",
+    )
+    assert (rows[BAILU]["city"], rows[DONGHU]["city"]) == ("Xi'an", "Ürümqi")
+
+
+def test_a_city_outside_the_stored_province_is_refused(run: Run, tmp_path: Path) -> None:
+    first = _write(tmp_path / "a.csv", f"key,province\n{LUMING},Zhejiang\n")
+    assert run("annotate", "import", first).exit_code == 0
+    city = _write(tmp_path / "b.csv", f"key,city\n{LUMING},Nanjing\n")
+    result = run("annotate", "import", city)
+    assert (result.exit_code, result.stderr.splitlines()[0]) == (
+        1,
+        f"Error: {city}: line 2: city 'Nanjing' is in Jiangsu, not in province 'Zhejiang' "
+        "(the province was stored before; give both, or clear it with -)",
+    )
+    both = _write(tmp_path / "c.csv", f"key,city,province\n{LUMING},Nanjing,Jiangsu\n")
+    assert run("annotate", "import", both).exit_code == 0
+    assert _rows(run)[LUMING]["province"] == "Jiangsu"
+
+
 # Export ----------------------------------------------------------------------------------
 
 
@@ -302,12 +435,16 @@ def test_export_then_import_round_trip(run: Run, tmp_path: Path) -> None:
     writer.writeheader()
     writer.writerows(todo)
     path = _write(tmp_path / "todo.csv", out.getvalue())
+    mine = _write(tmp_path / "mine.csv", f"name,type\n{DONGHU},Government\n")
+    assert run("annotate", "import", mine).exit_code == 0
     result = run("annotate", "import", path)
     assert result.exit_code == 0, result.output
     assert "stored 1 annotations" in result.stdout  # the unfilled row (guesses only) skipped
     assert [row["name"] for row in _export(run)] == [BAILU]
-    luming = _rows(run)[LUMING]
-    assert (luming["type"], luming["annotation_origin"]) == ("Academia", USER_ORIGIN)
+    rows = _rows(run)
+    assert (rows[LUMING]["type"], rows[LUMING]["annotation_origin"]) == ("Academia", USER_ORIGIN)
+    # The annotation made before the export (so not in it) is still there.
+    assert (rows[DONGHU]["type"], rows[DONGHU]["type_source"]) == ("Government", USER_ORIGIN)
 
 
 def test_export_writes_a_file_excel_reads(run: Run, tmp_path: Path) -> None:
@@ -400,3 +537,17 @@ def test_every_guessed_value_in_the_members_table_is_marked(tmp_path: Path) -> N
             line for line in table.splitlines() if line.split()[2:3] == [name] or name in line
         )
         assert "Industry*" in line, line
+
+
+def test_an_unknown_province_names_the_nearest_and_lists_them_all() -> None:
+    from tracker.core.usercsv import read_user_csv
+
+    _, problems = read_user_csv("key,province,city\nk,Guandong,Guangdong\n".encode(), "f.csv")
+    assert problems[0].startswith(
+        "f.csv: line 2: province 'Guandong' is not a province (did you mean Guangdong?); "
+        "one of Anhui, Beijing, Chongqing,"
+    )
+    assert problems[0].endswith("Yunnan, Zhejiang") and problems[0].count(", ") == 33
+    assert problems[1] == (
+        "f.csv: line 2: city 'Guangdong' is a province, not a city (put it in province)"
+    )

@@ -189,3 +189,54 @@ def test_the_benchmark_skips_with_a_reason_without_csets_file(
     monkeypatch.setattr(inference, "CSV", tmp_path / "absent.csv")
     figures, notes = inference.measure()
     assert figures == [] and "skipped" in notes[0] and "absent.csv" in notes[0]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        # A place followed by a street word is an address or a brand, not where it is.
+        "福州路星河书店有限公司",
+        "南京路青岚科技有限公司",
+        "北京路星河广告有限公司",
+        "天水围青岚教育中心",
+        "杭州大道星河科技有限公司",
+        "青岚南京街星河商行",
+        "广州巷星河餐饮有限公司",
+        "上海广场星河物业有限公司",
+        "长春藤星河教育科技有限公司",
+        # 长春 alone is also a word (常春藤 written 长春藤); it needs 市 or a bracket.
+        "长春星河科技有限公司",
+    ],
+)
+def test_a_street_or_a_brand_word_is_no_place(name: str) -> None:
+    assert place_of(name) == (None, None)
+
+
+def test_a_street_word_never_hides_a_suffixed_place_or_an_industry_word() -> None:
+    assert place_of("长春市星河科技有限公司") == ("Jilin", "Changchun")
+    assert place_of("星河数据（长春）有限公司") == ("Jilin", "Changchun")
+    # 路桥 (roads and bridges) and 围棋 (go) are trades, not streets.
+    assert place_of("四川路桥星河建设有限公司") == ("Sichuan", None)
+    assert place_of("北京围棋星河俱乐部") == ("Beijing", "Beijing")
+    # The full form names the city itself, never a street.
+    assert place_of("上海市道远星河有限公司") == ("Shanghai", "Shanghai")
+
+
+def test_an_institute_of_a_ministry_is_governments() -> None:
+    # A ministry, then the institute's field, then its number (…部电子第五研究所).
+    assert type_of("星河和青岚化部光电第九研究所") == "Government"
+    assert type_of("星河部第七研究所") == "Government"
+    # A division (事业部) is no ministry.
+    assert type_of("星河事业部光电第九研究所") == "Academia"
+
+
+@pytest.mark.parametrize("unit", ["北京", "大学", "北京大学", "（北京", "部第"])
+def test_hostile_names_cost_linear_time(unit: str) -> None:
+    """A name of 200,000 characters: a linear reading takes a fraction of a second, the
+    quadratic one took 20 s to minutes. The bound is generous: it only catches the latter."""
+    import time
+
+    name = unit * (200_000 // len(unit)) + "医院"
+    started = time.perf_counter()
+    infer("k", name)
+    assert time.perf_counter() - started < 10

@@ -22,24 +22,46 @@ def annotate_group() -> None:
 
 @annotate_group.command("import")
 @click.argument("csv_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--replace", is_flag=True, help="Make the file your whole set: keys it lacks lose theirs."
+)
+@click.option(
+    "--allow-empty",
+    is_flag=True,
+    help="With --replace: a file with no annotations deletes all of yours.",
+)
 @source_option
 @pass_app
-def import_command(app: App, csv_file: Path, source_id: str | None) -> None:
-    """Make a CSV your whole set of annotations (origin user), replacing the last one.
+def import_command(
+    app: App, csv_file: Path, replace: bool, allow_empty: bool, source_id: str | None
+) -> None:
+    """Store a CSV's annotations (origin user) over yours, key by key.
+
+    A row sets the fields it fills for its key; a blank cell keeps what you stored, and
+    - (or n/a) clears it; every other member's annotations stay. --replace makes the file
+    your whole set instead (a file with none is then refused unless --allow-empty).
 
     Columns: key or name (any listed spelling), and any fields: name_en_mt, common_name_en,
     common_name_zh, type, website, crunchbase_url, location, city, province, size, focus,
     industry, ai_category, key_products, state_owned, not_chinese, public_company (yes/no),
     exchange, ticker, notes; CSET's headers read too. tier and *_inferred columns are
-    ignored; rows with nothing filled in are skipped. Any bad row (unknown column, flag
-    not yes/no, a name never listed, a key twice): every problem listed, nothing stored.
+    ignored; rows with nothing filled in are skipped. type is one of Academia, Government,
+    Industry, Other/unknown; province and city are China's provinces and prefecture-level
+    cities in pinyin as CSET writes them (any case; other places go in location), the city
+    in the province. Any bad row (unknown column, a value not allowed, a line break in a
+    value, more cells than the header, a name never listed, a key twice): every problem
+    listed, nothing stored.
 
     Example: tracker annotate import mine.csv
     """
     from tracker.app.annotate import import_annotations
 
+    if allow_empty and not replace:
+        raise click.UsageError("--allow-empty goes with --replace")
     app.writes = True
-    done = import_annotations(app.store, app.source(source_id).id, csv_file)
+    done = import_annotations(
+        app.store, app.source(source_id).id, csv_file, replace=replace, allow_empty=allow_empty
+    )
     click.echo(done.describe(csv_file))
 
 

@@ -88,7 +88,7 @@ def read_baseline(content: bytes, source: str, *, origin: str = ANNOTATION_ORIGI
     The annotations are marked as `origin`'s: CSET's unless the file is someone else's list
     in CSET's shape (the demo's invented one), which must never be credited to CSET.
     """
-    records = list(_records(decode_csv(content, source), source))
+    records = list(csv_records(decode_csv(content, source), source))
     if not records:
         raise BaselineError(f"{source}: file is empty")
     header_at = _header_index(records, source)
@@ -118,7 +118,7 @@ def decode_csv(content: bytes, source: str) -> str:
         ) from None
 
 
-def _records(text: str, source: str) -> Iterator[tuple[int, list[str]]]:
+def csv_records(text: str, source: str) -> Iterator[tuple[int, list[str]]]:
     """CSV records with the physical line each starts on (quoted fields span lines)."""
     reader = csv.reader(io.StringIO(text, newline=""))
     start = 1

@@ -11,9 +11,10 @@ ways, trusted in this order:
 - the lead: 深圳市…, 广东…, 杭州…;
 - anywhere else in the name, only where the form cannot be an ordinary word.
 
-Short forms that are also common words or brands (中山, 朝阳, 安康…) count only with their
-suffix or in brackets; mid-name short forms that often end another word (…南通信, 中山东路)
-need an institution word after them. Pure: reads only the package's own file, once.
+Short forms that are also common words or brands (中山, 朝阳, 安康, 长春…) count only with
+their suffix or in brackets; mid-name short forms that often end another word (…南通信,
+中山东路) need an institution word after them; a short form followed by a street word
+(路, 街, 道, 大道, 巷, 广场) or a word it begins (长春藤, 天水围) is not a place. Pure: reads only the package's own file, once.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import csv
 import functools
 import io
 import re
+import unicodedata
 from dataclasses import dataclass
 from importlib import resources
 
@@ -32,7 +34,12 @@ _FOLLOWING_INSTITUTION = re.compile(
     r"中心|办事处|代表处|子公司|基地|[（(]|$)"
 )
 # Before a place, these end an institution's own name: the place is where a part of it is.
-_PRECEDING_INSTITUTION = re.compile(r"(?:大学|学院|科学院|研究院|集团|公司|银行)$")
+# Checked with `endswith`, which looks only at the text just before the place: a regex
+# search for them anchored at the place would rescan the name from its start each time.
+_PRECEDING_INSTITUTION = ("大学", "学院", "科学院", "研究院", "集团", "公司", "银行")
+# After a short form, these make it a street, a square or a word (福州路, 天水围, 长春藤),
+# not where the organisation is; 路桥 (roads and bridges) and 围棋 (go) are trades.
+_STREET = re.compile(r"大道|大街|胡同|广场|路(?![桥网])|街|道|巷|藤|围(?!棋)")
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,15 @@ class Gazetteer:
     provinces: frozenset[str]
     cities: dict[str, frozenset[str]]
 
+    def province_named(self, text: str) -> str | None:
+        """The province `text` spells (any case, with or without tone marks), as CSET
+        writes it; None when it names none."""
+        return _named(text, self.provinces)
+
+    def city_named(self, text: str) -> str | None:
+        """The prefecture-level city `text` spells, as `province_named` reads it."""
+        return _named(text, frozenset(self.cities))
+
 
 @functools.cache
 def gazetteer() -> Gazetteer:
@@ -86,6 +102,21 @@ def gazetteer() -> Gazetteer:
     )
 
 
+def _named(text: str, spellings: frozenset[str]) -> str | None:
+    if text in spellings:
+        return text
+    found = {spelling for spelling in spellings if _folded(spelling) == _folded(text)}
+    # A fold two spellings share (none does today) would be a guess: exact spelling needed.
+    return found.pop() if len(found) == 1 else None
+
+
+def _folded(text: str) -> str:
+    """`Xi'an`, `xian` and `XI AN` alike; `Ürümqi` and `Urumqi` alike."""
+    bare = unicodedata.normalize("NFKD", text)
+    letters = (c for c in bare if not unicodedata.combining(c) and c not in " '’-")
+    return "".join(letters).casefold()
+
+
 def _place(row: dict[str, str]) -> Place:
     ambiguous = row["ambiguous"] or ""
     if row["kind"] == "municipality":
@@ -107,10 +138,12 @@ def places_in(name: str) -> list[Place]:
         if any(start <= match.start() < end for start, end in bracketed):
             continue
         form = found.forms[match.group()]
+        if not form.suffixed and _STREET.match(name, match.end()):
+            continue
         if match.start() == 0:
             if form.suffixed or form.place.ambiguous != "any":
                 lead.append(form.place)
-        elif _PRECEDING_INSTITUTION.search(name, 0, match.start()) and _counts_mid(
+        elif name.endswith(_PRECEDING_INSTITUTION, 0, match.start()) and _counts_mid(
             form, name, match
         ):
             branch.append(form.place)

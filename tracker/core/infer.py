@@ -49,13 +49,14 @@ _FORMS: dict[str, str] = {
 }
 _FORM = re.compile("|".join(sorted(_FORMS, key=len, reverse=True)))
 # An academic form inside a state organ is the state's: CAS and its peers report to the
-# State Council, and a ministry's numbered institutes (…部第三研究所) are the ministry's.
+# State Council, and a ministry's numbered institutes (…部第三研究所, …部电子第五研究所)
+# are the ministry's. Divisions, headquarters and regions (事业部, 总部, 西部) are no ministry.
 _STATE_ORGAN = re.compile(
-    r"^(?:中国科学院|中国工程院|中国社会科学院|中科院|\w{1,8}?(?<![事乐总本])部第)"
+    r"^(?:中国科学院|中国工程院|中国社会科学院|中科院|"
+    r"\w{1,8}?(?<!事业)(?<![乐总本干东南西北中])部\w{0,6}?第[一二三四五六七八九十百零〇\d])"
 )
 # …and a company's numbered or named institute (…集团公司第二十八研究所) is the company's.
 _COMPANY_PARENT = re.compile(r"(?:公司|集团)\w{0,8}$")
-_HOSPITAL = re.compile(r"(?:大学|学院).*医院$")
 _TRAILING_BRACKET = re.compile(r"[（(][^（）()]*[）)]$")
 
 
@@ -80,7 +81,7 @@ def _guess(name: str) -> tuple[str | None, str | None, str | None]:
 def type_of(name: str) -> str | None:
     """Industry, Academia or Government, from the form that ends `name`; None if unsaid."""
     head = _TRAILING_BRACKET.sub("", name.strip()) or name
-    if _HOSPITAL.search(head):
+    if _is_university_hospital(head):
         return ACADEMIA
     last = max(_FORM.finditer(head), key=lambda form: form.start(), default=None)
     if last is None:
@@ -89,6 +90,12 @@ def type_of(name: str) -> str | None:
     if kind == ACADEMIA and last.group() not in ("大学", "学院", "学校"):
         return _parent_of_institute(head[: last.start()]) or kind
     return kind or None
+
+
+def _is_university_hospital(head: str) -> bool:
+    # Plain string tests: a regex `(?:大学|学院).*医院$` rescans to the end from every 大学.
+    body = head.removesuffix("医院")
+    return body != head and ("大学" in body or "学院" in body)
 
 
 def _parent_of_institute(before: str) -> str | None:

@@ -110,6 +110,23 @@ class Annotations(Table):
         rows = self.db.execute("SELECT DISTINCT origin FROM annotations ORDER BY origin")
         return [row[0] for row in rows]
 
+    def own_annotations(self, origin: str) -> dict[str, Annotation]:
+        """One origin's annotations by key, as stored: not merged with any other origin's."""
+        rows = self.db.query("SELECT * FROM annotations WHERE origin = ?", [origin])
+        return {row["key"]: Annotation.model_validate(row) for row in rows}
+
+    def put_annotations(
+        self, origin: str, annotations: Sequence[Annotation], *, removed: Iterable[str] = ()
+    ) -> None:
+        """Store `annotations` of one origin over what it held for their keys, and delete
+        its annotations of the `removed` keys; every other key's stay. Call inside the
+        caller's transaction."""
+        for key in removed:
+            self.db.execute("DELETE FROM annotations WHERE key = ? AND origin = ?", [key, origin])
+        self.db.table("annotations").insert_all(
+            [_db_row(annotation) for annotation in annotations], pk=("key", "origin"), replace=True
+        )
+
     def replace_annotations(self, origin: str, annotations: Sequence[Annotation]) -> int:
         """Make `annotations` the whole set of one origin; how many it replaced. Call inside
         the caller's transaction."""
