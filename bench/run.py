@@ -3,6 +3,7 @@
     python -m bench                  # the full run (a few minutes on 2 cores)
     python -m bench --quick          # smaller data, for a quick look
     python -m bench --json out.json  # also write the figures as JSON
+    python -m bench --markdown       # the figures as the README's Performance table
 
 The BeautifulSoup comparison needs the [bench] extra: pip install -e '.[bench]'.
 """
@@ -21,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import diffing, growth, inference, interactive, parsing, site
-from bench.measure import BenchError, Figure, as_json, table
+from bench.measure import BenchError, Figure, as_json, markdown, table
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ class Plan:
 
 
 FULL = Plan(
-    parse_sizes=(600, 6_000, 60_000),
+    parse_sizes=(567, 6_000, 60_000),
     diff_sizes=(6_000, 60_000),
     rename_churns=(0.01, 0.02, 0.05, 0.1, 0.2),
     growth_members=600,
@@ -62,7 +63,7 @@ FULL = Plan(
     process_repeat=5,
 )
 QUICK = Plan(
-    parse_sizes=(600, 6_000),
+    parse_sizes=(567, 6_000),
     diff_sizes=(6_000,),
     rename_churns=(0.01, 0.05, 0.2),
     growth_members=600,
@@ -85,6 +86,11 @@ def arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--quick", action="store_true", help="smaller data and fewer runs")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures here")
+    parser.add_argument(
+        "--markdown",
+        action="store_true",
+        help="print the figures as the README's Performance table, dated, with the machine",
+    )
     parser.add_argument(
         "--only",
         choices=("parse", "diff", "store", "cli", "site", "infer"),
@@ -148,17 +154,26 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
     elapsed = time.perf_counter() - started
     command = "python -m bench" + (" --quick" if args.quick else "")
-    print(f"{command}  ·  {machine()}  ·  medians of {plan.repeat} runs  ·  {elapsed:.0f} s\n")
-    print(table(figures), end="")
+    at = datetime.now(UTC)
+    if args.markdown:
+        print(f"Measured {at:%Y-%m-%d} on {machine()}: `{command}`, {elapsed:.0f} s.\n")
+        print(markdown(figures), end="")
+    else:
+        print(f"{command}  ·  {machine()}  ·  medians of {plan.repeat} runs  ·  {elapsed:.0f} s\n")
+        print(table(figures), end="")
     for note in notes:
         print(f"\nnote: {note}")
-    missed = [figure.name.strip() for figure in figures if figure.met is False]
+    missed = [
+        figure.name.strip() + (f" vs {figure.peer}" if figure.peer else "")
+        for figure in figures
+        if figure.met is False
+    ]
     print(f"\n{len(missed)} target(s) missed" + (": " + "; ".join(missed) if missed else ""))
     if args.json is not None:
         context = {
             "command": command,
             "machine": machine(),
-            "at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "at": at.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "seconds": round(elapsed, 1),
             "plan": asdict(plan),
             "notes": notes,

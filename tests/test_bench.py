@@ -7,14 +7,23 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from bench import growth, interactive, peers, site, synth
-from bench.measure import Figure, interleaved, markdown, ratio_text, table
+from bench import growth, interactive, parsing, peers, site, synth
+from bench.measure import (
+    BenchError,
+    Figure,
+    interleaved,
+    markdown,
+    paired_processes,
+    ratio_text,
+    table,
+)
 from tracker.cli import cli
 from tracker.core.diff import diff
 from tracker.core.parse import parse_page
@@ -77,6 +86,29 @@ def test_store_growth_counts_pages_and_bytes(tmp_path: Path) -> None:
     assert (archive.value, archive.met) == (0, True)
     assert by_name["  of which archived page bytes per change"].met is True
     assert by_name["database growth per unchanged tick (3 ticks)"].unit == "bytes"
+    parses = by_name["parser calls in a tick whose page is unchanged"]
+    assert (parses.value, parses.met) == (0, True)
+    assert "a changed page's tick: " in parses.detail
+
+
+def test_parse_calls_are_counted_in_the_parser_package_only() -> None:
+    page = synth.member_page(synth.page_of(20))
+    assert growth.parse_calls(lambda: parse_page(page))[1] > 20
+    assert growth.parse_calls(lambda: synth.member_page(synth.page_of(20)))[1] == 0
+
+
+def test_parse_is_compared_with_each_peer_in_turn() -> None:
+    figures, notes = parsing.measure((40, 80), repeat=1)
+    assert notes == []  # the [dev] extra brings BeautifulSoup and lxml
+    assert [(f.name, f.peer) for f in figures] == [
+        ("parse_page, 40 members", "BeautifulSoup+lxml tree"),
+        ("parse_page, 40 members", "lexbor tree"),
+        ("parse_page, 80 members", "BeautifulSoup+lxml tree"),
+        ("parse_page, 80 members", "lexbor tree"),
+        ("parse cost per member, 80 vs 40", ""),
+    ]
+    assert all(f.ratio and f.peer_value for f in figures[:4])
+    assert [f.target for f in figures[:2]] == ["≥ 10x faster", "≤ 2x slower"]
 
 
 def test_a_built_history_is_read_by_the_real_cli(tmp_path: Path) -> None:
@@ -175,6 +207,14 @@ def test_markdown_is_the_readme_table() -> None:
 )
 def test_a_ratio_is_said_the_way_round_a_reader_thinks(ratio: float, said: str) -> None:
     assert ratio_text(ratio) == said
+
+
+def test_processes_are_timed_in_pairs_and_a_failure_stops_the_bench(tmp_path: Path) -> None:
+    nothing = [sys.executable, "-c", "pass"]
+    pair = paired_processes(nothing, nothing, cwd=tmp_path, repeat=1)
+    assert pair.ours > 0 and pair.peer > 0 and pair.ratio > 0
+    with pytest.raises(BenchError, match="exited 3"):
+        paired_processes(nothing, [sys.executable, "-c", "exit(3)"], cwd=tmp_path, repeat=1)
 
 
 def test_interleaved_calls_take_turns() -> None:
