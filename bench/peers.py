@@ -91,7 +91,8 @@ def history(db: sqlite3.Connection, text: str) -> str:
         )
     ]
     listed = {row[0]: row for row in seen}
-    events, before = [], None
+    events: list[list[str]] = []
+    before = None
     for snapshot_id in every:
         row = listed.get(snapshot_id)
         if row is not None and before is None:
