@@ -1,9 +1,9 @@
 """Run every benchmark and print a table of medians, ratios and targets met or missed.
 
-    python -m bench                  # the full run (a few minutes on 2 cores)
-    python -m bench --quick          # smaller data, for a quick look
-    python -m bench --json out.json  # also write the figures as JSON
-    python -m bench --markdown       # the figures as the README's Performance table
+    python -m bench                          # the full run (5 to 10 minutes on 2 cores)
+    python -m bench --quick                  # smaller data, for a quick look
+    python -m bench --json out.json          # also write the figures as JSON
+    python -m bench --markdown --skip infer  # the README's Performance table
 
 The BeautifulSoup comparison needs the [bench] extra: pip install -e '.[bench]'.
 """
@@ -80,6 +80,9 @@ QUICK = Plan(
 )
 
 
+GROUPS = ("parse", "diff", "store", "cli", "site", "infer")
+
+
 def arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m bench", description=__doc__, formatter_class=argparse.RawTextHelpFormatter
@@ -92,10 +95,10 @@ def arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         help="print the figures as the README's Performance table, dated, with the machine",
     )
     parser.add_argument(
-        "--only",
-        choices=("parse", "diff", "store", "cli", "site", "infer"),
-        action="append",
-        help="run only these groups (repeatable)",
+        "--only", choices=GROUPS, action="append", help="run only these groups (repeatable)"
+    )
+    parser.add_argument(
+        "--skip", choices=GROUPS, action="append", default=[], help="leave out these groups"
     )
     return parser.parse_args(argv)
 
@@ -144,7 +147,7 @@ def machine() -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     args = arguments(argv)
     plan = QUICK if args.quick else FULL
-    groups = set(args.only or ("parse", "diff", "store", "cli", "site", "infer"))
+    groups = set(args.only or GROUPS) - set(args.skip)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="aiia-bench-") as folder:
         try:
