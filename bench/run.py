@@ -16,7 +16,7 @@ import platform
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -80,9 +80,6 @@ QUICK = Plan(
 )
 
 
-GROUPS = ("parse", "diff", "store", "cli", "site", "infer")
-
-
 def arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m bench", description=__doc__, formatter_class=argparse.RawTextHelpFormatter
@@ -103,38 +100,58 @@ def arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+Measured = tuple[list[Figure], list[str]]
+
+
 def run_groups(plan: Plan, groups: set[str], folder: Path) -> tuple[list[Figure], list[str]]:
+    """The groups' figures in the usual order, and notes (the last saying what each took)."""
     figures: list[Figure] = []
     notes: list[str] = []
-    if "parse" in groups:
-        found, notes = parsing.measure(plan.parse_sizes, plan.repeat)
-        figures += found
-    if "diff" in groups:
-        figures += diffing.measure(plan.diff_sizes, plan.rename_churns, plan.repeat)
-    if "store" in groups:
-        figures += growth.measure(
-            folder,
-            members=plan.growth_members,
-            unchanged=plan.unchanged_ticks,
-            changing=plan.changing_ticks,
-        )
-    if "cli" in groups:
-        figures += interactive.measure(
-            folder,
-            days=plan.history_days,
-            versions=plan.history_versions,
-            members=plan.history_members,
-            repeat=plan.process_repeat,
-        )
-    if "site" in groups:
-        figures += site.measure(
-            folder, days=plan.site_days, versions=plan.site_versions, members=plan.site_members
-        )
-    if "infer" in groups:
-        found, skipped = inference.measure()
-        figures += found
-        notes += skipped
-    return figures, notes
+    took = []
+    for name, measure in _groups(plan, folder).items():
+        if name in groups:
+            started = time.perf_counter()
+            found, said = measure()
+            took.append(f"{name} {time.perf_counter() - started:.0f} s")
+            figures += found
+            notes += said
+    return figures, [*notes, "seconds per group: " + ", ".join(took)]
+
+
+def _groups(plan: Plan, folder: Path) -> dict[str, Callable[[], Measured]]:
+    return {
+        "parse": lambda: parsing.measure(plan.parse_sizes, plan.repeat),
+        "diff": lambda: (diffing.measure(plan.diff_sizes, plan.rename_churns, plan.repeat), []),
+        "store": lambda: (
+            growth.measure(
+                folder,
+                members=plan.growth_members,
+                unchanged=plan.unchanged_ticks,
+                changing=plan.changing_ticks,
+            ),
+            [],
+        ),
+        "cli": lambda: (
+            interactive.measure(
+                folder,
+                days=plan.history_days,
+                versions=plan.history_versions,
+                members=plan.history_members,
+                repeat=plan.process_repeat,
+            ),
+            [],
+        ),
+        "site": lambda: (
+            site.measure(
+                folder, days=plan.site_days, versions=plan.site_versions, members=plan.site_members
+            ),
+            [],
+        ),
+        "infer": inference.measure,
+    }
+
+
+GROUPS = tuple(_groups(FULL, Path()))
 
 
 def machine() -> str:

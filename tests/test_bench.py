@@ -5,6 +5,7 @@ No timing is asserted here; `python -m bench` prints the figures.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 import sys
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bench import growth, interactive, parsing, peers, site, synth
+from bench import growth, interactive, parsing, peers, run, site, synth
 from bench.measure import (
     BenchError,
     Figure,
@@ -223,3 +224,19 @@ def test_interleaved_calls_take_turns() -> None:
     assert calls[:2] == ["a", "b"]  # the warm-up calls that size each sample's loop
     assert calls.count("a") == calls.count("b") > 3
     assert pair.ours > 0 and pair.peer > 0 and pair.ratio > 0
+
+
+def test_the_bench_prints_the_readme_table(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tiny = dataclasses.replace(
+        run.QUICK, parse_sizes=(40, 80), growth_members=50, unchanged_ticks=2, changing_ticks=1
+    )
+    monkeypatch.setattr(run, "FULL", tiny)
+    assert run.main(["--markdown", "--only", "parse", "--only", "store", "--skip", "store"]) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("Measured ")
+    assert "| What | Ours | Peer | Peer's | Ratio | Target | Status |" in printed
+    assert "| parse_page, 40 members (" in printed
+    assert "database" not in printed
+    assert "note: seconds per group: parse " in printed
