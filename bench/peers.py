@@ -76,6 +76,8 @@ def history(db: sqlite3.Connection, text: str) -> str:
         k
         for (k,) in db.execute("SELECT DISTINCT key FROM member_names WHERE instr(key, ?)", (part,))
     ]
+    if part in keys:
+        keys = [part]  # a whole name: the member it names, not those containing it
     if len(keys) != 1:
         raise SystemExit(f"{len(keys)} members match {text!r}")
     seen = db.execute(
