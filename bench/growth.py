@@ -1,4 +1,5 @@
-"""Store growth: database and archive bytes per unchanged tick and per changing tick.
+"""Store growth: database and archive bytes per unchanged tick and per changing tick, and
+whether a tick whose page is unchanged parses it at all.
 
 Ticks go through the real capture stage (`capture_page` with the change-log hook, as
 `tracker run` does) into a file database in WAL mode, on a fake daily clock.
@@ -6,11 +7,16 @@ Ticks go through the real capture stage (`capture_page` with the change-log hook
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import FrameType
 
+import tracker.core.parse as parse_package
 from bench import synth
 from bench.measure import Figure
 from tracker.app.capture import Page, capture_page
@@ -90,15 +96,65 @@ def measure(folder: Path, *, members: int, unchanged: int, changing: int) -> lis
         first = next(pages)
         _expect(tick(store, clock, first), "new")
         start = sizes(store, path)
-        for _ in range(unchanged):
+        quiet = Parses(*parse_calls(lambda: _expect(tick(store, clock, first), "unchanged")))
+        for _ in range(unchanged - 1):
             _expect(tick(store, clock, first), "unchanged")
         still = sizes(store, path)
+        busy = Parses(*parse_calls(lambda: _expect(tick(store, clock, next(pages)), "new")))
         for content in pages:
             _expect(tick(store, clock, content), "new")
         changed = sizes(store, path)
     finally:
         store.close()
-    return _figures(start, still, changed, members=members, unchanged=unchanged, changing=changing)
+    counts = (start, still, changed)
+    return [
+        *_figures(*counts, members=members, unchanged=unchanged, changing=changing),
+        _parse_figure(quiet, busy),
+    ]
+
+
+@dataclass(frozen=True)
+class Parses:
+    """One tick's wall time and how many calls it made into the parser's package."""
+
+    seconds: float
+    calls: int
+
+
+def parse_calls(func: Callable[[], object]) -> tuple[float, int]:
+    """Seconds `func()` took (profiled, so slower than bare) and its calls into
+    tracker/core/parse/: a tick's parse counted, not inferred from its time."""
+    folder = str(Path(parse_package.__file__).parent) + os.sep
+    calls = 0
+
+    def profile(frame: FrameType, event: str, arg: object) -> None:
+        nonlocal calls
+        if event == "call" and frame.f_code.co_filename.startswith(folder):
+            calls += 1
+
+    started = time.perf_counter()
+    sys.setprofile(profile)
+    try:
+        func()
+    finally:
+        sys.setprofile(None)
+    return time.perf_counter() - started, calls
+
+
+def _parse_figure(quiet: Parses, busy: Parses) -> Figure:
+    """Issue 17: `tracker run`'s tick parses nothing when the page's bytes are unchanged."""
+    return Figure(
+        group="store",
+        name="parser calls in a tick whose page is unchanged",
+        value=quiet.calls,
+        unit="calls",
+        detail=(
+            f"{quiet.seconds * 1000:.0f} ms profiled; a changed page's tick: "
+            f"{busy.calls:,} calls, {busy.seconds * 1000:.0f} ms"
+        ),
+        target="0 (no parse)",
+        met=quiet.calls == 0 and busy.calls > 0,
+    )
 
 
 def _expect(outcome: str, wanted: str) -> None:
