@@ -100,14 +100,14 @@ class Annotations(Table):
         notes of every origin merged per field (`tracker.core.annotations.merged`)."""
         wanted = None if keys is None else set(keys)
         notes: dict[str, list[Annotation]] = {}
-        for row in self.db.query("SELECT * FROM annotations"):
+        for row in self._rows("SELECT * FROM annotations"):
             if wanted is None or row["key"] in wanted:
                 notes.setdefault(row["key"], []).append(Annotation.model_validate(row))
         return {key: note for key, found in notes.items() if (note := merged(found))}
 
     def annotation_origins(self) -> list[str]:
         """Every origin (who annotated, when) the database holds annotations from."""
-        rows = self.db.execute("SELECT DISTINCT origin FROM annotations ORDER BY origin")
+        rows = self.conn.execute("SELECT DISTINCT origin FROM annotations ORDER BY origin")
         return [row[0] for row in rows]
 
     def replace_annotations(self, origin: str, annotations: Sequence[Annotation]) -> int:

@@ -164,7 +164,7 @@ class Snapshots(Table):
 
     def sources(self) -> list[tuple[str, str, str]]:
         """(id, name, url) of every source the database holds readings of, by id."""
-        rows = self.db.execute("SELECT id, name, url FROM sources ORDER BY id").fetchall()
+        rows = self.conn.execute("SELECT id, name, url FROM sources ORDER BY id").fetchall()
         return [(source_id, name, url) for source_id, name, url in rows]
 
     def add_snapshot(
@@ -222,7 +222,7 @@ class Snapshots(Table):
     def page_digests(self, snapshot_id: int) -> list[str]:
         """The sha256 of every page a snapshot was read from, in page order."""
         first = self.snapshot(snapshot_id).page_sha256
-        rows = self.db.execute(
+        rows = self.conn.execute(
             "SELECT page_sha256 FROM snapshot_pages WHERE snapshot_id = ? ORDER BY position",
             [snapshot_id],
         )
@@ -230,7 +230,7 @@ class Snapshots(Table):
 
     def more_pages(self, snapshot_id: int) -> list[tuple[str, str]]:
         """(url, sha256) of the pages after the first a snapshot was read from, in order."""
-        rows = self.db.execute(
+        rows = self.conn.execute(
             "SELECT url, page_sha256 FROM snapshot_pages WHERE snapshot_id = ? ORDER BY position",
             [snapshot_id],
         )
@@ -246,13 +246,13 @@ class Snapshots(Table):
 
     def accepted_at(self, snapshot_id: int) -> datetime | None:
         """When a person accepted the snapshot (`tracker accept`), if one did."""
-        row = self.db.execute(
+        row = self.conn.execute(
             "SELECT accepted_at FROM snapshots WHERE id = ? AND status = 'ok'", [snapshot_id]
         ).fetchone()
         return parse_utc(row[0]) if row and row[0] else None
 
     def snapshot(self, snapshot_id: int) -> Snapshot:
-        rows = list(self.db.query("SELECT * FROM snapshots WHERE id = ?", [snapshot_id]))
+        rows = list(self._rows("SELECT * FROM snapshots WHERE id = ?", [snapshot_id]))
         if not rows:
             raise StoreError(f"no snapshot {snapshot_id}")
         return _snapshot_from_row(rows[0])
@@ -276,11 +276,11 @@ class Snapshots(Table):
             where.append("captured_at <= ?")
             params.append(utc_text(until))
         sql = f"SELECT * FROM snapshots WHERE {' AND '.join(where)} ORDER BY captured_at, id"
-        return [_snapshot_from_row(row) for row in self.db.query(sql, params)]
+        return [_snapshot_from_row(row) for row in self._rows(sql, params)]
 
     def snapshots_at(self, source_id: str, captured_at: datetime) -> list[Snapshot]:
         """The source's snapshots captured at exactly this time (to the second)."""
-        rows = self.db.query(
+        rows = self._rows(
             "SELECT * FROM snapshots WHERE source_id = ? AND captured_at = ? ORDER BY id",
             [source_id, utc_text(captured_at)],
         )
@@ -291,7 +291,7 @@ class Snapshots(Table):
         return found[-1] if found else None
 
     def listings(self, snapshot_id: int) -> list[Listing]:
-        rows = self.db.execute(
+        rows = self.conn.execute(
             "SELECT tier, tier_label, position, name, key FROM listings "
             "WHERE snapshot_id = ? ORDER BY rowid",
             [snapshot_id],
@@ -305,7 +305,7 @@ class Snapshots(Table):
         """(snapshot id, tier, tier label, position, name, key) of every listing of every ok
         snapshot, in time order then page order: one query, streamed (ten years of daily
         snapshots hold two million listings)."""
-        rows = self.db.execute(
+        rows = self.conn.execute(
             "SELECT l.snapshot_id, l.tier, l.tier_label, l.position, l.name, l.key "
             "FROM snapshots s JOIN listings l ON l.snapshot_id = s.id "
             "WHERE s.source_id = ? AND s.status = 'ok' ORDER BY s.captured_at, s.id, l.rowid",
@@ -317,11 +317,11 @@ class Snapshots(Table):
         """Snapshot id -> (parse method, sha256 of the pages after the first, in order)."""
         found: dict[int, tuple[str | None, list[str]]] = {
             row[0]: (row[1], [])
-            for row in self.db.execute(
+            for row in self.conn.execute(
                 "SELECT id, method FROM snapshots WHERE source_id = ?", [source_id]
             )
         }
-        for snapshot_id, digest in self.db.execute(
+        for snapshot_id, digest in self.conn.execute(
             "SELECT p.snapshot_id, p.page_sha256 FROM snapshot_pages p "
             "JOIN snapshots s ON s.id = p.snapshot_id WHERE s.source_id = ? "
             "ORDER BY p.snapshot_id, p.position",
@@ -331,7 +331,7 @@ class Snapshots(Table):
         return found
 
     def member_keys(self, snapshot_id: int) -> set[str]:
-        rows = self.db.execute(
+        rows = self.conn.execute(
             "SELECT DISTINCT key FROM listings WHERE snapshot_id = ?", [snapshot_id]
         )
         return {row[0] for row in rows}
@@ -350,7 +350,7 @@ class Snapshots(Table):
         """Every key containing `part` ever listed in an ok snapshot, with its latest spelling."""
         # Filtered in SQL: ten years of daily snapshots hold half a million listings, and
         # reading them all into Python took most of `tracker history`'s time.
-        rows = self.db.execute(
+        rows = self.conn.execute(
             "SELECT l.key, l.name FROM listings l JOIN snapshots s ON s.id = l.snapshot_id "
             "WHERE s.source_id = ? AND s.status = 'ok' AND instr(l.key, ?) > 0 "
             "ORDER BY s.captured_at, s.id",
@@ -361,7 +361,7 @@ class Snapshots(Table):
     def listings_of(self, source_id: str, keys: set[str]) -> dict[int, list[Listing]]:
         """Snapshot id -> the listings of any of `keys` in that ok snapshot, in page order."""
         marks = ",".join("?" * len(keys))
-        rows = self.db.execute(
+        rows = self.conn.execute(
             "SELECT l.snapshot_id, l.tier, l.tier_label, l.position, l.name, l.key "
             "FROM listings l JOIN snapshots s ON s.id = l.snapshot_id "
             f"WHERE s.source_id = ? AND s.status = 'ok' AND l.key IN ({marks}) "
