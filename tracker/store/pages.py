@@ -12,7 +12,7 @@ from datetime import datetime
 
 from tracker.core.errors import StoreError
 from tracker.core.stamps import sha256_hex, utc_text
-from tracker.store.table import Described, Table
+from tracker.store.table import Described, Table, chunks, marks
 
 SCHEMA = {
     1: """
@@ -90,13 +90,10 @@ class Pages(Table):
         """sha256 -> (size, Content-Type) of each archived page among `digests`."""
         # By key, a few hundred at a time (SQLite's limit on parameters): `content_type` lies
         # past the compressed bytes, so a scan of every row would read every archived page.
-        wanted = sorted(digests)
         found: dict[str, tuple[int, str | None]] = {}
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
+        for chunk in chunks(sorted(digests)):
             rows = self.conn.execute(
-                "SELECT sha256, size, content_type FROM pages "
-                f"WHERE sha256 IN ({', '.join('?' * len(chunk))})",
+                f"SELECT sha256, size, content_type FROM pages WHERE sha256 IN ({marks(len(chunk))})",
                 chunk,
             )
             found.update((sha, (size, kind)) for sha, size, kind in rows)

@@ -15,7 +15,7 @@ the display name and the member key.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -29,7 +29,7 @@ from tracker.core.models import (
     tier_counts,
 )
 from tracker.core.stamps import parse_utc, utc_text
-from tracker.store.table import Described, Table
+from tracker.store.table import Described, Table, chunks, marks
 
 SCHEMA = {
     1: """
@@ -74,6 +74,12 @@ SCHEMA = {
     """,
     3: """
     ALTER TABLE snapshots ADD COLUMN superseded_by INTEGER REFERENCES snapshots(id);
+    """,
+    # A reference (`latest`, `baseline`, a date) reads the one snapshot it names, down the
+    # time order of the ok ones, or of one origin's.
+    6: """
+    CREATE INDEX snapshots_by_status ON snapshots(source_id, status, captured_at, id);
+    CREATE INDEX snapshots_by_origin ON snapshots(source_id, origin, captured_at, id);
     """,
 }
 
@@ -156,6 +162,27 @@ def _snapshot_from_row(row: dict[str, Any]) -> Snapshot:
         listing_count=row["listing_count"],
         superseded_by=row.get("superseded_by"),
     )
+
+
+# Whether an ok snapshot of the source (the last parameter) lists the key `{key}` names
+# (a column of the outer query), found by key.
+_LISTED = (
+    "SELECT 1 FROM listings l JOIN snapshots s ON s.id = l.snapshot_id "
+    "WHERE l.key = {key} AND s.source_id = ? AND s.status = 'ok'"
+)
+
+
+def _filters(
+    source_id: str, status: SnapshotStatus | None, origin: Origin | None
+) -> tuple[list[str], list[Any]]:
+    """The WHERE terms (and their parameters) picking a source's snapshots of a status and
+    origin (either None for any)."""
+    where, params = ["source_id = ?"], [source_id]
+    for column, value in (("status", status), ("origin", origin)):
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
+    return where, params
 
 
 class Snapshots(Table):
@@ -266,11 +293,7 @@ class Snapshots(Table):
         until: datetime | None = None,
     ) -> list[Snapshot]:
         """Snapshots in time order (captured_at, then id), optionally filtered."""
-        where, params = ["source_id = ?"], [source_id]
-        for column, value in (("status", status), ("origin", origin)):
-            if value is not None:
-                where.append(f"{column} = ?")
-                params.append(value)
+        where, params = _filters(source_id, status, origin)
         if until is not None:
             # Inclusive: times are stored to the second, and two runs can share one.
             where.append("captured_at <= ?")
@@ -287,8 +310,44 @@ class Snapshots(Table):
         return [_snapshot_from_row(row) for row in rows]
 
     def latest(self, source_id: str, *, status: SnapshotStatus | None = "ok") -> Snapshot | None:
-        found = self.snapshots(source_id, status=status)
-        return found[-1] if found else None
+        return self.newest(source_id, status=status)
+
+    def newest(
+        self,
+        source_id: str,
+        *,
+        status: SnapshotStatus | None = "ok",
+        origin: Origin | None = None,
+        before: datetime | None = None,
+        back: int = 0,
+    ) -> Snapshot | None:
+        """The newest snapshot so filtered and captured before `before`, or the one `back`
+        places before it: read down the time index, however long the history."""
+        where, params = _filters(source_id, status, origin)
+        if before is not None:
+            where.append("captured_at < ?")
+            params.append(utc_text(before))
+        rows = self._rows(
+            f"SELECT * FROM snapshots WHERE {' AND '.join(where)} "
+            "ORDER BY captured_at DESC, id DESC LIMIT 1 OFFSET ?",
+            [*params, back],
+        )
+        row = next(rows, None)
+        return None if row is None else _snapshot_from_row(row)
+
+    def snapshots_after(
+        self, snapshot: Snapshot, *, origin: Origin | None = None
+    ) -> Iterator[Snapshot]:
+        """The snapshots of `snapshot`'s source captured after it (in time order, then id),
+        streamed: the caller reads as far as it needs. Superseded readings are left out:
+        their successors stand for them."""
+        where, params = _filters(snapshot.source_id, None, origin)
+        rows = self._rows(
+            f"SELECT * FROM snapshots WHERE {' AND '.join(where)} "
+            "AND status != 'superseded' AND (captured_at, id) > (?, ?) ORDER BY captured_at, id",
+            [*params, utc_text(snapshot.captured_at), snapshot.id],
+        )
+        return (_snapshot_from_row(row) for row in rows)
 
     def listings(self, snapshot_id: int) -> list[Listing]:
         rows = self.conn.execute(
@@ -346,17 +405,47 @@ class Snapshots(Table):
         )
         return self.snapshot(snapshot_id)
 
-    def keys_containing(self, source_id: str, part: str) -> dict[str, str]:
-        """Every key containing `part` ever listed in an ok snapshot, with its latest spelling."""
-        # Filtered in SQL: ten years of daily snapshots hold half a million listings, and
-        # reading them all into Python took most of `tracker history`'s time.
+    def lists_key(self, source_id: str, key: str) -> bool:
+        """Whether an ok snapshot of the source lists `key`: one lookup by key."""
+        return bool(self.listed_keys(source_id, [key]))
+
+    def listed_keys(self, source_id: str, keys: Iterable[str]) -> set[str]:
+        """Those of `keys` some ok snapshot of the source lists: by key, each lookup stopping
+        at its first believed listing, however long the history."""
+        found: set[str] = set()
+        for chunk in chunks(sorted(set(keys))):
+            rows = self.conn.execute(
+                f"SELECT v.column1 FROM (VALUES {marks(len(chunk), each='(?)')}) v "
+                f"WHERE EXISTS ({_LISTED.format(key='v.column1')})",
+                [*chunk, source_id],
+            )
+            found |= {row[0] for row in rows}
+        return found
+
+    def keys_containing(self, source_id: str, part: str) -> set[str]:
+        """Every key containing `part` ever listed in an ok snapshot of the source."""
+        # Searched among the distinct names of `member_names` (a few thousand where ten years
+        # of daily snapshots list half a million), each found key then looked up by key.
         rows = self.conn.execute(
-            "SELECT l.key, l.name FROM listings l JOIN snapshots s ON s.id = l.snapshot_id "
-            "WHERE s.source_id = ? AND s.status = 'ok' AND instr(l.key, ?) > 0 "
-            "ORDER BY s.captured_at, s.id",
-            [source_id, part],
+            "SELECT DISTINCT m.key FROM member_names m WHERE instr(m.key, ?) > 0 "
+            f"AND EXISTS ({_LISTED.format(key='m.key')})",
+            [part, source_id],
         )
-        return {key: name for key, name in rows}
+        return {row[0] for row in rows}
+
+    def latest_names(self, source_id: str, keys: Iterable[str]) -> dict[str, str]:
+        """Each key's spelling in the latest ok snapshot of the source listing it."""
+        found: dict[str, str] = {}
+        for key in sorted(set(keys)):
+            row = self.conn.execute(
+                "SELECT l.name FROM listings l JOIN snapshots s ON s.id = l.snapshot_id "
+                "WHERE l.key = ? AND s.source_id = ? AND s.status = 'ok' "
+                "ORDER BY s.captured_at DESC, s.id DESC, l.rowid DESC LIMIT 1",
+                [key, source_id],
+            ).fetchone()
+            if row is not None:
+                found[key] = row[0]
+        return found
 
     def listings_of(self, source_id: str, keys: set[str]) -> dict[int, list[Listing]]:
         """Snapshot id -> the listings of any of `keys` in that ok snapshot, in page order."""

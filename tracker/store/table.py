@@ -11,12 +11,14 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from tracker.core.errors import StoreError
 
 if TYPE_CHECKING:
     import sqlite_utils
+
+T = TypeVar("T")
 
 
 class Table:
@@ -47,6 +49,21 @@ class Table:
         if rowid is None:
             raise StoreError(f"insert into {table} returned no row id")
         return rowid
+
+
+# Parameters per statement, well under SQLite's limit (999 before version 3.32).
+CHUNK = 500
+
+
+def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
+    """`items` a statement's worth of parameters at a time."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def marks(count: int, each: str = "?") -> str:
+    """`count` parameter marks, comma-separated: `?, ?, ?` (or `(?), (?)` for VALUES)."""
+    return ", ".join([each] * count)
 
 
 @dataclass(frozen=True)
