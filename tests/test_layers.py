@@ -215,6 +215,17 @@ def _assert_log_as_rebuilt(store: Store) -> None:
     assert _log(store) == kept
 
 
+def _assert_names_as_listed(store: Store) -> None:
+    """`member_names` holds every spelling of the ok snapshots, and no other: `tracker
+    history` searches it for part of a name."""
+    names = set(store.conn.execute("SELECT key, name FROM member_names"))
+    listed = store.conn.execute(
+        "SELECT DISTINCT l.key, l.name FROM listings l JOIN snapshots s ON s.id = l.snapshot_id "
+        "WHERE s.status = 'ok'"
+    )
+    assert names == set(listed)
+
+
 def test_every_workflow_keeps_the_change_log_as_a_rebuild_would(tmp_path: Path) -> None:
     store = Store(sqlite_utils.Database(memory=True))
     store.ensure_source(SOURCE.id, SOURCE.name, SOURCE.url)
@@ -224,6 +235,7 @@ def test_every_workflow_keeps_the_change_log_as_a_rebuild_would(tmp_path: Path) 
         nonlocal steps
         steps += 1
         _assert_log_as_rebuilt(store)
+        _assert_names_as_listed(store)
         return outcome
 
     step(_capture(store, OLD, DAY))
