@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import sqlite_utils
 
 from tests.cli import Run, invoker
+from tests.sqlwork import sqlite_steps
 from tests.test_report import SOURCE, capture, fill
 from tracker.app.changelog import rebuild_changes
 from tracker.app.history import find_member, timeline
+from tracker.core.annotations import Annotation
 from tracker.core.errors import StoreError
 from tracker.core.models import Listing, ParseResult
 from tracker.core.normalize import normalize_key
@@ -166,6 +168,33 @@ def test_ambiguous_and_unknown_names_are_one_line_errors(lived: Store) -> None:
     )
     with pytest.raises(StoreError, match="no member of 'aiia' matches '乱码'"):
         find_member(lived, SOURCE.id, "乱码")
+
+
+def _daily(days: int) -> Store:
+    """The last of STATES captured every day for `days` days, A annotated in English."""
+    store = Store(sqlite_utils.Database(memory=True))
+    store.ensure_source(SOURCE.id, SOURCE.name, SOURCE.url)
+    for day in range(days):
+        _add(store, STATES[-1], DAYS[0] + timedelta(days=day))
+    note = Annotation(key=normalize_key(A), origin="cset-2020", name=A, common_name_en="Yunshan")
+    with store.atomic():
+        store.replace_annotations("cset-2020", [note])
+    return store
+
+
+@pytest.mark.parametrize(
+    ("query", "key"), [(A, A), ("启明医疗", B_NEW), ("yunshan", A)], ids=["key", "part", "english"]
+)
+def test_finding_a_member_costs_the_same_however_long_the_history(query: str, key: str) -> None:
+    """A key is one lookup by key; part of a name is searched among distinct names and
+    annotations, not among the listings of every snapshot."""
+    short, long = _daily(5), _daily(150)
+    assert [find_member(store, SOURCE.id, query) for store in (short, long)] == [key, key]
+    work = [
+        sqlite_steps(store, lambda store=store: find_member(store, SOURCE.id, query))
+        for store in (short, long)
+    ]
+    assert work[1] <= work[0] * 1.2, work
 
 
 @pytest.fixture

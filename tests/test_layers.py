@@ -114,6 +114,74 @@ def test_the_cli_entry_point_loads_no_database_validation_or_network_library() -
     assert loaded & heavy == set()
 
 
+# What no read command imports, each costing it tens to hundreds of milliseconds: the
+# database's write library (sqlite-utils, which imports numpy), numpy, record validation,
+# the network, charts, templates, the scheduler, the HTML parser.
+READS_NEVER_IMPORT = (
+    "sqlite_utils",
+    "numpy",
+    "pydantic",
+    "httpx",
+    "matplotlib",
+    "jinja2",
+    "apscheduler",
+    "selectolax",
+)
+# Until branch i17-models merges: tracker.core's records are pydantic models, and rename
+# matching reaches numpy through rapidfuzz's cdist. The test fails once they are gone:
+# then empty this.
+UNTIL_MODELS = {"pydantic"}
+READ_COMMANDS = [
+    (["members", "--at", "latest", "--format", "json"], UNTIL_MODELS),
+    (["diff", "baseline", "latest", "--format", "json"], UNTIL_MODELS | {"numpy"}),
+    (["history", "星河"], UNTIL_MODELS),
+    (["timeline"], UNTIL_MODELS),
+    (["stats"], UNTIL_MODELS),
+    (["snapshots"], UNTIL_MODELS),
+]
+# Runs `tracker ARGS…`, then lists every module it imported as the last line on stderr.
+_LISTED_MODULES = """
+import sys
+from tracker.cli import main
+try:
+    main()
+finally:
+    print(" ".join(sorted(sys.modules)), file=sys.stderr)
+"""
+
+
+@pytest.fixture(scope="module")
+def demo_options(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """`--config … --db …` of the demo's database (invented pages, every kind of reading)."""
+    from click.testing import CliRunner
+
+    from tracker.cli import cli
+
+    folder = tmp_path_factory.mktemp("reads") / "demo"
+    result = CliRunner().invoke(cli, ["demo", str(folder)])
+    assert result.exit_code == 0, result.output
+    return ["--config", str(folder / "config.toml"), "--db", str(folder / "tracker.db")]
+
+
+@pytest.mark.parametrize(("args", "still"), READ_COMMANDS, ids=[c[0][0] for c in READ_COMMANDS])
+def test_a_read_command_imports_no_write_network_chart_or_parser_library(
+    demo_options: list[str], args: list[str], still: set[str]
+) -> None:
+    """`tracker members` and the other commands that only read run on the standard library's
+    sqlite3, click and the tracker's own modules: they must answer at once."""
+    run = subprocess.run(
+        [sys.executable, "-c", _LISTED_MODULES, *demo_options, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip()
+    loaded = {name.split(".")[0] for name in run.stderr.splitlines()[-1].split()}
+    assert {"click", "sqlite3", "tracker"} <= loaded
+    assert loaded & set(READS_NEVER_IMPORT) == still
+
+
 # One history written by every workflow that adds snapshots or moves them in or out of the
 # chain of ok ones; after each step the log kept incrementally must equal a full rebuild.
 
@@ -147,6 +215,17 @@ def _assert_log_as_rebuilt(store: Store) -> None:
     assert _log(store) == kept
 
 
+def _assert_names_as_listed(store: Store) -> None:
+    """`member_names` holds every spelling of the ok snapshots, and no other: `tracker
+    history` searches it for part of a name."""
+    names = set(store.conn.execute("SELECT key, name FROM member_names"))
+    listed = store.conn.execute(
+        "SELECT DISTINCT l.key, l.name FROM listings l JOIN snapshots s ON s.id = l.snapshot_id "
+        "WHERE s.status = 'ok'"
+    )
+    assert names == set(listed)
+
+
 def test_every_workflow_keeps_the_change_log_as_a_rebuild_would(tmp_path: Path) -> None:
     store = Store(sqlite_utils.Database(memory=True))
     store.ensure_source(SOURCE.id, SOURCE.name, SOURCE.url)
@@ -156,6 +235,7 @@ def test_every_workflow_keeps_the_change_log_as_a_rebuild_would(tmp_path: Path) 
         nonlocal steps
         steps += 1
         _assert_log_as_rebuilt(store)
+        _assert_names_as_listed(store)
         return outcome
 
     step(_capture(store, OLD, DAY))

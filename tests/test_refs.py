@@ -11,13 +11,14 @@ import csv
 import io
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import sqlite_utils
 
 from tests.cli import Run, invoker
+from tests.sqlwork import sqlite_steps
 from tests.test_report import MADE
 from tracker.app.diffs import RefPair, build_report, check_pair, resolve_pair
 from tracker.app.refs import resolve
@@ -156,6 +157,29 @@ def test_a_replaced_baseline_is_superseded_not_skipped(store: Store) -> None:
 
 
 # Pairs -------------------------------------------------------------------------------------
+
+
+def _daily(days: int) -> Store:
+    """A baseline, then an ok capture a day for `days` days from 2024-01-01."""
+    store = Store(sqlite_utils.Database(memory=True))
+    store.ensure_source("aiia", "Test alliance", "http://aiia.test/structure")
+    _add(store, BASELINE, origin="baseline")
+    for day in range(days):
+        _add(store, _day(2024, 1, 1) + timedelta(days=day))
+    return store
+
+
+@pytest.mark.parametrize("ref", ["latest", "previous", "baseline", "2024-01-05", "2020-03-26"])
+def test_a_name_or_date_costs_the_same_however_long_the_history(ref: str) -> None:
+    """Resolved down the time index: the snapshot named is read, not every one before it."""
+    short, long = _daily(10), _daily(200)
+    picked = [resolve(store, ref, "aiia").snapshot.captured_at for store in (short, long)]
+    work = [
+        sqlite_steps(store, lambda store=store: resolve(store, ref, "aiia"))
+        for store in (short, long)
+    ]
+    assert picked[0] == picked[1] or ref in ("latest", "previous")
+    assert work[1] <= work[0] * 1.2, work
 
 
 def test_one_snapshot_named_twice_is_refused(store: Store) -> None:

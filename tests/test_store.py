@@ -14,7 +14,9 @@ import sqlite_utils
 
 from tests.cli import invoker
 from tests.pages import render_page
+from tests.sqlwork import sqlite_steps
 from tracker.app.refs import resolve
+from tracker.core.annotations import Annotation
 from tracker.core.errors import StoreError
 from tracker.core.models import Listing, ParseResult
 from tracker.core.normalize import normalize_key
@@ -119,6 +121,26 @@ def test_unmatched_ref_lists_nearest_snapshots(store: Store) -> None:
         resolve(store, "2023-12-31", "demo")
     with pytest.raises(StoreError, match="bad snapshot reference 'yesterday'"):
         resolve(store, "yesterday", "demo")
+
+
+def _annotated(count: int) -> Store:
+    store = Store(sqlite_utils.Database(memory=True))
+    notes = [Annotation(key=f"k{n:05}", origin="cset-2020", name=f"K{n}") for n in range(count)]
+    with store.atomic():
+        store.replace_annotations("cset-2020", notes)
+    return store
+
+
+def test_annotations_are_read_by_key_not_the_whole_table() -> None:
+    few, many = _annotated(10), _annotated(2_000)
+    wanted = {"k00003", "k00007", "absent"}
+    assert set(many.annotations_for(wanted)) == {"k00003", "k00007"}
+    work = [sqlite_steps(s, lambda s=s: s.annotations_for(wanted)) for s in (few, many)]
+    assert work[1] <= work[0] * 1.2, work
+    # More keys than one statement may bind (SQLite's limit was 999 before 3.32).
+    keys = [f"k{n:05}" for n in range(0, 2_000, 2)]
+    assert sorted(many.annotations_for(keys)) == keys
+    assert len(many.annotations_for()) == 2_000
 
 
 def test_a_failed_transaction_leaves_nothing(store: Store) -> None:

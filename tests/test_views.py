@@ -210,7 +210,7 @@ def test_the_views_read_through_indexes_not_whole_tables() -> None:
     assert "USING INDEX changes_renames" in events
     members = _plan(store, "SELECT * FROM current_members")
     assert "USING INDEX listings_by_snapshot" in members
-    assert "USING INDEX snapshots_by_time" in members
+    assert "INDEX snapshots_by_" in members  # by time or, since migration 6, status and time
     assert "SCAN l" not in members and "SCAN listings" not in members
 
 

@@ -21,9 +21,9 @@ MAX_CANDIDATES = 10
 def find_member(store: Store, source_id: str, query: str) -> str:
     """The key a name, part of a name or key designates; ambiguous or unknown is an error."""
     wanted = normalize_key(query)
-    known, notes = _candidates(store, source_id, query)
-    if wanted in known:
-        return wanted
+    if wanted and store.lists_key(source_id, wanted):
+        return wanted  # a key (or the name itself): one lookup by key
+    known = _candidates(store, source_id, query)
     # Both names of one renamed member match a shared part: that is one member, not two.
     edges = store.rename_edges(source_id)
     members: dict[str, list[str]] = {}
@@ -37,37 +37,41 @@ def find_member(store: Store, source_id: str, query: str) -> str:
             f"no member of {source_id!r} matches {query!r} in any ok snapshot "
             "(searched: names, keys, and annotated English and Chinese names)"
         )
-    shown = ", ".join(_label(keys, known, notes) for keys in found[:MAX_CANDIDATES])
+    shown_keys = [key for keys in found[:MAX_CANDIDATES] for key in keys]
+    names = store.latest_names(source_id, shown_keys)
+    notes = store.annotations_for(shown_keys)
+    shown = ", ".join(_label(keys, names, notes) for keys in found[:MAX_CANDIDATES])
     more = f" and {len(found) - MAX_CANDIDATES} more" if len(found) > MAX_CANDIDATES else ""
     raise StoreError(
         f"{query!r} matches {len(found)} members: {shown}{more}; give more of the name or a key"
     )
 
 
-def _candidates(
-    store: Store, source_id: str, query: str
-) -> tuple[dict[str, str], dict[str, Annotation]]:
-    """Key -> latest listed name of every member listed in an ok snapshot `query` names, and
-    the annotations of every key."""
+def _candidates(store: Store, source_id: str, query: str) -> set[str]:
+    """Every key listed in an ok snapshot that `query` names: part of the key, or of a name
+    an annotation gives it."""
     wanted = normalize_key(query)
-    # The keys are filtered in SQL (half a million listings in ten years of daily
-    # snapshots); annotations are few, and their names are matched here.
-    known = store.keys_containing(source_id, wanted) if wanted else {}
-    notes = store.annotations_for()
-    named = {k for k, note in notes.items() if k not in known and name_matches(query, k, note)}
-    if named:
-        for listings in store.listings_of(source_id, named).values():
-            known |= {listing.key: listing.name for listing in listings}
-    return known, notes
+    if not wanted:
+        return set()
+    # Keys are searched among distinct names, not listings (half a million in ten years of
+    # daily snapshots); annotated names are few, and matched here as keys are compared.
+    known = store.keys_containing(source_id, wanted)
+    named = {
+        k for k, name in store.annotated_names() if k not in known and wanted in normalize_key(name)
+    }
+    # A name of any origin matched; the one shown is the merged annotation's.
+    notes = store.annotations_for(named)
+    named = {k for k in named if name_matches(query, k, notes.get(k))}
+    return known | store.listed_keys(source_id, named)
 
 
-def _label(keys: list[str], known: dict[str, str], notes: dict[str, Annotation]) -> str:
+def _label(keys: list[str], names: dict[str, str], notes: dict[str, Annotation]) -> str:
     """A candidate as the error lists it: its names, and its English name when annotated."""
     english = next(
         (n.common_name_en for k in keys if (n := notes.get(k)) and n.common_name_en), None
     )
-    names = " / ".join(known[k] for k in keys)
-    return f"{names} ({english})" if english else names
+    listed = " / ".join(names[k] for k in keys)
+    return f"{listed} ({english})" if english else listed
 
 
 def timeline(store: Store, source_id: str, key: str) -> Timeline:

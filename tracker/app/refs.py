@@ -10,11 +10,12 @@ report nobody should cite.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from tracker.core.errors import StoreError
-from tracker.core.models import Snapshot
+from tracker.core.models import Origin, Snapshot
 from tracker.core.stamps import ascii_digits
 from tracker.store import Store
 
@@ -56,7 +57,7 @@ class _Rule:
 
     why: str
     day: date | None = None
-    origin: str | None = None
+    origin: Origin | None = None
     back: int = 0
 
     @property
@@ -82,16 +83,13 @@ def resolve(store: Store, ref: str, source_id: str) -> Resolved:
             raise StoreError(f"snapshot {text} belongs to source {snapshot.source_id!r}")
         return Resolved(ref, snapshot, _superseded_note(snapshot))
     rule = _rule(text)
-    # Corrected readings are not captures a name passed over: their successors stand for them.
-    every = [s for s in store.snapshots(source_id) if s.status != "superseded"]
-    ok = [s for s in every if s.status == "ok" and rule.candidate(s)]
-    if len(ok) <= rule.back:
-        everything_ok = [s for s in every if s.status == "ok"]
-        raise StoreError(
-            f"no ok snapshot of {source_id!r} matches {ref!r}; {_nearest(text, everything_ok)}"
-        )
-    picked = ok[-1 - rule.back]
-    return Resolved(ref, picked, _note(ref.strip(), picked, rule, every))
+    # Read down the time index: the one snapshot named, and the captures after it.
+    picked = store.newest(source_id, origin=rule.origin, before=rule.until, back=rule.back)
+    if picked is None:
+        ok = store.snapshots(source_id, status="ok")
+        raise StoreError(f"no ok snapshot of {source_id!r} matches {ref!r}; {_nearest(text, ok)}")
+    later = store.snapshots_after(picked, origin=rule.origin)
+    return Resolved(ref, picked, _note(ref.strip(), picked, rule, later))
 
 
 def _superseded_note(snapshot: Snapshot) -> str | None:
@@ -122,9 +120,9 @@ def _rule(ref: str) -> _Rule:
     return _Rule("the latest ok snapshot on or before that day", day=day)
 
 
-def _note(ref: str, picked: Snapshot, rule: _Rule, every: list[Snapshot]) -> str | None:
+def _note(ref: str, picked: Snapshot, rule: _Rule, later: Iterable[Snapshot]) -> str | None:
     """Why `ref` names `picked`, when it is another day's capture or passed over bad ones."""
-    skipped = _skipped(picked, rule, every)
+    skipped = _skipped(rule, later)
     other_day = rule.day is not None and picked.captured_at.date() != rule.day
     if not skipped and not other_day:
         return None
@@ -134,13 +132,11 @@ def _note(ref: str, picked: Snapshot, rule: _Rule, every: list[Snapshot]) -> str
     return f"{ref} → {_named(picked)} ({'; '.join(reasons)})"
 
 
-def _skipped(picked: Snapshot, rule: _Rule, every: list[Snapshot]) -> list[Snapshot]:
-    """Captures after `picked` that the reference would have named, had they been ok."""
+def _skipped(rule: _Rule, later: Iterable[Snapshot]) -> list[Snapshot]:
+    """The captures (of the rule's origin) after the one picked that the reference would
+    have named, had they been ok."""
     found: list[Snapshot] = []
-    for snapshot in every:
-        after = (snapshot.captured_at, snapshot.id) > (picked.captured_at, picked.id)
-        if not after or (rule.origin and snapshot.origin != rule.origin):
-            continue
+    for snapshot in later:
         if snapshot.status == "ok" or not rule.candidate(snapshot):
             break  # what lies beyond was never this reference's to pick
         found.append(snapshot)

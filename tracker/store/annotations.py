@@ -8,12 +8,13 @@ that fit no typed column.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from operator import itemgetter
 from typing import Any
 
 from tracker.core.annotations import Annotation, merged
 from tracker.core.fields import CARRIED_FIELD, SOURCES_FIELD
-from tracker.store.table import Described, Table
+from tracker.store.table import Described, Table, chunks, marks
 
 SCHEMA = {
     1: """
@@ -98,16 +99,35 @@ class Annotations(Table):
     def annotations_for(self, keys: Iterable[str] | None = None) -> dict[str, Annotation]:
         """The annotation of each key that has one (all of them when keys is None): its
         notes of every origin merged per field (`tracker.core.annotations.merged`)."""
-        wanted = None if keys is None else set(keys)
+        if keys is None:
+            rows = list(self._rows("SELECT rowid, * FROM annotations"))
+        else:
+            # By key (the primary key's index), a statement's worth of keys at a time.
+            rows = [
+                row
+                for chunk in chunks(sorted(set(keys)))
+                for row in self._rows(
+                    f"SELECT rowid, * FROM annotations WHERE key IN ({marks(len(chunk))})", chunk
+                )
+            ]
         notes: dict[str, list[Annotation]] = {}
-        for row in self.db.query("SELECT * FROM annotations"):
-            if wanted is None or row["key"] in wanted:
-                notes.setdefault(row["key"], []).append(Annotation.model_validate(row))
+        for row in sorted(rows, key=itemgetter("rowid")):  # as stored, whichever way read
+            del row["rowid"]
+            notes.setdefault(row["key"], []).append(Annotation.model_validate(row))
         return {key: note for key, found in notes.items() if (note := merged(found))}
+
+    def annotated_names(self) -> Iterator[tuple[str, str]]:
+        """(key, name) of each English, machine-translated and Chinese common name an
+        annotation of any origin gives: what a search by name reads, not whole annotations."""
+        rows = self.conn.execute(
+            "SELECT key, common_name_en, name_en_mt, common_name_zh FROM annotations"
+        )
+        for key, *names in rows:
+            yield from ((key, name) for name in names if name)
 
     def annotation_origins(self) -> list[str]:
         """Every origin (who annotated, when) the database holds annotations from."""
-        rows = self.db.execute("SELECT DISTINCT origin FROM annotations ORDER BY origin")
+        rows = self.conn.execute("SELECT DISTINCT origin FROM annotations ORDER BY origin")
         return [row[0] for row in rows]
 
     def own_annotations(self, origin: str) -> dict[str, Annotation]:

@@ -120,12 +120,12 @@ class ChangeLog(Table):
         self.db.execute("DELETE FROM changes WHERE source_id = ?", [source_id])
 
     def count_changes(self, source_id: str) -> int:
-        row = self.db.execute("SELECT count(*) FROM changes WHERE source_id = ?", [source_id])
+        row = self.conn.execute("SELECT count(*) FROM changes WHERE source_id = ?", [source_id])
         return int(row.fetchone()[0])
 
     def change_rows(self, source_id: str) -> list[dict[str, Any]]:
         """Every logged event, newest pair first, in the order each pair logged them."""
-        cursor = self.db.execute(
+        cursor = self.conn.execute(
             "SELECT c.* FROM changes c JOIN snapshots s ON s.id = c.new_snapshot_id "
             "WHERE c.source_id = ? ORDER BY s.captured_at DESC, s.id DESC, c.id",
             [source_id],
@@ -135,7 +135,7 @@ class ChangeLog(Table):
 
     def rename_edges(self, source_id: str) -> list[tuple[str, str]]:
         """(old key, new key) of every logged rename."""
-        rows = self.db.execute(
+        rows = self.conn.execute(
             "SELECT old_key, key FROM changes WHERE source_id = ? AND kind = 'renamed'",
             [source_id],
         ).fetchall()

@@ -15,8 +15,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from tracker.core.errors import StoreError
 from tracker.store.annotations import Annotations
@@ -27,17 +26,26 @@ from tracker.store.pages import Pages
 from tracker.store.schema import MIGRATIONS
 from tracker.store.snapshots import Snapshots
 
+if TYPE_CHECKING:
+    import sqlite_utils
+
 # How long a write waits for another process's to finish (a capture's transaction takes well
 # under a second; twenty `tracker snapshot` at once queue within this).
 BUSY_TIMEOUT = 30.0
 
 
 class Store(Snapshots, Pages, Fetches, Annotations, ChangeLog, Outbox):
-    """All reads and writes of the database, one part per table. Pass a Database in; tests use
-    in-memory ones."""
+    """All reads and writes of the database, one part per table. Pass a connection in (or a
+    sqlite-utils Database over one); tests use in-memory ones.
 
-    def __init__(self, db: sqlite_utils.Database) -> None:
-        self.db = db
+    Reads use the connection alone; sqlite-utils is imported on the first write (`Table.db`).
+    """
+
+    def __init__(self, db: sqlite3.Connection | sqlite_utils.Database) -> None:
+        if isinstance(db, sqlite3.Connection):
+            self.conn = db
+        else:
+            self.conn, self._db = db.conn, db
         self.migrate()
 
     @classmethod
@@ -49,31 +57,31 @@ class Store(Snapshots, Pages, Fetches, Annotations, ChangeLog, Outbox):
         """
         try:
             if read_only:
-                with _closed_on_error(_open_read_only(path)) as db:
-                    version = _version(db)
+                with _closed_on_error(_open_read_only(path)) as conn:
+                    version = _version(conn)
                     if version == len(MIGRATIONS):
-                        return cls(db)
-                db.close()
+                        return cls(conn)
+                conn.close()
                 # Written by an older tracker: upgraded first, where it may be.
                 refuse_read_only(path, upgrade_from=version)
             refuse_read_only(path)
             connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None)
-            with _closed_on_error(_Database(connection)) as db:
+            with _closed_on_error(connection):
                 # WAL lets readers (`tracker diff`) run while `tracker run` writes.
-                db.execute("PRAGMA journal_mode=WAL")
-                return cls(db)
+                connection.execute("PRAGMA journal_mode=WAL")
+                return cls(connection)
         except (sqlite3.DatabaseError, OSError) as exc:
             raise StoreError(f"{path}: cannot open database: {exc}") from None
 
     def close(self) -> None:
-        self.db.close()
+        self.conn.close()
 
     def migrate(self) -> None:
-        if _version(self.db) == len(MIGRATIONS):
+        if _version(self.conn) == len(MIGRATIONS):
             return
         # Inside the write lock: another process may be upgrading the same database.
         with self.atomic():
-            version = _version(self.db)
+            version = _version(self.conn)
             for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
                 step(self.db)
                 self.db.execute(f"PRAGMA user_version = {number}")
@@ -84,9 +92,9 @@ class Store(Snapshots, Pages, Fetches, Annotations, ChangeLog, Outbox):
             yield
 
 
-def _version(db: sqlite_utils.Database) -> int:
-    """The schema version of `db`; StoreError when a newer tracker wrote it."""
-    version: int = db.execute("PRAGMA user_version").fetchone()[0]
+def _version(conn: sqlite3.Connection) -> int:
+    """The schema version of the database; StoreError when a newer tracker wrote it."""
+    version: int = conn.execute("PRAGMA user_version").fetchone()[0]
     if version > len(MIGRATIONS):
         raise StoreError(
             f"database schema version {version} is newer than this tracker "
@@ -95,43 +103,18 @@ def _version(db: sqlite_utils.Database) -> int:
     return version
 
 
-class _Database(sqlite_utils.Database):
-    """sqlite-utils' Database whose transactions take the write lock as they begin.
-
-    A deferred transaction that reads and then writes fails at once with "database is
-    locked" when another process wrote in between: its snapshot is stale, so SQLite cannot
-    wait. Begun IMMEDIATE, it waits its turn on the busy timeout instead, and what it read
-    (say, "this page is not the latest yet") still holds when it writes.
-    """
-
-    @contextmanager
-    def atomic(self) -> Iterator[sqlite_utils.Database]:
-        if self.conn.in_transaction:
-            with super().atomic():  # a savepoint
-                yield self
-            return
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            with super().atomic():  # a savepoint inside the transaction begun above
-                yield self
-            self.conn.execute("COMMIT")
-        except BaseException:
-            self.rollback()
-            raise
-
-
 @contextmanager
-def _closed_on_error(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+def _closed_on_error(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """The connection, closed if opening the store over it fails (a newer schema, a failed
     migration): an open connection would hold the file for the rest of the process."""
     try:
-        yield db
+        yield conn
     except BaseException:
-        db.close()
+        conn.close()
         raise
 
 
-def _open_read_only(path: Path) -> sqlite_utils.Database:
+def _open_read_only(path: Path) -> sqlite3.Connection:
     """`path` opened read-only (SQLite's ``mode=ro``).
 
     In WAL mode even a reader needs ``-shm`` beside the database, created if missing; where
@@ -140,13 +123,13 @@ def _open_read_only(path: Path) -> sqlite_utils.Database:
     silently ignore: a stale reading is worse than none.
     """
     uri = f"{path.absolute().as_uri()}?mode=ro"
-    db = _connect(uri)
+    conn = _connect(uri)
     try:
-        db.execute("PRAGMA user_version")
-        return db
+        conn.execute("PRAGMA user_version")
+        return conn
     except sqlite3.OperationalError:
         # SQLITE_CANTOPEN on a read-only file system, SQLITE_READONLY_DIRECTORY in a folder.
-        db.close()
+        conn.close()
         if _read_only_reason(path) is None:
             raise
     wal = path.with_name(f"{path.name}-wal")
@@ -159,9 +142,8 @@ def _open_read_only(path: Path) -> sqlite_utils.Database:
     return _connect(f"{uri}&immutable=1")
 
 
-def _connect(uri: str) -> sqlite_utils.Database:
-    conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT, isolation_level=None)
-    return sqlite_utils.Database(conn)
+def _connect(uri: str) -> sqlite3.Connection:
+    return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT, isolation_level=None)
 
 
 def refuse_read_only(path: Path, *, upgrade_from: int | None = None) -> None:

@@ -106,7 +106,7 @@ class Fetches(Table):
         A 304 answer to them means "still that page", so they come with the snapshot the
         page was read as: the one a not-modified fetch row must point at.
         """
-        row = self.db.execute(
+        row = self.conn.execute(
             "SELECT etag, last_modified, snapshot_id FROM fetches WHERE source_id = ? "
             "AND url = ? AND outcome IN ('new', 'unchanged') ORDER BY id DESC LIMIT 1",
             [source_id, url],
@@ -115,7 +115,7 @@ class Fetches(Table):
 
     def fetched_urls(self, source_id: str) -> set[str]:
         """URLs fetched with any outcome but error: what a resumed backfill can skip."""
-        rows = self.db.execute(
+        rows = self.conn.execute(
             "SELECT DISTINCT url FROM fetches WHERE source_id = ? AND outcome != 'error'",
             [source_id],
         )
@@ -123,7 +123,7 @@ class Fetches(Table):
 
     def fetches(self, source_id: str, limit: int = 20) -> list[dict[str, Any]]:
         return list(
-            self.db.query(
+            self._rows(
                 "SELECT * FROM fetches WHERE source_id = ? ORDER BY id DESC LIMIT ?",
                 [source_id, limit],
             )
@@ -132,7 +132,7 @@ class Fetches(Table):
     def snapshot_transfer(self, snapshot_id: int) -> tuple[str, int | None] | None:
         """The URL that answered the fetch a snapshot was first read from (after any redirect),
         and its HTTP status."""
-        row = self.db.execute(
+        row = self.conn.execute(
             "SELECT COALESCE(final_url, url), status_code FROM fetches WHERE snapshot_id = ? "
             "AND outcome IN ('new', 'quarantined') ORDER BY id LIMIT 1",
             [snapshot_id],
@@ -140,7 +140,7 @@ class Fetches(Table):
         return None if row is None else (str(row[0]), row[1])
 
     def fetch_url(self, fetch_id: int) -> str | None:
-        row = self.db.execute("SELECT url FROM fetches WHERE id = ?", [fetch_id]).fetchone()
+        row = self.conn.execute("SELECT url FROM fetches WHERE id = ?", [fetch_id]).fetchone()
         return None if row is None else str(row[0])
 
     def repoint_fetches(self, old: int, new: int) -> None:
@@ -156,7 +156,7 @@ class Fetches(Table):
         --captured-at`): its snapshot is a newer id than one captured later.
         A quarantined reading counts once it is accepted (its snapshot is ok now).
         """
-        rows = self.db.execute(
+        rows = self.conn.execute(
             "SELECT f.snapshot_id FROM fetches f JOIN snapshots s ON s.id = f.snapshot_id "
             "WHERE f.source_id = ? AND s.status = 'ok' "
             f"AND (s.origin IN ({_PRESENT}) OR f.outcome IN ('unchanged', 'not_modified')) "
@@ -171,12 +171,12 @@ class Fetches(Table):
         """Failed or quarantined fetches of `url` in a row, before `fetch_id`."""
         where = "source_id = ? AND url = ? AND id < ?"
         params = [source_id, url, fetch_id]
-        last_ok = self.db.execute(
+        last_ok = self.conn.execute(
             f"SELECT COALESCE(MAX(id), 0) FROM fetches WHERE {where} "
             "AND outcome NOT IN ('error', 'quarantined')",
             params,
         ).fetchone()[0]
-        count = self.db.execute(
+        count = self.conn.execute(
             f"SELECT COUNT(*) FROM fetches WHERE {where} AND id > ?", [*params, last_ok]
         ).fetchone()[0]
         return int(count)

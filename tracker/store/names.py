@@ -19,10 +19,12 @@ links the two).
 from __future__ import annotations
 
 import sqlite3
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from tracker.store.table import Described
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 # English names of a key's own annotation as migration 4 picked them (the latest origin
 # winning); migration 5 picks them per field (below).

@@ -116,7 +116,7 @@ class Outbox(Table):
         """Every message still to send, in the order it was queued."""
         from tracker.core.message import Message
 
-        rows = self.db.execute(
+        rows = self.conn.execute(
             "SELECT id, watcher, payload, attempts, next_attempt_at FROM outbox "
             "WHERE status = 'pending' ORDER BY id"
         ).fetchall()
@@ -142,7 +142,7 @@ class Outbox(Table):
 
     def last_health_event(self, watcher: str, source_id: str) -> str | None:
         """The event (error, recovered) of the last health message for this watcher and source."""
-        row = self.db.execute(
+        row = self.conn.execute(
             "SELECT event FROM outbox WHERE watcher = ? AND source_id = ? "
             "AND event IN ('error', 'recovered') ORDER BY id DESC LIMIT 1",
             [watcher, source_id],
@@ -150,12 +150,12 @@ class Outbox(Table):
         return None if row is None else str(row[0])
 
     def watcher_record(self, watcher: str) -> WatcherRecord:
-        stats = self.db.execute(
+        stats = self.conn.execute(
             "SELECT MAX(sent_at), SUM(status = 'pending'), SUM(status = 'pending' AND attempts > 0) "
             "FROM outbox WHERE watcher = ?",
             [watcher],
         ).fetchone()
-        error = self.db.execute(
+        error = self.conn.execute(
             "SELECT last_error FROM outbox WHERE watcher = ? AND last_error IS NOT NULL "
             "ORDER BY id DESC LIMIT 1",
             [watcher],

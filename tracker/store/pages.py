@@ -12,7 +12,7 @@ from datetime import datetime
 
 from tracker.core.errors import StoreError
 from tracker.core.stamps import sha256_hex, utc_text
-from tracker.store.table import Described, Table
+from tracker.store.table import Described, Table, chunks, marks
 
 SCHEMA = {
     1: """
@@ -63,16 +63,16 @@ class Pages(Table):
         return digest
 
     def has_page(self, digest: str) -> bool:
-        row = self.db.execute("SELECT 1 FROM pages WHERE sha256 = ?", [digest]).fetchone()
+        row = self.conn.execute("SELECT 1 FROM pages WHERE sha256 = ?", [digest]).fetchone()
         return row is not None
 
     def page_headers(self, digest: str) -> dict[str, str]:
         """The response headers a page arrived with (none for a saved file)."""
-        row = self.db.execute("SELECT headers FROM pages WHERE sha256 = ?", [digest]).fetchone()
+        row = self.conn.execute("SELECT headers FROM pages WHERE sha256 = ?", [digest]).fetchone()
         return dict(json.loads(row[0])) if row is not None and row[0] else {}
 
     def page_bytes(self, digest: str) -> bytes:
-        row = self.db.execute(
+        row = self.conn.execute(
             "SELECT compression, data FROM pages WHERE sha256 = ?", [digest]
         ).fetchone()
         if row is None:
@@ -81,7 +81,7 @@ class Pages(Table):
 
     def content_type(self, digest: str) -> str | None:
         """The Content-Type the page arrived with, if it was recorded."""
-        row = self.db.execute(
+        row = self.conn.execute(
             "SELECT content_type FROM pages WHERE sha256 = ?", [digest]
         ).fetchone()
         return None if row is None else row[0]
@@ -90,13 +90,10 @@ class Pages(Table):
         """sha256 -> (size, Content-Type) of each archived page among `digests`."""
         # By key, a few hundred at a time (SQLite's limit on parameters): `content_type` lies
         # past the compressed bytes, so a scan of every row would read every archived page.
-        wanted = sorted(digests)
         found: dict[str, tuple[int, str | None]] = {}
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            rows = self.db.execute(
-                "SELECT sha256, size, content_type FROM pages "
-                f"WHERE sha256 IN ({', '.join('?' * len(chunk))})",
+        for chunk in chunks(sorted(digests)):
+            rows = self.conn.execute(
+                f"SELECT sha256, size, content_type FROM pages WHERE sha256 IN ({marks(len(chunk))})",
                 chunk,
             )
             found.update((sha, (size, kind)) for sha, size, kind in rows)

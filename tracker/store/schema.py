@@ -11,14 +11,17 @@ whoever reads the database itself: `tracker datasette-metadata` prints them.
 """
 
 from collections.abc import Callable
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 # Not `from __future__ import annotations` here: it would shadow the table module's name.
 from tracker.store import annotations, changes, fetches, names, outbox, pages, snapshots, views
 from tracker.store.table import Described
 
-Migration = Callable[[sqlite_utils.Database], None]
+if TYPE_CHECKING:
+    # Imported by the migrations that run, not by a store opened at the current version.
+    import sqlite_utils
+
+Migration = Callable[["sqlite_utils.Database"], None]
 Step = str | Migration
 
 # Views last: they read the tables the others define.
@@ -32,7 +35,7 @@ DESCRIBED: dict[str, Described] = {
 def _migration(number: int) -> Migration:
     steps: list[Step] = [owner.SCHEMA[number] for owner in _OWNERS if number in owner.SCHEMA]
 
-    def migrate(db: sqlite_utils.Database) -> None:
+    def migrate(db: "sqlite_utils.Database") -> None:
         for step in steps:
             if isinstance(step, str):
                 db.executescript(step)

@@ -15,7 +15,7 @@ the display name and the member key.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -29,7 +29,7 @@ from tracker.core.models import (
     tier_counts,
 )
 from tracker.core.stamps import parse_utc, utc_text
-from tracker.store.table import Described, Table
+from tracker.store.table import Described, Table, chunks, marks
 
 SCHEMA = {
     1: """
@@ -74,6 +74,12 @@ SCHEMA = {
     """,
     3: """
     ALTER TABLE snapshots ADD COLUMN superseded_by INTEGER REFERENCES snapshots(id);
+    """,
+    # A reference (`latest`, `baseline`, a date) reads the one snapshot it names, down the
+    # time order of the ok ones, or of one origin's.
+    6: """
+    CREATE INDEX snapshots_by_status ON snapshots(source_id, status, captured_at, id);
+    CREATE INDEX snapshots_by_origin ON snapshots(source_id, origin, captured_at, id);
     """,
 }
 
@@ -158,13 +164,34 @@ def _snapshot_from_row(row: dict[str, Any]) -> Snapshot:
     )
 
 
+# Whether an ok snapshot of the source (the last parameter) lists the key `{key}` names
+# (a column of the outer query), found by key.
+_LISTED = (
+    "SELECT 1 FROM listings l JOIN snapshots s ON s.id = l.snapshot_id "
+    "WHERE l.key = {key} AND s.source_id = ? AND s.status = 'ok'"
+)
+
+
+def _filters(
+    source_id: str, status: SnapshotStatus | None, origin: Origin | None
+) -> tuple[list[str], list[Any]]:
+    """The WHERE terms (and their parameters) picking a source's snapshots of a status and
+    origin (either None for any)."""
+    where, params = ["source_id = ?"], [source_id]
+    for column, value in (("status", status), ("origin", origin)):
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
+    return where, params
+
+
 class Snapshots(Table):
     def ensure_source(self, source_id: str, name: str, url: str) -> None:
         self.db.table("sources").upsert({"id": source_id, "name": name, "url": url}, pk="id")
 
     def sources(self) -> list[tuple[str, str, str]]:
         """(id, name, url) of every source the database holds readings of, by id."""
-        rows = self.db.execute("SELECT id, name, url FROM sources ORDER BY id").fetchall()
+        rows = self.conn.execute("SELECT id, name, url FROM sources ORDER BY id").fetchall()
         return [(source_id, name, url) for source_id, name, url in rows]
 
     def add_snapshot(
@@ -222,7 +249,7 @@ class Snapshots(Table):
     def page_digests(self, snapshot_id: int) -> list[str]:
         """The sha256 of every page a snapshot was read from, in page order."""
         first = self.snapshot(snapshot_id).page_sha256
-        rows = self.db.execute(
+        rows = self.conn.execute(
             "SELECT page_sha256 FROM snapshot_pages WHERE snapshot_id = ? ORDER BY position",
             [snapshot_id],
         )
@@ -230,7 +257,7 @@ class Snapshots(Table):
 
     def more_pages(self, snapshot_id: int) -> list[tuple[str, str]]:
         """(url, sha256) of the pages after the first a snapshot was read from, in order."""
-        rows = self.db.execute(
+        rows = self.conn.execute(
             "SELECT url, page_sha256 FROM snapshot_pages WHERE snapshot_id = ? ORDER BY position",
             [snapshot_id],
         )
@@ -246,13 +273,13 @@ class Snapshots(Table):
 
     def accepted_at(self, snapshot_id: int) -> datetime | None:
         """When a person accepted the snapshot (`tracker accept`), if one did."""
-        row = self.db.execute(
+        row = self.conn.execute(
             "SELECT accepted_at FROM snapshots WHERE id = ? AND status = 'ok'", [snapshot_id]
         ).fetchone()
         return parse_utc(row[0]) if row and row[0] else None
 
     def snapshot(self, snapshot_id: int) -> Snapshot:
-        rows = list(self.db.query("SELECT * FROM snapshots WHERE id = ?", [snapshot_id]))
+        rows = list(self._rows("SELECT * FROM snapshots WHERE id = ?", [snapshot_id]))
         if not rows:
             raise StoreError(f"no snapshot {snapshot_id}")
         return _snapshot_from_row(rows[0])
@@ -266,32 +293,64 @@ class Snapshots(Table):
         until: datetime | None = None,
     ) -> list[Snapshot]:
         """Snapshots in time order (captured_at, then id), optionally filtered."""
-        where, params = ["source_id = ?"], [source_id]
-        for column, value in (("status", status), ("origin", origin)):
-            if value is not None:
-                where.append(f"{column} = ?")
-                params.append(value)
+        where, params = _filters(source_id, status, origin)
         if until is not None:
             # Inclusive: times are stored to the second, and two runs can share one.
             where.append("captured_at <= ?")
             params.append(utc_text(until))
         sql = f"SELECT * FROM snapshots WHERE {' AND '.join(where)} ORDER BY captured_at, id"
-        return [_snapshot_from_row(row) for row in self.db.query(sql, params)]
+        return [_snapshot_from_row(row) for row in self._rows(sql, params)]
 
     def snapshots_at(self, source_id: str, captured_at: datetime) -> list[Snapshot]:
         """The source's snapshots captured at exactly this time (to the second)."""
-        rows = self.db.query(
+        rows = self._rows(
             "SELECT * FROM snapshots WHERE source_id = ? AND captured_at = ? ORDER BY id",
             [source_id, utc_text(captured_at)],
         )
         return [_snapshot_from_row(row) for row in rows]
 
     def latest(self, source_id: str, *, status: SnapshotStatus | None = "ok") -> Snapshot | None:
-        found = self.snapshots(source_id, status=status)
-        return found[-1] if found else None
+        return self.newest(source_id, status=status)
+
+    def newest(
+        self,
+        source_id: str,
+        *,
+        status: SnapshotStatus | None = "ok",
+        origin: Origin | None = None,
+        before: datetime | None = None,
+        back: int = 0,
+    ) -> Snapshot | None:
+        """The newest snapshot so filtered and captured before `before`, or the one `back`
+        places before it: read down the time index, however long the history."""
+        where, params = _filters(source_id, status, origin)
+        if before is not None:
+            where.append("captured_at < ?")
+            params.append(utc_text(before))
+        rows = self._rows(
+            f"SELECT * FROM snapshots WHERE {' AND '.join(where)} "
+            "ORDER BY captured_at DESC, id DESC LIMIT 1 OFFSET ?",
+            [*params, back],
+        )
+        row = next(rows, None)
+        return None if row is None else _snapshot_from_row(row)
+
+    def snapshots_after(
+        self, snapshot: Snapshot, *, origin: Origin | None = None
+    ) -> Iterator[Snapshot]:
+        """The snapshots of `snapshot`'s source captured after it (in time order, then id),
+        streamed: the caller reads as far as it needs. Superseded readings are left out:
+        their successors stand for them."""
+        where, params = _filters(snapshot.source_id, None, origin)
+        rows = self._rows(
+            f"SELECT * FROM snapshots WHERE {' AND '.join(where)} "
+            "AND status != 'superseded' AND (captured_at, id) > (?, ?) ORDER BY captured_at, id",
+            [*params, utc_text(snapshot.captured_at), snapshot.id],
+        )
+        return (_snapshot_from_row(row) for row in rows)
 
     def listings(self, snapshot_id: int) -> list[Listing]:
-        rows = self.db.execute(
+        rows = self.conn.execute(
             "SELECT tier, tier_label, position, name, key FROM listings "
             "WHERE snapshot_id = ? ORDER BY rowid",
             [snapshot_id],
@@ -305,7 +364,7 @@ class Snapshots(Table):
         """(snapshot id, tier, tier label, position, name, key) of every listing of every ok
         snapshot, in time order then page order: one query, streamed (ten years of daily
         snapshots hold two million listings)."""
-        rows = self.db.execute(
+        rows = self.conn.execute(
             "SELECT l.snapshot_id, l.tier, l.tier_label, l.position, l.name, l.key "
             "FROM snapshots s JOIN listings l ON l.snapshot_id = s.id "
             "WHERE s.source_id = ? AND s.status = 'ok' ORDER BY s.captured_at, s.id, l.rowid",
@@ -317,11 +376,11 @@ class Snapshots(Table):
         """Snapshot id -> (parse method, sha256 of the pages after the first, in order)."""
         found: dict[int, tuple[str | None, list[str]]] = {
             row[0]: (row[1], [])
-            for row in self.db.execute(
+            for row in self.conn.execute(
                 "SELECT id, method FROM snapshots WHERE source_id = ?", [source_id]
             )
         }
-        for snapshot_id, digest in self.db.execute(
+        for snapshot_id, digest in self.conn.execute(
             "SELECT p.snapshot_id, p.page_sha256 FROM snapshot_pages p "
             "JOIN snapshots s ON s.id = p.snapshot_id WHERE s.source_id = ? "
             "ORDER BY p.snapshot_id, p.position",
@@ -331,7 +390,7 @@ class Snapshots(Table):
         return found
 
     def member_keys(self, snapshot_id: int) -> set[str]:
-        rows = self.db.execute(
+        rows = self.conn.execute(
             "SELECT DISTINCT key FROM listings WHERE snapshot_id = ?", [snapshot_id]
         )
         return {row[0] for row in rows}
@@ -346,22 +405,52 @@ class Snapshots(Table):
         )
         return self.snapshot(snapshot_id)
 
-    def keys_containing(self, source_id: str, part: str) -> dict[str, str]:
-        """Every key containing `part` ever listed in an ok snapshot, with its latest spelling."""
-        # Filtered in SQL: ten years of daily snapshots hold half a million listings, and
-        # reading them all into Python took most of `tracker history`'s time.
-        rows = self.db.execute(
-            "SELECT l.key, l.name FROM listings l JOIN snapshots s ON s.id = l.snapshot_id "
-            "WHERE s.source_id = ? AND s.status = 'ok' AND instr(l.key, ?) > 0 "
-            "ORDER BY s.captured_at, s.id",
-            [source_id, part],
+    def lists_key(self, source_id: str, key: str) -> bool:
+        """Whether an ok snapshot of the source lists `key`: one lookup by key."""
+        return bool(self.listed_keys(source_id, [key]))
+
+    def listed_keys(self, source_id: str, keys: Iterable[str]) -> set[str]:
+        """Those of `keys` some ok snapshot of the source lists: by key, each lookup stopping
+        at its first believed listing, however long the history."""
+        found: set[str] = set()
+        for chunk in chunks(sorted(set(keys))):
+            rows = self.conn.execute(
+                f"SELECT v.column1 FROM (VALUES {marks(len(chunk), each='(?)')}) v "
+                f"WHERE EXISTS ({_LISTED.format(key='v.column1')})",
+                [*chunk, source_id],
+            )
+            found |= {row[0] for row in rows}
+        return found
+
+    def keys_containing(self, source_id: str, part: str) -> set[str]:
+        """Every key containing `part` ever listed in an ok snapshot of the source."""
+        # Searched among the distinct names of `member_names` (a few thousand where ten years
+        # of daily snapshots list half a million), each found key then looked up by key.
+        rows = self.conn.execute(
+            "SELECT DISTINCT m.key FROM member_names m WHERE instr(m.key, ?) > 0 "
+            f"AND EXISTS ({_LISTED.format(key='m.key')})",
+            [part, source_id],
         )
-        return {key: name for key, name in rows}
+        return {row[0] for row in rows}
+
+    def latest_names(self, source_id: str, keys: Iterable[str]) -> dict[str, str]:
+        """Each key's spelling in the latest ok snapshot of the source listing it."""
+        found: dict[str, str] = {}
+        for key in sorted(set(keys)):
+            row = self.conn.execute(
+                "SELECT l.name FROM listings l JOIN snapshots s ON s.id = l.snapshot_id "
+                "WHERE l.key = ? AND s.source_id = ? AND s.status = 'ok' "
+                "ORDER BY s.captured_at DESC, s.id DESC, l.rowid DESC LIMIT 1",
+                [key, source_id],
+            ).fetchone()
+            if row is not None:
+                found[key] = row[0]
+        return found
 
     def listings_of(self, source_id: str, keys: set[str]) -> dict[int, list[Listing]]:
         """Snapshot id -> the listings of any of `keys` in that ok snapshot, in page order."""
         marks = ",".join("?" * len(keys))
-        rows = self.db.execute(
+        rows = self.conn.execute(
             "SELECT l.snapshot_id, l.tier, l.tier_label, l.position, l.name, l.key "
             "FROM listings l JOIN snapshots s ON s.id = l.snapshot_id "
             f"WHERE s.source_id = ? AND s.status = 'ok' AND l.key IN ({marks}) "
