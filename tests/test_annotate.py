@@ -58,14 +58,15 @@ def test_each_field_takes_the_first_origin_that_has_it_user_then_cset_then_infer
     for order in ([user, cset, guess], [guess, cset, user], [cset, guess, user]):
         note = merged(order)
         assert note is not None
-        assert (note.type, note.city, note.province) == ("Government", "Beijing", "Tianjin")
+        # Province and city are one place: CSET's city fixes the province, not the guess.
+        assert (note.type, note.city, note.province) == ("Government", "Beijing", "Beijing")
         assert note.sources == {
             "type": USER_ORIGIN,
             "city": "cset-2020",
             "common_name_en": "cset-2020",
-            "province": INFERRED_ORIGIN,
+            "province": "cset-2020",
         }
-        assert note.origin == USER_ORIGIN and note.source_of("province") == INFERRED_ORIGIN
+        assert note.origin == USER_ORIGIN and note.source_of("province") == "cset-2020"
 
 
 def test_one_contributing_origin_is_shown_as_it_is_and_a_merge_keeps_its_sources() -> None:
@@ -81,7 +82,7 @@ def test_one_contributing_origin_is_shown_as_it_is_and_a_merge_keeps_its_sources
         "city": USER_ORIGIN,
         "type": "cset-2020",
         "state_owned": "cset-2020",
-        "province": INFERRED_ORIGIN,
+        "province": USER_ORIGIN,  # the user's city's (the gazetteer's Wuhan), not the guess's
     }
     assert twice.state_owned is False
 
