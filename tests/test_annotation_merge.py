@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli import Run, invoker
+from tests.pages import render_page
 from tracker.core.annotations import Annotation, carried, merged
 from tracker.core.fields import INFERRED_ORIGIN, USER_ORIGIN
 
@@ -200,3 +201,39 @@ def test_cset_is_credited_on_a_stats_chart_drawn_under_a_users_note(
         t.text or "" for t in ET.parse(chart).getroot().iter("{http://www.w3.org/2000/svg}text")
     ]
     assert any("CSET" in text for text in texts)
+
+
+# Finding 7: members JSON and diff JSON name origins alike ---------------------------------
+
+NEWCOMER = "白鹭数据科技（厦门）有限公司"  # joined after 2020: nobody annotated it
+
+
+def _later(run: Run, tmp_path: Path) -> None:
+    page = tmp_path / "later.html"
+    listed = {
+        "vice_chair": [XINGHE],
+        "board": ["青岚数据（北京）有限公司", "东湖大学"],
+        "ordinary": ["云梯机器人(深圳)有限公司", "南山人工智能研究院", NEWCOMER],
+    }
+    page.write_text(render_page(listed), "utf-8")
+    assert run("snapshot", "--file", str(page)).exit_code == 0
+
+
+def _annotation_fields(row: dict[str, object]) -> set[str]:
+    return {f for f in row if f in Annotation.model_fields and f not in ("key", "name")}
+
+
+def test_members_json_names_each_values_origin_as_diff_json_does(run: Run, tmp_path: Path) -> None:
+    baseline = json.loads(run("members", "--format", "json").stdout)
+    assert not any(f.endswith("_source") for row in baseline for f in row)  # CSET's alone
+    _later(run, tmp_path)
+    members = {row["name"]: row for row in json.loads(run("members", "--format", "json").stdout)}
+    diff = json.loads(run("diff", "baseline", "latest", "--format", "json").stdout)
+    joined = next(row for row in diff["joined"] if row["name"] == NEWCOMER)
+    guessed = members[NEWCOMER]  # a guess alone: named as the diff names it
+    assert (guessed["type_source"], guessed["city_source"]) == ("inferred", "inferred")
+    assert (joined["type_source"], joined["city_source"]) == ("inferred", "inferred")
+    for row in members.values():  # every value a row gives says its origin
+        fields = _annotation_fields(row) - {"extra", "annotated_as"}
+        assert {f"{f}_source" for f in fields} == {f for f in row if f.endswith("_source")}
+    assert members[XINGHE]["type_source"] == CSET

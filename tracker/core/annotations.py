@@ -88,14 +88,16 @@ class Annotation(BaseModel):
         }
         return shown | {CARRIED_FIELD: self.annotated_as}
 
-    def facts(self) -> dict[str, Any]:
-        """Every non-empty descriptive field, for JSON: what CSET knew about the organisation."""
+    def facts(self, sourced: bool | None = None) -> dict[str, Any]:
+        """Every non-empty descriptive field, for JSON: what CSET knew about the organisation;
+        with `sourced` (by default when `beyond_lists([self])`), each one's origin beside it
+        (`<field>_source`), as every data format names them."""
         data = self.model_dump(exclude=set(_IDENTITY_FIELDS), exclude_none=True)
         if not self.extra:
             data.pop("extra", None)
         carried = {CARRIED_FIELD: self.annotated_as} if self.annotated_as else {}
-        # A merged annotation says each value's origin; a single one, `annotation_origin`.
-        sources = {f"{f}_source": self.source_of(f) for f in data if f != "extra" and self.sources}
+        sourced = beyond_lists([self]) if sourced is None else sourced
+        sources = {f"{f}_source": self.source_of(f) for f in data if f != "extra" and sourced}
         return {"annotation_origin": self.origin, **carried, **data, **sources}
 
     def source_of(self, field: str) -> str:
@@ -130,9 +132,12 @@ SOURCE_COLUMNS = tuple(f"{field}_source" for field in SHOWN_FIELDS)
 
 def beyond_lists(notes: Iterable[Annotation | None]) -> bool:
     """Whether some value of `notes` is the user's or inferred, not an annotated list's
-    (CSET's): then data formats name each shown value's origin (SOURCE_COLUMNS)."""
+    (CSET's), or a note merges several origins: then every row of a data format (JSON,
+    CSV) names the origin of each annotation value it gives, `<field>_source` beside it."""
     return any(
-        note is not None and bool(note.origins() & {USER_ORIGIN, INFERRED_ORIGIN}) for note in notes
+        note is not None
+        and (bool(note.origins() & {USER_ORIGIN, INFERRED_ORIGIN}) or len(note.origins()) > 1)
+        for note in notes
     )
 
 
@@ -148,12 +153,17 @@ def shown_sources(note: Annotation | None) -> dict[str, str | None]:
 
 
 def annotate(
-    row: dict[str, Any], annotation: Annotation | None, *, full: bool = False
+    row: dict[str, Any],
+    annotation: Annotation | None,
+    *,
+    full: bool = False,
+    sourced: bool = False,
 ) -> dict[str, Any]:
-    """A report row with its key's annotation added: every fact when `full` (JSON), else the
-    SHOWN_FIELDS (tables, CSV; blank when the key has no annotation)."""
+    """A report row with its key's annotation added: every fact when `full` (JSON; each
+    one's origin beside it when `sourced`, see `beyond_lists`), else the SHOWN_FIELDS
+    (tables, CSV; blank when the key has no annotation)."""
     if full:
-        return {**row, **annotation.facts()} if annotation else dict(row)
+        return {**row, **annotation.facts(sourced)} if annotation else dict(row)
     shown = annotation.shown() if annotation else dict.fromkeys((*SHOWN_FIELDS, CARRIED_FIELD))
     return {**row, **shown}
 
