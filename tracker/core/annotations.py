@@ -191,7 +191,7 @@ def by_precedence(
 def merged(notes: Iterable[Annotation]) -> Annotation | None:
     """One annotation of a key from its notes of several origins: per field, the value of the
     first origin (`by_precedence`; of one origin, the first note given) that has one,
-    `sources` naming each value's origin; province and city as one place (`place`).
+    `sources` naming each value's origin; province and city as one place (`_place`).
 
     A note that is itself merged keeps its values' origins. One contributing note is given
     unchanged; else `name` and `origin` are those of the first contributor, and
@@ -234,7 +234,7 @@ def _chosen(notes: Sequence[Annotation]) -> dict[str, _Pick]:
     chosen: dict[str, _Pick] = {}
     for pick in by_precedence(facts):
         chosen.setdefault(pick.field, pick)
-    return chosen | place(notes)
+    return chosen | _place(notes)
 
 
 def _given(note: Annotation, field: str) -> Any:
@@ -256,7 +256,7 @@ class _Pick:
 PLACE_FIELDS = ("province", "city")
 
 
-def place(notes: Sequence[Annotation]) -> dict[str, _Pick]:
+def _place(notes: Sequence[Annotation]) -> dict[str, _Pick]:
     """Province and city as ONE place, never contradicting each other: both from the first
     origin that gives any part of it. A city alone fixes its province through the gazetteer
     (of the city's origin), or, for a city two provinces share or the gazetteer lacks, takes
