@@ -58,14 +58,15 @@ def test_each_field_takes_the_first_origin_that_has_it_user_then_cset_then_infer
     for order in ([user, cset, guess], [guess, cset, user], [cset, guess, user]):
         note = merged(order)
         assert note is not None
-        assert (note.type, note.city, note.province) == ("Government", "Beijing", "Tianjin")
+        # Province and city are one place: CSET's city fixes the province, not the guess.
+        assert (note.type, note.city, note.province) == ("Government", "Beijing", "Beijing")
         assert note.sources == {
             "type": USER_ORIGIN,
             "city": "cset-2020",
             "common_name_en": "cset-2020",
-            "province": INFERRED_ORIGIN,
+            "province": "cset-2020",
         }
-        assert note.origin == USER_ORIGIN and note.source_of("province") == INFERRED_ORIGIN
+        assert note.origin == USER_ORIGIN and note.source_of("province") == "cset-2020"
 
 
 def test_one_contributing_origin_is_shown_as_it_is_and_a_merge_keeps_its_sources() -> None:
@@ -81,7 +82,7 @@ def test_one_contributing_origin_is_shown_as_it_is_and_a_merge_keeps_its_sources
         "city": USER_ORIGIN,
         "type": "cset-2020",
         "state_owned": "cset-2020",
-        "province": INFERRED_ORIGIN,
+        "province": USER_ORIGIN,  # the user's city's (the gazetteer's Wuhan), not the guess's
     }
     assert twice.state_owned is False
 
@@ -137,12 +138,12 @@ def test_json_says_each_values_origin_across_the_three(run: Run, tmp_path: Path)
     donghu = rows[DONGHU]  # the user's type over CSET's; CSET's city
     assert (donghu["type"], donghu["type_source"]) == ("Government", USER_ORIGIN)
     assert (donghu["city"], donghu["city_source"]) == ("Wuhan", "cset-2020")
-    bailu = rows[BAILU]  # nobody annotated it: one origin, said once
+    bailu = rows[BAILU]  # nobody annotated it: each guess says so, as in `diff` JSON
     assert (bailu["city"], bailu["annotation_origin"]) == ("Xiamen", INFERRED_ORIGIN)
-    assert "city_source" not in bailu
+    assert bailu["city_source"] == INFERRED_ORIGIN
     xinghe = rows[XINGHE]  # CSET's, untouched: no guess shown over it
     assert (xinghe["type"], xinghe["annotation_origin"]) == ("Industry", "cset-2020")
-    assert "type_source" not in xinghe
+    assert xinghe["type_source"] == "cset-2020"  # every row of the output names origins
     assert "annotation_origin" not in rows[LUMING]
 
 

@@ -195,14 +195,18 @@ def test_a_chain_of_two_renames_carries_the_first_annotation(renamed: Run, tmp_p
     assert json.loads(history.stdout)["keys"] == [XINGHE, RENAMED, AGAIN]
 
 
-def test_the_own_annotation_wins_over_a_former_names(renamed: Run, tmp_path: Path) -> None:
+def test_the_own_annotation_wins_over_a_former_names_which_fills_the_rest(
+    renamed: Run, tmp_path: Path
+) -> None:
     store = Store.open(tmp_path / "tracker.db")
     with store.atomic():
         store.replace_annotations("zz-later", [_note(RENAMED, common_name_en="Xinghe Holdings")])
     store.close()
     rows = json.loads(renamed("members", "--format", "json").stdout)
     xinghe = _member(rows, RENAMED)
-    assert (xinghe["common_name_en"], "annotated_as" in xinghe) == ("Xinghe Holdings", False)
+    assert xinghe["common_name_en"] == "Xinghe Holdings"
+    # CSET's type, made for the former name, still shows, and says so (finding 1 of 16).
+    assert (xinghe["type"], xinghe["annotated_as"]) == ("Industry", XINGHE)
 
 
 # Search ----------------------------------------------------------------------------------

@@ -18,11 +18,12 @@ import sqlite_utils
 from tests.cli import invoker
 from tracker.app.annotations import annotations_of
 from tracker.app.metadata import datasette_metadata
-from tracker.core.annotations import Annotation
+from tracker.core.annotations import ORIGIN_RANKS, Annotation, by_precedence
 from tracker.core.credit import CSET_CREDIT, CSET_LICENCE, CSET_ORIGIN
+from tracker.core.fields import INFERRED_ORIGIN, USER_ORIGIN
 from tracker.core.models import Listing, ParseResult
 from tracker.core.normalize import normalize_key
-from tracker.store import Store, names
+from tracker.store import Store, names, precedence
 from tracker.store.schema import MIGRATIONS
 
 T0 = datetime(2024, 1, 5, 8, 0, tzinfo=UTC)
@@ -67,7 +68,10 @@ def _search(store: Store, query: str) -> list[str]:
 
 
 def _note(key: str, english: str, origin: str = CSET_ORIGIN) -> Annotation:
-    return Annotation(key=normalize_key(key), origin=origin, name=key, common_name_en=english)
+    place = {"province": "Beijing", "city": "Beijing"}  # where every invented note puts it
+    return Annotation(
+        key=normalize_key(key), origin=origin, name=key, common_name_en=english, **place
+    )
 
 
 def test_part_of_a_chinese_name_finds_it_but_a_quarantined_reading_adds_nothing() -> None:
@@ -170,17 +174,36 @@ def test_the_views_pick_the_annotation_the_reports_pick_through_any_renames() ->
     notes = ["甲公司", "戊公司", "己公司", "庚公司", "子公司", "壬公司", "癸公司"]
     store.replace_annotations(CSET_ORIGIN, [_note(key, f"{key} 2020") for key in notes])
     store.replace_annotations("zeta-2024", [_note("癸公司", "Gui 2024", origin="zeta-2024")])
+    # A user's note on a renamed member: merged per field with the carried CSET note
+    # (finding 1 of 16), and a user's city beside CSET's province elsewhere (finding 2).
+    mine = [
+        Annotation(key="丙公司", origin=USER_ORIGIN, name="丙公司", type="Government"),
+        Annotation(key="壬公司", origin=USER_ORIGIN, name="壬公司", city="Shanghai"),
+    ]
+    store.replace_annotations(USER_ORIGIN, mine)
     expected = annotations_of(store, "demo", latest)
-    rows = store.db.query("SELECT key, common_name_en, annotated_as FROM current_members")
-    shown = {row["key"]: (row["common_name_en"], row["annotated_as"]) for row in rows}
-    assert shown == {
-        key: (expected[key].common_name_en, expected[key].annotated_as) for key in latest
-    }
-    assert shown["丙公司"] == ("甲公司 2020", "甲公司")
-    assert shown["丁公司"] == ("己公司 2020", "己公司")  # 己 (U+5DF1) sorts before 戊 (U+620A)
-    assert shown["辛公司"] == ("子公司 2020", "子公司")
-    assert shown["壬公司"] == ("壬公司 2020", None)
-    assert shown["癸公司"] == ("Gui 2024", None)
+    rows = list(store.db.query("SELECT * FROM current_members"))
+    fields = ("common_name_en", "type", "annotated_as", "city")
+    shown = {row["key"]: tuple(row[f] for f in fields) for row in rows}
+    assert shown == {key: tuple(_stored(expected[key], f) for f in fields) for key in latest}
+    assert shown["丙公司"] == ("甲公司 2020", "Government", "甲公司", "Beijing")
+    assert shown["丁公司"][::2] == ("己公司 2020", "己公司")  # 己 (U+5DF1) sorts before 戊 (U+620A)
+    assert shown["辛公司"][::2] == ("子公司 2020", "子公司")
+    assert shown["壬公司"] == ("壬公司 2020", None, None, "Shanghai")  # a guess is not stored
+    assert shown["癸公司"][::2] == ("Gui 2024", None)
+    for row in rows:
+        # The views cannot consult the gazetteer: a province they show is the reports', and
+        # never another origin's beside a user's city.
+        note = expected[row["key"]]
+        assert row["province"] in (_stored(note, "province"), None)
+        assert row["type_source"] == (note.source_of("type") if row["type"] else None)
+        assert row["city_source"] == note.source_of("city")
+    assert {row["key"]: row["province"] for row in rows}["壬公司"] is None
+
+
+def _stored(note: Annotation, field: str) -> object:
+    """A value the database holds: a guess from the name is made when shown, never stored."""
+    return None if note.source_of(field) == INFERRED_ORIGIN else getattr(note, field)
 
 
 def test_the_metadata_credits_cset_where_its_annotations_show() -> None:
@@ -259,3 +282,33 @@ def test_a_migration_that_fails_leaves_the_database_as_it_was() -> None:
 
 def _indexes(db: sqlite_utils.Database) -> set[str]:
     return {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+
+
+def test_the_views_order_origins_by_the_one_python_definition() -> None:
+    """The SQL's precedence is built from `ORIGIN_RANKS` (finding 7 of 16): the database
+    orders origins exactly as `by_precedence` does, and the views and names index use it."""
+    store = _store()
+    origins = ["cset-2020", USER_ORIGIN, "zeta-2024", INFERRED_ORIGIN, "abc-2019", *ORIGIN_RANKS]
+    values = ", ".join(f"('{origin}')" for origin in origins)
+    rows = store.db.execute(
+        f"SELECT origin FROM (SELECT column1 AS origin FROM (VALUES {values})) "
+        f"ORDER BY {precedence.ordered('origin')}"
+    )
+    assert [row[0] for row in rows] == by_precedence(origins, lambda origin: origin)
+    for view in ("current_members", "member_events", "member_names_annotated"):
+        sql = store.db.execute("SELECT sql FROM sqlite_master WHERE name = ?", [view]).fetchone()
+        assert precedence.ordered("origin") in sql[0], view
+
+
+def test_the_views_say_each_values_origin_and_that_guesses_are_not_there() -> None:
+    store = _store()
+    columns = {column.name for column in store.db["member_events"].columns}
+    assert {"type_source", "province_source", "city_source"} <= columns
+    metadata = datasette_metadata(store, Path("snapshots/tracker.db"))
+    tables = metadata["databases"]["tracker"]["tables"]
+    for view in ("current_members", "member_events"):
+        assert (
+            "guessed from names (origin `inferred`) are not in the database"
+            in tables[view]["description"]
+        )
+        assert "type_source" in tables[view]["columns"]

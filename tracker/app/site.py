@@ -101,7 +101,7 @@ def gather(store: Store, source: Source) -> Site:
         holders=holders,
         latest=latest,
         notes=notes,
-        credit=credit_for(note.origin for note in notes.values()),
+        credit=credit_for(o for note in notes.values() for o in note.origins()),
         changes=changes,
         composition=cross_tab(latest, notes, "type"),
         overall=build_report(store, ok[0], ok[-1]) if len(ok) > 1 else None,

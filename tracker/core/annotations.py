@@ -8,8 +8,10 @@ renames the change log links (`carried`), marked with the former name they were 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from operator import attrgetter
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, Field, field_validator
 
@@ -21,6 +23,7 @@ from tracker.core.fields import (
     SOURCES_FIELD,
     USER_ORIGIN,
 )
+from tracker.core.gazetteer import gazetteer
 from tracker.core.normalize import normalize_key
 
 # Identify the annotation rather than describe the organisation; never merged into a row.
@@ -85,14 +88,16 @@ class Annotation(BaseModel):
         }
         return shown | {CARRIED_FIELD: self.annotated_as}
 
-    def facts(self) -> dict[str, Any]:
-        """Every non-empty descriptive field, for JSON: what CSET knew about the organisation."""
+    def facts(self, sourced: bool | None = None) -> dict[str, Any]:
+        """Every non-empty descriptive field, for JSON: what CSET knew about the organisation;
+        with `sourced` (by default when `beyond_lists([self])`), each one's origin beside it
+        (`<field>_source`), as every data format names them."""
         data = self.model_dump(exclude=set(_IDENTITY_FIELDS), exclude_none=True)
         if not self.extra:
             data.pop("extra", None)
         carried = {CARRIED_FIELD: self.annotated_as} if self.annotated_as else {}
-        # A merged annotation says each value's origin; a single one, `annotation_origin`.
-        sources = {f"{f}_source": self.source_of(f) for f in data if f != "extra" and self.sources}
+        sourced = beyond_lists([self]) if sourced is None else sourced
+        sources = {f"{f}_source": self.source_of(f) for f in data if f != "extra" and sourced}
         return {"annotation_origin": self.origin, **carried, **data, **sources}
 
     def source_of(self, field: str) -> str:
@@ -127,9 +132,12 @@ SOURCE_COLUMNS = tuple(f"{field}_source" for field in SHOWN_FIELDS)
 
 def beyond_lists(notes: Iterable[Annotation | None]) -> bool:
     """Whether some value of `notes` is the user's or inferred, not an annotated list's
-    (CSET's): then data formats name each shown value's origin (SOURCE_COLUMNS)."""
+    (CSET's), or a note merges several origins: then every row of a data format (JSON,
+    CSV) names the origin of each annotation value it gives, `<field>_source` beside it."""
     return any(
-        note is not None and bool(note.origins() & {USER_ORIGIN, INFERRED_ORIGIN}) for note in notes
+        note is not None
+        and (bool(note.origins() & {USER_ORIGIN, INFERRED_ORIGIN}) or len(note.origins()) > 1)
+        for note in notes
     )
 
 
@@ -145,57 +153,169 @@ def shown_sources(note: Annotation | None) -> dict[str, str | None]:
 
 
 def annotate(
-    row: dict[str, Any], annotation: Annotation | None, *, full: bool = False
+    row: dict[str, Any],
+    annotation: Annotation | None,
+    *,
+    full: bool = False,
+    sourced: bool = False,
 ) -> dict[str, Any]:
-    """A report row with its key's annotation added: every fact when `full` (JSON), else the
-    SHOWN_FIELDS (tables, CSV; blank when the key has no annotation)."""
+    """A report row with its key's annotation added: every fact when `full` (JSON; each
+    one's origin beside it when `sourced`, see `beyond_lists`), else the SHOWN_FIELDS
+    (tables, CSV; blank when the key has no annotation)."""
     if full:
-        return {**row, **annotation.facts()} if annotation else dict(row)
+        return {**row, **annotation.facts(sourced)} if annotation else dict(row)
     shown = annotation.shown() if annotation else dict.fromkeys((*SHOWN_FIELDS, CARRIED_FIELD))
     return {**row, **shown}
 
 
 # Origins: per field, a person over CSET over a guess ---------------------------------------
 
+# Precedence of origins, the one definition (the database's views order by it too:
+# `tracker.store.precedence`): the user's first, the tracker's guesses last, any annotated
+# list between them (the latest-named first, as "<who>-<year>" names sort).
+ORIGIN_RANKS = {USER_ORIGIN: 0, INFERRED_ORIGIN: 2}
+LIST_RANK = 1
 
-def by_precedence(notes: Iterable[Annotation]) -> list[Annotation]:
-    """Notes first to last: the user's, then annotated lists (the latest-named first, as
-    "<who>-<year>" names sort), then the tracker's guesses."""
-    latest_first = sorted(notes, key=lambda note: note.origin, reverse=True)
-    return sorted(latest_first, key=lambda note: _RANKS.get(note.origin, 1))
+_T = TypeVar("_T")
 
 
-_RANKS = {USER_ORIGIN: 0, INFERRED_ORIGIN: 2}
+def by_precedence(
+    items: Iterable[_T], origin: Callable[[_T], str] = attrgetter("origin")
+) -> list[_T]:
+    """`items` (notes, or anything with an `origin`) first to last by origin precedence
+    (`ORIGIN_RANKS`); items of the same origin keep their order."""
+    latest_first = sorted(items, key=origin, reverse=True)
+    return sorted(latest_first, key=lambda item: ORIGIN_RANKS.get(origin(item), LIST_RANK))
 
 
 def merged(notes: Iterable[Annotation]) -> Annotation | None:
     """One annotation of a key from its notes of several origins: per field, the value of the
-    first origin (`precedence`) that has one, `sources` naming each value's origin.
+    first origin (`by_precedence`; of one origin, the first note given) that has one,
+    `sources` naming each value's origin; province and city as one place (`_place`).
 
     A note that is itself merged keeps its values' origins. One contributing note is given
-    unchanged; else `name`, `origin` and `annotated_as` are those of the first contributor.
+    unchanged; else `name` and `origin` are those of the first contributor, and
+    `annotated_as` the first one's that was carried from a former name.
     """
-    ordered = by_precedence(notes)
-    values: dict[str, Any] = {}
-    sources: dict[str, str] = {}
-    extra: dict[str, str] = {}
-    contributors: list[Annotation] = []
-    for note in ordered:
-        given = {f: v for f, v in note.described().items() if f not in sources}
-        for field, value in given.items():
-            sources[field] = note.source_of(field)
-            # A flag worded otherwise ("Partially") stays text in `extra`, as stored.
-            if field in FLAG_FIELDS and not isinstance(value, bool):
-                extra[field] = value
-            else:
-                values[field] = value
+    given = list(notes)
+    chosen = _chosen(given)
+    contributors = by_precedence(given[i] for i in sorted({p.note for p in chosen.values()}))
+    if not contributors:
+        return next(iter(by_precedence(given)), None)
+    lead = contributors[0]
+    if len(contributors) == 1 and all(p.value == _given(lead, p.field) for p in chosen.values()):
+        return lead
+    # A flag worded otherwise ("Partially") stays text in `extra`, as stored.
+    extra = {
+        p.field: p.value
+        for p in chosen.values()
+        if p.field in FLAG_FIELDS and not isinstance(p.value, bool)
+    }
+    for note in by_precedence(given):
         extra |= {k: v for k, v in note.extra.items() if k not in FLAG_FIELDS and k not in extra}
-        contributors += [note] if given else []
-    if len(contributors) <= 1:
-        return contributors[0] if contributors else next(iter(ordered), None)
-    cleared = dict.fromkeys(f for f in Annotation.model_fields if f not in _IDENTITY_FIELDS)
-    update = {**cleared, **values, "extra": extra, SOURCES_FIELD: sources}
-    return contributors[0].model_copy(update=update)
+    update = {
+        **dict.fromkeys(f for f in Annotation.model_fields if f not in _IDENTITY_FIELDS),
+        **{field: pick.value for field, pick in chosen.items() if field not in extra},
+        "extra": extra,
+        SOURCES_FIELD: {field: pick.origin for field, pick in chosen.items()},
+        CARRIED_FIELD: next((c.annotated_as for c in contributors if c.annotated_as), None),
+    }
+    return lead.model_copy(update=update)
+
+
+def _chosen(notes: Sequence[Annotation]) -> dict[str, _Pick]:
+    """Per field, the value of the first origin that gives one; the place as one."""
+    facts = (
+        _Pick(field, value, note.source_of(field), i)
+        for i, note in enumerate(notes)
+        for field, value in note.described().items()
+        if field not in PLACE_FIELDS
+    )
+    chosen: dict[str, _Pick] = {}
+    for pick in by_precedence(facts):
+        chosen.setdefault(pick.field, pick)
+    return chosen | _place(notes)
+
+
+def _given(note: Annotation, field: str) -> Any:
+    return note.extra.get(field) if getattr(note, field) is None else getattr(note, field)
+
+
+@dataclass(frozen=True)
+class _Pick:
+    """A value one of the merged notes gives: of which field, from which origin, which note."""
+
+    field: str
+    value: Any
+    origin: str
+    note: int
+
+
+# Place: province and city together -------------------------------------------------------
+
+PLACE_FIELDS = ("province", "city")
+
+
+def _place(notes: Sequence[Annotation]) -> dict[str, _Pick]:
+    """Province and city as ONE place, never contradicting each other: both from the first
+    origin that gives any part of it. A city alone fixes its province through the gazetteer
+    (of the city's origin), or, for a city two provinces share or the gazetteer lacks, takes
+    the province of a later origin that places the city there; a province alone takes the
+    city of a later origin that places it in that province (a guessed city only when the
+    guessed province is that province)."""
+    placed = [(i, n) for i, n in enumerate(notes) if n.province is not None or n.city is not None]
+    ranked = by_precedence(placed, lambda item: _place_origin(item[1]))
+    if not ranked:
+        return {}
+    (first, head), rest = ranked[0], ranked[1:]
+    found = {
+        f: _Pick(f, getattr(head, f), head.source_of(f), first)
+        for f in PLACE_FIELDS
+        if getattr(head, f) is not None
+    }
+    if "province" not in found:
+        province = _province_of(found["city"], rest)
+        found |= {"province": province} if province is not None else {}
+    elif "city" not in found:
+        city = next(
+            (
+                _Pick("city", n.city, n.source_of("city"), i)
+                for i, n in rest
+                if _within(n, head.province)
+            ),
+            None,
+        )
+        found |= {"city": city} if city is not None else {}
+    return found
+
+
+def _place_origin(note: Annotation) -> str:
+    """The first origin (by precedence) among those giving `note`'s province and city."""
+    given = [note.source_of(f) for f in PLACE_FIELDS if getattr(note, f) is not None]
+    return by_precedence(given, lambda origin: origin)[0]
+
+
+def _province_of(city: _Pick, rest: Sequence[tuple[int, Annotation]]) -> _Pick | None:
+    within = gazetteer().cities.get(city.value, frozenset())
+    if len(within) == 1:
+        return _Pick("province", next(iter(within)), city.origin, city.note)
+    return next(
+        (
+            _Pick("province", n.province, n.source_of("province"), i)
+            for i, n in rest
+            if n.province is not None and (n.province in within if within else n.city == city.value)
+        ),
+        None,
+    )
+
+
+def _within(note: Annotation, province: str | None) -> bool:
+    """Whether `note` gives a city in `province`: by its own province, else the gazetteer."""
+    if note.city is None:
+        return False
+    if note.province is not None:
+        return note.province == province
+    return province in gazetteer().cities.get(note.city, frozenset())
 
 
 # Renames: an annotation follows the organisation -----------------------------------------
@@ -226,19 +346,20 @@ def _walk_back(olds: Mapping[str, set[str]], key: str) -> list[str]:
 def carried(
     formers: Mapping[str, Sequence[str]], own: Mapping[str, Annotation]
 ) -> dict[str, Annotation]:
-    """Each key's annotation: its own, else its nearest former key's, marked as carried.
+    """Each key's annotation: its own merged per field with its nearest former key's
+    (`merged`: the user's value over CSET's, of one origin the key's own first), marked as
+    carried (`annotated_as`) when a value of the former key's shows.
 
     `formers`: key -> its former keys, nearest first (`former_keys`); `own`: the stored
     annotations of those keys. A key with neither is left out.
     """
     found: dict[str, Annotation] = {}
     for key, olds in formers.items():
-        if key in own:
-            found[key] = own[key]
-            continue
-        nearest = next((own[old] for old in olds if old in own), None)
-        if nearest is not None:
-            found[key] = nearest.carried_to()
+        nearest = next((own[old].carried_to() for old in olds if old in own), None)
+        # Per field the key's own value first, then the former name's of the same origin.
+        note = merged([n for n in (own.get(key), nearest) if n is not None])
+        if note is not None:
+            found[key] = note
     return found
 
 

@@ -105,7 +105,7 @@ def plot_snapshot(
         f"{name}\nMembers by tier and {stats.by}, {snapshot.captured_at:%Y-%m-%d} "
         f"(snapshot {snapshot.id}, {snapshot.origin})"
     )
-    cset = credit_for(note.origin for note in notes.values()) is not None
+    cset = credit_for(o for note in notes.values() for o in note.origins()) is not None
     source = source_line(
         url,
         f"snapshot {snapshot.id} ({snapshot.origin}) captured {utc_text(snapshot.captured_at)}",

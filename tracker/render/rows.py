@@ -97,15 +97,17 @@ def members_text(
     `annotated_as` names the former name an annotation was carried from.
 
     Where values are the user's or inferred, not an annotated list's (CSET's): JSON gives
-    each value's origin (`<field>_source`, else `annotation_origin`), CSV a `<field>_source`
-    column per shown field, and a table marks inferred values with a footnote."""
+    each value's origin (`<field>_source`) in every row, as `diff` does, CSV a
+    `<field>_source` column per shown field, and a table marks inferred values with a
+    footnote."""
     found = [notes.get(listing.key) for listing in listings]
+    sourced = beyond_lists(found)
     rows = [
-        annotate(listing.model_dump(), note, full=fmt == "json")
+        annotate(listing.model_dump(), note, full=fmt == "json", sourced=sourced)
         for listing, note in zip(listings, found, strict=True)
     ]
     columns = _member_columns(listings, rows, fmt)
-    if fmt == "csv" and beyond_lists(found):
+    if fmt == "csv" and sourced:
         for row, note in zip(rows, found, strict=True):
             row |= shown_sources(note)
         columns = [*columns, *SOURCE_COLUMNS]

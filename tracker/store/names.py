@@ -21,6 +21,7 @@ from __future__ import annotations
 import sqlite3
 from typing import TYPE_CHECKING
 
+from tracker.store.precedence import ordered
 from tracker.store.table import Described
 
 if TYPE_CHECKING:
@@ -105,55 +106,62 @@ def _migrate(db: sqlite_utils.Database) -> None:
     db.table("member_names").enable_fts(SEARCHED, create_triggers=True, tokenize=tokenize)
 
 
-def _merged_names_of(key: str) -> str:
-    return ", ".join(_MERGED_NAME_OF.format(field=field, key=key) for field in _FIELDS)
-
-
 # Migration 5 (issue 16): each English name is the user's where given, else the latest
 # annotated list's (per field, as `tracker.core.annotations.merged`), so a user's note
-# giving only a type leaves CSET's English name searchable.
+# giving only a type leaves CSET's English name searchable. Migration 6 orders the origins
+# by the one definition of their precedence (`tracker.store.precedence`).
 _MERGED_NAME_OF = (
     "(SELECT {field} FROM annotations WHERE key = {key} AND {field} IS NOT NULL "
-    "ORDER BY origin = 'user' DESC, origin DESC LIMIT 1)"
+    "ORDER BY {order} LIMIT 1)"
 )
 
 
-def _merged_annotated(key: str) -> str:
+def _merged_names_of(key: str, order: str) -> str:
+    return ", ".join(_MERGED_NAME_OF.format(field=field, key=key, order=order) for field in _FIELDS)
+
+
+def _merged_annotated(key: str, order: str) -> str:
     settings = ", ".join(
-        f"{field} = {_MERGED_NAME_OF.format(field=field, key=key)}" for field in _FIELDS
+        f"{field} = {_MERGED_NAME_OF.format(field=field, key=key, order=order)}"
+        for field in _FIELDS
     )
     return f"UPDATE member_names SET {settings} WHERE key = {key};"
 
 
-_MERGED = f"""
+def _merged(order: str) -> str:
+    return f"""
     DROP TRIGGER member_names_listed;
     CREATE TRIGGER member_names_listed AFTER INSERT ON listings
     WHEN EXISTS ({_BELIEVED.format(snapshot="new.snapshot_id")}) BEGIN
         INSERT OR IGNORE INTO member_names (key, name, {", ".join(_FIELDS)})
-        VALUES (new.key, new.name, {_merged_names_of("new.key")});
+        VALUES (new.key, new.name, {_merged_names_of("new.key", order)});
     END;
     DROP TRIGGER member_names_believed;
     CREATE TRIGGER member_names_believed AFTER UPDATE OF status ON snapshots
     WHEN new.status = 'ok' AND old.status != 'ok' BEGIN
         INSERT OR IGNORE INTO member_names (key, name, {", ".join(_FIELDS)})
-        SELECT DISTINCT key, name, {_merged_names_of("listings.key")}
+        SELECT DISTINCT key, name, {_merged_names_of("listings.key", order)}
         FROM listings WHERE snapshot_id = new.id;
     END;
     DROP TRIGGER member_names_annotated;
     CREATE TRIGGER member_names_annotated AFTER INSERT ON annotations BEGIN
-        {_merged_annotated("new.key")}
+        {_merged_annotated("new.key", order)}
     END;
     DROP TRIGGER member_names_reannotated;
     CREATE TRIGGER member_names_reannotated AFTER UPDATE ON annotations BEGIN
-        {_merged_annotated("old.key")} {_merged_annotated("new.key")}
+        {_merged_annotated("old.key", order)} {_merged_annotated("new.key", order)}
     END;
     DROP TRIGGER member_names_unannotated;
     CREATE TRIGGER member_names_unannotated AFTER DELETE ON annotations BEGIN
-        {_merged_annotated("old.key")}
+        {_merged_annotated("old.key", order)}
     END;
-    {_merged_annotated("member_names.key")}
+    {_merged_annotated("member_names.key", order)}
 """
-SCHEMA = {4: _migrate, 5: _MERGED}
+
+
+# Migration 5 as released: the user's row first, then the latest-named origin.
+_USER_FIRST = "origin = 'user' DESC, origin DESC"
+SCHEMA = {4: _migrate, 5: _merged(_USER_FIRST), 6: _merged(ordered("origin"))}
 DESCRIBED = {
     "member_names": Described(
         "Every spelling a member was listed under in a believed (ok) reading, with the "

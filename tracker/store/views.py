@@ -5,17 +5,21 @@ annotation; ``member_events``: the change log with each member's annotation;
 ``snapshot_summary``: each snapshot with its tier counts as columns.
 
 The annotation a member shows is the one `tracker.app.annotations` picks from what is
-stored, in SQL: the key's own, else that of its nearest former key through the source's
-logged renames (fewest renames away, then key order), marked with the name it was made
-for (``annotated_as``); per field, the user's value over any annotated list's. Renames are
-few, so following them per row is cheap. Inferred values are never stored, so never here.
+stored, in SQL: the key's own rows merged per field with those of its nearest former key
+through the source's logged renames (fewest renames away, then key order), marked with the
+former name when one of its values shows (``annotated_as``); per field, the user's value
+over any annotated list's (`tracker.store.precedence`), each shown field's origin in
+``<field>_source``; province and city together from one row. Renames are few, so following
+them per row is cheap. Inferred values are never stored, so never here.
 """
 
 from __future__ import annotations
 
+from tracker.core.annotations import PLACE_FIELDS
 from tracker.store.annotations import ANNOTATION_COLUMNS
 from tracker.store.changes import EVENT_COLUMNS
 from tracker.store.names import FTS_TABLE
+from tracker.store.precedence import ordered
 from tracker.store.table import Described
 
 # char(31) separates the keys of the path walked, so that a cycle (renamed back) ends.
@@ -153,14 +157,110 @@ _EVENTS_MERGED = f"""
     ) x
     ORDER BY x.at DESC, x.id;
 """
-SCHEMA = {4: _CURRENT + _EVENTS + _SUMMARY, 5: _CURRENT_MERGED + _EVENTS_MERGED}
+# Migration 6 (issue 16's review): the key's own rows and its nearest former key's merged
+# per field (the user's value over CSET's, of one origin the key's own first); province and
+# city taken together from the first row giving either (the views cannot consult the
+# gazetteer, so never a user's city beside another origin's province); each shown field's
+# origin in `<field>_source`; the origins ordered by `tracker.store.precedence`.
+# SQLite resolves no outer column in a subquery's ORDER BY: the keys come in as a row.
+_ROWS = """annotations JOIN (SELECT x.key AS own, x.former AS former) o
+    ON key IN (o.own, o.former) WHERE {given} ORDER BY {order}, key = o.own DESC LIMIT 1"""
+
+_SOURCED = _EVENT_NOTES
+
+
+def _given(column: str) -> str:
+    return (
+        "(province IS NOT NULL OR city IS NOT NULL)"
+        if column in PLACE_FIELDS
+        else f"{column} IS NOT NULL"
+    )
+
+
+def _first(selected: str, column: str) -> str:
+    rows = _ROWS.format(given=_given(column), order=ordered("origin"))
+    return f"(SELECT {selected} FROM {rows})"
+
+
+def _carried_as() -> str:
+    """The former name, when a value of its annotation shows (any column, not only those a
+    view shows, as `tracker.core.annotations.merged` decides)."""
+    from_former = " OR ".join(f"{_first('key', c)} = x.former" for c in _MEMBER_NOTES)
+    name = (
+        f"(SELECT name FROM annotations WHERE key = x.former ORDER BY {ordered('origin')} LIMIT 1)"
+    )
+    return f"CASE WHEN x.former IS NOT NULL AND ({from_former}) THEN {name} END"
+
+
+def _picked(columns: tuple[str, ...]) -> str:
+    picked = ", ".join(f"{_first(column, column)} AS {column}" for column in columns)
+    sources = ", ".join(
+        f"{_first(f'CASE WHEN {c} IS NOT NULL THEN origin END', c)} AS {c}_source" for c in _SOURCED
+    )
+    origin = _first("origin", "origin")
+    return f"{picked}, {origin} AS annotation_origin, {_carried_as()} AS annotated_as, {sources}"
+
+
+def _former(key: str, source: str) -> str:
+    return f"{_CARRIED_KEY.format(key=key, source=source)} AS former"
+
+
+_CURRENT_PICKED = f"""
+    DROP VIEW current_members;
+    CREATE VIEW current_members AS
+    SELECT x.source_id, x.snapshot_id, x.captured_at, x.tier, x.tier_label, x.position,
+        x.name, x.key, {_picked(_MEMBER_NOTES)},
+        (SELECT id FROM member_names m WHERE m.key = x.key AND m.name = x.name) AS name_id
+    FROM (
+        SELECT s.source_id, s.id AS snapshot_id, s.captured_at, l.tier, l.tier_label,
+            l.position, l.name, l.key, l.rowid AS line, {_former("l.key", "s.source_id")}
+        FROM sources src
+        JOIN snapshots s ON s.id = (
+            SELECT id FROM snapshots WHERE source_id = src.id AND status = 'ok'
+            ORDER BY captured_at DESC, id DESC LIMIT 1
+        )
+        JOIN listings l ON l.snapshot_id = s.id
+    ) x
+    ORDER BY x.source_id, x.line;
+"""
+_EVENTS_PICKED = f"""
+    DROP VIEW member_events;
+    CREATE VIEW member_events AS
+    SELECT x.id, x.at, x.old_at, x.source_id, x.old_snapshot_id, x.new_snapshot_id, x.kind,
+        x.key, x.name, x.tier, x.old_key, x.old_name, x.old_tier, x.direction, x.score,
+        x.listed, x.old_listed,
+        {_picked(_EVENT_NOTES)}
+    FROM (
+        SELECT c.*, o.captured_at AS old_at, {_former("c.key", "c.source_id")}
+        FROM changes c JOIN snapshots o ON o.id = c.old_snapshot_id
+    ) x
+    ORDER BY x.at DESC, x.id;
+"""
+SCHEMA = {
+    4: _CURRENT + _EVENTS + _SUMMARY,
+    5: _CURRENT_MERGED + _EVENTS_MERGED,
+    6: _CURRENT_PICKED + _EVENTS_PICKED,
+}
 
 _NOTED = {
-    "annotation_origin": "Who annotated the member: user (`tracker annotate import`; then "
-    "per field, a blank value is the next origin's), or cset-2020 (CSET, CC BY-NC 4.0).",
-    "annotated_as": "When the annotation was made for a former name of the member (followed "
-    "through the logged renames): that name. Blank when it is the member's own.",
+    "annotation_origin": "Who annotated the member first: user (`tracker annotate import`), "
+    "else an annotated list such as cset-2020 (CSET, CC BY-NC 4.0); per field, a blank "
+    "value is the next origin's (see each `<field>_source`).",
+    "annotated_as": "When a value shown was annotated for a former name of the member "
+    "(followed through the logged renames): that name. Blank when every value is the "
+    "member's own.",
+    **{
+        f"{column}_source": f"Who gave `{column}`: user or an annotated list (cset-2020); "
+        "blank when nobody did."
+        for column in _SOURCED
+    },
 }
+# Guesses are worked out by the tracker when it shows a member, never stored.
+_UNGUESSED = (
+    " Values guessed from names (origin `inferred`) are not in the database and so not "
+    "here: `tracker members` shows them, marked. Province and city come together from one "
+    "origin (where reports may complete them through the gazetteer)."
+)
 
 
 def _noted(columns: tuple[str, ...]) -> dict[str, str]:
@@ -173,7 +273,7 @@ DESCRIBED = {
     "current_members": Described(
         "Today's members: each source's latest ok snapshot, line by line in page order, with "
         "each member's annotation (its own, or carried from a former name through the logged "
-        "renames: see `annotated_as`).",
+        f"renames: see `annotated_as`).{_UNGUESSED}",
         {
             "source_id": "The source (`sources`).",
             "snapshot_id": "The latest ok snapshot of the source.",
@@ -191,7 +291,7 @@ DESCRIBED = {
     "member_events": Described(
         "Every change between consecutive ok snapshots, newest first, with the member's "
         "English name, type and place from its annotation (a rename's from its former "
-        "name); `current_members` and `annotations` have every annotation column.",
+        f"name); `current_members` and `annotations` have every annotation column.{_UNGUESSED}",
         {
             "id": "Event id (`changes`).",
             "old_at": "When the older snapshot of the pair was captured (UTC).",

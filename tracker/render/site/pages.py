@@ -178,7 +178,7 @@ def member_page(site: Site, member: Tenure, logged: Sequence[dict[str, Any]]) ->
         runs=runs,
         events=logged,
         note=_annotation_rows(note) if note else [],
-        credit=credit_for([note.origin]) if note else None,
+        credit=credit_for(note.origins()) if note else None,
     )
 
 
