@@ -15,10 +15,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
-
-from pydantic import BaseModel
 
 from tracker.core.annotations import Annotation
 from tracker.core.fields import BY_FIELDS, EVERY_CHOICES, INFERRED_ORIGIN
@@ -52,7 +51,8 @@ class Placing(NamedTuple):
     key: str
 
 
-class Point(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Point:
     """One column: a snapshot's composition, and how many of its values are inferred."""
 
     # The column's name: its year ("2021"), quarter ("2021-Q2"), day ("2021-06-01"), or
@@ -70,7 +70,8 @@ class Point(BaseModel):
         return sum(self.inferred.values())
 
 
-class Composition(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Composition:
     by: str
     every: str
     # Every tier and every value any point shows: tiers highest first; values in the

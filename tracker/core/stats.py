@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Protocol
-
-from pydantic import BaseModel, Field
 
 from tracker.core.annotations import Annotation
 from tracker.core.fields import BY_CHOICES, BY_FIELDS
@@ -25,21 +24,24 @@ TOTAL = "total"
 _LAST = (NOT_GIVEN, UNANNOTATED)
 
 
-class TierCount(BaseModel):
+@dataclass(slots=True)
+class TierCount:
     members: int = 0
     listings: int = 0
 
 
-class StatsRow(BaseModel):
+@dataclass(slots=True)
+class StatsRow:
     """One category: distinct members and listings, in total and per tier."""
 
     value: str
     members: int = 0
     listings: int = 0
-    tiers: dict[str, TierCount] = Field(default_factory=dict)
+    tiers: dict[str, TierCount] = field(default_factory=dict)
 
 
-class Stats(BaseModel):
+@dataclass(slots=True)
+class Stats:
     by: str
     tiers: list[str]
     rows: list[StatsRow]
