@@ -6,6 +6,7 @@ import csv
 import io
 import re
 from collections.abc import Collection, Sequence
+from operator import itemgetter
 from typing import Any
 
 from tracker.core.jsontext import render_json
@@ -45,6 +46,7 @@ def _cell(value: Any) -> str:
 
 # A cell's text and its width in terminal columns, measured once.
 _Cell = tuple[str, int]
+_WIDTH = itemgetter(1)
 
 
 def render_table(
@@ -53,11 +55,14 @@ def render_table(
     """Aligned columns; with `width`, cut to fit it (clipped cells, then hidden columns)."""
     header = [(c, display_width(c)) for c in columns]
     cells = _measured_rows(rows, columns)
-    widths = [max(width for _, width in column) for column in zip(header, *cells, strict=True)]
+    widths = [max(map(_WIDTH, column)) for column in zip(header, *cells, strict=True)]
     kept = {0} | {i for i, c in enumerate(columns) if c in UNCUT}
     fitted = widths if width is None else fit_widths(widths, _floors(columns, widths), width, kept)
     shown = [i for i, w in enumerate(fitted) if w]
-    lines = [[header[i] for i in shown], [("-" * fitted[i], fitted[i]) for i in shown]]
+    lines: list[Sequence[_Cell]] = [
+        [header[i] for i in shown],
+        [("-" * fitted[i], fitted[i]) for i in shown],
+    ]
     if fitted == widths and len(shown) == len(columns):
         lines += cells  # nothing cut, nothing hidden
     else:
@@ -127,29 +132,25 @@ def _clipped(cell: _Cell, width: int) -> _Cell:
     return cell if cell[1] <= width else _measured(clip(cell[0], width))
 
 
-def _measured_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> list[list[_Cell]]:
-    """Every cell's text and width; a text repeated down a column (a tier, a type, a city)
-    is measured once. One loop, no call per cell: a diff table has tens of thousands."""
-    widths: dict[str, int] = {}
+def _measured_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> list[Sequence[_Cell]]:
+    """Every cell's text and width, column by column; a text repeated down a column (a
+    tier, a type, a city) is measured once. No call per cell: a diff table has tens of
+    thousands."""
+    if not columns:
+        return [() for _ in rows]
     measured = []
-    for row in rows:
-        cells = []
-        for column in columns:
-            value = row.get(column)
-            text = value if type(value) is str else _cell(value)
-            width = widths.get(text)
-            if width is None:
-                width = widths[text] = display_width(text)
-            cells.append((text, width))
-        measured.append(cells)
-    return measured
+    for column in columns:
+        texts = [v if type(v) is str else _cell(v) for v in [row.get(column) for row in rows]]
+        widths = {text: display_width(text) for text in set(texts)}
+        measured.append([(text, widths[text]) for text in texts])
+    return list(zip(*measured, strict=True))
 
 
 def _measured(text: str) -> _Cell:
     return text, display_width(text)
 
 
-def _line(cells: list[_Cell], widths: list[int]) -> str:
+def _line(cells: Sequence[_Cell], widths: list[int]) -> str:
     padded = [text + " " * (w - width) for (text, width), w in zip(cells, widths, strict=True)]
     return "  ".join(padded).rstrip()
 
