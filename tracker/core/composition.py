@@ -17,9 +17,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from tracker.core.annotations import Annotation
 from tracker.core.fields import BY_FIELDS, EVERY_CHOICES, INFERRED_ORIGIN
 from tracker.core.models import Snapshot, tier_rank
 from tracker.core.stats import (
@@ -32,6 +31,10 @@ from tracker.core.stats import (
     category,
     cross_tab,
 )
+
+if TYPE_CHECKING:
+    # Only named: annotations are handed in, never built here.
+    from tracker.core.annotations import Annotation
 
 BASELINE_LABEL = "baseline"
 # Which snapshots the points are, as captions and source lines say it.

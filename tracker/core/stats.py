@@ -12,11 +12,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from tracker.core.annotations import Annotation
 from tracker.core.fields import BY_CHOICES, BY_FIELDS
 from tracker.core.models import TIER_NAMES_EN, tier_rank
+
+if TYPE_CHECKING:
+    # Only named: annotations are handed in, never built here.
+    from tracker.core.annotations import Annotation
 
 UNANNOTATED = "unannotated"
 NOT_GIVEN = "n/a"
