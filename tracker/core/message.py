@@ -6,7 +6,7 @@ Built by `tracker.render.messages`, queued in the outbox, sent by `tracker.net.w
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 
@@ -31,8 +31,10 @@ class Message:
 
     @classmethod
     def from_json(cls, text: str) -> Message:
-        """A message back from the outbox, where `records.json_text` wrote it."""
-        return cls(**json.loads(text))
+        """A message back from the outbox, where `records.json_text` wrote it. Keys it
+        does not know are left out, as the pydantic model this replaced did."""
+        data = json.loads(text)
+        return cls(**{name: data[name] for name in _FIELDS if name in data})
 
     def text(self, limit: int | None = None) -> str:
         return fit_text(self.headline, self.lines, self.footer, limit)
@@ -40,6 +42,9 @@ class Message:
     def record(self) -> dict[str, Any]:
         """The machine-readable form: the data plus who it was for and why."""
         return {**self.data, "watcher": self.watcher, "event": self.event, "id": self.delivery_id}
+
+
+_FIELDS = tuple(f.name for f in fields(Message))
 
 
 def fit_text(head: list[str], lines: list[str], tail: list[str], limit: int | None) -> str:
