@@ -85,9 +85,7 @@ def add_reading(
     """One ok snapshot of `tiers` read at `at` from the page `content`, written straight
     through the store (no parse: the listings are the synthetic ones)."""
     digest = store.put_page(content, headers=HEADERS, seen_at=at)
-    parsed = ParseResult.model_construct(
-        listings=synth.listings(tiers), declared_counts={}, method="headings"
-    )
+    parsed = ParseResult(listings=synth.listings(tiers), declared_counts={}, method="headings")
     return store.add_snapshot(
         source_id=SOURCE.id,
         captured_at=at,

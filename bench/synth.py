@@ -127,7 +127,7 @@ def listings(tiers: Tiers) -> list[Listing]:
         for position, raw in enumerate(names, start=1):
             name = clean_display(raw)
             found.append(
-                Listing.model_construct(
+                Listing(
                     tier=tier,
                     tier_label=TIER_LABELS[tier],
                     position=position,

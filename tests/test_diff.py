@@ -226,7 +226,7 @@ def _synthetic(n: int, seed: int) -> tuple[list[Listing], list[Listing]]:
 
     def listings(found: list[str], promote: set[str]) -> list[Listing]:
         return [
-            Listing.model_construct(
+            Listing(
                 tier="vice_chair" if x in promote else tiers[x],
                 tier_label="",
                 position=i,

@@ -1,3 +1,5 @@
+import dataclasses
+
 from tracker.core.guard import anomalies
 from tracker.core.models import Listing, ParseResult
 from tracker.core.normalize import normalize_key
@@ -134,7 +136,7 @@ def test_growth_beyond_the_share_is_an_anomaly_and_up_to_it_is_believed() -> Non
 
 
 def _cut(names: list[str]) -> ParseResult:
-    return _parsed(names).model_copy(update={"cut_off": "the page ends mid-document"})
+    return dataclasses.replace(_parsed(names), cut_off="the page ends mid-document")
 
 
 def test_a_cut_off_page_is_believed_only_when_it_loses_no_one() -> None:

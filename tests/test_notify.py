@@ -75,7 +75,7 @@ class Ticks:
 
     def messages(self, watcher: str | None = None) -> list[Message]:
         return [
-            Message.model_validate_json(row["payload"])
+            Message.from_json(row["payload"])
             for row in self.outbox()
             if watcher in (None, row["watcher"])
         ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import re
@@ -110,7 +111,7 @@ def store() -> Iterator[Store]:
 
 def titled(report: DiffReport) -> DiffReport:
     """The report as `tracker diff` renders it: titled with the configured source's name."""
-    return report.model_copy(update={"source_name": SOURCE.name})
+    return dataclasses.replace(report, source_name=SOURCE.name)
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -251,7 +252,7 @@ def _hostile_report(names: list[str] = HOSTILE) -> DiffReport:
     )
     changed = diff([], listings(names))
     return DiffReport(
-        old=Endpoint.of(snap), new=Endpoint.of(snap.model_copy(update={"id": 2})), diff=changed
+        old=Endpoint.of(snap), new=Endpoint.of(dataclasses.replace(snap, id=2)), diff=changed
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import hmac
 import json
@@ -186,11 +187,10 @@ def test_feed_keeps_the_last_n_entries_and_a_resend_replaces_its_entry(tmp_path:
 def test_characters_xml_forbids_never_reach_the_feed(tmp_path: Path) -> None:
     path = tmp_path / "feed.xml"
     sender = build(watcher(kind="feed", path=path), Context({}))
-    hostile = message(1).model_copy(
-        update={
-            "title": "aiia: HTTP 500 \x0bBad\x0cGateway\ufffe",
-            "lines": ["+ joined: 星河\x01\x0b智能\ud800科技\U0010ffff有限公司 · board"],
-        }
+    hostile = dataclasses.replace(
+        message(1),
+        title="aiia: HTTP 500 \x0bBad\x0cGateway\ufffe",
+        lines=["+ joined: 星河\x01\x0b智能\ud800科技\U0010ffff有限公司 · board"],
     )
     sender.send(hostile)
     sender.send(message(2))

@@ -9,7 +9,7 @@ log stays in order. Error texts are scrubbed of secrets before anyone sees them.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -74,7 +74,7 @@ def deliver(
             held.add(name)
             result.waiting += 1
             continue
-        error = send(outlet, row.message.model_copy(update={"delivery_id": row.id}))
+        error = send(outlet, replace(row.message, delivery_id=row.id))
         _record(store, row.id, row.attempts, error, now(), backoff)
         if error is None:
             result.sent.append(row.id)

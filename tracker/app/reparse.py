@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from tracker.app.changelog import refresh_changes
@@ -96,7 +96,7 @@ class _Chain:
         """
         if accepted is not None:
             reasons = anomalies(
-                parsed.model_copy(update={"cut_off": None}),
+                replace(parsed, cut_off=None),
                 None,
                 max_loss_share=self.source.max_loss_share,
             )

@@ -29,6 +29,7 @@ from tracker.core.config import Config, Source
 from tracker.core.decode import decode_page
 from tracker.core.errors import FetchError, StoreError
 from tracker.core.models import CaptureOutcome, Snapshot, Transfer
+from tracker.core.records import as_dict
 from tracker.core.stamps import sha256_hex, utc_text
 from tracker.net.pages import Following, PagePart, follow
 from tracker.net.warc import ArchivedResponse, Exchange, WarcOut, WarcReading, read_warc
@@ -182,7 +183,7 @@ def _reading(store: Store, snapshot: Snapshot) -> dict[str, Any]:
         "reason": snapshot.reason,
         "counts": snapshot.counts,
         "members": snapshot.member_count,
-        "listings": [listing.model_dump() for listing in store.listings(snapshot.id)],
+        "listings": [as_dict(listing) for listing in store.listings(snapshot.id)],
     }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shlex
 from pathlib import Path
 
@@ -66,7 +67,7 @@ def demo(app: App, directory: Path) -> None:
             click.echo(f"{step.name}: {step.message}{inspect if step.quarantined else ''}")
         click.echo(f"\n$ {tracker} diff 2020-03-26 latest\n")
         report = diff_pair(store, resolve_pair(store, source.id, "2020-03-26", "latest"))
-        titled = report.model_copy(update={"source_name": source.name})
+        titled = dataclasses.replace(report, source_name=source.name)
         click.echo(render(titled, "text", Generated.now(app.now())), nl=False)
     finally:
         store.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import cast
 
@@ -343,7 +344,7 @@ def diff_command(
     pair = resolve_pair(app.store, source.id, old_ref, new_ref)
     tell(pair.notes)
     found = diff_pair(app.store, pair, reverse=reverse, with_transient=with_transient)
-    titled = found.model_copy(update={"source_name": source.name})
+    titled = dataclasses.replace(found, source_name=source.name)
     emit(render(titled, fmt, Generated.now(app.now())), output_path, bom=fmt == "csv")
 
 

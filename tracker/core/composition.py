@@ -15,12 +15,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from pydantic import BaseModel
-
-from tracker.core.annotations import Annotation
 from tracker.core.fields import BY_FIELDS, EVERY_CHOICES, INFERRED_ORIGIN
 from tracker.core.models import Snapshot, tier_rank
 from tracker.core.stats import (
@@ -33,6 +31,10 @@ from tracker.core.stats import (
     category,
     cross_tab,
 )
+
+if TYPE_CHECKING:
+    # Only named: annotations are handed in, never built here.
+    from tracker.core.annotations import Annotation
 
 BASELINE_LABEL = "baseline"
 # Which snapshots the points are, as captions and source lines say it.
@@ -52,7 +54,8 @@ class Placing(NamedTuple):
     key: str
 
 
-class Point(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Point:
     """One column: a snapshot's composition, and how many of its values are inferred."""
 
     # The column's name: its year ("2021"), quarter ("2021-Q2"), day ("2021-06-01"), or
@@ -70,7 +73,8 @@ class Point(BaseModel):
         return sum(self.inferred.values())
 
 
-class Composition(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Composition:
     by: str
     every: str
     # Every tier and every value any point shows: tiers highest first; values in the

@@ -8,21 +8,22 @@ it did not join either. Pure: `tracker.app.notify` reads the snapshots.
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from dataclasses import dataclass, field, replace
 
 from tracker.core.diff import Departed, Diff, Member, sort_key
 from tracker.core.kinds import WATCHED_KINDS
 from tracker.core.models import Snapshot
 
 
-class Digest(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Digest:
     """What a tick tells watchers: the diff, with unconfirmed departures held back."""
 
     old: Snapshot
     new: Snapshot
     diff: Diff
     # Missing from fewer than `confirm_departures` consecutive ok snapshots.
-    unconfirmed: list[Departed] = []
+    unconfirmed: list[Departed] = field(default_factory=list)
 
     def count(self) -> int:
         watched = sum(len(self.diff.changes(kind)) for kind in WATCHED_KINDS)
@@ -52,12 +53,11 @@ def confirmed_departures(
 def held_back(changed: Diff, seen: list[set[str]], confirmed: list[Departed]) -> Diff:
     """The diff with only confirmed departures, and no joins of members who never left."""
     recent = set().union(*seen[:-1])
-    return changed.model_copy(
-        update={
-            "departed": confirmed,
-            # Back before its absence was confirmed: it never left, so it did not join.
-            "joined": [j for j in changed.joined if j.key not in recent],
-        }
+    return replace(
+        changed,
+        departed=confirmed,
+        # Back before its absence was confirmed: it never left, so it did not join.
+        joined=[j for j in changed.joined if j.key not in recent],
     )
 
 

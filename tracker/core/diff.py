@@ -8,10 +8,9 @@ change. Its effective tier is the highest tier it is listed under; a member list
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, NamedTuple, TypeVar
-
-from pydantic import BaseModel
 
 from tracker.core.kinds import CHANGE_KINDS, ChangeKind
 from tracker.core.models import Listing, tier_rank
@@ -21,7 +20,8 @@ Direction = Literal["promotion", "demotion"]
 M = TypeVar("M", bound="MemberChange")
 
 
-class Member(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Member:
     """One organisation in one snapshot: its best listing and every tier it appears in."""
 
     key: str
@@ -43,7 +43,8 @@ Groups = dict[str, list[Listing]]
 EventFields = dict[str, str | float | None]
 
 
-class OneMember(BaseModel):
+@dataclass(frozen=True, slots=True)
+class OneMember:
     """A change to one member, known by one key and name on both sides of the pair."""
 
     key: str
@@ -56,6 +57,7 @@ class OneMember(BaseModel):
         return [(self.key, self.name)]
 
 
+@dataclass(frozen=True, slots=True)
 class InOneTier(OneMember):
     tier: str
 
@@ -63,20 +65,24 @@ class InOneTier(OneMember):
         return {self.tier}
 
 
+@dataclass(frozen=True, slots=True)
 class MemberChange(InOneTier):
     """A join or a departure."""
 
 
+@dataclass(frozen=True, slots=True)
 class Joined(MemberChange):
     def event_fields(self) -> EventFields:
         return {"key": self.key, "name": self.name, "tier": self.tier}
 
 
+@dataclass(frozen=True, slots=True)
 class Departed(MemberChange):
     def event_fields(self) -> EventFields:
         return {"key": self.key, "name": self.name, "old_tier": self.tier}
 
 
+@dataclass(frozen=True, slots=True)
 class TierChange(OneMember):
     old_tier: str
     new_tier: str
@@ -95,7 +101,8 @@ class TierChange(OneMember):
         }
 
 
-class Rename(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Rename:
     """A departed and a joined member that are very likely one organisation."""
 
     old_key: str
@@ -130,6 +137,7 @@ class Rename(BaseModel):
         }
 
 
+@dataclass(frozen=True, slots=True)
 class ListingChange(InOneTier):
     """A member whose effective tier stayed but who gained or lost a listing."""
 
@@ -150,7 +158,8 @@ class ListingChange(InOneTier):
 Change = Joined | Departed | TierChange | Rename | ListingChange
 
 
-class Diff(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Diff:
     """One list per kind of change; the fields are the sections of `CHANGE_KINDS`."""
 
     joined: list[Joined]
@@ -287,7 +296,8 @@ def _listing_changes(before: Groups, after: Groups, kept: set[str]) -> list[List
     return sorted(changes, key=lambda c: sort_key(c.tier, c.name))
 
 
-class Transient(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Transient:
     """A member a two-point diff cannot see: it came and went, or went and came back.
 
     ``first_id``/``last_id`` bound the snapshots where it was present (came_and_went) or

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from tracker.core.config import Watcher
 from tracker.core.departures import Digest
@@ -35,12 +36,15 @@ def filter_digest(digest: Digest, watcher: Watcher) -> Digest | None:
 
     d = digest.diff
     # Only the watched kinds reach watchers: the others are emptied.
-    kept = {kind.section: keep(kind.event, d.changes(kind)) for kind in WATCHED_KINDS}
-    unwatched: dict[str, list[Change]] = {k.section: [] for k in CHANGE_KINDS if not k.watched}
+    # Section name -> its changes: each section holds its own kind, which mypy cannot see.
+    kept: dict[str, Any] = {
+        kind.section: keep(kind.event, d.changes(kind)) for kind in WATCHED_KINDS
+    }
+    unwatched: dict[str, Any] = {k.section: [] for k in CHANGE_KINDS if not k.watched}
     picked = Digest(
         old=digest.old,
         new=digest.new,
-        diff=d.model_copy(update=unwatched | kept),
+        diff=dataclasses.replace(d, **(unwatched | kept)),
         unconfirmed=keep("departed", digest.unconfirmed),
     )
     return picked if picked.count() >= watcher.min_changes else None

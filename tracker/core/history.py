@@ -8,22 +8,25 @@ the rename links, so a member renamed in 2022 shows its life under the old name 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel
-
-from tracker.core.annotations import Annotation
 from tracker.core.diff import Member, direction, group_listings, member
 from tracker.core.errors import StoreError
 from tracker.core.models import TIER_NAMES_EN, Listing, Snapshot, tier_rank
 from tracker.core.stamps import utc_text
+
+if TYPE_CHECKING:
+    # Only named: a timeline is built without one; `tracker.app.history` adds it.
+    from tracker.core.annotations import Annotation
 
 EventKind = Literal[
     "first_seen", "left", "returned", "renamed", "promotion", "demotion", "listing_changed"
 ]
 
 
-class HistoryEvent(BaseModel):
+@dataclass(frozen=True, slots=True)
+class HistoryEvent:
     snapshot_id: int
     at: str
     event: EventKind
@@ -32,12 +35,14 @@ class HistoryEvent(BaseModel):
     detail: str = ""
 
 
-class Seen(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Seen:
     snapshot_id: int
     at: str
 
 
-class Timeline(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Timeline:
     key: str
     name: str
     # The member's keys over time, oldest first, linked by logged renames.

@@ -7,8 +7,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
-
 # Higher rank number = lower tier. Unknown tiers sort after every known one.
 TIER_RANKS: dict[str, int] = {
     "chair": 1,
@@ -105,41 +103,47 @@ SnapshotStatus = Literal["ok", "quarantined", "replaced", "superseded"]
 FetchOutcome = Literal["new", "unchanged", "not_modified", "error", "quarantined"]
 
 
-class Listing(BaseModel):
-    """One line of the member list: an organisation as listed under one tier."""
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """One line of the member list: an organisation as listed under one tier.
 
-    model_config = ConfigDict(frozen=True)
+    Not validated when built: positions count from 1 (`position` ≥ 1), checked where a
+    listing is read from a file a person gave (`tracker.core.cset`) and counted so by the
+    parser; the database holds only listings that passed one of them.
+    """
 
     tier: str
     tier_label: str
-    position: int = Field(ge=1)
+    position: int
     name: str
     key: str
 
 
-class ParseResult(BaseModel):
+@dataclass(slots=True)
+class ParseResult:
     """What a page says: its listings in page order, and the tier sizes it declares."""
 
     listings: list[Listing]
     # Size the page states for a tier ("理事单位（189家）"), keyed by tier id, or by the label
     # as written for an unknown (`other`) tier, so the page can be checked against itself.
-    declared_counts: dict[str, int] = Field(default_factory=dict)
+    declared_counts: dict[str, int] = field(default_factory=dict)
     method: str = "headings"
     # What the parser saw that makes the reading doubtful ("理事单位: heading at
     # div.link_tit > a, 0 names read"); the guard quarantines a snapshot that has any.
-    problems: list[str] = Field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
     # Why the page looks cut short ("ends mid-document"), when it does: the guard distrusts
     # a reading of it that loses members.
     cut_off: str | None = None
 
 
-class FetchResult(BaseModel):
+@dataclass(frozen=True, slots=True)
+class FetchResult:
     """A page as received: raw bytes are the evidence, text is their honest decoding."""
 
     url: str
     final_url: str
     status_code: int
-    headers: dict[str, str] = Field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
     content: bytes = b""
     # None when the server answered 304 Not Modified.
     text: str | None = None
@@ -176,7 +180,9 @@ class Transfer:
         )
 
 
-class Snapshot(BaseModel):
+# Keyword-only: optional fields sit among required ones in the table's column order.
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Snapshot:
     """A stored, dated reading of one source."""
 
     id: int
@@ -188,7 +194,7 @@ class Snapshot(BaseModel):
     parser_version: str
     status: SnapshotStatus
     reason: str | None = None
-    counts: dict[str, int] = Field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
     member_count: int = 0
     listing_count: int = 0
     superseded_by: int | None = None

@@ -29,9 +29,12 @@ Rules (the threshold is documented in ``RENAME_THRESHOLD``):
 from __future__ import annotations
 
 import re
+from array import array
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 # Chosen on CSET's 561 distinct March-2020 names: under the rules above no two different
 # members score more than 83.3 (one character apart in a 6-character core, which is where
@@ -58,6 +61,8 @@ _REGION = "(?:" + "|".join(_REGIONS) + ")"
 _ADMIN = "(?:省|市|自治区|壮族自治区|回族自治区|维吾尔自治区|特别行政区)?"
 _REGION_NAME = re.compile(_REGION)
 _PREFIX = re.compile(f"^(?:中国)?({_REGION}){_ADMIN}")
+# The characters a region prefix can start with.
+_PREFIX_STARTS = frozenset("中" + "".join(region[0] for region in _REGIONS))
 _BRACKET = re.compile(f"\\(((?:中国|{_REGION}){_ADMIN})\\)")
 _NUMBERS = re.compile("[0-9〇零一二三四五六七八九十百千两]+")
 # Longest first; applied repeatedly ("集团股份有限公司"). Keys are casefolded, hence "co.,ltd.".
@@ -75,10 +80,14 @@ _LEGAL_FORMS = (
     "ltd.",
     "inc.",
 )
+# Indices into _LEGAL_FORMS by the form's last character, in order.
+_FORMS_ENDING: dict[str, tuple[int, ...]] = {
+    last: tuple(i for i, form in enumerate(_LEGAL_FORMS) if form[-1] == last)
+    for last in {form[-1] for form in _LEGAL_FORMS}
+}
 
 
-@dataclass(frozen=True)
-class NameParts:
+class NameParts(NamedTuple):
     """A member key split for matching: core (brand and trade), region prefixes, bracket."""
 
     key: str
@@ -100,30 +109,51 @@ class Match:
 Block = tuple[str, tuple[str, ...]]
 
 
+# Split once per key: a change log rebuilt over many snapshots meets each key in every pair.
+@lru_cache(maxsize=1 << 16)
 def split_name(key: str) -> NameParts:
     """Take region prefixes, bracketed regions and legal-form suffixes off a member key."""
     rest, prefixes = key, list[str]()
-    while (found := _PREFIX.match(rest)) and len(prefixes) < MAX_PREFIXES:
+    # The quick character tests skip patterns that cannot match: most keys have no bracket,
+    # many no region in front.
+    while rest[:1] in _PREFIX_STARTS and len(prefixes) < MAX_PREFIXES:
+        found = _PREFIX.match(rest)
+        if not found:
+            break
         prefixes.append(found.group(1))
         rest = rest[found.end() :]
-    brackets = _BRACKET.findall(rest)
-    rest = _strip_legal_forms(_BRACKET.sub("", rest))
-    return NameParts(
-        key=key,
-        core=rest,
-        prefixes=tuple(prefixes),
-        bracket="".join(brackets),
-        numbers=tuple(_NUMBERS.findall(rest)),
-    )
+    brackets = _BRACKET.findall(rest) if "(" in rest else []
+    if brackets:
+        rest = _BRACKET.sub("", rest)
+    rest = _strip_legal_forms(rest)
+    bracket = "".join(brackets)
+    return NameParts(key, rest, tuple(prefixes), bracket, tuple(_NUMBERS.findall(rest)))
 
 
 def _strip_legal_forms(text: str) -> str:
-    stripped = True
-    while stripped:
-        stripped = False
-        for form in _LEGAL_FORMS:
-            if text.endswith(form) and len(text) > len(form):
-                text, stripped = text[: -len(form)], True
+    """Legal forms off the end, as many as there are, never the whole text.
+
+    Each pass tries the forms in `_LEGAL_FORMS` order on what is left; only the forms
+    ending in the text's last character can match, so only those are tried.
+    """
+    while text.endswith(_LEGAL_FORMS):
+        start, stripped = 0, False
+        while True:
+            index = next(
+                (
+                    i
+                    for i in _FORMS_ENDING.get(text[-1], ())
+                    if i >= start
+                    and text.endswith(_LEGAL_FORMS[i])
+                    and len(text) > len(_LEGAL_FORMS[i])
+                ),
+                None,
+            )
+            if index is None:
+                break
+            text, start, stripped = text[: -len(_LEGAL_FORMS[index])], index + 1, True
+        if not stripped:
+            break
     return text
 
 
@@ -151,25 +181,31 @@ def _blocks(keys: Sequence[str]) -> dict[Block, list[NameParts]]:
 
 
 def _score_block(olds: list[NameParts], news: list[NameParts], threshold: float) -> list[Match]:
-    # Imported here: rapidfuzz is only needed when members actually came and went.
+    # Imported here: rapidfuzz is only needed when members actually came and went. One
+    # scorer call per old name over the block, not `process.cdist`, which imports numpy.
     from rapidfuzz.distance import Indel
-    from rapidfuzz.process import cdist
+    from rapidfuzz.process import extract
 
-    # Bracket changes cost REGION_PENALTY, so ask cdist for everything that could still pass.
+    # Bracket changes cost REGION_PENALTY, so ask for everything that could still pass.
     cutoff = (threshold - REGION_PENALTY) / 100
-    scores = cdist(
-        [o.core for o in olds],
-        [n.core for n in news],
-        scorer=Indel.normalized_similarity,
-        score_cutoff=cutoff,
-        workers=-1 if len(olds) * len(news) > 100_000 else 1,
-    )
+    cores = [n.core for n in news]
     found = []
-    for i, j in zip(*scores.nonzero(), strict=True):
-        score = _score(olds[i], news[j], float(scores[i, j]) * 100)
-        if score >= threshold:
-            found.append(Match(olds[i].key, news[j].key, round(score, 1)))
+    for old in olds:
+        for _, similarity, j in extract(
+            old.core, cores, scorer=Indel.normalized_similarity, score_cutoff=cutoff, limit=None
+        ):
+            if not similarity:
+                continue
+            score = _score(old, news[j], _single(similarity) * 100)
+            if score >= threshold:
+                found.append(Match(old.key, news[j].key, round(score, 1)))
     return found
+
+
+def _single(similarity: float) -> float:
+    """The similarity as a 32-bit float, as `cdist` returned it: scores (and which pairs
+    reach the threshold: 0.9 becomes 89.99999…) stay exactly what they were."""
+    return array("f", [similarity])[0]
 
 
 def _score(old: NameParts, new: NameParts, core_score: float) -> float:

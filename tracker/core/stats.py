@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Protocol
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
 
-from pydantic import BaseModel, Field
-
-from tracker.core.annotations import Annotation
 from tracker.core.fields import BY_CHOICES, BY_FIELDS
 from tracker.core.models import TIER_NAMES_EN, tier_rank
+
+if TYPE_CHECKING:
+    # Only named: annotations are handed in, never built here.
+    from tracker.core.annotations import Annotation
 
 UNANNOTATED = "unannotated"
 NOT_GIVEN = "n/a"
@@ -25,21 +27,24 @@ TOTAL = "total"
 _LAST = (NOT_GIVEN, UNANNOTATED)
 
 
-class TierCount(BaseModel):
+@dataclass(slots=True)
+class TierCount:
     members: int = 0
     listings: int = 0
 
 
-class StatsRow(BaseModel):
+@dataclass(slots=True)
+class StatsRow:
     """One category: distinct members and listings, in total and per tier."""
 
     value: str
     members: int = 0
     listings: int = 0
-    tiers: dict[str, TierCount] = Field(default_factory=dict)
+    tiers: dict[str, TierCount] = field(default_factory=dict)
 
 
-class Stats(BaseModel):
+@dataclass(slots=True)
+class Stats:
     by: str
     tiers: list[str]
     rows: list[StatsRow]

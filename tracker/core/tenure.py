@@ -83,10 +83,7 @@ Line = tuple[str, str, int, str, str]
 
 def records(lines: Iterable[Line]) -> list[Listing]:
     """Lines back as listing records (trusted: they were read from the store)."""
-    return [
-        Listing.model_construct(tier=t, tier_label=lb, position=p, name=n, key=k)
-        for t, lb, p, n, k in lines
-    ]
+    return [Listing(tier=t, tier_label=lb, position=p, name=n, key=k) for t, lb, p, n, k in lines]
 
 
 @dataclass(frozen=True)

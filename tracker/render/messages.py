@@ -19,6 +19,7 @@ from tracker.core.health import Health, HealthEvent
 from tracker.core.kinds import WATCHED_KINDS
 from tracker.core.message import Message
 from tracker.core.models import TIER_NAMES_EN
+from tracker.core.records import as_dict
 from tracker.core.stamps import utc_text
 from tracker.render.report import DiffReport, Endpoint, Generated, render_json_report
 
@@ -132,7 +133,7 @@ def diff_payload(digest: Digest, notes: Notes, at: datetime) -> dict[str, Any]:
     )
     data: dict[str, Any] = json.loads(render_json_report(report, Generated.now(at)))
     if digest.unconfirmed:
-        data["missing_unconfirmed"] = [c.model_dump() for c in digest.unconfirmed]
+        data["missing_unconfirmed"] = [as_dict(c) for c in digest.unconfirmed]
     return data
 
 

@@ -13,12 +13,10 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from typing import Any
-
-from pydantic import BaseModel
 
 from tracker.core.annotations import (
     SOURCE_COLUMNS,
@@ -34,6 +32,7 @@ from tracker.core.jsontext import render_json
 from tracker.core.kinds import CHANGE_KINDS, ChangeKind
 from tracker.core.models import TIER_NAMES_EN, Snapshot
 from tracker.core.normalize import markup_text
+from tracker.core.records import as_dict, as_json
 from tracker.core.renames import REGION_PENALTY, RENAME_THRESHOLD
 from tracker.core.stamps import utc_text
 from tracker.render.rows import INFERRED_FOOTNOTE, INFERRED_MARK
@@ -106,7 +105,8 @@ class Generated:
         return f"generated {utc_text(self.at)} by {self.tool} {self.version}"
 
 
-class Endpoint(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Endpoint:
     """One side of a diff, as evidence: which snapshot of which archived page."""
 
     id: int
@@ -142,11 +142,12 @@ class Endpoint(BaseModel):
         )
 
 
-class DiffReport(BaseModel):
+@dataclass(frozen=True, slots=True)
+class DiffReport:
     old: Endpoint
     new: Endpoint
     diff: Diff
-    annotations: dict[str, Annotation] = {}
+    annotations: dict[str, Annotation] = field(default_factory=dict)
     # None: not asked for (`--with-transient` absent); [] means asked and none found.
     transient: list[Transient] | None = None
     # NEW captured before OLD (`tracker diff --reverse`): every change reads backwards in time.
@@ -218,13 +219,11 @@ def records(report: DiffReport) -> dict[str, list[dict[str, Any]]]:
 
     diff = report.diff
     sections = {
-        kind.section: [row(c.model_dump(), _note(report, *c.keys())) for c in diff.changes(kind)]
+        kind.section: [row(as_dict(c), _note(report, *c.keys())) for c in diff.changes(kind)]
         for kind in CHANGE_KINDS
     }
     if report.transient is not None:
-        sections[TRANSIENT] = [
-            row(c.model_dump(mode="json"), _note(report, c.key)) for c in report.transient
-        ]
+        sections[TRANSIENT] = [row(as_json(c), _note(report, c.key)) for c in report.transient]
     return sections
 
 
@@ -397,8 +396,8 @@ def render_json_report(report: DiffReport, made: Generated) -> str:
             # CSET's attribution when its annotations are in the document, else null.
             "credit": credit(report),
             "rename_score": SCORE_NOTE,
-            "old": report.old.model_dump(),
-            "new": report.new.model_dump(),
+            "old": as_dict(report.old),
+            "new": as_dict(report.new),
             **({"reversed": True} if report.reversed else {}),
             "summary": summary(report.diff),
             **records(report),

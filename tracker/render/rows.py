@@ -23,6 +23,7 @@ from tracker.core.history import Timeline
 from tracker.core.jsontext import render_json
 from tracker.core.models import TIER_NAMES_EN, Listing, Snapshot, tier_rank
 from tracker.core.normalize import normalize_key
+from tracker.core.records import as_dict
 from tracker.core.stamps import utc_text
 from tracker.core.stats import TOTAL, Stats, stats_rows
 from tracker.render.table import render_rows
@@ -103,7 +104,7 @@ def members_text(
     found = [notes.get(listing.key) for listing in listings]
     sourced = beyond_lists(found)
     rows = [
-        annotate(listing.model_dump(), note, full=fmt == "json", sourced=sourced)
+        annotate(as_dict(listing), note, full=fmt == "json", sourced=sourced)
         for listing, note in zip(listings, found, strict=True)
     ]
     columns = _member_columns(listings, rows, fmt)
@@ -189,7 +190,7 @@ def stats_text(
         where |= {"status": snapshot.status, "reason": snapshot.reason}
         when = {"captured_at": utc_text(snapshot.captured_at)}
         counted = {"inferred": guessed} if table.by != "tier" else {}
-        return render_json({"snapshot": where | when, **table.model_dump(), **counted})
+        return render_json({"snapshot": where | when, **as_dict(table), **counted})
     rows, columns = stats_rows(table, detail=fmt == "csv")
     if fmt == "csv" and table.by != "tier":
         for row in rows:
@@ -310,8 +311,8 @@ def history_text(
     `explain`, every value and its origin) and its first and last sighting."""
     if fmt == "json":
         note = found.annotation.facts() if found.annotation else None
-        return render_json(found.model_dump(exclude={"annotation"}) | {"annotation": note})
-    rows: list[dict[str, Any]] = [event.model_dump() for event in found.events]
+        return render_json(as_dict(found, exclude={"annotation"}) | {"annotation": note})
+    rows: list[dict[str, Any]] = [as_dict(event) for event in found.events]
     head = ""
     if fmt == "table":
         state = "still listed" if found.current else "no longer listed"

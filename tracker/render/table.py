@@ -6,6 +6,7 @@ import csv
 import io
 import re
 from collections.abc import Collection, Sequence
+from operator import itemgetter
 from typing import Any
 
 from tracker.core.jsontext import render_json
@@ -17,19 +18,22 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 # The East Asian Wide and Fullwidth blocks (Hangul Jamo, CJK punctuation, kana, CJK
-# ideographs, Hangul syllables, compatibility ideographs, fullwidth forms), as one pattern:
-# a per-character unicodedata lookup made long tables of names slow to print. (Wide emoji
-# and symbols outside these blocks count as one column: a table may then misalign.)
-_WIDE = re.compile(
-    "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
+# ideographs, Hangul syllables, compatibility ideographs, fullwidth forms): a per-character
+# unicodedata lookup made long tables of names slow to print. (Wide emoji and symbols
+# outside these blocks count as one column: a table may then misalign.)
+_WIDE_BLOCKS = (
+    "\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
     "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
-    "\U00020000-\U0003fffd]"
+    "\U00020000-\U0003fffd"
 )
+# What is not wide: a Chinese name has none or a few such characters, so finding them is
+# cheaper than finding every wide one.
+_NARROW = re.compile(f"[^{_WIDE_BLOCKS}]")
 
 
 def display_width(text: str) -> int:
     """Terminal columns: CJK characters take two."""
-    return len(text) if text.isascii() else len(text) + len(_WIDE.findall(text))
+    return len(text) if text.isascii() else 2 * len(text) - len(_NARROW.findall(text))
 
 
 def _cell(value: Any) -> str:
@@ -42,6 +46,7 @@ def _cell(value: Any) -> str:
 
 # A cell's text and its width in terminal columns, measured once.
 _Cell = tuple[str, int]
+_WIDTH = itemgetter(1)
 
 
 def render_table(
@@ -49,13 +54,19 @@ def render_table(
 ) -> str:
     """Aligned columns; with `width`, cut to fit it (clipped cells, then hidden columns)."""
     header = [(c, display_width(c)) for c in columns]
-    cells = [[_measured(_cell(row.get(c))) for c in columns] for row in rows]
-    widths = [max(width for _, width in column) for column in zip(header, *cells, strict=True)]
+    cells = _measured_rows(rows, columns)
+    widths = [max(map(_WIDTH, column)) for column in zip(header, *cells, strict=True)]
     kept = {0} | {i for i, c in enumerate(columns) if c in UNCUT}
     fitted = widths if width is None else fit_widths(widths, _floors(columns, widths), width, kept)
     shown = [i for i, w in enumerate(fitted) if w]
-    lines = [[header[i] for i in shown], [("-" * fitted[i], fitted[i]) for i in shown]]
-    lines += [[_clipped(row[i], fitted[i]) for i in shown] for row in cells]
+    lines: list[Sequence[_Cell]] = [
+        [header[i] for i in shown],
+        [("-" * fitted[i], fitted[i]) for i in shown],
+    ]
+    if fitted == widths and len(shown) == len(columns):
+        lines += cells  # nothing cut, nothing hidden
+    else:
+        lines += [[_clipped(row[i], fitted[i]) for i in shown] for row in cells]
     text = "\n".join(_line(r, [fitted[i] for i in shown]) for r in lines) + "\n"
     if fitted == widths:
         return text
@@ -121,11 +132,25 @@ def _clipped(cell: _Cell, width: int) -> _Cell:
     return cell if cell[1] <= width else _measured(clip(cell[0], width))
 
 
+def _measured_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> list[Sequence[_Cell]]:
+    """Every cell's text and width, column by column; a text repeated down a column (a
+    tier, a type, a city) is measured once. No call per cell: a diff table has tens of
+    thousands."""
+    if not columns:
+        return [() for _ in rows]
+    measured = []
+    for column in columns:
+        texts = [v if type(v) is str else _cell(v) for v in [row.get(column) for row in rows]]
+        widths = {text: display_width(text) for text in set(texts)}
+        measured.append([(text, widths[text]) for text in texts])
+    return list(zip(*measured, strict=True))
+
+
 def _measured(text: str) -> _Cell:
     return text, display_width(text)
 
 
-def _line(cells: list[_Cell], widths: list[int]) -> str:
+def _line(cells: Sequence[_Cell], widths: list[int]) -> str:
     padded = [text + " " * (w - width) for (text, width), w in zip(cells, widths, strict=True)]
     return "  ".join(padded).rstrip()
 

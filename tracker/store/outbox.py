@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
+from tracker.core.records import json_text
 from tracker.core.stamps import parse_utc, utc_text
 from tracker.store.table import Described, Table
 
@@ -103,7 +104,7 @@ class Outbox(Table):
                 "source_id": item.message.source_id,
                 "event": item.message.event,
                 "snapshot_id": item.snapshot_id,
-                "payload": item.message.model_dump_json(),
+                "payload": json_text(item.message),
                 "status": item.status,
                 "attempts": 0,
                 "next_attempt_at": utc_text(at),
@@ -121,7 +122,7 @@ class Outbox(Table):
             "WHERE status = 'pending' ORDER BY id"
         ).fetchall()
         return [
-            Pending(row_id, name, Message.model_validate_json(payload), attempts, parse_utc(due))
+            Pending(row_id, name, Message.from_json(payload), attempts, parse_utc(due))
             for row_id, name, payload, attempts, due in rows
         ]
 

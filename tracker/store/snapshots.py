@@ -356,8 +356,7 @@ class Snapshots(Table):
             [snapshot_id],
         ).fetchall()
         return [
-            Listing.model_construct(tier=t, tier_label=lbl, position=p, name=n, key=k)
-            for t, lbl, p, n, k in rows
+            Listing(tier=t, tier_label=lbl, position=p, name=n, key=k) for t, lbl, p, n, k in rows
         ]
 
     def ok_listing_rows(self, source_id: str) -> Iterator[tuple[int, str, str, int, str, str]]:

@@ -1,0 +1,79 @@
+"""Records as plain data: the one way a record (a dataclass) becomes a dict or JSON text.
+
+The records that flow through read commands are dataclasses, not pydantic models: building
+and importing pydantic models cost a read command more than its work. What they gave that
+output relies on lives here: nested records as dicts (`as_dict`, pydantic's `model_dump`),
+and times as JSON writes them (`as_json`, its `model_dump(mode="json")`: ISO 8601, UTC as
+`Z`), so that reports and golden files read exactly as they did.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection
+from dataclasses import fields, is_dataclass
+from datetime import datetime
+from typing import Any
+
+# Leaves that need no conversion: checked first, they are almost every value.
+_PLAIN = (str, int, float)
+
+
+def as_dict(record: Any, *, exclude: Collection[str] = ()) -> dict[str, Any]:
+    """The record's fields in declaration order, nested records as dicts, containers copied."""
+    return {
+        name: _plain(getattr(record, name)) for name in _names(type(record)) if name not in exclude
+    }
+
+
+def as_json(record: Any) -> dict[str, Any]:
+    """`as_dict`, with every value as JSON holds it: times as ISO 8601 text, tuples as lists."""
+    return _json_value(as_dict(record))  # type: ignore[no-any-return]
+
+
+def json_text(record: Any) -> str:
+    """The record as compact JSON text (how a record is stored in a database column)."""
+    return json.dumps(as_json(record), ensure_ascii=False, separators=(",", ":"))
+
+
+# Field names by record class, looked up once per class.
+_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _names(kind: type) -> tuple[str, ...]:
+    names = _NAMES.get(kind)
+    if names is None:
+        names = _NAMES[kind] = tuple(f.name for f in fields(kind))
+    return names
+
+
+def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, _PLAIN):
+        return value
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return tuple(_plain(v) for v in value)
+    if is_dataclass(value) and not isinstance(value, type):
+        return as_dict(value)
+    return value
+
+
+def _json_value(value: Any) -> Any:
+    if value is None or isinstance(value, _PLAIN):
+        return value
+    if isinstance(value, list | tuple):
+        return [_json_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _json_value(v) for k, v in value.items()}
+    if isinstance(value, datetime):
+        return json_time(value)
+    return value
+
+
+def json_time(moment: datetime) -> str:
+    """A time as JSON output writes it: ISO 8601, `Z` for UTC."""
+    text = moment.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
