@@ -63,6 +63,9 @@ class Reading:
     # Blocks never read (chrome, navigation): (element, why).
     skipped: list[tuple[LexborNode, str]] = field(default_factory=list)
     outside: int = 0
+    # Names taken in bulk, past the per-line rules (see plain.py): 0 where the fast paths
+    # declined the whole page.
+    plain: int = 0
 
 
 def parse_page(html: str, *, selectors: Selectors | None = None) -> ParseResult:
@@ -79,11 +82,14 @@ def read_page(html: str, *, selectors: Selectors | None = None) -> Reading:
     return read_pages([html], selectors=selectors)
 
 
-def read_pages(pages: Sequence[str], *, selectors: Selectors | None = None) -> Reading:
+def read_pages(
+    pages: Sequence[str], *, selectors: Selectors | None = None, fast: bool = True
+) -> Reading:
     """The pages of one list split over pages, in order, read as one list.
 
     A page that goes on with a tier without repeating its heading (CMS article
-    pagination) goes on with it; positions continue across pages.
+    pagination) goes on with it; positions continue across pages. ``fast=False`` reads
+    every line by the per-line rules (for the tests that check the bulk paths agree).
     """
     texts = [_without_wayback_insert(html) for html in pages]
     # Before any tree is built: building one is itself super-linear in the depth.
@@ -94,7 +100,7 @@ def read_pages(pages: Sequence[str], *, selectors: Selectors | None = None) -> R
     try:
         if selectors is not None:
             return Reading(by_selectors(trees, selectors))
-        reading = _by_headings(trees)
+        reading = _by_headings(trees, fast=fast)
         data = [by_json(tree) for tree in trees]
     except RecursionError:
         # Data nested thousands deep is an attack or a broken page, never a member list.
@@ -115,8 +121,9 @@ def _on_page(why: str, page: int, pages: int) -> str:
     return why if pages == 1 else f"page {page + 1} of the list: {why}"
 
 
-def _by_headings(trees: list[LexborHTMLParser]) -> Reading:
-    reader = Reader()
+def _by_headings(trees: list[LexborHTMLParser], *, fast: bool) -> Reading:
+    reader = Reader(fast=fast)
+    reader.out.fast = fast
     skipped: list[tuple[LexborNode, str]] = []
     navigation: list[tuple[str, LexborNode]] = []
     shapes: dict[tuple[str, ...], int] = {}
@@ -132,14 +139,14 @@ def _by_headings(trees: list[LexborHTMLParser]) -> Reading:
         chrome = chrome_nodes(tree)
         titles, renderings = classed(tree)
         marks = Marks(chrome, Strips(), read_tables(tree), titles, renderings)
-        lines = read_lines(tree.body, marks, shapes)
+        lines = read_lines(tree.body, marks, shapes, bulk=fast)
         # Strips of tier labels can only be where a line reads as a tier heading: the page
         # is read again with them only when it has some (a menu, tabs).
         strips = label_strips(tree, near=_heading_blocks(lines, chrome))
         # A menu inside chrome changes nothing: chrome is never read.
         if any(role == "tabs" or not inside(node, chrome) for node, role in strips.strips.values()):
             marks.strips = strips
-            lines = read_lines(tree.body, marks, shapes)
+            lines = read_lines(tree.body, marks, shapes, bulk=fast)
         reader.read(lines)
         skipped += chrome.values()
         # A menu inside a sidebar is said once, as the sidebar.
@@ -164,7 +171,12 @@ def _by_headings(trees: list[LexborHTMLParser]) -> Reading:
         if given[page + 1] == given[page]
     ]
     return Reading(
-        reader.out.result("headings"), reader.sections, reader.rejected, skipped, reader.outside
+        reader.out.result("headings"),
+        reader.sections,
+        reader.rejected,
+        skipped,
+        reader.outside,
+        reader.plain,
     )
 
 

@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 from selectolax.lexbor import LexborNode
 
+from tracker.core.parse.items import ITEM_TAGS, LIST_TAGS, simple_items
 from tracker.core.parse.logos import image_heading, image_name
 from tracker.core.parse.strips import Strips
 from tracker.core.parse.tables import Tables
@@ -113,7 +114,11 @@ _MAX_ASIDE = 10
 
 
 def read_lines(
-    root: LexborNode, marks: Marks, shapes: dict[tuple[str, ...], int] | None = None
+    root: LexborNode,
+    marks: Marks,
+    shapes: dict[tuple[str, ...], int] | None = None,
+    *,
+    bulk: bool = True,
 ) -> list[Line]:
     """The visual lines under root, in one depth-first pass.
 
@@ -124,6 +129,9 @@ def read_lines(
     """
     actions = _actions(marks)
     walker = _Walker(marks, _LineBuffer(root, {} if shapes is None else shapes))
+    # Simple lists are read in one step (items.py) where nothing in them can be marked:
+    # on a page with tabs or menus any element may be a strip or a panel.
+    bulk = bulk and not marks.strips.strips and not marks.strips.panels
     buffer = walker.buffer
     fragments, levels = buffer.fragments, buffer.levels
     parents: list[tuple[LexborNode, int, bool]] = []
@@ -155,6 +163,9 @@ def read_lines(
             # Most elements of a long list are inline wrappers with no flags at all.
             if flags:
                 child = walker.open(node, tag, flags, child)
+                if bulk and child is not None and not action and walker.items(node, tag, actions):
+                    walker.close(node, flags, False)
+                    child = None
             if child is not None:
                 # Whether the line had no text yet where an inline bold began (split_label).
                 blank = not (buffer.plain or buffer.emphasised) if flags & _EMPHASIS else False
@@ -185,6 +196,22 @@ class _Walker:
         self.heads = 0
         # The next column of each table row open around the current point.
         self.columns: list[int] = []
+
+    def items(self, block: LexborNode, tag: str, actions: dict[int, int]) -> bool:
+        """Read a simple list's items in one step (see items.py); False to walk it."""
+        buffer = self.buffer
+        if tag not in LIST_TAGS or self.emphasis or self.heads or buffer.link_from is not None:
+            return False
+        first = block.first_child
+        while first is not None and first.tag == "-text":
+            first = first.next
+        if first is None or first.tag not in ITEM_TAGS:
+            return False
+        found = simple_items(block)
+        if found is None or any(node.mem_id in actions for node, _ in found):
+            return False
+        buffer.items(found)
+        return True
 
     def marked(self, node: LexborNode, action: int) -> None:
         """An element a structural pass marked: skipped, a tiered table, or a line break."""
@@ -344,6 +371,19 @@ class _LineBuffer:
         self.lines += [Line(n, MEMBER, shape=shape, node=c, heading=h) for h, n, c in rows]
         self.lines.append(Line("", END))
 
+    def items(self, found: list[tuple[LexborNode, str]]) -> None:
+        """One line per item of a simple list, as `_text` makes it for each, in one step."""
+        shape = 0
+        for node, text in found:
+            if (line := _clean(text)) is None:
+                continue
+            if not shape:
+                # Registered where the walk would: at the first item that gives a line.
+                self.path.append(node.tag or "")
+                shape = self._shape()
+                self.path.pop()
+            self.lines.append(_new_line(Line, (line, TEXT, 0, 0, shape, node, None, "")))
+
     def split_label(self) -> None:
         """A bold tier label leading a line (``<b>会员单位：</b><a>…</a>``) is a line itself.
 
@@ -408,13 +448,8 @@ class _LineBuffer:
             self._text(text)
 
     def _text(self, text: str, aside: str = "") -> None:
-        line = text.strip()
-        if not line:
+        if (line := _clean(text)) is None:
             return
-        # Source line breaks and indentation render as one space; nbsp and U+3000 stay,
-        # they separate names.
-        if "  " in line or not line.isprintable():
-            line = ASCII_SPACE.sub(" ", line)
         flags = 0
         if self.emphasised:
             flags = EMPHASISED if self.plain else EMPHASISED | ALL_EMPHASISED
@@ -451,6 +486,18 @@ class _LineBuffer:
                 bare = [(i, i + 1) for i in self.logos if i not in inside]
                 return sorted(ranges + bare) if bare else ranges
         return [(0, len(fragments))]
+
+
+def _clean(text: str) -> str | None:
+    """A line's text as read, or None when it has none."""
+    line = text.strip()
+    if not line:
+        return None
+    # Source line breaks and indentation render as one space; nbsp and U+3000 stay,
+    # they separate names.
+    if "  " in line or not line.isprintable():
+        line = ASCII_SPACE.sub(" ", line)
+    return line
 
 
 def _label(node: LexborNode, tag: str) -> str:
