@@ -22,7 +22,7 @@ from fixtures.portal_pages import portal_page, tabs_page
 from tests.test_parse_hard_cases import CASES
 from tracker.core.decode import decode_page
 from tracker.core.normalize import clean_display, normalize_key
-from tracker.core.parse import Reading, read_pages
+from tracker.core.parse import Reading, depth, read_pages
 from tracker.core.parse.items import simple_items
 from tracker.core.parse.plain import is_plain, plain_key
 from tracker.core.parse.sections import _SPECIAL
@@ -192,3 +192,33 @@ def test_plain_lines_are_left_alone_by_every_per_line_rule() -> None:
         assert normalize_key(clean_display(text)) == plain_key(text)
         assert clean_display(text) == text
     assert checked > 1000
+
+
+# --- The depth scan ---------------------------------------------------------------------
+
+
+def _depth_tag_by_tag(html: str) -> int:
+    scan = depth._Scan(None)
+    scan.feed(depth._TAG.findall(depth.markup_only(html)))
+    return scan.deepest
+
+
+def test_the_depth_scan_passes_over_runs_of_items_without_changing_its_answer() -> None:
+    pages = [_page(path) for path in [*FIXTURES, *_real_pages()]]
+    pages.append(synth.member_page(synth.page_of(600)))
+    for html in pages:
+        assert depth.nesting_depth(html) == _depth_tag_by_tag(html)
+    rng = random.Random(17)
+    pieces = [
+        "<li>", "</li>", "<li class=x>", "<a href=y>", "</a>", "<span>", "</span>", "<p>",
+        "</p>", "<ul>", "</ul>", "<div>", "</div>", "名", "  ", "<b>", "</b>", "<dd>", "</dd>",
+        "<LI>", "</li >", "<svg>", "<span/>", "<li/>", "<br>", "<x", "<a ", ">", "<td>",
+    ]  # fmt: skip
+    items = ["<li>甲</li>", "<li><a>乙</a></li>", "<p><span><b>丙</b></span></p>", "<dd>丁</dd>\n"]
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 40)))
+        middle = len(text) // 2
+        html = text[:middle] + rng.choice(items) * rng.randint(0, 6) + text[middle:]
+        assert depth.nesting_depth(html) == _depth_tag_by_tag(html), html
+        if _depth_tag_by_tag(html) <= 3:
+            assert depth.nesting_depth(html, stop_after=3) <= 3

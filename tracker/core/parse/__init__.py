@@ -22,7 +22,7 @@ from tracker.core.errors import ParseError
 from tracker.core.models import ParseResult
 from tracker.core.parse.complete import cut_off
 from tracker.core.parse.configured import by_selectors
-from tracker.core.parse.depth import too_deep
+from tracker.core.parse.depth import markup_only, too_deep
 from tracker.core.parse.embedded import by_json
 from tracker.core.parse.markup import chrome_nodes, classed, css_path, inside, site_names
 from tracker.core.parse.paging import NextPage, next_page
@@ -92,9 +92,11 @@ def read_pages(
     every line by the per-line rules (for the tests that check the bulk paths agree).
     """
     texts = [_without_wayback_insert(html) for html in pages]
+    # Comments, scripts and styles set aside once, for the depth and the end of the page.
+    markups = [markup_only(html) for html in texts]
     # Before any tree is built: building one is itself super-linear in the depth.
-    for page, html in enumerate(texts):
-        if (why := too_deep(html)) is not None:
+    for page, (html, markup) in enumerate(zip(texts, markups, strict=True)):
+        if (why := too_deep(html, markup=markup)) is not None:
             raise ParseError(_on_page(why, page, len(texts)))
     trees = [LexborHTMLParser(html) for html in texts]
     try:
@@ -110,7 +112,9 @@ def read_pages(
     # Data too deep to read may have held the list: whichever reading wins is in doubt.
     chosen.result.problems += [why for _, unread in data for why in unread]
     cut = [
-        _on_page(why, page, len(texts)) for page, html in enumerate(texts) if (why := cut_off(html))
+        _on_page(why, page, len(texts))
+        for page, (html, markup) in enumerate(zip(texts, markups, strict=True))
+        if (why := cut_off(html, markup=markup))
     ]
     chosen.result.cut_off = cut[0] if cut else None
     return chosen

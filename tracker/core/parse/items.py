@@ -29,9 +29,10 @@ from selectolax.lexbor import LexborNode
 _WS = "[ \\t\\n\\f]*"
 _OPEN = r'(?:<(?:span|font|em|i|u|small)>|<a(?: (?:href|target)="[^"<>&]*")*>)'
 _CLOSE = r"</(?:span|font|em|i|u|small|a)>"
-_ITEM = f"{_WS}<(li|p|dd)(?: [^<>]*)?>{_WS}(?:{_OPEN}{_WS}){{0,3}}([^<&]*)(?:{_CLOSE}{_WS}){{0,3}}</\\1>"
-_ITEMS = re.compile(f"(?:{_ITEM})+{_WS}")
-_ONE_ITEM = re.compile(_ITEM)
+# Each item whole (with the whitespace before it), its tag, its text.
+_ITEM = re.compile(
+    f"({_WS}<(li|p|dd)(?: [^<>]*)?>{_WS}(?:{_OPEN}{_WS}){{0,3}}([^<&]*)(?:{_CLOSE}{_WS}){{0,3}}</\\2>)"
+)
 # A block worth trying: fewer items cost less walked than serialised.
 _MIN_ITEMS = 4
 LIST_TAGS = frozenset({"ul", "ol", "div", "dl"})
@@ -47,10 +48,13 @@ def simple_items(block: LexborNode) -> list[tuple[LexborNode, str]] | None:
     # Values are quoted with '"' (escaped inside): an odd count means a ">" in a value.
     if start <= 0 or end < start or html.count('"', 0, start) % 2:
         return None
-    if _ITEMS.fullmatch(html, start, end) is None:
+    found = _ITEM.findall(html, start, end)
+    # Matches do not overlap and come in order: if their lengths add up to the block's
+    # content (but whitespace at its end), they are all of it, one after the other.
+    covered = sum(map(len, [whole for whole, _, _ in found]))
+    if covered != len(html[start:end].rstrip(" \t\n\f")) or len(found) < _MIN_ITEMS:
         return None
-    texts = _ONE_ITEM.findall(html, start, end)
-    items = [node for node in block.iter(include_text=False)]
-    if len(items) != len(texts) or len(items) < _MIN_ITEMS:
+    items = list(block.iter(include_text=False))
+    if len(items) != len(found):
         return None
-    return [(node, text) for node, (_, text) in zip(items, texts, strict=True)]
+    return [(node, text) for node, (_, _, text) in zip(items, found, strict=True)]
