@@ -12,6 +12,7 @@ refused before its tree is built (``depth.py``); one that stops mid-document is 
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -91,6 +92,18 @@ def read_pages(
     pagination) goes on with it; positions continue across pages. ``fast=False`` reads
     every line by the per-line rules (for the tests that check the bulk paths agree).
     """
+    # A long list is hundreds of thousands of small objects (lines, names, listings), none
+    # in a cycle: the collector's passes over them would cost a sixth of the parse.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _read(pages, selectors=selectors, fast=fast)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _read(pages: Sequence[str], *, selectors: Selectors | None, fast: bool) -> Reading:
     texts = [_without_wayback_insert(html) for html in pages]
     # Comments, scripts and styles set aside once, for the depth and the end of the page.
     markups = [markup_only(html) for html in texts]
