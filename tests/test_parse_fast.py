@@ -10,6 +10,7 @@ they step aside entirely are recorded (``record_property``) and listed with ``-s
 
 from __future__ import annotations
 
+import gc
 import random
 import unicodedata
 from pathlib import Path
@@ -222,3 +223,16 @@ def test_the_depth_scan_passes_over_runs_of_items_without_changing_its_answer() 
         assert depth.nesting_depth(html) == _depth_tag_by_tag(html), html
         if _depth_tag_by_tag(html) <= 3:
             assert depth.nesting_depth(html, stop_after=3) <= 3
+
+
+def test_a_parse_leaves_the_garbage_collector_as_it_found_it() -> None:
+    page = synth.member_page(synth.page_of(20))
+    assert gc.isenabled()
+    read_pages([page])
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        read_pages([page])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

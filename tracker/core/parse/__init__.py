@@ -8,6 +8,12 @@ they are a strict superset of what the HTML shows; configured selectors
 (``configured.py``) take precedence over everything. A page nested too deep to read is
 refused before its tree is built (``depth.py``); one that stops mid-document is marked so
 (``complete.py``) for the guard.
+
+Two fast paths read the bulk of a long list without changing what is read: a simple list
+block is read in one step (``items.py``), and a plain name skips the per-line rules
+(``plain.py``). Each takes only what the rules provably read the same way and leaves the
+rest to them; ``read_pages(..., fast=False)`` turns both off, and the tests compare the two
+readings over every page they have.
 """
 
 from __future__ import annotations

@@ -142,10 +142,13 @@ class Reader:
     plain: int = 0
 
     def read(self, lines: Sequence[Line]) -> None:
+        fast = self.fast
         for index, line in enumerate(lines):
             kind = line.kind
             if kind == TEXT:
-                self._text(line, lines, index)
+                # Most lines of a long list are plain names in the run (see `_plain`).
+                if not (fast and self._plain(line, index)):
+                    self._text(line, lines, index)
             elif kind == LOGO:
                 if self.current is not None:
                     self._add(line.text, line, logo=True)
@@ -185,8 +188,6 @@ class Reader:
 
     def _text(self, line: Line, lines: Sequence[Line], index: int) -> None:
         text = line.text
-        if self.fast and self._plain(line, index):
-            return
         # One search tells most lines (plain names) from headings and furniture.
         if _SPECIAL.search(text) is not None:
             if HEADING_HINT.search(text, 0, MAX_HEADING):
