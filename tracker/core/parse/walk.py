@@ -20,18 +20,11 @@ from typing import NamedTuple
 from selectolax.lexbor import LexborNode
 
 from tracker.core.parse.items import ITEM_TAGS, LIST_TAGS, simple_items
+from tracker.core.parse.links import link_is_the_name, uncut_title
 from tracker.core.parse.logos import image_heading, image_name
 from tracker.core.parse.strips import Strips
 from tracker.core.parse.tables import Tables
-from tracker.core.parse.text import (
-    ASCII_SPACE,
-    ELLIPSIS,
-    LETTER,
-    Heading,
-    heading,
-    is_closer,
-    looks_like_org,
-)
+from tracker.core.parse.text import ASCII_SPACE, LETTER, Heading, heading, is_closer
 
 # Line kinds: text, one name read from an image, the end of the content (chrome begins), a
 # tab panel opening its tier, a member of a tier table (with its own heading).
@@ -109,8 +102,6 @@ _INVISIBLE_TAGS = frozenset(
 _ITEM_TAGS = frozenset("li tr dt dd p a".split())
 # What the walk does at a marked element: the first four read nothing inside it.
 _SKIP, _CHROME, _CRUMB, _TABLE, _TITLE, _PANEL_ACTION = range(1, 7)
-# Text beside a link name is a tag, not part of the name, when it is at most this long.
-_MAX_ASIDE = 10
 
 
 def read_lines(
@@ -243,7 +234,7 @@ class _Walker:
                 buffer.drawn_heading = label
                 # An empty fragment, as for a logo: the line ends with its block.
                 buffer.fragments.append("")
-        if flags & _LINK and (title := _uncut_title(node)) is not None:
+        if flags & _LINK and (title := uncut_title(node)) is not None:
             buffer.open_link(node)
             buffer.fragments.append(title)
             buffer.close_link()
@@ -426,7 +417,7 @@ class _LineBuffer:
         # "[慈溪]", "2024-03-12": what sits beside the link may be words or a date.
         if LETTER.search(outside) or any(char.isdigit() for char in outside):
             inside = "".join(fragments[start:stop]).strip()
-            if _link_is_the_name(inside, outside.strip(), link):
+            if link_is_the_name(inside, outside.strip(), link):
                 self._text(inside, aside=outside.strip())
                 return
         self._text("".join(fragments))
@@ -504,33 +495,3 @@ def _label(node: LexborNode, tag: str) -> str:
     """A block element as a step of a shape: ``ul.list``, ``div.card`` (cells: `read_lines`)."""
     classes = node.attributes.get("class")
     return f"{tag}.{classes.split()[0]}" if classes and classes.strip() else tag
-
-
-def _link_is_the_name(inside: str, outside: str, link: LexborNode) -> bool:
-    """Whether a link's text is the whole name and the text beside it a tag ("[慈溪]").
-
-    Only a short tag beside a link that is a whole name by itself: an organisation's
-    name, its own title, or a bracketed tag. "<a>星河</a>科技有限公司" stays one name.
-    """
-    if not LETTER.search(inside) or len(outside) > _MAX_ASIDE:
-        return False
-    title = ASCII_SPACE.sub(" ", link.attributes.get("title") or "").strip()
-    bracketed = outside[:1] in "[【(（" and outside[-1:] in "]】)）"
-    return title == inside or bracketed or looks_like_org(inside)
-
-
-def _uncut_title(link: LexborNode) -> str | None:
-    """A link's title when its text is that title cut short, as list templates do.
-
-    ``<a title="星河智能科技有限公司">星河智能科技...</a>``: the shown text is not a name
-    anyone could match, and would read as a departure plus a join.
-    """
-    title = link.attributes.get("title")
-    if not title:
-        return None
-    text = link.text().strip()
-    cut = ELLIPSIS.search(text)
-    if cut is None:
-        return None
-    shown, title = text[: cut.start()].rstrip(), ASCII_SPACE.sub(" ", title).strip()
-    return title if shown and title.startswith(shown) else None
