@@ -8,10 +8,17 @@ they are a strict superset of what the HTML shows; configured selectors
 (``configured.py``) take precedence over everything. A page nested too deep to read is
 refused before its tree is built (``depth.py``); one that stops mid-document is marked so
 (``complete.py``) for the guard.
+
+Two fast paths read the bulk of a long list without changing what is read: a simple list
+block is read in one step (``items.py``), and a plain name skips the per-line rules
+(``plain.py``). Each takes only what the rules provably read the same way and leaves the
+rest to them; ``read_pages(..., fast=False)`` turns both off, and the tests compare the two
+readings over every page they have.
 """
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -22,7 +29,7 @@ from tracker.core.errors import ParseError
 from tracker.core.models import ParseResult
 from tracker.core.parse.complete import cut_off
 from tracker.core.parse.configured import by_selectors
-from tracker.core.parse.depth import too_deep
+from tracker.core.parse.depth import markup_only, too_deep
 from tracker.core.parse.embedded import by_json
 from tracker.core.parse.markup import chrome_nodes, classed, css_path, inside, site_names
 from tracker.core.parse.paging import NextPage, next_page
@@ -63,6 +70,9 @@ class Reading:
     # Blocks never read (chrome, navigation): (element, why).
     skipped: list[tuple[LexborNode, str]] = field(default_factory=list)
     outside: int = 0
+    # Names taken in bulk, past the per-line rules (see plain.py): 0 where the fast paths
+    # declined the whole page.
+    plain: int = 0
 
 
 def parse_page(html: str, *, selectors: Selectors | None = None) -> ParseResult:
@@ -79,22 +89,39 @@ def read_page(html: str, *, selectors: Selectors | None = None) -> Reading:
     return read_pages([html], selectors=selectors)
 
 
-def read_pages(pages: Sequence[str], *, selectors: Selectors | None = None) -> Reading:
+def read_pages(
+    pages: Sequence[str], *, selectors: Selectors | None = None, fast: bool = True
+) -> Reading:
     """The pages of one list split over pages, in order, read as one list.
 
     A page that goes on with a tier without repeating its heading (CMS article
-    pagination) goes on with it; positions continue across pages.
+    pagination) goes on with it; positions continue across pages. ``fast=False`` reads
+    every line by the per-line rules (for the tests that check the bulk paths agree).
     """
+    # A long list is hundreds of thousands of small objects (lines, names, listings), none
+    # in a cycle: the collector's passes over them would cost a sixth of the parse.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _read(pages, selectors=selectors, fast=fast)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _read(pages: Sequence[str], *, selectors: Selectors | None, fast: bool) -> Reading:
     texts = [_without_wayback_insert(html) for html in pages]
+    # Comments, scripts and styles set aside once, for the depth and the end of the page.
+    markups = [markup_only(html) for html in texts]
     # Before any tree is built: building one is itself super-linear in the depth.
-    for page, html in enumerate(texts):
-        if (why := too_deep(html)) is not None:
+    for page, (html, markup) in enumerate(zip(texts, markups, strict=True)):
+        if (why := too_deep(html, markup=markup)) is not None:
             raise ParseError(_on_page(why, page, len(texts)))
     trees = [LexborHTMLParser(html) for html in texts]
     try:
         if selectors is not None:
             return Reading(by_selectors(trees, selectors))
-        reading = _by_headings(trees)
+        reading = _by_headings(trees, fast=fast)
         data = [by_json(tree) for tree in trees]
     except RecursionError:
         # Data nested thousands deep is an attack or a broken page, never a member list.
@@ -104,7 +131,9 @@ def read_pages(pages: Sequence[str], *, selectors: Selectors | None = None) -> R
     # Data too deep to read may have held the list: whichever reading wins is in doubt.
     chosen.result.problems += [why for _, unread in data for why in unread]
     cut = [
-        _on_page(why, page, len(texts)) for page, html in enumerate(texts) if (why := cut_off(html))
+        _on_page(why, page, len(texts))
+        for page, (html, markup) in enumerate(zip(texts, markups, strict=True))
+        if (why := cut_off(html, markup=markup))
     ]
     chosen.result.cut_off = cut[0] if cut else None
     return chosen
@@ -115,8 +144,9 @@ def _on_page(why: str, page: int, pages: int) -> str:
     return why if pages == 1 else f"page {page + 1} of the list: {why}"
 
 
-def _by_headings(trees: list[LexborHTMLParser]) -> Reading:
-    reader = Reader()
+def _by_headings(trees: list[LexborHTMLParser], *, fast: bool) -> Reading:
+    reader = Reader(fast=fast)
+    reader.out.fast = fast
     skipped: list[tuple[LexborNode, str]] = []
     navigation: list[tuple[str, LexborNode]] = []
     shapes: dict[tuple[str, ...], int] = {}
@@ -132,14 +162,14 @@ def _by_headings(trees: list[LexborHTMLParser]) -> Reading:
         chrome = chrome_nodes(tree)
         titles, renderings = classed(tree)
         marks = Marks(chrome, Strips(), read_tables(tree), titles, renderings)
-        lines = read_lines(tree.body, marks, shapes)
+        lines = read_lines(tree.body, marks, shapes, bulk=fast)
         # Strips of tier labels can only be where a line reads as a tier heading: the page
         # is read again with them only when it has some (a menu, tabs).
         strips = label_strips(tree, near=_heading_blocks(lines, chrome))
         # A menu inside chrome changes nothing: chrome is never read.
         if any(role == "tabs" or not inside(node, chrome) for node, role in strips.strips.values()):
             marks.strips = strips
-            lines = read_lines(tree.body, marks, shapes)
+            lines = read_lines(tree.body, marks, shapes, bulk=fast)
         reader.read(lines)
         skipped += chrome.values()
         # A menu inside a sidebar is said once, as the sidebar.
@@ -164,7 +194,12 @@ def _by_headings(trees: list[LexborHTMLParser]) -> Reading:
         if given[page + 1] == given[page]
     ]
     return Reading(
-        reader.out.result("headings"), reader.sections, reader.rejected, skipped, reader.outside
+        reader.out.result("headings"),
+        reader.sections,
+        reader.rejected,
+        skipped,
+        reader.outside,
+        reader.plain,
     )
 
 

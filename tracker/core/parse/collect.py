@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from tracker.core.models import Listing, ParseResult
 from tracker.core.normalize import clean_display, normalize_key
+from tracker.core.parse.plain import is_plain, plain_key
 from tracker.core.parse.runs import repeated_half
 from tracker.core.parse.text import Heading
 
@@ -24,6 +25,8 @@ class Collector:
     last_logo: bool = False
     # How many runs of text names each tier was given in (two may be two copies of one).
     parts: dict[str, int] = field(default_factory=dict)
+    # Whether plain names skip cleaning (see `plain.py`); off only to check they need none.
+    fast: bool = True
 
     def declare(self, heading: Heading, count: int) -> None:
         # A tier heading that appears twice on a page declares two parts of one tier.
@@ -78,8 +81,12 @@ class Collector:
         for index, (heading, raw, logo) in enumerate(self.entries):
             if (logo and heading.section in worded) or index in copies:
                 continue
-            name = clean_display(raw)
-            key = normalize_key(name)
+            if self.fast and is_plain(raw):
+                # As the two calls below would give, without their checks (`plain.py`).
+                name, key = raw, plain_key(raw)
+            else:
+                name = clean_display(raw)
+                key = normalize_key(name)
             if not key:
                 continue
             # Positions continue across repeated headings of one tier.

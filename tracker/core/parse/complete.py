@@ -16,12 +16,24 @@ from tracker.core.parse.depth import markup_only
 
 _OPENED = re.compile(r"<(?:html|body)[\s>]", re.IGNORECASE)
 _CLOSED = re.compile(r"</(?:body|html)\s*>", re.IGNORECASE)
+# Where a page's end tags usually are: looked at first, the whole page only if not there.
+_TAIL = 4096
 
 
-def cut_off(html: str) -> str | None:
-    """Why the page looks cut short, or None when it reached its end."""
+def _closed(text: str) -> bool:
+    return (
+        _CLOSED.search(text, max(len(text) - _TAIL, 0)) is not None
+        or _CLOSED.search(text) is not None
+    )
+
+
+def cut_off(html: str, *, markup: str | None = None) -> str | None:
+    """Why the page looks cut short, or None when it reached its end.
+
+    ``markup`` is ``markup_only(html)`` when the caller has it already.
+    """
     if _OPENED.search(html) is None:
         return None
-    if _CLOSED.search(html) is not None and _CLOSED.search(markup_only(html)) is not None:
+    if _closed(html) and _closed(markup_only(html) if markup is None else markup):
         return None
     return "the page ends mid-document (no </body> or </html>)"

@@ -49,10 +49,37 @@ _CLOSES: dict[str, frozenset[str]] = {
 _BOUNDARY = frozenset("ul ol dl table select html body svg math".split())
 _LOOK_BACK = 8
 
+# Runs of like list items, as `_Scan.run` needs them: each item opens the run's item tag,
+# then none, one or two inline elements (none in _CLOSES or _VOID, none self-closing: a
+# "/" before ">" is void inside SVG), around text, each closed by its own end tag. The
+# tags are written as _TAG reads them (a name ends at a space, "/" or ">").
+_INLINE = "span|a|font|em|i|u|small|b|strong"
+_SPACE = re.compile(r"\s*")
 
-def too_deep(html: str) -> str | None:
-    """Why the page is not read when it nests past the limit; None when it does not."""
-    depth = nesting_depth(html)
+
+def _item(k: int, tag: str = "(?P=item)", inline: str = "w") -> str:
+    """An item with k inline elements nested in it (groups: the item tag, the inline ones)."""
+    attrs = r"(?:\s[^<>]*[^<>/])?>"
+    opens = "".join(f"<(?P<{inline}{i}>{_INLINE}){attrs}[^<]*" for i in range(k))
+    closes = "".join(f"</(?P={inline}{i})\\s*>[^<]*" for i in reversed(range(k)))
+    return f"<{tag}{attrs}[^<]*{opens}{closes}</(?P=item)\\s*>"
+
+
+# Lowercase only: a backreference ignoring case is markedly slower, and pages that shout
+# their tags are scanned tag by tag all the same. One expression per item kind: three
+# alternatives in one cost several times more than three passes. Each begins with "<",
+# which the regex engine looks for before trying the rest.
+_FIRST = r"(?P<item>li|p|dd)(?=[\s>])"
+_ITEMS = [re.compile(_item(k, _FIRST)) for k in (0, 1, 2)]
+_RUNS = [re.compile(f"{_item(k, _FIRST, 'f')}(?:\\s*{_item(k)}){{2,}}\\s*") for k in (0, 1, 2)]
+
+
+def too_deep(html: str, *, markup: str | None = None) -> str | None:
+    """Why the page is not read when it nests past the limit; None when it does not.
+
+    ``markup`` is ``markup_only(html)`` when the caller has it already.
+    """
+    depth = nesting_depth(html, markup=markup)
     if depth <= MAX_DEPTH:
         return None
     return (
@@ -61,38 +88,112 @@ def too_deep(html: str) -> str | None:
     )
 
 
-def nesting_depth(html: str, *, stop_after: int | None = None) -> int:
+def nesting_depth(html: str, *, stop_after: int | None = None, markup: str | None = None) -> int:
     """The deepest the elements of ``html`` nest, approximately and rather over than under.
 
-    With ``stop_after``, the scan ends as soon as the depth passes it.
+    With ``stop_after``, the scan ends as soon as the depth passes it; ``markup`` is
+    ``markup_only(html)`` when the caller has it already.
+
+    A long list repeats one item (``<li><a href="…">…</a></li>``) thousands of times, and
+    an item that leaves the scan where it found it leaves it so every time: such runs
+    (`_RUN`) are scanned two items deep and passed over (see `_Scan.run`).
     """
-    stack: list[str] = []
-    open_count: dict[str, int] = {}
-    deepest = 0
-    # Each spelling lowered once, interned: a stack of 100,000 open <div> holds one string.
-    names: dict[str, str] = {}
-    for closing, tag, slash in _TAG.findall(markup_only(html)):
-        if (name := names.get(tag)) is None:
-            name = names[tag] = intern(tag.lower())
-        if closing:
-            if stack and stack[-1] == name:  # most end tags close the innermost element
-                stack.pop()
-                open_count[name] -= 1
-            elif open_count.get(name):
-                _close(stack, open_count, name)
+    text = markup_only(html) if markup is None else markup
+    scan = _Scan(stop_after)
+    done = 0
+    runs = sorted(
+        (
+            (run.start(), run.end(), kind)
+            for kind, runs in enumerate(_RUNS)
+            for run in runs.finditer(text)
+        ),
+    )
+    for start, end, kind in runs:
+        if start < done or not _tags_end_before(text, done, start):
+            # A tag left open before the run would take the run's first "<" into it: the
+            # run is then scanned tag by tag, as part of what comes before the next one.
             continue
-        if name in _CLOSES:
-            _implied_close(stack, open_count, _CLOSES[name])
-        # "<path/>" closes itself only in SVG and MathML; "<div/>" opens a div.
-        if name in _VOID or (slash and (open_count.get("svg") or open_count.get("math"))):
-            continue
-        stack.append(name)
-        open_count[name] = open_count.get(name, 0) + 1
-        if len(stack) > deepest:
-            deepest = len(stack)
-            if stop_after is not None and deepest > stop_after:
-                break
-    return deepest
+        if scan.feed(_TAG.findall(text, done, start)) or scan.run(text, start, end, kind):
+            return scan.deepest
+        done = end
+    scan.feed(_TAG.findall(text, done))
+    return scan.deepest
+
+
+def _tags_end_before(text: str, start: int, end: int) -> bool:
+    """Whether every tag that begins in text[start:end] ends there too: its last "<"
+    begins a tag that closes before ``end`` (so does every earlier one, at a ">" at the
+    latest that one's), and scanning text[start:end] alone finds the same tags."""
+    last = text.rfind("<", start, end)
+    return last < 0 or _TAG.match(text, last, end) is not None
+
+
+class _Scan:
+    """The tree builder's open elements, approximated, and the deepest they reached."""
+
+    __slots__ = ("stack", "open_count", "deepest", "stop_after", "names")
+
+    def __init__(self, stop_after: int | None) -> None:
+        self.stack: list[str] = []
+        self.open_count: dict[str, int] = {}
+        self.deepest = 0
+        self.stop_after = stop_after
+        # Each spelling lowered once, interned: a stack of 100,000 open <div> holds one string.
+        self.names: dict[str, str] = {}
+
+    def feed(self, tags: list[tuple[str, str, str]]) -> bool:
+        """Scan tags as ``_TAG.findall`` gives them; True once past ``stop_after``."""
+        stack, open_count, names = self.stack, self.open_count, self.names
+        for closing, tag, slash in tags:
+            if (name := names.get(tag)) is None:
+                name = names[tag] = intern(tag.lower())
+            if closing:
+                if stack and stack[-1] == name:  # most end tags close the innermost element
+                    stack.pop()
+                    open_count[name] -= 1
+                elif open_count.get(name):
+                    _close(stack, open_count, name)
+                continue
+            if name in _CLOSES:
+                _implied_close(stack, open_count, _CLOSES[name])
+            # "<path/>" closes itself only in SVG and MathML; "<div/>" opens a div.
+            if name in _VOID or (slash and (open_count.get("svg") or open_count.get("math"))):
+                continue
+            stack.append(name)
+            open_count[name] = open_count.get(name, 0) + 1
+            if len(stack) > self.deepest:
+                self.deepest = len(stack)
+                if self.stop_after is not None and self.deepest > self.stop_after:
+                    return True
+        return False
+
+    def run(self, text: str, start: int, end: int, kind: int) -> bool:
+        """Scan a run of like items; True once past ``stop_after``.
+
+        The open elements are the whole state of the scan (``open_count`` counts them).
+        Every item of a run opens the same item tag, then up to two inline elements, none
+        of which closes anything, and closes them all: so an item that leaves the open
+        elements as it found them closed nothing, and every later item, starting from the
+        same open elements, does the same and reaches the same depth. The first item may
+        close an item left open before the run; the second shows whether the run's items
+        change anything. If it does, the run is scanned tag by tag.
+        """
+        first = _ITEMS[kind].match(text, start, end)
+        second = first and _ITEMS[kind].match(text, _skip_space(text, first.end()), end)
+        if first is None or second is None:
+            return self.feed(_TAG.findall(text, start, end))
+        if self.feed(_TAG.findall(text, start, first.end())):
+            return True
+        before = list(self.stack)
+        if self.feed(_TAG.findall(text, first.end(), second.end())):
+            return True
+        if self.stack == before:
+            return False
+        return self.feed(_TAG.findall(text, second.end(), end))
+
+
+def _skip_space(text: str, at: int) -> int:
+    return _SPACE.match(text, at).end()  # type: ignore[union-attr]
 
 
 def markup_only(html: str) -> str:

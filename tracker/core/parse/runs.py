@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Container
+from collections.abc import Set as AbstractSet
 from typing import NamedTuple
 
 from selectolax.lexbor import LexborNode
@@ -55,7 +55,7 @@ class Name(NamedTuple):
 
 
 def settle(
-    names: list[Name], *, tabled: bool, hosts: Container[str], flags: int, shapes: int
+    names: list[Name], *, tabled: bool, hosts: AbstractSet[str], flags: int, shapes: int
 ) -> tuple[list[Name], list[tuple[Name, str]]]:
     """The names a tier keeps, in order, and those it drops with the reason.
 
@@ -68,7 +68,9 @@ def settle(
     people |= _renderings(names) if flags & LATIN else set()
     groups = _group_labels(names) if flags & BOLD else set()
     candidates = names
-    if people or groups or hosts:
+    # Looked for once: a name in a long tier is hardly ever the host's.
+    hosted = bool(hosts) and not hosts.isdisjoint([name.text for name in names])
+    if people or groups or hosted:
         candidates = []
         for index, name in enumerate(names):
             if name.text in hosts:

@@ -27,6 +27,7 @@ from selectolax.lexbor import LexborNode
 from tracker.core.models import OTHER_TIER
 from tracker.core.parse.collect import Collector
 from tracker.core.parse.markup import css_path, inside
+from tracker.core.parse.plain import is_plain
 from tracker.core.parse.runs import BOLD, LATIN, LINE_START, LOGO_NAME, PAIRED, Name, settle
 from tracker.core.parse.text import (
     COUNT_LINE,
@@ -134,12 +135,20 @@ class Reader:
     outside: int = 0
     # The site's own names (from its pages' titles): never its own members.
     hosts: set[str] = field(default_factory=set)
+    # Whether plain names in a tier's run skip the per-line rules (see `plain.py`); off
+    # only to check that they give the same reading.
+    fast: bool = True
+    # How many lines were taken so.
+    plain: int = 0
 
     def read(self, lines: Sequence[Line]) -> None:
+        fast = self.fast
         for index, line in enumerate(lines):
             kind = line.kind
             if kind == TEXT:
-                self._text(line, lines, index)
+                # Most lines of a long list are plain names in the run (see `_plain`).
+                if not (fast and self._plain(line, index)):
+                    self._text(line, lines, index)
             elif kind == LOGO:
                 if self.current is not None:
                     self._add(line.text, line, logo=True)
@@ -226,6 +235,28 @@ class Reader:
             if not cell and _DATE_ONLY.fullmatch(text):
                 current.signed = True
         self._names(current, line, text, index)
+
+    def _plain(self, line: Line, index: int) -> bool:
+        """Take a plain name in the tier's run as `_names` would, without the checks that
+        cannot apply to it (see `plain.py`); False for any other line."""
+        current = self.current
+        if (
+            current is None
+            or line.flags
+            or line.shape not in current.shapes
+            or line.aside
+            or (current.continues is not None and not current.names)
+            # "乙禾数据<br>股份有限公司": a second line of the name's block may join it.
+            or (current.names and current.names[-1].node is line.node)
+            or not is_plain(line.text)
+        ):
+            return False
+        current.names.append(_new_name(Name, (line.text, False, line.shape, line.node, LINE_START)))
+        current.last_line = index
+        current.flags |= LINE_START
+        current.signed = False
+        self.plain += 1
+        return True
 
     def _end(self, line: Line, text: str) -> None:
         assert self.current is not None

@@ -19,18 +19,12 @@ from typing import NamedTuple
 
 from selectolax.lexbor import LexborNode
 
+from tracker.core.parse.items import ITEM_TAGS, LIST_TAGS, simple_items
+from tracker.core.parse.links import link_is_the_name, uncut_title
 from tracker.core.parse.logos import image_heading, image_name
 from tracker.core.parse.strips import Strips
 from tracker.core.parse.tables import Tables
-from tracker.core.parse.text import (
-    ASCII_SPACE,
-    ELLIPSIS,
-    LETTER,
-    Heading,
-    heading,
-    is_closer,
-    looks_like_org,
-)
+from tracker.core.parse.text import ASCII_SPACE, LETTER, Heading, heading, is_closer
 
 # Line kinds: text, one name read from an image, the end of the content (chrome begins), a
 # tab panel opening its tier, a member of a tier table (with its own heading).
@@ -108,12 +102,14 @@ _INVISIBLE_TAGS = frozenset(
 _ITEM_TAGS = frozenset("li tr dt dd p a".split())
 # What the walk does at a marked element: the first four read nothing inside it.
 _SKIP, _CHROME, _CRUMB, _TABLE, _TITLE, _PANEL_ACTION = range(1, 7)
-# Text beside a link name is a tag, not part of the name, when it is at most this long.
-_MAX_ASIDE = 10
 
 
 def read_lines(
-    root: LexborNode, marks: Marks, shapes: dict[tuple[str, ...], int] | None = None
+    root: LexborNode,
+    marks: Marks,
+    shapes: dict[tuple[str, ...], int] | None = None,
+    *,
+    bulk: bool = True,
 ) -> list[Line]:
     """The visual lines under root, in one depth-first pass.
 
@@ -124,6 +120,9 @@ def read_lines(
     """
     actions = _actions(marks)
     walker = _Walker(marks, _LineBuffer(root, {} if shapes is None else shapes))
+    # Simple lists are read in one step (items.py) where nothing in them can be marked:
+    # on a page with tabs or menus any element may be a strip or a panel.
+    bulk = bulk and not marks.strips.strips and not marks.strips.panels
     buffer = walker.buffer
     fragments, levels = buffer.fragments, buffer.levels
     parents: list[tuple[LexborNode, int, bool]] = []
@@ -155,6 +154,9 @@ def read_lines(
             # Most elements of a long list are inline wrappers with no flags at all.
             if flags:
                 child = walker.open(node, tag, flags, child)
+                if bulk and child is not None and not action and walker.items(node, tag, actions):
+                    walker.close(node, flags, False)
+                    child = None
             if child is not None:
                 # Whether the line had no text yet where an inline bold began (split_label).
                 blank = not (buffer.plain or buffer.emphasised) if flags & _EMPHASIS else False
@@ -186,6 +188,22 @@ class _Walker:
         # The next column of each table row open around the current point.
         self.columns: list[int] = []
 
+    def items(self, block: LexborNode, tag: str, actions: dict[int, int]) -> bool:
+        """Read a simple list's items in one step (see items.py); False to walk it."""
+        buffer = self.buffer
+        if tag not in LIST_TAGS or self.emphasis or self.heads or buffer.link_from is not None:
+            return False
+        first = block.first_child
+        while first is not None and first.tag == "-text":
+            first = first.next
+        if first is None or first.tag not in ITEM_TAGS:
+            return False
+        found = simple_items(block)
+        if found is None or any(node.mem_id in actions for node, _ in found):
+            return False
+        buffer.items(found)
+        return True
+
     def marked(self, node: LexborNode, action: int) -> None:
         """An element a structural pass marked: skipped, a tiered table, or a line break."""
         buffer = self.buffer
@@ -216,7 +234,7 @@ class _Walker:
                 buffer.drawn_heading = label
                 # An empty fragment, as for a logo: the line ends with its block.
                 buffer.fragments.append("")
-        if flags & _LINK and (title := _uncut_title(node)) is not None:
+        if flags & _LINK and (title := uncut_title(node)) is not None:
             buffer.open_link(node)
             buffer.fragments.append(title)
             buffer.close_link()
@@ -344,6 +362,19 @@ class _LineBuffer:
         self.lines += [Line(n, MEMBER, shape=shape, node=c, heading=h) for h, n, c in rows]
         self.lines.append(Line("", END))
 
+    def items(self, found: list[tuple[LexborNode, str]]) -> None:
+        """One line per item of a simple list, as `_text` makes it for each, in one step."""
+        shape = 0
+        for node, text in found:
+            if (line := _clean(text)) is None:
+                continue
+            if not shape:
+                # Registered where the walk would: at the first item that gives a line.
+                self.path.append(node.tag or "")
+                shape = self._shape()
+                self.path.pop()
+            self.lines.append(_new_line(Line, (line, TEXT, 0, 0, shape, node, None, "")))
+
     def split_label(self) -> None:
         """A bold tier label leading a line (``<b>会员单位：</b><a>…</a>``) is a line itself.
 
@@ -386,7 +417,7 @@ class _LineBuffer:
         # "[慈溪]", "2024-03-12": what sits beside the link may be words or a date.
         if LETTER.search(outside) or any(char.isdigit() for char in outside):
             inside = "".join(fragments[start:stop]).strip()
-            if _link_is_the_name(inside, outside.strip(), link):
+            if link_is_the_name(inside, outside.strip(), link):
                 self._text(inside, aside=outside.strip())
                 return
         self._text("".join(fragments))
@@ -408,13 +439,8 @@ class _LineBuffer:
             self._text(text)
 
     def _text(self, text: str, aside: str = "") -> None:
-        line = text.strip()
-        if not line:
+        if (line := _clean(text)) is None:
             return
-        # Source line breaks and indentation render as one space; nbsp and U+3000 stay,
-        # they separate names.
-        if "  " in line or not line.isprintable():
-            line = ASCII_SPACE.sub(" ", line)
         flags = 0
         if self.emphasised:
             flags = EMPHASISED if self.plain else EMPHASISED | ALL_EMPHASISED
@@ -453,37 +479,19 @@ class _LineBuffer:
         return [(0, len(fragments))]
 
 
+def _clean(text: str) -> str | None:
+    """A line's text as read, or None when it has none."""
+    line = text.strip()
+    if not line:
+        return None
+    # Source line breaks and indentation render as one space; nbsp and U+3000 stay,
+    # they separate names.
+    if "  " in line or not line.isprintable():
+        line = ASCII_SPACE.sub(" ", line)
+    return line
+
+
 def _label(node: LexborNode, tag: str) -> str:
     """A block element as a step of a shape: ``ul.list``, ``div.card`` (cells: `read_lines`)."""
     classes = node.attributes.get("class")
     return f"{tag}.{classes.split()[0]}" if classes and classes.strip() else tag
-
-
-def _link_is_the_name(inside: str, outside: str, link: LexborNode) -> bool:
-    """Whether a link's text is the whole name and the text beside it a tag ("[慈溪]").
-
-    Only a short tag beside a link that is a whole name by itself: an organisation's
-    name, its own title, or a bracketed tag. "<a>星河</a>科技有限公司" stays one name.
-    """
-    if not LETTER.search(inside) or len(outside) > _MAX_ASIDE:
-        return False
-    title = ASCII_SPACE.sub(" ", link.attributes.get("title") or "").strip()
-    bracketed = outside[:1] in "[【(（" and outside[-1:] in "]】)）"
-    return title == inside or bracketed or looks_like_org(inside)
-
-
-def _uncut_title(link: LexborNode) -> str | None:
-    """A link's title when its text is that title cut short, as list templates do.
-
-    ``<a title="星河智能科技有限公司">星河智能科技...</a>``: the shown text is not a name
-    anyone could match, and would read as a departure plus a join.
-    """
-    title = link.attributes.get("title")
-    if not title:
-        return None
-    text = link.text().strip()
-    cut = ELLIPSIS.search(text)
-    if cut is None:
-        return None
-    shown, title = text[: cut.start()].rstrip(), ASCII_SPACE.sub(" ", title).strip()
-    return title if shown and title.startswith(shown) else None

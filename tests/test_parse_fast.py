@@ -1,0 +1,238 @@
+"""The fast paths read exactly what the per-line rules read, or step aside.
+
+Simple lists are read in one step (``parse/items.py``), plain names skip the per-line
+rules (``parse/plain.py``), and both are checked here against ``fast=False`` over every
+fixture page, every hard case, every real page in ../shared/real-pages (skipped where
+absent) and the benchmark's synthetic pages: the listings, the problems, the declared
+counts and everything ``tracker parse --explain`` shows must be the same. The pages where
+they step aside entirely are recorded (``record_property``) and listed with ``-s``.
+"""
+
+from __future__ import annotations
+
+import gc
+import random
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bench import synth
+from fixtures.portal_pages import portal_page, tabs_page
+from tests.test_parse_hard_cases import CASES
+from tracker.core.decode import decode_page
+from tracker.core.normalize import clean_display, normalize_key
+from tracker.core.parse import Reading, depth, read_pages
+from tracker.core.parse.items import simple_items
+from tracker.core.parse.plain import is_plain, plain_key
+from tracker.core.parse.sections import _SPECIAL
+from tracker.core.parse.text import (
+    COUNT_LINE,
+    clean_name,
+    furniture,
+    heading,
+    is_closer,
+    split_names,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+REAL = ROOT.parent / "shared" / "real-pages"
+FIXTURES = sorted((ROOT / "fixtures").rglob("*.html"))
+SYNTHETIC = (6, 567, 3000)
+
+
+def _page(path: Path) -> str:
+    return decode_page(path.read_bytes(), None, source=path.name)[0]
+
+
+def _explained(reading: Reading) -> dict[str, Any]:
+    """Everything a reading says: the result and the working `tracker parse --explain` shows."""
+    return {
+        "result": reading.result.model_dump(),
+        "sections": [(s.heading, s.line.text, len(s.kept)) for s in reading.sections],
+        "rejected": [(r.text, r.reason, r.where()) for r in reading.rejected],
+        "skipped": [(node.mem_id and node.tag, why) for node, why in reading.skipped],
+        "outside": reading.outside,
+    }
+
+
+def _same_reading(pages: list[str]) -> int:
+    """Assert both paths read the pages alike; how many names the fast path took."""
+    fast = read_pages(pages)
+    full = read_pages(pages, fast=False)
+    assert full.plain == 0
+    assert _explained(fast) == _explained(full)
+    return fast.plain
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=[p.name for p in FIXTURES])
+def test_fixture_pages_read_alike(path: Path, record_property: Any) -> None:
+    record_property("plain_names", _same_reading([_page(path)]))
+
+
+@pytest.mark.parametrize("case", list(CASES), ids=list(CASES))
+def test_hard_cases_read_alike(case: str) -> None:
+    body = CASES[case][0]
+    _same_reading([f"<html><head><title>t</title></head><body>{body}</body></html>"])
+
+
+def _real_pages() -> list[Path]:
+    return sorted(REAL.glob("*.html")) if REAL.is_dir() else []
+
+
+@pytest.mark.parametrize("path", _real_pages() or [None], ids=lambda p: p.name if p else "absent")
+def test_real_pages_read_alike(path: Path | None, record_property: Any) -> None:
+    if path is None:
+        pytest.skip(f"real pages not found at {REAL} (they are never committed)")
+    record_property("plain_names", _same_reading([_page(path)]))
+
+
+@pytest.mark.parametrize("size", SYNTHETIC)
+def test_synthetic_pages_read_alike_and_fast(size: int) -> None:
+    tiers = synth.page_of(size)
+    plain = _same_reading([synth.member_page(tiers)])
+    # Every plain name but each tier's first (which sets the run's shape).
+    names = [name for names in tiers.values() for name in names]
+    assert plain >= sum(1 for name in names if is_plain(name)) - len(tiers)
+    assert plain >= 0.6 * len(names)
+
+
+def test_portal_pages_and_lists_over_pages_read_alike() -> None:
+    tiers = {tier: names[:12] for tier, names in synth.page_of(60).items()}
+    _same_reading([portal_page(tiers)])
+    _same_reading([tabs_page(tiers)])
+    first, second = synth.member_page(tiers), synth.member_page(synth.page_of(40, seed=3))
+    _same_reading([first, second])
+
+
+def test_the_fast_paths_cover_the_pages_they_should(capsys: pytest.CaptureFixture[str]) -> None:
+    """Which pages the fast paths read, and which they leave to the per-line rules."""
+    pages = {path.name: [_page(path)] for path in [*FIXTURES, *_real_pages()]}
+    pages["synthetic 567"] = [synth.member_page(synth.page_of(567))]
+    taken = {name: read_pages(html).plain for name, html in pages.items()}
+    with capsys.disabled():
+        declined = sorted(name for name, plain in taken.items() if not plain)
+        print(
+            f"\nfast paths: {len(taken) - len(declined)} of {len(taken)} pages; "
+            f"per-line rules only: {', '.join(declined)}"
+        )
+    assert taken["synthetic 567"] > 400
+
+
+# --- Simple lists -----------------------------------------------------------------------
+
+NAME = "星河智能科技有限公司"
+LISTS = {
+    "bare items": f"<ul>{f'<li>{NAME}</li>' * 5}</ul>",
+    "links and spans": f"<ul>{f'<li> <a href=x target=_blank><span>{NAME}</span></a> </li>' * 5}</ul>",
+    "a classed wrapper": f"<ul>{f'<li><span class=en>{NAME}</span></li>' * 5}</ul>",
+    "an entity": f"<ul>{f'<li>{NAME}&amp;</li>' * 5}</ul>",
+    "nbsp inside": f"<ul>{f'<li>星河&nbsp;&nbsp;{NAME}</li>' * 5}</ul>",
+    "a comment": f"<ul>{f'<li><!-- x -->{NAME}</li>' * 5}</ul>",
+    "a cut title": f"<ul>{f'<li><a title={NAME}>星河智能...</a></li>' * 5}</ul>",
+    "bold items": f"<ul>{f'<li><b>{NAME}</b></li>' * 5}</ul>",
+    "a break": f"<ul>{'<li>乙禾数据<br>股份有限公司</li>' * 5}</ul>",
+    "two texts": f"<ul>{'<li><span>星河</span>科技有限公司</li>' * 5}</ul>",
+    "nested lists": f"<ul>{f'<li>{NAME}<ul><li>{NAME}</li></ul></li>' * 5}</ul>",
+    "titled items": f"<ul>{f'<li class=title>{NAME}</li>' * 5}</ul>",
+    "paragraphs in a div": f"<div>{f'<p>{NAME}</p>' * 5}</div>",
+    "a quote in the block's attribute": f'<ul data-x="a>b">{f"<li>{NAME}</li>" * 5}</ul>',
+    "spaced text": f"<ul>{f'<li>星河  智能 {NAME}</li>' * 5}</ul>",
+}
+# Simple by their markup (a titled item is then declined by the walk: it is marked).
+SIMPLE = {
+    "bare items", "links and spans", "paragraphs in a div", "spaced text", "titled items",
+    "a quote in the block's attribute",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", list(LISTS), ids=list(LISTS))
+def test_simple_lists_read_alike(case: str) -> None:
+    html = f"<html><head><title>t</title></head><body><h2>理事单位</h2>{LISTS[case]}</body></html>"
+    _same_reading([html])
+    tree_block = _first_block(html)
+    assert (simple_items(tree_block) is not None) == (case in SIMPLE)
+
+
+def _first_block(html: str) -> Any:
+    from selectolax.lexbor import LexborHTMLParser
+
+    body = LexborHTMLParser(html).body
+    assert body is not None
+    return body.css_first("ul, div")
+
+
+# --- Plain names ------------------------------------------------------------------------
+
+
+def test_each_plain_character_is_kept_and_keyed_alone() -> None:
+    """The character-by-character facts plain.py rests on, over the whole class."""
+    for code in range(0x4E00, 0xA000):
+        char = chr(code)
+        assert char.isalpha() and char.isprintable() and not char.isdigit()
+        assert not char.isspace() and unicodedata.is_normalized("NFKC", char)
+        assert normalize_key(char) == char == clean_display(char)
+    for bracket, half in (("（", "("), ("）", ")"), ("(", "("), (")", ")")):
+        assert normalize_key(bracket) == half == plain_key(bracket)
+
+
+def test_plain_lines_are_left_alone_by_every_per_line_rule() -> None:
+    rng = random.Random(17)
+    words = [*"星河智能科技有限公司大学研究院北京上海位员安的家日一二（）()", "友情链接", "首页"]
+    checked = 0
+    for _ in range(20000):
+        text = "".join(rng.choice(words) for _ in range(rng.randint(1, 14)))
+        if not is_plain(text):
+            continue
+        checked += 1
+        assert _SPECIAL.search(text) is None and not furniture(text)
+        assert heading(text, evidence=True) is None and COUNT_LINE.fullmatch(text) is None
+        assert not is_closer(text)
+        assert split_names(text) == [(text, None)] == [clean_name(text)]
+        assert normalize_key(clean_display(text)) == plain_key(text)
+        assert clean_display(text) == text
+    assert checked > 1000
+
+
+# --- The depth scan ---------------------------------------------------------------------
+
+
+def _depth_tag_by_tag(html: str) -> int:
+    scan = depth._Scan(None)
+    scan.feed(depth._TAG.findall(depth.markup_only(html)))
+    return scan.deepest
+
+
+def test_the_depth_scan_passes_over_runs_of_items_without_changing_its_answer() -> None:
+    pages = [_page(path) for path in [*FIXTURES, *_real_pages()]]
+    pages.append(synth.member_page(synth.page_of(600)))
+    for html in pages:
+        assert depth.nesting_depth(html) == _depth_tag_by_tag(html)
+    rng = random.Random(17)
+    pieces = [
+        "<li>", "</li>", "<li class=x>", "<a href=y>", "</a>", "<span>", "</span>", "<p>",
+        "</p>", "<ul>", "</ul>", "<div>", "</div>", "名", "  ", "<b>", "</b>", "<dd>", "</dd>",
+        "<LI>", "</li >", "<svg>", "<span/>", "<li/>", "<br>", "<x", "<a ", ">", "<td>",
+    ]  # fmt: skip
+    items = ["<li>甲</li>", "<li><a>乙</a></li>", "<p><span><b>丙</b></span></p>", "<dd>丁</dd>\n"]
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 40)))
+        middle = len(text) // 2
+        html = text[:middle] + rng.choice(items) * rng.randint(0, 6) + text[middle:]
+        assert depth.nesting_depth(html) == _depth_tag_by_tag(html), html
+        if _depth_tag_by_tag(html) <= 3:
+            assert depth.nesting_depth(html, stop_after=3) <= 3
+
+
+def test_a_parse_leaves_the_garbage_collector_as_it_found_it() -> None:
+    page = synth.member_page(synth.page_of(20))
+    assert gc.isenabled()
+    read_pages([page])
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        read_pages([page])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

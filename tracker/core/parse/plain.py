@@ -1,0 +1,67 @@
+"""Plain names: lines every per-line rule would read as one name, unchanged, told by one regex.
+
+Most lines of a long member list are a Chinese organisation's name and nothing else
+(``星河智能科技（北京）有限公司``). Running every wording rule on each of them is most of a
+parse. A line made only of the characters below is one the rules provably leave alone, so
+`sections.py` and `collect.py` take it in bulk and keep the per-line rules for the rest.
+
+Why each rule leaves such a line alone (the characters are CJK ideographs U+4E00–U+9FFF and
+full- or half-width round brackets, never first or last):
+
+- it holds no character that marks a heading or furniture (``位员員版安``, colons, ``>``,
+  Latin letters), nor one the name checks look further at (``于家从拥资占提的排序先画拼字``),
+  nor a count's ``共计``: no heading, furniture, count, template, description or order note;
+- no separator, space or full stop: one piece, no person before it, no sentence;
+- it begins with an ideograph that is not a Chinese numeral (no numbering, bullet or
+  group counter) and ends with one that is not ``日`` (no status note, date or bracket
+  note); no ideograph is a digit (checked exhaustively in the tests);
+- it is 2–80 characters long; a short one (≤ 10) is checked against the captions and
+  closing words (``友情链接``, ``首页``), which are made of the same characters;
+- clean_display keeps it as it is (printable, unpadded) and normalize_key only turns the
+  full-width brackets half-width: its key is a translation (both checked character by
+  character over the whole class in the tests).
+"""
+
+from __future__ import annotations
+
+import re
+
+from tracker.core.parse.text import CLOSERS, NON_WORD, UI_WORDS
+
+# What no plain line holds: heading and furniture hints, and the characters that send a
+# name to further checks. (A count, "共189家", needs digits: no plain line is one.)
+_EXCLUDED = "位员員版安于家从拥资占提的排序先画拼字"
+_NUMERALS = "一二三四五六七八九十"
+
+
+def _ideographs_but(excluded: str) -> str:
+    """A character class body: the ideographs U+4E00–U+9FFF but the excluded ones."""
+    out, start = [], 0x4E00
+    for code in sorted(map(ord, excluded)):
+        if start < code:
+            out.append(f"{chr(start)}-{chr(code - 1)}")
+        start = code + 1
+    return "".join(out) + f"{chr(start)}-\u9fff"
+
+
+_PLAIN = re.compile(
+    f"[{_ideographs_but(_EXCLUDED + _NUMERALS)}]"
+    f"[{_ideographs_but(_EXCLUDED)}（）()]{{0,78}}"
+    f"[{_ideographs_but(_EXCLUDED + '日')}]"
+)
+# Longer lines cannot be a caption or a closing word.
+_MAX_CAPTION = 10
+_CAPTIONS = UI_WORDS | CLOSERS
+_KEY = str.maketrans({"（": "(", "）": ")"})
+
+
+def is_plain(text: str) -> bool:
+    """Whether the per-line rules read this line as exactly one name, itself."""
+    if _PLAIN.fullmatch(text) is None:
+        return False
+    return len(text) > _MAX_CAPTION or NON_WORD.sub("", text) not in _CAPTIONS
+
+
+def plain_key(name: str) -> str:
+    """normalize_key for a plain name."""
+    return name.translate(_KEY)
