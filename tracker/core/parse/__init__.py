@@ -146,7 +146,6 @@ def _on_page(why: str, page: int, pages: int) -> str:
 
 def _by_headings(trees: list[LexborHTMLParser], *, fast: bool) -> Reading:
     reader = Reader(fast=fast)
-    reader.out.fast = fast
     skipped: list[tuple[LexborNode, str]] = []
     navigation: list[tuple[str, LexborNode]] = []
     shapes: dict[tuple[str, ...], int] = {}

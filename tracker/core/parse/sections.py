@@ -252,6 +252,7 @@ class Reader:
         ):
             return False
         current.names.append(_new_name(Name, (line.text, False, line.shape, line.node, LINE_START)))
+        self.out.plain.add(line.text)
         current.last_line = index
         current.flags |= LINE_START
         current.signed = False
