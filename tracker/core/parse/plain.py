@@ -25,6 +25,7 @@ full- or half-width round brackets, never first or last):
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from tracker.core.parse.text import CLOSERS, UI_WORDS
 
@@ -59,6 +60,18 @@ def is_plain(text: str) -> bool:
     if _PLAIN.fullmatch(text) is None:
         return False
     return len(text) > _MAX_CAPTION or _bare(text) not in _CAPTIONS
+
+
+_PLAIN_LINES = re.compile(f"(?:{_PLAIN.pattern}\n)*{_PLAIN.pattern}")
+
+
+def all_plain(texts: Sequence[str]) -> bool:
+    """Whether is_plain holds for every one of texts, in two C calls (or False where a
+    long line's bare form is a caption: never a wrong True)."""
+    joined = "\n".join(texts)
+    return _PLAIN_LINES.fullmatch(joined) is not None and _CAPTIONS.isdisjoint(
+        _bare(joined).split("\n")
+    )
 
 
 def _bare(text: str) -> str:
