@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import random
 import unicodedata
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -23,19 +24,19 @@ from fixtures.portal_pages import portal_page, tabs_page
 from tests.test_parse_hard_cases import CASES
 from tracker.core.decode import decode_page
 from tracker.core.normalize import clean_display, normalize_key
-from tracker.core.parse import Reading, depth, read_pages
+from tracker.core.parse import Reading, depth, plain, read_pages
 from tracker.core.parse.items import simple_items
 from tracker.core.parse.plain import is_plain, plain_key
 from tracker.core.parse.sections import _SPECIAL
 from tracker.core.parse.text import (
     COUNT_LINE,
+    NON_WORD,
     clean_name,
     furniture,
     heading,
     is_closer,
     split_names,
 )
-from tracker.core.records import as_dict
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT.parent / "shared" / "real-pages"
@@ -50,7 +51,7 @@ def _page(path: Path) -> str:
 def _explained(reading: Reading) -> dict[str, Any]:
     """Everything a reading says: the result and the working `tracker parse --explain` shows."""
     return {
-        "result": as_dict(reading.result),
+        "result": asdict(reading.result),
         "sections": [(s.heading, s.line.text, len(s.kept)) for s in reading.sections],
         "rejected": [(r.text, r.reason, r.where()) for r in reading.rejected],
         "skipped": [(node.mem_id and node.tag, why) for node, why in reading.skipped],
@@ -184,6 +185,9 @@ def test_plain_lines_are_left_alone_by_every_per_line_rule() -> None:
     checked = 0
     for _ in range(20000):
         text = "".join(rng.choice(words) for _ in range(rng.randint(1, 14)))
+        if plain._PLAIN.fullmatch(text):
+            # What the captions are checked against, without the regex.
+            assert plain._bare(text) == NON_WORD.sub("", text)
         if not is_plain(text):
             continue
         checked += 1

@@ -146,7 +146,6 @@ def _on_page(why: str, page: int, pages: int) -> str:
 
 def _by_headings(trees: list[LexborHTMLParser], *, fast: bool) -> Reading:
     reader = Reader(fast=fast)
-    reader.out.fast = fast
     skipped: list[tuple[LexborNode, str]] = []
     navigation: list[tuple[str, LexborNode]] = []
     shapes: dict[tuple[str, ...], int] = {}
@@ -169,8 +168,9 @@ def _by_headings(trees: list[LexborHTMLParser], *, fast: bool) -> Reading:
         # A menu inside chrome changes nothing: chrome is never read.
         if any(role == "tabs" or not inside(node, chrome) for node, role in strips.strips.values()):
             marks.strips = strips
+            marks.runs.clear()
             lines = read_lines(tree.body, marks, shapes, bulk=fast)
-        reader.read(lines)
+        reader.read(lines, marks.runs)
         skipped += chrome.values()
         # A menu inside a sidebar is said once, as the sidebar.
         skipped += [

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections import deque
+from dataclasses import dataclass, field, fields
+from itertools import groupby, repeat
+from operator import itemgetter
+from typing import Any
 
 from tracker.core.models import Listing, ParseResult
 from tracker.core.normalize import clean_display, normalize_key
-from tracker.core.parse.plain import is_plain, plain_key
+from tracker.core.parse.plain import plain_key
 from tracker.core.parse.runs import repeated_half
 from tracker.core.parse.text import Heading
 
@@ -25,8 +29,8 @@ class Collector:
     last_logo: bool = False
     # How many runs of text names each tier was given in (two may be two copies of one).
     parts: dict[str, int] = field(default_factory=dict)
-    # Whether plain names skip cleaning (see `plain.py`); off only to check they need none.
-    fast: bool = True
+    # Names the reader took as plain (see `plain.py`): their keys need no cleaning.
+    plain: set[str] = field(default_factory=set)
 
     def declare(self, heading: Heading, count: int) -> None:
         # A tier heading that appears twice on a page declares two parts of one tier.
@@ -71,30 +75,25 @@ class Collector:
 
     def result(self, method: str) -> ParseResult:
         self.new_page()
-        positions: dict[str, int] = {}
-        listings = []
         # A tier with any text names reads its names from the text alone: its images are
         # decoration or logos captioned in words that may differ ("星河智能" beside
         # "星河智能科技有限公司"), and reading both would list one organisation twice.
-        worded = {heading.section for heading, _, logo in self.entries if not logo}
         copies = self._copies()
-        for index, (heading, raw, logo) in enumerate(self.entries):
-            if (logo and heading.section in worded) or index in copies:
-                continue
-            if self.fast and is_plain(raw):
-                # As the two calls below would give, without their checks (`plain.py`).
-                name, key = raw, plain_key(raw)
-            else:
-                name = clean_display(raw)
-                key = normalize_key(name)
-            if not key:
-                continue
-            # Positions continue across repeated headings of one tier.
-            section = heading.section
-            position = positions[section] = positions.get(section, 0) + 1
-            listings.append(Listing(heading.tier, heading.label, position, name, key))
+        entries = self.entries
+        if copies or any(logo for _, _, logo in entries):
+            worded = {heading.section for heading, _, logo in entries if not logo}
+            entries = [
+                entry
+                for index, entry in enumerate(entries)
+                if not ((entry[2] and entry[0].section in worded) or index in copies)
+            ]
+        plain = self.plain
+        named = [
+            (heading, raw, plain_key(raw)) if raw in plain else _cleaned(heading, raw)
+            for heading, raw, _ in entries
+        ]
         return ParseResult(
-            listings=listings,
+            listings=_listings([entry for entry in named if entry[2]]),
             declared_counts=dict(self.counts),
             method=method,
             problems=list(self.problems),
@@ -115,6 +114,41 @@ class Collector:
             half = repeated_half([self.entries[i][1] for i in indexes])
             copies.update(indexes[len(indexes) - half :] if half else ())
         return copies
+
+
+def _cleaned(heading: Heading, raw: str) -> tuple[Heading, str, str]:
+    name = clean_display(raw)
+    return heading, name, normalize_key(name)
+
+
+# Listing's own __init__ sets each field through the frozen dataclass's guard, a
+# microsecond per listing; a long list is built field by field, in C (`_listings`).
+_new = object.__new__
+_FIELDS = [getattr(Listing, column.name).__set__ for column in fields(Listing)]
+
+
+def _listings(named: list[tuple[Heading, str, str]]) -> list[Listing]:
+    """Listings of (heading, name, key) in page order, numbered per tier: positions go on
+    across repeated headings of one tier."""
+    tiers: list[str] = []
+    labels: list[str] = []
+    positions: list[int] = []
+    given: dict[str, int] = {}
+    # Names come in runs under one heading: one step per run (groupby compares the
+    # headings by identity first).
+    for heading, run in groupby(named, key=itemgetter(0)):
+        count = len(list(run))
+        start = given.get(heading.section, 0)
+        given[heading.section] = start + count
+        tiers += repeat(heading.tier, count)
+        labels += repeat(heading.label, count)
+        positions += range(start + 1, start + 1 + count)
+    listings = list(map(_new, repeat(Listing, len(named))))
+    names = [name for _, name, _ in named]
+    columns: list[list[Any]] = [tiers, labels, positions, names, [key for *_, key in named]]
+    for set_field, values in zip(_FIELDS, columns, strict=True):
+        deque(map(set_field, listings, values), maxlen=0)
+    return listings
 
 
 def same_organisation(one: str, other: str) -> bool:

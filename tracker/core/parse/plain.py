@@ -25,8 +25,9 @@ full- or half-width round brackets, never first or last):
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from tracker.core.parse.text import CLOSERS, NON_WORD, UI_WORDS
+from tracker.core.parse.text import CLOSERS, UI_WORDS
 
 # What no plain line holds: heading and furniture hints, and the characters that send a
 # name to further checks. (A count, "共189家", needs digits: no plain line is one.)
@@ -52,16 +53,33 @@ _PLAIN = re.compile(
 # Longer lines cannot be a caption or a closing word.
 _MAX_CAPTION = 10
 _CAPTIONS = UI_WORDS | CLOSERS
-_KEY = str.maketrans({"（": "(", "）": ")"})
 
 
 def is_plain(text: str) -> bool:
     """Whether the per-line rules read this line as exactly one name, itself."""
     if _PLAIN.fullmatch(text) is None:
         return False
-    return len(text) > _MAX_CAPTION or NON_WORD.sub("", text) not in _CAPTIONS
+    return len(text) > _MAX_CAPTION or _bare(text) not in _CAPTIONS
+
+
+_PLAIN_LINES = re.compile(f"(?:{_PLAIN.pattern}\n)*{_PLAIN.pattern}")
+
+
+def all_plain(texts: Sequence[str]) -> bool:
+    """Whether is_plain holds for every one of texts, in two C calls (or False where a
+    long line's bare form is a caption: never a wrong True)."""
+    joined = "\n".join(texts)
+    return _PLAIN_LINES.fullmatch(joined) is not None and _CAPTIONS.isdisjoint(
+        _bare(joined).split("\n")
+    )
+
+
+def _bare(text: str) -> str:
+    """NON_WORD.sub("", text) for a plain line: its brackets are all it has that is no word
+    character (a third of the regex's cost)."""
+    return text.replace("（", "").replace("）", "").replace("(", "").replace(")", "")
 
 
 def plain_key(name: str) -> str:
-    """normalize_key for a plain name."""
-    return name.translate(_KEY)
+    """normalize_key for a plain name (str.translate is several times slower)."""
+    return name.replace("（", "(").replace("）", ")")

@@ -19,15 +19,16 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 
 from selectolax.lexbor import LexborNode
 
 from tracker.core.models import OTHER_TIER
 from tracker.core.parse.collect import Collector
 from tracker.core.parse.markup import css_path, inside
-from tracker.core.parse.plain import is_plain
+from tracker.core.parse.plain import all_plain, is_plain
 from tracker.core.parse.runs import BOLD, LATIN, LINE_START, LOGO_NAME, PAIRED, Name, settle
 from tracker.core.parse.text import (
     COUNT_LINE,
@@ -141,14 +142,21 @@ class Reader:
     # How many lines were taken so.
     plain: int = 0
 
-    def read(self, lines: Sequence[Line]) -> None:
+    def read(self, lines: Sequence[Line], runs: Mapping[int, int] | None = None) -> None:
+        """Read lines in order; ``runs`` are those of simple lists (see `read_lines`)."""
         fast = self.fast
+        runs = runs or {}
+        after = 0
         for index, line in enumerate(lines):
+            if index < after:
+                continue
             kind = line.kind
             if kind == TEXT:
                 # Most lines of a long list are plain names in the run (see `_plain`).
                 if not (fast and self._plain(line, index)):
                     self._text(line, lines, index)
+                elif index in runs:
+                    after = self._plain_run(lines, index + 1, runs[index])
             elif kind == LOGO:
                 if self.current is not None:
                     self._add(line.text, line, logo=True)
@@ -252,11 +260,33 @@ class Reader:
         ):
             return False
         current.names.append(_new_name(Name, (line.text, False, line.shape, line.node, LINE_START)))
+        self.out.plain.add(line.text)
         current.last_line = index
         current.flags |= LINE_START
         current.signed = False
         self.plain += 1
         return True
+
+    def _plain_run(self, lines: Sequence[Line], start: int, end: int) -> int:
+        """After a plain name, the rest of its simple list (one shape, no flags, an item
+        each) as `_plain` takes each, when every one is plain; where to go on from."""
+        run = lines[start:end]
+        if not run:
+            return start
+        texts, _, _, _, shapes, nodes, _, _ = zip(*run, strict=True)
+        if not all_plain(texts):
+            return start
+        current = self.current
+        assert current is not None
+        current.names += map(
+            _new_name,
+            repeat(Name),
+            zip(texts, repeat(False), shapes, nodes, repeat(LINE_START)),
+        )
+        self.out.plain.update(texts)
+        current.last_line = end - 1
+        self.plain += len(texts)
+        return end
 
     def _end(self, line: Line, text: str) -> None:
         assert self.current is not None

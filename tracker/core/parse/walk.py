@@ -56,7 +56,7 @@ _new_line = tuple.__new__
 
 @dataclass
 class Marks:
-    """What the structural passes decided, by element id."""
+    """What the structural passes decided, by element id; ``runs``: what the walk did."""
 
     chrome: dict[int, tuple[LexborNode, str]]
     strips: Strips
@@ -64,6 +64,7 @@ class Marks:
     titles: set[int]
     # English renderings of the names beside them: skipped.
     renderings: set[int] = field(default_factory=set)
+    runs: dict[int, int] = field(default_factory=dict)  # simple lists' lines: first to past last
 
 
 _BLOCK = 1
@@ -201,7 +202,9 @@ class _Walker:
         found = simple_items(block)
         if found is None or any(node.mem_id in actions for node, _ in found):
             return False
+        first_line = len(buffer.lines)
         buffer.items(found)
+        self.marks.runs[first_line] = len(buffer.lines)
         return True
 
     def marked(self, node: LexborNode, action: int) -> None:
@@ -363,7 +366,7 @@ class _LineBuffer:
         self.lines.append(Line("", END))
 
     def items(self, found: list[tuple[LexborNode, str]]) -> None:
-        """One line per item of a simple list, as `_text` makes it for each, in one step."""
+        """A line per item of a simple list (as `_text` makes each): one shape, no flags."""
         shape = 0
         for node, text in found:
             if (line := _clean(text)) is None:
