@@ -141,6 +141,9 @@ LISTS = {
     "paragraphs in a div": f"<div>{f'<p>{NAME}</p>' * 5}</div>",
     "a quote in the block's attribute": f'<ul data-x="a>b">{f"<li>{NAME}</li>" * 5}</ul>',
     "spaced text": f"<ul>{f'<li>星河  智能 {NAME}</li>' * 5}</ul>",
+    # The walk reads an item of another tag as outside the run (a review found the fast path
+    # taking a disclaimer paragraph inside a list as a member).
+    "an item of another tag": f"<ul>{f'<li>{NAME}</li>' * 4}<p>免责声明本站信息仅供参考</p></ul>",
 }
 # Simple by their markup (a titled item is then declined by the walk: it is marked).
 SIMPLE = {

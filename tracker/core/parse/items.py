@@ -54,6 +54,9 @@ def simple_items(block: LexborNode) -> list[tuple[LexborNode, str]] | None:
     covered = sum(map(len, [whole for whole, _, _ in found]))
     if covered != len(html[start:end].rstrip(" \t\n\f")) or len(found) < _MIN_ITEMS:
         return None
+    # The walk reads an item of another tag as outside the run: not a simple list then.
+    if len({tag for _, tag, _ in found}) != 1:
+        return None
     items = list(block.iter(include_text=False))
     if len(items) != len(found):
         return None
