@@ -7,13 +7,10 @@ renames the change log links (`carried`), marked with the former name they were 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields, replace
 from operator import attrgetter
 from typing import Any, TypeVar
-
-from pydantic import BaseModel, Field, field_validator
 
 from tracker.core.fields import (
     CARRIED_FIELD,
@@ -25,6 +22,7 @@ from tracker.core.fields import (
 )
 from tracker.core.gazetteer import gazetteer
 from tracker.core.normalize import normalize_key
+from tracker.core.records import as_dict
 
 # Identify the annotation rather than describe the organisation; never merged into a row.
 _IDENTITY_FIELDS = frozenset({"key", "origin", "name", CARRIED_FIELD, SOURCES_FIELD})
@@ -32,7 +30,14 @@ _IDENTITY_FIELDS = frozenset({"key", "origin", "name", CARRIED_FIELD, SOURCES_FI
 _NAME_FIELDS = ("common_name_en", "name_en_mt", "common_name_zh")
 
 
-class Annotation(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Annotation:
+    """What one origin (or, merged, several) says about the organisation of one key.
+
+    Built from input already checked where it entered (CSET's list, `tracker annotate
+    import`, the store's rows, the tracker's guesses): a plain record, not a validating model.
+    """
+
     key: str
     origin: str
     name: str
@@ -58,21 +63,13 @@ class Annotation(BaseModel):
     notes: str | None = None
     # Values that fit no typed field: a flag that is neither yes nor no ("Partially"), keyed
     # by the field, and cells of columns the importer does not map, keyed by their header.
-    extra: dict[str, str] = Field(default_factory=dict)
+    extra: dict[str, str] = field(default_factory=dict)
     # Set when the annotation was made for a former name of the member (`carried`): that
     # name. Never stored: it says how the annotation reached a key, not what CSET wrote.
     annotated_as: str | None = None
     # Where each value came from (field -> origin) when origins were merged per field; empty
     # for an annotation of one origin. Never stored.
-    sources: dict[str, str] = Field(default_factory=dict)
-
-    @field_validator("extra", mode="before")
-    @classmethod
-    def _json_text(cls, value: Any) -> Any:
-        # The database keeps `extra` as JSON text (or NULL).
-        if value is None:
-            return {}
-        return json.loads(value) if isinstance(value, str) else value
+    sources: dict[str, str] = field(default_factory=dict)
 
     def flag_text(self, field: str) -> str | None:
         """A yes/no flag as a reader should see it: yes, no, CSET's own wording, or None."""
@@ -92,7 +89,7 @@ class Annotation(BaseModel):
         """Every non-empty descriptive field, for JSON: what CSET knew about the organisation;
         with `sourced` (by default when `beyond_lists([self])`), each one's origin beside it
         (`<field>_source`), as every data format names them."""
-        data = self.model_dump(exclude=set(_IDENTITY_FIELDS), exclude_none=True)
+        data = self._given(_IDENTITY_FIELDS)
         if not self.extra:
             data.pop("extra", None)
         carried = {CARRIED_FIELD: self.annotated_as} if self.annotated_as else {}
@@ -118,13 +115,17 @@ class Annotation(BaseModel):
 
     def described(self) -> dict[str, Any]:
         """Every descriptive field with a value (a flag CSET worded otherwise as its text)."""
-        data = self.model_dump(exclude=set(_IDENTITY_FIELDS) | {"extra"}, exclude_none=True)
+        data = self._given(_IDENTITY_FIELDS | {"extra"})
         worded = {f: text for f, text in self.extra.items() if f in FLAG_FIELDS}
         return data | worded
 
     def carried_to(self) -> Annotation:
         """This annotation as shown for a later name of the member: marked with its own name."""
-        return self.model_copy(update={CARRIED_FIELD: self.annotated_as or self.name})
+        return replace(self, annotated_as=self.annotated_as or self.name)
+
+    def _given(self, exclude: frozenset[str]) -> dict[str, Any]:
+        """The fields not in `exclude` that have a value, in declaration order."""
+        return {k: v for k, v in as_dict(self, exclude=exclude).items() if v is not None}
 
 
 SOURCE_COLUMNS = tuple(f"{field}_source" for field in SHOWN_FIELDS)
@@ -214,13 +215,13 @@ def merged(notes: Iterable[Annotation]) -> Annotation | None:
     for note in by_precedence(given):
         extra |= {k: v for k, v in note.extra.items() if k not in FLAG_FIELDS and k not in extra}
     update = {
-        **dict.fromkeys(f for f in Annotation.model_fields if f not in _IDENTITY_FIELDS),
+        **dict.fromkeys(f.name for f in fields(Annotation) if f.name not in _IDENTITY_FIELDS),
         **{field: pick.value for field, pick in chosen.items() if field not in extra},
         "extra": extra,
         SOURCES_FIELD: {field: pick.origin for field, pick in chosen.items()},
         CARRIED_FIELD: next((c.annotated_as for c in contributors if c.annotated_as), None),
     }
-    return lead.model_copy(update=update)
+    return replace(lead, **update)
 
 
 def _chosen(notes: Sequence[Annotation]) -> dict[str, _Pick]:

@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import BaseModel
-
 from tracker.core.annotations import Annotation
 from tracker.core.credit import CSET_ORIGIN
 from tracker.core.errors import BaselineError
@@ -64,7 +62,8 @@ _EXTRACTED = re.compile(r"Extracted\s+(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})\s+from\s
 _FLAGS = {"yes": True, "no": False}
 
 
-class BaselineFile(BaseModel):
+@dataclass(frozen=True)
+class BaselineFile:
     """What CSET's CSV says: the page's listings on the extraction day, and its notes."""
 
     captured_at: datetime
@@ -279,4 +278,4 @@ def _annotation(
         else:
             data[field] = folds.get(field, {}).get(value or "", value)
     data["name"] = clean_display(data["name"])
-    return Annotation.model_validate({**data, "extra": extra})
+    return Annotation(**data, extra=extra)

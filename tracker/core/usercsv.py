@@ -68,9 +68,7 @@ class UserRow:
         if not values:
             return None
         name = self.name or (stored.name if stored else None) or listed_name or self.key
-        return Annotation.model_validate(
-            {"key": self.key, "origin": USER_ORIGIN, "name": name, **values}
-        )
+        return Annotation(key=self.key, origin=USER_ORIGIN, name=name, **values)
 
     def place_problem(self, note: Annotation, source: str) -> str | None:
         """What is wrong with `note`'s province and city together (the row's over the

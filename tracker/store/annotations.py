@@ -13,7 +13,8 @@ from operator import itemgetter
 from typing import Any
 
 from tracker.core.annotations import Annotation, merged
-from tracker.core.fields import CARRIED_FIELD, SOURCES_FIELD
+from tracker.core.fields import CARRIED_FIELD, FLAG_FIELDS, SOURCES_FIELD
+from tracker.core.records import as_dict
 from tracker.store.table import Described, Table, chunks, marks
 
 SCHEMA = {
@@ -90,9 +91,16 @@ DESCRIBED = {
 
 def _db_row(annotation: Annotation) -> dict[str, Any]:
     # `annotated_as` says how an annotation reached a later key; it is never stored.
-    row = annotation.model_dump(exclude={CARRIED_FIELD, SOURCES_FIELD})
+    row = as_dict(annotation, exclude={CARRIED_FIELD, SOURCES_FIELD})
     row["extra"] = json.dumps(annotation.extra, ensure_ascii=False) if annotation.extra else None
     return row
+
+
+def _annotation(row: dict[str, Any]) -> Annotation:
+    """A stored row as the annotation `_db_row` wrote: flags from 0/1, `extra` from JSON."""
+    flags = {f: None if row[f] is None else bool(row[f]) for f in FLAG_FIELDS}
+    extra = json.loads(row["extra"]) if row["extra"] else {}
+    return Annotation(**{**row, **flags, "extra": extra})
 
 
 class Annotations(Table):
@@ -113,7 +121,7 @@ class Annotations(Table):
         notes: dict[str, list[Annotation]] = {}
         for row in sorted(rows, key=itemgetter("rowid")):  # as stored, whichever way read
             del row["rowid"]
-            notes.setdefault(row["key"], []).append(Annotation.model_validate(row))
+            notes.setdefault(row["key"], []).append(_annotation(row))
         return {key: note for key, found in notes.items() if (note := merged(found))}
 
     def annotated_names(self) -> Iterator[tuple[str, str]]:
@@ -133,7 +141,7 @@ class Annotations(Table):
     def own_annotations(self, origin: str) -> dict[str, Annotation]:
         """One origin's annotations by key, as stored: not merged with any other origin's."""
         rows = self.db.query("SELECT * FROM annotations WHERE origin = ?", [origin])
-        return {row["key"]: Annotation.model_validate(row) for row in rows}
+        return {row["key"]: _annotation(row) for row in rows}
 
     def put_annotations(
         self, origin: str, annotations: Sequence[Annotation], *, removed: Iterable[str] = ()

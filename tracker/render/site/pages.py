@@ -17,6 +17,7 @@ from tracker.core.credit import credit_for
 from tracker.core.diff import members as members_of
 from tracker.core.fields import FIELD_LABELS, FLAG_FIELDS, INFERRED_ORIGIN
 from tracker.core.models import Snapshot, tier_rank
+from tracker.core.records import json_text
 from tracker.core.stamps import utc_text
 from tracker.core.tenure import Tenure
 from tracker.render.rows import INFERRED_MARK
@@ -53,7 +54,7 @@ def _member_downloads(
     """Each list's CSV and JSON, yielded as soon as rendered (ten years of distinct lists are
     too much to hold), or as None when the previous build made them from the same input;
     then the index of fingerprints. Returns list index -> (CSV path, JSON path)."""
-    notes = {key: note.model_dump_json() for key, note in site.notes.items()}
+    notes = {key: json_text(note) for key, note in site.notes.items()}
     named: dict[int, tuple[str, str]] = {}
     found: dict[str, tuple[str, str]] = {}
     for index, lines in enumerate(site.lists):
