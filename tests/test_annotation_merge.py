@@ -17,7 +17,7 @@ import pytest
 from tests.cli import Run, invoker
 from tests.pages import render_page
 from tracker.core.annotations import Annotation, carried, merged
-from tracker.core.fields import INFERRED_ORIGIN, USER_ORIGIN
+from tracker.core.fields import FLAG_FIELDS, INFERRED_ORIGIN, USER_ORIGIN
 
 SMALL = Path(__file__).resolve().parents[1] / "fixtures" / "baseline" / "small.csv"
 XINGHE = "星河智能科技有限公司"
@@ -237,6 +237,20 @@ def test_members_json_names_each_values_origin_as_diff_json_does(run: Run, tmp_p
     assert (guessed["type_source"], guessed["city_source"]) == ("inferred", "inferred")
     assert (joined["type_source"], joined["city_source"]) == ("inferred", "inferred")
     for row in members.values():  # every value a row gives says its origin
-        fields = _annotation_fields(row) - {"extra", "annotated_as"}
+        worded = set(row.get("extra", {})) & set(FLAG_FIELDS)  # flags CSET worded otherwise
+        fields = _annotation_fields(row) - {"extra", "annotated_as"} | worded
         assert {f"{f}_source" for f in fields} == {f for f in row if f.endswith("_source")}
     assert members[XINGHE]["type_source"] == CSET
+
+
+def test_a_flag_cset_worded_otherwise_keeps_its_origin_under_a_users_note() -> None:
+    """Review: CSET's "Partially" sat in `extra` with no `state_owned_source`, so under a
+    user's note the JSON row read as if the user had said it."""
+    cset = _note(CSET, extra={"state_owned": "Partially"})
+    note = merged([_note(USER_ORIGIN, province="Beijing"), cset])
+    assert note is not None
+    facts = note.facts()
+    assert facts["annotation_origin"] == USER_ORIGIN
+    assert facts["extra"] == {"state_owned": "Partially"}
+    assert facts["state_owned_source"] == CSET
+    assert facts["province_source"] == USER_ORIGIN

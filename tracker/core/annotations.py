@@ -94,7 +94,9 @@ class Annotation:
             data.pop("extra", None)
         carried = {CARRIED_FIELD: self.annotated_as} if self.annotated_as else {}
         sourced = beyond_lists([self]) if sourced is None else sourced
-        sources = {f"{f}_source": self.source_of(f) for f in data if f != "extra" and sourced}
+        # A flag CSET worded otherwise sits in `extra`; its origin is named like any value's.
+        shown = [f for f in data if f != "extra"] + [f for f in self.extra if f in FLAG_FIELDS]
+        sources = {f"{f}_source": self.source_of(f) for f in shown if sourced}
         return {"annotation_origin": self.origin, **carried, **data, **sources}
 
     def source_of(self, field: str) -> str:
