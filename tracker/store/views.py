@@ -126,15 +126,17 @@ def _noted_key(key: str, source: str) -> str:
     return f"coalesce({_NOTED_KEY.format(key=key)}, {carried}) AS noted"
 
 
-_CURRENT_MERGED = f"""
+def _current_view(annotation: str, noted: str) -> str:
+    """`current_members` as a migration redefines it: how it picks the annotation varies."""
+    return f"""
     DROP VIEW current_members;
     CREATE VIEW current_members AS
     SELECT x.source_id, x.snapshot_id, x.captured_at, x.tier, x.tier_label, x.position,
-        x.name, x.key, {_merged(_MEMBER_NOTES)},
+        x.name, x.key, {annotation},
         (SELECT id FROM member_names m WHERE m.key = x.key AND m.name = x.name) AS name_id
     FROM (
         SELECT s.source_id, s.id AS snapshot_id, s.captured_at, l.tier, l.tier_label,
-            l.position, l.name, l.key, l.rowid AS line, {_noted_key("l.key", "s.source_id")}
+            l.position, l.name, l.key, l.rowid AS line, {noted}
         FROM sources src
         JOIN snapshots s ON s.id = (
             SELECT id FROM snapshots WHERE source_id = src.id AND status = 'ok'
@@ -144,19 +146,27 @@ _CURRENT_MERGED = f"""
     ) x
     ORDER BY x.source_id, x.line;
 """
-_EVENTS_MERGED = f"""
+
+
+def _events_view(annotation: str, noted: str) -> str:
+    """`member_events` as a migration redefines it: how it picks the annotation varies."""
+    return f"""
     DROP VIEW member_events;
     CREATE VIEW member_events AS
     SELECT x.id, x.at, x.old_at, x.source_id, x.old_snapshot_id, x.new_snapshot_id, x.kind,
         x.key, x.name, x.tier, x.old_key, x.old_name, x.old_tier, x.direction, x.score,
         x.listed, x.old_listed,
-        {_merged(_EVENT_NOTES)}
+        {annotation}
     FROM (
-        SELECT c.*, o.captured_at AS old_at, {_noted_key("c.key", "c.source_id")}
+        SELECT c.*, o.captured_at AS old_at, {noted}
         FROM changes c JOIN snapshots o ON o.id = c.old_snapshot_id
     ) x
     ORDER BY x.at DESC, x.id;
 """
+
+
+_CURRENT_MERGED = _current_view(_merged(_MEMBER_NOTES), _noted_key("l.key", "s.source_id"))
+_EVENTS_MERGED = _events_view(_merged(_EVENT_NOTES), _noted_key("c.key", "c.source_id"))
 # Migration 6 (issue 16's review): the key's own rows and its nearest former key's merged
 # per field (the user's value over CSET's, of one origin the key's own first); province and
 # city taken together from the first row giving either (the views cannot consult the
@@ -205,37 +215,8 @@ def _former(key: str, source: str) -> str:
     return f"{_CARRIED_KEY.format(key=key, source=source)} AS former"
 
 
-_CURRENT_PICKED = f"""
-    DROP VIEW current_members;
-    CREATE VIEW current_members AS
-    SELECT x.source_id, x.snapshot_id, x.captured_at, x.tier, x.tier_label, x.position,
-        x.name, x.key, {_picked(_MEMBER_NOTES)},
-        (SELECT id FROM member_names m WHERE m.key = x.key AND m.name = x.name) AS name_id
-    FROM (
-        SELECT s.source_id, s.id AS snapshot_id, s.captured_at, l.tier, l.tier_label,
-            l.position, l.name, l.key, l.rowid AS line, {_former("l.key", "s.source_id")}
-        FROM sources src
-        JOIN snapshots s ON s.id = (
-            SELECT id FROM snapshots WHERE source_id = src.id AND status = 'ok'
-            ORDER BY captured_at DESC, id DESC LIMIT 1
-        )
-        JOIN listings l ON l.snapshot_id = s.id
-    ) x
-    ORDER BY x.source_id, x.line;
-"""
-_EVENTS_PICKED = f"""
-    DROP VIEW member_events;
-    CREATE VIEW member_events AS
-    SELECT x.id, x.at, x.old_at, x.source_id, x.old_snapshot_id, x.new_snapshot_id, x.kind,
-        x.key, x.name, x.tier, x.old_key, x.old_name, x.old_tier, x.direction, x.score,
-        x.listed, x.old_listed,
-        {_picked(_EVENT_NOTES)}
-    FROM (
-        SELECT c.*, o.captured_at AS old_at, {_former("c.key", "c.source_id")}
-        FROM changes c JOIN snapshots o ON o.id = c.old_snapshot_id
-    ) x
-    ORDER BY x.at DESC, x.id;
-"""
+_CURRENT_PICKED = _current_view(_picked(_MEMBER_NOTES), _former("l.key", "s.source_id"))
+_EVENTS_PICKED = _events_view(_picked(_EVENT_NOTES), _former("c.key", "c.source_id"))
 SCHEMA = {
     4: _CURRENT + _EVENTS + _SUMMARY,
     5: _CURRENT_MERGED + _EVENTS_MERGED,
