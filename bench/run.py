@@ -3,7 +3,7 @@
     python -m bench                          # the full run (5 to 10 minutes on 2 cores)
     python -m bench --quick                  # smaller data, for a quick look
     python -m bench --json out.json          # also write the figures as JSON
-    python -m bench --markdown --skip infer  # the README's Performance table
+    python -m bench --markdown --skip infer --skip site  # the README's Performance table
 
 The BeautifulSoup comparison needs the [bench] extra: pip install -e '.[bench]'.
 """
