@@ -125,13 +125,13 @@ class ChangeLog(Table):
 
     def change_rows(self, source_id: str) -> list[dict[str, Any]]:
         """Every logged event, newest pair first, in the order each pair logged them."""
-        cursor = self.conn.execute(
-            "SELECT c.* FROM changes c JOIN snapshots s ON s.id = c.new_snapshot_id "
-            "WHERE c.source_id = ? ORDER BY s.captured_at DESC, s.id DESC, c.id",
-            [source_id],
+        return list(
+            self._rows(
+                "SELECT c.* FROM changes c JOIN snapshots s ON s.id = c.new_snapshot_id "
+                "WHERE c.source_id = ? ORDER BY s.captured_at DESC, s.id DESC, c.id",
+                [source_id],
+            )
         )
-        columns = [column[0] for column in cursor.description]
-        return [dict(zip(columns, row, strict=True)) for row in cursor]
 
     def rename_edges(self, source_id: str) -> list[tuple[str, str]]:
         """(old key, new key) of every logged rename."""
