@@ -132,6 +132,24 @@ def test_a_merged_place_stays_one_place_when_merged_again() -> None:
     assert _place(again) == ("Hubei", USER_ORIGIN, "Wuhan", USER_ORIGIN)
 
 
+@pytest.mark.parametrize(
+    "note",
+    [
+        _note(CSET, type="Industry", province="Hubei", city="Wuhan"),
+        _note(INFERRED_ORIGIN, province="Beijing"),
+        _note(CSET, state_owned=None, extra={"state_owned": "Partially"}),
+        _note(USER_ORIGIN),
+    ],
+)
+def test_a_lone_note_is_its_own_merge(note: Annotation) -> None:
+    assert merged([note]) is note
+
+
+def test_a_lone_city_still_gets_its_province() -> None:
+    lone = _note(USER_ORIGIN, city="Wuhan")
+    assert _place(merged([lone])) == ("Hubei", USER_ORIGIN, "Wuhan", USER_ORIGIN)
+
+
 # Every output: the CLI over the small baseline ----------------------------------------------
 
 

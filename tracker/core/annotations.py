@@ -201,6 +201,12 @@ def merged(notes: Iterable[Annotation]) -> Annotation | None:
     `annotated_as` the first one's that was carried from a former name.
     """
     given = list(notes)
+    # The common cases, every listed member's note at show time: no note, or one, which is
+    # its own merge unless the gazetteer is to give the province of its city.
+    if not given:
+        return None
+    if len(given) == 1 and not _city_alone(given[0]):
+        return given[0]
     chosen = _chosen(given)
     contributors = by_precedence(given[i] for i in sorted({p.note for p in chosen.values()}))
     if not contributors:
@@ -292,6 +298,10 @@ def _place(notes: Sequence[Annotation]) -> dict[str, _Pick]:
     return found
 
 
+def _city_alone(note: Annotation) -> bool:
+    return note.city is not None and note.province is None
+
+
 def _place_origin(note: Annotation) -> str:
     """The first origin (by precedence) among those giving `note`'s province and city."""
     given = [note.source_of(f) for f in PLACE_FIELDS if getattr(note, f) is not None]
@@ -333,7 +343,7 @@ def former_keys(edges: Sequence[tuple[str, str]], keys: Iterable[str]) -> dict[s
     olds: dict[str, set[str]] = {}
     for old, new in edges:
         olds.setdefault(new, set()).add(old)
-    return {key: _walk_back(olds, key) for key in keys}
+    return {key: _walk_back(olds, key) if key in olds else [] for key in keys}
 
 
 def _walk_back(olds: Mapping[str, set[str]], key: str) -> list[str]:

@@ -34,5 +34,9 @@ def _json(value: Any, depth: int) -> str:
     return "{\n" + ",\n".join(fields) + "\n" + pad[2:] + "}"
 
 
+# One encoder for every record: json.dumps with options builds a new one per call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)
+
+
 def _compact(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, default=str)
+    return _ENCODER.encode(value)

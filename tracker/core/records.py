@@ -10,9 +10,11 @@ and times as JSON writes them (`as_json`, its `model_dump(mode="json")`: ISO 860
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import fields, is_dataclass
 from datetime import datetime
+from itertools import compress, repeat
+from operator import attrgetter
 from typing import Any
 
 # Leaves that need no conversion: checked first, they are almost every value.
@@ -21,9 +23,14 @@ _PLAIN = (str, int, float)
 
 def as_dict(record: Any, *, exclude: Collection[str] = ()) -> dict[str, Any]:
     """The record's fields in declaration order, nested records as dicts, containers copied."""
-    return {
-        name: _plain(getattr(record, name)) for name in _names(type(record)) if name not in exclude
-    }
+    names, values_of = _shape(type(record), frozenset(exclude))
+    values = values_of(record)
+    data = dict(zip(names, values, strict=True))
+    # Values are taken as they are, with no call per field: only containers and nested
+    # records (picked out without a Python loop over every field) are converted.
+    for name in compress(names, map(_CONVERTED.get, map(type, values), repeat(True))):
+        data[name] = _plain(data[name])
+    return data
 
 
 def as_json(record: Any) -> dict[str, Any]:
@@ -36,15 +43,27 @@ def json_text(record: Any) -> str:
     return json.dumps(as_json(record), ensure_ascii=False, separators=(",", ":"))
 
 
-# Field names by record class, looked up once per class.
-_NAMES: dict[type, tuple[str, ...]] = {}
+# Whether a value of this type is converted: not one of these, by exact type (a subclass
+# of str may be anything).
+_CONVERTED = dict.fromkeys((str, int, float, bool, type(None)), False)
+# By record class and left-out fields: the names kept, and a getter of their values as a
+# tuple, built once.
+_SHAPES: dict[tuple[type, frozenset[str]], tuple[tuple[str, ...], Callable[[Any], tuple]]] = {}
 
 
-def _names(kind: type) -> tuple[str, ...]:
-    names = _NAMES.get(kind)
-    if names is None:
-        names = _NAMES[kind] = tuple(f.name for f in fields(kind))
-    return names
+def _shape(kind: type, exclude: frozenset[str]) -> tuple[tuple[str, ...], Callable[[Any], tuple]]:
+    shape = _SHAPES.get((kind, exclude))
+    if shape is None:
+        names = tuple(f.name for f in fields(kind) if f.name not in exclude)
+        shape = _SHAPES[kind, exclude] = (names, _getter(names))
+    return shape
+
+
+def _getter(names: tuple[str, ...]) -> Callable[[Any], tuple]:
+    if len(names) > 1:
+        return attrgetter(*names)
+    # attrgetter of one name gives the value, not a tuple of it.
+    return lambda record: tuple(getattr(record, name) for name in names)
 
 
 def _plain(value: Any) -> Any:
