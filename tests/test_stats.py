@@ -119,6 +119,20 @@ def test_stats_output(run: Run, args: list[str], golden: str) -> None:
     assert_golden(golden, result.stdout)
 
 
+def test_counts_by_tier_annotate_nobody(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Annotating every member is most of what `stats --by type` costs; by tier it is skipped."""
+    expected = run("stats", "--format", "json").stdout
+
+    def refuse(*_: object, **__: object) -> None:
+        raise AssertionError("stats by tier annotated members")
+
+    monkeypatch.setattr("tracker.app.reports.annotations_of", refuse)
+    result = run("stats", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == expected
+    assert run("stats", "--by", "type").exit_code != 0  # the patch is what stats would call
+
+
 def test_a_newcomer_is_counted_by_what_its_name_states_and_marked_inferred_else_unannotated(
     run: Run, tmp_path: Path
 ) -> None:

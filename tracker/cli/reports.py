@@ -181,7 +181,9 @@ def stats(
     from tracker.render.rows import stats_text
 
     source = app.source(source_id)
-    found = members_at(app.store, source.id, ref)
+    # Counts by tier need no annotation; a chart of them is drawn by type.
+    annotated = by != "tier" or plot_path is not None
+    found = members_at(app.store, source.id, ref, annotated=annotated)
     tell([found.ref_note])
     doubt(found.snapshot)
     width = table_width(wide, output_path)
