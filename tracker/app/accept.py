@@ -12,7 +12,7 @@ from datetime import datetime
 from tracker.app.settle import settle
 from tracker.core.config import Config
 from tracker.core.errors import StoreError
-from tracker.render.rows import describe
+from tracker.render.snapshots import describe
 from tracker.store import Store
 
 

@@ -21,7 +21,7 @@ from tracker.core.errors import BaselineError, FetchError
 from tracker.core.models import FetchOutcome, ParseResult, Snapshot, Transfer
 from tracker.core.stamps import sha256_hex
 from tracker.net.fetch import OnWait, fetch
-from tracker.render.rows import describe
+from tracker.render.snapshots import describe
 from tracker.store import Store
 from tracker.store.fetches import FetchRow
 

@@ -31,7 +31,7 @@ from tracker.core.models import (
 from tracker.core.parse import PARSER_VERSION, read_pages
 from tracker.core.stamps import sha256_hex, utc_text
 from tracker.net.pages import Following, follow_http
-from tracker.render.rows import describe
+from tracker.render.snapshots import describe
 from tracker.store import Store
 from tracker.store.fetches import FetchRow
 

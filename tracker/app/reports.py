@@ -1,17 +1,17 @@
-"""What the reading commands show: one snapshot's members and composition, every ok
-snapshot over time, and the composition over time. Each function is one command's one call: the reference resolved, the
-store read, records out."""
+"""What the reading commands show: one snapshot's members and composition, and the
+composition over time (`tracker.app.timeline`: every ok snapshot over time). Each function
+is one command's one call: the reference resolved, the store read, records out."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from itertools import groupby
 from operator import itemgetter
 
 from tracker.app.annotations import annotations_of
 from tracker.app.refs import resolve
+from tracker.app.timeline import ok_snapshots
 from tracker.core.annotations import Annotation, name_matches
 from tracker.core.composition import (
     Composition,
@@ -70,31 +70,6 @@ def members_at(store: Store, source_id: str, ref: str, *, annotated: bool = True
     names = {listing.key: listing.name for listing in listings}
     notes = annotations_of(store, source_id, names, names=names) if annotated else {}
     return Members(resolved.snapshot, listings, notes, resolved.note)
-
-
-def ok_snapshots(store: Store, source_id: str) -> list[Snapshot]:
-    """Every ok snapshot in time order; none yet is an error saying how to get one."""
-    found = store.snapshots(source_id, status="ok")
-    if not found:
-        raise StoreError(
-            f"no ok snapshots of {source_id!r} yet (run `tracker snapshot`, "
-            "`tracker baseline import` or `tracker backfill wayback`)"
-        )
-    return found
-
-
-@dataclass(frozen=True)
-class Timeline:
-    """Every ok snapshot in time order, and when the quarantined readings were captured:
-    they are never counted, but a chart that hid them would hide a doubted reading."""
-
-    snapshots: list[Snapshot]
-    quarantined: list[datetime]
-
-
-def timeline_of(store: Store, source_id: str) -> Timeline:
-    doubted = store.snapshots(source_id, status="quarantined")
-    return Timeline(ok_snapshots(store, source_id), [s.captured_at for s in doubted])
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,8 @@ from typing import Any
 
 from tracker.app.annotations import annotations_of
 from tracker.app.diffs import build_report
-from tracker.app.reports import ok_snapshots
 from tracker.app.sitefiles import Output, Written, whole
+from tracker.app.timeline import ok_snapshots
 from tracker.core.config import Source
 from tracker.core.credit import credit_for
 from tracker.core.models import Snapshot

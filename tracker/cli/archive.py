@@ -71,7 +71,7 @@ def backfill_wayback(
     import httpx
 
     from tracker.app.backfill import open_archive, plan_backfill, run_backfill, summary, unfetched
-    from tracker.render.rows import captures_text
+    from tracker.render.snapshots import captures_text
 
     if since and until and since.ljust(14, "0") > until.ljust(14, "9"):
         raise click.BadParameter(f"--from {since} is after --to {until}")

@@ -55,7 +55,7 @@ def snapshots(
     Example: tracker snapshots --origin wayback
     """
     from tracker.core.models import Origin
-    from tracker.render.rows import snapshots_text
+    from tracker.render.snapshots import snapshots_text
 
     source = app.source(source_id)
     found = app.store.snapshots(source.id, origin=cast("Origin | None", origin))
@@ -272,7 +272,7 @@ def timeline(
 
     Example: tracker timeline --plot timeline.png
     """
-    from tracker.app.reports import timeline_of
+    from tracker.app.timeline import timeline_of
     from tracker.core.timeline import timeline_rows
     from tracker.render.table import render_rows
 

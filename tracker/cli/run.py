@@ -107,7 +107,7 @@ def watchers_list(app: App, fmt: str, output_path: Path | None, wide: bool) -> N
     Example: tracker watchers list --format json
     """
     from tracker.app.deliver import watcher_rows
-    from tracker.render.rows import watchers_text
+    from tracker.render.snapshots import watchers_text
 
     rows = watcher_rows(app.store, app.config.watchers)
     emit(watchers_text(rows, fmt, table_width(wide, output_path)), output_path, bom=fmt == "csv")

@@ -25,7 +25,6 @@ import io
 import re
 import unicodedata
 from dataclasses import dataclass
-from importlib import resources
 
 _BRACKET = re.compile(r"[（(]([^（）()]*)[）)]")
 # After a place, these make a mid-name short form a place rather than part of a word.
@@ -80,6 +79,10 @@ class Gazetteer:
 @functools.cache
 def gazetteer() -> Gazetteer:
     """The package's gazetteer, read and compiled once per process."""
+    # Imported here: importlib.resources costs every command 10 ms to import, and only a
+    # command reading annotations ever opens the gazetteer.
+    from importlib import resources
+
     text = resources.files("tracker").joinpath("data/gazetteer.csv").read_text(encoding="utf-8")
     lines = (line for line in io.StringIO(text) if not line.startswith("#"))
     forms: dict[str, _Form] = {}

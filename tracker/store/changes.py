@@ -15,13 +15,16 @@ are "+"-joined tier ids of every listing ("board+ordinary"), set for listing cha
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tracker.core.diff import Diff
 from tracker.core.kinds import CHANGE_KINDS
 from tracker.core.models import Snapshot
 from tracker.core.stamps import utc_text
 from tracker.store.table import Described, Table
+
+if TYPE_CHECKING:
+    # A type only: every command opens the store, and the diff is not every command's.
+    from tracker.core.diff import Diff
 
 SCHEMA = {
     1: """
