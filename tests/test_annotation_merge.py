@@ -145,6 +145,20 @@ def test_a_lone_note_is_its_own_merge(note: Annotation) -> None:
     assert merged([note]) is note
 
 
+@pytest.mark.parametrize(
+    "note",
+    [
+        _note(CSET, type="Industry", state_owned=False, city="Wuhan"),
+        _note(CSET, extra={"state_owned": "Partially", "Founded": "1998"}),
+        _note(USER_ORIGIN),
+    ],
+)
+def test_gives_is_what_described_holds(note: Annotation) -> None:
+    identity = {"key", "origin", "name", "extra", "annotated_as", "sources"}
+    every = [f.name for f in fields(Annotation) if f.name not in identity]
+    assert [f for f in every if note.gives(f)] == [f for f in every if f in note.described()]
+
+
 def test_a_lone_city_still_gets_its_province() -> None:
     lone = _note(USER_ORIGIN, city="Wuhan")
     assert _place(merged([lone])) == ("Hubei", USER_ORIGIN, "Wuhan", USER_ORIGIN)

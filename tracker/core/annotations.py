@@ -115,6 +115,11 @@ class Annotation:
             if getattr(self, f) is not None and self.source_of(f) == INFERRED_ORIGIN
         ]
 
+    def gives(self, field: str) -> bool:
+        """Whether the descriptive `field` has a value: whether `described()` holds it,
+        without building it."""
+        return getattr(self, field) is not None or (field in FLAG_FIELDS and field in self.extra)
+
     def described(self) -> dict[str, Any]:
         """Every descriptive field with a value (a flag CSET worded otherwise as its text)."""
         data = self._given(_IDENTITY_FIELDS | {"extra"})
@@ -146,12 +151,11 @@ def beyond_lists(notes: Iterable[Annotation | None]) -> bool:
 
 def shown_sources(note: Annotation | None) -> dict[str, str | None]:
     """SOURCE_COLUMNS for a row: who gave each shown value, None where there is none."""
-    described = note.described() if note is not None else {}
+    if note is None:
+        return dict.fromkeys(SOURCE_COLUMNS)
     return {
-        f"{field}_source": note.source_of(field)
-        if note is not None and field in described
-        else None
-        for field in SHOWN_FIELDS
+        column: note.source_of(field) if note.gives(field) else None
+        for column, field in zip(SOURCE_COLUMNS, SHOWN_FIELDS, strict=True)
     }
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import deque
 
 from tracker.core.annotations import Annotation
 from tracker.core.fields import INFERRED_ORIGIN
@@ -83,7 +84,8 @@ def type_of(name: str) -> str | None:
     head = _TRAILING_BRACKET.sub("", name.strip()) or name
     if _is_university_hospital(head):
         return ACADEMIA
-    last = max(_FORM.finditer(head), key=lambda form: form.start(), default=None)
+    # The last form: matches come in order of position, so the deque keeps the rightmost.
+    last = next(iter(deque(_FORM.finditer(head), maxlen=1)), None)
     if last is None:
         return None
     kind = _FORMS[last.group()]
