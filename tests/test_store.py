@@ -20,6 +20,7 @@ from tracker.core.annotations import Annotation
 from tracker.core.errors import StoreError
 from tracker.core.models import Listing, ParseResult
 from tracker.core.normalize import normalize_key
+from tracker.core.stamps import parse_utc, utc_text
 from tracker.store import Store
 from tracker.store.schema import MIGRATIONS
 
@@ -381,3 +382,24 @@ def test_an_older_schema_on_a_read_only_location_says_why_it_cannot_be_read(
         f"an older tracker wrote it (schema version 1; this one reads {len(MIGRATIONS)})" in stderr
     )
     assert stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    "moment", [datetime(2020, 3, 26, tzinfo=UTC), datetime(2031, 12, 31, 23, 59, 59, tzinfo=UTC)]
+)
+def test_stored_times_read_back_as_written(moment: datetime) -> None:
+    assert parse_utc(utc_text(moment)) == moment
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2020-03-26 00:00:00Z",
+        "2020-03-26T00:00:00+00:00",
+        "2020-03-26T00:00:00",
+        "2020-3-26T00:00:00Z",
+    ],
+)
+def test_a_time_written_otherwise_is_refused(text: str) -> None:
+    with pytest.raises(ValueError, match="not a UTC time"):
+        parse_utc(text)

@@ -24,7 +24,15 @@ def utc_text(moment: datetime) -> str:
 
 
 def parse_utc(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    """A time as `utc_text` wrote it, read back; ValueError for any other text.
+
+    fromisoformat, not strptime: many times faster, and strptime's first call imports and
+    compiles its own parser, 5 ms of any command that reads a snapshot. The shape is checked
+    first, since fromisoformat also reads other ISO 8601 forms.
+    """
+    if len(text) != len("2020-03-26T00:00:00Z") or text[10] != "T" or text[-1] != "Z":
+        raise ValueError(f"not a UTC time as the tracker writes it: {text!r}")
+    return datetime.fromisoformat(text[:-1]).replace(tzinfo=UTC)
 
 
 def sha256_hex(content: bytes) -> str:
