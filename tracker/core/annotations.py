@@ -132,7 +132,7 @@ class Annotation:
 
     def _given(self, exclude: frozenset[str]) -> dict[str, Any]:
         """The fields not in `exclude` that have a value, in declaration order."""
-        return {k: v for k, v in as_dict(self, exclude=exclude).items() if v is not None}
+        return as_dict(self, exclude=exclude, given=True)
 
 
 SOURCE_COLUMNS = tuple(f"{field}_source" for field in SHOWN_FIELDS)

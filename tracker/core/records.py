@@ -14,17 +14,23 @@ from collections.abc import Callable, Collection
 from dataclasses import fields, is_dataclass
 from datetime import datetime
 from itertools import compress, repeat
-from operator import attrgetter
+from operator import attrgetter, is_not
 from typing import Any
 
 # Leaves that need no conversion: checked first, they are almost every value.
 _PLAIN = (str, int, float)
 
 
-def as_dict(record: Any, *, exclude: Collection[str] = ()) -> dict[str, Any]:
-    """The record's fields in declaration order, nested records as dicts, containers copied."""
+def as_dict(
+    record: Any, *, exclude: Collection[str] = (), given: bool = False
+) -> dict[str, Any]:
+    """The record's fields in declaration order, nested records as dicts, containers copied;
+    only those with a value (not None) when `given`."""
     names, values_of = _shape(type(record), frozenset(exclude))
     values = values_of(record)
+    if given:
+        valued = list(map(is_not, values, repeat(None)))
+        names, values = tuple(compress(names, valued)), tuple(compress(values, valued))
     data = dict(zip(names, values, strict=True))
     # Values are taken as they are, with no call per field: only containers and nested
     # records (picked out without a Python loop over every field) are converted.
