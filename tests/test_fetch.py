@@ -17,7 +17,7 @@ import respx
 
 from tests.fakes import FakeTime, no_dns, refused_port
 from tests.httpserver import HTTPTestServer, Response
-from tracker.core.config import FetchSettings
+from tracker.core.config import FetchSettings, validated
 from tracker.core.errors import FetchError
 from tracker.net.fetch import fetch
 
@@ -44,7 +44,7 @@ def mock() -> Iterator[respx.MockRouter]:
 
 
 def settings(**overrides: float) -> FetchSettings:
-    return FetchSettings.model_validate({"retries": 3, "backoff": 1.0, **overrides})
+    return validated(FetchSettings, {"retries": 3, "backoff": 1.0, **overrides})
 
 
 # --- mocked: retry arithmetic -------------------------------------------------------------

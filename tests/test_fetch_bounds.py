@@ -24,7 +24,7 @@ import pytest
 from tests.httpserver import HTTPTestServer, Response
 from tracker.app.config import load_config
 from tracker.app.schedule import Service, build_scheduler, live_ticker
-from tracker.core.config import FetchSettings
+from tracker.core.config import FetchSettings, validated
 from tracker.core.errors import ConfigError, FetchError
 from tracker.net.fetch import fetch
 from tracker.net.inflate import Undecodable, codings, decoded
@@ -42,7 +42,7 @@ def client() -> Iterator[httpx.Client]:
 
 
 def settings(**overrides: float) -> FetchSettings:
-    return FetchSettings.model_validate({"retries": 0, "backoff": 0, **overrides})
+    return validated(FetchSettings, {"retries": 0, "backoff": 0, **overrides})
 
 
 def zeros_gzip(megabytes: int) -> bytes:

@@ -204,7 +204,7 @@ def test_every_config_problem_is_one_line_naming_the_file(tmp_path: Path) -> Non
     assert _config_error(tmp_path, text).splitlines() == [
         "config.toml: [sources.selectors] 2: unknown key 'membr' (did you mean 'member'?)",
         "config.toml: [sources] 2: unknown key 'zzz' (known: "
-        + ", ".join(Source.model_fields)
+        + ", ".join(Source.__struct_fields__)
         + ")",
         "config.toml: [schedule]: unknown key 'crn' (did you mean 'cron'?)",
         "config.toml: unknown key 'stor' (did you mean 'store'?)",

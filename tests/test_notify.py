@@ -11,7 +11,7 @@ import sqlite_utils
 from tests.pages import render_page
 from tracker.app.capture import Page, capture_page, record_fetch_error
 from tracker.app.deliver import Outlet, deliver
-from tracker.core.config import Config
+from tracker.core.config import Config, validated
 from tracker.core.errors import FetchError, NotifyError
 from tracker.core.message import Message
 from tracker.store import Store
@@ -82,11 +82,12 @@ class Ticks:
 
 
 def config(*watchers: dict[str, Any], **source: Any) -> Config:
-    return Config.model_validate(
+    return validated(
+        Config,
         {
             "sources": [{"id": "aiia", "name": "Test alliance", "url": URL, **source}],
             "watchers": list(watchers) or [{"name": "log", "kind": "file", "path": "x.jsonl"}],
-        }
+        },
     )
 
 

@@ -27,7 +27,7 @@ from tracker.app.capture import OFFLINE_SNAPSHOT
 from tracker.app.config import load_config
 from tracker.app.schedule import Service, Ticker, build_scheduler, cron_weekdays, run_once, trigger
 from tracker.cli import cli
-from tracker.core.config import Config, Schedule
+from tracker.core.config import Config, Schedule, validated
 from tracker.core.errors import ConfigError, LockError
 from tracker.store import Store
 from tracker.store.lock import DatabaseLock, lock_path
@@ -470,7 +470,7 @@ def test_a_cron_weekday_range_from_sunday_fires_on_those_days() -> None:
 )
 def test_a_bad_schedule_is_a_config_error_naming_it(settings: dict[str, Any], message: str) -> None:
     with pytest.raises(ConfigError) as caught:
-        trigger(Schedule.model_validate(settings), "c.toml")
+        trigger(validated(Schedule, settings), "c.toml")
     assert str(caught.value).startswith(message)
 
 

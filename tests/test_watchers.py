@@ -21,6 +21,7 @@ import pytest
 from tests.httpserver import HTTPTestServer, Response
 from tracker.core.atom import ATOM
 from tracker.core.config import Watcher as WatcherConfig
+from tracker.core.config import validated
 from tracker.core.errors import NotifyError
 from tracker.core.jsontext import render_json
 from tracker.core.message import Message, fit_text
@@ -48,7 +49,7 @@ def message(delivery_id: int = 7, lines: int = 2) -> Message:
 
 
 def watcher(**fields: Any) -> WatcherConfig:
-    return WatcherConfig.model_validate({"name": "w", **fields})
+    return validated(WatcherConfig, {"name": "w", **fields})
 
 
 @pytest.fixture

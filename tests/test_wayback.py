@@ -20,6 +20,7 @@ import pytest
 import respx
 import sqlite_utils
 from click.testing import CliRunner, Result
+from msgspec.structs import replace
 
 from tests.fakes import FakeTime, fake_waits, unreachable
 from tests.golden_files import assert_golden
@@ -28,7 +29,7 @@ from tracker.app.backfill import plan_backfill, run_backfill, summary
 from tracker.app.capture import Page, capture_page
 from tracker.cli import cli
 from tracker.core.cdx import CdxCapture, parse_bound, parse_cdx, select_captures
-from tracker.core.config import Config, Source, Wayback
+from tracker.core.config import Config, Source, Wayback, validated
 from tracker.core.errors import FetchError
 from tracker.net.wayback import WaybackArchive, archive_settings
 from tracker.store import Store
@@ -190,7 +191,7 @@ def test_bad_bounds_are_refused(text: str) -> None:
 def test_capture_url_template_must_have_both_placeholders() -> None:
     for template in ("https://mirror.test/{timestamp}/", "https://m.test/{timestamp}/{url}/{x}"):
         with pytest.raises(ValueError, match=r"must contain \{timestamp\} and \{url\}"):
-            Config.model_validate({"wayback": {"capture_url": template}})
+            validated(Config, {"wayback": {"capture_url": template}})
 
 
 # Backfill ---------------------------------------------------------------------------------
@@ -274,8 +275,8 @@ def test_limit_leaves_the_rest_for_a_later_run(
 
 def test_cdx_429_is_retried_after_the_configured_wait(store: Store) -> None:
     time = FakeTime()
-    source = SOURCE.model_copy(update={"aliases": []})
-    wayback = WAYBACK.model_copy(update={"retry_wait": 45})
+    source = replace(SOURCE, aliases=[])
+    wayback = replace(WAYBACK, retry_wait=45)
     with respx.mock() as router, httpx.Client() as client:
         route = router.get(CDX).mock(
             side_effect=[httpx.Response(429, text="slow down"), httpx.Response(200, text=HEADER)]
@@ -293,7 +294,7 @@ def test_cdx_429_is_retried_after_the_configured_wait(store: Store) -> None:
 
 def test_a_rate_limit_wait_is_announced_naming_its_setting(store: Store) -> None:
     time = FakeTime()
-    wayback = WAYBACK.model_copy(update={"cdx_per_minute": 20})
+    wayback = replace(WAYBACK, cdx_per_minute=20)
     told: list[str] = []
     with respx.mock() as router, httpx.Client() as client:
         router.get(CDX).respond(200, text=HEADER)
@@ -304,7 +305,7 @@ def test_a_rate_limit_wait_is_announced_naming_its_setting(store: Store) -> None
 
 def test_cdx_gives_up_after_the_configured_retries(store: Store) -> None:
     time = FakeTime()
-    wayback = WAYBACK.model_copy(update={"retries": 2})
+    wayback = replace(WAYBACK, retries=2)
     with respx.mock() as router, httpx.Client() as client:
         router.get(CDX).respond(503)
         with pytest.raises(FetchError, match="HTTP 503 Service Unavailable after 3 attempts"):

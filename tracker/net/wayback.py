@@ -16,7 +16,7 @@ from functools import partial
 import httpx
 
 from tracker.core.cdx import CDX_FIELDS, CdxListing, parse_cdx, select_captures
-from tracker.core.config import FetchSettings, Source, Wayback
+from tracker.core.config import FetchSettings, Source, Wayback, validated
 from tracker.core.models import FetchResult
 from tracker.net.fetch import NOTICE_AFTER, OnWait, fetch
 
@@ -58,14 +58,16 @@ def archive_settings(source: Source, wayback: Wayback) -> FetchSettings:
     its deadline must leave room for those waits or it would give up before the first.
     """
     waits = sum(wayback.retry_wait * 2**attempt for attempt in range(wayback.retries))
-    return FetchSettings.model_validate(
+    own = {name: getattr(source, name) for name in FetchSettings.__struct_fields__}
+    return validated(
+        FetchSettings,
         {
-            **source.model_dump(include=set(FetchSettings.model_fields)),
+            **own,
             "retries": wayback.retries,
             "backoff": wayback.retry_wait,
             "max_retry_after": max(source.max_retry_after, wayback.retry_wait),
             "deadline": source.deadline + waits,
-        }
+        },
     )
 
 
