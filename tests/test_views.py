@@ -18,9 +18,9 @@ import sqlite_utils
 from tests.cli import invoker
 from tracker.app.annotations import annotations_of
 from tracker.app.metadata import datasette_metadata
-from tracker.core.annotations import ORIGIN_RANKS, Annotation, by_precedence
+from tracker.core.annotations import Annotation, by_precedence
 from tracker.core.credit import CSET_CREDIT, CSET_LICENCE, CSET_ORIGIN
-from tracker.core.fields import INFERRED_ORIGIN, USER_ORIGIN
+from tracker.core.fields import INFERRED_ORIGIN, ORIGIN_RANKS, USER_ORIGIN
 from tracker.core.models import Listing, ParseResult
 from tracker.core.normalize import normalize_key
 from tracker.store import Store, names, precedence

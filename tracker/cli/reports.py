@@ -182,8 +182,7 @@ def stats(
 
     source = app.source(source_id)
     # Counts by tier need no annotation; a chart of them is drawn by type.
-    annotated = by != "tier" or plot_path is not None
-    found = members_at(app.store, source.id, ref, annotated=annotated)
+    found = members_at(app.store, source.id, ref, annotated=by != "tier" or bool(plot_path))
     tell([found.ref_note])
     doubt(found.snapshot)
     width = table_width(wide, output_path)

@@ -16,6 +16,9 @@ from tracker.core.fields import (
     CARRIED_FIELD,
     FLAG_FIELDS,
     INFERRED_ORIGIN,
+    LIST_RANK,
+    ORIGIN_RANKS,
+    PLACE_FIELDS,
     SHOWN_FIELDS,
     SOURCES_FIELD,
     USER_ORIGIN,
@@ -177,11 +180,6 @@ def annotate(
 
 # Origins: per field, a person over CSET over a guess ---------------------------------------
 
-# Precedence of origins, the one definition (the database's views order by it too:
-# `tracker.store.precedence`): the user's first, the tracker's guesses last, any annotated
-# list between them (the latest-named first, as "<who>-<year>" names sort).
-ORIGIN_RANKS = {USER_ORIGIN: 0, INFERRED_ORIGIN: 2}
-LIST_RANK = 1
 
 _T = TypeVar("_T")
 
@@ -265,8 +263,6 @@ class _Pick:
 
 
 # Place: province and city together -------------------------------------------------------
-
-PLACE_FIELDS = ("province", "city")
 
 
 def _place(notes: Sequence[Annotation]) -> dict[str, _Pick]:

@@ -1,7 +1,7 @@
-"""The annotation fields that reports show and group by.
+"""The annotation fields that reports show and group by, and who annotated.
 
-Plain tuples with no imports, so that the CLI can offer `--by` choices without loading
-pydantic for `tracker --help`.
+Plain constants with no imports, so that the CLI (`--by` choices) and the database layer
+(its views' precedence) can use them without loading the annotation machinery.
 """
 
 from __future__ import annotations
@@ -17,6 +17,14 @@ SOURCES_FIELD = "sources"
 # value wins: a person over CSET over a guess.
 USER_ORIGIN = "user"
 INFERRED_ORIGIN = "inferred"
+# Precedence of origins, the one definition (`tracker.core.annotations.by_precedence`; the
+# database's views order by it too: `tracker.store.precedence`): the user's first, the
+# tracker's guesses last, any annotated list between them (the latest-named first, as
+# "<who>-<year>" names sort).
+ORIGIN_RANKS = {USER_ORIGIN: 0, INFERRED_ORIGIN: 2}
+LIST_RANK = 1
+# Province and city: merged as one place, never contradicting each other.
+PLACE_FIELDS = ("province", "city")
 # Yes/no facts; CSET's other wordings ("Partially") are kept beside them as text.
 FLAG_FIELDS = ("state_owned", "not_chinese", "public_company")
 # An annotation's facts as a reader sees them named (`Annotation.facts()` keys); a column

@@ -21,9 +21,7 @@ from typing import Any
 _PLAIN = (str, int, float)
 
 
-def as_dict(
-    record: Any, *, exclude: Collection[str] = (), given: bool = False
-) -> dict[str, Any]:
+def as_dict(record: Any, *, exclude: Collection[str] = (), given: bool = False) -> dict[str, Any]:
     """The record's fields in declaration order, nested records as dicts, containers copied;
     only those with a value (not None) when `given`."""
     names, values_of = _shape(type(record), frozenset(exclude))

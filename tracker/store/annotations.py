@@ -10,12 +10,16 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from operator import itemgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tracker.core.annotations import Annotation, merged
 from tracker.core.fields import CARRIED_FIELD, FLAG_FIELDS, SOURCES_FIELD
 from tracker.core.records import as_dict
 from tracker.store.table import Described, Table, chunks, marks
+
+if TYPE_CHECKING:
+    # Imported where rows become annotations: every command opens the store, and those
+    # that read no annotation (`snapshots`, `timeline`) need not load how they merge.
+    from tracker.core.annotations import Annotation
 
 SCHEMA = {
     1: """
@@ -98,6 +102,8 @@ def _db_row(annotation: Annotation) -> dict[str, Any]:
 
 def _annotation(row: dict[str, Any]) -> Annotation:
     """A stored row as the annotation `_db_row` wrote: flags from 0/1, `extra` from JSON."""
+    from tracker.core.annotations import Annotation
+
     flags = {f: None if row[f] is None else bool(row[f]) for f in FLAG_FIELDS}
     extra = json.loads(row["extra"]) if row["extra"] else {}
     return Annotation(**{**row, **flags, "extra": extra})
@@ -107,6 +113,8 @@ class Annotations(Table):
     def annotations_for(self, keys: Iterable[str] | None = None) -> dict[str, Annotation]:
         """The annotation of each key that has one (all of them when keys is None): its
         notes of every origin merged per field (`tracker.core.annotations.merged`)."""
+        from tracker.core.annotations import merged
+
         if keys is None:
             rows = list(self._rows("SELECT rowid, * FROM annotations"))
         else:

@@ -8,7 +8,7 @@ change, a new migration recreates the views with the new expression.
 
 from __future__ import annotations
 
-from tracker.core.annotations import LIST_RANK, ORIGIN_RANKS
+from tracker.core.fields import LIST_RANK, ORIGIN_RANKS
 
 
 def ordered(column: str) -> str:

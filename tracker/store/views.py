@@ -15,7 +15,7 @@ them per row is cheap. Inferred values are never stored, so never here.
 
 from __future__ import annotations
 
-from tracker.core.annotations import PLACE_FIELDS
+from tracker.core.fields import PLACE_FIELDS
 from tracker.store.annotations import ANNOTATION_COLUMNS
 from tracker.store.changes import EVENT_COLUMNS
 from tracker.store.names import FTS_TABLE
