@@ -9,16 +9,17 @@ imported inside the commands that need them, so that `tracker --help` stays inst
 from __future__ import annotations
 
 import errno
+import importlib
 import os
 import shutil
 import sqlite3
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, TypeVar
 
 import click
 
@@ -104,8 +105,55 @@ class App:
 INTERNAL_EXIT = 70
 
 
+class LazyCommand(NamedTuple):
+    """A command the group imports only when it runs or shows its own help."""
+
+    # "module:attribute", e.g. "tracker.cli.reports:members".
+    path: str
+    # Its help's first paragraph, which `tracker --help` lists without importing the module
+    # (tests/test_docs.py checks it is the command's own).
+    summary: str
+
+
 class TrackerGroup(click.Group):
-    """Turns library errors into one line on stderr and the documented exit code."""
+    """Turns library errors into one line on stderr and the documented exit code.
+
+    Its `lazy` commands are imported on first use (click's lazy-loading group): `tracker
+    --help` imports none, `tracker members` only the module that defines it.
+    """
+
+    def __init__(self, *args: Any, lazy: Mapping[str, LazyCommand], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = lazy
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.lazy:
+            return super().get_command(ctx, cmd_name)
+        module, _, name = self.lazy[cmd_name].path.partition(":")
+        command: click.Command = getattr(importlib.import_module(module), name)
+        return command
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        try:
+            return super().resolve_command(ctx, args)
+        except click.exceptions.NoSuchCommand as exc:
+            # click suggests a close name from `commands`, which holds none of the lazy ones.
+            raise click.exceptions.NoSuchCommand(
+                exc.command_name, possibilities=self.list_commands(ctx), ctx=ctx
+            ) from None
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """click's own listing, over stand-ins that hold only each command's summary."""
+        stand_ins = click.Group(
+            commands=[click.Command(name, help=lazy.summary) for name, lazy in self.lazy.items()]
+        )
+        stand_ins.commands.update(self.commands)
+        stand_ins.format_commands(ctx, formatter)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
