@@ -2,8 +2,9 @@
 
 Every TrackerError becomes one line on stderr and its exit code (1 error, 2 usage, 3
 quarantined); anything else is a bug, reported as one line too (exit 70) with its traceback
-only under `tracker --debug`. Only click is imported at module level: heavy modules are
-imported inside the commands that need them, so that `tracker --help` stays instant.
+only under `tracker --debug`. Only click and what Python starts with are imported at module
+level; the rest, the standard library's pathlib, shutil and sqlite3 included, is imported
+where it is used, so that `tracker --help` costs little more than click.
 """
 
 from __future__ import annotations
@@ -11,14 +12,11 @@ from __future__ import annotations
 import errno
 import importlib
 import os
-import shutil
-import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from functools import cached_property
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, TypeVar
 
 import click
@@ -26,6 +24,8 @@ import click
 from tracker.core.errors import DEBUG_HINT, ConfigError, StoreError, TrackerError, unexpected
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from tracker.core.annotations import Annotation
     from tracker.core.config import Config, Source
     from tracker.core.models import Snapshot
@@ -49,6 +49,8 @@ class App:
 
     @cached_property
     def config(self) -> Config:
+        from pathlib import Path
+
         from tracker.app.config import load_config
 
         config = load_config(self.config_path)
@@ -156,6 +158,8 @@ class TrackerGroup(click.Group):
         stand_ins.format_commands(ctx, formatter)
 
     def invoke(self, ctx: click.Context) -> Any:
+        import sqlite3
+
         try:
             return super().invoke(ctx)
         except TrackerError as exc:
@@ -295,6 +299,8 @@ def at_option(func: F) -> F:
 
 def plot_option(help_text: str) -> Callable[[F], F]:
     def decorate(func: F) -> F:
+        from pathlib import Path
+
         return click.option(
             "--plot",
             "plot_path",
@@ -346,6 +352,8 @@ def format_option(*choices: str) -> Callable[[F], F]:
 
 def output_option(func: F) -> F:
     """--output FILE: the report written to a file (CSV with the BOM Excel needs, see `emit`)."""
+    from pathlib import Path
+
     return click.option(
         "--output",
         "-o",
@@ -370,6 +378,8 @@ def table_width(wide: bool, output: Path | None = None) -> int | None:
     person."""
     if wide or output is not None or not ("COLUMNS" in os.environ or sys.stdout.isatty()):
         return None
+    import shutil
+
     return shutil.get_terminal_size().columns
 
 
