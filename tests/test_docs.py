@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import itertools
 import re
 import shlex
@@ -44,6 +45,12 @@ def test_tracker_help_lists_each_command_as_its_own_help_begins(name: str) -> No
     assert command is not None
     stand_in = click.Command(name, help=COMMAND_TABLE[name].summary)
     assert stand_in.get_short_help_str(10_000) == command.get_short_help_str(10_000)
+
+
+def test_tracker_version_is_the_installed_packages() -> None:
+    result = CliRunner().invoke(cli, ["--version"], prog_name="tracker")
+    assert result.exit_code == 0
+    assert result.output == f"tracker, version {importlib.metadata.version('aiia-tracker')}\n"
 
 
 def test_a_misspelled_command_is_answered_with_the_one_meant() -> None:

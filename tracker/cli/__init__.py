@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import click
 
+from tracker import __version__
 from tracker.cli.common import App, LazyCommand, TrackerGroup, debug_logging
 
 # Every command, imported only when it runs or shows its own help, with the first paragraph
@@ -126,7 +127,9 @@ COMMANDS = {
     envvar="TRACKER_DEBUG",
     help="Log what happens on stderr, with the traceback of any internal error.",
 )
-@click.version_option(package_name="aiia-tracker")
+# tracker/__init__.py's version, which pyproject.toml gives the package too: looking it up
+# with importlib.metadata would add 40 ms to `tracker --version`.
+@click.version_option(__version__)
 @click.pass_context
 def cli(ctx: click.Context, config_path: str | None, db_path: str | None, debug: bool) -> None:
     """Keep a verifiable, dated record of AIIA membership and how it changes.
