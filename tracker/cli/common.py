@@ -158,7 +158,7 @@ class TrackerGroup(click.Group):
         stand_ins.format_commands(ctx, formatter)
 
     def invoke(self, ctx: click.Context) -> Any:
-        import sqlite3
+        import sqlite3  # here: `tracker --help` exits before the group is invoked
 
         try:
             return super().invoke(ctx)
