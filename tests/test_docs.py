@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import itertools
 import re
 import shlex
@@ -14,6 +15,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from tracker.cli import COMMANDS as COMMAND_TABLE
 from tracker.cli import cli
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,7 +23,11 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def _commands(group: click.Group, prefix: str = "tracker") -> Iterator[tuple[str, click.Command]]:
-    for name, command in sorted(group.commands.items()):
+    """Every command under `group`, loaded as running it would (the root's are lazy)."""
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        assert command is not None and command.name == name, name
         path = f"{prefix} {name}"
         yield path, command
         if isinstance(command, click.Group):
@@ -29,6 +35,38 @@ def _commands(group: click.Group, prefix: str = "tracker") -> Iterator[tuple[str
 
 
 COMMANDS = list(_commands(cli))
+
+
+@pytest.mark.parametrize("name", sorted(COMMAND_TABLE), ids=str)
+def test_tracker_help_lists_each_command_as_its_own_help_begins(name: str) -> None:
+    """`tracker --help` lists the table's summaries without importing a command: each must be
+    what click would take from the command's own help, at any width."""
+    command = cli.get_command(click.Context(cli), name)
+    assert command is not None
+    stand_in = click.Command(name, help=COMMAND_TABLE[name].summary)
+    assert stand_in.get_short_help_str(10_000) == command.get_short_help_str(10_000)
+
+
+def test_tracker_version_is_the_installed_packages() -> None:
+    result = CliRunner().invoke(cli, ["--version"], prog_name="tracker")
+    assert result.exit_code == 0
+    assert result.output == f"tracker, version {importlib.metadata.version('aiia-tracker')}\n"
+
+
+def test_a_misspelled_command_is_answered_with_the_one_meant() -> None:
+    result = CliRunner().invoke(cli, ["membres"])
+    assert result.exit_code == 2
+    assert "No such command 'membres'. Did you mean 'members'?" in result.output
+
+
+@pytest.mark.parametrize("width", [50, 80, 200])
+def test_tracker_help_is_what_click_lists_with_every_command_loaded(width: int) -> None:
+    ctx = click.Context(cli, terminal_width=width)
+    lazy, loaded = ctx.make_formatter(), ctx.make_formatter()
+    cli.format_commands(ctx, lazy)
+    click.Group.format_commands(cli, ctx, loaded)
+    assert "  members " in lazy.getvalue()
+    assert lazy.getvalue() == loaded.getvalue()
 
 
 @pytest.mark.parametrize(("path", "command"), COMMANDS, ids=[p for p, _ in COMMANDS])

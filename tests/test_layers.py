@@ -19,6 +19,7 @@ from tracker.app.accept import accept
 from tracker.app.baseline import import_baseline, read_local
 from tracker.app.capture import Page, capture_page
 from tracker.app.changelog import rebuild_changes
+from tracker.cli import COMMANDS
 from tracker.core.config import Config
 from tracker.core.models import CaptureOutcome, Origin
 from tracker.store import Store
@@ -93,27 +94,6 @@ def test_an_import_across_a_layer_is_refused(
     assert len(verdicts) == 3
 
 
-def test_the_cli_entry_point_loads_no_database_validation_or_network_library() -> None:
-    """`tracker --help` must feel instant: each command imports what it needs when it runs."""
-    code = "import sys, tracker.cli; print(' '.join(sorted(sys.modules)))"
-    run = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
-    )
-    loaded = {name.split(".")[0] for name in run.stdout.split()}
-    assert "click" in loaded
-    heavy = {
-        "sqlite_utils",
-        "pydantic",
-        "httpx",
-        "numpy",
-        "matplotlib",
-        "apscheduler",
-        "apprise",
-        "jinja2",
-    }
-    assert loaded & heavy == set()
-
-
 # What no read command imports, each costing it tens to hundreds of milliseconds: the
 # database's write library (sqlite-utils, which imports numpy), numpy, record validation,
 # the network, charts, templates, the scheduler, the HTML parser.
@@ -137,6 +117,20 @@ READ_COMMANDS = [
     (["stats"], set()),
     (["snapshots"], _ANNOTATING),
 ]
+
+
+def _tracker(*args: str) -> tuple[str, set[str]]:
+    """Runs `tracker ARGS…` (it must succeed): its output and every module it imported."""
+    run = subprocess.run(
+        [sys.executable, "-c", _LISTED_MODULES, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    return run.stdout, set(run.stderr.splitlines()[-1].split())
+
+
 # Runs `tracker ARGS…`, then lists every module it imported as the last line on stderr.
 _LISTED_MODULES = """
 import sys
@@ -146,6 +140,37 @@ try:
 finally:
     print(" ".join(sorted(sys.modules)), file=sys.stderr)
 """
+# The modules that define commands, each imported only when one of its commands runs or
+# shows its help.
+COMMAND_MODULES = {lazy.path.partition(":")[0] for lazy in COMMANDS.values()}
+
+
+def test_tracker_help_imports_no_command_and_no_library_but_click() -> None:
+    """`tracker --help` must feel instant: it lists the commands without importing one."""
+    output, loaded = _tracker("--help")
+    assert "  members " in output
+    assert {name for name in loaded if name.startswith("tracker.")} <= {
+        "tracker.cli",
+        "tracker.cli.common",
+        "tracker.core",
+        "tracker.core.errors",
+    }
+    python_alone = subprocess.run(
+        [sys.executable, "-c", "import sys; print(' '.join(sys.modules))"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout.split()
+    libraries = {name.split(".")[0] for name in loaded - set(python_alone)}
+    assert libraries - set(sys.stdlib_module_names) == {"click", "tracker"}
+
+
+def test_a_command_imports_only_the_module_that_defines_it() -> None:
+    assert len(COMMAND_MODULES) > 5
+    output, loaded = _tracker("members", "--help")
+    assert "Example: tracker members" in output
+    assert loaded & COMMAND_MODULES == {"tracker.cli.reports"}
 
 
 @pytest.fixture(scope="module")
@@ -167,19 +192,15 @@ def test_a_read_command_imports_no_write_network_chart_or_parser_library(
 ) -> None:
     """`tracker members` and the other commands that only read run on the standard library's
     sqlite3, click and the tracker's own modules: they must answer at once."""
-    run = subprocess.run(
-        [sys.executable, "-c", _LISTED_MODULES, *demo_options, *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert run.returncode == 0, run.stderr
-    assert run.stdout.strip()
-    modules = set(run.stderr.splitlines()[-1].split())
+    output, modules = _tracker(*demo_options, *args)
+    assert output.strip()
+    assert modules & COMMAND_MODULES == {"tracker.cli.reports"}
     loaded = {name.split(".")[0] for name in modules}
     assert {"click", "sqlite3", "tracker"} <= loaded
     assert loaded & set(READS_NEVER_IMPORT) == set()
     assert modules & unneeded == set()
+    # The version is tracker.__version__, not a lookup of the installed package's metadata.
+    assert "importlib.metadata" not in modules
 
 
 # One history written by every workflow that adds snapshots or moves them in or out of the

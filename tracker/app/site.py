@@ -17,6 +17,7 @@ from pathlib import Path
 from sys import intern
 from typing import Any
 
+from tracker import __version__
 from tracker.app.annotations import annotations_of
 from tracker.app.diffs import build_report
 from tracker.app.sitefiles import Output, Written, whole
@@ -26,7 +27,6 @@ from tracker.core.credit import credit_for
 from tracker.core.models import Snapshot
 from tracker.core.stats import cross_tab
 from tracker.core.tenure import Line, records, stretches, tenures
-from tracker.render.report import tool_version
 from tracker.render.site.model import Archived, Reading, Site
 from tracker.store import Store
 
@@ -94,7 +94,7 @@ def gather(store: Store, source: Source) -> Site:
         source_id=source.id,
         source_name=source.name,
         source_url=source.url,
-        version=tool_version(),
+        version=__version__,
         readings=_readings(store, source.id, every, list_ids),
         ok=ok,
         members=members,

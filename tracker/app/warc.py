@@ -18,11 +18,11 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
+from tracker import __version__
 from tracker.app.backfill import CLOCK_SKEW
 from tracker.app.capture import Page, capture_page, record_fetch_error
 from tracker.core.config import Config, Source
@@ -106,7 +106,7 @@ def _write_warc(
     warc.warcinfo(
         name,
         {
-            "software": f"aiia-tracker {version('aiia-tracker')}",
+            "software": f"aiia-tracker {__version__}",
             "format": "WARC File Format 1.0",
             "description": f"snapshots of {source.name} ({source.url})",
         },

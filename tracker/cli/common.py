@@ -2,29 +2,30 @@
 
 Every TrackerError becomes one line on stderr and its exit code (1 error, 2 usage, 3
 quarantined); anything else is a bug, reported as one line too (exit 70) with its traceback
-only under `tracker --debug`. Only click is imported at module level: heavy modules are
-imported inside the commands that need them, so that `tracker --help` stays instant.
+only under `tracker --debug`. Only click and what Python starts with are imported at module
+level; the rest, the standard library's pathlib, shutil and sqlite3 included, is imported
+where it is used, so that `tracker --help` costs little more than click.
 """
 
 from __future__ import annotations
 
 import errno
+import importlib
 import os
-import shutil
-import sqlite3
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from functools import cached_property
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, TypeVar
 
 import click
 
 from tracker.core.errors import DEBUG_HINT, ConfigError, StoreError, TrackerError, unexpected
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from tracker.core.annotations import Annotation
     from tracker.core.config import Config, Source
     from tracker.core.models import Snapshot
@@ -48,6 +49,8 @@ class App:
 
     @cached_property
     def config(self) -> Config:
+        from pathlib import Path
+
         from tracker.app.config import load_config
 
         config = load_config(self.config_path)
@@ -104,10 +107,59 @@ class App:
 INTERNAL_EXIT = 70
 
 
+class LazyCommand(NamedTuple):
+    """A command the group imports only when it runs or shows its own help."""
+
+    # "module:attribute", e.g. "tracker.cli.reports:members".
+    path: str
+    # Its help's first paragraph, which `tracker --help` lists without importing the module
+    # (tests/test_docs.py checks it is the command's own).
+    summary: str
+
+
 class TrackerGroup(click.Group):
-    """Turns library errors into one line on stderr and the documented exit code."""
+    """Turns library errors into one line on stderr and the documented exit code.
+
+    Its `lazy` commands are imported on first use (click's lazy-loading group): `tracker
+    --help` imports none, `tracker members` only the module that defines it.
+    """
+
+    def __init__(self, *args: Any, lazy: Mapping[str, LazyCommand], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = lazy
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.lazy:
+            return super().get_command(ctx, cmd_name)
+        module, _, name = self.lazy[cmd_name].path.partition(":")
+        command: click.Command = getattr(importlib.import_module(module), name)
+        return command
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        try:
+            return super().resolve_command(ctx, args)
+        except click.exceptions.NoSuchCommand as exc:
+            # click suggests a close name from `commands`, which holds none of the lazy ones.
+            raise click.exceptions.NoSuchCommand(
+                exc.command_name, possibilities=self.list_commands(ctx), ctx=ctx
+            ) from None
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """click's own listing, over stand-ins that hold only each command's summary."""
+        stand_ins = click.Group(
+            commands=[click.Command(name, help=lazy.summary) for name, lazy in self.lazy.items()]
+        )
+        stand_ins.commands.update(self.commands)
+        stand_ins.format_commands(ctx, formatter)
 
     def invoke(self, ctx: click.Context) -> Any:
+        import sqlite3  # here: `tracker --help` exits before the group is invoked
+
         try:
             return super().invoke(ctx)
         except TrackerError as exc:
@@ -247,6 +299,8 @@ def at_option(func: F) -> F:
 
 def plot_option(help_text: str) -> Callable[[F], F]:
     def decorate(func: F) -> F:
+        from pathlib import Path
+
         return click.option(
             "--plot",
             "plot_path",
@@ -298,6 +352,8 @@ def format_option(*choices: str) -> Callable[[F], F]:
 
 def output_option(func: F) -> F:
     """--output FILE: the report written to a file (CSV with the BOM Excel needs, see `emit`)."""
+    from pathlib import Path
+
     return click.option(
         "--output",
         "-o",
@@ -322,6 +378,8 @@ def table_width(wide: bool, output: Path | None = None) -> int | None:
     person."""
     if wide or output is not None or not ("COLUMNS" in os.environ or sys.stdout.isatty()):
         return None
+    import shutil
+
     return shutil.get_terminal_size().columns
 
 

@@ -15,9 +15,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache
 from typing import Any
 
+from tracker import __version__
 from tracker.core.annotations import (
     SOURCE_COLUMNS,
     Annotation,
@@ -77,18 +77,6 @@ SCORE_NOTE = (
 )
 
 
-@cache
-def tool_version() -> str:
-    """This tracker's installed version, as `tracker --version` reports it."""
-    # Imported here: the metadata lookup is only needed by a command that writes a report.
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version(TOOL)
-    except PackageNotFoundError:  # a source tree run without `pip install -e .`
-        return "unknown"
-
-
 @dataclass(frozen=True)
 class Generated:
     """Who made a report and when. The caller passes the clock in: golden files stay stable."""
@@ -99,7 +87,7 @@ class Generated:
 
     @classmethod
     def now(cls, at: datetime) -> Generated:
-        return cls(at=at, version=tool_version())
+        return cls(at=at, version=__version__)
 
     def line(self) -> str:
         return f"generated {utc_text(self.at)} by {self.tool} {self.version}"
