@@ -1,4 +1,4 @@
-import dataclasses
+import msgspec
 
 from tracker.core.guard import anomalies
 from tracker.core.models import Listing, ParseResult
@@ -136,7 +136,7 @@ def test_growth_beyond_the_share_is_an_anomaly_and_up_to_it_is_believed() -> Non
 
 
 def _cut(names: list[str]) -> ParseResult:
-    return dataclasses.replace(_parsed(names), cut_off="the page ends mid-document")
+    return msgspec.structs.replace(_parsed(names), cut_off="the page ends mid-document")
 
 
 def test_a_cut_off_page_is_believed_only_when_it_loses_no_one() -> None:

@@ -119,8 +119,9 @@ READ_COMMANDS = [
 ]
 
 
-def _tracker(*args: str) -> tuple[str, set[str]]:
-    """Runs `tracker ARGS…` (it must succeed): its output and every module it imported."""
+def _tracker(*args: str) -> tuple[str, set[str], set[str]]:
+    """Runs `tracker ARGS…` (it must succeed): its output, every module it imported and the
+    tracker's dataclasses among them."""
     run = subprocess.run(
         [sys.executable, "-c", _LISTED_MODULES, *args],
         capture_output=True,
@@ -128,16 +129,22 @@ def _tracker(*args: str) -> tuple[str, set[str]]:
         timeout=120,
     )
     assert run.returncode == 0, run.stderr
-    return run.stdout, set(run.stderr.splitlines()[-1].split())
+    *_, dataclasses, modules = run.stderr.splitlines()
+    return run.stdout, set(modules.split()), set(dataclasses.split())
 
 
-# Runs `tracker ARGS…`, then lists every module it imported as the last line on stderr.
+# Runs `tracker ARGS…`, then lists on stderr the tracker's dataclasses it imported, and on
+# the last line every module it imported.
 _LISTED_MODULES = """
 import sys
+from dataclasses import is_dataclass
 from tracker.cli import main
 try:
     main()
 finally:
+    kinds = [k for m in list(sys.modules.values()) for k in vars(m).values() if isinstance(k, type)]
+    made = {f"{k.__module__}.{k.__qualname__}" for k in kinds if is_dataclass(k)}
+    print(" ".join(sorted(n for n in made if n.startswith("tracker."))), file=sys.stderr)
     print(" ".join(sorted(sys.modules)), file=sys.stderr)
 """
 # The modules that define commands, each imported only when one of its commands runs or
@@ -147,7 +154,7 @@ COMMAND_MODULES = {lazy.path.partition(":")[0] for lazy in COMMANDS.values()}
 
 def test_tracker_help_imports_no_command_and_no_library_but_click() -> None:
     """`tracker --help` must feel instant: it lists the commands without importing one."""
-    output, loaded = _tracker("--help")
+    output, loaded, _ = _tracker("--help")
     assert "  members " in output
     assert {name for name in loaded if name.startswith("tracker.")} <= {
         "tracker.cli",
@@ -168,7 +175,7 @@ def test_tracker_help_imports_no_command_and_no_library_but_click() -> None:
 
 def test_a_command_imports_only_the_module_that_defines_it() -> None:
     assert len(COMMAND_MODULES) > 5
-    output, loaded = _tracker("members", "--help")
+    output, loaded, _ = _tracker("members", "--help")
     assert "Example: tracker members" in output
     assert loaded & COMMAND_MODULES == {"tracker.cli.reports"}
 
@@ -192,7 +199,7 @@ def test_a_read_command_imports_no_write_network_chart_or_parser_library(
 ) -> None:
     """`tracker members` and the other commands that only read run on the standard library's
     sqlite3, click and the tracker's own modules: they must answer at once."""
-    output, modules = _tracker(*demo_options, *args)
+    output, modules, dataclasses = _tracker(*demo_options, *args)
     assert output.strip()
     assert modules & COMMAND_MODULES == {"tracker.cli.reports"}
     loaded = {name.split(".")[0] for name in modules}
@@ -201,6 +208,9 @@ def test_a_read_command_imports_no_write_network_chart_or_parser_library(
     assert modules & unneeded == set()
     # The version is tracker.__version__, not a lookup of the installed package's metadata.
     assert "importlib.metadata" not in modules
+    # Records are msgspec Structs, made in C: a dataclass costs about a millisecond at import
+    # (Listing stays one until the parser builds it through its constructor).
+    assert dataclasses == {"tracker.core.models.Listing"}
 
 
 # One history written by every workflow that adds snapshots or moves them in or out of the

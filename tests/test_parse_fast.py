@@ -13,7 +13,6 @@ from __future__ import annotations
 import gc
 import random
 import unicodedata
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +36,7 @@ from tracker.core.parse.text import (
     is_closer,
     split_names,
 )
+from tracker.core.records import as_dict
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT.parent / "shared" / "real-pages"
@@ -51,7 +51,7 @@ def _page(path: Path) -> str:
 def _explained(reading: Reading) -> dict[str, Any]:
     """Everything a reading says: the result and the working `tracker parse --explain` shows."""
     return {
-        "result": asdict(reading.result),
+        "result": as_dict(reading.result),
         "sections": [(s.heading, s.line.text, len(s.kept)) for s in reading.sections],
         "rejected": [(r.text, r.reason, r.where()) for r in reading.rejected],
         "skipped": [(node.mem_id and node.tag, why) for node, why in reading.skipped],

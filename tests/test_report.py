@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 import json
 import re
@@ -12,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 import sqlite_utils
 from click.testing import CliRunner, Result
@@ -111,7 +111,7 @@ def store() -> Iterator[Store]:
 
 def titled(report: DiffReport) -> DiffReport:
     """The report as `tracker diff` renders it: titled with the configured source's name."""
-    return dataclasses.replace(report, source_name=SOURCE.name)
+    return msgspec.structs.replace(report, source_name=SOURCE.name)
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -252,7 +252,7 @@ def _hostile_report(names: list[str] = HOSTILE) -> DiffReport:
     )
     changed = diff([], listings(names))
     return DiffReport(
-        old=Endpoint.of(snap), new=Endpoint.of(dataclasses.replace(snap, id=2)), diff=changed
+        old=Endpoint.of(snap), new=Endpoint.of(msgspec.structs.replace(snap, id=2)), diff=changed
     )
 
 

@@ -8,11 +8,11 @@ import re
 import shlex
 import shutil
 import subprocess
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 import sqlite_utils
 from click.testing import CliRunner
@@ -195,14 +195,14 @@ def test_a_value_without_a_source_of_its_own_takes_the_annotations_origin() -> N
     user = Annotation(key="k", origin=USER_ORIGIN, name="k", type="Industry", city="Xi'an")
     guessed = _guessed("g", type="Academia")
     empty = _guessed("e", type=None, city="Xiamen")
-    mixed = replace(user, key="m", sources={"city": INFERRED_ORIGIN})
+    mixed = msgspec.structs.replace(user, key="m", sources={"city": INFERRED_ORIGIN})
     notes = {note.key: note for note in (user, guessed, empty, mixed)}
     # A guess with no value for the field is no inferred value shown.
     assert inferred_keys(notes, "type") == {"g"}
     assert inferred_keys(notes, "city") == {"e", "m"}
     assert inferred_keys(notes, "tier") == set()
     assert shown_origins(notes, notes, "type") == {USER_ORIGIN, INFERRED_ORIGIN}
-    cset = replace(user, origin=CSET_ORIGIN, sources={"type": CSET_ORIGIN})
+    cset = msgspec.structs.replace(user, origin=CSET_ORIGIN, sources={"type": CSET_ORIGIN})
     assert shown_origins({"k": cset}, ["k", "absent"], "type") == {CSET_ORIGIN}
 
 

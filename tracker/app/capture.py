@@ -11,9 +11,11 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from tracker.app.settle import settle
 from tracker.core.config import Config, Source
@@ -90,14 +92,16 @@ def capture_live(
             store, config, source, exc, url=exc.url or target, started=started, now=now
         )
         # The fetch row keeps the error as it was; the advice is for whoever reads it now.
-        return replace(failed, message=f"{failed.message}; {OFFLINE_SNAPSHOT}")
+        return msgspec.structs.replace(failed, message=f"{failed.message}; {OFFLINE_SNAPSHOT}")
     except Exception as exc:
         return record_unexpected(
             store, config, source, exc, wire=Transfer(url=target), started=started, now=now
         )
     wire = Transfer.of(target, result)
     # A 304 need not repeat the validators it answered: keep those we sent.
-    wire = replace(wire, etag=wire.etag or etag, last_modified=wire.last_modified or last_modified)
+    wire = msgspec.structs.replace(
+        wire, etag=wire.etag or etag, last_modified=wire.last_modified or last_modified
+    )
     if result.not_modified:
         matched = store.snapshot(read_as) if read_as is not None else None
         attempt = _Attempt(store, config, source, started, now, wire)
@@ -323,7 +327,7 @@ def record_unexpected(
     outcome = attempt.commit(_failure(source.id, started, unexpected(error)), evidence)
     if isinstance(error, TrackerError):
         return outcome
-    return replace(outcome, message=f"{outcome.message}; {DEBUG_HINT}")
+    return msgspec.structs.replace(outcome, message=f"{outcome.message}; {DEBUG_HINT}")
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
+
+import msgspec
 
 from tracker.app.annotations import annotations_of
 from tracker.app.refs import Resolved, resolve
@@ -15,8 +16,7 @@ from tracker.render.report import DiffReport, Endpoint
 from tracker.store import Store
 
 
-@dataclass(frozen=True)
-class RefPair:
+class RefPair(msgspec.Struct, frozen=True):
     """OLD and NEW as `tracker diff` was given them, each with the snapshot it names."""
 
     old: Resolved

@@ -8,7 +8,7 @@ its Chinese name or the English and Chinese names annotations give it
 
 from __future__ import annotations
 
-import dataclasses
+import msgspec
 
 from tracker.app.annotations import annotations_of
 from tracker.core.annotations import Annotation, name_matches
@@ -83,7 +83,7 @@ def timeline(store: Store, source_id: str, key: str) -> Timeline:
     ok = store.snapshots(source_id, status="ok")
     found = member_timeline(ok, present, key=key, source_id=source_id)
     notes = annotations_of(store, source_id, [found.key], names={found.key: found.name})
-    return dataclasses.replace(found, annotation=notes.get(found.key))
+    return msgspec.structs.replace(found, annotation=notes.get(found.key))
 
 
 def history_of(store: Store, source_id: str, query: str) -> Timeline:

@@ -11,8 +11,9 @@ report nobody should cite.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+
+import msgspec
 
 from tracker.core.errors import StoreError
 from tracker.core.models import Origin, Snapshot
@@ -41,8 +42,7 @@ def snapshot_id(text: str) -> int | None:
     return number
 
 
-@dataclass(frozen=True)
-class Resolved:
+class Resolved(msgspec.Struct, frozen=True):
     """The snapshot a reference names, and why, when that is not what it seems to say."""
 
     ref: str
@@ -51,8 +51,7 @@ class Resolved:
     note: str | None = None
 
 
-@dataclass(frozen=True)
-class _Rule:
+class _Rule(msgspec.Struct, frozen=True):
     """What a name or date picks: the newest ok candidate (`back` places before it)."""
 
     why: str

@@ -16,8 +16,10 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
+
+import msgspec
 
 from tracker.app.changelog import refresh_changes
 from tracker.app.notify import subscribed
@@ -96,7 +98,7 @@ class _Chain:
         """
         if accepted is not None:
             reasons = anomalies(
-                replace(parsed, cut_off=None),
+                msgspec.structs.replace(parsed, cut_off=None),
                 None,
                 max_loss_share=self.source.max_loss_share,
             )

@@ -5,9 +5,10 @@ is one command's one call: the reference resolved, the store read, records out."
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
+
+import msgspec
 
 from tracker.app.annotations import annotations_of
 from tracker.app.refs import resolve
@@ -28,8 +29,7 @@ from tracker.core.stats import Placed, Stats, cross_tab
 from tracker.store import Store
 
 
-@dataclass(frozen=True)
-class Members:
+class Members(msgspec.Struct, frozen=True):
     """One snapshot's listings in page order, with the annotations of their keys (their own,
     or carried from a former name)."""
 
@@ -72,8 +72,7 @@ def members_at(store: Store, source_id: str, ref: str, *, annotated: bool = True
     return Members(resolved.snapshot, listings, notes, resolved.note)
 
 
-@dataclass(frozen=True)
-class OverTime:
+class OverTime(msgspec.Struct, frozen=True):
     """The composition at each chosen point, and who gave the values it shows (CSET's
     credit follows when one of them is CSET)."""
 

@@ -6,8 +6,9 @@ Apart from `tracker.app.reports`, so that a timeline imports nothing that annota
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+
+import msgspec
 
 from tracker.core.errors import StoreError
 from tracker.core.models import Snapshot
@@ -25,8 +26,7 @@ def ok_snapshots(store: Store, source_id: str) -> list[Snapshot]:
     return found
 
 
-@dataclass(frozen=True)
-class Timeline:
+class Timeline(msgspec.Struct, frozen=True):
     """Every ok snapshot in time order, and when the quarantined readings were captured:
     they are never counted, but a chart that hid them would hide a doubted reading."""
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 import shlex
 from pathlib import Path
 
 import click
+import msgspec
 
 from tracker.cli.common import App, pass_app
 from tracker.core.errors import StoreError
@@ -67,7 +67,7 @@ def demo(app: App, directory: Path) -> None:
             click.echo(f"{step.name}: {step.message}{inspect if step.quarantined else ''}")
         click.echo(f"\n$ {tracker} diff 2020-03-26 latest\n")
         report = diff_pair(store, resolve_pair(store, source.id, "2020-03-26", "latest"))
-        titled = dataclasses.replace(report, source_name=source.name)
+        titled = msgspec.structs.replace(report, source_name=source.name)
         click.echo(render(titled, "text", Generated.now(app.now())), nl=False)
     finally:
         store.close()

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 from typing import cast
 
 import click
+import msgspec
 from click.core import ParameterSource
 
 from tracker.cli.common import (
@@ -345,7 +345,7 @@ def diff_command(
     pair = resolve_pair(app.store, source.id, old_ref, new_ref)
     tell(pair.notes)
     found = diff_pair(app.store, pair, reverse=reverse, with_transient=with_transient)
-    titled = dataclasses.replace(found, source_name=source.name)
+    titled = msgspec.structs.replace(found, source_name=source.name)
     emit(render(titled, fmt, Generated.now(app.now())), output_path, bom=fmt == "csv")
 
 

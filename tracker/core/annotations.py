@@ -8,9 +8,10 @@ renames the change log links (`carried`), marked with the former name they were 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, fields, replace
 from operator import attrgetter
 from typing import Any, TypeVar
+
+import msgspec
 
 from tracker.core.fields import (
     CARRIED_FIELD,
@@ -33,8 +34,7 @@ _IDENTITY_FIELDS = frozenset({"key", "origin", "name", CARRIED_FIELD, SOURCES_FI
 _NAME_FIELDS = ("common_name_en", "name_en_mt", "common_name_zh")
 
 
-@dataclass(frozen=True, slots=True)
-class Annotation:
+class Annotation(msgspec.Struct, frozen=True):
     """What one origin (or, merged, several) says about the organisation of one key.
 
     Built from input already checked where it entered (CSET's list, `tracker annotate
@@ -66,13 +66,13 @@ class Annotation:
     notes: str | None = None
     # Values that fit no typed field: a flag that is neither yes nor no ("Partially"), keyed
     # by the field, and cells of columns the importer does not map, keyed by their header.
-    extra: dict[str, str] = field(default_factory=dict)
+    extra: dict[str, str] = msgspec.field(default_factory=dict)
     # Set when the annotation was made for a former name of the member (`carried`): that
     # name. Never stored: it says how the annotation reached a key, not what CSET wrote.
     annotated_as: str | None = None
     # Where each value came from (field -> origin) when origins were merged per field; empty
     # for an annotation of one origin. Never stored.
-    sources: dict[str, str] = field(default_factory=dict)
+    sources: dict[str, str] = msgspec.field(default_factory=dict)
 
     def flag_text(self, field: str) -> str | None:
         """A yes/no flag as a reader should see it: yes, no, CSET's own wording, or None."""
@@ -131,7 +131,7 @@ class Annotation:
 
     def carried_to(self) -> Annotation:
         """This annotation as shown for a later name of the member: marked with its own name."""
-        return replace(self, annotated_as=self.annotated_as or self.name)
+        return msgspec.structs.replace(self, annotated_as=self.annotated_as or self.name)
 
     def _given(self, exclude: frozenset[str]) -> dict[str, Any]:
         """The fields not in `exclude` that have a value, in declaration order."""
@@ -225,13 +225,13 @@ def merged(notes: Iterable[Annotation]) -> Annotation | None:
     for note in by_precedence(given):
         extra |= {k: v for k, v in note.extra.items() if k not in FLAG_FIELDS and k not in extra}
     update = {
-        **dict.fromkeys(f.name for f in fields(Annotation) if f.name not in _IDENTITY_FIELDS),
+        **dict.fromkeys(f for f in Annotation.__struct_fields__ if f not in _IDENTITY_FIELDS),
         **{field: pick.value for field, pick in chosen.items() if field not in extra},
         "extra": extra,
         SOURCES_FIELD: {field: pick.origin for field, pick in chosen.items()},
         CARRIED_FIELD: next((c.annotated_as for c in contributors if c.annotated_as), None),
     }
-    return replace(lead, **update)
+    return msgspec.structs.replace(lead, **update)
 
 
 def _chosen(notes: Sequence[Annotation]) -> dict[str, _Pick]:
@@ -252,8 +252,7 @@ def _given(note: Annotation, field: str) -> Any:
     return note.extra.get(field) if getattr(note, field) is None else getattr(note, field)
 
 
-@dataclass(frozen=True)
-class _Pick:
+class _Pick(msgspec.Struct, frozen=True):
     """A value one of the merged notes gives: of which field, from which origin, which note."""
 
     field: str

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
+
+import msgspec
 
 from tracker.core.fields import BY_FIELDS, EVERY_CHOICES, INFERRED_ORIGIN
 from tracker.core.models import Snapshot, tier_rank
@@ -54,8 +55,7 @@ class Placing(NamedTuple):
     key: str
 
 
-@dataclass(frozen=True, slots=True)
-class Point:
+class Point(msgspec.Struct, frozen=True):
     """One column: a snapshot's composition, and how many of its values are inferred."""
 
     # The column's name: its year ("2021"), quarter ("2021-Q2"), day ("2021-06-01"), or
@@ -73,8 +73,7 @@ class Point:
         return sum(self.inferred.values())
 
 
-@dataclass(frozen=True, slots=True)
-class Composition:
+class Composition(msgspec.Struct, frozen=True):
     by: str
     every: str
     # Every tier and every value any point shows: tiers highest first; values in the

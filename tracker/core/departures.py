@@ -8,7 +8,9 @@ it did not join either. Pure: `tracker.app.notify` reads the snapshots.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+
+import msgspec
 
 from tracker.core.diff import Departed, Diff, Member, sort_key
 from tracker.core.kinds import WATCHED_KINDS
@@ -53,7 +55,7 @@ def confirmed_departures(
 def held_back(changed: Diff, seen: list[set[str]], confirmed: list[Departed]) -> Diff:
     """The diff with only confirmed departures, and no joins of members who never left."""
     recent = set().union(*seen[:-1])
-    return replace(
+    return msgspec.structs.replace(
         changed,
         departed=confirmed,
         # Back before its absence was confirmed: it never left, so it did not join.

@@ -8,9 +8,10 @@ change. Its effective tier is the highest tier it is listed under; a member list
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, NamedTuple, TypeVar
+
+import msgspec
 
 from tracker.core.kinds import CHANGE_KINDS, ChangeKind
 from tracker.core.models import Listing, tier_rank
@@ -20,8 +21,7 @@ Direction = Literal["promotion", "demotion"]
 M = TypeVar("M", bound="MemberChange")
 
 
-@dataclass(frozen=True, slots=True)
-class Member:
+class Member(msgspec.Struct, frozen=True):
     """One organisation in one snapshot: its best listing and every tier it appears in."""
 
     key: str
@@ -43,8 +43,7 @@ Groups = dict[str, list[Listing]]
 EventFields = dict[str, str | float | None]
 
 
-@dataclass(frozen=True, slots=True)
-class OneMember:
+class OneMember(msgspec.Struct, frozen=True):
     """A change to one member, known by one key and name on both sides of the pair."""
 
     key: str
@@ -57,33 +56,28 @@ class OneMember:
         return [(self.key, self.name)]
 
 
-@dataclass(frozen=True, slots=True)
-class InOneTier(OneMember):
+class InOneTier(OneMember, frozen=True):
     tier: str
 
     def tiers(self) -> set[str]:
         return {self.tier}
 
 
-@dataclass(frozen=True, slots=True)
-class MemberChange(InOneTier):
+class MemberChange(InOneTier, frozen=True):
     """A join or a departure."""
 
 
-@dataclass(frozen=True, slots=True)
-class Joined(MemberChange):
+class Joined(MemberChange, frozen=True):
     def event_fields(self) -> EventFields:
         return {"key": self.key, "name": self.name, "tier": self.tier}
 
 
-@dataclass(frozen=True, slots=True)
-class Departed(MemberChange):
+class Departed(MemberChange, frozen=True):
     def event_fields(self) -> EventFields:
         return {"key": self.key, "name": self.name, "old_tier": self.tier}
 
 
-@dataclass(frozen=True, slots=True)
-class TierChange(OneMember):
+class TierChange(OneMember, frozen=True):
     old_tier: str
     new_tier: str
     direction: Direction
@@ -101,8 +95,7 @@ class TierChange(OneMember):
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Rename:
+class Rename(msgspec.Struct, frozen=True):
     """A departed and a joined member that are very likely one organisation."""
 
     old_key: str
@@ -137,8 +130,7 @@ class Rename:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class ListingChange(InOneTier):
+class ListingChange(InOneTier, frozen=True):
     """A member whose effective tier stayed but who gained or lost a listing."""
 
     old_listed: list[str]
@@ -158,8 +150,7 @@ class ListingChange(InOneTier):
 Change = Joined | Departed | TierChange | Rename | ListingChange
 
 
-@dataclass(frozen=True, slots=True)
-class Diff:
+class Diff(msgspec.Struct, frozen=True):
     """One list per kind of change; the fields are the sections of `CHANGE_KINDS`."""
 
     joined: list[Joined]
@@ -296,8 +287,7 @@ def _listing_changes(before: Groups, after: Groups, kept: set[str]) -> list[List
     return sorted(changes, key=lambda c: sort_key(c.tier, c.name))
 
 
-@dataclass(frozen=True, slots=True)
-class Transient:
+class Transient(msgspec.Struct, frozen=True):
     """A member a two-point diff cannot see: it came and went, or went and came back.
 
     ``first_id``/``last_id`` bound the snapshots where it was present (came_and_went) or

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from typing import Any, TypeVar
+
+import msgspec
 
 from tracker.core.config import Watcher
 from tracker.core.departures import Digest
@@ -44,7 +45,7 @@ def filter_digest(digest: Digest, watcher: Watcher) -> Digest | None:
     picked = Digest(
         old=digest.old,
         new=digest.new,
-        diff=dataclasses.replace(d, **(unwatched | kept)),
+        diff=msgspec.structs.replace(d, **(unwatched | kept)),
         unconfirmed=keep("departed", digest.unconfirmed),
     )
     return picked if picked.count() >= watcher.min_changes else None

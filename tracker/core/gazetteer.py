@@ -25,7 +25,8 @@ import io
 import pkgutil
 import re
 import unicodedata
-from dataclasses import dataclass
+
+import msgspec
 
 _BRACKET = re.compile(r"[（(]([^（）()]*)[）)]")
 # After a place, these make a mid-name short form a place rather than part of a word.
@@ -42,8 +43,7 @@ _PRECEDING_INSTITUTION = ("大学", "学院", "科学院", "研究院", "集团"
 _STREET = re.compile(r"大道|大街|胡同|广场|路(?![桥网])|街|道|巷|藤|围(?!棋)")
 
 
-@dataclass(frozen=True)
-class Place:
+class Place(msgspec.Struct, frozen=True):
     """A place a name can state: a province (city None) or a city with its province."""
 
     province: str
@@ -53,14 +53,12 @@ class Place:
     ambiguous: str = ""
 
 
-@dataclass(frozen=True)
-class _Form:
+class _Form(msgspec.Struct, frozen=True):
     place: Place
     suffixed: bool
 
 
-@dataclass(frozen=True)
-class Gazetteer:
+class Gazetteer(msgspec.Struct, frozen=True):
     forms: dict[str, _Form]
     pattern: re.Pattern[str]
     # Every spelling the gazetteer uses, per column: what CSET's values are checked against.

@@ -8,8 +8,9 @@ the rename links, so a member renamed in 2022 shows its life under the old name 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
+
+import msgspec
 
 from tracker.core.diff import Member, direction, group_listings, member
 from tracker.core.errors import StoreError
@@ -25,8 +26,7 @@ EventKind = Literal[
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class HistoryEvent:
+class HistoryEvent(msgspec.Struct, frozen=True):
     snapshot_id: int
     at: str
     event: EventKind
@@ -35,14 +35,12 @@ class HistoryEvent:
     detail: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Seen:
+class Seen(msgspec.Struct, frozen=True):
     snapshot_id: int
     at: str
 
 
-@dataclass(frozen=True, slots=True)
-class Timeline:
+class Timeline(msgspec.Struct, frozen=True):
     key: str
     name: str
     # The member's keys over time, oldest first, linked by logged renames.

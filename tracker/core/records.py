@@ -1,10 +1,13 @@
-"""Records as plain data: the one way a record (a dataclass) becomes a dict or JSON text.
+"""Records as plain data: the one way a record (a msgspec Struct) becomes a dict or JSON text.
 
-The records that flow through read commands are dataclasses, not pydantic models: building
-and importing pydantic models cost a read command more than its work. What they gave that
-output relies on lives here: nested records as dicts (`as_dict`, pydantic's `model_dump`),
-and times as JSON writes them (`as_json`, its `model_dump(mode="json")`: ISO 8601, UTC as
-`Z`), so that reports and golden files read exactly as they did.
+The records that flow through read commands are msgspec Structs, not pydantic models nor
+dataclasses: building and importing pydantic models cost a read command more than its work,
+and the dataclass decorator writes and compiles each class's methods at import (41 classes,
+40–60 ms of every read command), where a Struct class is made in C. What pydantic gave that
+output relies on lives here: nested records as dicts (`as_dict`, its `model_dump`), and
+times as JSON writes them (`as_json`, its `model_dump(mode="json")`: ISO 8601, UTC as
+`Z`), so that reports and golden files read exactly as they did. `Listing`, still a
+dataclass (see tracker.core.models), becomes a dict the same way.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from datetime import datetime
 from itertools import compress, repeat
 from operator import attrgetter, is_not
 from typing import Any
+
+from msgspec import Struct
 
 # Leaves that need no conversion: checked first, they are almost every value.
 _PLAIN = (str, int, float)
@@ -58,9 +63,16 @@ _SHAPES: dict[tuple[type, frozenset[str]], tuple[tuple[str, ...], Callable[[Any]
 def _shape(kind: type, exclude: frozenset[str]) -> tuple[tuple[str, ...], Callable[[Any], tuple]]:
     shape = _SHAPES.get((kind, exclude))
     if shape is None:
-        names = tuple(f.name for f in fields(kind) if f.name not in exclude)
+        names = tuple(name for name in _field_names(kind) if name not in exclude)
         shape = _SHAPES[kind, exclude] = (names, _getter(names))
     return shape
+
+
+def _field_names(kind: type) -> tuple[str, ...]:
+    if is_dataclass(kind):
+        return tuple(f.name for f in fields(kind))
+    # A Struct lists its fields in declaration order itself, as dataclasses.fields does.
+    return kind.__struct_fields__  # type: ignore[attr-defined,no-any-return]
 
 
 def _getter(names: tuple[str, ...]) -> Callable[[Any], tuple]:
@@ -79,7 +91,7 @@ def _plain(value: Any) -> Any:
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, tuple):
         return tuple(_plain(v) for v in value)
-    if is_dataclass(value) and not isinstance(value, type):
+    if isinstance(value, Struct) or (is_dataclass(value) and not isinstance(value, type)):
         return as_dict(value)
     return value
 

@@ -32,9 +32,10 @@ import re
 from array import array
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
+
+import msgspec
 
 # Chosen on CSET's 561 distinct March-2020 names: under the rules above no two different
 # members score more than 83.3 (one character apart in a 6-character core, which is where
@@ -98,8 +99,7 @@ class NameParts(NamedTuple):
     numbers: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(msgspec.Struct, frozen=True):
     old_key: str
     new_key: str
     score: float

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
+
+import msgspec
 
 from tracker.core.fields import BY_CHOICES, BY_FIELDS
 from tracker.core.models import TIER_NAMES_EN, tier_rank
@@ -27,24 +28,21 @@ TOTAL = "total"
 _LAST = (NOT_GIVEN, UNANNOTATED)
 
 
-@dataclass(slots=True)
-class TierCount:
+class TierCount(msgspec.Struct):
     members: int = 0
     listings: int = 0
 
 
-@dataclass(slots=True)
-class StatsRow:
+class StatsRow(msgspec.Struct):
     """One category: distinct members and listings, in total and per tier."""
 
     value: str
     members: int = 0
     listings: int = 0
-    tiers: dict[str, TierCount] = field(default_factory=dict)
+    tiers: dict[str, TierCount] = msgspec.field(default_factory=dict)
 
 
-@dataclass(slots=True)
-class Stats:
+class Stats(msgspec.Struct):
     by: str
     tiers: list[str]
     rows: list[StatsRow]

@@ -21,12 +21,13 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from http import HTTPStatus
 
 import httpx
+import msgspec
 
 from tracker.core.config import FetchSettings
 from tracker.core.decode import decode_page
@@ -114,7 +115,7 @@ def fetch(
             outcome = exchange.attempt()
             if outcome.failure is None and outcome.response is not None:
                 result = _result(url, outcome.response, outcome.content, etag, last_modified)
-                return replace(result, elapsed=budget.elapsed(), attempts=attempts)
+                return msgspec.structs.replace(result, elapsed=budget.elapsed(), attempts=attempts)
             if attempts > settings.retries:
                 raise outcome.error(url, attempts)
             wait = _wait(attempts, outcome.retry_after, settings)
@@ -419,7 +420,7 @@ def _result(
     # A 304 we did not ask for (no validators sent) says nothing about any page we hold.
     if response.status_code == HTTPStatus.NOT_MODIFIED and (etag or last_modified):
         # A 304 may omit the validators; the ones we sent are then still the current ones.
-        return replace(
+        return msgspec.structs.replace(
             result,
             not_modified=True,
             etag=result.etag or etag,
@@ -428,7 +429,7 @@ def _result(
     if response.status_code != HTTPStatus.OK:
         raise _status_error(url, response)
     text, encoding = _decode(url, response, content)
-    return replace(result, content=content, text=text, encoding=encoding)
+    return msgspec.structs.replace(result, content=content, text=text, encoding=encoding)
 
 
 def _status_error(url: str, response: httpx.Response) -> FetchError:

@@ -13,9 +13,10 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+import msgspec
 
 from tracker import __version__
 from tracker.core.annotations import (
@@ -77,8 +78,7 @@ SCORE_NOTE = (
 )
 
 
-@dataclass(frozen=True)
-class Generated:
+class Generated(msgspec.Struct, frozen=True):
     """Who made a report and when. The caller passes the clock in: golden files stay stable."""
 
     at: datetime
@@ -93,8 +93,7 @@ class Generated:
         return f"generated {utc_text(self.at)} by {self.tool} {self.version}"
 
 
-@dataclass(frozen=True, slots=True)
-class Endpoint:
+class Endpoint(msgspec.Struct, frozen=True):
     """One side of a diff, as evidence: which snapshot of which archived page."""
 
     id: int
@@ -130,12 +129,11 @@ class Endpoint:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class DiffReport:
+class DiffReport(msgspec.Struct, frozen=True):
     old: Endpoint
     new: Endpoint
     diff: Diff
-    annotations: dict[str, Annotation] = field(default_factory=dict)
+    annotations: dict[str, Annotation] = msgspec.field(default_factory=dict)
     # None: not asked for (`--with-transient` absent); [] means asked and none found.
     transient: list[Transient] | None = None
     # NEW captured before OLD (`tracker diff --reverse`): every change reads backwards in time.

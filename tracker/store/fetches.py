@@ -9,11 +9,13 @@ and nowhere else: it is an outcome, never a change.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
+import msgspec
+
 from tracker.core.models import PRESENT_ORIGINS, FetchOutcome, Transfer
+from tracker.core.records import as_dict
 from tracker.core.stamps import utc_text
 from tracker.store.table import Described, Table
 
@@ -62,8 +64,7 @@ DESCRIBED = {
 }
 
 
-@dataclass(frozen=True)
-class FetchRow:
+class FetchRow(msgspec.Struct, frozen=True):
     """One attempt, as a row of `fetches`."""
 
     source_id: str
@@ -78,7 +79,7 @@ class FetchRow:
         return {
             "source_id": self.source_id,
             "started_at": utc_text(self.started_at),
-            **asdict(self.transfer),
+            **as_dict(self.transfer),
             "outcome": self.outcome,
             "error": self.error,
             "sha256": self.sha256,

@@ -10,9 +10,10 @@ record failed sends. ``payload`` is the whole message as JSON.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal
+
+import msgspec
 
 from tracker.core.records import json_text
 from tracker.core.stamps import parse_utc, utc_text
@@ -64,8 +65,7 @@ DESCRIBED = {
 OutboxStatus = Literal["pending", "sent", "skipped"]
 
 
-@dataclass(frozen=True)
-class Queued:
+class Queued(msgspec.Struct, frozen=True):
     """A message to queue, the snapshot it tells about, and whether to send it."""
 
     message: Message
@@ -73,8 +73,7 @@ class Queued:
     status: OutboxStatus = "pending"
 
 
-@dataclass(frozen=True)
-class Pending:
+class Pending(msgspec.Struct, frozen=True):
     """A queued message not yet sent."""
 
     id: int
@@ -84,8 +83,7 @@ class Pending:
     next_attempt_at: datetime
 
 
-@dataclass(frozen=True)
-class WatcherRecord:
+class WatcherRecord(msgspec.Struct, frozen=True):
     """What the outbox knows of one watcher, for `tracker watchers list`."""
 
     last_delivery: str | None

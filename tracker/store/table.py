@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
+
+import msgspec
 
 from tracker.core.errors import StoreError
 
@@ -66,8 +67,7 @@ def marks(count: int, each: str = "?") -> str:
     return ", ".join([each] * count)
 
 
-@dataclass(frozen=True)
-class Described:
+class Described(msgspec.Struct, frozen=True):
     """What a table or view holds, and each column, for readers of the database itself
     (Datasette's metadata); kept beside the table's definition so a new column comes with it."""
 
