@@ -26,7 +26,7 @@ from tracker.core.decode import decode_page
 from tracker.core.normalize import clean_display, normalize_key
 from tracker.core.parse import Reading, depth, plain, read_pages
 from tracker.core.parse.items import simple_items
-from tracker.core.parse.plain import is_plain, plain_key
+from tracker.core.parse.plain import PlainRun, is_plain, plain_key
 from tracker.core.parse.sections import _SPECIAL
 from tracker.core.parse.text import (
     COUNT_LINE,
@@ -201,6 +201,42 @@ def test_plain_lines_are_left_alone_by_every_per_line_rule() -> None:
         assert normalize_key(clean_display(text)) == plain_key(text)
         assert clean_display(text) == text
     assert checked > 1000
+
+
+def test_a_list_s_plain_lines_are_counted_from_any_line() -> None:
+    """PlainRun.plain_from counts what is_plain says line by line, from any line on."""
+    rng = random.Random(17)
+    words = [
+        "星河智能科技有限公司",
+        "青岚（北京）数据",
+        "首页",
+        "友情链接",
+        "赤霄",
+        "Aurorix",
+        "二星",
+        "日",
+    ]
+    for _ in range(2000):
+        texts = [
+            rng.choice(words) + rng.choice(["", "大学", "日"]) for _ in range(rng.randint(1, 9))
+        ]
+        run = PlainRun(texts)
+        for index in range(len(texts)):
+            expected = next(
+                (i for i, text in enumerate(texts[index:]) if not is_plain(text)),
+                len(texts) - index,
+            )
+            assert run.plain_from(index) == expected, (texts, index)
+
+
+def test_lists_mixing_plain_and_other_lines_read_alike() -> None:
+    rng = random.Random(17)
+    lines = ["星河智能科技有限公司", "青岚数据（北京）有限公司", "Aurorix Ltd.", "首页", "赤霄大学",
+             "友情链接", "1 白石研究院", "2 青岚", "理事单位", "海澜数据", "2024-03-01"]  # fmt: skip
+    for _ in range(300):
+        items = "".join(f"<li>{rng.choice(lines)}</li>" for _ in range(rng.randint(4, 12)))
+        body = f"<h2>理事单位</h2><ul>{items}</ul><h2>会员单位</h2><ul>{items}{items}</ul>"
+        _same_reading([f"<html><head><title>t</title></head><body>{body}</body></html>"])
 
 
 # --- The depth scan ---------------------------------------------------------------------

@@ -28,7 +28,7 @@ from selectolax.lexbor import LexborNode
 from tracker.core.models import OTHER_TIER
 from tracker.core.parse.collect import Collector
 from tracker.core.parse.markup import css_path, inside
-from tracker.core.parse.plain import all_plain, is_plain
+from tracker.core.parse.plain import PlainRun, is_plain
 from tracker.core.parse.runs import BOLD, LATIN, LINE_START, LOGO_NAME, PAIRED, Name, settle
 from tracker.core.parse.text import (
     COUNT_LINE,
@@ -147,16 +147,21 @@ class Reader:
         fast = self.fast
         runs = runs or {}
         after = 0
+        # The simple list around the current line: where it ends, its lines joined.
+        run_end, run = 0, None
         for index, line in enumerate(lines):
             if index < after:
                 continue
             kind = line.kind
             if kind == TEXT:
+                if index in runs:
+                    run_end, run = runs[index], None
                 # Most lines of a long list are plain names in the run (see `_plain`).
                 if not (fast and self._plain(line, index)):
                     self._text(line, lines, index)
-                elif index in runs:
-                    after = self._plain_run(lines, index + 1, runs[index])
+                elif index + 1 < run_end:
+                    run = run or PlainRun([line.text for line in lines[index + 1 : run_end]])
+                    after = self._plain_run(lines, index + 1, run, run_end)
             elif kind == LOGO:
                 if self.current is not None:
                     self._add(line.text, line, logo=True)
@@ -267,15 +272,16 @@ class Reader:
         self.plain += 1
         return True
 
-    def _plain_run(self, lines: Sequence[Line], start: int, end: int) -> int:
-        """After a plain name, the rest of its simple list (one shape, no flags, an item
-        each) as `_plain` takes each, when every one is plain; where to go on from."""
-        run = lines[start:end]
-        if not run:
+    def _plain_run(self, lines: Sequence[Line], start: int, run: PlainRun, end: int) -> int:
+        """After a plain name, the plain lines that follow it in its simple list (one shape,
+        no flags, an item each), as `_plain` takes each; where to go on from.
+
+        ``run`` holds the list's lines up to ``end``, from the line after its first plain
+        name: asked again after a line that is not plain, it goes on from there."""
+        taken = run.plain_from(len(run.starts) - (end - start))
+        if not taken:
             return start
-        texts, _, _, _, shapes, nodes, _, _ = zip(*run, strict=True)
-        if not all_plain(texts):
-            return start
+        texts, _, _, _, shapes, nodes, _, _ = zip(*lines[start : start + taken], strict=True)
         current = self.current
         assert current is not None
         current.names += map(
@@ -284,9 +290,9 @@ class Reader:
             zip(texts, repeat(False), shapes, nodes, repeat(LINE_START)),
         )
         self.out.plain.update(texts)
-        current.last_line = end - 1
-        self.plain += len(texts)
-        return end
+        current.last_line = start + taken - 1
+        self.plain += taken
+        return start + taken
 
     def _end(self, line: Line, text: str) -> None:
         assert self.current is not None
