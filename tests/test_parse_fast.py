@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gc
 import random
+import re
 import unicodedata
 from dataclasses import asdict
 from pathlib import Path
@@ -267,6 +268,44 @@ def test_the_depth_scan_passes_over_runs_of_items_without_changing_its_answer() 
         assert depth.nesting_depth(html) == _depth_tag_by_tag(html), html
         if _depth_tag_by_tag(html) <= 3:
             assert depth.nesting_depth(html, stop_after=3) <= 3
+
+
+def test_the_depth_limit_is_judged_alike_with_or_without_the_scan(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A page with too few tags to reach the limit is passed without a scan: the scan would
+    have passed it too."""
+    monkeypatch.setattr(depth, "MAX_DEPTH", 6)
+    rng = random.Random(17)
+    pieces = [
+        "<div>",
+        "</div>",
+        "<li>",
+        "<!-- <p> -->",
+        "<script><b><b></script>",
+        "<br>",
+        "<",
+        "x",
+    ]
+    for _ in range(5000):
+        html = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 16)))
+        assert (depth.too_deep(html) is None) == (depth.nesting_depth(html) <= 6), html
+
+
+def test_markup_only_sets_aside_what_the_plain_expression_does() -> None:
+    """The lookahead in front of markup_only's expression only skips "<"s it cannot match,
+    case-folding included ("ſcript" is "script" to it)."""
+    reference = re.compile(
+        r"<!--.*?(?:-->|\Z)"
+        r"|<(script|style|textarea|title|xmp|iframe|noembed|noframes|plaintext)\b.*?(?:</\1|\Z)",
+        re.DOTALL | re.IGNORECASE,
+    )
+    rng = random.Random(17)
+    pieces = ["<", "!--", "-->", "script", "SCRIPT", "ſcript", "İframe", "</", ">", "x", "Title",
+              "plaintext", "<p>", "\n", "noembed", "</script>", "<!-", "K"]  # fmt: skip
+    for _ in range(20000):
+        html = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 15)))
+        assert depth.markup_only(html) == reference.sub("", html), html
 
 
 def test_a_parse_leaves_the_garbage_collector_as_it_found_it() -> None:
