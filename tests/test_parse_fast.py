@@ -27,7 +27,7 @@ from tracker.core.decode import decode_page
 from tracker.core.normalize import clean_display, normalize_key
 from tracker.core.parse import Reading, depth, plain, read_pages
 from tracker.core.parse.items import simple_items
-from tracker.core.parse.plain import PlainRun, is_plain, plain_key
+from tracker.core.parse.plain import PlainRun, is_plain, plain_key, plain_keys
 from tracker.core.parse.sections import _SPECIAL
 from tracker.core.parse.text import (
     COUNT_LINE,
@@ -186,7 +186,7 @@ def test_each_plain_character_is_kept_and_keyed_alone() -> None:
 def test_plain_lines_are_left_alone_by_every_per_line_rule() -> None:
     rng = random.Random(17)
     words = [*"星河智能科技有限公司大学研究院北京上海位员安的家日一二（）()", "友情链接", "首页"]
-    checked = 0
+    taken: list[str] = []
     for _ in range(20000):
         text = "".join(rng.choice(words) for _ in range(rng.randint(1, 14)))
         if plain._PLAIN.fullmatch(text):
@@ -194,14 +194,15 @@ def test_plain_lines_are_left_alone_by_every_per_line_rule() -> None:
             assert plain._bare(text) == NON_WORD.sub("", text)
         if not is_plain(text):
             continue
-        checked += 1
+        taken.append(text)
         assert _SPECIAL.search(text) is None and not furniture(text)
         assert heading(text, evidence=True) is None and COUNT_LINE.fullmatch(text) is None
         assert not is_closer(text)
         assert split_names(text) == [(text, None)] == [clean_name(text)]
         assert normalize_key(clean_display(text)) == plain_key(text)
         assert clean_display(text) == text
-    assert checked > 1000
+    assert len(taken) > 1000
+    assert plain_keys(taken) == [plain_key(text) for text in taken]
 
 
 def test_a_list_s_plain_lines_are_counted_from_any_line() -> None:

@@ -106,3 +106,11 @@ def _bare(text: str) -> str:
 def plain_key(name: str) -> str:
     """normalize_key for a plain name (str.translate is several times slower)."""
     return name.replace("（", "(").replace("）", ")")
+
+
+def plain_keys(names: list[str]) -> list[str]:
+    """plain_key of each plain name, in three C calls (no plain name holds a "\n")."""
+    if not names:
+        return []
+    joined = "\n".join(names)
+    return joined.replace("（", "(").replace("）", ")").split("\n")

@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
+from operator import itemgetter
 
 from selectolax.lexbor import LexborNode
 
@@ -160,7 +161,7 @@ class Reader:
                 if not (fast and self._plain(line, index)):
                     self._text(line, lines, index)
                 elif index + 1 < run_end:
-                    run = run or PlainRun([line.text for line in lines[index + 1 : run_end]])
+                    run = run or PlainRun(list(map(itemgetter(0), lines[index + 1 : run_end])))
                     after = self._plain_run(lines, index + 1, run, run_end)
             elif kind == LOGO:
                 if self.current is not None:
@@ -281,13 +282,18 @@ class Reader:
         taken = run.plain_from(len(run.starts) - (end - start))
         if not taken:
             return start
-        texts, _, _, _, shapes, nodes, _, _ = zip(*lines[start : start + taken], strict=True)
+        taking = lines[start : start + taken]
+        texts = list(map(itemgetter(0), taking))
         current = self.current
         assert current is not None
+        # A simple list's lines have one shape.
+        shape = taking[0].shape
         current.names += map(
             _new_name,
             repeat(Name),
-            zip(texts, repeat(False), shapes, nodes, repeat(LINE_START)),
+            zip(
+                texts, repeat(False), repeat(shape), map(itemgetter(5), taking), repeat(LINE_START)
+            ),
         )
         self.out.plain.update(texts)
         current.last_line = start + taken - 1
@@ -365,6 +371,9 @@ class Reader:
             flags |= paired if added else LINE_START
             latin = LATIN if name.isascii() else 0
             names.append(_new_name(Name, (name, False, shape, node, flags | latin)))
+            if self.fast and is_plain(name):
+                # Its key is known without cleaning (see Collector.result).
+                self.out.plain.add(name)
             latins |= latin
             flags &= ~LINE_START
             added = True
