@@ -145,11 +145,16 @@ LISTS = {
     # The walk reads an item of another tag as outside the run (a review found the fast path
     # taking a disclaimer paragraph inside a list as a member).
     "an item of another tag": f"<ul>{f'<li>{NAME}</li>' * 4}<p>免责声明本站信息仅供参考</p></ul>",
+    # An empty item gives no line, but a breadcrumb ends a tier all the same.
+    "an empty crumb": f"<ul>{f'<li>{NAME}</li>' * 4}<li class=crumb> </li><li>{NAME}</li></ul>",
+    "mixed wrappers": f"<ul>{f'<li><span>{NAME}</span></li><li><a href=x>{NAME}</a></li>' * 3}</ul>",
+    "empty and spaced items": f"<ul>{f'<li><span>{NAME}</span></li><li> </li><li>星河  智能</li>' * 3}</ul>",
 }
 # Simple by their markup (a titled item is then declined by the walk: it is marked).
 SIMPLE = {
     "bare items", "links and spans", "paragraphs in a div", "spaced text", "titled items",
-    "a quote in the block's attribute",
+    "a quote in the block's attribute", "an empty crumb", "mixed wrappers",
+    "empty and spaced items",
 }  # fmt: skip
 
 

@@ -180,6 +180,20 @@ _NUMBERING = re.compile(
     r"|[（(\[【]\d{1,4}[)）\]】]|0\d{1,3}(?=\s))\s*"
 )
 LETTER = re.compile(r"[^\W\d_]")
+
+
+def line_text(text: str) -> str | None:
+    """A visual line's text as read, or None when it has none."""
+    line = text.strip()
+    if not line:
+        return None
+    # Source line breaks and indentation render as one space; nbsp and U+3000 stay,
+    # they separate names.
+    if "  " in line or not line.isprintable():
+        line = ASCII_SPACE.sub(" ", line)
+    return line
+
+
 NON_WORD = re.compile(r"[\W_]+")
 _DATE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}")
 # What news titles do, and names do not: "联盟秘书处走访星河科技有限公司 2024-04-02".
