@@ -276,6 +276,19 @@ def test_the_depth_scan_passes_over_runs_of_items_without_changing_its_answer() 
             assert depth.nesting_depth(html, stop_after=3) <= 3
 
 
+def test_runs_of_items_are_found_as_one_expression_would_find_them() -> None:
+    """depth._runs matches its run expression in three steps; finditer is the reference."""
+    rng = random.Random(17)
+    items = ["<li>甲</li>", "<li><a>乙</a></li>", "<li><span>丙</span></li>", "<p><span><b>丙</b></span></p>",
+             "<p><i><u>丁</u></i></p>", "<dd>丁</dd>\n", "<li class=x><a href=y>戊</a> </li >", " ", "<li>"]  # fmt: skip
+    for _ in range(3000):
+        html = "".join(rng.choice(items) * rng.randint(1, 5) for _ in range(rng.randint(1, 8)))
+        for kind in range(3):
+            whole = f"{depth._item(kind, depth._FIRST, 'f')}(?:\\s*{depth._item(kind)}){{2,}}\\s*"
+            expected = [(run.start(), run.end(), kind) for run in re.finditer(whole, html)]
+            assert list(depth._runs(html, kind)) == expected, html
+
+
 def test_the_depth_limit_is_judged_alike_with_or_without_the_scan(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
