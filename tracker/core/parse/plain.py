@@ -70,12 +70,12 @@ class PlainRun:
     """The lines of one simple list joined once, so that its plain lines can be told in
     bulk from any line on (the first may be a name the tier's shape starts with)."""
 
-    __slots__ = ("joined", "starts")
+    __slots__ = ("joined", "ends")
 
     def __init__(self, texts: Sequence[str]) -> None:
         self.joined = "\n".join(texts)
-        # Where each line begins in `joined`.
-        self.starts = list(accumulate((len(text) + 1 for text in texts[:-1]), initial=0))
+        # The length of the lines before each: line i begins at ends[i] + i in `joined`.
+        self.ends = list(accumulate(map(len, texts), initial=0))
 
     def plain_from(self, index: int) -> int:
         """How many lines from ``index`` on is_plain holds for, one after the other (a
@@ -83,7 +83,7 @@ class PlainRun:
 
         One regex match and a count, in C: the match takes whole plain lines and stops
         inside the first that is not one (or at the end of the last line)."""
-        joined, start = self.joined, self.starts[index]
+        joined, start = self.joined, self.ends[index] + index
         match = _PLAIN_LINES.match(joined, start)
         if match is None:
             return 0

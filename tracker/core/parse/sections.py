@@ -18,10 +18,10 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import islice, repeat
 from operator import itemgetter
 
 from selectolax.lexbor import LexborNode
@@ -147,12 +147,10 @@ class Reader:
         """Read lines in order; ``runs`` are those of simple lists (see `read_lines`)."""
         fast = self.fast
         runs = runs or {}
-        after = 0
         # The simple list around the current line: where it ends, its lines joined.
         run_end, run = 0, None
-        for index, line in enumerate(lines):
-            if index < after:
-                continue
+        numbered = enumerate(lines)
+        for index, line in numbered:
             kind = line.kind
             if kind == TEXT:
                 if index in runs:
@@ -162,7 +160,9 @@ class Reader:
                     self._text(line, lines, index)
                 elif index + 1 < run_end:
                     run = run or PlainRun(list(map(itemgetter(0), lines[index + 1 : run_end])))
-                    after = self._plain_run(lines, index + 1, run, run_end)
+                    taken = self._plain_run(lines, index + 1, run, run_end)
+                    # Past the lines taken, in C.
+                    deque(islice(numbered, taken), maxlen=0)
             elif kind == LOGO:
                 if self.current is not None:
                     self._add(line.text, line, logo=True)
@@ -275,13 +275,13 @@ class Reader:
 
     def _plain_run(self, lines: Sequence[Line], start: int, run: PlainRun, end: int) -> int:
         """After a plain name, the plain lines that follow it in its simple list (one shape,
-        no flags, an item each), as `_plain` takes each; where to go on from.
+        no flags, an item each), as `_plain` takes each; how many.
 
         ``run`` holds the list's lines up to ``end``, from the line after its first plain
         name: asked again after a line that is not plain, it goes on from there."""
-        taken = run.plain_from(len(run.starts) - (end - start))
+        taken = run.plain_from(len(run.ends) - 1 - (end - start))
         if not taken:
-            return start
+            return 0
         taking = lines[start : start + taken]
         texts = list(map(itemgetter(0), taking))
         current = self.current
@@ -298,7 +298,7 @@ class Reader:
         self.out.plain.update(texts)
         current.last_line = start + taken - 1
         self.plain += taken
-        return start + taken
+        return taken
 
     def _end(self, line: Line, text: str) -> None:
         assert self.current is not None
