@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from tracker.core.models import OTHER_TIER, TIER_WORDS, simplified, tier_for_label
 
@@ -91,6 +92,13 @@ def heading(line: str, *, evidence: bool = False) -> Heading | None:
     """
     if len(line) > MAX_HEADING or not HEADING_HINT.search(line):
         return None
+    return _short_heading(line, evidence)
+
+
+# A page asks about the same few labels again and again (each pass over its menus, tabs and
+# headings): each short one answered once. Headings are frozen, so sharing one is safe.
+@lru_cache(maxsize=4096)
+def _short_heading(line: str, evidence: bool) -> Heading | None:
     if _SPACED_OUT.fullmatch(line):
         line = ASCII_SPACE.sub("", line).replace("\u3000", "").replace("\u00a0", "")
     match = _HEADING.fullmatch(line)
