@@ -148,13 +148,15 @@ LISTS = {
     # An empty item gives no line, but a breadcrumb ends a tier all the same.
     "an empty crumb": f"<ul>{f'<li>{NAME}</li>' * 4}<li class=crumb> </li><li>{NAME}</li></ul>",
     "mixed wrappers": f"<ul>{f'<li><span>{NAME}</span></li><li><a href=x>{NAME}</a></li>' * 3}</ul>",
+    "uneven indentation": f"<ul><li>{NAME}</li>\n  <li> {NAME}</li>\n<li>\t{NAME} </li><li>{NAME}</li></ul>",
+    "an unlike last item": f"<ul>{f'<li><span>{NAME}</span></li>' * 4}<li><span>{NAME}<span></li></ul>",
     "empty and spaced items": f"<ul>{f'<li><span>{NAME}</span></li><li> </li><li>星河  智能</li>' * 3}</ul>",
 }
 # Simple by their markup (a titled item is then declined by the walk: it is marked).
 SIMPLE = {
     "bare items", "links and spans", "paragraphs in a div", "spaced text", "titled items",
     "a quote in the block's attribute", "an empty crumb", "mixed wrappers",
-    "empty and spaced items",
+    "empty and spaced items", "uneven indentation",
 }  # fmt: skip
 
 
@@ -164,6 +166,36 @@ def test_simple_lists_read_alike(case: str) -> None:
     _same_reading([html])
     tree_block = _first_block(html)
     assert (simple_items(tree_block) is not None) == (case in SIMPLE)
+
+
+def test_simple_items_read_what_the_item_expression_reads() -> None:
+    """Items repeated byte for byte, or alike, are read as _ITEM alone reads them."""
+    from tracker.core.parse import items
+    from tracker.core.parse.text import line_text
+
+    rng = random.Random(17)
+    markups = ["<li><span>甲乙</span></li>", "<li><span> 乙 </span></li>", "<li><a href=x>丙</a></li>",
+               "<li class=a><span>丁</span></li>", "\n <li><span>戊</span></li>", "<li><span></span></li>",
+               "<li><span>甲&amp;</span></li>", "<li>己</li>", "<p><span>庚</span></p>"]  # fmt: skip
+    for _ in range(3000):
+        first = rng.choice(markups)
+        chosen = [first] * rng.randint(0, 6) + [
+            rng.choice(markups) for _ in range(rng.randint(0, 2))
+        ]
+        rng.shuffle(chosen)
+        block = _first_block(f"<ul>{''.join(chosen)}</ul>")
+        html = block.html
+        start, end = html.find(">") + 1, html.rfind("</")
+        every = items._ITEM.findall(html, start, end)
+        texts = [text for _, _, text in every]
+        covered = sum(len(whole) for whole, _, _ in every) == len(html[start:end].rstrip(" \t\n\f"))
+        simple = covered and len(texts) >= 4 and len({tag for _, tag, _ in every}) == 1
+        expected = [line for text in texts if (line := line_text(text))] if simple else None
+        found = simple_items(block)
+        assert (None if found is None else found[1]) == expected, html
+    # Pieces that split and join alike, but not as items (only the rebuilt block tells).
+    twisted = "<li><span>甲</span><li><span></li>乙</span></li>"
+    assert items._repeated(twisted, "<li><span>", "</span></li>") is None
 
 
 def _first_block(html: str) -> Any:

@@ -89,11 +89,16 @@ def _texts(html: str, start: int, end: int) -> list[str] | None:
         return None
     # Matches do not overlap and come in order: if their lengths add up to the block's
     # content (but whitespace at its end), they are all of it, one after the other.
-    content = len(html[start:end].rstrip(" \t\n\f"))
-    # Most lists repeat their first item's markup: matched by an expression for that
-    # markup alone (a third of the cost), a subset of what _ITEM matches, alike grouped but
-    # for what closes the item, the first item's exactly (its length then known).
-    closing = html[first.end(3) : first.end(1)]
+    block = html[start:end].rstrip(" \t\n\f")
+    content = len(block)
+    # What comes before and after the first item's text.
+    opening, closing = html[first.start(1) : first.start(3)], html[first.end(3) : first.end(1)]
+    # Most lists repeat their first item's markup byte for byte but for the text.
+    if (repeated := _repeated(block, opening, closing)) is not None:
+        return repeated
+    # Else an expression for that markup alone (a third of the cost), a subset of what
+    # _ITEM matches, alike grouped but for what closes the item, the first item's exactly
+    # (its length then known).
     alike = _alike(first[2], tuple(_WRAPPER.findall(first[1])), closing)
     found = alike.findall(html, start, end)
     if sum(map(len, map("".join, found))) + len(closing) * len(found) == content:
@@ -105,6 +110,26 @@ def _texts(html: str, start: int, end: int) -> list[str] | None:
     if len({tag for _, tag, _ in every}) != 1:
         return None
     return [text for _, _, text in every]
+
+
+def _repeated(block: str, opening: str, closing: str) -> list[str] | None:
+    """The texts, when block is nothing but items each of the opening, a text and the
+    closing (the first item's, which _ITEM matched); None when it is anything else.
+
+    Split and checked in C: the block rebuilt from the texts found must be the block, and
+    no text may hold a "<" or "&" (as _ITEM requires: none then holds a tag). The texts
+    differ from _ITEM's only in whitespace before them, which every reader strips."""
+    parts = block.split(opening)
+    if parts[0]:
+        return None
+    texts = "".join(parts).split(closing)
+    if texts.pop():
+        return None
+    inside = "".join(texts)
+    if "<" in inside or "&" in inside:
+        return None
+    rebuilt = opening + (closing + opening).join(texts) + closing
+    return texts if rebuilt == block else None
 
 
 @lru_cache(maxsize=64)
