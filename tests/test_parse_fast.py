@@ -308,17 +308,26 @@ def test_the_depth_scan_passes_over_runs_of_items_without_changing_its_answer() 
             assert depth.nesting_depth(html, stop_after=3) <= 3
 
 
-def test_runs_of_items_are_found_as_one_expression_would_find_them() -> None:
-    """depth._runs matches its run expression in three steps; finditer is the reference."""
+def test_runs_of_items_are_matches_of_their_expression_in_order_and_apart() -> None:
+    """depth._runs matches its run expressions in steps: each run it gives is one whole
+    match, and every run a single kind's finditer finds is found where it stands alone."""
     rng = random.Random(17)
     items = ["<li>甲</li>", "<li><a>乙</a></li>", "<li><span>丙</span></li>", "<p><span><b>丙</b></span></p>",
              "<p><i><u>丁</u></i></p>", "<dd>丁</dd>\n", "<li class=x><a href=y>戊</a> </li >", " ", "<li>"]  # fmt: skip
+    wholes = [
+        re.compile(f"{depth._item(kind, depth._FIRST, 'f')}(?:\\s*{depth._item(kind)}){{2,}}\\s*")
+        for kind in range(3)
+    ]
     for _ in range(3000):
         html = "".join(rng.choice(items) * rng.randint(1, 5) for _ in range(rng.randint(1, 8)))
-        for kind in range(3):
-            whole = f"{depth._item(kind, depth._FIRST, 'f')}(?:\\s*{depth._item(kind)}){{2,}}\\s*"
-            expected = [(run.start(), run.end(), kind) for run in re.finditer(whole, html)]
-            assert list(depth._runs(html, kind)) == expected, html
+        done = 0
+        for start, end, kind in depth._runs(html):
+            assert start >= done and (whole := wholes[kind].match(html, start)) is not None
+            assert whole.end() == end, html
+            done = end
+        kinds = [[run.span() for run in whole.finditer(html)] for whole in wholes]
+        if sum(map(bool, kinds)) == 1:
+            assert [(start, end) for start, end, _ in depth._runs(html)] == max(kinds), html
 
 
 def test_the_depth_limit_is_judged_alike_with_or_without_the_scan(

@@ -79,20 +79,37 @@ _ITEMS = [re.compile(_item(k, _FIRST)) for k in (0, 1, 2)]
 _RUN_STARTS = [re.compile(f"{_item(k, _FIRST, 'f')}(?:\\s*{_item(k)}){{2}}") for k in (0, 1, 2)]
 
 
-def _runs(text: str, kind: int) -> Iterator[tuple[int, int, int]]:
-    """Where ``f"{_item(kind, _FIRST, 'f')}(?:\\s*{_item(kind)}){{2,}}\\s*"`` matches in
-    text, as finditer would find it: (start, end, kind).
+def _runs(text: str) -> Iterator[tuple[int, int, int]]:
+    """Runs of like items, in order and apart: (start, end, kind), each a match of
+    ``f"{_item(kind, _FIRST, 'f')}(?:\\s*{_item(kind)}){{2,}}\\s*"``.
 
-    Each item matches in one way or none, so the greedy repetition takes every item that
-    follows: the first three found as that expression would find them, then the rest,
-    first those with the first item's own inline tags (an expression with no
-    alternatives, several times faster over a run of thousands), then any others."""
-    at = 0
-    while (start := _RUN_STARTS[kind].search(text, at)) is not None:
+    Each kind is searched for from the end of the last run, the kind of that run first and
+    the others only up to the earliest start found so far: a run of thousands of items is
+    scanned by its own expressions, not by the other kinds' too, and a kind with none
+    left is not searched again. Each item matches in one way or none, so the greedy
+    repetition takes every item that follows the first three: first those with the first
+    item's own inline tags (an expression with no alternatives, several times faster),
+    then any others. (Which runs are found changes no depth: see `_Scan.run`.)"""
+    at, kinds, spent = 0, [0, 1, 2], set()
+    while True:
+        start, kind = None, 0
+        for candidate in kinds:
+            if candidate in spent:
+                continue
+            found = _RUN_STARTS[candidate].search(
+                text, at, len(text) if start is None else start.start()
+            )
+            if found is not None:
+                start, kind = found, candidate
+            elif start is None:
+                spent.add(candidate)
+        if start is None:
+            return
         alike, others = _more(kind, start["item"], *(start[f"f{i}"] for i in range(kind)))
         end = alike.match(text, start.end()).end()  # type: ignore[union-attr]
         at = others.match(text, end).end()  # type: ignore[union-attr]
         yield start.start(), at, kind
+        kinds = [kind, *(other for other in range(len(_RUN_STARTS)) if other != kind)]
 
 
 @lru_cache(maxsize=64)
@@ -136,8 +153,7 @@ def nesting_depth(html: str, *, stop_after: int | None = None, markup: str | Non
     text = markup_only(html) if markup is None else markup
     scan = _Scan(stop_after)
     done = 0
-    runs = sorted(run for kind in range(len(_RUN_STARTS)) for run in _runs(text, kind))
-    for start, end, kind in runs:
+    for start, end, kind in _runs(text):
         if start < done or not _tags_end_before(text, done, start):
             # A tag left open before the run would take the run's first "<" into it: the
             # run is then scanned tag by tag, as part of what comes before the next one.
