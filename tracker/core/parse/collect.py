@@ -72,7 +72,7 @@ class Collector:
         if self.last_logo:
             self.add(heading, names[0])
             names = names[1:]
-        self.entries += [(heading, name, False) for name in names]
+        self.entries += zip(repeat(heading), names, repeat(False))
         self.last_logo = False
 
     def result(self, method: str) -> ParseResult:

@@ -442,7 +442,7 @@ class Reader:
             for name in kept:
                 self.out.add(current.heading, name.text, logo=name.logo)
         else:
-            self.out.extend(current.heading, [name.text for name in kept])
+            self.out.extend(current.heading, list(map(itemgetter(0), kept)))
         self.rejected += [Rejected(name.text, why, name.node) for name, why in dropped]
 
 
