@@ -198,6 +198,21 @@ def test_simple_items_read_what_the_item_expression_reads() -> None:
     assert items._repeated(twisted, "<li><span>", "</span></li>") is None
 
 
+def test_a_menu_read_as_a_simple_list_is_still_a_menu() -> None:
+    """Tier words in a simple list's lines (a menu outside any chrome markup) still lead
+    the strip pass to it, though a simple list's lines are searched for them joined."""
+    menu = "".join(f'<li><a href="{href}">{label}</a></li>' for href, label in
+                   [("/", "首页"), ("/a", "理事单位"), ("/b", "会员单位"), ("/c", "联系我们")])  # fmt: skip
+    names = "".join(f"<li>{NAME[:-2]}{i}公司</li>" for i in range(6))
+    body = (
+        f"<ul class=x>{menu}</ul><h2>理事单位</h2><ul>{names}</ul><h2>会员单位</h2><ul>{names}</ul>"
+    )
+    html = f"<html><head><title>t</title></head><body>{body}</body></html>"
+    _same_reading([html])
+    reading = read_pages([html])
+    assert reading.skipped and reading.skipped[0][1] == "navigation"
+
+
 def _first_block(html: str) -> Any:
     from selectolax.lexbor import LexborHTMLParser
 
