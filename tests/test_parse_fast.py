@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gc
 import random
+import re
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from tracker.core.decode import decode_page
 from tracker.core.normalize import clean_display, normalize_key
 from tracker.core.parse import Reading, depth, plain, read_pages
 from tracker.core.parse.items import simple_items
-from tracker.core.parse.plain import is_plain, plain_key
+from tracker.core.parse.plain import PlainRun, is_plain, plain_key, plain_keys
 from tracker.core.parse.sections import _SPECIAL
 from tracker.core.parse.text import (
     COUNT_LINE,
@@ -144,11 +145,18 @@ LISTS = {
     # The walk reads an item of another tag as outside the run (a review found the fast path
     # taking a disclaimer paragraph inside a list as a member).
     "an item of another tag": f"<ul>{f'<li>{NAME}</li>' * 4}<p>免责声明本站信息仅供参考</p></ul>",
+    # An empty item gives no line, but a breadcrumb ends a tier all the same.
+    "an empty crumb": f"<ul>{f'<li>{NAME}</li>' * 4}<li class=crumb> </li><li>{NAME}</li></ul>",
+    "mixed wrappers": f"<ul>{f'<li><span>{NAME}</span></li><li><a href=x>{NAME}</a></li>' * 3}</ul>",
+    "uneven indentation": f"<ul><li>{NAME}</li>\n  <li> {NAME}</li>\n<li>\t{NAME} </li><li>{NAME}</li></ul>",
+    "an unlike last item": f"<ul>{f'<li><span>{NAME}</span></li>' * 4}<li><span>{NAME}<span></li></ul>",
+    "empty and spaced items": f"<ul>{f'<li><span>{NAME}</span></li><li> </li><li>星河  智能</li>' * 3}</ul>",
 }
 # Simple by their markup (a titled item is then declined by the walk: it is marked).
 SIMPLE = {
     "bare items", "links and spans", "paragraphs in a div", "spaced text", "titled items",
-    "a quote in the block's attribute",
+    "a quote in the block's attribute", "an empty crumb", "mixed wrappers",
+    "empty and spaced items", "uneven indentation",
 }  # fmt: skip
 
 
@@ -158,6 +166,51 @@ def test_simple_lists_read_alike(case: str) -> None:
     _same_reading([html])
     tree_block = _first_block(html)
     assert (simple_items(tree_block) is not None) == (case in SIMPLE)
+
+
+def test_simple_items_read_what_the_item_expression_reads() -> None:
+    """Items repeated byte for byte, or alike, are read as _ITEM alone reads them."""
+    from tracker.core.parse import items
+    from tracker.core.parse.text import line_text
+
+    rng = random.Random(17)
+    markups = ["<li><span>甲乙</span></li>", "<li><span> 乙 </span></li>", "<li><a href=x>丙</a></li>",
+               "<li class=a><span>丁</span></li>", "\n <li><span>戊</span></li>", "<li><span></span></li>",
+               "<li><span>甲&amp;</span></li>", "<li>己</li>", "<p><span>庚</span></p>"]  # fmt: skip
+    for _ in range(3000):
+        first = rng.choice(markups)
+        chosen = [first] * rng.randint(0, 6) + [
+            rng.choice(markups) for _ in range(rng.randint(0, 2))
+        ]
+        rng.shuffle(chosen)
+        block = _first_block(f"<ul>{''.join(chosen)}</ul>")
+        html = block.html
+        start, end = html.find(">") + 1, html.rfind("</")
+        every = items._ITEM.findall(html, start, end)
+        texts = [text for _, _, text in every]
+        covered = sum(len(whole) for whole, _, _ in every) == len(html[start:end].rstrip(" \t\n\f"))
+        simple = covered and len(texts) >= 4 and len({tag for _, tag, _ in every}) == 1
+        expected = [line for text in texts if (line := line_text(text))] if simple else None
+        found = simple_items(block)
+        assert (None if found is None else found[1]) == expected, html
+    # Pieces that split and join alike, but not as items (only the rebuilt block tells).
+    twisted = "<li><span>甲</span><li><span></li>乙</span></li>"
+    assert items._repeated(twisted, "<li><span>", "</span></li>") is None
+
+
+def test_a_menu_read_as_a_simple_list_is_still_a_menu() -> None:
+    """Tier words in a simple list's lines (a menu outside any chrome markup) still lead
+    the strip pass to it, though a simple list's lines are searched for them joined."""
+    menu = "".join(f'<li><a href="{href}">{label}</a></li>' for href, label in
+                   [("/", "首页"), ("/a", "理事单位"), ("/b", "会员单位"), ("/c", "联系我们")])  # fmt: skip
+    names = "".join(f"<li>{NAME[:-2]}{i}公司</li>" for i in range(6))
+    body = (
+        f"<ul class=x>{menu}</ul><h2>理事单位</h2><ul>{names}</ul><h2>会员单位</h2><ul>{names}</ul>"
+    )
+    html = f"<html><head><title>t</title></head><body>{body}</body></html>"
+    _same_reading([html])
+    reading = read_pages([html])
+    assert reading.skipped and reading.skipped[0][1] == "navigation"
 
 
 def _first_block(html: str) -> Any:
@@ -185,7 +238,7 @@ def test_each_plain_character_is_kept_and_keyed_alone() -> None:
 def test_plain_lines_are_left_alone_by_every_per_line_rule() -> None:
     rng = random.Random(17)
     words = [*"星河智能科技有限公司大学研究院北京上海位员安的家日一二（）()", "友情链接", "首页"]
-    checked = 0
+    taken: list[str] = []
     for _ in range(20000):
         text = "".join(rng.choice(words) for _ in range(rng.randint(1, 14)))
         if plain._PLAIN.fullmatch(text):
@@ -193,14 +246,51 @@ def test_plain_lines_are_left_alone_by_every_per_line_rule() -> None:
             assert plain._bare(text) == NON_WORD.sub("", text)
         if not is_plain(text):
             continue
-        checked += 1
+        taken.append(text)
         assert _SPECIAL.search(text) is None and not furniture(text)
         assert heading(text, evidence=True) is None and COUNT_LINE.fullmatch(text) is None
         assert not is_closer(text)
         assert split_names(text) == [(text, None)] == [clean_name(text)]
         assert normalize_key(clean_display(text)) == plain_key(text)
         assert clean_display(text) == text
-    assert checked > 1000
+    assert len(taken) > 1000
+    assert plain_keys(taken) == [plain_key(text) for text in taken]
+
+
+def test_a_list_s_plain_lines_are_counted_from_any_line() -> None:
+    """PlainRun.plain_from counts what is_plain says line by line, from any line on."""
+    rng = random.Random(17)
+    words = [
+        "星河智能科技有限公司",
+        "青岚（北京）数据",
+        "首页",
+        "友情链接",
+        "赤霄",
+        "Aurorix",
+        "二星",
+        "日",
+    ]
+    for _ in range(2000):
+        texts = [
+            rng.choice(words) + rng.choice(["", "大学", "日"]) for _ in range(rng.randint(1, 9))
+        ]
+        run = PlainRun(texts)
+        for index in range(len(texts)):
+            expected = next(
+                (i for i, text in enumerate(texts[index:]) if not is_plain(text)),
+                len(texts) - index,
+            )
+            assert run.plain_from(index) == expected, (texts, index)
+
+
+def test_lists_mixing_plain_and_other_lines_read_alike() -> None:
+    rng = random.Random(17)
+    lines = ["星河智能科技有限公司", "青岚数据（北京）有限公司", "Aurorix Ltd.", "首页", "赤霄大学",
+             "友情链接", "1 白石研究院", "2 青岚", "理事单位", "海澜数据", "2024-03-01"]  # fmt: skip
+    for _ in range(300):
+        items = "".join(f"<li>{rng.choice(lines)}</li>" for _ in range(rng.randint(4, 12)))
+        body = f"<h2>理事单位</h2><ul>{items}</ul><h2>会员单位</h2><ul>{items}{items}</ul>"
+        _same_reading([f"<html><head><title>t</title></head><body>{body}</body></html>"])
 
 
 # --- The depth scan ---------------------------------------------------------------------
@@ -231,6 +321,66 @@ def test_the_depth_scan_passes_over_runs_of_items_without_changing_its_answer() 
         assert depth.nesting_depth(html) == _depth_tag_by_tag(html), html
         if _depth_tag_by_tag(html) <= 3:
             assert depth.nesting_depth(html, stop_after=3) <= 3
+
+
+def test_runs_of_items_are_matches_of_their_expression_in_order_and_apart() -> None:
+    """depth._runs matches its run expressions in steps: each run it gives is one whole
+    match, and every run a single kind's finditer finds is found where it stands alone."""
+    rng = random.Random(17)
+    items = ["<li>甲</li>", "<li><a>乙</a></li>", "<li><span>丙</span></li>", "<p><span><b>丙</b></span></p>",
+             "<p><i><u>丁</u></i></p>", "<dd>丁</dd>\n", "<li class=x><a href=y>戊</a> </li >", " ", "<li>"]  # fmt: skip
+    wholes = [
+        re.compile(f"{depth._item(kind, depth._FIRST, 'f')}(?:\\s*{depth._item(kind)}){{2,}}\\s*")
+        for kind in range(3)
+    ]
+    for _ in range(3000):
+        html = "".join(rng.choice(items) * rng.randint(1, 5) for _ in range(rng.randint(1, 8)))
+        done = 0
+        for start, end, kind in depth._runs(html):
+            assert start >= done and (whole := wholes[kind].match(html, start)) is not None
+            assert whole.end() == end, html
+            done = end
+        kinds = [[run.span() for run in whole.finditer(html)] for whole in wholes]
+        if sum(map(bool, kinds)) == 1:
+            assert [(start, end) for start, end, _ in depth._runs(html)] == max(kinds), html
+
+
+def test_the_depth_limit_is_judged_alike_with_or_without_the_scan(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A page with too few tags to reach the limit is passed without a scan: the scan would
+    have passed it too."""
+    monkeypatch.setattr(depth, "MAX_DEPTH", 6)
+    rng = random.Random(17)
+    pieces = [
+        "<div>",
+        "</div>",
+        "<li>",
+        "<!-- <p> -->",
+        "<script><b><b></script>",
+        "<br>",
+        "<",
+        "x",
+    ]
+    for _ in range(5000):
+        html = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 16)))
+        assert (depth.too_deep(html) is None) == (depth.nesting_depth(html) <= 6), html
+
+
+def test_markup_only_sets_aside_what_the_plain_expression_does() -> None:
+    """The lookahead in front of markup_only's expression only skips "<"s it cannot match,
+    case-folding included ("ſcript" is "script" to it)."""
+    reference = re.compile(
+        r"<!--.*?(?:-->|\Z)"
+        r"|<(script|style|textarea|title|xmp|iframe|noembed|noframes|plaintext)\b.*?(?:</\1|\Z)",
+        re.DOTALL | re.IGNORECASE,
+    )
+    rng = random.Random(17)
+    pieces = ["<", "!--", "-->", "script", "SCRIPT", "ſcript", "İframe", "</", ">", "x", "Title",
+              "plaintext", "<p>", "\n", "noembed", "</script>", "<!-", "K"]  # fmt: skip
+    for _ in range(20000):
+        html = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 15)))
+        assert depth.markup_only(html) == reference.sub("", html), html
 
 
 def test_a_parse_leaves_the_garbage_collector_as_it_found_it() -> None:

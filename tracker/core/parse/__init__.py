@@ -19,8 +19,9 @@ readings over every page they have.
 from __future__ import annotations
 
 import gc
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -164,7 +165,7 @@ def _by_headings(trees: list[LexborHTMLParser], *, fast: bool) -> Reading:
         lines = read_lines(tree.body, marks, shapes, bulk=fast)
         # Strips of tier labels can only be where a line reads as a tier heading: the page
         # is read again with them only when it has some (a menu, tabs).
-        strips = label_strips(tree, near=_heading_blocks(lines, chrome))
+        strips = label_strips(tree, near=_heading_blocks(lines, marks.runs, chrome))
         # A menu inside chrome changes nothing: chrome is never read.
         if any(role == "tabs" or not inside(node, chrome) for node, role in strips.strips.values()):
             marks.strips = strips
@@ -204,19 +205,35 @@ def _by_headings(trees: list[LexborHTMLParser], *, fast: bool) -> Reading:
 
 
 def _heading_blocks(
-    lines: list[Line], chrome: dict[int, tuple[LexborNode, str]]
+    lines: list[Line], runs: dict[int, int], chrome: dict[int, tuple[LexborNode, str]]
 ) -> list[LexborNode]:
     """The blocks of lines that read as tier headings, and chrome holding tier words (a
     strip of tabs classed "nav nav-tabs" is chrome that heads panels)."""
     blocks = [
         line.node
-        for line in lines
+        for line in _hinted(lines, runs)
         if line.kind == TEXT
         and line.node is not None
-        and ("位" in line.text or "员" in line.text or "員" in line.text)
         and heading(line.text, evidence=True) is not None
     ]
     return blocks + [node for node, _ in chrome.values() if HEADING_HINT.search(node.text())]
+
+
+def _hinted(lines: list[Line], runs: dict[int, int]) -> Iterator[Line]:
+    """The lines holding a character every tier heading holds: a simple list's lines (see
+    `read_lines`), most often names with none, are searched joined, in one step."""
+    index = 0
+    while index < len(lines):
+        end = runs.get(index, index)
+        if end > index + 1:
+            texts = "\n".join(map(itemgetter(0), lines[index:end]))
+            if HEADING_HINT.search(texts) is None:
+                index = end
+                continue
+        line = lines[index]
+        if "位" in line.text or "员" in line.text or "員" in line.text:
+            yield line
+        index += 1
 
 
 def _prefer_json(html: ParseResult, embedded: ParseResult) -> bool:

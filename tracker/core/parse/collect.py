@@ -10,7 +10,7 @@ from typing import Any
 
 from tracker.core.models import Listing, ParseResult
 from tracker.core.normalize import clean_display, normalize_key
-from tracker.core.parse.plain import plain_key
+from tracker.core.parse.plain import plain_key, plain_keys
 from tracker.core.parse.runs import repeated_half
 from tracker.core.parse.text import Heading
 
@@ -25,8 +25,9 @@ class Collector:
     counts: dict[str, int] = field(default_factory=dict)
     page_counts: dict[str, int] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
-    # Whether the last entry was read from an image (see `add`).
+    # Whether the last entry was read from an image (see `add`), and whether any was.
     last_logo: bool = False
+    logos: bool = False
     # How many runs of text names each tier was given in (two may be two copies of one).
     parts: dict[str, int] = field(default_factory=dict)
     # Names the reader took as plain (see `plain.py`): their keys need no cleaning.
@@ -61,6 +62,7 @@ class Collector:
                 return
         self.entries.append((heading, name, logo))
         self.last_logo = logo
+        self.logos |= logo
 
     def extend(self, heading: Heading, names: list[str]) -> None:
         """Text names in order: `add` without a logo to weigh each against."""
@@ -70,7 +72,7 @@ class Collector:
         if self.last_logo:
             self.add(heading, names[0])
             names = names[1:]
-        self.entries += [(heading, name, False) for name in names]
+        self.entries += zip(repeat(heading), names, repeat(False))
         self.last_logo = False
 
     def result(self, method: str) -> ParseResult:
@@ -80,20 +82,22 @@ class Collector:
         # "星河智能科技有限公司"), and reading both would list one organisation twice.
         copies = self._copies()
         entries = self.entries
-        if copies or any(logo for _, _, logo in entries):
+        if copies or self.logos:
             worded = {heading.section for heading, _, logo in entries if not logo}
             entries = [
                 entry
                 for index, entry in enumerate(entries)
                 if not ((entry[2] and entry[0].section in worded) or index in copies)
             ]
-        plain = self.plain
-        named = [
-            (heading, raw, plain_key(raw)) if raw in plain else _cleaned(heading, raw)
-            for heading, raw, _ in entries
-        ]
+        headings = list(map(itemgetter(0), entries))
+        raws = list(map(itemgetter(1), entries))
+        # Most lists are plain names only: their keys in one step.
+        if self.plain.issuperset(raws):
+            listings = _listings(headings, raws, plain_keys(raws))
+        else:
+            listings = _listings(*_cleaned(headings, raws, self.plain))
         return ParseResult(
-            listings=_listings([entry for entry in named if entry[2]]),
+            listings=listings,
             declared_counts=dict(self.counts),
             method=method,
             problems=list(self.problems),
@@ -116,9 +120,21 @@ class Collector:
         return copies
 
 
-def _cleaned(heading: Heading, raw: str) -> tuple[Heading, str, str]:
-    name = clean_display(raw)
-    return heading, name, normalize_key(name)
+def _cleaned(
+    headings: list[Heading], raws: list[str], plain: set[str]
+) -> tuple[list[Heading], list[str], list[str]]:
+    """Each name as shown and its key, leaving out names that clean to nothing."""
+    kept: list[Heading] = []
+    names: list[str] = []
+    keys: list[str] = []
+    for heading, raw in zip(headings, raws, strict=True):
+        name = raw if raw in plain else clean_display(raw)
+        key = plain_key(raw) if raw in plain else normalize_key(name)
+        if key:
+            kept.append(heading)
+            names.append(name)
+            keys.append(key)
+    return kept, names, keys
 
 
 # Listing's own __init__ sets each field through the frozen dataclass's guard, a
@@ -127,25 +143,24 @@ _new = object.__new__
 _FIELDS = [getattr(Listing, column.name).__set__ for column in fields(Listing)]
 
 
-def _listings(named: list[tuple[Heading, str, str]]) -> list[Listing]:
-    """Listings of (heading, name, key) in page order, numbered per tier: positions go on
-    across repeated headings of one tier."""
+def _listings(headings: list[Heading], names: list[str], keys: list[str]) -> list[Listing]:
+    """Listings in page order, numbered per tier: positions go on across repeated headings
+    of one tier."""
     tiers: list[str] = []
     labels: list[str] = []
     positions: list[int] = []
     given: dict[str, int] = {}
     # Names come in runs under one heading: one step per run (groupby compares the
     # headings by identity first).
-    for heading, run in groupby(named, key=itemgetter(0)):
+    for heading, run in groupby(headings):
         count = len(list(run))
         start = given.get(heading.section, 0)
         given[heading.section] = start + count
         tiers += repeat(heading.tier, count)
         labels += repeat(heading.label, count)
         positions += range(start + 1, start + 1 + count)
-    listings = list(map(_new, repeat(Listing, len(named))))
-    names = [name for _, name, _ in named]
-    columns: list[list[Any]] = [tiers, labels, positions, names, [key for *_, key in named]]
+    listings = list(map(_new, repeat(Listing, len(names))))
+    columns: list[list[Any]] = [tiers, labels, positions, names, keys]
     for set_field, values in zip(_FIELDS, columns, strict=True):
         deque(map(set_field, listings, values), maxlen=0)
     return listings

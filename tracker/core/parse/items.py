@@ -7,7 +7,8 @@ a few C calls. The expression accepts only what the walk provably reads as one p
 per item, its text:
 
 - items are ``li``, ``p`` or ``dd`` (their shape step is the tag alone), with any
-  attributes: the caller checks that no structural pass marked one;
+  attributes, none marked by a structural pass (empty ones included: an empty
+  breadcrumb still ends a tier);
 - inside an item, at most three inline wrappers without attributes (``span``, ``font``,
   ``em``, ``i``, ``u``, ``small``) or links with only ``href`` and ``target`` (no ``title``:
   a cut-short text is read from it) around one text, and whitespace: nothing bold, no
@@ -16,48 +17,124 @@ per item, its text:
   ``&nbsp;`` for those, so what matched is the text node as the walk reads it.
 
 Anything else (a class on a wrapper, a second text, a comment) fails the match, and the
-walk reads the block as before.
+walk reads the block as before. The lines are the texts stripped where that leaves them
+clean (checked for the whole block at once), else as `line_text` makes each.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
+from functools import lru_cache
+from operator import attrgetter
 
 from selectolax.lexbor import LexborNode
 
+from tracker.core.parse.text import line_text
+
 # Whitespace the walk drops between elements (all of it is str.isspace()).
 _WS = "[ \\t\\n\\f]*"
-_OPEN = r'(?:<(?:span|font|em|i|u|small)>|<a(?: (?:href|target)="[^"<>&]*")*>)'
+_LINK = '<a(?: (?:href|target)="[^"<>&]*")*>'
+_OPEN = f"(?:<(?:span|font|em|i|u|small)>|{_LINK})"
 _CLOSE = r"</(?:span|font|em|i|u|small|a)>"
 # Each item whole (with the whitespace before it), its tag, its text.
 _ITEM = re.compile(
     f"({_WS}<(li|p|dd)(?: [^<>]*)?>{_WS}(?:{_OPEN}{_WS}){{0,3}}([^<&]*)(?:{_CLOSE}{_WS}){{0,3}}</\\2>)"
 )
+# The wrappers an item opens, in order, as _OPEN matched them.
+_WRAPPER = re.compile(r"<(span|font|em|i|u|small|a)[ >]")
+_MEM_ID = attrgetter("mem_id")
 # A block worth trying: fewer items cost less walked than serialised.
 _MIN_ITEMS = 4
 LIST_TAGS = frozenset({"ul", "ol", "div", "dl"})
 ITEM_TAGS = frozenset({"li", "p", "dd"})
 
 
-def simple_items(block: LexborNode) -> list[tuple[LexborNode, str]] | None:
-    """Each item of a simple list with its text as the walk gathers it (untrimmed), or None
-    when the block is not one."""
+def simple_items(
+    block: LexborNode, marked: AbstractSet[int] = frozenset()
+) -> tuple[list[LexborNode], list[str]] | None:
+    """The items of a simple list that give a line, and their lines (`line_text` of the
+    text the walk gathers), or None when the block is not one or a structural pass marked
+    one of its items (by id in ``marked``)."""
     html = block.html or ""
     start = html.find(">") + 1
     end = html.rfind("</")
     # Values are quoted with '"' (escaped inside): an odd count means a ">" in a value.
     if start <= 0 or end < start or html.count('"', 0, start) % 2:
         return None
-    found = _ITEM.findall(html, start, end)
-    # Matches do not overlap and come in order: if their lengths add up to the block's
-    # content (but whitespace at its end), they are all of it, one after the other.
-    covered = sum(map(len, [whole for whole, _, _ in found]))
-    if covered != len(html[start:end].rstrip(" \t\n\f")) or len(found) < _MIN_ITEMS:
-        return None
-    # The walk reads an item of another tag as outside the run: not a simple list then.
-    if len({tag for _, tag, _ in found}) != 1:
+    texts = _texts(html, start, end)
+    if texts is None or len(texts) < _MIN_ITEMS:
         return None
     items = list(block.iter(include_text=False))
-    if len(items) != len(found):
+    if len(items) != len(texts) or not marked.isdisjoint(map(_MEM_ID, items)):
         return None
-    return [(node, text) for node, (_, _, text) in zip(items, found, strict=True)]
+    lines = list(map(str.strip, texts))
+    # Lines that stripping leaves clean (most): no empty one, no run of spaces, nothing
+    # unprintable. The texts hold no "<": joined by it, one check is each line's.
+    joined = "<".join(lines)
+    if "" in lines or "  " in joined or not joined.isprintable():
+        read = [
+            (node, line)
+            for node, text in zip(items, texts, strict=True)
+            if (line := line_text(text))
+        ]
+        return [node for node, _ in read], [line for _, line in read]
+    return items, lines
+
+
+def _texts(html: str, start: int, end: int) -> list[str] | None:
+    """The texts of the items html[start:end] is made of, one after the other, or None."""
+    first = _ITEM.match(html, start, end)
+    if first is None:
+        return None
+    # Matches do not overlap and come in order: if their lengths add up to the block's
+    # content (but whitespace at its end), they are all of it, one after the other.
+    block = html[start:end].rstrip(" \t\n\f")
+    content = len(block)
+    # What comes before and after the first item's text.
+    opening, closing = html[first.start(1) : first.start(3)], html[first.end(3) : first.end(1)]
+    # Most lists repeat their first item's markup byte for byte but for the text.
+    if (repeated := _repeated(block, opening, closing)) is not None:
+        return repeated
+    # Else an expression for that markup alone (a third of the cost), a subset of what
+    # _ITEM matches, alike grouped but for what closes the item, the first item's exactly
+    # (its length then known).
+    alike = _alike(first[2], tuple(_WRAPPER.findall(first[1])), closing)
+    found = alike.findall(html, start, end)
+    if sum(map(len, map("".join, found))) + len(closing) * len(found) == content:
+        return [text for _, text in found]
+    every = _ITEM.findall(html, start, end)
+    if sum(map(len, [whole for whole, _, _ in every])) != content:
+        return None
+    # The walk reads an item of another tag as outside the run: not a simple list then.
+    if len({tag for _, tag, _ in every}) != 1:
+        return None
+    return [text for _, _, text in every]
+
+
+def _repeated(block: str, opening: str, closing: str) -> list[str] | None:
+    """The texts, when block is nothing but items each of the opening, a text and the
+    closing (the first item's, which _ITEM matched); None when it is anything else.
+
+    Split and checked in C: the block rebuilt from the texts found must be the block, and
+    no text may hold a "<" or "&" (as _ITEM requires: none then holds a tag). The texts
+    differ from _ITEM's only in whitespace before them, which every reader strips."""
+    parts = block.split(opening)
+    if parts[0]:
+        return None
+    texts = "".join(parts).split(closing)
+    if texts.pop():
+        return None
+    inside = "".join(texts)
+    if "<" in inside or "&" in inside:
+        return None
+    rebuilt = opening + (closing + opening).join(texts) + closing
+    return texts if rebuilt == block else None
+
+
+@lru_cache(maxsize=64)
+def _alike(tag: str, wrappers: tuple[str, ...], closing: str) -> re.Pattern[str]:
+    """_ITEM for items of one tag in these wrappers (links with any of their attributes),
+    closed by ``closing``: groups for what comes before the text, and the text."""
+    opens = "".join(f"{_LINK if wrapper == 'a' else f'<{wrapper}>'}{_WS}" for wrapper in wrappers)
+    return re.compile(f"({_WS}<{tag}(?: [^<>]*)?>{_WS}{opens})([^<&]*){re.escape(closing)}")

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import accumulate
 
 from tracker.core.parse.text import CLOSERS, UI_WORDS
 
@@ -65,13 +66,35 @@ def is_plain(text: str) -> bool:
 _PLAIN_LINES = re.compile(f"(?:{_PLAIN.pattern}\n)*{_PLAIN.pattern}")
 
 
-def all_plain(texts: Sequence[str]) -> bool:
-    """Whether is_plain holds for every one of texts, in two C calls (or False where a
-    long line's bare form is a caption: never a wrong True)."""
-    joined = "\n".join(texts)
-    return _PLAIN_LINES.fullmatch(joined) is not None and _CAPTIONS.isdisjoint(
-        _bare(joined).split("\n")
-    )
+class PlainRun:
+    """The lines of one simple list joined once, so that its plain lines can be told in
+    bulk from any line on (the first may be a name the tier's shape starts with)."""
+
+    __slots__ = ("joined", "ends")
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self.joined = "\n".join(texts)
+        # The length of the lines before each: line i begins at ends[i] + i in `joined`.
+        self.ends = list(accumulate(map(len, texts), initial=0))
+
+    def plain_from(self, index: int) -> int:
+        """How many lines from ``index`` on is_plain holds for, one after the other (a
+        line whose bare form is a caption ends them, whatever its length: never too many).
+
+        One regex match and a count, in C: the match takes whole plain lines and stops
+        inside the first that is not one (or at the end of the last line)."""
+        joined, start = self.joined, self.ends[index] + index
+        match = _PLAIN_LINES.match(joined, start)
+        if match is None:
+            return 0
+        end = match.end()
+        count = joined.count("\n", start, end)
+        if end == len(joined) or joined[end] == "\n":
+            count += 1
+        bare = _bare(joined[start:end]).split("\n")
+        if not _CAPTIONS.isdisjoint(bare):
+            count = min(count, next(i for i, text in enumerate(bare) if text in _CAPTIONS))
+        return count
 
 
 def _bare(text: str) -> str:
@@ -83,3 +106,11 @@ def _bare(text: str) -> str:
 def plain_key(name: str) -> str:
     """normalize_key for a plain name (str.translate is several times slower)."""
     return name.replace("（", "(").replace("）", ")")
+
+
+def plain_keys(names: list[str]) -> list[str]:
+    """plain_key of each plain name, in three C calls (no plain name holds a "\n")."""
+    if not names:
+        return []
+    joined = "\n".join(names)
+    return joined.replace("（", "(").replace("）", ")").split("\n")

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Set as AbstractSet
+from operator import itemgetter
 from typing import NamedTuple
 
 from selectolax.lexbor import LexborNode
@@ -54,6 +55,10 @@ class Name(NamedTuple):
     flags: int = 0
 
 
+# A name's text, in C (a long tier's names are mapped to their texts more than once).
+_TEXT = itemgetter(0)
+
+
 def settle(
     names: list[Name], *, tabled: bool, hosts: AbstractSet[str], flags: int, shapes: int
 ) -> tuple[list[Name], list[tuple[Name, str]]]:
@@ -69,7 +74,7 @@ def settle(
     groups = _group_labels(names) if flags & BOLD else set()
     candidates = names
     # Looked for once: a name in a long tier is hardly ever the host's.
-    hosted = bool(hosts) and not hosts.isdisjoint([name.text for name in names])
+    hosted = bool(hosts) and not hosts.isdisjoint(map(_TEXT, names))
     if people or groups or hosted:
         candidates = []
         for index, name in enumerate(names):
@@ -94,11 +99,7 @@ def settle(
             else:
                 dropped.append((name, "outside the run"))
     half = len(kept) // 2
-    copy = (
-        repeated_half([name.text for name in kept])
-        if half and kept[0].text == kept[half].text
-        else 0
-    )
+    copy = repeated_half(list(map(_TEXT, kept))) if half and kept[0].text == kept[half].text else 0
     dropped += [(name, "a copy of the list before it") for name in kept[len(kept) - copy :]]
     return kept[: len(kept) - copy], dropped
 

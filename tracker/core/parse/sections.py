@@ -18,17 +18,18 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import islice, repeat
+from operator import itemgetter
 
 from selectolax.lexbor import LexborNode
 
 from tracker.core.models import OTHER_TIER
 from tracker.core.parse.collect import Collector
 from tracker.core.parse.markup import css_path, inside
-from tracker.core.parse.plain import all_plain, is_plain
+from tracker.core.parse.plain import PlainRun, is_plain
 from tracker.core.parse.runs import BOLD, LATIN, LINE_START, LOGO_NAME, PAIRED, Name, settle
 from tracker.core.parse.text import (
     COUNT_LINE,
@@ -146,17 +147,22 @@ class Reader:
         """Read lines in order; ``runs`` are those of simple lists (see `read_lines`)."""
         fast = self.fast
         runs = runs or {}
-        after = 0
-        for index, line in enumerate(lines):
-            if index < after:
-                continue
+        # The simple list around the current line: where it ends, its lines joined.
+        run_end, run = 0, None
+        numbered = enumerate(lines)
+        for index, line in numbered:
             kind = line.kind
             if kind == TEXT:
+                if index in runs:
+                    run_end, run = runs[index], None
                 # Most lines of a long list are plain names in the run (see `_plain`).
                 if not (fast and self._plain(line, index)):
                     self._text(line, lines, index)
-                elif index in runs:
-                    after = self._plain_run(lines, index + 1, runs[index])
+                elif index + 1 < run_end:
+                    run = run or PlainRun(list(map(itemgetter(0), lines[index + 1 : run_end])))
+                    taken = self._plain_run(lines, index + 1, run, run_end)
+                    # Past the lines taken, in C.
+                    deque(islice(numbered, taken), maxlen=0)
             elif kind == LOGO:
                 if self.current is not None:
                     self._add(line.text, line, logo=True)
@@ -267,26 +273,32 @@ class Reader:
         self.plain += 1
         return True
 
-    def _plain_run(self, lines: Sequence[Line], start: int, end: int) -> int:
-        """After a plain name, the rest of its simple list (one shape, no flags, an item
-        each) as `_plain` takes each, when every one is plain; where to go on from."""
-        run = lines[start:end]
-        if not run:
-            return start
-        texts, _, _, _, shapes, nodes, _, _ = zip(*run, strict=True)
-        if not all_plain(texts):
-            return start
+    def _plain_run(self, lines: Sequence[Line], start: int, run: PlainRun, end: int) -> int:
+        """After a plain name, the plain lines that follow it in its simple list (one shape,
+        no flags, an item each), as `_plain` takes each; how many.
+
+        ``run`` holds the list's lines up to ``end``, from the line after its first plain
+        name: asked again after a line that is not plain, it goes on from there."""
+        taken = run.plain_from(len(run.ends) - 1 - (end - start))
+        if not taken:
+            return 0
+        taking = lines[start : start + taken]
+        texts = list(map(itemgetter(0), taking))
         current = self.current
         assert current is not None
+        # A simple list's lines have one shape.
+        shape = taking[0].shape
         current.names += map(
             _new_name,
             repeat(Name),
-            zip(texts, repeat(False), shapes, nodes, repeat(LINE_START)),
+            zip(
+                texts, repeat(False), repeat(shape), map(itemgetter(5), taking), repeat(LINE_START)
+            ),
         )
         self.out.plain.update(texts)
-        current.last_line = end - 1
-        self.plain += len(texts)
-        return end
+        current.last_line = start + taken - 1
+        self.plain += taken
+        return taken
 
     def _end(self, line: Line, text: str) -> None:
         assert self.current is not None
@@ -359,6 +371,9 @@ class Reader:
             flags |= paired if added else LINE_START
             latin = LATIN if name.isascii() else 0
             names.append(_new_name(Name, (name, False, shape, node, flags | latin)))
+            if self.fast and is_plain(name):
+                # Its key is known without cleaning (see Collector.result).
+                self.out.plain.add(name)
             latins |= latin
             flags &= ~LINE_START
             added = True
@@ -427,7 +442,7 @@ class Reader:
             for name in kept:
                 self.out.add(current.heading, name.text, logo=name.logo)
         else:
-            self.out.extend(current.heading, [name.text for name in kept])
+            self.out.extend(current.heading, list(map(itemgetter(0), kept)))
         self.rejected += [Rejected(name.text, why, name.node) for name, why in dropped]
 
 

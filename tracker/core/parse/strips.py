@@ -181,8 +181,10 @@ def _target(item: LexborNode) -> str | None:
     for node in (item, _link(item)):
         if node is None:
             continue
+        # Built anew at each access: once a node.
+        attrs = node.attributes
         for attr in _TARGET_ATTRS:
-            value = (node.attributes.get(attr) or "").strip()
+            value = (attrs.get(attr) or "").strip()
             if attr == "href":
                 value = value[1:] if value.startswith("#") else ""
             if value:

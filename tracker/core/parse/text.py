@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from tracker.core.models import OTHER_TIER, TIER_WORDS, simplified, tier_for_label
 
@@ -91,6 +92,13 @@ def heading(line: str, *, evidence: bool = False) -> Heading | None:
     """
     if len(line) > MAX_HEADING or not HEADING_HINT.search(line):
         return None
+    return _short_heading(line, evidence)
+
+
+# A page asks about the same few labels again and again (each pass over its menus, tabs and
+# headings): each short one answered once. Headings are frozen, so sharing one is safe.
+@lru_cache(maxsize=4096)
+def _short_heading(line: str, evidence: bool) -> Heading | None:
     if _SPACED_OUT.fullmatch(line):
         line = ASCII_SPACE.sub("", line).replace("\u3000", "").replace("\u00a0", "")
     match = _HEADING.fullmatch(line)
@@ -180,6 +188,20 @@ _NUMBERING = re.compile(
     r"|[（(\[【]\d{1,4}[)）\]】]|0\d{1,3}(?=\s))\s*"
 )
 LETTER = re.compile(r"[^\W\d_]")
+
+
+def line_text(text: str) -> str | None:
+    """A visual line's text as read, or None when it has none."""
+    line = text.strip()
+    if not line:
+        return None
+    # Source line breaks and indentation render as one space; nbsp and U+3000 stay,
+    # they separate names.
+    if "  " in line or not line.isprintable():
+        line = ASCII_SPACE.sub(" ", line)
+    return line
+
+
 NON_WORD = re.compile(r"[\W_]+")
 _DATE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}")
 # What news titles do, and names do not: "联盟秘书处走访星河科技有限公司 2024-04-02".

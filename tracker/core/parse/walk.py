@@ -15,6 +15,7 @@ links (``<b>会员单位：</b><a>…</a> | <a>…</a>``) is a line of its own.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import NamedTuple
 
 from selectolax.lexbor import LexborNode
@@ -24,7 +25,7 @@ from tracker.core.parse.links import link_is_the_name, uncut_title
 from tracker.core.parse.logos import image_heading, image_name
 from tracker.core.parse.strips import Strips
 from tracker.core.parse.tables import Tables
-from tracker.core.parse.text import ASCII_SPACE, LETTER, Heading, heading, is_closer
+from tracker.core.parse.text import LETTER, Heading, heading, is_closer, line_text
 
 # Line kinds: text, one name read from an image, the end of the content (chrome begins), a
 # tab panel opening its tier, a member of a tier table (with its own heading).
@@ -199,11 +200,11 @@ class _Walker:
             first = first.next
         if first is None or first.tag not in ITEM_TAGS:
             return False
-        found = simple_items(block)
-        if found is None or any(node.mem_id in actions for node, _ in found):
+        found = simple_items(block, actions.keys())
+        if found is None:
             return False
         first_line = len(buffer.lines)
-        buffer.items(found)
+        buffer.items(*found)
         self.marks.runs[first_line] = len(buffer.lines)
         return True
 
@@ -365,18 +366,25 @@ class _LineBuffer:
         self.lines += [Line(n, MEMBER, shape=shape, node=c, heading=h) for h, n, c in rows]
         self.lines.append(Line("", END))
 
-    def items(self, found: list[tuple[LexborNode, str]]) -> None:
-        """A line per item of a simple list (as `_text` makes each): one shape, no flags."""
-        shape = 0
-        for node, text in found:
-            if (line := _clean(text)) is None:
-                continue
-            if not shape:
-                # Registered where the walk would: at the first item that gives a line.
-                self.path.append(node.tag or "")
-                shape = self._shape()
-                self.path.pop()
-            self.lines.append(_new_line(Line, (line, TEXT, 0, 0, shape, node, None, "")))
+    def items(self, nodes: list[LexborNode], texts: list[str]) -> None:
+        """A line per item of a simple list that gives one (see items.py): one shape, no
+        flags, registered where the walk would: at the first of them."""
+        if not nodes:
+            return
+        self.path.append(nodes[0].tag or "")
+        shape = self._shape()
+        self.path.pop()
+        line_of = zip(
+            texts,
+            repeat(TEXT),
+            repeat(0),
+            repeat(0),
+            repeat(shape),
+            nodes,
+            repeat(None),
+            repeat(""),
+        )
+        self.lines += map(_new_line, repeat(Line), line_of)
 
     def split_label(self) -> None:
         """A bold tier label leading a line (``<b>会员单位：</b><a>…</a>``) is a line itself.
@@ -442,7 +450,7 @@ class _LineBuffer:
             self._text(text)
 
     def _text(self, text: str, aside: str = "") -> None:
-        if (line := _clean(text)) is None:
+        if (line := line_text(text)) is None:
             return
         flags = 0
         if self.emphasised:
@@ -480,18 +488,6 @@ class _LineBuffer:
                 bare = [(i, i + 1) for i in self.logos if i not in inside]
                 return sorted(ranges + bare) if bare else ranges
         return [(0, len(fragments))]
-
-
-def _clean(text: str) -> str | None:
-    """A line's text as read, or None when it has none."""
-    line = text.strip()
-    if not line:
-        return None
-    # Source line breaks and indentation render as one space; nbsp and U+3000 stay,
-    # they separate names.
-    if "  " in line or not line.isprintable():
-        line = ASCII_SPACE.sub(" ", line)
-    return line
 
 
 def _label(node: LexborNode, tag: str) -> str:
