@@ -6,8 +6,8 @@ and the dataclass decorator writes and compiles each class's methods at import (
 40–60 ms of every read command), where a Struct class is made in C. What pydantic gave that
 output relies on lives here: nested records as dicts (`as_dict`, its `model_dump`), and
 times as JSON writes them (`as_json`, its `model_dump(mode="json")`: ISO 8601, UTC as
-`Z`), so that reports and golden files read exactly as they did. `Listing`, still a
-dataclass (see tracker.core.models), becomes a dict the same way.
+`Z`), so that reports and golden files read exactly as they did. A record outside
+the read commands' path that is still a dataclass becomes a dict the same way.
 """
 
 from __future__ import annotations

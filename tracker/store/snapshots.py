@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import fields
 from datetime import datetime
 from itertools import starmap
 from typing import Any
@@ -168,7 +167,7 @@ def _snapshot_from_row(row: dict[str, Any]) -> Snapshot:
 
 # The listings columns named as Listing's fields, in their order: a row is the record's
 # arguments.
-_LISTING_COLUMNS = ", ".join(f.name for f in fields(Listing))
+_LISTING_COLUMNS = ", ".join(Listing.__struct_fields__)
 
 
 # Whether an ok snapshot of the source (the last parameter) lists the key `{key}` names
