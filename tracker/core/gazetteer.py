@@ -60,7 +60,6 @@ class _Form(msgspec.Struct, frozen=True):
 
 class Gazetteer(msgspec.Struct, frozen=True):
     forms: dict[str, _Form]
-    pattern: re.Pattern[str]
     # Every spelling the gazetteer uses, per column: what CSET's values are checked against.
     provinces: frozenset[str]
     cities: dict[str, frozenset[str]]
@@ -93,12 +92,9 @@ def gazetteer() -> Gazetteer:
             forms.setdefault(row["short"], _Form(place, suffixed=False))
         if place.city is not None:
             cities.setdefault(place.city, set()).add(place.province)
-    # Longest first: at each position the regex takes the longest form (广西壮族自治区, 广西).
-    alternatives = "|".join(map(re.escape, sorted(forms, key=len, reverse=True)))
     provinces = frozenset(form.place.province for form in forms.values())
     return Gazetteer(
         forms=forms,
-        pattern=re.compile(alternatives),
         provinces=provinces,
         cities={city: frozenset(within) for city, within in cities.items()},
     )
@@ -128,6 +124,15 @@ def _place(row: dict[str, str]) -> Place:
     return Place(row["province"], row["en"], ambiguous)
 
 
+@functools.cache
+def _forms_pattern() -> re.Pattern[str]:
+    """Every form, longest first: at each position the regex takes the longest form
+    (广西壮族自治区, 广西). Compiled on first use (8 ms): looking up a city's province needs
+    only the table, and `history` of one member does no more."""
+    alternatives = map(re.escape, sorted(gazetteer().forms, key=len, reverse=True))
+    return re.compile("|".join(alternatives))
+
+
 def places_in(name: str) -> list[Place]:
     """The places `name` states, most trusted first (see the module's docstring)."""
     found = gazetteer()
@@ -136,7 +141,7 @@ def places_in(name: str) -> list[Place]:
     lead: list[Place] = []
     mid: list[Place] = []
     bracketed = _bracket_spans(name, found, bracket)
-    for match in found.pattern.finditer(name):
+    for match in _forms_pattern().finditer(name):
         if any(start <= match.start() < end for start, end in bracketed):
             continue
         form = found.forms[match.group()]
@@ -161,7 +166,7 @@ def _bracket_spans(name: str, found: Gazetteer, into: list[Place]) -> list[tuple
         inner = bracket.group(1).strip()
         if not inner:
             continue
-        matches = list(found.pattern.finditer(inner))
+        matches = list(_forms_pattern().finditer(inner))
         if matches and "".join(m.group() for m in matches) == inner:
             into.extend(found.forms[m.group()].place for m in matches)
             spans.append(bracket.span())
