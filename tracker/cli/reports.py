@@ -181,20 +181,19 @@ def stats(
     from tracker.render.rows import stats_text
 
     source = app.source(source_id)
-    # Counts by tier need no annotation; a chart of them is drawn by type.
+    # Counts by tier read no annotation (a chart of them is drawn by type, which does).
     found = members_at(app.store, source.id, ref, annotated=by != "tier" or bool(plot_path))
     tell([found.ref_note])
     doubt(found.snapshot)
     width = table_width(wide, output_path)
     text = stats_text(found.snapshot, found.stats(by), fmt, width, found.inferred(by))
-    # Counts by tier use no annotation; by any other field they are CSET's, when CSET's.
+    # By any field but tier the counts are CSET's, when CSET's.
     text = credited(text, found.notes.values() if by != "tier" else [], fmt)
     emit(text, output_path, bom=fmt == "csv")
     if plot_path is not None:
         from tracker.render.charts import plot_snapshot
 
-        # Tiers split by tier say nothing: `--by tier` draws them by type.
-        drawn_by = by if by != "tier" else "type"
+        drawn_by = by if by != "tier" else "type"  # tiers split by tier would say nothing
         drawn = found.stats(drawn_by)
         wrote(
             plot_path,
