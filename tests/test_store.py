@@ -398,6 +398,9 @@ def test_stored_times_read_back_as_written(moment: datetime) -> None:
         "2020-03-26T00:00:00+00:00",
         "2020-03-26T00:00:00",
         "2020-3-26T00:00:00Z",
+        "2020-03-26T12:00-05Z",  # an offset, the same length
+        "2020-W13-4T00:00:00Z",  # a week date, the same length
+        "２０２０-03-26T00:00:00Z",  # fullwidth digits
     ],
 )
 def test_a_time_written_otherwise_is_refused(text: str) -> None:

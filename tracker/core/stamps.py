@@ -7,6 +7,7 @@ database layer.
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import UTC, datetime
 
 
@@ -23,14 +24,18 @@ def utc_text(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+# Exactly what `utc_text` writes: fromisoformat alone would also read offsets and week dates.
+_UTC_TEXT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", re.ASCII)
+
+
 def parse_utc(text: str) -> datetime:
     """A time as `utc_text` wrote it, read back; ValueError for any other text.
 
     fromisoformat, not strptime: many times faster, and strptime's first call imports and
-    compiles its own parser, 5 ms of any command that reads a snapshot. The shape is checked
-    first, since fromisoformat also reads other ISO 8601 forms.
+    compiles its own parser, 5 ms of any command that reads a snapshot. The exact shape is
+    checked first, since fromisoformat also reads other ISO 8601 forms.
     """
-    if len(text) != len("2020-03-26T00:00:00Z") or text[10] != "T" or text[-1] != "Z":
+    if not _UTC_TEXT.fullmatch(text):
         raise ValueError(f"not a UTC time as the tracker writes it: {text!r}")
     return datetime.fromisoformat(text[:-1]).replace(tzinfo=UTC)
 
