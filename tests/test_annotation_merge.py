@@ -147,6 +147,22 @@ def test_a_lone_note_is_its_own_merge(note: Annotation) -> None:
 @pytest.mark.parametrize(
     "note",
     [
+        _note(CSET, type="Industry", province="Hubei", city="Wuhan", state_owned=False),
+        _note(CSET, city="Wuhan"),
+        _note(CSET, state_owned=True, extra={"state_owned": "Partially"}),
+        _note(USER_ORIGIN, extra={"Founded": "1998"}),
+    ],
+)
+def test_a_lone_note_reads_as_the_full_merge_reads_it(note: Annotation) -> None:
+    """Beside a note of no values (the full merge), a lone note reads the same."""
+    alone, full = merged([note]), merged([note, _note(INFERRED_ORIGIN)])
+    assert alone is not None and full is not None
+    assert (alone.shown(), alone.facts(sourced=True)) == (full.shown(), full.facts(sourced=True))
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
         _note(CSET, type="Industry", state_owned=False, city="Wuhan"),
         _note(CSET, extra={"state_owned": "Partially", "Founded": "1998"}),
         _note(USER_ORIGIN),

@@ -203,11 +203,11 @@ def merged(notes: Iterable[Annotation]) -> Annotation | None:
     `annotated_as` the first one's that was carried from a former name.
     """
     given = list(notes)
-    # The common cases, every listed member's note at show time: no note, or one, which is
-    # its own merge unless the gazetteer is to give the province of its city.
+    # The common cases, every listed member's note at show time: no note, or one that is its
+    # own merge.
     if not given:
         return None
-    if len(given) == 1 and not _city_alone(given[0]):
+    if len(given) == 1 and _merges_to_itself(given[0]):
         return given[0]
     chosen = _chosen(given)
     contributors = by_precedence(given[i] for i in sorted({p.note for p in chosen.values()}))
@@ -297,8 +297,14 @@ def _place(notes: Sequence[Annotation]) -> dict[str, _Pick]:
     return found
 
 
-def _city_alone(note: Annotation) -> bool:
-    return note.city is not None and note.province is None
+def _merges_to_itself(note: Annotation) -> bool:
+    """Whether merging `note` alone gives it back: not when the gazetteer is to give the
+    province of its city alone, nor when a flag it types is also worded in `extra` (the
+    merge keeps one of them)."""
+    city_alone = note.city is not None and note.province is None
+    return not city_alone and not any(
+        getattr(note, f) is not None for f in note.extra.keys() & set(FLAG_FIELDS)
+    )
 
 
 def _place_origin(note: Annotation) -> str:
