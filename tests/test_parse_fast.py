@@ -126,6 +126,7 @@ def test_the_fast_paths_cover_the_pages_they_should(capsys: pytest.CaptureFixtur
 # --- Simple lists -----------------------------------------------------------------------
 
 NAME = "星河智能科技有限公司"
+_GT_ITEM = f'<li title="a>b">{NAME}</li>'
 LISTS = {
     "bare items": f"<ul>{f'<li>{NAME}</li>' * 5}</ul>",
     "links and spans": f"<ul>{f'<li> <a href=x target=_blank><span>{NAME}</span></a> </li>' * 5}</ul>",
@@ -141,6 +142,9 @@ LISTS = {
     "titled items": f"<ul>{f'<li class=title>{NAME}</li>' * 5}</ul>",
     "paragraphs in a div": f"<div>{f'<p>{NAME}</p>' * 5}</div>",
     "a quote in the block's attribute": f'<ul data-x="a>b">{f"<li>{NAME}</li>" * 5}</ul>',
+    # The item expression takes an item's attributes up to the first `>`: it relies on
+    # lexbor writing one inside an attribute as `&gt;` (selectolax 0.3.21 did not).
+    "a quote in each item's attribute": f"<ul>{_GT_ITEM * 5}</ul>",
     "spaced text": f"<ul>{f'<li>星河  智能 {NAME}</li>' * 5}</ul>",
     # The walk reads an item of another tag as outside the run (a review found the fast path
     # taking a disclaimer paragraph inside a list as a member).
@@ -155,7 +159,7 @@ LISTS = {
 # Simple by their markup (a titled item is then declined by the walk: it is marked).
 SIMPLE = {
     "bare items", "links and spans", "paragraphs in a div", "spaced text", "titled items",
-    "a quote in the block's attribute", "an empty crumb", "mixed wrappers",
+    "a quote in the block's attribute", "a quote in each item's attribute", "an empty crumb", "mixed wrappers",
     "empty and spaced items", "uneven indentation",
 }  # fmt: skip
 
