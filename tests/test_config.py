@@ -69,3 +69,33 @@ def test_watcher_tiers_are_read_as_tier_ids(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert load_config(path).watchers[0].tiers == ["vice_chair", "board", "ordinary", "ordinary"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lines"),
+    [
+        # msgspec stops at a list's first bad item; each is still named.
+        (
+            "[[watchers]]\nname='w'\nkind='file'\npath='x'\nnames=[1, 'ok', 2]\n",
+            ["watchers.0.names.0: Input should be a valid string (got 1)",
+             "watchers.0.names.2: Input should be a valid string (got 2)"],
+        ),
+        (
+            "[[watchers]]\nname='w'\nkind=3\npath='x'\n",
+            ["watchers.0.kind: Input should be 'apprise', 'webhook', 'file' or 'feed' (got 3)"],
+        ),
+        (
+            "[[sources]]\nid='x'\nname='n'\nurl='http://a/'\ndeadline='inf'\nread_timeout='NaN'\n",
+            ["sources.0.read_timeout: Input should be a finite number (got 'NaN')",
+             "sources.0.deadline: Input should be a finite number (got 'inf')"],
+        ),
+    ],
+)  # fmt: skip
+def test_every_problem_is_named_in_the_words_it_always_had(
+    tmp_path: Path, text: str, lines: list[str]
+) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert str(caught.value).splitlines() == [f"{path}: {line}" for line in lines]

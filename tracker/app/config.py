@@ -193,6 +193,13 @@ def _value(kind: Any, value: Any, at: Loc, problems: list[Problem]) -> Any:
     """One key's value: a nested table (or list of them) read by `_read`, anything else by
     msgspec against the key's type and bounds."""
     table, many = _table_in(kind)
+    if table is None and get_origin(kind) is list and isinstance(value, list):
+        # msgspec stops at a list's first bad item: each is read on its own to name them all.
+        before = len(problems)
+        items = [_item(get_args(kind)[0], item, (*at, i), problems) for i, item in enumerate(value)]
+        if len(problems) > before:
+            raise _Refused
+        return items
     if table is None:
         try:
             return convert(value, kind)
@@ -208,6 +215,14 @@ def _value(kind: Any, value: Any, at: Loc, problems: list[Problem]) -> Any:
     if any(item is None for item in items):
         raise _Refused
     return items
+
+
+def _item(kind: Any, item: Any, at: Loc, problems: list[Problem]) -> Any:
+    """One item of a list of values, or None when refused (its problem recorded)."""
+    try:
+        return _value(kind, item, at, problems)
+    except _Refused:
+        return None
 
 
 def _read_item(table: type[Table], item: Any, at: Loc, problems: list[Problem]) -> Any:
@@ -257,18 +272,26 @@ def _refusal(error: msgspec.ValidationError, kind: Any, value: Any, at: Loc) -> 
 
 def _worded(text: str, kind: Any, value: Any) -> str:
     """msgspec's message in the words config errors have always used (pydantic's)."""
-    if isinstance(value, float) and not math.isfinite(value):
+    if _not_finite(value):
         return NOT_FINITE
+    if choices := [repr(choice) for choice in _literal(kind)]:
+        return f"Input should be {', '.join(choices[:-1])} or {choices[-1]}"
     if bound := re.fullmatch(r"Expected `\w+` ([<>]=?) (.+)", text):
         return f"Input should be {_BOUNDS[bound[1]]} {bound[2].removesuffix('.0')}"
     if pattern := re.fullmatch(r"Expected `str` matching regex (.+)", text):
         return f"String should match pattern {pattern[1]}"
     if wrong := re.fullmatch(r"Expected `(\w+)[^`]*`, got `[^`]*`", text):
         return f"Input should be {_TYPES.get(wrong[1], wrong[1])}"
-    if text.startswith("Invalid enum value"):
-        choices = [repr(choice) for choice in _literal(kind)]
-        return f"Input should be {', '.join(choices[:-1])} or {choices[-1]}"
     return text
+
+
+def _not_finite(value: Any) -> bool:
+    """inf or nan, given as a number or as text msgspec reads as one ("inf", "NaN")."""
+    try:
+        number = float(value) if isinstance(value, float | str) else 0.0
+    except ValueError:
+        return False
+    return not math.isfinite(number)
 
 
 def _literal(kind: Any) -> tuple[Any, ...]:
