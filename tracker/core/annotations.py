@@ -302,9 +302,8 @@ def _merges_to_itself(note: Annotation) -> bool:
     province of its city alone, nor when a flag it types is also worded in `extra` (the
     merge keeps one of them)."""
     city_alone = note.city is not None and note.province is None
-    return not city_alone and not any(
-        getattr(note, f) is not None for f in note.extra.keys() & set(FLAG_FIELDS)
-    )
+    worded = note.extra.keys() & FLAG_FIELDS
+    return not city_alone and all(getattr(note, f) is None for f in worded)
 
 
 def _place_origin(note: Annotation) -> str:
