@@ -194,12 +194,7 @@ def _value(kind: Any, value: Any, at: Loc, problems: list[Problem]) -> Any:
     msgspec against the key's type and bounds."""
     table, many = _table_in(kind)
     if table is None and get_origin(kind) is list and isinstance(value, list):
-        # msgspec stops at a list's first bad item: each is read on its own to name them all.
-        before = len(problems)
-        items = [_item(get_args(kind)[0], item, (*at, i), problems) for i, item in enumerate(value)]
-        if len(problems) > before:
-            raise _Refused
-        return items
+        return _items(get_args(kind)[0], value, at, problems)
     if table is None:
         try:
             return convert(value, kind)
@@ -211,23 +206,23 @@ def _value(kind: Any, value: Any, at: Loc, problems: list[Problem]) -> Any:
     if not isinstance(value, list):
         problems.append(Problem(at, "Input should be a valid list", value))
         raise _Refused
-    items = [_read_item(table, item, (*at, i), problems) for i, item in enumerate(value)]
-    if any(item is None for item in items):
+    return _items(table, value, at, problems)
+
+
+def _items(kind: Any, values: list[Any], at: Loc, problems: list[Problem]) -> list[Any]:
+    """A list's items, each read on its own so that every bad one is named (msgspec stops at
+    a list's first); raises _Refused if any was."""
+    before = len(problems)
+    items = [_item(kind, item, (*at, i), problems) for i, item in enumerate(values)]
+    if len(problems) > before:
         raise _Refused
     return items
 
 
 def _item(kind: Any, item: Any, at: Loc, problems: list[Problem]) -> Any:
-    """One item of a list of values, or None when refused (its problem recorded)."""
+    """One item of a list, or None when refused (its problem recorded)."""
     try:
         return _value(kind, item, at, problems)
-    except _Refused:
-        return None
-
-
-def _read_item(table: type[Table], item: Any, at: Loc, problems: list[Problem]) -> Any:
-    try:
-        return _read(table, item, at, problems)
     except _Refused:
         return None
 
