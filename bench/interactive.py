@@ -1,7 +1,8 @@
 """Interactive commands on a ten-year history, each timed as a whole `tracker` process.
 
 The history is written straight through the Store (snapshots with their archived pages, a
-baseline with annotations, one fetch row per daily tick, the change log rebuilt) rather
+baseline with annotations, one fetch row per daily tick, the change log rebuilt and the
+names' guesses stored) rather
 than by thousands of captures: what is timed is reading it back.
 """
 
@@ -18,6 +19,7 @@ from pathlib import Path
 from bench import synth
 from bench.growth import HEADERS, SOURCE
 from bench.measure import BenchError, Figure, paired_processes, run_process, tracker_argv
+from tracker.app.annotations import store_guesses
 from tracker.app.changelog import rebuild_changes
 from tracker.core.annotations import Annotation
 from tracker.core.models import FetchOutcome, ParseResult, Snapshot, Transfer
@@ -65,10 +67,18 @@ def build(path: Path, *, days: int, versions: int, members: tuple[int, int]) -> 
             ]
             baseline_annotations(store, saved[0][0])
             ticks = _fetch_rows(store, [snapshot for snapshot, _ in saved], days)
-        rebuild_changes(store, SOURCE.id)
+        settle_history(store)
         return _describe(store, path, saved, ticks)
     finally:
         store.close()
+
+
+def settle_history(store: Store) -> None:
+    """What settling each capture would have done (`tracker.app.settle`): the change log,
+    and the guesses of what names state, which the read commands look up."""
+    rebuild_changes(store, SOURCE.id)
+    with store.atomic():
+        store_guesses(store)
 
 
 def _add_version(

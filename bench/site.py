@@ -2,7 +2,7 @@
 
 The history: one ok snapshot a day for `days` days, each of its own page (the bytes differ
 every day, as a live page's do), the member list changing `versions` times (1% churn each,
-`bench.synth.history`), CSET-like annotations on the baseline, the change log rebuilt.
+`bench.synth.history`), CSET-like annotations on the baseline, the change log rebuilt and names' guesses stored.
 Timed: a build into an empty folder, then a rebuild of the unchanged record (which must
 write nothing); reported with the site's size on disk.
 """
@@ -15,9 +15,8 @@ from pathlib import Path
 
 from bench import synth
 from bench.growth import SOURCE
-from bench.interactive import add_reading, baseline_annotations
+from bench.interactive import add_reading, baseline_annotations, settle_history
 from bench.measure import Figure, one_process_seconds
-from tracker.app.changelog import rebuild_changes
 from tracker.core.models import Snapshot
 from tracker.store import Store
 
@@ -46,7 +45,7 @@ def build(path: Path, *, days: int, versions: int, members: int) -> int:
                     first = first or added
             assert first is not None
             baseline_annotations(store, first)
-        rebuild_changes(store, SOURCE.id)
+        settle_history(store)
         return len(store.snapshots(SOURCE.id))
     finally:
         store.close()

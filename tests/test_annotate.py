@@ -20,6 +20,7 @@ from tests.pages import render_page
 from tracker.app import annotations as decided
 from tracker.core.annotations import Annotation, merged
 from tracker.core.fields import INFERRED_ORIGIN, USER_ORIGIN
+from tracker.core.infer import Guess
 from tracker.store import Store
 
 SMALL = Path(__file__).resolve().parents[1] / "fixtures" / "baseline" / "small.csv"
@@ -38,14 +39,11 @@ def _note(origin: str, **facts: object) -> Annotation:
     return Annotation(key="k", origin=origin, name="k", **facts)
 
 
-def _guess(key: str, name: str) -> Annotation | None:
-    """A stand-in for the inference rules: 厦门 in a name is Xiamen, Fujian; 有限公司 a company."""
-    facts = {"type": "Industry"} if "有限公司" in name else {}
-    if "厦门" in name:
-        facts |= {"province": "Fujian", "city": "Xiamen"}
-    if not facts:
-        return None
-    return Annotation(key=key, origin=INFERRED_ORIGIN, name=name, **facts)
+def _guess(name: str) -> Guess:
+    """A stand-in for the inference rules: 厦门 in a name is Xiamen, Fujian; 有限公司 a company.
+    Patched where guesses are both stored and read (`tracker.app.annotations`)."""
+    kind = "Industry" if "有限公司" in name else None
+    return (kind, "Fujian", "Xiamen") if "厦门" in name else (kind, None, None)
 
 
 # The rule ------------------------------------------------------------------------------
@@ -103,7 +101,7 @@ def test_a_flag_cset_worded_otherwise_stays_text_and_says_its_origin() -> None:
 @pytest.fixture
 def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Run:
     """The 2020 baseline (CSET's), then a page where two unannotated members joined."""
-    monkeypatch.setattr(decided, "infer", _guess)
+    monkeypatch.setattr(decided, "guess", _guess)
     config = "[[sources]]\nid = 'aiia'\nname = 'Test alliance'\nurl = 'http://127.0.0.1:9/s'\n"
     run = invoker(tmp_path, config, db="tracker.db")
     assert run("baseline", "import", str(SMALL)).exit_code == 0

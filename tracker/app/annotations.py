@@ -4,8 +4,8 @@ A key's own annotations win, merged per field across origins: the user's (`track
 import`) over CSET's over any other list's; a key without one takes the annotation of its
 nearest former name, following the renames in the change log
 (`tracker.core.annotations.carried`), marked with that name. A type, province or city that
-none of them gives is guessed from the member's name (`tracker.core.infer`), and each value
-says its origin (`Annotation.source_of`). `members`, `stats`, `history`, `diff`, watcher
+none of them gives is guessed from the member's name (`tracker.core.infer`; read from the
+guesses stored after every capture, `store_guesses`), and each value says its origin (`Annotation.source_of`). `members`, `stats`, `history`, `diff`, watcher
 digests and the site all ask here, so a member never reads one way in one output and
 another way in the next.
 """
@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from tracker.core.annotations import Annotation, carried, former_keys, merged
 from tracker.core.diff import Rename
-from tracker.core.infer import infer
+from tracker.core.infer import RULES, Guess, guess, guessed_note
 from tracker.store import Store
 
 # The fields a name can state (`tracker.core.infer`): guessed only when one is missing.
@@ -43,19 +43,42 @@ def annotations_of(
     formers = former_keys(edges, keys)
     wanted = set(formers) | {old for olds in formers.values() for old in olds}
     found = carried(formers, store.annotations_for(wanted))
-    for key in keys:
-        note = guessed(found.get(key), key, (names or {}).get(key, key))
+    named = {key: (names or {}).get(key, key) for key in keys if _lacks_guessed(found.get(key))}
+    guesses = _guesses(store, set(named.values()))
+    for key, name in named.items():
+        note = guessed(found.get(key), key, name, guesses[name])
         if note is not None:
             found[key] = note
     return found
 
 
-def guessed(note: Annotation | None, key: str, name: str) -> Annotation | None:
-    """`note` with what `name` states filling the inferred fields it lacks (unchanged when it
-    has them all or the name states nothing)."""
-    if note is not None and all(getattr(note, f) is not None for f in _INFERRED_FIELDS):
+def guessed(note: Annotation | None, key: str, name: str, found: Guess) -> Annotation | None:
+    """`note` with what `name` states (`found`, its guess) filling the inferred fields it
+    lacks (unchanged when it has them all or the name states nothing)."""
+    if not _lacks_guessed(note):
         return note
-    guess = infer(key, name)
-    if guess is None:
+    guess_note = guessed_note(key, name, found)
+    if guess_note is None:
         return note
-    return merged([note, guess] if note is not None else [guess])
+    return merged([note, guess_note] if note is not None else [guess_note])
+
+
+def _lacks_guessed(note: Annotation | None) -> bool:
+    return note is None or any(getattr(note, f) is None for f in _INFERRED_FIELDS)
+
+
+def _guesses(store: Store, texts: set[str]) -> dict[str, Guess]:
+    """The guess of each of `texts`: stored under the current rules, else read now (a
+    quarantined snapshot's names, or a store the current rules have not read yet)."""
+    found = store.guesses(RULES, texts)
+    return found | {text: guess(text) for text in texts - found.keys()}
+
+
+def store_guesses(store: Store) -> int:
+    """Guess, under the current rules, every name and key ok snapshots list that has no
+    guess under them yet, and store them (dropping guesses of older rules); how many.
+    Part of settling every write (`tracker.app.settle`): call inside its transaction."""
+    texts = store.unguessed(RULES)
+    if texts:
+        store.put_guesses(RULES, {text: guess(text) for text in texts})
+    return len(texts)

@@ -1,10 +1,13 @@
-"""The one step after every write to a source's snapshots: change log, then watcher messages.
+"""The one step after every write to a source's snapshots: change log, guesses, then watcher
+messages.
 
 Every workflow that adds snapshots or changes their status ends here, exactly once, inside
 its own transaction: a capture (`tracker snapshot`, a `tracker run` tick, a Wayback
 capture), an accepted quarantine, a baseline import. First the change log is brought in
-step with the chain of ok snapshots (watchers' digests and `tracker history` read it);
-then the watchers' messages are queued in the outbox, to be delivered later.
+step with the chain of ok snapshots (watchers' digests and `tracker history` read it), and
+what the names of its members state is guessed and stored for the read commands
+(`store_guesses`); then the watchers' messages are queued in the outbox, to be delivered
+later.
 
 Watchers hear only of readings of the present: a baseline or a Wayback capture changes the
 log but is never news, and neither is an accepted snapshot that is no longer the latest.
@@ -15,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from tracker.app.annotations import store_guesses
 from tracker.app.changelog import refresh_changes
 from tracker.app.notify import capture_messages, news_messages
 from tracker.core.config import Config
@@ -42,6 +46,9 @@ def settle(
     with store.atomic():
         if arrived:
             refresh_changes(store, source_id, arrived)
+        # Every time, not only when a snapshot arrived: the first tick after the rules
+        # change (or the store is upgraded) guesses every name again.
+        store_guesses(store)
         if capture is not None:
             queued = capture_messages(store, config, capture, at)
         else:

@@ -61,11 +61,27 @@ _COMPANY_PARENT = re.compile(r"(?:公司|集团)\w{0,8}$")
 _TRAILING_BRACKET = re.compile(r"[（(][^（）()]*[）)]$")
 
 
+# The version of the rules below and of the gazetteer they read. Guesses are stored with the
+# version they were made under (`tracker.app.annotations.store_guesses`), so that a read
+# command looks them up instead of reading 6,000 names again; a store made under another
+# version is not used. Bump it with any change to what `guess` returns:
+# tests/test_infer_rules.py fails until it is bumped.
+RULES = "1"
+
+# (type, province, city) a name states, each None where it states none.
+Guess = tuple[str | None, str | None, str | None]
+
+
 def infer(key: str, name: str) -> Annotation | None:
     """The type, province and city `name` states (CSET's vocabulary: type Industry,
     Academia or Government; province and city in pinyin, "Guangdong", "Shenzhen"); None
     when it states none of them."""
-    kind, province, city = _guess(name)
+    return guessed_note(key, name, guess(name))
+
+
+def guessed_note(key: str, name: str, found: Guess) -> Annotation | None:
+    """The annotation of a guess (origin `inferred`); None when it holds no type nor place."""
+    kind, province, city = found
     if kind is None and province is None:
         return None
     return Annotation(
@@ -75,7 +91,8 @@ def infer(key: str, name: str) -> Annotation | None:
 
 # The same names recur in every snapshot: each is read once per process.
 @functools.lru_cache(maxsize=1 << 16)
-def _guess(name: str) -> tuple[str | None, str | None, str | None]:
+def guess(name: str) -> Guess:
+    """What `name` states: its type, province and city."""
     return type_of(name), *place_of(name)
 
 

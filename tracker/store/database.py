@@ -5,7 +5,7 @@ once, compressed; a snapshot points at the page it was read from, so every numbe
 back to archived bytes. Writes that belong together go through ``Store.atomic()``: one
 transaction, so a crash or Ctrl-C never leaves a partial snapshot. `Store` is assembled
 from one part per table (``pages.py``, ``snapshots.py``, ``fetches.py``, ``changes.py``,
-``outbox.py``, ``annotations.py``), each holding its tables' definition and all their SQL.
+``outbox.py``, ``annotations.py``, ``guesses.py``), each holding its tables' definition and all their SQL.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from tracker.core.errors import StoreError
 from tracker.store.annotations import Annotations
 from tracker.store.changes import ChangeLog
 from tracker.store.fetches import Fetches
+from tracker.store.guesses import Guesses
 from tracker.store.outbox import Outbox
 from tracker.store.pages import Pages
 from tracker.store.schema import MIGRATIONS
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
 BUSY_TIMEOUT = 30.0
 
 
-class Store(Snapshots, Pages, Fetches, Annotations, ChangeLog, Outbox):
+class Store(Snapshots, Pages, Fetches, Annotations, Guesses, ChangeLog, Outbox):
     """All reads and writes of the database, one part per table. Pass a connection in (or a
     sqlite-utils Database over one); tests use in-memory ones.
 

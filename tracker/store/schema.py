@@ -15,7 +15,17 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 # Not `from __future__ import annotations` here: it would shadow the table module's name.
-from tracker.store import annotations, changes, fetches, names, outbox, pages, snapshots, views
+from tracker.store import (
+    annotations,
+    changes,
+    fetches,
+    guesses,
+    names,
+    outbox,
+    pages,
+    snapshots,
+    views,
+)
 from tracker.store.table import Described
 
 if TYPE_CHECKING:
@@ -26,7 +36,7 @@ Migration = Callable[["sqlite_utils.Database"], None]
 Step = str | Migration
 
 # Views last: they read the tables the others define.
-_OWNERS = (snapshots, pages, fetches, annotations, changes, outbox, names, views)
+_OWNERS = (snapshots, pages, fetches, annotations, changes, outbox, names, guesses, views)
 VERSION = max(number for owner in _OWNERS for number in owner.SCHEMA)
 DESCRIBED: dict[str, Described] = {
     name: described for owner in _OWNERS for name, described in owner.DESCRIBED.items()
