@@ -15,6 +15,7 @@ from tests.pages import render_page
 from tracker.app.changelog import rebuild_changes
 from tracker.app.refs import resolve
 from tracker.core.corrections import correction
+from tracker.core.infer import RULES
 from tracker.core.models import Listing, ParseResult, Snapshot, SnapshotStatus
 from tracker.core.parse import PARSER_VERSION, read_pages
 from tracker.store import Store
@@ -202,6 +203,10 @@ def test_a_quarantined_snapshot_that_now_reads_cleanly_becomes_ok(tmp_path: Path
     assert "it was quarantined: no members found" in (day4.reason or "")
     successor = after[day4.superseded_by or 0]
     assert (successor.status, successor.reason, successor.member_count) == ("ok", None, 13)
+    # Its names, now believed, are guessed and stored as a capture's are.
+    store = Store.open(db)
+    assert store.unguessed(RULES) == []
+    assert store.conn.execute("SELECT count(*) FROM guesses").fetchone()[0] > 0
 
 
 def test_an_ok_snapshot_that_now_fails_is_quarantined(tmp_path: Path, db: Path) -> None:

@@ -21,6 +21,7 @@ from datetime import datetime
 
 import msgspec
 
+from tracker.app.annotations import store_guesses
 from tracker.app.changelog import refresh_changes
 from tracker.app.notify import subscribed
 from tracker.core.config import Config, Source
@@ -60,6 +61,11 @@ def reparse(
                 _reparse_one(chain, snapshot, done, now)
         if not dry_run:
             done.events[source.id] = store.count_changes(source.id)
+    if not dry_run and done.rereads:
+        # Once, not per snapshot as the log is: a name no reading lists is still guessed
+        # correctly when shown, only more slowly, so an interruption loses nothing.
+        with store.atomic():
+            store_guesses(store)
     if notify and not dry_run and done.rereads:
         done.queued = _notify(store, config, done, now())
     return done
