@@ -108,13 +108,15 @@ READS_NEVER_IMPORT = (
     "selectolax",
 )
 # Commands that read no annotation load none of the annotation, diff or rename machinery.
-_ANNOTATING = {"tracker.core.annotations", "tracker.core.diff", "tracker.core.renames"}
+# Those that compare no two snapshots load no diff or rename matching.
+_DIFFING = {"tracker.core.diff", "tracker.core.renames"}
+_ANNOTATING = {"tracker.core.annotations", *_DIFFING}
 READ_COMMANDS = [
-    (["members", "--at", "latest", "--format", "json"], set()),
+    (["members", "--at", "latest", "--format", "json"], _DIFFING),
     (["diff", "baseline", "latest", "--format", "json"], set()),
     (["history", "星河"], set()),
     (["timeline"], _ANNOTATING),
-    (["stats"], set()),
+    (["stats"], _DIFFING),
     (["snapshots"], _ANNOTATING),
 ]
 

@@ -13,11 +13,15 @@ another way in the next.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from tracker.core.annotations import Annotation, carried, former_keys, merged
-from tracker.core.diff import Rename
 from tracker.core.infer import RULES, Guess, guess, guessed_note
 from tracker.store import Store
+
+if TYPE_CHECKING:
+    # Only a diff passes renames, and it has imported them: `stats` and `history` need not.
+    from tracker.core.diff import Rename
 
 # The fields a name can state (`tracker.core.infer`): guessed only when one is missing.
 _INFERRED_FIELDS = ("type", "province", "city")

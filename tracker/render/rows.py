@@ -6,7 +6,7 @@ annotation."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tracker.core.annotations import (
     SOURCE_COLUMNS,
@@ -21,7 +21,6 @@ from tracker.core.fields import (
     FLAG_FIELDS,
     SHOWN_FIELDS,
 )
-from tracker.core.history import Timeline
 from tracker.core.jsontext import render_json
 from tracker.core.models import TIER_NAMES_EN, Listing, Snapshot
 from tracker.core.normalize import normalize_key
@@ -30,6 +29,11 @@ from tracker.core.stamps import utc_text
 from tracker.core.stats import TOTAL, Stats, stats_rows
 from tracker.render.snapshots import describe
 from tracker.render.table import render_rows
+
+if TYPE_CHECKING:
+    # `history` has imported it (with the diff it reads events by); `members` and `stats`
+    # need neither.
+    from tracker.core.history import Timeline
 
 MEMBER_COLUMNS = ["tier", "position", "name", "tier_label", "key", *SHOWN_FIELDS, CARRIED_FIELD]
 HISTORY_COLUMNS = ["snapshot_id", "at", "event", "tier", "name", "detail"]
