@@ -144,6 +144,31 @@ def test_annotations_are_read_by_key_not_the_whole_table() -> None:
     assert len(many.annotations_for()) == 2_000
 
 
+def test_listings_of_more_keys_than_a_statement_binds_keep_page_order(store: Store) -> None:
+    """A user's import may name thousands of keys; SQLite before 3.32 binds 999 at most."""
+    names = [f"{n:04}号科技有限公司" for n in range(1_200)]
+    with store.atomic():
+        for day in (3, 2):  # stored out of time order: the result is in time order
+            digest = store.put_page(f"p{day}".encode(), headers={}, seen_at=T0)
+            store.add_snapshot(
+                source_id="demo",
+                captured_at=T0.replace(day=day),
+                origin="live",
+                page_sha256=digest,
+                provenance=None,
+                parsed=_parsed(*reversed(names)),
+                parser_version="1",
+                status="ok",
+                reason=None,
+                created_at=T0,
+            )
+    store.conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
+    found = store.listings_of("demo", {normalize_key(n) for n in names[::-1]} | {"absent"})
+    days = [store.snapshot(i).captured_at.day for i in found]
+    assert days == [2, 3]
+    assert all([x.name for x in listings] == names[::-1] for listings in found.values())
+
+
 def test_a_failed_transaction_leaves_nothing(store: Store) -> None:
     with pytest.raises(RuntimeError), store.atomic():
         store.put_page(b"half", headers={}, seen_at=T0)

@@ -452,16 +452,20 @@ class Snapshots(Table):
 
     def listings_of(self, source_id: str, keys: set[str]) -> dict[int, list[Listing]]:
         """Snapshot id -> the listings of any of `keys` in that ok snapshot, in page order."""
-        marks = ",".join("?" * len(keys))
-        rows = self.conn.execute(
-            "SELECT l.snapshot_id, l.tier, l.tier_label, l.position, l.name, l.key "
-            "FROM listings l JOIN snapshots s ON s.id = l.snapshot_id "
-            f"WHERE s.source_id = ? AND s.status = 'ok' AND l.key IN ({marks}) "
-            "ORDER BY s.captured_at, s.id, l.rowid",
-            [source_id, *sorted(keys)],
+        # A statement's worth of keys at a time: a user's import may name thousands, past
+        # SQLite's limit on parameters (999 before 3.32), so the order is restored after.
+        rows = sorted(
+            row
+            for chunk in chunks(sorted(keys))
+            for row in self.conn.execute(
+                "SELECT s.captured_at, s.id, l.rowid, l.tier, l.tier_label, l.position, l.name, "
+                "l.key FROM listings l JOIN snapshots s ON s.id = l.snapshot_id "
+                f"WHERE s.source_id = ? AND s.status = 'ok' AND l.key IN ({marks(len(chunk))})",
+                [source_id, *chunk],
+            )
         )
         found: dict[int, list[Listing]] = {}
-        for snapshot_id, tier, label, position, name, key in rows:
+        for _, snapshot_id, _, tier, label, position, name, key in rows:
             listing = Listing(tier=tier, tier_label=label, position=position, name=name, key=key)
             found.setdefault(snapshot_id, []).append(listing)
         return found
