@@ -243,7 +243,33 @@ def timed(history: History, *, cwd: Path, repeat: int) -> list[Figure]:
                 ratio=pair.ratio,
             )
         )
-    return figures
+    return [*figures, floor_figure(cwd=cwd, repeat=repeat)]
+
+
+# What every read command imports before it reads anything: click parses the command line,
+# msgspec makes the records (and imports typing_extensions, 60% of its cost, whenever it is
+# installed: pydantic requires it). Against `python -c pass`, the floor under the ratios.
+FLOOR_IMPORTS = "import click, msgspec, sqlite3, json"
+
+
+def floor_figure(*, cwd: Path, repeat: int) -> Figure:
+    """The libraries' imports alone, timed as a command is: what no tracker code can go under."""
+    pair = paired_processes(
+        [sys.executable, "-c", FLOOR_IMPORTS],
+        [sys.executable, "-c", "pass"],
+        cwd=cwd,
+        repeat=repeat,
+    )
+    return Figure(
+        group="cli",
+        name="click and msgspec imported, nothing else",
+        value=pair.ours * 1000,
+        unit="ms",
+        detail=f"`python -c '{FLOOR_IMPORTS}'`: the floor under every read command",
+        peer="python -c pass",
+        peer_value=pair.peer * 1000,
+        ratio=pair.ratio,
+    )
 
 
 def check_peer(command: Command, *, cwd: Path) -> None:

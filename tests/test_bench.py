@@ -218,6 +218,13 @@ def test_processes_are_timed_in_pairs_and_a_failure_stops_the_bench(tmp_path: Pa
         paired_processes(nothing, [sys.executable, "-c", "exit(3)"], cwd=tmp_path, repeat=1)
 
 
+def test_the_floor_is_timed_against_python_doing_nothing(tmp_path: Path) -> None:
+    figure = interactive.floor_figure(cwd=tmp_path, repeat=1)
+    assert (figure.peer, figure.unit) == ("python -c pass", "ms")
+    assert figure.value > 0 and figure.ratio is not None and figure.ratio > 0
+    assert interactive.FLOOR_IMPORTS in figure.detail
+
+
 def test_interleaved_calls_take_turns() -> None:
     calls: list[str] = []
     pair = interleaved(lambda: calls.append("a"), lambda: calls.append("b"), repeat=3)
