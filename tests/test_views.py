@@ -300,7 +300,7 @@ def test_the_views_order_origins_by_the_one_python_definition() -> None:
         assert precedence.ordered("origin") in sql[0], view
 
 
-def test_the_views_say_each_values_origin_and_that_guesses_are_not_there() -> None:
+def test_the_views_say_each_values_origin_and_where_guesses_are() -> None:
     store = _store()
     columns = {column.name for column in store.db["member_events"].columns}
     assert {"type_source", "province_source", "city_source"} <= columns
@@ -308,7 +308,9 @@ def test_the_views_say_each_values_origin_and_that_guesses_are_not_there() -> No
     tables = metadata["databases"]["tracker"]["tables"]
     for view in ("current_members", "member_events"):
         assert (
-            "guessed from names (origin `inferred`) are not in the database"
-            in tables[view]["description"]
+            "guessed from names (origin `inferred`) are not merged here: `guesses` holds"
+            in (tables[view]["description"])
         )
         assert "type_source" in tables[view]["columns"]
+    assert "never a fact someone gave" in tables["guesses"]["description"]
+    assert set(tables["guesses"]["columns"]) == {"text", "rules", "type", "province", "city"}

@@ -10,7 +10,7 @@ through the source's logged renames (fewest renames away, then key order), marke
 former name when one of its values shows (``annotated_as``); per field, the user's value
 over any annotated list's (`tracker.store.precedence`), each shown field's origin in
 ``<field>_source``; province and city together from one row. Renames are few, so following
-them per row is cheap. Inferred values are never stored, so never here.
+them per row is cheap. Guesses from names are stored apart (`guesses`), never merged here.
 """
 
 from __future__ import annotations
@@ -236,11 +236,11 @@ _NOTED = {
         for column in _SOURCED
     },
 }
-# Guesses are worked out by the tracker when it shows a member, never stored.
+# Guesses are stored apart, by the rules' version; the tracker merges them when it shows a member.
 _UNGUESSED = (
-    " Values guessed from names (origin `inferred`) are not in the database and so not "
-    "here: `tracker members` shows them, marked. Province and city come together from one "
-    "origin (where reports may complete them through the gazetteer)."
+    " Values guessed from names (origin `inferred`) are not merged here: `guesses` holds what "
+    "each name states, and `tracker members` shows them, marked. Province and city come "
+    "together from one origin (where reports may complete them through the gazetteer)."
 )
 
 
