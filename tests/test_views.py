@@ -23,7 +23,7 @@ from tracker.core.credit import CSET_CREDIT, CSET_LICENCE, CSET_ORIGIN
 from tracker.core.fields import INFERRED_ORIGIN, ORIGIN_RANKS, USER_ORIGIN
 from tracker.core.models import Listing, ParseResult
 from tracker.core.normalize import normalize_key
-from tracker.store import Store, names, precedence
+from tracker.store import Store, names, precedence, views
 from tracker.store.schema import MIGRATIONS
 
 T0 = datetime(2024, 1, 5, 8, 0, tzinfo=UTC)
@@ -152,13 +152,14 @@ def test_current_members_carry_an_annotation_through_renames_as_the_reports_do()
     assert (row["common_name_en"], row["annotated_as"]) == ("Qiming Health", None)
 
 
-def test_the_views_pick_the_annotation_the_reports_pick_through_any_renames() -> None:
-    """Chains, two former names at once, a rename back and forth, an own annotation beside a
-    former one, two origins: `current_members` agrees with `annotations_of` on every key."""
+LATEST = ["丙公司", "丁公司", "辛公司", "壬公司", "癸公司"]
+
+
+def _renamed() -> Store:
+    """Today's members (`LATEST`) after renames of every kind, annotated by three origins."""
     store = _store()
-    latest = ["丙公司", "丁公司", "辛公司", "壬公司", "癸公司"]
     _add(store, 1, "甲公司", "乙公司", "戊公司", "己公司", "庚公司", "子公司", "壬公司", "癸公司")
-    _add(store, 2, *latest)
+    _add(store, 2, *LATEST)
     renames = [
         ("甲公司", "乙公司"), ("乙公司", "丙公司"),  # a chain: 丙 carries 甲's
         ("己公司", "丁公司"), ("戊公司", "丁公司"),  # two at once: the first in key order wins
@@ -181,11 +182,18 @@ def test_the_views_pick_the_annotation_the_reports_pick_through_any_renames() ->
         Annotation(key="壬公司", origin=USER_ORIGIN, name="壬公司", city="Shanghai"),
     ]
     store.replace_annotations(USER_ORIGIN, mine)
-    expected = annotations_of(store, "demo", latest)
+    return store
+
+
+def test_the_views_pick_the_annotation_the_reports_pick_through_any_renames() -> None:
+    """Chains, two former names at once, a rename back and forth, an own annotation beside a
+    former one, two origins: `current_members` agrees with `annotations_of` on every key."""
+    store = _renamed()
+    expected = annotations_of(store, "demo", LATEST)
     rows = list(store.db.query("SELECT * FROM current_members"))
     fields = ("common_name_en", "type", "annotated_as", "city")
     shown = {row["key"]: tuple(row[f] for f in fields) for row in rows}
-    assert shown == {key: tuple(_stored(expected[key], f) for f in fields) for key in latest}
+    assert shown == {key: tuple(_stored(expected[key], f) for f in fields) for key in LATEST}
     assert shown["丙公司"] == ("甲公司 2020", "Government", "甲公司", "Beijing")
     assert shown["丁公司"][::2] == ("己公司 2020", "己公司")  # 己 (U+5DF1) sorts before 戊 (U+620A)
     assert shown["辛公司"][::2] == ("子公司 2020", "子公司")
@@ -199,6 +207,19 @@ def test_the_views_pick_the_annotation_the_reports_pick_through_any_renames() ->
         assert row["type_source"] == (note.source_of("type") if row["type"] else None)
         assert row["city_source"] == note.source_of("city")
     assert {row["key"]: row["province"] for row in rows}["壬公司"] is None
+
+
+def test_todays_members_read_each_row_once_and_pick_as_migration_6_did() -> None:
+    """Migration 7 fences the rows off (each former name walked once, no lookups for a row
+    nobody annotated): every row and column as the view of migration 6 gives them."""
+    store = _renamed()
+    _add(store, 3, *LATEST, "寅寅", "卯卯")  # members nobody annotated, never renamed
+    before = views._CURRENT_PICKED.split(" AS\n", 1)[1]
+    rows = list(store.db.query("SELECT * FROM current_members"))
+    assert len(rows) == len(LATEST) + 2
+    assert [row["key"] for row in rows if row["annotation_origin"] is None] == ["寅寅", "卯卯"]
+    assert rows == list(store.db.query(before))
+    assert "LIMIT -1 OFFSET 0" in views.SCHEMA[7]
 
 
 def _stored(note: Annotation, field: str) -> object:
