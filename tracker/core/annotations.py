@@ -123,6 +123,8 @@ class Annotation(msgspec.Struct, frozen=True, omit_defaults=True):
 
     def inferred(self, fields: Iterable[str]) -> list[str]:
         """Which of `fields` have a value guessed from the name (origin `inferred`)."""
+        if not self.sources and self.origin != INFERRED_ORIGIN:
+            return []  # one origin, and not a guess
         return [
             f
             for f in fields
