@@ -163,6 +163,7 @@ _SOURCE_NAMES = {
 }
 _SHOWN_KEYS = (*SHOWN_FIELDS, CARRIED_FIELD)
 _shown_values = attrgetter(*_SHOWN_KEYS)
+_shown_facts = attrgetter(*SHOWN_FIELDS)
 _SHOWN_FLAGS = tuple(f for f in SHOWN_FIELDS if f in FLAG_FIELDS)
 _NOT_LISTS = frozenset({USER_ORIGIN, INFERRED_ORIGIN})
 
@@ -185,10 +186,14 @@ def shown_sources(note: Annotation | None) -> dict[str, str | None]:
     """SOURCE_COLUMNS for a row: who gave each shown value, None where there is none."""
     if note is None:
         return dict.fromkeys(SOURCE_COLUMNS)
-    source_of = note.sources.get
+    if note.extra:  # a flag worded otherwise is given, and has a source
+        given = list(map(note.gives, SHOWN_FIELDS))
+    else:
+        given = [value is not None for value in _shown_facts(note)]
+    source_of, origin = note.sources.get, note.origin
     return {
-        column: source_of(field, note.origin) if note.gives(field) else None
-        for column, field in zip(SOURCE_COLUMNS, SHOWN_FIELDS, strict=True)
+        column: source_of(field, origin) if valued else None
+        for column, field, valued in zip(SOURCE_COLUMNS, SHOWN_FIELDS, given, strict=True)
     }
 
 
