@@ -206,7 +206,9 @@ def records(report: DiffReport, *, sources: bool = True) -> dict[str, list[dict[
 
     def row(change: dict[str, Any], note: Annotation | None) -> dict[str, Any]:
         shown = annotate(change, note)
-        return shown | shown_sources(note) if sourced else shown
+        if sourced:
+            shown.update(shown_sources(note))
+        return shown
 
     diff = report.diff
     sections = {
@@ -355,8 +357,25 @@ def md_escape(value: Any) -> str:
 
 def _md_table(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> list[str]:
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-    lines += ["| " + " | ".join(md_escape(row[c]) for c in columns) + " |" for row in rows]
+    escaped = _once(md_escape)
+    lines += ["| " + " | ".join(escaped(row[c]) for c in columns) + " |" for row in rows]
     return lines
+
+
+def _once(escape: Callable[[Any], str]) -> Callable[[Any], str]:
+    """`escape`, each distinct text escaped once: a tier, a change, a type or a city repeats
+    down a table of thousands of rows."""
+    done: dict[str, str] = {}
+
+    def escaped(value: Any) -> str:
+        if type(value) is not str:
+            return escape(value)
+        text = done.get(value)
+        if text is None:
+            text = done[value] = escape(value)
+        return text
+
+    return escaped
 
 
 def render_markdown(report: DiffReport, made: Generated) -> str:
@@ -428,8 +447,10 @@ def _e(value: Any) -> str:
 
 def _html_table(rows: list[dict[str, Any]]) -> str:
     head = "".join(f"<th>{_e(c)}</th>" for c in SHOWN_COLUMNS)
+    escaped = _once(_e)
     body = "".join(
-        "<tr>" + "".join(f"<td>{_e(row[c])}</td>" for c in SHOWN_COLUMNS) + "</tr>" for row in rows
+        "<tr>" + "".join(f"<td>{escaped(row[c])}</td>" for c in SHOWN_COLUMNS) + "</tr>"
+        for row in rows
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
