@@ -125,11 +125,10 @@ class Annotation(msgspec.Struct, frozen=True, omit_defaults=True):
         """Which of `fields` have a value guessed from the name (origin `inferred`)."""
         if not self.sources and self.origin != INFERRED_ORIGIN:
             return []  # one origin, and not a guess
-        return [
-            f
-            for f in fields
-            if getattr(self, f) is not None and self.source_of(f) == INFERRED_ORIGIN
-        ]
+        valued = [f for f in fields if getattr(self, f) is not None]
+        if not self.sources:
+            return valued  # one origin, a guess: every value is guessed
+        return [f for f in valued if self.source_of(f) == INFERRED_ORIGIN]
 
     def gives(self, field: str) -> bool:
         """Whether the descriptive `field` has a value: whether `described()` holds it,
