@@ -19,6 +19,8 @@ from tracker.render.table import (
 
 COLUMNS = ["name", "tier", "type", "soe", "n", "english"]
 _VALUES: list[Any] = [None, "", "Beijing", "星河智能", "=SUM(A1)", "-1", True, False, 0, 1, 2.5]
+# Long enough to be clipped rather than hidden when a table is cut.
+_LONG = ["Qinglan Data Technology Co., Ltd.", "北京市海淀区中关村大街二十七号", "ab cd ef gh ij"]
 
 
 def _cell(value: Any) -> str:
@@ -63,7 +65,7 @@ def _rows(seed: int) -> list[dict[str, Any]]:
     names = ["青岚数据（北京）有限公司", "Donghu University", "东湖大学", "ab", "星河 "]
     return [
         {"name": pick.choice(names) + str(pick.randrange(3))}
-        | {c: pick.choice(_VALUES) for c in COLUMNS[1:] if pick.random() < 0.9}
+        | {c: pick.choice(_VALUES + _LONG) for c in COLUMNS[1:] if pick.random() < 0.9}
         for _ in range(40)
     ]
 
