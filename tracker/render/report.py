@@ -38,7 +38,7 @@ from tracker.core.renames import REGION_PENALTY, RENAME_THRESHOLD
 from tracker.core.stamps import utc_text
 from tracker.render.rows import INFERRED_FOOTNOTE, INFERRED_MARK
 from tracker.render.style import REPORT_CSS
-from tracker.render.table import render_csv, render_table
+from tracker.render.table import escaped_once, render_csv, render_table
 
 FORMATS = ("text", "markdown", "json", "csv", "html")
 CSV_COLUMNS = (
@@ -357,25 +357,9 @@ def md_escape(value: Any) -> str:
 
 def _md_table(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> list[str]:
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-    escaped = _once(md_escape)
+    escaped = escaped_once(md_escape)
     lines += ["| " + " | ".join(escaped(row[c]) for c in columns) + " |" for row in rows]
     return lines
-
-
-def _once(escape: Callable[[Any], str]) -> Callable[[Any], str]:
-    """`escape`, each distinct text escaped once: a tier, a change, a type or a city repeats
-    down a table of thousands of rows."""
-    done: dict[str, str] = {}
-
-    def escaped(value: Any) -> str:
-        if type(value) is not str:
-            return escape(value)
-        text = done.get(value)
-        if text is None:
-            text = done[value] = escape(value)
-        return text
-
-    return escaped
 
 
 def render_markdown(report: DiffReport, made: Generated) -> str:
@@ -447,7 +431,7 @@ def _e(value: Any) -> str:
 
 def _html_table(rows: list[dict[str, Any]]) -> str:
     head = "".join(f"<th>{_e(c)}</th>" for c in SHOWN_COLUMNS)
-    escaped = _once(_e)
+    escaped = escaped_once(_e)
     body = "".join(
         "<tr>" + "".join(f"<td>{escaped(row[c])}</td>" for c in SHOWN_COLUMNS) + "</tr>"
         for row in rows

@@ -6,7 +6,7 @@ import csv
 import functools
 import io
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from tracker.core.jsontext import render_json
@@ -179,6 +179,22 @@ def render_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
         safe.append(list(map({t: spreadsheet_safe(t) for t in set(texts)}.__getitem__, texts)))
     writer.writerows(zip(*safe, strict=True) if safe else [()] * len(rows))
     return buffer.getvalue()
+
+
+def escaped_once(escape: Callable[[Any], str]) -> Callable[[Any], str]:
+    """`escape`, each distinct text escaped once: a tier, a change, a type or a city repeats
+    down a table of thousands of rows."""
+    done: dict[str, str] = {}
+
+    def escaped(value: Any) -> str:
+        if type(value) is not str:
+            return escape(value)
+        text = done.get(value)
+        if text is None:
+            text = done[value] = escape(value)
+        return text
+
+    return escaped
 
 
 def render_rows(
