@@ -47,40 +47,27 @@ def _compact(value: Any) -> str:
 
 
 # msgspec writes a string, an int, true, false and null exactly as json does with
-# ensure_ascii=False (every code point is checked by tests/test_jsontext.py), ten times
-# faster, but with no space after a separator. Floats it may write otherwise; other types
-# json gives to `str`.
+# ensure_ascii=False (every code point is checked by tests/test_jsontext.py), and its
+# `format(indent=0)` spaces separators as json does (", " and ": "), strings untouched:
+# five times faster. Floats it may write otherwise; other types json gives to `str`.
 _MSGSPEC = msgspec.json.Encoder()
 _SCALARS = frozenset((str, int, bool, type(None)))
 
 
 def _flat_records(items: list[Any], pad: str) -> str | None:
     """The items, one a line after `pad`, as `_compact` writes them, when every item is a
-    dict of strings to scalars (a members listing, a diff's section): written by msgspec, a
-    space put after each separator. A string holding "," or ":" (the text has more of them
-    than separators) sends its item to json. None when some item is of another kind."""
+    dict of strings to scalars (a members listing, a diff's section): written by msgspec.
+    None when some item is of another kind, or a string holds what parts two items."""
     if not all(type(item) is dict for item in items):
         return None
     keys, values = chain.from_iterable(items), chain.from_iterable(map(dict.values, items))
     if not _SCALARS.issuperset(map(type, values)) or not {str}.issuperset(map(type, keys)):
         return None
     try:
-        compact = _MSGSPEC.encode(items)
+        spaced = msgspec.json.format(_MSGSPEC.encode(items), indent=0)
     except UnicodeEncodeError:  # a lone surrogate, which json writes as it is
         return None
-    # Each item's n colons and n - 1 commas, and a comma between two items; spaced as bytes,
-    # twice as fast as text.
-    separators = 2 * sum(map(len, items)) - 1
-    if compact.count(b",") + compact.count(b":") == separators and all(items):
-        spaced = compact[1:-1].replace(b",", b", ").replace(b":", b": ")
-        return pad + spaced.replace(b"}, {", b"},\n" + pad.encode() + b"{").decode()
-    # Item by item, between their braces; a string holding "},{" makes one piece too many.
-    pieces = compact[2:-2].decode().split("},{")
-    if len(pieces) != len(items):
+    # Items hold no records, so "}, {" parts two of them, unless a string holds it too.
+    if spaced.count(b"}, {") != len(items) - 1:
         return None
-    return ",\n".join(
-        pad + "{" + piece.replace(",", ", ").replace(":", ": ") + "}"
-        if piece.count(",") + piece.count(":") == 2 * len(item) - 1
-        else pad + _compact(item)
-        for piece, item in zip(pieces, items, strict=True)
-    )
+    return pad + spaced[1:-1].replace(b"}, {", b"},\n" + pad.encode() + b"{").decode()
