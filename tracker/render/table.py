@@ -7,6 +7,7 @@ import functools
 import io
 import re
 from collections.abc import Callable, Collection, Sequence
+from operator import methodcaller
 from typing import Any
 
 from tracker.core.jsontext import render_json
@@ -146,7 +147,9 @@ def _measured_columns(
 
 def _texts(rows: Sequence[dict[str, Any]], column: str) -> list[str]:
     """A column's cells as text (`_cell`): most are strings already, or empty."""
-    values = [row.get(column) for row in rows]
+    values = list(map(methodcaller("get", column), rows))
+    if {str}.issuperset(map(type, values)):
+        return values
     return [v if type(v) is str else "" if v is None else _cell(v) for v in values]
 
 
