@@ -75,6 +75,11 @@ def test_a_notes_row_values_are_its_fields_read_one_by_one(note: Annotation) -> 
         assert list(note.facts(sourced)) == list(_facts(note, sourced))  # and in that order
     assert note.facts() == _facts(note, beyond_lists([note]))
     assert list(note.shown().items()) == list(_shown(note).items())
+    described = {f: v for f, v in _facts(note, False).items() if f not in _IDENTITY}
+    described.pop("annotation_origin")
+    worded = {f: text for f, text in note.extra.items() if f in FLAG_FIELDS}
+    described.pop("extra", None)
+    assert list(note.described().items()) == list((described | worded).items())
     assert shown_sources(note) == {
         column: note.source_of(field) if note.gives(field) else None
         for column, field in zip(SOURCE_COLUMNS, SHOWN_FIELDS, strict=True)
