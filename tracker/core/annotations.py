@@ -26,7 +26,6 @@ from tracker.core.fields import (
 )
 from tracker.core.gazetteer import gazetteer
 from tracker.core.normalize import normalize_key
-from tracker.core.records import as_dict
 
 # Identify the annotation rather than describe the organisation; never merged into a row.
 _IDENTITY_FIELDS = frozenset({"key", "origin", "name", CARRIED_FIELD, SOURCES_FIELD})
@@ -34,11 +33,13 @@ _IDENTITY_FIELDS = frozenset({"key", "origin", "name", CARRIED_FIELD, SOURCES_FI
 _NAME_FIELDS = ("common_name_en", "name_en_mt", "common_name_zh")
 
 
-class Annotation(msgspec.Struct, frozen=True):
+class Annotation(msgspec.Struct, frozen=True, omit_defaults=True):
     """What one origin (or, merged, several) says about the organisation of one key.
 
     Built from input already checked where it entered (CSET's list, `tracker annotate
     import`, the store's rows, the tracker's guesses): a plain record, not a validating model.
+    A default (None, an empty `extra` or `sources`) means "not given", so `omit_defaults`
+    leaves it out of `msgspec.to_builtins`: that is how `_given` lists the given fields.
     """
 
     key: str
@@ -83,24 +84,34 @@ class Annotation(msgspec.Struct, frozen=True):
 
     def shown(self) -> dict[str, Any]:
         """The SHOWN_FIELDS, flags as text, and the former name it was made for, for tables."""
-        shown = {
-            f: self.flag_text(f) if f in FLAG_FIELDS else getattr(self, f) for f in SHOWN_FIELDS
-        }
-        return shown | {CARRIED_FIELD: self.annotated_as}
+        shown = dict(zip(_SHOWN_KEYS, _shown_values(self), strict=True))
+        for flag in _SHOWN_FLAGS:
+            shown[flag] = self.flag_text(flag)
+        return shown
 
     def facts(self, sourced: bool | None = None) -> dict[str, Any]:
         """Every non-empty descriptive field, for JSON: what CSET knew about the organisation;
         with `sourced` (by default when `beyond_lists([self])`), each one's origin beside it
         (`<field>_source`), as every data format names them."""
-        data = self._given(_IDENTITY_FIELDS)
-        if not self.extra:
-            data.pop("extra", None)
-        carried = {CARRIED_FIELD: self.annotated_as} if self.annotated_as else {}
-        sourced = beyond_lists([self]) if sourced is None else sourced
-        # A flag CSET worded otherwise sits in `extra`; its origin is named like any value's.
-        shown = [f for f in data if f != "extra"] + [f for f in self.extra if f in FLAG_FIELDS]
-        sources = {f"{f}_source": self.source_of(f) for f in shown if sourced}
-        return {"annotation_origin": self.origin, **carried, **data, **sources}
+        facts: dict[str, Any] = {"annotation_origin": self.origin}
+        if self.annotated_as:
+            facts[CARRIED_FIELD] = self.annotated_as
+        given = self._given()
+        facts.update(given)
+        if beyond_lists([self]) if sourced is None else sourced:
+            facts.update(self._sources_of(given))
+        return facts
+
+    def _sources_of(self, given: Mapping[str, Any]) -> dict[str, str]:
+        """`<field>_source` of each `given` field, and of a flag CSET worded otherwise (in
+        `extra`): its origin is named like any value's."""
+        shown: Iterable[str] = given
+        if self.extra:
+            shown = [f for f in given if f != "extra"] + [f for f in self.extra if f in FLAG_FIELDS]
+        names = map(_SOURCE_NAMES.__getitem__, shown)
+        if not self.sources:
+            return dict.fromkeys(names, self.origin)
+        return {name: self.source_of(field) for name, field in zip(names, shown, strict=True)}
 
     def source_of(self, field: str) -> str:
         """Who gave this annotation's value of `field`: its origin, or the merged one's."""
@@ -112,11 +123,12 @@ class Annotation(msgspec.Struct, frozen=True):
 
     def inferred(self, fields: Iterable[str]) -> list[str]:
         """Which of `fields` have a value guessed from the name (origin `inferred`)."""
-        return [
-            f
-            for f in fields
-            if getattr(self, f) is not None and self.source_of(f) == INFERRED_ORIGIN
-        ]
+        if not self.sources and self.origin != INFERRED_ORIGIN:
+            return []  # one origin, and not a guess
+        valued = [f for f in fields if getattr(self, f) is not None]
+        if not self.sources:
+            return valued  # one origin, a guess: every value is guessed
+        return [f for f in valued if self.source_of(f) == INFERRED_ORIGIN]
 
     def gives(self, field: str) -> bool:
         """Whether the descriptive `field` has a value: whether `described()` holds it,
@@ -125,40 +137,62 @@ class Annotation(msgspec.Struct, frozen=True):
 
     def described(self) -> dict[str, Any]:
         """Every descriptive field with a value (a flag CSET worded otherwise as its text)."""
-        data = self._given(_IDENTITY_FIELDS | {"extra"})
-        worded = {f: text for f, text in self.extra.items() if f in FLAG_FIELDS}
+        data = self._given()
+        worded = {f: text for f, text in data.pop("extra", {}).items() if f in FLAG_FIELDS}
         return data | worded
 
     def carried_to(self) -> Annotation:
         """This annotation as shown for a later name of the member: marked with its own name."""
         return msgspec.structs.replace(self, annotated_as=self.annotated_as or self.name)
 
-    def _given(self, exclude: frozenset[str]) -> dict[str, Any]:
-        """The fields not in `exclude` that have a value, in declaration order."""
-        return as_dict(self, exclude=exclude, given=True)
+    def _given(self) -> dict[str, Any]:
+        """The descriptive fields that have a value (`extra` when not empty), in declaration
+        order, containers copied: made in C, not field by field (a members listing asks it
+        of 6,000 notes)."""
+        given: dict[str, Any] = msgspec.to_builtins(self)
+        for field in _IDENTITY_FIELDS:
+            given.pop(field, None)
+        return given
 
 
 SOURCE_COLUMNS = tuple(f"{field}_source" for field in SHOWN_FIELDS)
+# Each descriptive field's `<field>_source` name, written once.
+_SOURCE_NAMES = {
+    f: f"{f}_source" for f in Annotation.__struct_fields__ if f not in {*_IDENTITY_FIELDS, "extra"}
+}
+_SHOWN_KEYS = (*SHOWN_FIELDS, CARRIED_FIELD)
+_shown_values = attrgetter(*_SHOWN_KEYS)
+_shown_facts = attrgetter(*SHOWN_FIELDS)
+_SHOWN_FLAGS = tuple(f for f in SHOWN_FIELDS if f in FLAG_FIELDS)
+_NOT_LISTS = frozenset({USER_ORIGIN, INFERRED_ORIGIN})
 
 
 def beyond_lists(notes: Iterable[Annotation | None]) -> bool:
     """Whether some value of `notes` is the user's or inferred, not an annotated list's
     (CSET's), or a note merges several origins: then every row of a data format (JSON,
     CSV) names the origin of each annotation value it gives, `<field>_source` beside it."""
-    return any(
-        note is not None
-        and (bool(note.origins() & {USER_ORIGIN, INFERRED_ORIGIN}) or len(note.origins()) > 1)
-        for note in notes
-    )
+    return any(note is not None and _beyond_lists(note) for note in notes)
+
+
+def _beyond_lists(note: Annotation) -> bool:
+    if not note.sources:  # one origin: no set to build
+        return note.origin in _NOT_LISTS
+    origins = note.origins()
+    return len(origins) > 1 or bool(origins & _NOT_LISTS)
 
 
 def shown_sources(note: Annotation | None) -> dict[str, str | None]:
     """SOURCE_COLUMNS for a row: who gave each shown value, None where there is none."""
     if note is None:
         return dict.fromkeys(SOURCE_COLUMNS)
+    if note.extra:  # a flag worded otherwise is given, and has a source
+        given = list(map(note.gives, SHOWN_FIELDS))
+    else:
+        given = [value is not None for value in _shown_facts(note)]
+    source_of, origin = note.sources.get, note.origin
     return {
-        column: note.source_of(field) if note.gives(field) else None
-        for column, field in zip(SOURCE_COLUMNS, SHOWN_FIELDS, strict=True)
+        column: source_of(field, origin) if valued else None
+        for column, field, valued in zip(SOURCE_COLUMNS, SHOWN_FIELDS, given, strict=True)
     }
 
 
@@ -172,10 +206,12 @@ def annotate(
     """A report row with its key's annotation added: every fact when `full` (JSON; each
     one's origin beside it when `sourced`, see `beyond_lists`), else the SHOWN_FIELDS
     (tables, CSV; blank when the key has no annotation)."""
-    if full:
-        return {**row, **annotation.facts(sourced)} if annotation else dict(row)
-    shown = annotation.shown() if annotation else dict.fromkeys((*SHOWN_FIELDS, CARRIED_FIELD))
-    return {**row, **shown}
+    if annotation is None:
+        return dict(row) if full else row | _NO_SHOWN
+    return row | (annotation.facts(sourced) if full else annotation.shown())
+
+
+_NO_SHOWN: dict[str, Any] = dict.fromkeys(_SHOWN_KEYS)
 
 
 # Origins: per field, a person over CSET over a guess ---------------------------------------

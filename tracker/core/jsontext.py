@@ -7,7 +7,10 @@ the core where every layer can reach it.
 from __future__ import annotations
 
 import json
+from itertools import chain
 from typing import Any
+
+import msgspec
 
 # Objects this shallow are opened up, one field per line; a list's items are records, each
 # on one line; anything deeper stays on its line.
@@ -19,7 +22,7 @@ def render_json(data: Any) -> str:
 
     json.dumps(indent=...) falls back to the pure-Python encoder, five times slower on a
     diff of thousands of members; laying out the outer levels here keeps every record on
-    json's C encoder.
+    json's C encoder, or on msgspec's where that writes the same text (`_flat_records`).
     """
     return _json(data, 0) + "\n"
 
@@ -29,7 +32,8 @@ def _json(value: Any, depth: int) -> str:
         return _compact(value)
     pad = "  " * (depth + 1)
     if isinstance(value, list):
-        return "[\n" + ",\n".join(pad + _compact(v) for v in value) + "\n" + pad[2:] + "]"
+        lines = _flat_records(value, pad) or ",\n".join(pad + _compact(v) for v in value)
+        return "[\n" + lines + "\n" + pad[2:] + "]"
     fields = (f"{pad}{_compact(str(k))}: {_json(v, depth + 1)}" for k, v in value.items())
     return "{\n" + ",\n".join(fields) + "\n" + pad[2:] + "}"
 
@@ -40,3 +44,30 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)
 
 def _compact(value: Any) -> str:
     return _ENCODER.encode(value)
+
+
+# msgspec writes a string, an int, true, false and null exactly as json does with
+# ensure_ascii=False (every code point is checked by tests/test_jsontext.py), and its
+# `format(indent=0)` spaces separators as json does (", " and ": "), strings untouched:
+# five times faster. Floats it may write otherwise; other types json gives to `str`.
+_MSGSPEC = msgspec.json.Encoder()
+_SCALARS = frozenset((str, int, bool, type(None)))
+
+
+def _flat_records(items: list[Any], pad: str) -> str | None:
+    """The items, one a line after `pad`, as `_compact` writes them, when every item is a
+    dict of strings to scalars (a members listing, a diff's section): written by msgspec.
+    None when some item is of another kind, or a string holds what parts two items."""
+    if not all(type(item) is dict for item in items):
+        return None
+    keys, values = chain.from_iterable(items), chain.from_iterable(map(dict.values, items))
+    if not _SCALARS.issuperset(map(type, values)) or not {str}.issuperset(map(type, keys)):
+        return None
+    try:
+        spaced = msgspec.json.format(_MSGSPEC.encode(items), indent=0)
+    except UnicodeEncodeError:  # a lone surrogate, which json writes as it is
+        return None
+    # Items hold no records, so "}, {" parts two of them, unless a string holds it too.
+    if spaced.count(b"}, {") != len(items) - 1:
+        return None
+    return pad + spaced[1:-1].replace(b"}, {", b"},\n" + pad.encode() + b"{").decode()

@@ -20,7 +20,7 @@ from itertools import compress, repeat
 from operator import attrgetter, is_not
 from typing import Any
 
-from msgspec import Struct
+from msgspec import Struct, structs
 
 # Leaves that need no conversion: checked first, they are almost every value.
 _PLAIN = (str, int, float)
@@ -29,17 +29,25 @@ _PLAIN = (str, int, float)
 def as_dict(record: Any, *, exclude: Collection[str] = (), given: bool = False) -> dict[str, Any]:
     """The record's fields in declaration order, nested records as dicts, containers copied;
     only those with a value (not None) when `given`."""
-    names, values_of = _shape(type(record), frozenset(exclude))
+    if exclude or given or not isinstance(record, Struct):
+        data = _picked(record, frozenset(exclude), given)
+    else:
+        data = structs.asdict(record)  # in C: most records are taken whole
+    # Values are taken as they are: only containers and nested records are converted, and
+    # a record of plain values (almost every one) is told by one pass in C.
+    if not _UNCONVERTED.issuperset(map(type, data.values())):
+        for name, value in data.items():
+            data[name] = _plain(value)
+    return data
+
+
+def _picked(record: Any, exclude: frozenset[str], given: bool) -> dict[str, Any]:
+    names, values_of = _shape(type(record), exclude)
     values = values_of(record)
     if given:
         valued = list(map(is_not, values, repeat(None)))
         names, values = tuple(compress(names, valued)), tuple(compress(values, valued))
-    data = dict(zip(names, values, strict=True))
-    # Values are taken as they are, with no call per field: only containers and nested
-    # records (picked out without a Python loop over every field) are converted.
-    for name in compress(names, map(_CONVERTED.get, map(type, values), repeat(True))):
-        data[name] = _plain(data[name])
-    return data
+    return dict(zip(names, values, strict=True))
 
 
 def as_json(record: Any) -> dict[str, Any]:
@@ -52,9 +60,8 @@ def json_text(record: Any) -> str:
     return json.dumps(as_json(record), ensure_ascii=False, separators=(",", ":"))
 
 
-# Whether a value of this type is converted: not one of these, by exact type (a subclass
-# of str may be anything).
-_CONVERTED = dict.fromkeys((str, int, float, bool, type(None)), False)
+# Values of these exact types are never converted (a subclass of str may be anything).
+_UNCONVERTED = frozenset((str, int, float, bool, type(None)))
 # By record class and left-out fields: the names kept, and a getter of their values as a
 # tuple, built once.
 _SHAPES: dict[tuple[type, frozenset[str]], tuple[tuple[str, ...], Callable[[Any], tuple]]] = {}

@@ -38,7 +38,7 @@ from tracker.core.renames import REGION_PENALTY, RENAME_THRESHOLD
 from tracker.core.stamps import utc_text
 from tracker.render.rows import INFERRED_FOOTNOTE, INFERRED_MARK
 from tracker.render.style import REPORT_CSS
-from tracker.render.table import render_csv, render_table
+from tracker.render.table import escaped_once, render_csv, render_table
 
 FORMATS = ("text", "markdown", "json", "csv", "html")
 CSV_COLUMNS = (
@@ -192,16 +192,23 @@ def summary(diff: Diff) -> dict[str, int]:
 
 def _note(report: DiffReport, *keys: str) -> Annotation | None:
     """The annotation of the first key that has one (a rename: new name, then old)."""
-    return next((report.annotations[k] for k in keys if k in report.annotations), None)
+    for key in keys:
+        if key in report.annotations:
+            return report.annotations[key]
+    return None
 
 
-def records(report: DiffReport) -> dict[str, list[dict[str, Any]]]:
+def records(report: DiffReport, *, sources: bool = True) -> dict[str, list[dict[str, Any]]]:
     """Each section's changes as plain dicts: the JSON body, and the rows of other formats;
-    where a value is the user's or guessed, each row names its values' origins."""
-    sourced = beyond_lists(report.annotations.values())
+    where a value is the user's or guessed, each row names its values' origins (not for
+    `sources` False: the formats people read mark guesses otherwise)."""
+    sourced = sources and beyond_lists(report.annotations.values())
 
     def row(change: dict[str, Any], note: Annotation | None) -> dict[str, Any]:
-        return annotate(change, note) | (shown_sources(note) if sourced else {})
+        shown = annotate(change, note)
+        if sourced:
+            shown.update(shown_sources(note))
+        return shown
 
     diff = report.diff
     sections = {
@@ -255,8 +262,10 @@ def people_rows(report: DiffReport, kind: str, rows: list[dict[str, Any]]) -> li
     for row in rows:
         cells = shown_row(kind, row)
         note = _note(report, *(row[k] for k in ("new_key", "key", "old_key") if row.get(k)))
-        guessed = note.inferred(("type", "city")) if note else []
-        shown.append(cells | {f: f"{cells[f]}{INFERRED_MARK}" for f in guessed})
+        if note is not None:
+            for field in note.inferred(("type", "city")):
+                cells[field] = f"{cells[field]}{INFERRED_MARK}"
+        shown.append(cells)
     return shown
 
 
@@ -324,7 +333,7 @@ def render_text(report: DiffReport, made: Generated) -> str:
     for label, end in _ends(report):
         lines += [_endpoint_line(label, end), *(f"     {line}" for line in _evidence(end))]
     lines += [*_direction(report), made.line(), "", summary_line(report.diff)]
-    for kind, rows in records(report).items():
+    for kind, rows in records(report, sources=False).items():
         if rows:
             shown = people_rows(report, kind, rows)
             table = render_table(shown, SHOWN_COLUMNS).rstrip("\n")
@@ -348,7 +357,8 @@ def md_escape(value: Any) -> str:
 
 def _md_table(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> list[str]:
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-    lines += ["| " + " | ".join(md_escape(row[c]) for c in columns) + " |" for row in rows]
+    escaped = escaped_once(md_escape)
+    lines += ["| " + " | ".join(escaped(row[c]) for c in columns) + " |" for row in rows]
     return lines
 
 
@@ -359,7 +369,7 @@ def render_markdown(report: DiffReport, made: Generated) -> str:
         lines += [f"  - {md_escape(line)}" for line in _evidence(end)]
     lines += [f"- **{md_escape(line)}**" for line in _direction(report)]
     lines += [f"- {md_escape(made.line())}", "", f"**{md_escape(summary_line(report.diff))}**"]
-    for kind, rows in records(report).items():
+    for kind, rows in records(report, sources=False).items():
         if rows:
             shown = people_rows(report, kind, rows)
             lines += ["", f"## {TITLES[kind]} ({len(rows)})", ""]
@@ -421,8 +431,10 @@ def _e(value: Any) -> str:
 
 def _html_table(rows: list[dict[str, Any]]) -> str:
     head = "".join(f"<th>{_e(c)}</th>" for c in SHOWN_COLUMNS)
+    escaped = escaped_once(_e)
     body = "".join(
-        "<tr>" + "".join(f"<td>{_e(row[c])}</td>" for c in SHOWN_COLUMNS) + "</tr>" for row in rows
+        "<tr>" + "".join(f"<td>{escaped(row[c])}</td>" for c in SHOWN_COLUMNS) + "</tr>"
+        for row in rows
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
@@ -459,7 +471,7 @@ def render_html(report: DiffReport, made: Generated) -> str:
         f'<p class="note">{_e(made.line())}</p>',
         f"<p><strong>{_e(summary_line(report.diff))}</strong></p>",
     ]
-    for kind, rows in records(report).items():
+    for kind, rows in records(report, sources=False).items():
         if rows:
             parts.append(f"<h2>{_e(TITLES[kind])} ({len(rows)})</h2>")
             parts.append(_html_table(people_rows(report, kind, rows)))

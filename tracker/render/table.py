@@ -6,8 +6,8 @@ import csv
 import functools
 import io
 import re
-from collections.abc import Collection, Sequence
-from operator import itemgetter
+from collections.abc import Callable, Collection, Sequence
+from operator import methodcaller
 from typing import Any
 
 from tracker.core.jsontext import render_json
@@ -50,30 +50,28 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-# A cell's text and its width in terminal columns, measured once.
-_Cell = tuple[str, int]
-_WIDTH = itemgetter(1)
-
-
 def render_table(
     rows: Sequence[dict[str, Any]], columns: Sequence[str], *, width: int | None = None
 ) -> str:
     """Aligned columns; with `width`, cut to fit it (clipped cells, then hidden columns)."""
-    header = [(c, display_width(c)) for c in columns]
-    cells = _measured_rows(rows, columns)
-    widths = [max(map(_WIDTH, column)) for column in zip(header, *cells, strict=True)]
+    measured = _measured_columns(rows, columns)
+    widths = [
+        max(display_width(c), *texts.values()) if texts else display_width(c)
+        for c, (_, texts) in zip(columns, measured, strict=True)
+    ]
     kept = {0} | {i for i, c in enumerate(columns) if c in UNCUT}
     fitted = widths if width is None else fit_widths(widths, _floors(columns, widths), width, kept)
     shown = [i for i, w in enumerate(fitted) if w]
-    lines: list[Sequence[_Cell]] = [
-        [header[i] for i in shown],
-        [("-" * fitted[i], fitted[i]) for i in shown],
-    ]
-    if fitted == widths and len(shown) == len(columns):
-        lines += cells  # nothing cut, nothing hidden
-    else:
-        lines += [[_clipped(row[i], fitted[i]) for i in shown] for row in cells]
-    text = "\n".join(_line(r, [fitted[i] for i in shown]) for r in lines) + "\n"
+    # Each distinct text of a column is clipped and padded once, and each line joined in C.
+    cells = []
+    for i in shown:
+        texts, text_widths = measured[i]
+        cells.append(list(map(_laid_out(text_widths, fitted[i]).__getitem__, texts)))
+    head = [columns[i] + " " * (fitted[i] - display_width(columns[i])) for i in shown]
+    rule = ["-" * fitted[i] for i in shown]
+    body = zip(*cells, strict=True) if cells else [()] * len(rows)
+    lines = map(str.rstrip, map("  ".join, [head, rule, *body]))
+    text = "\n".join(lines) + "\n"
     if fitted == widths:
         return text
     hidden = [columns[i] for i, w in enumerate(fitted) if not w]
@@ -134,31 +132,37 @@ def clip(text: str, width: int) -> str:
     return "".join(kept) + "…"
 
 
-def _clipped(cell: _Cell, width: int) -> _Cell:
-    return cell if cell[1] <= width else _measured(clip(cell[0], width))
-
-
-def _measured_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> list[Sequence[_Cell]]:
-    """Every cell's text and width, column by column; a text repeated down a column (a
-    tier, a type, a city) is measured once. No call per cell: a diff table has tens of
-    thousands."""
-    if not columns:
-        return [() for _ in rows]
+def _measured_columns(
+    rows: Sequence[dict[str, Any]], columns: Sequence[str]
+) -> list[tuple[list[str], dict[str, int]]]:
+    """Each column's cell texts, and the width of each distinct one: a text repeated down a
+    column (a tier, a type, a city) is measured once. No call per cell: a diff table has
+    tens of thousands."""
     measured = []
     for column in columns:
-        texts = [v if type(v) is str else _cell(v) for v in [row.get(column) for row in rows]]
-        widths = {text: display_width(text) for text in set(texts)}
-        measured.append([(text, widths[text]) for text in texts])
-    return list(zip(*measured, strict=True))
+        texts = _texts(rows, column)
+        measured.append((texts, {text: display_width(text) for text in set(texts)}))
+    return measured
 
 
-def _measured(text: str) -> _Cell:
-    return text, display_width(text)
+def _texts(rows: Sequence[dict[str, Any]], column: str) -> list[str]:
+    """A column's cells as text (`_cell`): most are strings already, or empty."""
+    values = list(map(methodcaller("get", column), rows))
+    if {str}.issuperset(map(type, values)):
+        return values
+    return [v if type(v) is str else "" if v is None else _cell(v) for v in values]
 
 
-def _line(cells: Sequence[_Cell], widths: list[int]) -> str:
-    padded = [text + " " * (w - width) for (text, width), w in zip(cells, widths, strict=True)]
-    return "  ".join(padded).rstrip()
+def _laid_out(widths: dict[str, int], width: int) -> dict[str, str]:
+    """Each distinct text of a column as its cell shows it: clipped to `width`, padded to it."""
+    return {text: _padded(text, measured, width) for text, measured in widths.items()}
+
+
+def _padded(text: str, measured: int, width: int) -> str:
+    if measured > width:
+        text = clip(text, width)
+        measured = display_width(text)
+    return text + " " * (width - measured)
 
 
 def spreadsheet_safe(value: str) -> str:
@@ -170,9 +174,30 @@ def render_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
-    for row in rows:
-        writer.writerow([spreadsheet_safe(_cell(row.get(c))) for c in columns])
+    safe = []
+    # Column by column, each distinct text made safe once: a diff has 150,000 cells, most
+    # of them a tier, a type, an origin or empty.
+    for column in columns:
+        texts = _texts(rows, column)
+        safe.append(list(map({t: spreadsheet_safe(t) for t in set(texts)}.__getitem__, texts)))
+    writer.writerows(zip(*safe, strict=True) if safe else [()] * len(rows))
     return buffer.getvalue()
+
+
+def escaped_once(escape: Callable[[Any], str]) -> Callable[[Any], str]:
+    """`escape`, each distinct text escaped once: a tier, a change, a type or a city repeats
+    down a table of thousands of rows."""
+    done: dict[str, str] = {}
+
+    def escaped(value: Any) -> str:
+        if type(value) is not str:
+            return escape(value)
+        text = done.get(value)
+        if text is None:
+            text = done[value] = escape(value)
+        return text
+
+    return escaped
 
 
 def render_rows(

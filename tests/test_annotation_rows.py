@@ -1,0 +1,105 @@
+"""A note's row values, built in C where they can be, are what the plain field-by-field
+reading gives: every combination of one origin or merged origins, worded flags in
+`extra`, other cells in `extra`, a former name, and values that are falsy but given."""
+
+from itertools import product
+from typing import Any
+
+import pytest
+
+from tracker.core.annotations import (
+    SOURCE_COLUMNS,
+    Annotation,
+    annotate,
+    beyond_lists,
+    shown_sources,
+)
+from tracker.core.fields import FLAG_FIELDS, INFERRED_ORIGIN, SHOWN_FIELDS, USER_ORIGIN
+from tracker.core.records import as_dict
+
+_IDENTITY = {"key", "origin", "name", "annotated_as", "sources"}
+
+
+def _facts(note: Annotation, sourced: bool) -> dict[str, Any]:
+    """`Annotation.facts` read field by field, as it was first written."""
+    data = {
+        f: getattr(note, f)
+        for f in Annotation.__struct_fields__
+        if f not in _IDENTITY and getattr(note, f) is not None
+    }
+    if not note.extra:
+        data.pop("extra", None)
+    carried = {"annotated_as": note.annotated_as} if note.annotated_as else {}
+    shown = [f for f in data if f != "extra"] + [f for f in note.extra if f in FLAG_FIELDS]
+    sources = {f"{f}_source": note.source_of(f) for f in shown if sourced}
+    return {"annotation_origin": note.origin, **carried, **data, **sources}
+
+
+def _shown(note: Annotation) -> dict[str, Any]:
+    shown = {f: note.flag_text(f) if f in FLAG_FIELDS else getattr(note, f) for f in SHOWN_FIELDS}
+    return shown | {"annotated_as": note.annotated_as}
+
+
+def _notes() -> list[Annotation]:
+    notes = []
+    values = [
+        {},
+        {"type": "Industry", "city": "Beijing", "province": "Beijing"},
+        {"common_name_en": "", "state_owned": False, "website": "https://x.example"},
+        {"state_owned": True, "not_chinese": None, "notes": "a, b: c"},
+    ]
+    extras = [{}, {"state_owned": "Partially"}, {"Founded": "2015", "public_company": "Soon"}]
+    sources = [{}, {"type": USER_ORIGIN, "city": INFERRED_ORIGIN}, {"state_owned": "cset-2020"}]
+    origins = ["cset-2020", USER_ORIGIN, INFERRED_ORIGIN]
+    for given, extra, source, origin, former in product(
+        values, extras, sources, origins, [None, "旧名"]
+    ):
+        notes.append(
+            Annotation(
+                key="k",
+                origin=origin,
+                name="名",
+                extra=extra,
+                sources=source,
+                annotated_as=former,
+                **given,
+            )  # fmt: skip
+        )
+    return notes
+
+
+@pytest.mark.parametrize("note", _notes(), ids=lambda n: f"{n.origin}-{len(n.extra)}-{n.sources}")
+def test_a_notes_row_values_are_its_fields_read_one_by_one(note: Annotation) -> None:
+    for sourced in (False, True):
+        assert note.facts(sourced) == _facts(note, sourced)
+        assert list(note.facts(sourced)) == list(_facts(note, sourced))  # and in that order
+    assert note.facts() == _facts(note, beyond_lists([note]))
+    assert list(note.shown().items()) == list(_shown(note).items())
+    described = {f: v for f, v in _facts(note, False).items() if f not in _IDENTITY}
+    described.pop("annotation_origin")
+    worded = {f: text for f, text in note.extra.items() if f in FLAG_FIELDS}
+    described.pop("extra", None)
+    assert list(note.described().items()) == list((described | worded).items())
+    assert shown_sources(note) == {
+        column: note.source_of(field) if note.gives(field) else None
+        for column, field in zip(SOURCE_COLUMNS, SHOWN_FIELDS, strict=True)
+    }
+    assert note.inferred(SHOWN_FIELDS) == [
+        f
+        for f in SHOWN_FIELDS
+        if getattr(note, f) is not None and note.source_of(f) == INFERRED_ORIGIN
+    ]
+    assert beyond_lists([note]) == bool(
+        note.origins() & {USER_ORIGIN, INFERRED_ORIGIN} or len(note.origins()) > 1
+    )
+    row = {"tier": "member", "name": "名"}
+    assert annotate(row, note, full=True, sourced=True) == row | _facts(note, True)
+    assert annotate(row, note) == row | _shown(note)
+    assert annotate(row, None) == row | dict.fromkeys((*SHOWN_FIELDS, "annotated_as"))
+
+
+def test_a_facts_row_is_a_copy_the_caller_may_change() -> None:
+    note = Annotation(key="k", origin="cset-2020", name="名", extra={"Founded": "2015"})
+    note.facts()["extra"]["Founded"] = "changed"
+    assert note.extra == {"Founded": "2015"}
+    assert as_dict(note)["extra"] is not note.extra
