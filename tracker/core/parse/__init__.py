@@ -32,7 +32,7 @@ from tracker.core.parse.complete import cut_off
 from tracker.core.parse.configured import by_selectors
 from tracker.core.parse.depth import markup_only, too_deep
 from tracker.core.parse.embedded import by_json
-from tracker.core.parse.markup import chrome_nodes, classed, css_path, inside, site_names
+from tracker.core.parse.markup import css_path, inside, site_names, structure
 from tracker.core.parse.paging import NextPage, next_page
 from tracker.core.parse.sections import Reader, Rejected, Section
 from tracker.core.parse.strips import Strips, label_strips
@@ -159,8 +159,7 @@ def _by_headings(trees: list[LexborHTMLParser], *, fast: bool) -> Reading:
         reader.hosts |= site_names(tree)
         if tree.body is None:
             continue
-        chrome = chrome_nodes(tree)
-        titles, renderings = classed(tree)
+        chrome, titles, renderings = structure(tree)
         marks = Marks(chrome, Strips(), read_tables(tree), titles, renderings)
         lines = read_lines(tree.body, marks, shapes, bulk=fast)
         # Strips of tier labels can only be where a line reads as a tier heading: the page
