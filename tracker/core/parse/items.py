@@ -116,20 +116,25 @@ def _repeated(block: str, opening: str, closing: str) -> list[str] | None:
     """The texts, when block is nothing but items each of the opening, a text and the
     closing (the first item's, which _ITEM matched); None when it is anything else.
 
-    Split and checked in C: the block rebuilt from the texts found must be the block, and
-    no text may hold a "<" or "&" (as _ITEM requires: none then holds a tag). The texts
-    differ from _ITEM's only in whitespace before them, which every reader strips."""
-    parts = block.split(opening)
-    if parts[0]:
+    Split and checked in C, in one split: between two texts stands the closing and the
+    next opening. No text may hold a "<" or "&" (as _ITEM requires: none then holds a
+    tag), which the counts tell: the middle holds only the separators' own. Every
+    separator begins with the closing's "<", so splitting finds each where an item ends
+    and no other (a text holds none). The texts differ from _ITEM's only in whitespace
+    before them, which every reader strips."""
+    if len(block) < len(opening) + len(closing):
         return None
-    texts = "".join(parts).split(closing)
-    if texts.pop():
+    if not (block.startswith(opening) and block.endswith(closing)):
         return None
-    inside = "".join(texts)
-    if "<" in inside or "&" in inside:
+    between = closing + opening
+    middle = block[len(opening) : len(block) - len(closing)]
+    texts = middle.split(between)
+    separators = len(texts) - 1
+    if middle.count("<") != between.count("<") * separators:
         return None
-    rebuilt = opening + (closing + opening).join(texts) + closing
-    return texts if rebuilt == block else None
+    if middle.count("&") != between.count("&") * separators:
+        return None
+    return texts
 
 
 @lru_cache(maxsize=64)
