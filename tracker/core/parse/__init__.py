@@ -37,7 +37,7 @@ from tracker.core.parse.paging import NextPage, next_page
 from tracker.core.parse.sections import Reader, Rejected, Section
 from tracker.core.parse.strips import Strips, label_strips
 from tracker.core.parse.tables import read_tables
-from tracker.core.parse.text import HEADING_HINT, heading, is_cut_short, looks_like_org
+from tracker.core.parse.text import heading, holds_heading_char, is_cut_short, looks_like_org
 from tracker.core.parse.walk import TEXT, Line, Marks, read_lines
 
 __all__ = [
@@ -215,7 +215,7 @@ def _heading_blocks(
         and line.node is not None
         and heading(line.text, evidence=True) is not None
     ]
-    return blocks + [node for node, _ in chrome.values() if HEADING_HINT.search(node.text())]
+    return blocks + [node for node, _ in chrome.values() if holds_heading_char(node.text())]
 
 
 def _hinted(lines: list[Line], runs: dict[int, int]) -> Iterator[Line]:
@@ -226,11 +226,11 @@ def _hinted(lines: list[Line], runs: dict[int, int]) -> Iterator[Line]:
         end = runs.get(index, index)
         if end > index + 1:
             texts = "\n".join(map(itemgetter(0), lines[index:end]))
-            if HEADING_HINT.search(texts) is None:
+            if not holds_heading_char(texts):
                 index = end
                 continue
         line = lines[index]
-        if "位" in line.text or "员" in line.text or "員" in line.text:
+        if holds_heading_char(line.text):
             yield line
         index += 1
 
