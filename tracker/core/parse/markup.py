@@ -23,6 +23,9 @@ _CHROME_ROOTS = (
     "nav", "menu", "crumb", "bar", "foot", "header", "copyright", "pag", "side", "login",
     "search", "tree", "share", "btn", "button", "weizhi",
 )  # fmt: skip
+# Any of the roots in a lowered class or id, in one search (a generator of substring tests
+# costs several times more, once for each element with a class).
+_CHROME_ROOT = re.compile("|".join(_CHROME_ROOTS))
 _CHROME_ROLES = ("navigation", "banner", "contentinfo", "search", "complementary", "menu")
 # Every element that could be chrome; the roots are matched in Python, which is several
 # times faster than as CSS substring selectors over every element of a long list.
@@ -186,7 +189,7 @@ def _named_chrome(node: LexborNode) -> bool:
         return True
     names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
     lowered = names.lower()
-    if not any(root in lowered for root in _CHROME_ROOTS):
+    if _CHROME_ROOT.search(lowered) is None:
         return False
     return any(_chrome_word(word) for word in names.split())
 
@@ -215,7 +218,7 @@ def _inside_sectioning(node: LexborNode) -> bool:
 
 # --- Title blocks ---------------------------------------------------------------------------
 
-_TITLE_ROOTS = ("tit", "hd", "caption", "head", "biaoti")
+_TITLE_ROOT = re.compile("tit|hd|caption|head|biaoti")
 # "title", "subtitle", "tit", "intit", "left_tit", "titbox", "hd", "panel-heading": but not
 # "entity", which merely holds the letters.
 _RENDERING = frozenset(
@@ -228,19 +231,23 @@ _TITLE_TOKEN = re.compile(r"tit\w*|\w*tit(?:le)?|hd|caption|heading|head|biaoti"
 def _classed(candidates: list[LexborNode]) -> tuple[set[int], set[int]]:
     titles, renderings = set(), set()
     for node in candidates:
+        # The attributes are built anew at each access: once a node. Neither check finds
+        # anything in an empty class.
+        classes = node.attributes.get("class")
+        if not classes:
+            continue
         # A link styled as a title ("a.title" in a list of news or members) is an item,
         # not a heading over items.
-        if node.tag != "a" and _titled(node):
+        if node.tag != "a" and _titled(classes):
             titles.add(node.mem_id)
-        elif _RENDERING.intersection((node.attributes.get("class") or "").lower().split()):
+        elif _RENDERING.intersection(classes.lower().split()):
             renderings.add(node.mem_id)
     return titles, renderings
 
 
-def _titled(node: LexborNode) -> bool:
-    classes = node.attributes.get("class") or ""
+def _titled(classes: str) -> bool:
     lowered = classes.lower()
-    if not any(root in lowered for root in _TITLE_ROOTS):
+    if _TITLE_ROOT.search(lowered) is None:
         return False
     for word in classes.split():
         tokens = [token.lower() for token in _TOKEN.findall(word)]
