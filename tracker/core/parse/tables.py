@@ -50,11 +50,14 @@ class Tables:
 def read_tables(tree: LexborHTMLParser) -> Tables:
     found = Tables()
     columns: dict[int, tuple[int, frozenset[int]]] = {}
-    for element in tree.css("table"):
-        members = _tier_table(element)
-        if members:
+    # One query for both (each is a pass over every element of the page).
+    elements = tree.css("table, tr")
+    for element in elements:
+        if element.tag == "table" and (members := _tier_table(element)):
             found.tiered[element.mem_id] = members
-    for row in tree.css("tr"):
+    for row in elements:
+        if row.tag != "tr":
+            continue
         table = _enclosing_table(row)
         if table in found.tiered:
             continue
