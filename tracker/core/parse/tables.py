@@ -50,14 +50,13 @@ class Tables:
 def read_tables(tree: LexborHTMLParser) -> Tables:
     found = Tables()
     columns: dict[int, tuple[int, frozenset[int]]] = {}
-    # One query for both (each is a pass over every element of the page).
-    elements = tree.css("table, tr")
-    for element in elements:
-        if element.tag == "table" and (members := _tier_table(element)):
+    # By tag name: lexbor's own lookup, twice as fast as a CSS query (both answer in
+    # document order).
+    for element in tree.tags("table"):
+        members = _tier_table(element)
+        if members:
             found.tiered[element.mem_id] = members
-    for row in elements:
-        if row.tag != "tr":
-            continue
+    for row in tree.tags("tr"):
         table = _enclosing_table(row)
         if table in found.tiered:
             continue
