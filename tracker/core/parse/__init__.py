@@ -155,7 +155,7 @@ def _by_headings(trees: list[LexborHTMLParser], *, fast: bool) -> Reading:
     for page, tree in enumerate(trees):
         if page:
             reader.next_page()
-            given.append(len(reader.out.entries))
+            given.append(len(reader.out.names))
         reader.hosts |= site_names(tree)
         if tree.body is None:
             continue
@@ -186,7 +186,7 @@ def _by_headings(trees: list[LexborHTMLParser], *, fast: bool) -> Reading:
             f"tier words appear only in navigation ({label} at {css_path(where)})"
         )
     reader.finish()
-    given.append(len(reader.out.entries))
+    given.append(len(reader.out.names))
     # A later page that adds nobody was not read as the list it should go on with.
     reader.out.problems += [
         f"page {page + 1} of the list adds no names"

@@ -47,7 +47,7 @@ def by_json(tree: LexborHTMLParser) -> tuple[ParseResult, list[str]]:
     for document in _json_documents(tree, unread):
         out = Collector()
         _collect_json(document, out, seen=set())
-        if len(out.entries) > len(best.entries):
+        if len(out.names) > len(best.names):
             best = out
     result = best.result("json")
     broken = [item.name for item in result.listings if "\ufffd" in item.name]
