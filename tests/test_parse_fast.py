@@ -273,6 +273,7 @@ def test_a_list_s_plain_lines_are_counted_from_any_line() -> None:
         "星河智能科技有限公司",
         "青岚（北京）数据",
         "首页",
+        "首（页）",
         "友情链接",
         "赤霄",
         "Aurorix",
