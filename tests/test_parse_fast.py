@@ -146,6 +146,10 @@ LISTS = {
     # lexbor writing one inside an attribute as `&gt;` (selectolax 0.3.21 did not).
     "a quote in each item's attribute": f"<ul>{_GT_ITEM * 5}</ul>",
     "spaced text": f"<ul>{f'<li>星河  智能 {NAME}</li>' * 5}</ul>",
+    # A tab is read as a space; an unprintable character that is no ASCII space is kept
+    # (stripping alone reads it as line_text does).
+    "a tab inside": "<ul>" + f"<li>星河\t{NAME}</li>" * 5 + "</ul>",
+    "a zero-width space": "<ul>" + f"<li>星河\u200b{NAME}</li>" * 5 + "</ul>",
     # The walk reads an item of another tag as outside the run (a review found the fast path
     # taking a disclaimer paragraph inside a list as a member).
     "an item of another tag": f"<ul>{f'<li>{NAME}</li>' * 4}<p>免责声明本站信息仅供参考</p></ul>",
@@ -159,6 +163,7 @@ LISTS = {
 # Simple by their markup (a titled item is then declined by the walk: it is marked).
 SIMPLE = {
     "bare items", "links and spans", "paragraphs in a div", "spaced text", "titled items",
+    "a tab inside", "a zero-width space",
     "a quote in the block's attribute", "a quote in each item's attribute", "an empty crumb", "mixed wrappers",
     "empty and spaced items", "uneven indentation",
 }  # fmt: skip
@@ -268,6 +273,7 @@ def test_a_list_s_plain_lines_are_counted_from_any_line() -> None:
         "星河智能科技有限公司",
         "青岚（北京）数据",
         "首页",
+        "首（页）",
         "友情链接",
         "赤霄",
         "Aurorix",

@@ -32,12 +32,12 @@ from tracker.core.parse.complete import cut_off
 from tracker.core.parse.configured import by_selectors
 from tracker.core.parse.depth import markup_only, too_deep
 from tracker.core.parse.embedded import by_json
-from tracker.core.parse.markup import chrome_nodes, classed, css_path, inside, site_names
+from tracker.core.parse.markup import css_path, inside, site_names, structure
 from tracker.core.parse.paging import NextPage, next_page
 from tracker.core.parse.sections import Reader, Rejected, Section
 from tracker.core.parse.strips import Strips, label_strips
 from tracker.core.parse.tables import read_tables
-from tracker.core.parse.text import HEADING_HINT, heading, is_cut_short, looks_like_org
+from tracker.core.parse.text import heading, holds_heading_char, is_cut_short, looks_like_org
 from tracker.core.parse.walk import TEXT, Line, Marks, read_lines
 
 __all__ = [
@@ -155,12 +155,11 @@ def _by_headings(trees: list[LexborHTMLParser], *, fast: bool) -> Reading:
     for page, tree in enumerate(trees):
         if page:
             reader.next_page()
-            given.append(len(reader.out.entries))
+            given.append(len(reader.out.names))
         reader.hosts |= site_names(tree)
         if tree.body is None:
             continue
-        chrome = chrome_nodes(tree)
-        titles, renderings = classed(tree)
+        chrome, titles, renderings = structure(tree)
         marks = Marks(chrome, Strips(), read_tables(tree), titles, renderings)
         lines = read_lines(tree.body, marks, shapes, bulk=fast)
         # Strips of tier labels can only be where a line reads as a tier heading: the page
@@ -187,7 +186,7 @@ def _by_headings(trees: list[LexborHTMLParser], *, fast: bool) -> Reading:
             f"tier words appear only in navigation ({label} at {css_path(where)})"
         )
     reader.finish()
-    given.append(len(reader.out.entries))
+    given.append(len(reader.out.names))
     # A later page that adds nobody was not read as the list it should go on with.
     reader.out.problems += [
         f"page {page + 1} of the list adds no names"
@@ -216,7 +215,7 @@ def _heading_blocks(
         and line.node is not None
         and heading(line.text, evidence=True) is not None
     ]
-    return blocks + [node for node, _ in chrome.values() if HEADING_HINT.search(node.text())]
+    return blocks + [node for node, _ in chrome.values() if holds_heading_char(node.text())]
 
 
 def _hinted(lines: list[Line], runs: dict[int, int]) -> Iterator[Line]:
@@ -227,11 +226,11 @@ def _hinted(lines: list[Line], runs: dict[int, int]) -> Iterator[Line]:
         end = runs.get(index, index)
         if end > index + 1:
             texts = "\n".join(map(itemgetter(0), lines[index:end]))
-            if HEADING_HINT.search(texts) is None:
+            if not holds_heading_char(texts):
                 index = end
                 continue
         line = lines[index]
-        if "位" in line.text or "员" in line.text or "員" in line.text:
+        if holds_heading_char(line.text):
             yield line
         index += 1
 

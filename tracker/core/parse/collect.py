@@ -17,8 +17,11 @@ from tracker.core.parse.text import Heading
 class Collector:
     """Entries in page order and the sizes the page declares, before numbering."""
 
-    # (heading, name, read from an image)
-    entries: list[tuple[Heading, str, bool]] = field(default_factory=list)
+    # The entries in columns: each one's heading, name, and whether it was read from an
+    # image (a tuple per name would cost more than the names' own list).
+    headings: list[Heading] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    logo_flags: list[bool] = field(default_factory=list)
     # Sizes declared on the pages read so far, and on the page being read.
     counts: dict[str, int] = field(default_factory=dict)
     page_counts: dict[str, int] = field(default_factory=dict)
@@ -50,15 +53,16 @@ class Collector:
 
         Text beside text is left alone: a page that lists a name twice means it.
         """
-        if (logo or self.last_logo) and self.entries:
-            last_heading, last_name, _ = self.entries[-1]
-            if last_heading == heading and same_organisation(last_name, name):
+        if (logo or self.last_logo) and self.names:
+            if self.headings[-1] == heading and same_organisation(self.names[-1], name):
                 if not logo:
                     # The caption is what readers see, and what a text page would have given.
-                    self.entries[-1] = (heading, name, False)
+                    self.names[-1], self.logo_flags[-1] = name, False
                     self.last_logo = False
                 return
-        self.entries.append((heading, name, logo))
+        self.headings.append(heading)
+        self.names.append(name)
+        self.logo_flags.append(logo)
         self.last_logo = logo
         self.logos |= logo
 
@@ -70,7 +74,9 @@ class Collector:
         if self.last_logo:
             self.add(heading, names[0])
             names = names[1:]
-        self.entries += zip(repeat(heading), names, repeat(False))
+        self.headings += repeat(heading, len(names))
+        self.names += names
+        self.logo_flags += repeat(False, len(names))
         self.last_logo = False
 
     def result(self, method: str) -> ParseResult:
@@ -79,16 +85,17 @@ class Collector:
         # decoration or logos captioned in words that may differ ("星河智能" beside
         # "星河智能科技有限公司"), and reading both would list one organisation twice.
         copies = self._copies()
-        entries = self.entries
+        headings, raws = self.headings, self.names
         if copies or self.logos:
+            entries = list(zip(headings, raws, self.logo_flags, strict=True))
             worded = {heading.section for heading, _, logo in entries if not logo}
             entries = [
                 entry
                 for index, entry in enumerate(entries)
                 if not ((entry[2] and entry[0].section in worded) or index in copies)
             ]
-        headings = list(map(itemgetter(0), entries))
-        raws = list(map(itemgetter(1), entries))
+            headings = list(map(itemgetter(0), entries))
+            raws = list(map(itemgetter(1), entries))
         # Most lists are plain names only: their keys in one step.
         if self.plain.issuperset(raws):
             listings = _listings(headings, raws, plain_keys(raws))
@@ -108,12 +115,12 @@ class Collector:
         if not split:
             return set()
         by_section: dict[str, list[int]] = {}
-        for index, (heading, _, _) in enumerate(self.entries):
+        for index, heading in enumerate(self.headings):
             if heading.section in split:
                 by_section.setdefault(heading.section, []).append(index)
         copies: set[int] = set()
         for indexes in by_section.values():
-            half = repeated_half([self.entries[i][1] for i in indexes])
+            half = repeated_half([self.names[i] for i in indexes])
             copies.update(indexes[len(indexes) - half :] if half else ())
         return copies
 

@@ -47,7 +47,7 @@ def by_json(tree: LexborHTMLParser) -> tuple[ParseResult, list[str]]:
     for document in _json_documents(tree, unread):
         out = Collector()
         _collect_json(document, out, seen=set())
-        if len(out.entries) > len(best.entries):
+        if len(out.names) > len(best.names):
             best = out
     result = best.result("json")
     broken = [item.name for item in result.listings if "\ufffd" in item.name]
@@ -66,7 +66,8 @@ def _json_documents(tree: LexborHTMLParser, unread: list[str]) -> Iterator[list[
     at arbitrary points, so its pushes are joined before reading.
     """
     stream: list[str] = []
-    for script in tree.css("script"):
+    # By tag name: lexbor's own lookup, twice as fast as a CSS query.
+    for script in tree.tags("script"):
         text = script.text()
         if script.id == "__NEXT_DATA__" or script.attributes.get("type") == "application/json":
             yield _loads_all([text], f"#{script.id}" if script.id else "JSON data", unread)

@@ -44,6 +44,8 @@ _ITEM = re.compile(
 # The wrappers an item opens, in order, as _OPEN matched them.
 _WRAPPER = re.compile(r"<(span|font|em|i|u|small|a)[ >]")
 _MEM_ID = attrgetter("mem_id")
+# What ASCII_SPACE.sub(" ", line) changes in a line: any of it but a lone space.
+_UNCLEAN = ("  ", "\t", "\r", "\n", "\f")
 # A block worth trying: fewer items cost less walked than serialised.
 _MIN_ITEMS = 4
 LIST_TAGS = frozenset({"ul", "ol", "div", "dl"})
@@ -69,10 +71,12 @@ def simple_items(
     if len(items) != len(texts) or not marked.isdisjoint(map(_MEM_ID, items)):
         return None
     lines = list(map(str.strip, texts))
-    # Lines that stripping leaves clean (most): no empty one, no run of spaces, nothing
-    # unprintable. The texts hold no "<": joined by it, one check is each line's.
+    # Lines that stripping leaves as line_text leaves them (most): no empty one, nothing
+    # ASCII_SPACE would change (a run of spaces, a tab or a line break). The texts hold
+    # no "<": joined by it, one check is each line's. (Substring scans, in C: isprintable
+    # looks each character up, ten times slower.)
     joined = "<".join(lines)
-    if "" in lines or "  " in joined or not joined.isprintable():
+    if "" in lines or any(map(joined.__contains__, _UNCLEAN)):
         read = [
             (node, line)
             for node, text in zip(items, texts, strict=True)
@@ -116,20 +120,25 @@ def _repeated(block: str, opening: str, closing: str) -> list[str] | None:
     """The texts, when block is nothing but items each of the opening, a text and the
     closing (the first item's, which _ITEM matched); None when it is anything else.
 
-    Split and checked in C: the block rebuilt from the texts found must be the block, and
-    no text may hold a "<" or "&" (as _ITEM requires: none then holds a tag). The texts
-    differ from _ITEM's only in whitespace before them, which every reader strips."""
-    parts = block.split(opening)
-    if parts[0]:
+    Split and checked in C, in one split: between two texts stands the closing and the
+    next opening. No text may hold a "<" or "&" (as _ITEM requires: none then holds a
+    tag), which the counts tell: the middle holds only the separators' own. Every
+    separator begins with the closing's "<", so splitting finds each where an item ends
+    and no other (a text holds none). The texts differ from _ITEM's only in whitespace
+    before them, which every reader strips."""
+    if len(block) < len(opening) + len(closing):
         return None
-    texts = "".join(parts).split(closing)
-    if texts.pop():
+    if not (block.startswith(opening) and block.endswith(closing)):
         return None
-    inside = "".join(texts)
-    if "<" in inside or "&" in inside:
+    between = closing + opening
+    middle = block[len(opening) : len(block) - len(closing)]
+    texts = middle.split(between)
+    separators = len(texts) - 1
+    if middle.count("<") != between.count("<") * separators:
         return None
-    rebuilt = opening + (closing + opening).join(texts) + closing
-    return texts if rebuilt == block else None
+    if middle.count("&") != between.count("&") * separators:
+        return None
+    return texts
 
 
 @lru_cache(maxsize=64)

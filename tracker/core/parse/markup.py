@@ -23,6 +23,9 @@ _CHROME_ROOTS = (
     "nav", "menu", "crumb", "bar", "foot", "header", "copyright", "pag", "side", "login",
     "search", "tree", "share", "btn", "button", "weizhi",
 )  # fmt: skip
+# Any of the roots in a lowered class or id, in one search (a generator of substring tests
+# costs several times more, once for each element with a class).
+_CHROME_ROOT = re.compile("|".join(_CHROME_ROOTS))
 _CHROME_ROLES = ("navigation", "banner", "contentinfo", "search", "complementary", "menu")
 # Every element that could be chrome; the roots are matched in Python, which is several
 # times faster than as CSS substring selectors over every element of a long list.
@@ -59,22 +62,71 @@ def chrome_nodes(tree: LexborHTMLParser) -> dict[int, tuple[LexborNode, str]]:
     One CSS query, then a check of each candidate. Kinds: "chrome", "breadcrumb" (ends no
     tier that has not begun) and "control" (ends nothing).
     """
+    return _chrome_among(tree, tree.css(_CHROME_QUERY))
+
+
+def structure(
+    tree: LexborHTMLParser,
+) -> tuple[dict[int, tuple[LexborNode, str]], set[int], set[int]]:
+    """`chrome_nodes`, and the elements whose class says what they hold, by id: titles
+    (``div.link_tit``, ``div.panel-heading``) and English renderings of the text beside
+    them (``<span class="en">Xinghe Technology Co., Ltd.</span>``), which name no one new.
+
+    One CSS query for both (each is a pass over every element of the page): the chrome
+    query's candidates hold every element with a class, and one without is neither."""
+    candidates = tree.css(_CHROME_QUERY)
+    return _chrome_among(tree, candidates), *_classed(candidates)
+
+
+def _chrome_among(
+    tree: LexborHTMLParser, candidates: list[LexborNode]
+) -> dict[int, tuple[LexborNode, str]]:
     body = tree.body
     found: dict[int, tuple[LexborNode, str]] = {}
     if body is None:
         return found
-    total: int | None = None
+    total = _TextLength(body)
     below: dict[int, bool] = {}
-    for node in tree.css(_CHROME_QUERY):
+    for node in candidates:
         if not _named_chrome(node) or _below_found(node, found, below) or _holds_content(node):
             continue
-        if total is None:
-            total = len(body.text(deep=True, strip=True))
         # "page with-sidebar" style wrappers hold the content itself.
-        if total and len(node.text(deep=True, strip=True)) >= _WRAPPER_SHARE * total:
+        if total.within(len(node.text(deep=True, strip=True)), _WRAPPER_SHARE):
             continue
         found[node.mem_id] = (node, _kind(node))
     return found
+
+
+class _TextLength:
+    """The length of an element's text, each text node stripped, computed only as far as
+    a comparison needs it.
+
+    Stripping each of a long list's text nodes costs twice as much as reading them as
+    they are, so the length is bounded first by one unstripped read: at most all of it,
+    at least what is not whitespace (strip removes only whitespace, and text nodes of
+    ASCII whitespace alone strip to nothing). Only a comparison the bounds leave open
+    needs the stripped read."""
+
+    __slots__ = ("node", "bounds", "exact")
+
+    def __init__(self, node: LexborNode) -> None:
+        self.node = node
+        self.bounds: tuple[int, int] | None = None
+        self.exact: int | None = None
+
+    def within(self, length: int, share: float) -> bool:
+        """Whether the length is positive and ``length`` at least ``share`` of it."""
+        if self.bounds is None:
+            text = self.node.text(deep=True, skip_empty=True)
+            self.bounds = (len("".join(text.split())), len(text))
+        low, high = self.bounds
+        if high == 0 or length < share * low:
+            return False
+        if low and length >= share * high:
+            return True
+        if self.exact is None:
+            self.exact = len(self.node.text(deep=True, strip=True))
+        return bool(self.exact) and length >= share * self.exact
 
 
 def _below_found(node: LexborNode, found: Container[int], below: dict[int, bool]) -> bool:
@@ -137,7 +189,7 @@ def _named_chrome(node: LexborNode) -> bool:
         return True
     names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
     lowered = names.lower()
-    if not any(root in lowered for root in _CHROME_ROOTS):
+    if _CHROME_ROOT.search(lowered) is None:
         return False
     return any(_chrome_word(word) for word in names.split())
 
@@ -166,7 +218,7 @@ def _inside_sectioning(node: LexborNode) -> bool:
 
 # --- Title blocks ---------------------------------------------------------------------------
 
-_TITLE_ROOTS = ("tit", "hd", "caption", "head", "biaoti")
+_TITLE_ROOT = re.compile("tit|hd|caption|head|biaoti")
 # "title", "subtitle", "tit", "intit", "left_tit", "titbox", "hd", "panel-heading": but not
 # "entity", which merely holds the letters.
 _RENDERING = frozenset(
@@ -176,25 +228,26 @@ _RENDERING = frozenset(
 _TITLE_TOKEN = re.compile(r"tit\w*|\w*tit(?:le)?|hd|caption|heading|head|biaoti")
 
 
-def classed(tree: LexborHTMLParser) -> tuple[set[int], set[int]]:
-    """Elements whose class says what they hold, by id: titles (``div.link_tit``,
-    ``div.panel-heading``) and English renderings of the text beside them
-    (``<span class="en">Xinghe Technology Co., Ltd.</span>``), which name no one new."""
+def _classed(candidates: list[LexborNode]) -> tuple[set[int], set[int]]:
     titles, renderings = set(), set()
-    for node in tree.css("[class]"):
+    for node in candidates:
+        # The attributes are built anew at each access: once a node. Neither check finds
+        # anything in an empty class.
+        classes = node.attributes.get("class")
+        if not classes:
+            continue
         # A link styled as a title ("a.title" in a list of news or members) is an item,
         # not a heading over items.
-        if node.tag != "a" and _titled(node):
+        if node.tag != "a" and _titled(classes):
             titles.add(node.mem_id)
-        elif _RENDERING.intersection((node.attributes.get("class") or "").lower().split()):
+        elif _RENDERING.intersection(classes.lower().split()):
             renderings.add(node.mem_id)
     return titles, renderings
 
 
-def _titled(node: LexborNode) -> bool:
-    classes = node.attributes.get("class") or ""
+def _titled(classes: str) -> bool:
     lowered = classes.lower()
-    if not any(root in lowered for root in _TITLE_ROOTS):
+    if _TITLE_ROOT.search(lowered) is None:
         return False
     for word in classes.split():
         tokens = [token.lower() for token in _TOKEN.findall(word)]

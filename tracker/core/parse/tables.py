@@ -50,11 +50,13 @@ class Tables:
 def read_tables(tree: LexborHTMLParser) -> Tables:
     found = Tables()
     columns: dict[int, tuple[int, frozenset[int]]] = {}
-    for element in tree.css("table"):
+    # By tag name: lexbor's own lookup, twice as fast as a CSS query (both answer in
+    # document order).
+    for element in tree.tags("table"):
         members = _tier_table(element)
         if members:
             found.tiered[element.mem_id] = members
-    for row in tree.css("tr"):
+    for row in tree.tags("tr"):
         table = _enclosing_table(row)
         if table in found.tiered:
             continue
