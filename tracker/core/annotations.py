@@ -409,6 +409,8 @@ def carried(
     """
     found: dict[str, Annotation] = {}
     for key, olds in formers.items():
+        if not olds and key not in own:  # most members: no note, never renamed
+            continue
         nearest = next((own[old].carried_to() for old in olds if old in own), None)
         # Per field the key's own value first, then the former name's of the same origin.
         note = merged([n for n in (own.get(key), nearest) if n is not None])
