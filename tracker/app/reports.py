@@ -18,6 +18,7 @@ from tracker.core.composition import (
     Composition,
     Placing,
     composition,
+    guessed_counts,
     inferred_keys,
     pick_points,
     point,
@@ -44,8 +45,7 @@ class Members(msgspec.Struct, frozen=True):
 
     def inferred(self, by: str) -> dict[str, int]:
         """Value -> how many members are counted under it by a value guessed from their name."""
-        guessed = inferred_keys(self.notes, by)
-        return point("", self.snapshot, self.listings, self.notes, by, guessed).inferred
+        return guessed_counts(self.listings, self.notes, by, inferred_keys(self.notes, by))
 
     def search(self, query: str) -> Members:
         """Only the listings whose key or annotated names contain `query`; none is an error."""

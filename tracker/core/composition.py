@@ -145,17 +145,22 @@ def point(
     guessed: set[str],
 ) -> Point:
     """One snapshot's column; `guessed`: the keys whose value is inferred (`inferred_keys`)."""
-    inferred = Counter(
-        category(notes[key], by) for key in {listing.key for listing in listings} & guessed
-    )
     return Point(
         label=label,
         snapshot_id=snapshot.id,
         captured_at=snapshot.captured_at,
         origin=snapshot.origin,
         stats=cross_tab(listings, notes, by),
-        inferred=dict(inferred),
+        inferred=guessed_counts(listings, notes, by, guessed),
     )
+
+
+def guessed_counts(
+    listings: Sequence[Placed], notes: Mapping[str, Annotation], by: str, guessed: set[str]
+) -> dict[str, int]:
+    """Value -> how many of the listed members are counted under it by a guessed value."""
+    keys = {listing.key for listing in listings} & guessed
+    return dict(Counter(category(notes[key], by) for key in keys))
 
 
 def composition(points: Sequence[Point], by: str, every: str) -> Composition:
