@@ -32,7 +32,7 @@ import re
 from array import array
 from collections import defaultdict
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import lru_cache, reduce
 from typing import NamedTuple
 
 import msgspec
@@ -61,9 +61,13 @@ _REGIONS = sorted(set((_PROVINCES + " " + _CITIES).split()), key=len, reverse=Tr
 _REGION = "(?:" + "|".join(_REGIONS) + ")"
 _ADMIN = "(?:省|市|自治区|壮族自治区|回族自治区|维吾尔自治区|特别行政区)?"
 _REGION_NAME = re.compile(_REGION)
-_PREFIX = re.compile(f"^(?:中国)?({_REGION}){_ADMIN}")
-# The characters a region prefix can start with.
-_PREFIX_STARTS = frozenset("中" + "".join(region[0] for region in _REGIONS))
+# Up to MAX_PREFIXES region prefixes, each only after the one before: "(?:P(?:P)?)?". Every
+# part is optional, so it always matches, and the first match found is the one a loop
+# matching one prefix at a time would find: later parts are optional, so the engine never
+# backtracks into an earlier one. Group i is the i-th region, None where there is none.
+_PREFIXES = re.compile(
+    reduce(lambda inner, _: f"(?:(?:中国)?({_REGION}){_ADMIN}{inner})?", range(MAX_PREFIXES), "")
+)
 _BRACKET = re.compile(f"\\(((?:中国|{_REGION}){_ADMIN})\\)")
 _NUMBERS = re.compile("[0-9〇零一二三四五六七八九十百千两]+")
 # Longest first; applied repeatedly ("集团股份有限公司"). Keys are casefolded, hence "co.,ltd.".
@@ -113,21 +117,39 @@ Block = tuple[str, tuple[str, ...]]
 @lru_cache(maxsize=1 << 16)
 def split_name(key: str) -> NameParts:
     """Take region prefixes, bracketed regions and legal-form suffixes off a member key."""
-    rest, prefixes = key, list[str]()
-    # The quick character tests skip patterns that cannot match: most keys have no bracket,
-    # many no region in front.
-    while rest[:1] in _PREFIX_STARTS and len(prefixes) < MAX_PREFIXES:
-        found = _PREFIX.match(rest)
-        if not found:
-            break
-        prefixes.append(found.group(1))
-        rest = rest[found.end() :]
+    rest, prefixes = _take_prefixes(key)
+    # The quick character test skips a pattern that cannot match: most keys have no bracket.
     brackets = _BRACKET.findall(rest) if "(" in rest else []
     if brackets:
         rest = _BRACKET.sub("", rest)
     rest = _strip_legal_forms(rest)
     bracket = "".join(brackets)
-    return NameParts(key, rest, tuple(prefixes), bracket, tuple(_NUMBERS.findall(rest)))
+    return NameParts(key, rest, prefixes, bracket, tuple(_NUMBERS.findall(rest)))
+
+
+def _take_prefixes(key: str) -> tuple[str, tuple[str, ...]]:
+    """The key without its region prefixes, and those prefixes, outermost first."""
+    found = _prefixes(key)
+    return key[found.end() :], tuple(region for region in found.groups() if region)
+
+
+def _brand(key: str) -> str:
+    """The first `MIN_CORE` characters of the key's core, mostly without splitting the key.
+
+    Without a bracket the core is what the prefixes leave, less legal forms at the end, so it
+    starts as that does. A core shorter than a brand gives a brand it is not in: it only keeps
+    names of the other side in the running, which are then split and blocked as ever.
+    """
+    if "(" in key:
+        return split_name(key).core[:MIN_CORE]
+    end = _prefixes(key).end()
+    return key[end : end + MIN_CORE]
+
+
+def _prefixes(key: str) -> re.Match[str]:
+    found = _PREFIXES.match(key)
+    assert found is not None, "every part of the pattern is optional"
+    return found
 
 
 def _strip_legal_forms(text: str) -> str:
@@ -161,14 +183,24 @@ def match_renames(
     departed: Sequence[str], joined: Sequence[str], *, threshold: float = RENAME_THRESHOLD
 ) -> list[Match]:
     """One-to-one likely renames between departed and joined keys, best score first."""
-    old_blocks = _blocks(departed)
-    new_blocks = _blocks(joined)
+    # A name is only ever compared within its block, and a block needs names on both sides:
+    # a name whose brand the other side lacks is left out before it is split (on the bench's
+    # ten-year diff, 4,546 of 6,328 names). Blocks both sides share keep every name.
+    old_brands = [_brand(key) for key in departed]
+    new_brands = [_brand(key) for key in joined]
+    old_blocks = _blocks(_branded(departed, old_brands, set(new_brands)))
+    new_blocks = _blocks(_branded(joined, new_brands, set(old_brands)))
     candidates: list[Match] = []
     for block, olds in old_blocks.items():
         news = new_blocks.get(block)
         if news:
             candidates += _score_block(olds, news, threshold)
     return _assign(candidates)
+
+
+def _branded(keys: Sequence[str], brands: list[str], wanted: set[str]) -> list[str]:
+    """The keys whose brand is wanted, in order."""
+    return [key for key, brand in zip(keys, brands, strict=True) if brand in wanted]
 
 
 def _blocks(keys: Sequence[str]) -> dict[Block, list[NameParts]]:
