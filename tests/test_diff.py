@@ -162,6 +162,20 @@ def test_the_threshold_is_a_parameter() -> None:
     assert RENAME_THRESHOLD == 90.0
 
 
+def test_a_score_shown_at_the_threshold_meets_it() -> None:
+    # Ten-character cores one character apart: a similarity of exactly 0.9, which a 32-bit
+    # float holds as 0.89999998; the docs promise such cores pair at 90.
+    old, new = "星河智能视觉技术中心", "星河智能听觉技术中心"
+    (rename,) = diff(page(board=[old]), page(board=[new])).renamed
+    assert (rename.old_name, rename.new_name, rename.score) == (old, new, 90.0)
+    # 91.666… is shown as 91.7, so a threshold of 91.7 lists it and one of 91.8 does not.
+    old, new = "星河智能信息科技研究中心", "星河智能信息技术研究中心"
+    assert [
+        r.score for r in diff(page(board=[old]), page(board=[new]), rename_threshold=91.7).renamed
+    ] == [91.7]
+    assert diff(page(board=[old]), page(board=[new]), rename_threshold=91.8).renamed == []
+
+
 def test_split_name_takes_off_region_brackets_and_legal_form() -> None:
     parts = split_name(normalize_key("北京市蓝鲸数据科技（深圳）集团股份有限公司"))
     assert (parts.prefixes, parts.core, parts.bracket) == (("北京",), "蓝鲸数据科技", "深圳")

@@ -228,15 +228,17 @@ def _score_block(olds: list[NameParts], news: list[NameParts], threshold: float)
         ):
             if not similarity:
                 continue
-            score = _score(old, news[j], _single(similarity) * 100)
+            # The score as shown (one decimal) is what meets the threshold, so no pair shown
+            # at 90.0 is left out: a similarity of exactly 0.9 is 89.99999… in 32 bits.
+            score = round(_score(old, news[j], _single(similarity) * 100), 1)
             if score >= threshold:
-                found.append(Match(old.key, news[j].key, round(score, 1)))
+                found.append(Match(old.key, news[j].key, score))
     return found
 
 
 def _single(similarity: float) -> float:
-    """The similarity as a 32-bit float, as `cdist` returned it: scores (and which pairs
-    reach the threshold: 0.9 becomes 89.99999…) stay exactly what they were."""
+    """The similarity as a 32-bit float, as `cdist` returned it: scores stay exactly what
+    they were."""
     return array("f", [similarity])[0]
 
 
