@@ -85,11 +85,12 @@ _LEGAL_FORMS = (
     "ltd.",
     "inc.",
 )
-# Indices into _LEGAL_FORMS by the form's last character, in order.
-_FORMS_ENDING: dict[str, tuple[int, ...]] = {
-    last: tuple(i for i, form in enumerate(_LEGAL_FORMS) if form[-1] == last)
-    for last in {form[-1] for form in _LEGAL_FORMS}
-}
+# One pass of legal forms off the end, matched on the reversed text: each form in order,
+# taken where what is left ends with it and is longer than it ("(?=.)"). Every part is
+# optional and none is ever given back, so a form is tried once, after the ones before it.
+_FORMS_PASS = re.compile(
+    "".join(f"(?:{re.escape(form[::-1])}(?=.))?" for form in _LEGAL_FORMS), re.DOTALL
+)
 
 
 class NameParts(NamedTuple):
@@ -129,7 +130,7 @@ def split_name(key: str) -> NameParts:
 
 def _take_prefixes(key: str) -> tuple[str, tuple[str, ...]]:
     """The key without its region prefixes, and those prefixes, outermost first."""
-    found = _prefixes(key)
+    found = _match(_PREFIXES, key)
     return key[found.end() :], tuple(region for region in found.groups() if region)
 
 
@@ -142,12 +143,13 @@ def _brand(key: str) -> str:
     """
     if "(" in key:
         return split_name(key).core[:MIN_CORE]
-    end = _prefixes(key).end()
+    end = _match(_PREFIXES, key).end()
     return key[end : end + MIN_CORE]
 
 
-def _prefixes(key: str) -> re.Match[str]:
-    found = _PREFIXES.match(key)
+def _match(pattern: re.Pattern[str], text: str) -> re.Match[str]:
+    """The match of a pattern whose every part is optional, so that it always matches."""
+    found = pattern.match(text)
     assert found is not None, "every part of the pattern is optional"
     return found
 
@@ -155,27 +157,13 @@ def _prefixes(key: str) -> re.Match[str]:
 def _strip_legal_forms(text: str) -> str:
     """Legal forms off the end, as many as there are, never the whole text.
 
-    Each pass tries the forms in `_LEGAL_FORMS` order on what is left; only the forms
-    ending in the text's last character can match, so only those are tried.
+    Each pass tries the forms in `_LEGAL_FORMS` order on what is left.
     """
     while text.endswith(_LEGAL_FORMS):
-        start, stripped = 0, False
-        while True:
-            index = next(
-                (
-                    i
-                    for i in _FORMS_ENDING.get(text[-1], ())
-                    if i >= start
-                    and text.endswith(_LEGAL_FORMS[i])
-                    and len(text) > len(_LEGAL_FORMS[i])
-                ),
-                None,
-            )
-            if index is None:
-                break
-            text, start, stripped = text[: -len(_LEGAL_FORMS[index])], index + 1, True
-        if not stripped:
+        taken = _match(_FORMS_PASS, text[::-1]).end()
+        if not taken:
             break
+        text = text[:-taken]
     return text
 
 
