@@ -138,8 +138,9 @@ def _brand(key: str) -> str:
     """The first `MIN_CORE` characters of the key's core, mostly without splitting the key.
 
     Without a bracket the core is what the prefixes leave, less legal forms at the end, so it
-    starts as that does. A core shorter than a brand gives a brand it is not in: it only keeps
-    names of the other side in the running, which are then split and blocked as ever.
+    starts as that does. Where the forms leave less than a brand, what is read here is more
+    than the core: that name is never blocked, and its brand only keeps names of the other
+    side in the running, to be split and blocked as ever.
     """
     if "(" in key:
         return split_name(key).core[:MIN_CORE]
