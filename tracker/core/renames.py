@@ -148,8 +148,7 @@ def _brand(key: str) -> str:
 
     Without a bracket the core is what the prefixes leave, less legal forms at the end, so it
     starts as that does. Where the forms leave less than a brand, what is read here is more
-    than the core: that name is never blocked, and its brand only keeps names of the other
-    side in the running, to be split and blocked as ever.
+    than the core; such a name is in no block, whether it is split or not.
     """
     if "(" in key:
         return split_name(key).core[:MIN_CORE]
