@@ -162,6 +162,23 @@ def test_the_threshold_is_a_parameter() -> None:
     assert RENAME_THRESHOLD == 90.0
 
 
+@pytest.mark.parametrize("longer", ["departed", "joined"])
+def test_renames_are_found_whichever_side_has_more_names(longer: str) -> None:
+    # The shorter side is split whole, the longer only where it shares a brand with it:
+    # a brand behind region prefixes or behind a bracketed region is read right on either side.
+    pairs = [
+        ("深圳蓝鲸数据科技有限公司", "蓝鲸数据科技（深圳）有限公司"),
+        ("上海星河智能科技研究院", "深圳上海星河智能科技研究院"),
+        ("云杉机器人（北京）有限公司", "云杉机器人（上海）有限公司"),
+        ("（杭州）白云视觉科技有限公司", "白云视觉科技有限公司"),
+    ]
+    old, new = [o for o, _ in pairs], [n for _, n in pairs]
+    others = [f"北京{brand}信息技术有限公司" for brand in ("青岚", "松果", "白鹭", "启明")]
+    (old if longer == "departed" else new).extend(others)
+    renamed = diff(page(ordinary=old), page(ordinary=new)).renamed
+    assert sorted((r.old_name, r.new_name) for r in renamed) == sorted(pairs)
+
+
 def test_a_score_shown_at_the_threshold_meets_it() -> None:
     # Ten-character cores one character apart: a similarity of exactly 0.9, which a 32-bit
     # float holds as 0.89999998; the docs promise such cores pair at 90.
