@@ -179,6 +179,16 @@ def test_renames_are_found_whichever_side_has_more_names(longer: str) -> None:
     assert sorted((r.old_name, r.new_name) for r in renamed) == sorted(pairs)
 
 
+def test_a_key_with_a_line_break_is_matched_like_any_other() -> None:
+    # Brands are read by one match over all the keys a line each; a key with a line break
+    # of its own has them read one by one instead.
+    joined = ["北京星河科技股份有限公司", "云杉\n机器人有限公司", "白鹭物联网有限公司"]
+    matches = match_renames(["星河科技有限公司"], joined)
+    assert [(m.old_key, m.new_key, m.score) for m in matches] == [
+        ("星河科技有限公司", "北京星河科技股份有限公司", 100.0)
+    ]
+
+
 def test_a_score_shown_at_the_threshold_meets_it() -> None:
     # Ten-character cores one character apart: a similarity of exactly 0.9, which a 32-bit
     # float holds as 0.89999998; the docs promise such cores pair at 90.

@@ -67,13 +67,15 @@ _PREFIX_STARTS = "".join(sorted({"中", *(region[0] for region in _REGIONS)}))
 # part is optional, so it always matches, and the first match found is the one a loop
 # matching one prefix at a time would find: later parts are optional, so the engine never
 # backtracks into an earlier one. Group i is the i-th region, None where there is none.
-_PREFIXES = re.compile(
-    reduce(
-        lambda inner, _: f"(?:(?=[{_PREFIX_STARTS}])(?:中国)?({_REGION}){_ADMIN}{inner})?",
-        range(MAX_PREFIXES),
-        "",
-    )
+_PREFIX_PATTERN = reduce(
+    lambda inner, _: f"(?:(?=[{_PREFIX_STARTS}])(?:中国)?({_REGION}){_ADMIN}{inner})?",
+    range(MAX_PREFIXES),
+    "",
 )
+_PREFIXES = re.compile(_PREFIX_PATTERN)
+# The same at the start of every line, and the brand after it: one match per line, as
+# nothing in it matches a line break.
+_BRANDS = re.compile(f"^{_PREFIX_PATTERN}(?P<brand>.{{0,{MIN_CORE}}})", re.MULTILINE)
 _BRACKET = re.compile(f"\\(((?:中国|{_REGION}){_ADMIN})\\)")
 _NUMBERS = re.compile("[0-9〇零一二三四五六七八九十百千两]+")
 # Longest first; applied repeatedly ("集团股份有限公司"). Keys are casefolded, hence "co.,ltd.".
@@ -143,16 +145,24 @@ def _take_prefixes(key: str) -> tuple[str, tuple[str, ...]]:
     return key[found.end() :], tuple(filter(None, found.groups()))
 
 
-def _brand(key: str) -> str:
-    """The first `MIN_CORE` characters of the key's core, mostly without splitting the key.
+def _brands(keys: Sequence[str]) -> list[str]:
+    """The first `MIN_CORE` characters of each key's core, mostly without splitting keys.
 
     Without a bracket the core is what the prefixes leave, less legal forms at the end, so it
     starts as that does. Where the forms leave less than a brand, what is read here is more
-    than the core; such a name is in no block, whether it is split or not.
+    than the core; such a name is in no block, whether it is split or not. A regex call costs
+    more than reading a brand does, so the prefixes are matched in one call over all the keys
+    a line each, unless a key has a line break of its own.
     """
-    if "(" in key:
-        return split_name(key).core[:MIN_CORE]
-    return _take_prefixes(key)[0][:MIN_CORE]
+    lines = "\n".join(keys)
+    if lines.count("\n") == len(keys) - 1:
+        after_prefixes = [found["brand"] for found in _BRANDS.finditer(lines)]
+    else:
+        after_prefixes = [_take_prefixes(key)[0][:MIN_CORE] for key in keys]
+    return [
+        split_name(key).core[:MIN_CORE] if "(" in key else brand
+        for key, brand in zip(keys, after_prefixes, strict=True)
+    ]
 
 
 def _match(pattern: re.Pattern[str], text: str) -> re.Match[str]:
@@ -200,7 +210,9 @@ def _blocks_beside(few: Sequence[str], many: Sequence[str]) -> tuple[Blocks, Blo
     """
     few_blocks = _blocks(few)
     brands = {brand for brand, _ in few_blocks}
-    return few_blocks, _blocks([key for key in many if _brand(key) in brands])
+    return few_blocks, _blocks(
+        [key for key, brand in zip(many, _brands(many), strict=True) if brand in brands]
+    )
 
 
 def _blocks(keys: Sequence[str]) -> Blocks:
