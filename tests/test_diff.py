@@ -162,6 +162,47 @@ def test_the_threshold_is_a_parameter() -> None:
     assert RENAME_THRESHOLD == 90.0
 
 
+@pytest.mark.parametrize("longer", ["departed", "joined"])
+def test_renames_are_found_whichever_side_has_more_names(longer: str) -> None:
+    # The shorter side is split whole, the longer only where it shares a brand with it:
+    # a brand behind region prefixes or behind a bracketed region is read right on either side.
+    pairs = [
+        ("深圳蓝鲸数据科技有限公司", "蓝鲸数据科技（深圳）有限公司"),
+        ("上海星河智能科技研究院", "深圳上海星河智能科技研究院"),
+        ("云杉机器人（北京）有限公司", "云杉机器人（上海）有限公司"),
+        ("（杭州）白云视觉科技有限公司", "白云视觉科技有限公司"),
+    ]
+    old, new = [o for o, _ in pairs], [n for _, n in pairs]
+    others = [f"北京{brand}信息技术有限公司" for brand in ("青岚", "松果", "白鹭", "启明")]
+    (old if longer == "departed" else new).extend(others)
+    renamed = diff(page(ordinary=old), page(ordinary=new)).renamed
+    assert sorted((r.old_name, r.new_name) for r in renamed) == sorted(pairs)
+
+
+def test_a_key_with_a_line_break_is_matched_like_any_other() -> None:
+    # Brands are read by one match over all the keys a line each; a key with a line break
+    # of its own has them read one by one instead.
+    joined = ["北京星河科技股份有限公司", "云杉\n机器人有限公司", "白鹭物联网有限公司"]
+    matches = match_renames(["星河科技有限公司"], joined)
+    assert [(m.old_key, m.new_key, m.score) for m in matches] == [
+        ("星河科技有限公司", "北京星河科技股份有限公司", 100.0)
+    ]
+
+
+def test_a_score_shown_at_the_threshold_meets_it() -> None:
+    # Ten-character cores one character apart: a similarity of exactly 0.9, which a 32-bit
+    # float holds as 0.89999998; the docs promise such cores pair at 90.
+    old, new = "星河智能视觉技术中心", "星河智能听觉技术中心"
+    (rename,) = diff(page(board=[old]), page(board=[new])).renamed
+    assert (rename.old_name, rename.new_name, rename.score) == (old, new, 90.0)
+    # 91.666… is shown as 91.7, so a threshold of 91.7 lists it and one of 91.8 does not.
+    old, new = "星河智能信息科技研究中心", "星河智能信息技术研究中心"
+    assert [
+        r.score for r in diff(page(board=[old]), page(board=[new]), rename_threshold=91.7).renamed
+    ] == [91.7]
+    assert diff(page(board=[old]), page(board=[new]), rename_threshold=91.8).renamed == []
+
+
 def test_split_name_takes_off_region_brackets_and_legal_form() -> None:
     parts = split_name(normalize_key("北京市蓝鲸数据科技（深圳）集团股份有限公司"))
     assert (parts.prefixes, parts.core, parts.bracket) == (("北京",), "蓝鲸数据科技", "深圳")
