@@ -98,3 +98,22 @@ def test_a_name_no_ok_snapshot_lists_is_guessed_when_shown(run: Run, tmp_path: P
     assert result.exit_code == 0, result.output
     (row,) = [r for r in json.loads(result.stdout) if r["name"] == "青岚大学苏州研究院"]
     assert (row["type"], row["city"]) == ("Academia", "Suzhou")
+
+
+def test_a_tick_where_nothing_arrived_reads_no_names_unless_the_rules_or_store_are_new(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = _store(tmp_path)
+    stored = store.conn.execute("SELECT count(*) FROM guesses").fetchone()[0]
+    assert stored > 0
+    read: list[str] = []
+    unguessed = store.unguessed
+    monkeypatch.setattr(store, "unguessed", lambda rules: read.append(rules) or unguessed(rules))
+    with store.atomic():
+        assert decided.store_guesses(store, arrived=False) == 0
+    assert read == []
+    # A store just upgraded holds no guesses: the next tick guesses every name.
+    with store.atomic():
+        store.conn.execute("DELETE FROM guesses")
+        assert decided.store_guesses(store, arrived=False) == stored
+    assert read == [RULES]

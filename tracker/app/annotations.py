@@ -78,10 +78,16 @@ def _guesses(store: Store, texts: set[str]) -> dict[str, Guess]:
     return found | {text: guess(text) for text in texts - found.keys()}
 
 
-def store_guesses(store: Store) -> int:
+def store_guesses(store: Store, *, arrived: bool = True) -> int:
     """Guess, under the current rules, every name and key ok snapshots list that has no
     guess under them yet, and store them (dropping guesses of older rules); how many.
-    Part of settling every write (`tracker.app.settle`): call inside its transaction."""
+    Part of settling every write (`tracker.app.settle`): call inside its transaction.
+
+    Unless a snapshot `arrived` (joined or left the ok ones), only where the store holds
+    no guess under the current rules or some under others (it was just upgraded, or the
+    rules changed): an unchanged tick asks one indexed question, not for every name."""
+    if not arrived and store.guessed_under(RULES):
+        return 0
     texts = store.unguessed(RULES)
     if texts:
         store.put_guesses(RULES, {text: guess(text) for text in texts})

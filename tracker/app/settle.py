@@ -46,9 +46,9 @@ def settle(
     with store.atomic():
         if arrived:
             refresh_changes(store, source_id, arrived)
-        # Every time, not only when a snapshot arrived: the first tick after the rules
-        # change (or the store is upgraded) guesses every name again.
-        store_guesses(store)
+        # Also when none arrived: the first tick after the rules change (or the store is
+        # upgraded) guesses every name again.
+        store_guesses(store, arrived=bool(arrived))
         if capture is not None:
             queued = capture_messages(store, config, capture, at)
         else:

@@ -58,6 +58,15 @@ class Guesses(Table):
             found.update((text, (kind, province, city)) for text, kind, province, city in rows)
         return found
 
+    def guessed_under(self, rules: str) -> bool:
+        """Whether guesses are stored under `rules` and under no other version."""
+        row = self.conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM guesses WHERE rules = ?), "
+            "EXISTS (SELECT 1 FROM guesses WHERE rules != ?)",
+            [rules, rules],
+        ).fetchone()
+        return bool(row[0]) and not row[1]
+
     def unguessed(self, rules: str) -> list[str]:
         """Every name and key an ok snapshot lists (`member_names`) with no guess under
         `rules`: what storing the guesses has left to read."""
