@@ -4,15 +4,16 @@ The log holds the events between each pair of consecutive ok snapshots of a sour
 snapshots join the chain (a capture, an accepted quarantine, a baseline, a Wayback
 capture of the past) or leave it (a replaced baseline), only the pairs around them change:
 `refresh_changes` recomputes those, wherever in time they fall. `rebuild_changes`
-recomputes the whole log, for databases written by other means.
+recomputes the whole log: for databases written by other means, and where the log was
+written under other rules than the current ones (`keep_changes`, after every write).
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-from tracker.core.diff import diff
+from tracker.core.diff import LOG_RULES, diff
 from tracker.core.models import Snapshot
 from tracker.store import Store
 
@@ -41,13 +42,25 @@ def refresh_changes(store: Store, source_id: str, changed: Iterable[Snapshot]) -
 
 
 def rebuild_changes(store: Store, source_id: str) -> int:
-    """Recompute the whole log of a source from its ok snapshots; returns the event count."""
+    """Recompute the whole log of a source from its ok snapshots, under the current rules
+    (`LOG_RULES`); returns the event count."""
     with store.atomic():
         store.clear_changes(source_id)
         ok = store.snapshots(source_id, status="ok")
         for old, new in zip(ok, ok[1:], strict=False):
             _log_pair(store, old, new)
+        store.set_log_rules(source_id, LOG_RULES)
     return store.count_changes(source_id)
+
+
+def keep_changes(store: Store, source_id: str, changed: Sequence[Snapshot]) -> None:
+    """Bring the log in step after `changed` snapshots joined or left the chain: the pairs
+    around them (`refresh_changes`), or the whole log when other rules wrote it (an older
+    tracker's, or none recorded): one member is never told two ways by the log and a diff."""
+    if store.log_rules(source_id) != LOG_RULES:
+        rebuild_changes(store, source_id)
+    elif changed:
+        refresh_changes(store, source_id, changed)
 
 
 def _log_pair(store: Store, old: Snapshot, new: Snapshot) -> None:

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from tracker.app.annotations import store_guesses
-from tracker.app.changelog import refresh_changes
+from tracker.app.changelog import keep_changes
 from tracker.app.notify import capture_messages, news_messages
 from tracker.core.config import Config
 from tracker.core.models import CaptureOutcome, Snapshot
@@ -44,8 +44,7 @@ def settle(
     if capture is not None and capture.outcome == "new" and capture.snapshot is not None:
         arrived.append(capture.snapshot)
     with store.atomic():
-        if arrived:
-            refresh_changes(store, source_id, arrived)
+        keep_changes(store, source_id, arrived)
         # Also when none arrived: the first tick after the rules change (or the store is
         # upgraded) guesses every name again.
         store_guesses(store, arrived=bool(arrived))

@@ -55,6 +55,15 @@ SCHEMA = {
     CREATE INDEX changes_renames ON changes(source_id, key) WHERE kind = 'renamed';
     CREATE INDEX changes_newest ON changes(at DESC, id);
     """,
+    # Which version of the diff's rules logged each source's events (`LOG_RULES`): a log
+    # of other rules is rebuilt when the next write settles, so that `history` (the log)
+    # and `diff` (live) never tell one member's story two ways.
+    7: """
+    CREATE TABLE change_log_rules (
+        source_id TEXT PRIMARY KEY REFERENCES sources(id),
+        rules TEXT NOT NULL
+    );
+    """,
 }
 # Shared with `member_events`, which shows every event with its member's annotation.
 EVENT_COLUMNS = {
@@ -79,6 +88,11 @@ DESCRIBED = {
         "The event log: what changed between each pair of consecutive ok snapshots of a "
         "source. `member_events` shows it with each member's annotation.",
         {"id": "Event id.", **EVENT_COLUMNS},
+    ),
+    "change_log_rules": Described(
+        "Which version of the tracker's rules (joins, departures, tier changes, renames) "
+        "logged each source's events; a log of older rules is rebuilt on the next capture.",
+        {"source_id": "The source (`sources`).", "rules": "The version of the rules."},
     ),
 }
 OPTIONAL = ("tier", "old_key", "old_name", "old_tier", "direction", "score", "listed", "old_listed")
@@ -134,6 +148,20 @@ class ChangeLog(Table):
                 "WHERE c.source_id = ? ORDER BY s.captured_at DESC, s.id DESC, c.id",
                 [source_id],
             )
+        )
+
+    def log_rules(self, source_id: str) -> str | None:
+        """The version of the rules that logged the source's events; None if not recorded."""
+        row = self.conn.execute(
+            "SELECT rules FROM change_log_rules WHERE source_id = ?", [source_id]
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_log_rules(self, source_id: str, rules: str) -> None:
+        """Record that the rules of version `rules` logged all the source's events."""
+        self.conn.execute(
+            "INSERT OR REPLACE INTO change_log_rules (source_id, rules) VALUES (?, ?)",
+            [source_id, rules],
         )
 
     def rename_edges(self, source_id: str) -> list[tuple[str, str]]:

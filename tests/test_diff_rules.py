@@ -1,0 +1,91 @@
+"""The change log records the version of the diff's rules that wrote it
+(`tracker.core.diff.LOG_RULES`) and is rebuilt under a new one: a change to what `diff`
+decides that keeps the version would leave `history` (the log) and `diff` (live) telling
+one member's story two ways. This fails until it is bumped."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from bench import synth
+from tests.cli import invoker
+from tests.pages import render_page
+from tracker.core.diff import LOG_RULES, Diff, diff
+from tracker.core.models import Listing
+from tracker.core.normalize import normalize_key
+from tracker.store import Store
+
+# The digest of every event of the diffs below, per version of the rules: a new version
+# adds its line; the lines of earlier ones stay, so no two versions can share a digest.
+DIGESTS = {
+    "2": "1ce11719eff36bdaeeb8837a93411be82647eaeba76371b59aa7412d3015473f",
+}
+
+
+def _events() -> list[str]:
+    """Every event of lists churned every way the bench churns them (renames planted among
+    departures and joins, moves between tiers), with scores to the last digit."""
+    lines = []
+    for seed in range(1, 6):
+        maker = synth.NameMaker(seed)
+        old = synth.tiered(maker.names(1_500))
+        new, _ = synth.churned(old, maker, share=0.1, grow=50)
+        found = diff(synth.listings(old), synth.listings(new))
+        lines += _described(found)
+    # And one changed character in cores of 6 to 29 characters: scores on both sides of the
+    # threshold, 90.0 exactly at 10 (each pair its own brand, so its own block).
+    brands = [f"{a}{b}" for a in "星青白云" for b in "河岚鹭梯杉海"]
+    old_names = [
+        f"{brand}{'智' * (n - 2)}有限公司" for brand, n in zip(brands, range(6, 30), strict=True)
+    ]
+    new_names = [name.replace("智有限公司", "慧有限公司") for name in old_names]
+    found = diff(_board(old_names), _board(new_names))
+    return [*lines, *_described(found)]
+
+
+def _board(names: list[str]) -> list[Listing]:
+    return [
+        Listing(tier="board", tier_label="理事单位", position=i, name=n, key=normalize_key(n))
+        for i, n in enumerate(names, start=1)
+    ]
+
+
+def _described(found: Diff) -> list[str]:
+    kinds = ("joined", "departed", "tier_changed", "renamed", "listing_changes")
+    return [f"{kind} {change!r}" for kind in kinds for change in getattr(found, kind)]
+
+
+def test_the_log_rules_version_names_what_the_diff_decides() -> None:
+    digest = hashlib.sha256("\n".join(_events()).encode()).hexdigest()
+    assert DIGESTS.get(LOG_RULES) == digest, (
+        f"the diff now decides otherwise than version {LOG_RULES!r} did: bump LOG_RULES in "
+        f"tracker/core/diff.py and add its digest here ({digest}); change logs written "
+        "under the old version are then rebuilt, not left to disagree with `tracker diff`"
+    )
+    assert len(set(DIGESTS.values())) == len(DIGESTS)
+
+
+def test_a_log_written_under_other_rules_is_rebuilt_when_the_next_write_settles(
+    tmp_path: Path,
+) -> None:
+    config = "[[sources]]\nid = 'aiia'\nname = 'Test alliance'\nurl = 'http://127.0.0.1:9/s'\n"
+    run = invoker(tmp_path, config, db="tracker.db")
+    board = [f"星河{n}号科技有限公司" for n in range(20)]
+    pages = [{"board": board}, {"board": [*board, "青岚数据有限公司"]}]
+    for number, tiers in enumerate(pages):
+        (tmp_path / f"{number}.html").write_text(render_page(tiers), encoding="utf-8")
+        assert run("snapshot", "--file", str(tmp_path / f"{number}.html")).exit_code == 0
+    store = Store.open(tmp_path / "tracker.db")
+    assert store.log_rules("aiia") == LOG_RULES
+    logged = store.change_rows("aiia")
+    assert [row["kind"] for row in logged] == ["joined"]
+    # As an older tracker would have left it: its own rules, its own reading of the pairs.
+    with store.atomic():
+        store.clear_changes("aiia")
+        store.set_log_rules("aiia", "1")
+    store.close()
+    assert run("snapshot", "--file", str(tmp_path / "1.html")).exit_code == 0  # unchanged
+    store = Store.open(tmp_path / "tracker.db")
+    assert store.log_rules("aiia") == LOG_RULES
+    assert store.change_rows("aiia") == logged
