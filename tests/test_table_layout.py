@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tracker.render.table import (
+    _cell,
     clip,
     display_width,
     fit_widths,
@@ -21,14 +22,6 @@ COLUMNS = ["name", "tier", "type", "soe", "n", "english"]
 _VALUES: list[Any] = [None, "", "Beijing", "星河智能", "=SUM(A1)", "-1", True, False, 0, 1, 2.5]
 # Long enough to be clipped rather than hidden when a table is cut.
 _LONG = ["Qinglan Data Technology Co., Ltd.", "北京市海淀区中关村大街二十七号", "ab cd ef gh ij"]
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value)
 
 
 def _table(rows: list[dict[str, Any]], columns: list[str], width: int | None) -> str:
