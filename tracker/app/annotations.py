@@ -5,8 +5,9 @@ import`) over CSET's over any other list's; a key without one takes the annotati
 nearest former name, following the renames in the change log
 (`tracker.core.annotations.carried`), marked with that name. A type, province or city that
 none of them gives is guessed from the member's name (`tracker.core.infer`; read from the
-guesses stored after every capture, `store_guesses`), and each value says its origin (`Annotation.source_of`). `members`, `stats`, `history`, `diff`, watcher
-digests and the site all ask here, so a member never reads one way in one output and
+guesses stored after every capture, `store_guesses`), and each value says its origin
+(`Annotation.source_of`). `members`, `stats`, `history`, `diff`, watcher digests and the
+site all ask here, so a member never reads one way in one output and
 another way in the next.
 """
 

@@ -5,7 +5,8 @@ once, compressed; a snapshot points at the page it was read from, so every numbe
 back to archived bytes. Writes that belong together go through ``Store.atomic()``: one
 transaction, so a crash or Ctrl-C never leaves a partial snapshot. `Store` is assembled
 from one part per table (``pages.py``, ``snapshots.py``, ``fetches.py``, ``changes.py``,
-``outbox.py``, ``annotations.py``, ``guesses.py``), each holding its tables' definition and all their SQL.
+``outbox.py``, ``annotations.py``, ``guesses.py``), each holding its tables' definition
+and all their SQL.
 """
 
 from __future__ import annotations

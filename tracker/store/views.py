@@ -172,11 +172,11 @@ def _rows(select: str, *, fenced: bool) -> str:
 
     Unfenced, SQLite flattens `x` into the view and walks the former names once per
     annotation column that reads `x.former` (about 45 a row): 2 to 4 s for 6,000 members,
-    over Datasette's 1 s limit (its facets read every row). `LIMIT -1 OFFSET 0` stops the flattening (a subquery with an
-    OFFSET is never flattened); `MATERIALIZED` would say so more plainly, but is a syntax
-    error before SQLite 3.35, and a view that does not parse makes the whole database
-    unreadable there. The columns of an unannotated row then skip their lookups
-    (`_first`): 0.2 s for the 6,000.
+    over Datasette's 1 s limit (its facets read every row). `LIMIT -1 OFFSET 0` stops the
+    flattening (a subquery with an OFFSET is never flattened); `MATERIALIZED` would say so
+    more plainly, but is a syntax error before SQLite 3.35, and a view that does not parse
+    makes the whole database unreadable there. The columns of an unannotated row then skip
+    their lookups (`_first`): 0.2 s for the 6,000.
     """
     if not fenced:
         return f"({select}\n    ) x"

@@ -124,8 +124,9 @@ def _repeated(block: str, opening: str, closing: str) -> list[str] | None:
     next opening. No text may hold a "<" or "&" (as _ITEM requires: none then holds a
     tag), which the counts tell: the middle holds only the separators' own. Every
     separator begins with the closing's "<", so splitting finds each where an item ends
-    and no other (a text holds none). The texts differ from _ITEM's only in whitespace
-    before them, which every reader strips."""
+    and no other (a text holds none; _ITEM's closing is end tags only, so it never holds
+    the opening and no separator is cut in two). The texts differ from _ITEM's only in
+    whitespace before them, which every reader strips."""
     if len(block) < len(opening) + len(closing):
         return None
     if not (block.startswith(opening) and block.endswith(closing)):
