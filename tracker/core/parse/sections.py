@@ -143,23 +143,27 @@ class Reader:
     # How many lines were taken so.
     plain: int = 0
 
-    def read(self, lines: Sequence[Line], runs: Mapping[int, int] | None = None) -> None:
+    def read(self, lines: Sequence[Line], runs: Mapping[int, list[str]] | None = None) -> None:
         """Read lines in order; ``runs`` are those of simple lists (see `read_lines`)."""
         fast = self.fast
         runs = runs or {}
-        # The simple list around the current line: where it ends, its lines joined.
-        run_end, run = 0, None
+        # The simple list around the current line: its texts, where it begins and ends, and
+        # its lines joined.
+        texts: list[str] = []
+        run_start = run_end = 0
+        run = None
         numbered = enumerate(lines)
         for index, line in numbered:
             kind = line.kind
             if kind == TEXT:
                 if index in runs:
-                    run_end, run = runs[index], None
+                    texts, run = runs[index], None
+                    run_start, run_end = index, index + len(texts)
                 # Most lines of a long list are plain names in the run (see `_plain`).
                 if not (fast and self._plain(line, index)):
                     self._text(line, lines, index)
                 elif index + 1 < run_end:
-                    run = run or PlainRun(list(map(itemgetter(0), lines[index + 1 : run_end])))
+                    run = run or PlainRun(texts[index + 1 - run_start :])
                     taken = self._plain_run(lines, index + 1, run, run_end)
                     # Past the lines taken, in C.
                     deque(islice(numbered, taken), maxlen=0)
@@ -279,11 +283,12 @@ class Reader:
 
         ``run`` holds the list's lines up to ``end``, from the line after its first plain
         name: asked again after a line that is not plain, it goes on from there."""
-        taken = run.plain_from(len(run.ends) - 1 - (end - start))
+        first = len(run.ends) - 1 - (end - start)
+        taken = run.plain_from(first)
         if not taken:
             return 0
         taking = lines[start : start + taken]
-        texts = list(map(itemgetter(0), taking))
+        texts = run.texts[first : first + taken]
         current = self.current
         assert current is not None
         # A simple list's lines have one shape.

@@ -65,7 +65,8 @@ class Marks:
     titles: set[int]
     # English renderings of the names beside them: skipped.
     renderings: set[int] = field(default_factory=set)
-    runs: dict[int, int] = field(default_factory=dict)  # simple lists' lines: first to past last
+    # Simple lists' lines: the index of the first → the texts of all (see `read_lines`).
+    runs: dict[int, list[str]] = field(default_factory=dict)
 
 
 _BLOCK = 1
@@ -203,9 +204,8 @@ class _Walker:
         found = simple_items(block, actions.keys())
         if found is None:
             return False
-        first_line = len(buffer.lines)
+        self.marks.runs[len(buffer.lines)] = found[1]
         buffer.items(*found)
-        self.marks.runs[first_line] = len(buffer.lines)
         return True
 
     def marked(self, node: LexborNode, action: int) -> None:
