@@ -50,6 +50,9 @@ class Line(NamedTuple):
     aside: str = ""
 
 
+# A simple list's lines' nodes and texts.
+Run = tuple[list[LexborNode], list[str]]
+
 # Line's own __new__ is a Python function, a third of a microsecond per call; there is one
 # line per member, so the hot path builds the tuple directly.
 _new_line = tuple.__new__
@@ -65,8 +68,9 @@ class Marks:
     titles: set[int]
     # English renderings of the names beside them: skipped.
     renderings: set[int] = field(default_factory=set)
-    # Simple lists' lines: the index of the first → the texts of all (see `read_lines`).
-    runs: dict[int, list[str]] = field(default_factory=dict)
+    # Simple lists' lines: the index of the first → the nodes and texts of all (see
+    # `read_lines`).
+    runs: dict[int, Run] = field(default_factory=dict)
 
 
 _BLOCK = 1
@@ -204,7 +208,7 @@ class _Walker:
         found = simple_items(block, actions.keys())
         if found is None:
             return False
-        self.marks.runs[len(buffer.lines)] = found[1]
+        self.marks.runs[len(buffer.lines)] = found
         buffer.items(*found)
         return True
 
