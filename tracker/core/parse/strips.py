@@ -88,6 +88,10 @@ def label_strips(tree: LexborHTMLParser, near: Iterable[LexborNode] | None = Non
 
 
 def _hinted(scope: LexborNode | LexborHTMLParser) -> list[LexborNode]:
+    if isinstance(scope, LexborNode) and next(scope.iter(include_text=False), None) is None:
+        # A block of text alone (<h3>理事单位</h3>, most headings): the query can find
+        # only the block itself, and finding nothing gives it too.
+        return [scope]
     found = scope.css(_HINT_QUERY)
     # A block whose own text is the label (<li>理事单位</li>) holds no element that does.
     return found or ([scope] if isinstance(scope, LexborNode) else [])
