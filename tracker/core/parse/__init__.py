@@ -21,7 +21,6 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from operator import itemgetter
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -38,7 +37,7 @@ from tracker.core.parse.sections import Reader, Rejected, Section
 from tracker.core.parse.strips import Strips, label_strips
 from tracker.core.parse.tables import read_tables
 from tracker.core.parse.text import heading, holds_heading_char, is_cut_short, looks_like_org
-from tracker.core.parse.walk import TEXT, Line, Marks, read_lines
+from tracker.core.parse.walk import TEXT, Line, Marks, Run, read_lines
 
 __all__ = [
     "PARSER_VERSION",
@@ -204,7 +203,7 @@ def _by_headings(trees: list[LexborHTMLParser], *, fast: bool) -> Reading:
 
 
 def _heading_blocks(
-    lines: list[Line], runs: dict[int, int], chrome: dict[int, tuple[LexborNode, str]]
+    lines: list[Line], runs: dict[int, Run], chrome: dict[int, tuple[LexborNode, str]]
 ) -> list[LexborNode]:
     """The blocks of lines that read as tier headings, and chrome holding tier words (a
     strip of tabs classed "nav nav-tabs" is chrome that heads panels)."""
@@ -218,17 +217,15 @@ def _heading_blocks(
     return blocks + [node for node, _ in chrome.values() if holds_heading_char(node.text())]
 
 
-def _hinted(lines: list[Line], runs: dict[int, int]) -> Iterator[Line]:
+def _hinted(lines: list[Line], runs: dict[int, Run]) -> Iterator[Line]:
     """The lines holding a character every tier heading holds: a simple list's lines (see
     `read_lines`), most often names with none, are searched joined, in one step."""
     index = 0
     while index < len(lines):
-        end = runs.get(index, index)
-        if end > index + 1:
-            texts = "\n".join(map(itemgetter(0), lines[index:end]))
-            if not holds_heading_char(texts):
-                index = end
-                continue
+        texts = runs[index][1] if index in runs else ()
+        if len(texts) > 1 and not holds_heading_char("\n".join(texts)):
+            index += len(texts)
+            continue
         line = lines[index]
         if holds_heading_char(line.text):
             yield line

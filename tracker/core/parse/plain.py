@@ -70,9 +70,10 @@ class PlainRun:
     """The lines of one simple list joined once, so that its plain lines can be told in
     bulk from any line on (the first may be a name the tier's shape starts with)."""
 
-    __slots__ = ("joined", "ends")
+    __slots__ = ("texts", "joined", "ends")
 
     def __init__(self, texts: Sequence[str]) -> None:
+        self.texts = texts
         self.joined = "\n".join(texts)
         # The length of the lines before each: line i begins at ends[i] + i in `joined`.
         self.ends = list(accumulate(map(len, texts), initial=0))

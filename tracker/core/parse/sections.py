@@ -62,6 +62,7 @@ from tracker.core.parse.walk import (
     SOFT,
     TEXT,
     Line,
+    Run,
 )
 
 # Lead-ins that announce more members rather than a new block: "以下为2024年新入会单位：".
@@ -143,24 +144,29 @@ class Reader:
     # How many lines were taken so.
     plain: int = 0
 
-    def read(self, lines: Sequence[Line], runs: Mapping[int, int] | None = None) -> None:
+    def read(self, lines: Sequence[Line], runs: Mapping[int, Run] | None = None) -> None:
         """Read lines in order; ``runs`` are those of simple lists (see `read_lines`)."""
         fast = self.fast
         runs = runs or {}
-        # The simple list around the current line: where it ends, its lines joined.
-        run_end, run = 0, None
+        # The simple list around the current line: its lines' nodes and texts, where it
+        # begins and ends, and its lines joined.
+        nodes: list[LexborNode] = []
+        texts: list[str] = []
+        run_start = run_end = 0
+        run = None
         numbered = enumerate(lines)
         for index, line in numbered:
             kind = line.kind
             if kind == TEXT:
                 if index in runs:
-                    run_end, run = runs[index], None
+                    (nodes, texts), run = runs[index], None
+                    run_start, run_end = index, index + len(texts)
                 # Most lines of a long list are plain names in the run (see `_plain`).
                 if not (fast and self._plain(line, index)):
                     self._text(line, lines, index)
                 elif index + 1 < run_end:
-                    run = run or PlainRun(list(map(itemgetter(0), lines[index + 1 : run_end])))
-                    taken = self._plain_run(lines, index + 1, run, run_end)
+                    run = run or PlainRun(texts)
+                    taken = self._plain_run(run, nodes, index + 1 - run_start, line.shape)
                     # Past the lines taken, in C.
                     deque(islice(numbered, taken), maxlen=0)
             elif kind == LOGO:
@@ -273,30 +279,26 @@ class Reader:
         self.plain += 1
         return True
 
-    def _plain_run(self, lines: Sequence[Line], start: int, run: PlainRun, end: int) -> int:
+    def _plain_run(self, run: PlainRun, nodes: list[LexborNode], at: int, shape: int) -> int:
         """After a plain name, the plain lines that follow it in its simple list (one shape,
         no flags, an item each), as `_plain` takes each; how many.
 
-        ``run`` holds the list's lines up to ``end``, from the line after its first plain
-        name: asked again after a line that is not plain, it goes on from there."""
-        taken = run.plain_from(len(run.ends) - 1 - (end - start))
+        ``run`` holds the list's lines, ``nodes`` their nodes, ``at`` is the line after the
+        plain name `_plain` has just taken: asked again after a line that is not plain, it
+        goes on from there."""
+        taken = run.plain_from(at)
         if not taken:
             return 0
-        taking = lines[start : start + taken]
-        texts = list(map(itemgetter(0), taking))
+        texts = run.texts[at : at + taken]
         current = self.current
         assert current is not None
-        # A simple list's lines have one shape.
-        shape = taking[0].shape
         current.names += map(
             _new_name,
             repeat(Name),
-            zip(
-                texts, repeat(False), repeat(shape), map(itemgetter(5), taking), repeat(LINE_START)
-            ),
+            zip(texts, repeat(False), repeat(shape), nodes[at : at + taken], repeat(LINE_START)),
         )
         self.out.plain.update(texts)
-        current.last_line = start + taken - 1
+        current.last_line += taken
         self.plain += taken
         return taken
 

@@ -67,11 +67,14 @@ def label_strips(tree: LexborHTMLParser, near: Iterable[LexborNode] | None = Non
         items = _items(strip)
         if not _is_labels(items):
             continue
+        # Each a CSS query, or the attributes built anew: looked up once an item.
+        links = [_link(item) for item in items]
+        targets = [_target(item, link) for item, link in zip(items, links, strict=True)]
         if ids is None:
-            ids = _ids(tree) if any(_target(item) for item in items) else {}
-        panels = _panels_by_target(items, ids) or _panels_by_order(strip, len(items))
+            ids = _ids(tree) if any(targets) else {}
+        panels = _panels_by_target(targets, ids) or _panels_by_order(strip, links)
         if panels is None:
-            if _is_menu(items):
+            if _is_menu(items, links):
                 found.strips[strip.mem_id] = (strip, "navigation")
                 found.navigation += [(label, strip) for label in _labels(items)]
             continue
@@ -85,6 +88,10 @@ def label_strips(tree: LexborHTMLParser, near: Iterable[LexborNode] | None = Non
 
 
 def _hinted(scope: LexborNode | LexborHTMLParser) -> list[LexborNode]:
+    if isinstance(scope, LexborNode) and next(scope.iter(include_text=False), None) is None:
+        # A block of text alone (<h3>理事单位</h3>, most headings): the query can find
+        # only the block itself, and finding nothing gives it too.
+        return [scope]
     found = scope.css(_HINT_QUERY)
     # A block whose own text is the label (<li>理事单位</li>) holds no element that does.
     return found or ([scope] if isinstance(scope, LexborNode) else [])
@@ -151,16 +158,21 @@ def _is_labels(items: list[LexborNode]) -> bool:
     return 2 * sum(1 for text in texts if looks_like_org(text, strict=True)) < len(texts)
 
 
-def _is_menu(items: list[LexborNode]) -> bool:
-    """Labels with no panels: a menu when its tier words are links, among other links
-    ("组织机构 | 理事长单位 | 理事单位 | 首页", a title item allowed).
+def _is_menu(items: list[LexborNode], links: list[LexborNode | None]) -> bool:
+    """Labels with no panels (``links``: each item's `_link`): a menu when its tier words
+    are links, among other links ("组织机构 | 理事长单位 | 理事单位 | 首页", a title item
+    allowed).
 
     Tier words in plain paragraphs among short names ("理事长单位 | 甲星智能 | 理事单位")
     are headings and their runs.
     """
-    labels = [item for item in items if heading(item.text(strip=True), evidence=True)]
-    links = sum(1 for item in items if _link(item))
-    return bool(labels) and all(_link(item) for item in labels) and links >= len(items) - 1
+    labels = [
+        link
+        for item, link in zip(items, links, strict=True)
+        if heading(item.text(strip=True), evidence=True)
+    ]
+    linked = sum(1 for link in links if link)
+    return bool(labels) and all(labels) and linked >= len(items) - 1
 
 
 def _is_label(text: str) -> bool:
@@ -176,9 +188,10 @@ def _link(item: LexborNode) -> LexborNode | None:
     return item if item.tag == "a" else item.css_first("a")
 
 
-def _target(item: LexborNode) -> str | None:
-    """The panel id a tab points at: ``#t2``, ``data-target="#t2"``, ``aria-controls="t2"``."""
-    for node in (item, _link(item)):
+def _target(item: LexborNode, link: LexborNode | None) -> str | None:
+    """The panel id a tab points at: ``#t2``, ``data-target="#t2"``, ``aria-controls="t2"``
+    (``link``: the item's `_link`)."""
+    for node in (item, link):
         if node is None:
             continue
         # Built anew at each access: once a node.
@@ -197,21 +210,23 @@ def _ids(tree: LexborHTMLParser) -> dict[str, LexborNode]:
 
 
 def _panels_by_target(
-    items: list[LexborNode], ids: dict[str, LexborNode]
+    targets: list[str | None], ids: dict[str, LexborNode]
 ) -> list[LexborNode] | None:
-    panels = [ids.get(target) if (target := _target(item)) else None for item in items]
+    panels = [ids.get(target) if target else None for target in targets]
     if any(panel is None for panel in panels):
         return None
     return [panel for panel in panels if panel is not None]
 
 
-def _panels_by_order(strip: LexborNode, count: int) -> list[LexborNode] | None:
-    """One panel per label, right after the strip (or after the block around it).
+def _panels_by_order(strip: LexborNode, links: list[LexborNode | None]) -> list[LexborNode] | None:
+    """One panel per label, right after the strip (or after the block around it); ``links``
+    are its items' `_link`.
 
     Only for labels that lead nowhere else: a strip of links to other pages is a menu.
     """
-    if any(_leads_elsewhere(item) for item in _items(strip)):
+    if any(_leads_elsewhere(link) for link in links):
         return None
+    count = len(links)
     node: LexborNode | None = strip
     for _ in range(3):
         if node is None:
@@ -227,8 +242,7 @@ def _panels_by_order(strip: LexborNode, count: int) -> list[LexborNode] | None:
     return None
 
 
-def _leads_elsewhere(item: LexborNode) -> bool:
-    link = _link(item)
+def _leads_elsewhere(link: LexborNode | None) -> bool:
     href = "" if link is None else (link.attributes.get("href") or "").strip()
     return bool(href) and not href.startswith(("#", "javascript"))
 

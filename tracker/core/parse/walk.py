@@ -50,6 +50,9 @@ class Line(NamedTuple):
     aside: str = ""
 
 
+# A simple list's lines' nodes and texts.
+Run = tuple[list[LexborNode], list[str]]
+
 # Line's own __new__ is a Python function, a third of a microsecond per call; there is one
 # line per member, so the hot path builds the tuple directly.
 _new_line = tuple.__new__
@@ -65,7 +68,9 @@ class Marks:
     titles: set[int]
     # English renderings of the names beside them: skipped.
     renderings: set[int] = field(default_factory=set)
-    runs: dict[int, int] = field(default_factory=dict)  # simple lists' lines: first to past last
+    # Simple lists' lines: the index of the first → the nodes and texts of all (see
+    # `read_lines`).
+    runs: dict[int, Run] = field(default_factory=dict)
 
 
 _BLOCK = 1
@@ -203,9 +208,8 @@ class _Walker:
         found = simple_items(block, actions.keys())
         if found is None:
             return False
-        first_line = len(buffer.lines)
+        self.marks.runs[len(buffer.lines)] = found
         buffer.items(*found)
-        self.marks.runs[first_line] = len(buffer.lines)
         return True
 
     def marked(self, node: LexborNode, action: int) -> None:
