@@ -36,7 +36,7 @@ from tracker.core.parse.paging import NextPage, next_page
 from tracker.core.parse.sections import Reader, Rejected, Section
 from tracker.core.parse.strips import Strips, label_strips
 from tracker.core.parse.tables import read_tables
-from tracker.core.parse.text import heading, holds_heading_char, is_cut_short, looks_like_org
+from tracker.core.parse.text import HEADING_CHARS, heading, is_cut_short, looks_like_org
 from tracker.core.parse.walk import TEXT, Line, Marks, Run, read_lines
 
 __all__ = [
@@ -214,7 +214,7 @@ def _heading_blocks(
         and line.node is not None
         and heading(line.text, evidence=True) is not None
     ]
-    return blocks + [node for node, _ in chrome.values() if holds_heading_char(node.text())]
+    return blocks + [node for node, _ in chrome.values() if _holds_heading_char(node.text())]
 
 
 def _hinted(lines: list[Line], runs: dict[int, Run]) -> Iterator[Line]:
@@ -223,13 +223,20 @@ def _hinted(lines: list[Line], runs: dict[int, Run]) -> Iterator[Line]:
     index = 0
     while index < len(lines):
         texts = runs[index][1] if index in runs else ()
-        if len(texts) > 1 and not holds_heading_char("\n".join(texts)):
+        if len(texts) > 1 and not _holds_heading_char("\n".join(texts)):
             index += len(texts)
             continue
         line = lines[index]
-        if holds_heading_char(line.text):
+        if _holds_heading_char(line.text):
             yield line
         index += 1
+
+
+def _holds_heading_char(text: str) -> bool:
+    """Whether `text` holds a character every tier heading holds (`HEADING_CHARS`): three
+    scans in C, thirty times faster than an expression's over a long text (a simple list's
+    lines joined)."""
+    return any(map(text.__contains__, HEADING_CHARS))
 
 
 def _prefer_json(html: ParseResult, embedded: ParseResult) -> bool:
