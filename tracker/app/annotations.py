@@ -51,17 +51,15 @@ def annotations_of(
     named = {key: (names or {}).get(key, key) for key in keys if _lacks_guessed(found.get(key))}
     guesses = _guesses(store, set(named.values()))
     for key, name in named.items():
-        note = guessed(found.get(key), key, name, guesses[name])
+        note = _guessed(found.get(key), key, name, guesses[name])
         if note is not None:
             found[key] = note
     return found
 
 
-def guessed(note: Annotation | None, key: str, name: str, found: Guess) -> Annotation | None:
-    """`note` with what `name` states (`found`, its guess) filling the inferred fields it
-    lacks (unchanged when it has them all or the name states nothing)."""
-    if not _lacks_guessed(note):
-        return note
+def _guessed(note: Annotation | None, key: str, name: str, found: Guess) -> Annotation | None:
+    """`note`, which lacks some inferred field, with what `name` states (`found`, its guess)
+    filling them (unchanged when the name states nothing)."""
     guess_note = guessed_note(key, name, found)
     if guess_note is None:
         return note
