@@ -8,6 +8,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import sqlite_utils
+
 from bench import synth
 from tests.cli import invoker
 from tests.pages import render_page
@@ -15,6 +17,7 @@ from tracker.core.diff import LOG_RULES, Diff, diff
 from tracker.core.models import Listing
 from tracker.core.normalize import normalize_key
 from tracker.store import Store
+from tracker.store.schema import MIGRATIONS
 
 # The digest of every event of the diffs below, per version of the rules: a new version
 # adds its line; the lines of earlier ones stay, so no two versions can share a digest.
@@ -89,3 +92,16 @@ def test_a_log_written_under_other_rules_is_rebuilt_when_the_next_write_settles(
     store = Store.open(tmp_path / "tracker.db")
     assert store.log_rules("aiia") == LOG_RULES
     assert store.change_rows("aiia") == logged
+
+
+def test_a_version_7_database_without_the_log_rules_table_gains_it() -> None:
+    # Some databases reached version 7 before the table was added to it (now in 8).
+    db = sqlite_utils.Database(memory=True)
+    for step in MIGRATIONS[:7]:
+        step(db)
+    db.execute("PRAGMA user_version = 7")
+    store = Store(db)
+    with store.atomic():
+        store.ensure_source("aiia", "Test alliance", "http://127.0.0.1:9/s")
+        store.set_log_rules("aiia", LOG_RULES)
+    assert store.log_rules("aiia") == LOG_RULES

@@ -56,10 +56,11 @@ SCHEMA = {
     CREATE INDEX changes_newest ON changes(at DESC, id);
     """,
     # Which version of the diff's rules logged each source's events (`LOG_RULES`): a log
-    # of other rules is rebuilt when the next write settles, so that `history` (the log)
-    # and `diff` (live) never tell one member's story two ways.
-    7: """
-    CREATE TABLE change_log_rules (
+    # of other rules is rebuilt, so that `history` (the log) and `diff` (live) never tell
+    # one member's story two ways. IF NOT EXISTS: some databases at version 7 hold it (it
+    # was added to migration 7 after a build had upgraded others to 7 without it).
+    8: """
+    CREATE TABLE IF NOT EXISTS change_log_rules (
         source_id TEXT PRIMARY KEY REFERENCES sources(id),
         rules TEXT NOT NULL
     );
