@@ -1,5 +1,5 @@
 """The change log records the version of the diff's rules that wrote it
-(`tracker.core.diff.LOG_RULES`) and is rebuilt under a new one: a change to what `diff`
+(`tracker.core.kinds.LOG_RULES`) and is rebuilt under a new one: a change to what `diff`
 decides that keeps the version would leave `history` (the log) and `diff` (live) telling
 one member's story two ways. This fails until it is bumped."""
 
@@ -11,9 +11,10 @@ from pathlib import Path
 import sqlite_utils
 
 from bench import synth
-from tests.cli import invoker
+from tests.cli import Run, invoker
 from tests.pages import render_page
-from tracker.core.diff import LOG_RULES, Diff, diff
+from tracker.core.diff import Diff, diff
+from tracker.core.kinds import LOG_RULES
 from tracker.core.models import Listing
 from tracker.core.normalize import normalize_key
 from tracker.store import Store
@@ -63,7 +64,7 @@ def test_the_log_rules_version_names_what_the_diff_decides() -> None:
     digest = hashlib.sha256("\n".join(_events()).encode()).hexdigest()
     assert DIGESTS.get(LOG_RULES) == digest, (
         f"the diff now decides otherwise than version {LOG_RULES!r} did: bump LOG_RULES in "
-        f"tracker/core/diff.py and add its digest here ({digest}); change logs written "
+        f"tracker/core/kinds.py and add its digest here ({digest}); change logs written "
         "under the old version are then rebuilt, not left to disagree with `tracker diff`"
     )
     assert len(set(DIGESTS.values())) == len(DIGESTS)
@@ -92,6 +93,38 @@ def test_a_log_written_under_other_rules_is_rebuilt_when_the_next_write_settles(
     store = Store.open(tmp_path / "tracker.db")
     assert store.log_rules("aiia") == LOG_RULES
     assert store.change_rows("aiia") == logged
+
+
+def _logged_under_old_rules(tmp_path: Path) -> tuple[Run, list[dict[str, object]]]:
+    """Two captures, the log then left as an older tracker would have written it: its own
+    rules recorded, its own reading of the pairs (here none); and what the log holds now."""
+    config = "[[sources]]\nid = 'aiia'\nname = 'Test alliance'\nurl = 'http://127.0.0.1:9/s'\n"
+    run = invoker(tmp_path, config, db="tracker.db")
+    board = [f"星河{n}号科技有限公司" for n in range(20)]
+    for number, tiers in enumerate([{"board": board}, {"board": [*board, "青岚数据有限公司"]}]):
+        (tmp_path / f"{number}.html").write_text(render_page(tiers), encoding="utf-8")
+        assert run("snapshot", "--file", str(tmp_path / f"{number}.html")).exit_code == 0
+    store = Store.open(tmp_path / "tracker.db")
+    logged = store.change_rows("aiia")
+    with store.atomic():
+        store.clear_changes("aiia")
+        store.set_log_rules("aiia", "1")
+    store.close()
+    return run, logged
+
+
+def test_any_command_opening_a_log_of_other_rules_rebuilds_it_where_it_may_write(
+    tmp_path: Path,
+) -> None:
+    run, logged = _logged_under_old_rules(tmp_path)
+    # A command that only reads, and reads no log: the log agrees with `diff` at once, not
+    # at the source's next capture (which may never come).
+    shown = run("snapshots")
+    assert (shown.exit_code, shown.stderr) == (0, "")
+    store = Store.open(tmp_path / "tracker.db", read_only=True)
+    assert store.log_rules("aiia") == LOG_RULES
+    assert store.change_rows("aiia") == logged
+    assert store.stale_logs(LOG_RULES) == []
 
 
 def test_a_version_7_database_without_the_log_rules_table_gains_it() -> None:

@@ -409,6 +409,24 @@ def test_an_older_schema_on_a_read_only_location_says_why_it_cannot_be_read(
     assert stderr.count("\n") == 1
 
 
+def test_a_log_of_other_rules_on_a_read_only_location_is_read_with_a_note(
+    read_only: ReadOnly,
+) -> None:
+    db_path = _tracker_db(read_only.folder)
+    store = Store.open(db_path)
+    with store.atomic():
+        store.set_log_rules("aiia", "1")
+    store.close()
+    before = _state(db_path)
+    [(exit_code, stdout, stderr)] = read_only.run([["snapshots"]])
+    assert exit_code == 0
+    assert stdout
+    assert stderr.startswith(f"Note: the change log of aiia in {db_path} was written under ")
+    assert "`history` may tell a change otherwise than `diff`" in stderr
+    assert stderr.count("\n") == 1
+    assert _state(db_path)["db"] == before["db"]
+
+
 @pytest.mark.parametrize(
     "moment", [datetime(2020, 3, 26, tzinfo=UTC), datetime(2031, 12, 31, 23, 59, 59, tzinfo=UTC)]
 )

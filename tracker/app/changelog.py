@@ -5,17 +5,21 @@ snapshots join the chain (a capture, an accepted quarantine, a baseline, a Wayba
 capture of the past) or leave it (a replaced baseline), only the pairs around them change:
 `refresh_changes` recomputes those, wherever in time they fall. `rebuild_changes`
 recomputes the whole log: for databases written by other means, and where the log was
-written under other rules than the current ones (`keep_changes`, after every write).
+written under other rules than the current ones: on opening the database (`current_logs`,
+whatever the command) and after every write (`keep_changes`).
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
-from tracker.core.diff import LOG_RULES, diff
+from tracker.core.errors import StoreError
+from tracker.core.kinds import LOG_RULES
 from tracker.core.models import Snapshot
 from tracker.store import Store
+from tracker.store.database import refuse_read_only
 
 
 def refresh_changes(store: Store, source_id: str, changed: Iterable[Snapshot]) -> None:
@@ -63,5 +67,35 @@ def keep_changes(store: Store, source_id: str, changed: Sequence[Snapshot]) -> N
         refresh_changes(store, source_id, changed)
 
 
+def current_logs(store: Store, path: Path) -> tuple[Store, str | None]:
+    """The store at `path`, every log written under other rules rebuilt under these, as an
+    older schema is upgraded on opening: else `history` (the log) would tell a member's
+    story otherwise than `diff` (live) until the source's next capture, and never for a
+    source no longer captured. Where the database cannot be written, it is left as it is,
+    with a note saying so. One indexed question when every log is current.
+    """
+    stale = store.stale_logs(LOG_RULES)
+    if not stale:
+        return store, None
+    try:
+        refuse_read_only(path)
+    except StoreError:
+        return store, (
+            f"the change log of {', '.join(stale)} in {path} was written under other rules "
+            f"than this tracker's (version {LOG_RULES}) and cannot be rebuilt where it is "
+            "read-only: `history` may tell a change otherwise than `diff`; copy the database "
+            "somewhere writable, where the tracker rebuilds it"
+        )
+    store.close()
+    store = Store.open(path)
+    # Asked again: another process may have rebuilt them meanwhile.
+    for source_id in store.stale_logs(LOG_RULES):
+        rebuild_changes(store, source_id)
+    return store, None
+
+
 def _log_pair(store: Store, old: Snapshot, new: Snapshot) -> None:
+    # Here: a command opening the store checks its logs' rules without loading the diff.
+    from tracker.core.diff import diff
+
     store.log_pair(diff(store.listings(old.id), store.listings(new.id)), old, new)

@@ -60,9 +60,15 @@ class App:
 
     @cached_property
     def store(self) -> Store:
+        from tracker.app.changelog import current_logs
         from tracker.store import Store
 
-        return Store.open(self.database(), read_only=not (self.writes or self.updates))
+        path = self.database()
+        store, note = current_logs(
+            Store.open(path, read_only=not (self.writes or self.updates)), path
+        )
+        tell([note])
+        return store
 
     def database(self) -> Path:
         """The database's path, checked before anything opens it.

@@ -199,13 +199,6 @@ def direction(old_tier: str, new_tier: str) -> Direction | None:
     return "promotion" if tier_rank(new_tier) < tier_rank(old_tier) else "demotion"
 
 
-# The version of what `diff` decides (joins, departures, tier changes, likely renames and
-# their scores). The change log records the version that wrote it and is rebuilt under a
-# new one (`tracker.app.changelog`). Bump it with any change to what `diff` returns:
-# tests/test_diff_rules.py fails until it is bumped.
-LOG_RULES = "2"
-
-
 def sort_key(tier: str, name: str) -> tuple[int, str]:
     """Report order: tier rank, then name."""
     return (tier_rank(tier), name)

@@ -92,7 +92,8 @@ DESCRIBED = {
     ),
     "change_log_rules": Described(
         "Which version of the tracker's rules (joins, departures, tier changes, renames) "
-        "logged each source's events; a log of older rules is rebuilt on the next capture.",
+        "logged each source's events; a log of other rules is rebuilt when the tracker "
+        "next opens the database where it may write.",
         {"source_id": "The source (`sources`).", "rules": "The version of the rules."},
     ),
 }
@@ -164,6 +165,17 @@ class ChangeLog(Table):
             "INSERT OR REPLACE INTO change_log_rules (source_id, rules) VALUES (?, ?)",
             [source_id, rules],
         )
+
+    def stale_logs(self, rules: str) -> list[str]:
+        """The sources with a log to keep (two ok snapshots or more) that rules other than
+        `rules` wrote, or that record none (written before rules were recorded)."""
+        rows = self.conn.execute(
+            "SELECT id FROM sources s WHERE NOT EXISTS (SELECT 1 FROM change_log_rules r "
+            "WHERE r.source_id = s.id AND r.rules = ?) AND (SELECT count(*) FROM (SELECT 1 "
+            "FROM snapshots WHERE source_id = s.id AND status = 'ok' LIMIT 2)) = 2 ORDER BY id",
+            [rules],
+        ).fetchall()
+        return [source_id for (source_id,) in rows]
 
     def rename_edges(self, source_id: str) -> list[tuple[str, str]]:
         """(old key, new key) of every logged rename."""
