@@ -12,6 +12,7 @@ import pytest
 
 from tests.cli import DEFAULTS, Run, invoker
 from tests.pages import render_page
+from tracker.app.annotations import store_guesses
 from tracker.app.changelog import rebuild_changes
 from tracker.app.refs import resolve
 from tracker.core.corrections import correction
@@ -160,6 +161,23 @@ def test_an_interrupted_reparse_leaves_each_snapshot_in_one_version(
     tmp_path: Path, db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     old = _history(db)
+    run = invoker(tmp_path)
+    with _interrupted_at_the_second_correction(monkeypatch):
+        assert run("reparse").exit_code != 0
+    after = _snapshots(db)
+    assert len(after) == 5  # day 2 corrected; day 3's new version rolled back with it
+    assert {s.id: s.status for s in after}[old["day3"].id] == "ok"
+    finished = run("reparse")
+    assert "2 of 4 snapshots read differently" in finished.output
+    right = _diff(run, "2024-01-01", "2024-01-02")
+    assert _names(right, "departed") == [] and _names(right, "joined") == [NEWCOMER]
+    # The change log holds the corrected chain only: one join, nothing departed.
+    assert _logged(db) == [("joined", NEWCOMER)]
+
+
+@contextmanager
+def _interrupted_at_the_second_correction(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Ctrl-C (or SIGTERM) while the second corrected reading is being stored."""
     calls: list[int] = []
     supersede = Store.supersede
 
@@ -167,21 +185,31 @@ def test_an_interrupted_reparse_leaves_each_snapshot_in_one_version(
         calls.append(snapshot_id)
         supersede(self, snapshot_id, successor, reason=reason)
         if len(calls) == 2:
-            raise KeyboardInterrupt  # Ctrl-C, or SIGTERM, mid-snapshot
+            raise KeyboardInterrupt
 
-    monkeypatch.setattr(Store, "supersede", interrupted)
+    with monkeypatch.context() as patched:
+        patched.setattr(Store, "supersede", interrupted)
+        yield
+
+
+def test_an_interrupted_reparse_keeps_the_guesses_whole(
+    tmp_path: Path, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store.open(db)
+    with store.atomic():
+        for day in (1, 2, 3):
+            _old(store, BEFORE, DAY[day], _no_vice_chairs)
+        store_guesses(store)  # as every capture left them
+    store.close()
     run = invoker(tmp_path)
-    assert run("reparse").exit_code != 0
-    after = _snapshots(db)
-    assert len(after) == 5  # day 2 corrected; day 3's new version rolled back with it
-    assert {s.id: s.status for s in after}[old["day3"].id] == "ok"
-    monkeypatch.setattr(Store, "supersede", supersede)
-    finished = run("reparse")
-    assert "2 of 4 snapshots read differently" in finished.output
-    right = _diff(run, "2024-01-01", "2024-01-02")
-    assert _names(right, "departed") == [] and _names(right, "joined") == [NEWCOMER]
-    # The change log holds the corrected chain only: one join, nothing departed.
-    assert _logged(db) == [("joined", NEWCOMER)]
+    with _interrupted_at_the_second_correction(monkeypatch):
+        assert run("reparse").exit_code != 0
+    store = Store.open(db, read_only=True)
+    # Day 1's correction lists the vice-chairs, which no reading listed before: guessed
+    # with it, not on every showing until the next capture.
+    assert {s.id: s.status for s in store.snapshots("aiia")}[1] == "superseded"
+    assert store.guessed_under(RULES) and store.unguessed(RULES) == []
+    store.close()
 
 
 def _logged(db: Path) -> list[tuple[str, str]]:
@@ -454,20 +482,10 @@ def test_the_change_log_follows_each_correction_even_interrupted(
     tmp_path: Path, db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _history(db)
-    calls: list[int] = []
-    supersede = Store.supersede
-
-    def interrupted(self: Store, snapshot_id: int, successor: int, *, reason: str) -> None:
-        calls.append(snapshot_id)
-        supersede(self, snapshot_id, successor, reason=reason)
-        if len(calls) == 2:
-            raise KeyboardInterrupt
-
-    monkeypatch.setattr(Store, "supersede", interrupted)
     run = invoker(tmp_path)
-    assert run("reparse").exit_code != 0
+    with _interrupted_at_the_second_correction(monkeypatch):
+        assert run("reparse").exit_code != 0
     _log_is_rebuilt_log(db)  # day 2 corrected and logged; day 3 as it was
-    monkeypatch.setattr(Store, "supersede", supersede)
     finished = run("reparse")
     assert finished.exit_code == 0, finished.output
     assert "change log updated (aiia 1 events)" in finished.output

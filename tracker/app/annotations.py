@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from tracker.core.annotations import Annotation, carried, former_keys, merged
 from tracker.core.infer import RULES, Guess, guess, guessed_note
+from tracker.core.models import Listing
 from tracker.store import Store
 
 if TYPE_CHECKING:
@@ -75,6 +76,19 @@ def _guesses(store: Store, texts: set[str]) -> dict[str, Guess]:
     quarantined snapshot's names, or a store the current rules have not read yet)."""
     found = store.guesses(RULES, texts)
     return found | {text: guess(text) for text in texts - found.keys()}
+
+
+def store_listed_guesses(store: Store, listings: Iterable[Listing]) -> None:
+    """Store the guesses of the names and keys `listings` hold that have none under the
+    current rules, where the store holds every other one's: so it stays whole, and a
+    settle that finds it whole (`store_guesses`) reads no names. Otherwise the next
+    `store_guesses` reads them all. Call inside the transaction storing the listings."""
+    if not store.guessed_under(RULES):
+        return
+    texts = {text for listing in listings for text in (listing.name, listing.key)}
+    missing = texts - store.guesses(RULES, texts).keys()
+    if missing:
+        store.put_guesses(RULES, {text: guess(text) for text in missing})
 
 
 def store_guesses(store: Store, *, arrived: bool = True) -> int:

@@ -21,7 +21,7 @@ from datetime import datetime
 
 import msgspec
 
-from tracker.app.annotations import store_guesses
+from tracker.app.annotations import store_guesses, store_listed_guesses
 from tracker.app.changelog import refresh_changes
 from tracker.app.notify import subscribed
 from tracker.core.config import Config, Source
@@ -62,8 +62,8 @@ def reparse(
         if not dry_run:
             done.events[source.id] = store.count_changes(source.id)
     if not dry_run and done.rereads:
-        # Once, not per snapshot as the log is: a name no reading lists is still guessed
-        # correctly when shown, only more slowly, so an interruption loses nothing.
+        # Where the store held no whole set of guesses under the current rules for each
+        # reading to add to (`_stored`).
         with store.atomic():
             store_guesses(store)
     if notify and not dry_run and done.rereads:
@@ -208,8 +208,11 @@ def _stored(
     store.supersede(old.id, new.id, reason=why)
     # A fetch's reading is the current version: a 304 confirms it, and it counts as a reading.
     store.repoint_fetches(old.id, new.id)
-    # In the same transaction: the log never cites a superseded reading, even interrupted.
+    # In the same transaction: the log never cites a superseded reading, and the guesses
+    # stay whole (else every name they lack is guessed again each time it is shown), even
+    # interrupted.
     refresh_changes(store, old.source_id, [old, new])
+    store_listed_guesses(store, parsed.listings)
     return new
 
 
