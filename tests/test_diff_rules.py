@@ -174,3 +174,13 @@ def test_a_command_that_reads_still_reads_when_the_log_cannot_be_rebuilt_now(
     assert shown.exit_code == 0, shown.output
     assert shown.stderr.startswith("Note: the change log of aiia in ")
     assert shown.stderr.count("\n") == 1
+
+
+def test_a_dry_run_writes_nothing_even_to_a_log_of_other_rules(tmp_path: Path) -> None:
+    # `tracker reparse --dry-run`: "Show what would change; write nothing." (its --help).
+    run, _ = _logged_under_old_rules(tmp_path)
+    before = (tmp_path / "tracker.db").read_bytes()
+    shown = run("reparse", "--dry-run")
+    assert shown.exit_code == 0, shown.output
+    assert (tmp_path / "tracker.db").read_bytes() == before
+    assert "change log" in shown.stderr  # says why `history` may disagree, as read-only
