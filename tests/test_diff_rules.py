@@ -120,31 +120,34 @@ def _logged_under_old_rules(tmp_path: Path) -> tuple[Run, list[dict[str, object]
     return run, logged
 
 
-def test_any_command_opening_a_log_of_other_rules_rebuilds_it_where_it_may_write(
+def test_a_command_that_writes_rebuilds_a_log_of_other_rules_as_it_opens_the_database(
     tmp_path: Path,
 ) -> None:
     run, logged = _logged_under_old_rules(tmp_path)
-    # A command that only reads, and reads no log: the log agrees with `diff` at once, not
-    # at the source's next capture (which may never come).
-    shown = run("snapshots")
-    assert (shown.exit_code, shown.stderr) == (0, "")
+    # Nothing for the reparse to re-read: the log agrees with `diff` at once, not at the
+    # source's next capture (which may never come).
+    shown = run("reparse")
+    assert (shown.exit_code, shown.stderr) == (0, ""), shown.output
     store = Store.open(tmp_path / "tracker.db", read_only=True)
     assert store.log_rules("aiia") == LOG_RULES
     assert store.change_rows("aiia") == logged
     assert store.stale_logs(LOG_RULES) == []
 
 
-def test_a_version_7_database_without_the_log_rules_table_gains_it() -> None:
-    # Some databases reached version 7 before the table was added to it (now in 8).
-    db = sqlite_utils.Database(memory=True)
-    for step in MIGRATIONS[:7]:
-        step(db)
-    db.execute("PRAGMA user_version = 7")
-    store = Store(db)
-    with store.atomic():
-        store.ensure_source("aiia", "Test alliance", "http://127.0.0.1:9/s")
-        store.set_log_rules("aiia", LOG_RULES)
-    assert store.log_rules("aiia") == LOG_RULES
+def test_a_command_that_reads_leaves_a_log_of_other_rules_as_it_is_and_says_so(
+    tmp_path: Path,
+) -> None:
+    run, _ = _logged_under_old_rules(tmp_path)
+    before = (tmp_path / "tracker.db").read_bytes()
+    shown = run("history", "青岚")
+    assert shown.exit_code == 0, shown.output
+    assert shown.stderr == (
+        "Note: the change log of aiia was written under other rules than this tracker's "
+        f"(version {LOG_RULES}): `history` may tell a change otherwise than `diff` until a "
+        "command that writes to the database rebuilds it (`tracker reparse`, or the next "
+        "capture)\n"
+    )
+    assert (tmp_path / "tracker.db").read_bytes() == before
 
 
 def test_a_version_7_database_that_lacks_the_log_rules_table_gains_it() -> None:
@@ -177,7 +180,7 @@ def test_a_command_that_reads_still_reads_when_the_log_cannot_be_rebuilt_now(
         writer.execute("ROLLBACK")
         writer.close()
     assert shown.exit_code == 0, shown.output
-    assert shown.stderr.startswith("Note: the change log of aiia in ")
+    assert shown.stderr.startswith("Note: the change log of aiia was written under other ")
     assert shown.stderr.count("\n") == 1
 
 
@@ -220,10 +223,24 @@ def test_a_log_another_command_just_rebuilt_is_not_rebuilt_again(
 
     monkeypatch.setattr(ImmediateDatabase, "atomic", after_the_other)
     monkeypatch.setattr(changelog, "_log_pair", counted)
-    shown = run("snapshots")
+    shown = run("reparse")
     assert (shown.exit_code, shown.stderr) == (0, ""), shown.output
     # Rebuilt again, it holds the write lock as long once more, for every command that
     # opened the database while the first rebuilt it: a herd that waits past the timeout.
     assert rebuilt_here == []
     store = Store.open(tmp_path / "tracker.db", read_only=True)
+    assert store.change_rows("aiia") == logged
+
+
+def test_tracker_run_rebuilds_every_log_of_other_rules_as_it_opens_the_database(
+    tmp_path: Path,
+) -> None:
+    run, logged = _logged_under_old_rules(tmp_path)
+    (tmp_path / "config.toml").write_text(  # the source no longer configured: its log too
+        "[[sources]]\nid = 'other'\nname = 'Other'\nurl = 'http://127.0.0.1:9/o'\n",
+        encoding="utf-8",
+    )
+    run("run", "--once")  # its capture fails (nothing listens there); the log is rebuilt
+    store = Store.open(tmp_path / "tracker.db", read_only=True)
+    assert store.log_rules("aiia") == LOG_RULES
     assert store.change_rows("aiia") == logged

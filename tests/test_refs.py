@@ -20,6 +20,7 @@ import sqlite_utils
 from tests.cli import Run, invoker
 from tests.sqlwork import sqlite_steps
 from tests.test_report import MADE
+from tracker.app.changelog import keep_changes
 from tracker.app.diffs import RefPair, build_report, check_pair, resolve_pair
 from tracker.app.refs import resolve
 from tracker.core.errors import RefPairError
@@ -63,6 +64,7 @@ def _add(
             reason=None if status == "ok" else OUTAGE,
             created_at=at,
         )
+        keep_changes(store, "aiia", [snapshot])  # as every write settles
     return snapshot.id
 
 

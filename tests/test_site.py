@@ -471,6 +471,7 @@ def test_bytes_that_no_longer_hash_to_their_digest_are_never_published(tmp_path:
     store.ensure_source("aiia", "AIIA", "https://example.org/")
     for tiers, day in zip(STATES[:2], DAYS, strict=False):
         _add(store, tiers, day)
+    rebuild_changes(store, "aiia")
     digest = store.snapshots("aiia")[-1].page_sha256
     store.close()
     db = sqlite3.connect(tmp_path / "t.db")

@@ -5,21 +5,18 @@ snapshots join the chain (a capture, an accepted quarantine, a baseline, a Wayba
 capture of the past) or leave it (a replaced baseline), only the pairs around them change:
 `refresh_changes` recomputes those, wherever in time they fall. `rebuild_changes`
 recomputes the whole log: for databases written by other means, and where the log was
-written under other rules than the current ones: on opening the database (`current_logs`,
-whatever the command) and after every write (`keep_changes`).
+written under other rules than the current ones: when a command that writes opens the
+database (`current_logs`) and after every write (`keep_changes`).
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 
-from tracker.core.errors import StoreError
 from tracker.core.kinds import LOG_RULES
 from tracker.core.models import Snapshot
 from tracker.store import Store
-from tracker.store.database import refuse_read_only
 
 
 def refresh_changes(store: Store, source_id: str, changed: Iterable[Snapshot]) -> None:
@@ -67,31 +64,29 @@ def keep_changes(store: Store, source_id: str, changed: Sequence[Snapshot]) -> N
         refresh_changes(store, source_id, changed)
 
 
-def current_logs(store: Store, path: Path) -> tuple[Store, str | None]:
-    """The store at `path`, every log written under other rules rebuilt under these, as an
-    older schema is upgraded on opening: else `history` (the log) would tell a member's
-    story otherwise than `diff` (live) until the source's next capture, and never for a
-    source no longer captured. Where the database cannot be written, it is left as it is,
-    with a note saying so. One indexed question when every log is current.
+def current_logs(store: Store, *, may_write: bool) -> str | None:
+    """Rebuild every change log written under other rules than these (`LOG_RULES`), as an
+    older schema is upgraded, when a command that may write opens the database: else
+    `history` (the log) would tell a member's story otherwise than `diff` (live) until the
+    source's next capture, and never for a source no longer captured. A command that only
+    reads never writes (nor waits for a writer's lock): it gets a note saying so instead.
+    One indexed question when every log is current.
     """
     stale = store.stale_logs(LOG_RULES)
-    if not stale:
-        return store, None
-    try:
-        refuse_read_only(path)
-    except StoreError:
-        return store, (
-            f"the change log of {', '.join(stale)} in {path} was written under other rules "
-            f"than this tracker's (version {LOG_RULES}) and cannot be rebuilt where it is "
-            "read-only: `history` may tell a change otherwise than `diff`; copy the database "
-            "somewhere writable, where the tracker rebuilds it"
+    if stale and not may_write:
+        return (
+            f"the change log of {', '.join(stale)} was written under other rules than this "
+            f"tracker's (version {LOG_RULES}): `history` may tell a change otherwise than "
+            "`diff` until a command that writes to the database rebuilds it "
+            "(`tracker reparse`, or the next capture)"
         )
-    store.close()
-    store = Store.open(path)
-    # Asked again: another process may have rebuilt them meanwhile.
-    for source_id in store.stale_logs(LOG_RULES):
-        rebuild_changes(store, source_id)
-    return store, None
+    for source_id in stale:
+        with store.atomic():
+            # Asked again inside the write lock: another command may have rebuilt it while
+            # this one waited for the lock.
+            if store.log_rules(source_id) != LOG_RULES:
+                rebuild_changes(store, source_id)
+    return None
 
 
 def _log_pair(store: Store, old: Snapshot, new: Snapshot) -> None:

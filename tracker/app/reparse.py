@@ -62,8 +62,8 @@ def reparse(
         if not dry_run:
             done.events[source.id] = store.count_changes(source.id)
     if not dry_run and done.rereads:
-        # Where the store held no whole set of guesses under the current rules for each
-        # reading to add to (`_stored`).
+        # Every name, as a settle does: the store may have held no whole set of guesses
+        # under the current rules for each reading to add to (`_stored`).
         with store.atomic():
             store_guesses(store)
     if notify and not dry_run and done.rereads:

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from tracker.app.capture import capture_live
+from tracker.app.changelog import current_logs
 from tracker.app.deliver import Delivered, deliver, outlets
 from tracker.core.config import Config, Schedule, Source
 from tracker.core.errors import ConfigError, TrackerError, unexpected
@@ -37,6 +38,8 @@ from tracker.store import Store
 from tracker.store.lock import DatabaseLock
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from apscheduler.schedulers.blocking import BlockingScheduler
     from apscheduler.triggers.base import BaseTrigger
 
@@ -116,12 +119,20 @@ def live_ticker(
     path = config.store.path
     return Ticker(
         config=config,
-        open_store=lambda: Store.open(path),
+        open_store=lambda: _opened(path),
         make_client=httpx.Client,
         now=now,
         env=os.environ,
         log=log,
     )
+
+
+def _opened(path: Path) -> Store:
+    """The database, its change logs brought up to the current rules as any command that
+    writes does on opening it: the sources no longer configured included."""
+    store = Store.open(path)
+    current_logs(store, may_write=True)
+    return store
 
 
 def deliver_now(ticker: Ticker, *, force: bool) -> Delivered:

@@ -63,11 +63,9 @@ class App:
         from tracker.app.changelog import current_logs
         from tracker.store import Store
 
-        path = self.database()
-        store, note = current_logs(
-            Store.open(path, read_only=not (self.writes or self.updates)), path
-        )
-        tell([note])
+        may_write = self.writes or self.updates
+        store = Store.open(self.database(), read_only=not may_write)
+        tell([current_logs(store, may_write=may_write)])
         return store
 
     def database(self) -> Path:
