@@ -25,6 +25,7 @@ from tracker.core.composition import (
     shown_origins,
 )
 from tracker.core.errors import StoreError
+from tracker.core.infer import RULES
 from tracker.core.models import Listing, Snapshot
 from tracker.core.stats import Placed, Stats, cross_tab
 from tracker.store import Store
@@ -66,9 +67,11 @@ def members_at(store: Store, source_id: str, ref: str, *, annotated: bool = True
     """The listings of the snapshot `ref` names, with their annotations unless not
     `annotated` (counts by tier read none: annotating 6,000 members is most of their cost)."""
     resolved = resolve(store, ref, source_id)
-    listings = store.listings(resolved.snapshot.id)
+    if not annotated:
+        return Members(resolved.snapshot, store.listings(resolved.snapshot.id), {}, resolved.note)
+    listings, guessed = store.guessed_listings(resolved.snapshot.id, RULES)
     names = {listing.key: listing.name for listing in listings}
-    notes = annotations_of(store, source_id, names, names=names) if annotated else {}
+    notes = annotations_of(store, source_id, names, names=names, guessed=guessed)
     return Members(resolved.snapshot, listings, notes, resolved.note)
 
 

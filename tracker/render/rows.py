@@ -24,7 +24,7 @@ from tracker.core.fields import (
 from tracker.core.jsontext import render_json
 from tracker.core.models import TIER_NAMES_EN, Listing, Snapshot
 from tracker.core.normalize import normalize_key
-from tracker.core.records import as_dict
+from tracker.core.records import as_dict, as_dicts
 from tracker.core.stamps import utc_text
 from tracker.core.stats import TOTAL, Stats, stats_rows
 from tracker.render.snapshots import describe
@@ -60,8 +60,8 @@ def members_text(
     found = [notes.get(listing.key) for listing in listings]
     sourced = beyond_lists(found)
     rows = [
-        annotate(as_dict(listing), note, full=fmt == "json", sourced=sourced)
-        for listing, note in zip(listings, found, strict=True)
+        annotate(row, note, full=fmt == "json", sourced=sourced)
+        for row, note in zip(as_dicts(listings), found, strict=True)
     ]
     columns = _member_columns(listings, rows, fmt)
     if fmt == "csv" and sourced:
