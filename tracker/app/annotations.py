@@ -14,10 +14,11 @@ another way in the next.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from tracker.core.annotations import Annotation, carried, former_keys, merged
 from tracker.core.infer import RULES, Guess, guess, guessed_note
+from tracker.core.models import Listing
 from tracker.store import Store
 
 if TYPE_CHECKING:
@@ -64,6 +65,14 @@ def annotations_of(
             if filled is not None:
                 found[key] = filled
     return found
+
+
+def listings_with_guesses(
+    store: Store, snapshot_id: int, *, of: Literal["name", "key"] = "name"
+) -> tuple[list[Listing], dict[str, Guess]]:
+    """A snapshot's listings, and the guesses stored under the current rules of the names
+    (or keys) they list, read together: what `annotations_of` takes as `guessed`."""
+    return store.guessed_listings(snapshot_id, RULES, of=of)
 
 
 def _carried(

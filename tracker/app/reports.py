@@ -10,7 +10,7 @@ from operator import itemgetter
 
 import msgspec
 
-from tracker.app.annotations import annotations_of
+from tracker.app.annotations import annotations_of, listings_with_guesses
 from tracker.app.refs import resolve
 from tracker.app.timeline import ok_snapshots
 from tracker.core.annotations import Annotation, name_matches
@@ -25,7 +25,6 @@ from tracker.core.composition import (
     shown_origins,
 )
 from tracker.core.errors import StoreError
-from tracker.core.infer import RULES
 from tracker.core.models import Listing, Snapshot
 from tracker.core.stats import Placed, Stats, cross_tab
 from tracker.store import Store
@@ -69,7 +68,7 @@ def members_at(store: Store, source_id: str, ref: str, *, annotated: bool = True
     resolved = resolve(store, ref, source_id)
     if not annotated:
         return Members(resolved.snapshot, store.listings(resolved.snapshot.id), {}, resolved.note)
-    listings, guessed = store.guessed_listings(resolved.snapshot.id, RULES)
+    listings, guessed = listings_with_guesses(store, resolved.snapshot.id)
     names = {listing.key: listing.name for listing in listings}
     notes = annotations_of(store, source_id, names, names=names, guessed=guessed)
     return Members(resolved.snapshot, listings, notes, resolved.note)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from tracker.core.annotations import (
     SOURCE_COLUMNS,
     Annotation,
-    annotate,
+    annotated,
     beyond_lists,
     shown_sources,
 )
@@ -59,10 +59,7 @@ def members_text(
     footnote."""
     found = [notes.get(listing.key) for listing in listings]
     sourced = beyond_lists(found)
-    rows = [
-        annotate(row, note, full=fmt == "json", sourced=sourced)
-        for row, note in zip(as_dicts(listings), found, strict=True)
-    ]
+    rows = annotated(as_dicts(listings), found, full=fmt == "json", sourced=sourced)
     columns = _member_columns(listings, rows, fmt)
     if fmt == "csv" and sourced:
         for row, note in zip(rows, found, strict=True):
