@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Literal
 
-from tracker.core.annotations import Annotation, carried, former_keys, merged
+from tracker.core.annotations import Annotation, carried, filled, former_keys
 from tracker.core.infer import RULES, Guess, guess, guessed_note
 from tracker.core.models import Listing
 from tracker.store import Store
@@ -60,10 +60,7 @@ def annotations_of(
         # What the name states fills the fields the key's note lacks (none: it stays).
         guess_note = guessed_note(key, name, guesses[name])
         if guess_note is not None:
-            note = found.get(key)
-            filled = merged([note, guess_note] if note is not None else [guess_note])
-            if filled is not None:
-                found[key] = filled
+            found[key] = filled(found.get(key), guess_note)
     return found
 
 
@@ -91,14 +88,15 @@ def _lacks_guessed(note: Annotation) -> bool:
     return any(getattr(note, f) is None for f in _INFERRED_FIELDS)
 
 
-def _guesses(store: Store, texts: set[str], known: Mapping[str, Guess]) -> dict[str, Guess]:
-    """The guess of each of `texts`: `known`, else stored under the current rules, else
-    read now (a quarantined snapshot's names, or a store the current rules have not read
-    yet)."""
-    found = {text: known[text] for text in texts if text in known}
-    if len(found) < len(texts):
-        found |= store.guesses(RULES, texts - found.keys())
-    return found | {text: guess(text) for text in texts - found.keys()}
+def _guesses(store: Store, texts: set[str], known: Mapping[str, Guess]) -> Mapping[str, Guess]:
+    """The guess of each of `texts` (and maybe of others): `known`, else stored under the
+    current rules, else read now (a quarantined snapshot's names, or a store the current
+    rules have not read yet)."""
+    missing = texts - known.keys()
+    if not missing:
+        return known
+    found = store.guesses(RULES, missing)
+    return {**known, **found, **{text: guess(text) for text in missing - found.keys()}}
 
 
 def store_guesses(store: Store, *, arrived: bool = True) -> int:

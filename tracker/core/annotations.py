@@ -308,6 +308,15 @@ def merged(notes: Iterable[Annotation]) -> Annotation | None:
     return msgspec.structs.replace(lead, **update)
 
 
+def filled(note: Annotation | None, guessed: Annotation) -> Annotation:
+    """`note` with the fields it lacks given by `guessed` (what the name states): `merged`,
+    without a list to build for most members of a listing, which have no other note."""
+    if note is None and _merges_to_itself(guessed):
+        return guessed
+    merge = merged([note, guessed] if note is not None else [guessed])
+    return guessed if merge is None else merge
+
+
 def _chosen(notes: Sequence[Annotation]) -> dict[str, _Pick]:
     """Per field, the value of the first origin that gives one; the place as one."""
     facts = (
