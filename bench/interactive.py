@@ -32,7 +32,16 @@ from tracker.store.fetches import FetchRow
 LIMIT_SECONDS = 0.2
 LIMIT_RATIO = 1.5
 _TYPES = ("Industry", "Industry", "Industry", "Academia", "Government")
-_CITIES = ("Beijing", "Shanghai", "Shenzhen", "Hangzhou", "Chengdu")
+# Each city with its province: CSET's list gives both for every member (its "City-level"
+# and "Provincial Level" columns are filled in all 567 rows).
+_PLACES = {
+    "Beijing": "Beijing",
+    "Shanghai": "Shanghai",
+    "Shenzhen": "Guangdong",
+    "Hangzhou": "Zhejiang",
+    "Chengdu": "Sichuan",
+}
+_CITIES = tuple(_PLACES)
 
 
 @dataclass(frozen=True)
@@ -118,7 +127,8 @@ def baseline_annotations(store: Store, baseline: Snapshot) -> None:
             origin="cset-2020",
             name=listing.name,
             type=rng.choice(_TYPES),
-            city=rng.choice(_CITIES),
+            city=(city := rng.choice(_CITIES)),
+            province=_PLACES[city],
             state_owned=rng.random() < 0.1,
         )
         for listing in store.listings(baseline.id)

@@ -14,9 +14,9 @@ another way in the next.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
-from tracker.core.annotations import Annotation, carried, former_keys, merged
+from tracker.core.annotations import Annotation, carried, filled, former_keys
 from tracker.core.infer import RULES, Guess, guess, guessed_note
 from tracker.core.models import Listing
 from tracker.store import Store
@@ -35,6 +35,7 @@ def annotations_of(
     keys: Iterable[str],
     renamed: Sequence[Rename] = (),
     names: Mapping[str, str] | None = None,
+    guessed: Mapping[str, Guess] | None = None,
 ) -> dict[str, Annotation]:
     """The annotation of each of `keys` that has one: its own or carried through renames,
     with what its name states filling the type, province and city nobody gave.
@@ -42,40 +43,60 @@ def annotations_of(
     `renamed`: renames the change log may not hold, such as those of the diff being
     reported (between any two snapshots) or of the digest being sent. `names`: the name each
     key is listed under; a key without one is guessed from itself (the name normalised: the
-    same words, in one case and bracket width).
+    same words, in one case and bracket width). `guessed`: stored guesses of the names the
+    caller read with them (`Store.guessed_listings`); any other is looked up.
     """
     keys = set(keys)
-    edges = [*store.rename_edges(source_id), *((r.old_key, r.new_key) for r in renamed)]
-    formers = former_keys(edges, keys)
-    wanted = set(formers) | {old for olds in formers.values() for old in olds}
-    found = carried(formers, store.annotations_for(wanted))
-    named = {key: (names or {}).get(key, key) for key in keys if _lacks_guessed(found.get(key))}
-    guesses = _guesses(store, set(named.values()))
+    found = _carried(store, source_id, keys, renamed)
+    listed = names or {}
+    # Most keys have no annotation: their guess alone is their note.
+    named = {
+        key: listed.get(key, key)
+        for key in keys
+        if (note := found.get(key)) is None or _lacks_guessed(note)
+    }
+    guesses = _guesses(store, set(named.values()), guessed or {})
     for key, name in named.items():
-        note = _guessed(found.get(key), key, name, guesses[name])
-        if note is not None:
-            found[key] = note
+        # What the name states fills the fields the key's note lacks (none: it stays).
+        guess_note = guessed_note(key, name, guesses[name])
+        if guess_note is not None:
+            found[key] = filled(found.get(key), guess_note)
     return found
 
 
-def _guessed(note: Annotation | None, key: str, name: str, found: Guess) -> Annotation | None:
-    """`note`, which lacks some inferred field, with what `name` states (`found`, its guess)
-    filling them (unchanged when the name states nothing)."""
-    guess_note = guessed_note(key, name, found)
-    if guess_note is None:
-        return note
-    return merged([note, guess_note] if note is not None else [guess_note])
+def listings_with_guesses(
+    store: Store, snapshot_id: int, *, of: Literal["name", "key"] = "name"
+) -> tuple[list[Listing], dict[str, Guess]]:
+    """A snapshot's listings, and the guesses stored under the current rules of the names
+    (or keys) they list, read together: what `annotations_of` takes as `guessed`."""
+    return store.guessed_listings(snapshot_id, RULES, of=of)
 
 
-def _lacks_guessed(note: Annotation | None) -> bool:
-    return note is None or any(getattr(note, f) is None for f in _INFERRED_FIELDS)
+def _carried(
+    store: Store, source_id: str, keys: set[str], renamed: Sequence[Rename]
+) -> dict[str, Annotation]:
+    """Each of `keys` with an annotation of its own or of a former name (`carried`): only
+    the renamed keys' former names are followed, and only keys annotated or renamed are
+    merged, a few hundred of a listing's 6,000."""
+    edges = [*store.rename_edges(source_id), *((r.old_key, r.new_key) for r in renamed)]
+    formers = former_keys(edges, keys & {new for _, new in edges})
+    own = store.annotations_for(keys.union(*formers.values()))
+    return carried(formers | {key: [] for key in own.keys() & keys if key not in formers}, own)
 
 
-def _guesses(store: Store, texts: set[str]) -> dict[str, Guess]:
-    """The guess of each of `texts`: stored under the current rules, else read now (a
-    quarantined snapshot's names, or a store the current rules have not read yet)."""
-    found = store.guesses(RULES, texts)
-    return found | {text: guess(text) for text in texts - found.keys()}
+def _lacks_guessed(note: Annotation) -> bool:
+    return any(getattr(note, f) is None for f in _INFERRED_FIELDS)
+
+
+def _guesses(store: Store, texts: set[str], known: Mapping[str, Guess]) -> Mapping[str, Guess]:
+    """The guess of each of `texts` (and maybe of others): `known`, else stored under the
+    current rules, else read now (a quarantined snapshot's names, or a store the current
+    rules have not read yet)."""
+    missing = texts - known.keys()
+    if not missing:
+        return known
+    found = store.guesses(RULES, missing)
+    return {**known, **found, **{text: guess(text) for text in missing - found.keys()}}
 
 
 def store_listed_guesses(store: Store, listings: Iterable[Listing]) -> None:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import math
 import os
 import re
-import tomllib
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -49,6 +48,9 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
         chosen = "config.toml"
     if chosen is None:
         return Config()
+    # Imported here: a command run without a config file (the defaults) never parses TOML.
+    import tomllib
+
     file = Path(chosen)
     try:
         data = tomllib.loads(file.read_text(encoding="utf-8"))

@@ -6,7 +6,7 @@ from typing import Any
 
 import msgspec
 
-from tracker.app.annotations import annotations_of
+from tracker.app.annotations import annotations_of, listings_with_guesses
 from tracker.app.refs import Resolved, resolve
 from tracker.core.diff import Diff, Reading, Transient, diff, transients
 from tracker.core.errors import RefPairError
@@ -66,22 +66,28 @@ def _shown(snapshot: Snapshot) -> str:
     return f"snapshot {snapshot.id}, captured {utc_text(snapshot.captured_at)}, {snapshot.origin}"
 
 
-def diff_snapshots(store: Store, old: Snapshot, new: Snapshot) -> Diff:
-    return diff(store.listings(old.id), store.listings(new.id))
-
-
 def build_report(
     store: Store, old: Snapshot, new: Snapshot, *, with_transient: bool = False
 ) -> DiffReport:
     """Everything `tracker diff` shows: endpoints, the diff, annotations, transients."""
-    changed = diff_snapshots(store, old, new)
+    # Each side's listings with what their keys state (a member not annotated is guessed
+    # from its key), read together.
+    old_listed, old_guessed = listings_with_guesses(store, old.id, of="key")
+    new_listed, new_guessed = listings_with_guesses(store, new.id, of="key")
+    changed = diff(old_listed, new_listed)
     found = between(store, old, new) if with_transient else None
     keys = _keys(changed) | {t.key for t in found or []}
     return DiffReport(
         old=Endpoint.of(old),
         new=Endpoint.of(new),
         diff=changed,
-        annotations=annotations_of(store, old.source_id, keys, renamed=changed.renamed),
+        annotations=annotations_of(
+            store,
+            old.source_id,
+            keys,
+            renamed=changed.renamed,
+            guessed=old_guessed | new_guessed,
+        ),
         transient=found,
         reversed=_order(old) > _order(new),
     )

@@ -10,7 +10,7 @@ from operator import itemgetter
 
 import msgspec
 
-from tracker.app.annotations import annotations_of
+from tracker.app.annotations import annotations_of, listings_with_guesses
 from tracker.app.refs import resolve
 from tracker.app.timeline import ok_snapshots
 from tracker.core.annotations import Annotation, name_matches
@@ -66,9 +66,11 @@ def members_at(store: Store, source_id: str, ref: str, *, annotated: bool = True
     """The listings of the snapshot `ref` names, with their annotations unless not
     `annotated` (counts by tier read none: annotating 6,000 members is most of their cost)."""
     resolved = resolve(store, ref, source_id)
-    listings = store.listings(resolved.snapshot.id)
+    if not annotated:
+        return Members(resolved.snapshot, store.listings(resolved.snapshot.id), {}, resolved.note)
+    listings, guessed = listings_with_guesses(store, resolved.snapshot.id)
     names = {listing.key: listing.name for listing in listings}
-    notes = annotations_of(store, source_id, names, names=names) if annotated else {}
+    notes = annotations_of(store, source_id, names, names=names, guessed=guessed)
     return Members(resolved.snapshot, listings, notes, resolved.note)
 
 

@@ -8,10 +8,11 @@ renames the change log links (`carried`), marked with the former name they were 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any, TypeVar
 
 import msgspec
+from msgspec.structs import astuple
 
 from tracker.core.fields import (
     CARRIED_FIELD,
@@ -214,6 +215,43 @@ def annotate(
 _NO_SHOWN: dict[str, Any] = dict.fromkeys(_SHOWN_KEYS)
 
 
+def annotated(
+    rows: Iterable[dict[str, Any]],
+    notes: Iterable[Annotation | None],
+    *,
+    full: bool = False,
+    sourced: bool = False,
+) -> list[dict[str, Any]]:
+    """`annotate` of each row with its note. Notes alike but for the key and name they
+    belong to (thousands of guesses share a few types and places) add what the first of
+    them added: its values are worked out once."""
+    added: dict[tuple[Any, ...], dict[str, Any]] = {}
+    found = []
+    for row, note in zip(rows, notes, strict=True):
+        if note is None:
+            found.append(dict(row) if full else row | _NO_SHOWN)
+            continue
+        values = astuple(note)
+        if values[_EXTRA] or values[_SOURCES]:  # containers: no key, and rare
+            found.append(annotate(row, note, full=full, sourced=sourced))
+            continue
+        content = _content(values)
+        shared = added.get(content)
+        if shared is None:
+            shared = added[content] = note.facts(sourced) if full else note.shown()
+        found.append(row | shared)
+    return found
+
+
+# What `facts` and `shown` read of a note without `extra` or `sources`: all but its key and
+# name, by position in `astuple`.
+_FIELDS = Annotation.__struct_fields__
+_EXTRA, _SOURCES = _FIELDS.index("extra"), _FIELDS.index(SOURCES_FIELD)
+_content = itemgetter(
+    *(i for i, f in enumerate(_FIELDS) if f not in {"key", "name", "extra", SOURCES_FIELD})
+)
+
+
 # Origins: per field, a person over CSET over a guess ---------------------------------------
 
 
@@ -268,6 +306,15 @@ def merged(notes: Iterable[Annotation]) -> Annotation | None:
         CARRIED_FIELD: next((c.annotated_as for c in contributors if c.annotated_as), None),
     }
     return msgspec.structs.replace(lead, **update)
+
+
+def filled(note: Annotation | None, guessed: Annotation) -> Annotation:
+    """`note` with the fields it lacks given by `guessed` (what the name states): `merged`,
+    without a list to build for most members of a listing, which have no other note."""
+    if note is None and _merges_to_itself(guessed):
+        return guessed
+    merge = merged([note, guessed] if note is not None else [guessed])
+    return guessed if merge is None else merge
 
 
 def _chosen(notes: Sequence[Annotation]) -> dict[str, _Pick]:

@@ -19,7 +19,6 @@ their suffix or in brackets; mid-name short forms that often end another word (â
 
 from __future__ import annotations
 
-import csv
 import functools
 import io
 import pkgutil
@@ -77,6 +76,9 @@ class Gazetteer(msgspec.Struct, frozen=True):
 @functools.cache
 def gazetteer() -> Gazetteer:
     """The package's gazetteer, read and compiled once per process."""
+    # Imported here: a read command whose notes all name their province never loads it.
+    import csv
+
     # pkgutil, not importlib.resources: both read package data wherever the package lies,
     # and importlib.resources costs 10 ms more to import.
     data = pkgutil.get_data("tracker", "data/gazetteer.csv")

@@ -13,10 +13,10 @@ the read commands' path that is still a dataclass becomes a dict the same way.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import fields, is_dataclass
 from datetime import datetime
-from itertools import compress, repeat
+from itertools import chain, compress, repeat
 from operator import attrgetter, is_not
 from typing import Any
 
@@ -39,6 +39,16 @@ def as_dict(record: Any, *, exclude: Collection[str] = (), given: bool = False) 
         for name, value in data.items():
             data[name] = _plain(value)
     return data
+
+
+def as_dicts(records: Sequence[Any]) -> list[dict[str, Any]]:
+    """`as_dict` of each record: made in C when all are Structs of plain values (a
+    snapshot's 6,000 listings), else one by one."""
+    if all(isinstance(record, Struct) for record in records):
+        dicts = list(map(structs.asdict, records))
+        if _UNCONVERTED.issuperset(map(type, chain.from_iterable(map(dict.values, dicts)))):
+            return dicts
+    return [as_dict(record) for record in records]
 
 
 def _picked(record: Any, exclude: frozenset[str], given: bool) -> dict[str, Any]:

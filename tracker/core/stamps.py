@@ -6,7 +6,6 @@ database layer.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from datetime import UTC, datetime
 
@@ -41,4 +40,7 @@ def parse_utc(text: str) -> datetime:
 
 
 def sha256_hex(content: bytes) -> str:
+    # Imported here: only writes hash, and hashlib (OpenSSL) is 3 ms of every read command.
+    import hashlib
+
     return hashlib.sha256(content).hexdigest()

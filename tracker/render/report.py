@@ -22,7 +22,7 @@ from tracker import __version__
 from tracker.core.annotations import (
     SOURCE_COLUMNS,
     Annotation,
-    annotate,
+    annotated,
     beyond_lists,
     shown_sources,
 )
@@ -33,7 +33,7 @@ from tracker.core.jsontext import render_json
 from tracker.core.kinds import CHANGE_KINDS, ChangeKind
 from tracker.core.models import TIER_NAMES_EN, Snapshot
 from tracker.core.normalize import markup_text
-from tracker.core.records import as_dict, as_json
+from tracker.core.records import as_dict, as_dicts, as_json
 from tracker.core.renames import REGION_PENALTY, RENAME_THRESHOLD
 from tracker.core.stamps import utc_text
 from tracker.render.rows import INFERRED_FOOTNOTE, INFERRED_MARK
@@ -204,19 +204,25 @@ def records(report: DiffReport, *, sources: bool = True) -> dict[str, list[dict[
     `sources` False: the formats people read mark guesses otherwise)."""
     sourced = sources and beyond_lists(report.annotations.values())
 
-    def row(change: dict[str, Any], note: Annotation | None) -> dict[str, Any]:
-        shown = annotate(change, note)
+    def rows(changes: list[dict[str, Any]], notes: list[Annotation | None]) -> list[dict[str, Any]]:
+        shown = annotated(changes, notes)
         if sourced:
-            shown.update(shown_sources(note))
+            for row, note in zip(shown, notes, strict=True):
+                row.update(shown_sources(note))
         return shown
 
     diff = report.diff
-    sections = {
-        kind.section: [row(as_dict(c), _note(report, *c.keys())) for c in diff.changes(kind)]
-        for kind in CHANGE_KINDS
-    }
+    sections = {}
+    for kind in CHANGE_KINDS:
+        changes = diff.changes(kind)
+        sections[kind.section] = rows(
+            as_dicts(changes), [_note(report, *c.keys()) for c in changes]
+        )
     if report.transient is not None:
-        sections[TRANSIENT] = [row(as_json(c), _note(report, c.key)) for c in report.transient]
+        transient = report.transient
+        sections[TRANSIENT] = rows(
+            [as_json(c) for c in transient], [_note(report, c.key) for c in transient]
+        )
     return sections
 
 
@@ -259,14 +265,24 @@ def shown_row(kind: str, row: dict[str, Any]) -> dict[str, Any]:
 def people_rows(report: DiffReport, kind: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """`shown_row` of each row, its inferred type and city marked (`INFERRED_MARK`)."""
     shown = []
+    notes = report.annotations
     for row in rows:
         cells = shown_row(kind, row)
-        note = _note(report, *(row[k] for k in ("new_key", "key", "old_key") if row.get(k)))
+        note = _row_note(notes, row)
         if note is not None:
             for field in note.inferred(("type", "city")):
                 cells[field] = f"{cells[field]}{INFERRED_MARK}"
         shown.append(cells)
     return shown
+
+
+def _row_note(notes: dict[str, Annotation], row: dict[str, Any]) -> Annotation | None:
+    """`_note` of a record's keys (a rename's new key, then its old): one call a row."""
+    for field in ("new_key", "key", "old_key"):
+        key = row.get(field)
+        if key and key in notes:
+            return notes[key]
+    return None
 
 
 def _english(kind: str, row: dict[str, Any]) -> str | None:

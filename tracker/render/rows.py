@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from tracker.core.annotations import (
     SOURCE_COLUMNS,
     Annotation,
-    annotate,
+    annotated,
     beyond_lists,
     shown_sources,
 )
@@ -24,7 +24,7 @@ from tracker.core.fields import (
 from tracker.core.jsontext import render_json
 from tracker.core.models import TIER_NAMES_EN, Listing, Snapshot
 from tracker.core.normalize import normalize_key
-from tracker.core.records import as_dict
+from tracker.core.records import as_dict, as_dicts
 from tracker.core.stamps import utc_text
 from tracker.core.stats import TOTAL, Stats, stats_rows
 from tracker.render.snapshots import describe
@@ -59,10 +59,7 @@ def members_text(
     footnote."""
     found = [notes.get(listing.key) for listing in listings]
     sourced = beyond_lists(found)
-    rows = [
-        annotate(as_dict(listing), note, full=fmt == "json", sourced=sourced)
-        for listing, note in zip(listings, found, strict=True)
-    ]
+    rows = annotated(as_dicts(listings), found, full=fmt == "json", sourced=sourced)
     columns = _member_columns(listings, rows, fmt)
     if fmt == "csv" and sourced:
         for row, note in zip(rows, found, strict=True):

@@ -10,8 +10,11 @@ read, and are replaced when the guesses are next stored (`tracker.app.annotation
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from typing import TYPE_CHECKING
+from itertools import starmap
+from operator import itemgetter
+from typing import TYPE_CHECKING, Literal
 
+from tracker.core.models import Listing
 from tracker.store.table import Described, Table, chunks, marks
 
 if TYPE_CHECKING:
@@ -45,6 +48,12 @@ DESCRIBED = {
 }
 
 
+# A listing's columns, in `Listing`'s field order, then the guess of its name.
+_LISTING_COLUMNS = ", ".join(f"l.{field}" for field in Listing.__struct_fields__)
+_LISTING = itemgetter(*range(len(Listing.__struct_fields__)))
+_GUESSED = {"name": "name", "key": "key"}
+
+
 class Guesses(Table):
     def guesses(self, rules: str, texts: Collection[str]) -> dict[str, Guess]:
         """The stored guess for each of `texts` that has one under `rules`."""
@@ -57,6 +66,23 @@ class Guesses(Table):
             )
             found.update((text, (kind, province, city)) for text, kind, province, city in rows)
         return found
+
+    def guessed_listings(
+        self, snapshot_id: int, rules: str, *, of: Literal["name", "key"] = "name"
+    ) -> tuple[list[Listing], dict[str, Guess]]:
+        """A snapshot's listings in page order, and the stored guess under `rules` of the
+        name (or key) of each that has one: each guess found by its primary key as its
+        listing is read, in one pass (looking 6,000 names up after reading them cost twice
+        that)."""
+        rows = self.conn.execute(
+            f"SELECT {_LISTING_COLUMNS}, g.text IS NOT NULL, g.type, g.province, g.city "
+            f"FROM listings l LEFT JOIN guesses g ON g.rules = ? AND g.text = l.{_GUESSED[of]} "
+            "WHERE l.snapshot_id = ? ORDER BY l.rowid",
+            [rules, snapshot_id],
+        ).fetchall()
+        listings = list(starmap(Listing, map(_LISTING, rows)))
+        text = 3 if of == "name" else 4  # the column guessed, as selected
+        return listings, {row[text]: row[6:] for row in rows if row[5]}
 
     def guessed_under(self, rules: str) -> bool:
         """Whether guesses are stored under `rules` and under no other version."""
