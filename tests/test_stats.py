@@ -14,6 +14,7 @@ from tests.cli import Run, invoker
 from tests.golden_files import assert_golden
 from tracker.app.refs import resolve
 from tracker.core.annotations import Annotation
+from tracker.core.composition import guessed_counts
 from tracker.core.models import Listing, ParseResult
 from tracker.core.normalize import normalize_key
 from tracker.core.stats import Stats, cross_tab
@@ -90,6 +91,19 @@ def test_by_soe_shows_cset_wording_for_neither_yes_nor_no() -> None:
         ("n/a", 1),
         ("unannotated", 1),
     ]
+
+
+def test_counts_by_guessed_values_come_in_the_order_the_list_gives_them() -> None:
+    # Not a set's order, which follows the process's hash seed: a report must read the
+    # same every time it is run.
+    cities = [f"City{n:02d}" for n in range(24)]
+    listings = [_listing("ordinary", n, f"样例{n}号科技有限公司") for n in range(24)]
+    notes = {
+        x.key: Annotation(key=x.key, origin="inferred", name=x.name, city=city)
+        for x, city in zip(listings, reversed(cities), strict=True)
+    }
+    found = guessed_counts(listings, notes, "city", set(notes))
+    assert list(found) == list(reversed(cities))
 
 
 def test_no_listings_give_an_empty_table() -> None:

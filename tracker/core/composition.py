@@ -158,8 +158,9 @@ def point(
 def guessed_counts(
     listings: Sequence[Placed], notes: Mapping[str, Annotation], by: str, guessed: set[str]
 ) -> dict[str, int]:
-    """Value -> how many of the listed members are counted under it by a guessed value."""
-    keys = {listing.key for listing in listings} & guessed
+    """Value -> how many of the listed members are counted under it by a guessed value, in
+    the order the list first counts each (not a set's, which varies from run to run)."""
+    keys = dict.fromkeys(listing.key for listing in listings if listing.key in guessed)
     return dict(Counter(category(notes[key], by) for key in keys))
 
 
