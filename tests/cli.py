@@ -14,6 +14,17 @@ Run = Callable[..., Result]
 # The built-in defaults, asked for on purpose: an empty config file is an error.
 DEFAULTS = "[store]\n"
 
+# For `python -c`: runs tracker commands (a JSON list of argument lists) in one process, one
+# that a test sets apart (a read-only mount, a hash seed); prints each one's exit code,
+# stdout and stderr as JSON.
+RUN_ALL = """
+import json, sys
+from click.testing import CliRunner
+from tracker.cli import cli
+results = [CliRunner().invoke(cli, args) for args in json.loads(sys.argv[1])]
+print(json.dumps([[r.exit_code, r.stdout, r.stderr] for r in results]))
+"""
+
 
 def invoker(folder: Path, config: str = DEFAULTS, db: str = "t.db") -> Run:
     """`tracker --config FOLDER/config.toml --db FOLDER/DB ARGS…`, the config written first."""

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from tests.cli import invoker
+from tests.cli import RUN_ALL, invoker
 from tests.pages import render_page
 from tests.sqlwork import sqlite_steps
 from tracker.app.refs import resolve
@@ -296,17 +296,6 @@ def _works(prefix: list[str]) -> bool:
     return probe.returncode == 0
 
 
-# Runs tracker commands (a JSON list of argument lists) in one process; prints each one's
-# exit code, stdout and stderr as JSON.
-_RUN_ALL = """
-import json, sys
-from click.testing import CliRunner
-from tracker.cli import cli
-results = [CliRunner().invoke(cli, args) for args in json.loads(sys.argv[1])]
-print(json.dumps([[r.exit_code, r.stdout, r.stderr] for r in results]))
-"""
-
-
 @dataclass(frozen=True)
 class ReadOnly:
     """A folder for a database, and a way to run tracker commands once it is read-only."""
@@ -322,7 +311,7 @@ class ReadOnly:
         config = self.folder.parent / "config.toml"
         config.write_text(SOURCE, encoding="utf-8")
         options = ["--config", str(config), "--db", str(self.folder / "t.db")]
-        argv = [sys.executable, "-c", _RUN_ALL, json.dumps([options + a for a in commands])]
+        argv = [sys.executable, "-c", RUN_ALL, json.dumps([options + a for a in commands])]
         if self.variant == "folder":
             for path in self.folder.iterdir():
                 path.chmod(0o444)
