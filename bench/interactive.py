@@ -239,21 +239,28 @@ def timed(history: History, *, cwd: Path, repeat: int) -> list[Figure]:
         if command.peer_name != "python -c pass":
             check_peer(command, cwd=cwd)
         pair = paired_processes(tracker_argv(command.args), command.peer, cwd=cwd, repeat=repeat)
-        met = pair.ours < LIMIT_SECONDS and pair.ratio <= LIMIT_RATIO
+        fast, close = pair.ours < LIMIT_SECONDS, pair.ratio <= LIMIT_RATIO
         figures.append(
             Figure(
                 group="cli",
                 name=f"tracker {command.shown}",
                 value=pair.ours * 1000,
                 unit="ms",
+                # Each half said apart: one row, one status, would hide which half is missed.
+                detail=f"< {LIMIT_SECONDS * 1000:.0f} ms {_said(fast)}, "
+                f"≤ {LIMIT_RATIO}x peer {_said(close)}",
                 target=f"< {LIMIT_SECONDS * 1000:.0f} ms and ≤ {LIMIT_RATIO}x peer",
-                met=met,
+                met=fast and close,
                 peer=command.peer_name,
                 peer_value=pair.peer * 1000,
                 ratio=pair.ratio,
             )
         )
     return [*figures, floor_figure(cwd=cwd, repeat=repeat)]
+
+
+def _said(met: bool) -> str:
+    return "met" if met else "missed"
 
 
 # What every read command imports before it reads anything: click parses the command line,
