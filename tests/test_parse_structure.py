@@ -1,10 +1,7 @@
-"""The structural pass's shortcuts find what the plain queries find (``parse/markup.py``).
-
-Chrome candidates come from one query of the classed elements and lookups by tag, and a
-chrome block's share of the page's text is judged from as little text as settles it: both
-are checked here against the plain CSS query and the plain length, over every fixture page,
-the real pages in ../shared/real-pages (skipped where absent), the benchmark's pages and
-pages built to take each way.
+"""A chrome block's share of the page's text, judged from as little text as settles it
+(``parse/markup.py``), is the share the whole text gives: over every fixture page, the real
+pages in ../shared/real-pages (skipped where absent), a benchmark page and pages built to
+take each way.
 """
 
 from __future__ import annotations
@@ -12,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from selectolax.lexbor import LexborHTMLParser, LexborNode
+from selectolax.lexbor import LexborHTMLParser
 
 from bench import synth
 from tracker.core.decode import decode_page
@@ -35,22 +32,6 @@ BUILT = [
 def _trees() -> list[LexborHTMLParser]:
     pages = [decode_page(path.read_bytes(), None, source=path.name)[0] for path in PAGES]
     return [LexborHTMLParser(page) for page in pages + BUILT]
-
-
-def _without_repeats(nodes: list[LexborNode]) -> list[int]:
-    """Ids in order, an element the query gives twice in a row (two selectors match it) once."""
-    seen: list[int] = []
-    for node in nodes:
-        if not seen or seen[-1] != node.mem_id:
-            seen.append(node.mem_id)
-    return seen
-
-
-@pytest.mark.parametrize("tree", _trees())
-def test_chrome_candidates_are_the_query_s(tree: LexborHTMLParser) -> None:
-    assert _without_repeats(markup._candidates(tree)) == _without_repeats(
-        tree.css(markup._CHROME_QUERY)
-    )
 
 
 @pytest.mark.parametrize("tree", _trees())

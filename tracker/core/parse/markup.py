@@ -30,11 +30,6 @@ _CHROME_ROLES = ("navigation", "banner", "contentinfo", "search", "complementary
 # Every element that could be chrome; the roots are matched in Python, which is several
 # times faster than as CSS substring selectors over every element of a long list.
 _CHROME_QUERY = "nav, header, footer, aside, form, [class], [id], [role]"
-# Lexbor tests each element against each selector of a list: the tags are looked up by
-# name instead (a third of the cost each), and the full query is asked only when one of
-# them has no class, id or role.
-_CHROME_TAGS = ("nav", "header", "footer", "aside", "form")
-_NAMED_QUERY = "[class], [id], [role]"
 _CHROME_TOKENS = frozenset(
     "nav navbar navi navigation subnav topnav mainnav leftnav menu menus submenu topmenu "
     "mainmenu leftmenu menubar breadcrumb breadcrumbs crumb crumbs sidebar side leftside "
@@ -67,7 +62,7 @@ def chrome_nodes(tree: LexborHTMLParser) -> dict[int, tuple[LexborNode, str]]:
     One CSS query, then a check of each candidate. Kinds: "chrome", "breadcrumb" (ends no
     tier that has not begun) and "control" (ends nothing).
     """
-    return _chrome_among(tree, _candidates(tree))
+    return _chrome_among(tree, tree.css(_CHROME_QUERY))
 
 
 def structure(
@@ -79,19 +74,8 @@ def structure(
 
     One CSS query for both (each is a pass over every element of the page): the chrome
     query's candidates hold every element with a class, and one without is neither."""
-    candidates = _candidates(tree)
+    candidates = tree.css(_CHROME_QUERY)
     return _chrome_among(tree, candidates), *_classed(candidates)
-
-
-def _candidates(tree: LexborHTMLParser) -> list[LexborNode]:
-    """What `_CHROME_QUERY` finds, or the same elements in the same order without the
-    repeats it gives an element that two of its selectors match (every check of them is
-    the same for the repeat as for the first, so the repeats change nothing)."""
-    named = tree.css(_NAMED_QUERY)
-    tagged = [node for tag in _CHROME_TAGS for node in tree.tags(tag)]
-    if tagged and not {node.mem_id for node in named}.issuperset(node.mem_id for node in tagged):
-        return tree.css(_CHROME_QUERY)
-    return named
 
 
 def _chrome_among(
