@@ -10,6 +10,7 @@ milliseconds.
 from __future__ import annotations
 
 import json
+import random
 import time
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from tests.cli import Run, invoker
 from tests.httpserver import HTTPTestServer, Response
 from tests.pages import render_page
 from tracker.core.decode import decode_page
-from tracker.core.parse import next_page
+from tracker.core.parse import complete, next_page
 from tracker.core.parse.complete import cut_off
 from tracker.core.parse.depth import nesting_depth
 
@@ -184,6 +185,17 @@ def test_an_end_tag_in_a_script_or_comment_does_not_end_the_page() -> None:
     assert cut_off(head + "<!-- </html> --><p>青岚") is not None
     assert cut_off(head + "<p>青岚</p></BODY>") is None
     assert cut_off("<p>a fragment, never opened</p>") is None
+
+
+def test_a_page_s_end_tag_is_found_wherever_it_stands() -> None:
+    """The last end tag is tried before the tail and the whole page are searched: the
+    answer is the search's, whatever the end tags, their case and what follows them."""
+    rng = random.Random(17)
+    pieces = ["</body>", "</HTML >", "</html\n>", "</bod>", "</p>", "</", "<!-- x -->", "\n",
+              "<p>青岚</p>", "</body", "</div>", "x" * 5000, "</htm>", "</Body\t>"]  # fmt: skip
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        assert complete._closed(text) == (complete._CLOSED.search(text) is not None), text
 
 
 def test_a_page_cut_after_its_list_that_loses_no_one_is_believed(

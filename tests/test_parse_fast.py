@@ -267,7 +267,8 @@ def test_plain_lines_are_left_alone_by_every_per_line_rule() -> None:
 
 
 def test_a_list_s_plain_lines_are_counted_from_any_line() -> None:
-    """PlainRun.plain_from counts what is_plain says line by line, from any line on."""
+    """PlainRun.plain_from counts what is_plain says line by line, from any line on, asked
+    in any order."""
     rng = random.Random(17)
     words = [
         "星河智能科技有限公司",
@@ -285,7 +286,9 @@ def test_a_list_s_plain_lines_are_counted_from_any_line() -> None:
             rng.choice(words) + rng.choice(["", "大学", "日"]) for _ in range(rng.randint(1, 9))
         ]
         run = PlainRun(texts)
-        for index in range(len(texts)):
+        # In order, as the reader asks, then in any order.
+        indexes = list(range(len(texts)))
+        for index in indexes + rng.sample(indexes, len(indexes)):
             expected = next(
                 (i for i, text in enumerate(texts[index:]) if not is_plain(text)),
                 len(texts) - index,

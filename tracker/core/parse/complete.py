@@ -21,6 +21,11 @@ _TAIL = 4096
 
 
 def _closed(text: str) -> bool:
+    # Most pages end with "</html>": the last end tag is tried first, in one step (a search
+    # of the tail tries the expression at each of its "<").
+    last = text.rfind("</")
+    if last >= 0 and _CLOSED.match(text, last) is not None:
+        return True
     return (
         _CLOSED.search(text, max(len(text) - _TAIL, 0)) is not None
         or _CLOSED.search(text) is not None

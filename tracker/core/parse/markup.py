@@ -105,17 +105,24 @@ class _TextLength:
     they are, so the length is bounded first by one unstripped read: at most all of it,
     at least what is not whitespace (strip removes only whitespace, and text nodes of
     ASCII whitespace alone strip to nothing). Only a comparison the bounds leave open
-    needs the stripped read."""
+    needs the stripped read. Before either, what is not whitespace in the first text
+    nodes is a lower bound too: most chrome is short beside the first few lines alone."""
 
-    __slots__ = ("node", "bounds", "exact")
+    __slots__ = ("node", "bounds", "exact", "seen", "walk")
 
     def __init__(self, node: LexborNode) -> None:
         self.node = node
         self.bounds: tuple[int, int] | None = None
         self.exact: int | None = None
+        # What is not whitespace in the text nodes walked so far (the whole page's text
+        # read at once costs a thirtieth of the parse).
+        self.seen = 0
+        self.walk = node.traverse(include_text=True)
 
     def within(self, length: int, share: float) -> bool:
         """Whether the length is positive and ``length`` at least ``share`` of it."""
+        if self.bounds is None and self._short(length, share):
+            return False
         if self.bounds is None:
             text = self.node.text(deep=True, skip_empty=True)
             self.bounds = (len("".join(text.split())), len(text))
@@ -127,6 +134,17 @@ class _TextLength:
         if self.exact is None:
             self.exact = len(self.node.text(deep=True, strip=True))
         return bool(self.exact) and length >= share * self.exact
+
+    def _short(self, length: int, share: float) -> bool:
+        """Whether ``length`` is less than ``share`` of the text walked so far, walking on
+        only until it is (text nodes are what the text is made of, in the same walk)."""
+        while length >= share * self.seen:
+            node = next(self.walk, None)
+            if node is None:
+                return False
+            if node.tag == "-text":
+                self.seen += len("".join((node.text_content or "").split()))
+        return True
 
 
 def _below_found(node: LexborNode, found: Container[int], below: dict[int, bool]) -> bool:

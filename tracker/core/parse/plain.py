@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from itertools import accumulate
 
 from tracker.core.parse.text import CLOSERS, UI_WORDS
 
@@ -70,13 +69,23 @@ class PlainRun:
     """The lines of one simple list joined once, so that its plain lines can be told in
     bulk from any line on (the first may be a name the tier's shape starts with)."""
 
-    __slots__ = ("texts", "joined", "ends")
+    __slots__ = ("texts", "joined", "line", "offset")
 
     def __init__(self, texts: Sequence[str]) -> None:
         self.texts = texts
         self.joined = "\n".join(texts)
-        # The length of the lines before each: line i begins at ends[i] + i in `joined`.
-        self.ends = list(accumulate(map(len, texts), initial=0))
+        # A line asked for last and where it begins in `joined`: the reader asks from
+        # lines further on each time, and most often only once, from the second line (a
+        # running sum of every line's length cost half as much as the match).
+        self.line = self.offset = 0
+
+    def _start(self, index: int) -> int:
+        """Where line ``index`` begins in `joined`."""
+        if index < self.line:
+            self.line = self.offset = 0
+        self.offset += sum(map(len, self.texts[self.line : index])) + index - self.line
+        self.line = index
+        return self.offset
 
     def plain_from(self, index: int) -> int:
         """How many lines from ``index`` on is_plain holds for, one after the other (a
@@ -84,7 +93,7 @@ class PlainRun:
 
         One regex match and a count, in C: the match takes whole plain lines and stops
         inside the first that is not one (or at the end of the last line)."""
-        joined, start = self.joined, self.ends[index] + index
+        joined, start = self.joined, self._start(index)
         match = _PLAIN_LINES.match(joined, start)
         if match is None:
             return 0
