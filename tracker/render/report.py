@@ -190,7 +190,7 @@ def summary(diff: Diff) -> dict[str, int]:
 # Records: one dict per change, shared by every format -----------------------------------
 
 
-def _note(report: DiffReport, *keys: str) -> Annotation | None:
+def _note(report: DiffReport, *keys: str | None) -> Annotation | None:
     """The annotation of the first key that has one (a rename: new name, then old)."""
     for key in keys:
         if key in report.annotations:
@@ -265,24 +265,15 @@ def shown_row(kind: str, row: dict[str, Any]) -> dict[str, Any]:
 def people_rows(report: DiffReport, kind: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """`shown_row` of each row, its inferred type and city marked (`INFERRED_MARK`)."""
     shown = []
-    notes = report.annotations
     for row in rows:
         cells = shown_row(kind, row)
-        note = _row_note(notes, row)
+        # A rename's new key, then its old.
+        note = _note(report, row.get("new_key"), row.get("key"), row.get("old_key"))
         if note is not None:
             for field in note.inferred(("type", "city")):
                 cells[field] = f"{cells[field]}{INFERRED_MARK}"
         shown.append(cells)
     return shown
-
-
-def _row_note(notes: dict[str, Annotation], row: dict[str, Any]) -> Annotation | None:
-    """`_note` of a record's keys (a rename's new key, then its old): one call a row."""
-    for field in ("new_key", "key", "old_key"):
-        key = row.get(field)
-        if key and key in notes:
-            return notes[key]
-    return None
 
 
 def _english(kind: str, row: dict[str, Any]) -> str | None:
