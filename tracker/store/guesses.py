@@ -81,8 +81,9 @@ class Guesses(Table):
             [rules, snapshot_id],
         ).fetchall()
         listings = list(starmap(Listing, map(_LISTING, rows)))
-        text = 3 if of == "name" else 4  # the column guessed, as selected
-        return listings, {row[text]: row[6:] for row in rows if row[5]}
+        # By position, as selected: the text guessed, whether a guess was found, the guess.
+        text, found = Listing.__struct_fields__.index(of), len(Listing.__struct_fields__)
+        return listings, {row[text]: row[found + 1 :] for row in rows if row[found]}
 
     def guessed_under(self, rules: str) -> bool:
         """Whether guesses are stored under `rules` and under no other version."""
