@@ -5,12 +5,14 @@ reading gives: every combination of one origin or merged origins, worded flags i
 from itertools import product
 from typing import Any
 
+import msgspec
 import pytest
 
 from tracker.core.annotations import (
     SOURCE_COLUMNS,
     Annotation,
     annotate,
+    annotated,
     beyond_lists,
     shown_sources,
 )
@@ -103,3 +105,20 @@ def test_a_facts_row_is_a_copy_the_caller_may_change() -> None:
     note.facts()["extra"]["Founded"] = "changed"
     assert note.extra == {"Founded": "2015"}
     assert as_dict(note)["extra"] is not note.extra
+
+
+def test_notes_alike_but_for_key_and_name_give_each_row_what_annotate_gives() -> None:
+    # `annotated` works a note's values out once per content: each row must still read as
+    # `annotate` makes it, in the same order, for notes of other keys and names, and none.
+    notes: list[Annotation | None] = [None]
+    for i, note in enumerate(_notes()):
+        notes += [note, msgspec.structs.replace(note, key=f"k{i}", name=f"名{i}")]
+    rows = [{"tier": "member", "name": f"名{i}", "key": f"k{i}"} for i in range(len(notes))]
+    for full, sourced in product((False, True), repeat=2):
+        found = annotated(rows, notes, full=full, sourced=sourced)
+        expected = [
+            annotate(r, n, full=full, sourced=sourced) for r, n in zip(rows, notes, strict=True)
+        ]
+        assert [list(row.items()) for row in found] == [list(row.items()) for row in expected]
+    found[1]["annotation_origin"] = "changed"  # rows sharing values are still each a copy
+    assert found[2] == expected[2]  # its twin in content, untouched

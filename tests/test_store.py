@@ -45,7 +45,14 @@ def _parsed(*names: str) -> ParseResult:
     )
 
 
-def _add(store: Store, day: int, *, status: str = "ok", origin: str = "live") -> int:
+def _add(
+    store: Store,
+    day: int,
+    *,
+    status: str = "ok",
+    origin: str = "live",
+    names: tuple[str, ...] = ("甲科技有限公司", "乙科技有限公司", "甲科技有限公司"),
+) -> int:
     content = f"page {day} {status} {origin}".encode()
     with store.atomic():
         digest = store.put_page(content, headers={"content-type": "text/html"}, seen_at=T0)
@@ -55,7 +62,7 @@ def _add(store: Store, day: int, *, status: str = "ok", origin: str = "live") ->
             origin=origin,
             page_sha256=digest,
             provenance=None,
-            parsed=_parsed("甲科技有限公司", "乙科技有限公司", "甲科技有限公司"),
+            parsed=_parsed(*names),
             parser_version="1",
             status=status,
             reason=None if status == "ok" else "test",
@@ -142,6 +149,41 @@ def test_annotations_are_read_by_key_not_the_whole_table() -> None:
     keys = [f"k{n:05}" for n in range(0, 2_000, 2)]
     assert sorted(many.annotations_for(keys)) == keys
     assert len(many.annotations_for()) == 2_000
+
+
+def test_more_keys_than_the_table_annotates_read_as_each_key_alone() -> None:
+    # Past a statement's worth of keys and the table's rows, the store reads the table's keys
+    # and asks only for those: the answer must not change (a key of two origins included).
+    store = _annotated(300)
+    with store.atomic():
+        store.replace_annotations("user", [Annotation(key="k00004", origin="user", name="K4")])
+    keys = [f"k{n:05}" for n in range(1_200)]
+    found = store.annotations_for(keys)
+    assert found == {
+        key: note for k in keys[:300] for key, note in store.annotations_for([k]).items()
+    }
+    assert found["k00004"].origin == "user"  # its two origins merged, the user first
+
+
+def test_a_snapshots_listings_read_with_their_guesses_are_those_read_apart(store: Store) -> None:
+    # A name and its key differ (bracket width), each has a guess of its own: the guess is
+    # that of the column asked for, none for a name without one or of other rules.
+    names = ("甲（北京）科技有限公司", "乙科技有限公司", "甲（北京）科技有限公司")
+    snapshot = _add(store, 1, names=names)
+    listings = store.listings(snapshot)
+    assert listings[0].name != listings[0].key
+    with store.atomic():
+        store.put_guesses(
+            "r",
+            {listings[0].name: ("Industry", "Beijing", None), listings[0].key: (None, "X", "Y")},
+        )
+    by_name = store.guessed_listings(snapshot, "r", of="name")
+    assert by_name == (listings, {listings[0].name: ("Industry", "Beijing", None)})
+    assert store.guessed_listings(snapshot, "r", of="key") == (
+        listings,
+        {listings[0].key: (None, "X", "Y")},
+    )
+    assert store.guessed_listings(snapshot, "other rules") == (listings, {})
 
 
 def test_listings_of_more_keys_than_a_statement_binds_keep_page_order(store: Store) -> None:
