@@ -314,7 +314,8 @@ def filled(note: Annotation | None, guessed: Annotation) -> Annotation:
     if note is None and _merges_to_itself(guessed):
         return guessed
     merge = merged([note, guessed] if note is not None else [guessed])
-    return guessed if merge is None else merge
+    assert merge is not None  # for the type checker: a merge of one note or more is one
+    return merge
 
 
 def _chosen(notes: Sequence[Annotation]) -> dict[str, _Pick]:

@@ -48,10 +48,11 @@ DESCRIBED = {
 }
 
 
-# A listing's columns, in `Listing`'s field order, then the guess of its name.
+# A listing's columns, in `Listing`'s field order (a row's first values are its arguments).
 _LISTING_COLUMNS = ", ".join(f"l.{field}" for field in Listing.__struct_fields__)
 _LISTING = itemgetter(*range(len(Listing.__struct_fields__)))
-_GUESSED = {"name": "name", "key": "key"}
+# The listing columns a guess may be found by: only these are written into the SQL.
+_GUESSED = {"name": "l.name", "key": "l.key"}
 
 
 class Guesses(Table):
@@ -76,7 +77,7 @@ class Guesses(Table):
         that)."""
         rows = self.conn.execute(
             f"SELECT {_LISTING_COLUMNS}, g.text IS NOT NULL, g.type, g.province, g.city "
-            f"FROM listings l LEFT JOIN guesses g ON g.rules = ? AND g.text = l.{_GUESSED[of]} "
+            f"FROM listings l LEFT JOIN guesses g ON g.rules = ? AND g.text = {_GUESSED[of]} "
             "WHERE l.snapshot_id = ? ORDER BY l.rowid",
             [rules, snapshot_id],
         ).fetchall()
