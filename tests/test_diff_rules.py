@@ -18,7 +18,7 @@ from bench import synth
 from tests.cli import Run, invoker
 from tests.pages import render_page
 from tracker.app import changelog
-from tracker.app.changelog import rebuild_changes
+from tracker.app.changelog import keep_changes, rebuild_changes
 from tracker.core.diff import Diff, diff
 from tracker.core.kinds import LOG_RULES
 from tracker.core.models import Listing, Snapshot
@@ -80,24 +80,11 @@ def test_the_log_rules_version_names_what_the_diff_decides() -> None:
 def test_a_log_written_under_other_rules_is_rebuilt_when_the_next_write_settles(
     tmp_path: Path,
 ) -> None:
-    config = "[[sources]]\nid = 'aiia'\nname = 'Test alliance'\nurl = 'http://127.0.0.1:9/s'\n"
-    run = invoker(tmp_path, config, db="tracker.db")
-    board = [f"星河{n}号科技有限公司" for n in range(20)]
-    pages = [{"board": board}, {"board": [*board, "青岚数据有限公司"]}]
-    for number, tiers in enumerate(pages):
-        (tmp_path / f"{number}.html").write_text(render_page(tiers), encoding="utf-8")
-        assert run("snapshot", "--file", str(tmp_path / f"{number}.html")).exit_code == 0
+    _, logged = _logged_under_old_rules(tmp_path)
+    # Settling a write, as the library does for any caller, not only the command line's.
     store = Store.open(tmp_path / "tracker.db")
-    assert store.log_rules("aiia") == LOG_RULES
-    logged = store.change_rows("aiia")
-    assert [row["kind"] for row in logged] == ["joined"]
-    # As an older tracker would have left it: its own rules, its own reading of the pairs.
     with store.atomic():
-        store.clear_changes("aiia")
-        store.set_log_rules("aiia", "1")
-    store.close()
-    assert run("snapshot", "--file", str(tmp_path / "1.html")).exit_code == 0  # unchanged
-    store = Store.open(tmp_path / "tracker.db")
+        keep_changes(store, "aiia", [])
     assert store.log_rules("aiia") == LOG_RULES
     assert store.change_rows("aiia") == logged
 
@@ -112,7 +99,9 @@ def _logged_under_old_rules(tmp_path: Path) -> tuple[Run, list[dict[str, object]
         (tmp_path / f"{number}.html").write_text(render_page(tiers), encoding="utf-8")
         assert run("snapshot", "--file", str(tmp_path / f"{number}.html")).exit_code == 0
     store = Store.open(tmp_path / "tracker.db")
+    assert store.log_rules("aiia") == LOG_RULES
     logged = store.change_rows("aiia")
+    assert [row["kind"] for row in logged] == ["joined"]
     with store.atomic():
         store.clear_changes("aiia")
         store.set_log_rules("aiia", "1")
