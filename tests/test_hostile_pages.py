@@ -23,7 +23,7 @@ from tests.pages import render_page
 from tracker.core.decode import decode_page
 from tracker.core.parse import complete, next_page
 from tracker.core.parse.complete import cut_off
-from tracker.core.parse.depth import nesting_depth
+from tracker.core.parse.depth import markup_only, nesting_depth
 
 NAMES = [f"测试样例{i}号科技有限公司" for i in range(1, 21)]
 # Work bounded in the page's size finishes in seconds; before, these pages took minutes.
@@ -196,6 +196,25 @@ def test_a_page_s_end_tag_is_found_wherever_it_stands() -> None:
     for _ in range(3000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
         assert complete._closed(text) == (complete._CLOSED.search(text) is not None), text
+
+
+def test_cut_off_answers_as_searching_the_page_and_the_page_stripped() -> None:
+    """Over random hostile pages (end tags in comments, scripts and attributes, sections
+    never closed, mixed case, letters a case-blind match takes for ASCII ones), a page is
+    cut off exactly when it opened and the page or the page stripped has no end tag: the
+    reference for any cheaper way of asking (issue 17 tried one)."""
+    pieces = ["<!--", "-->", "<!-->", "<script>", "</script>", "<SCRIPT ", "</sCrIpt", "<scripts>",
+        "<script中>", "<title>", "</TITLE>", "<textarea>", "</textarea", "<xmp>", "</xmp>",
+        "<iframe>", "</iframe>", "<noembed>", "</noembed>", "<noframes>", "</noframes>",
+        "<plaintext>", "<style>", "</style>", "ſcript", "<İframe>", "K", "</body>", "</HTML >",
+        "<p>青岚</p>", "x", "'</body>'", "<a title='<!--'>", "\n", "<", "</", ">", "-", "--",
+        "<html><body>"]  # fmt: skip
+    rng = random.Random(23)
+    for _ in range(20000):
+        html = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
+        closed = complete._CLOSED.search(html) and complete._CLOSED.search(markup_only(html))
+        expected = complete._OPENED.search(html) is None or closed is not None
+        assert (cut_off(html) is None) == bool(expected), html
 
 
 def test_a_page_cut_after_its_list_that_loses_no_one_is_believed(
