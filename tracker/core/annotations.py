@@ -228,14 +228,9 @@ def annotated(
     added: dict[tuple[Any, ...], dict[str, Any]] = {}
     found = []
     for row, note in zip(rows, notes, strict=True):
-        if note is None:
-            found.append(dict(row) if full else row | _NO_SHOWN)
-            continue
-        values = astuple(note)
-        if values[_EXTRA] or values[_SOURCES]:  # containers: no key, and rare
+        if note is None or (content := _shared_content(note)) is None:
             found.append(annotate(row, note, full=full, sourced=sourced))
             continue
-        content = _content(values)
         shared = added.get(content)
         if shared is None:
             shared = added[content] = note.facts(sourced) if full else note.shown()
@@ -243,8 +238,15 @@ def annotated(
     return found
 
 
-# What `facts` and `shown` read of a note without `extra` or `sources`: all but its key and
-# name, by position in `astuple`.
+def _shared_content(note: Annotation) -> tuple[Any, ...] | None:
+    """What `facts` and `shown` read of `note`, all but its key and name; None when it holds
+    `extra` or `sources` (containers, no key to share by, and rare)."""
+    values = astuple(note)
+    if values[_EXTRA] or values[_SOURCES]:
+        return None
+    return _content(values)
+
+
 _FIELDS = Annotation.__struct_fields__
 _EXTRA, _SOURCES = _FIELDS.index("extra"), _FIELDS.index(SOURCES_FIELD)
 _content = itemgetter(
