@@ -56,6 +56,7 @@ from tracker.core.parse.walk import (
     EMPHASISED,
     END,
     HEADED,
+    ITEM,
     LOGO,
     MEMBER,
     OPEN,
@@ -63,6 +64,7 @@ from tracker.core.parse.walk import (
     TEXT,
     Line,
     Run,
+    run_line,
 )
 
 # Lead-ins that announce more members rather than a new block: "以下为2024年新入会单位：".
@@ -157,6 +159,9 @@ class Reader:
         numbered = enumerate(lines)
         for index, line in numbered:
             kind = line.kind
+            if kind == ITEM:
+                # A line of the simple list the bulk path did not take: made now.
+                line, kind = run_line((nodes, texts), index - run_start, line.shape), TEXT
             if kind == TEXT:
                 if index in runs:
                     (nodes, texts), run = runs[index], None
@@ -477,7 +482,8 @@ def _runs_on(line: Line, lines: Sequence[Line], index: int) -> bool:
     Logos between them (a card's image before its caption) are passed over.
     """
     for following in lines[index + 1 : index + 1 + _LOOKAHEAD]:
-        if following.kind == TEXT:
+        # A simple list's ITEM line has the list's shape (see walk.py).
+        if following.kind in (TEXT, ITEM):
             return following.shape == line.shape
         if following.kind != LOGO:
             return False
