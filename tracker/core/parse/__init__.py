@@ -31,13 +31,14 @@ from tracker.core.parse.complete import cut_off
 from tracker.core.parse.configured import by_selectors
 from tracker.core.parse.depth import markup_only, too_deep
 from tracker.core.parse.embedded import by_json
+from tracker.core.parse.marks import Marks, Run
 from tracker.core.parse.markup import css_path, inside, site_names, structure
 from tracker.core.parse.paging import NextPage, next_page
 from tracker.core.parse.sections import Reader, Rejected, Section
 from tracker.core.parse.strips import Strips, label_strips
 from tracker.core.parse.tables import read_tables
 from tracker.core.parse.text import HEADING_CHARS, heading, is_cut_short, looks_like_org
-from tracker.core.parse.walk import TEXT, Line, Marks, Run, read_lines, run_line
+from tracker.core.parse.walk import TEXT, Line, read_lines, run_line
 
 __all__ = [
     "PARSER_VERSION",

@@ -24,9 +24,7 @@ clean (checked for the whole block at once), else as `line_text` makes each.
 from __future__ import annotations
 
 import re
-from collections.abc import Set as AbstractSet
 from functools import lru_cache
-from operator import attrgetter
 
 from selectolax.lexbor import LexborNode
 
@@ -43,7 +41,6 @@ _ITEM = re.compile(
 )
 # The wrappers an item opens, in order, as _OPEN matched them.
 _WRAPPER = re.compile(r"<(span|font|em|i|u|small|a)[ >]")
-_MEM_ID = attrgetter("mem_id")
 # What ASCII_SPACE.sub(" ", line) changes in a line: any of it but a lone space.
 _UNCLEAN = ("  ", "\t", "\r", "\n", "\f")
 # A block worth trying: fewer items cost less walked than serialised.
@@ -52,12 +49,10 @@ LIST_TAGS = frozenset({"ul", "ol", "div", "dl"})
 ITEM_TAGS = frozenset({"li", "p", "dd"})
 
 
-def simple_items(
-    block: LexborNode, marked: AbstractSet[int] = frozenset()
-) -> tuple[list[LexborNode], list[str]] | None:
+def simple_items(block: LexborNode) -> tuple[list[LexborNode], list[str]] | None:
     """The items of a simple list that give a line, and their lines (`line_text` of the
-    text the walk gathers), or None when the block is not one or a structural pass marked
-    one of its items (by id in ``marked``)."""
+    text the walk gathers), or None when the block is not one. (Whether a structural pass
+    marked one of its items is the walk's to ask first: see `walk._holding`.)"""
     html = block.html or ""
     start = html.find(">") + 1
     end = html.rfind("</")
@@ -68,7 +63,7 @@ def simple_items(
     if texts is None or len(texts) < _MIN_ITEMS:
         return None
     items = list(block.iter(include_text=False))
-    if len(items) != len(texts) or not marked.isdisjoint(map(_MEM_ID, items)):
+    if len(items) != len(texts):
         return None
     lines = list(map(str.strip, texts))
     # Lines that stripping leaves as line_text leaves them (most): no empty one, nothing

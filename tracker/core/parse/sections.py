@@ -28,6 +28,7 @@ from selectolax.lexbor import LexborNode
 
 from tracker.core.models import OTHER_TIER
 from tracker.core.parse.collect import Collector
+from tracker.core.parse.marks import Run
 from tracker.core.parse.markup import css_path, inside
 from tracker.core.parse.plain import PlainRun, is_plain
 from tracker.core.parse.runs import BOLD, LATIN, LINE_START, LOGO_NAME, PAIRED, Name, settle
@@ -63,7 +64,6 @@ from tracker.core.parse.walk import (
     SOFT,
     TEXT,
     Line,
-    Run,
     run_line,
 )
 

@@ -14,7 +14,6 @@ links (``<b>会员单位：</b><a>…</a> | <a>…</a>``) is a line of its own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from itertools import repeat
 from typing import NamedTuple
 
@@ -23,8 +22,7 @@ from selectolax.lexbor import LexborNode
 from tracker.core.parse.items import ITEM_TAGS, LIST_TAGS, simple_items
 from tracker.core.parse.links import link_is_the_name, uncut_title
 from tracker.core.parse.logos import image_heading, image_name
-from tracker.core.parse.strips import Strips
-from tracker.core.parse.tables import Tables
+from tracker.core.parse.marks import CRUMB, SKIP, TABLE, TITLE, Marks, Run, actions, holding
 from tracker.core.parse.text import LETTER, Heading, heading, is_closer, line_text
 
 # Line kinds: text, one name read from an image, the end of the content (chrome begins), a
@@ -51,27 +49,9 @@ class Line(NamedTuple):
     aside: str = ""
 
 
-# A simple list's lines' nodes and texts.
-Run = tuple[list[LexborNode], list[str]]
-
 # Line's own __new__ is a Python function, a third of a microsecond per call; there is one
 # line per member, so the hot path builds the tuple directly.
 _new_line = tuple.__new__
-
-
-@dataclass
-class Marks:
-    """What the structural passes decided, by element id; ``runs``: what the walk did."""
-
-    chrome: dict[int, tuple[LexborNode, str]]
-    strips: Strips
-    tables: Tables
-    titles: set[int]
-    # English renderings of the names beside them: skipped.
-    renderings: set[int] = field(default_factory=set)
-    # Simple lists' lines: the index of the first → the nodes and texts of all (see
-    # `read_lines`).
-    runs: dict[int, Run] = field(default_factory=dict)
 
 
 _BLOCK = 1
@@ -108,8 +88,6 @@ _INVISIBLE_TAGS = frozenset(
 # Item elements: their classes vary from item to item (odd, even, first, active), so a
 # shape leaves them out. Table cells are told apart by column (see `_label`).
 _ITEM_TAGS = frozenset("li tr dt dd p a".split())
-# What the walk does at a marked element: the first four read nothing inside it.
-_SKIP, _CHROME, _CRUMB, _TABLE, _TITLE, _PANEL_ACTION = range(1, 7)
 
 
 def read_lines(
@@ -146,12 +124,12 @@ def read_lines(
                 fragments.append(" ")
         elif tag in _INVISIBLE_TAGS:
             pass
-        elif (action := actions.get(node.mem_id, 0)) and action <= _TABLE:
+        elif (action := actions.get(node.mem_id, 0)) and action <= TABLE:
             walker.marked(node, action)
         else:
             flags = _TAG_FLAGS.get(tag, 0)
             if action:
-                flags |= _BLOCK | (_HEADMARK if action == _TITLE else _PANEL)
+                flags |= _BLOCK | (_HEADMARK if action == TITLE else _PANEL)
             child = node.first_child
             # Most elements of a long list are inline wrappers with no flags at all.
             if flags:
@@ -176,15 +154,16 @@ def read_lines(
 class _Walker:
     """What `read_lines` keeps open around the current point, beyond the line buffer."""
 
-    __slots__ = ("marks", "buffer", "actions", "bulk", "emphasis", "heads", "columns")
+    __slots__ = ("marks", "buffer", "actions", "bulk", "holding", "emphasis", "heads", "columns")
 
     def __init__(self, marks: Marks, buffer: _LineBuffer, *, bulk: bool) -> None:
         self.marks = marks
         self.buffer = buffer
-        self.actions = _actions(marks)
+        self.actions = actions(marks)
         # Simple lists are read in one step (items.py) where nothing in them can be marked:
         # on a page with tabs or menus any element may be a strip or a panel.
         self.bulk = bulk and not marks.strips.strips and not marks.strips.panels
+        self.holding = holding(marks)
         # Open emphasis (bold, headings) and heading elements around the current point.
         self.emphasis = 0
         self.heads = 0
@@ -196,12 +175,14 @@ class _Walker:
         buffer = self.buffer
         if tag not in LIST_TAGS or self.emphasis or self.heads or buffer.link_from is not None:
             return False
+        if block.mem_id in self.holding:
+            return False
         first = block.first_child
         while first is not None and first.tag == "-text":
             first = first.next
         if first is None or first.tag not in ITEM_TAGS:
             return False
-        found = simple_items(block, self.actions.keys())
+        found = simple_items(block)
         if found is None:
             return False
         self.marks.runs[len(buffer.lines)] = found
@@ -211,13 +192,13 @@ class _Walker:
     def marked(self, node: LexborNode, action: int) -> None:
         """An element a structural pass marked: skipped, a tiered table, or a line break."""
         buffer = self.buffer
-        if action != _SKIP:
+        if action != SKIP:
             buffer.end()
-        if action == _TABLE:
+        if action == TABLE:
             # Its rows open their own tiers; what came before ends with them.
             buffer.members(self.marks.tables.tiered[node.mem_id])
-        elif action != _SKIP:
-            buffer.lines.append(Line("", END, SOFT if action == _CRUMB else 0, node=node))
+        elif action != SKIP:
+            buffer.lines.append(Line("", END, SOFT if action == CRUMB else 0, node=node))
 
     def open(
         self, node: LexborNode, tag: str, flags: int, child: LexborNode | None, action: int
@@ -295,20 +276,6 @@ class _Walker:
             buffer.levels.pop()
         if flags & _PANEL:
             buffer.lines.append(Line("", END, node=parent))
-
-
-def _actions(marks: Marks) -> dict[int, int]:
-    actions = dict.fromkeys(marks.titles, _TITLE)
-    actions |= dict.fromkeys(marks.renderings, _SKIP)
-    actions |= dict.fromkeys(marks.tables.unread, _SKIP)
-    kinds = {"breadcrumb": _CRUMB, "control": _SKIP, "chrome": _CHROME}
-    for chrome_id, (_, kind) in marks.chrome.items():
-        actions[chrome_id] = kinds[kind]
-    for strip_id, (_, role) in marks.strips.strips.items():
-        actions[strip_id] = _SKIP if role == "tabs" else _CHROME
-    actions |= dict.fromkeys(marks.strips.panels, _PANEL_ACTION)
-    actions |= dict.fromkeys(marks.tables.tiered, _TABLE)
-    return actions
 
 
 class _LineBuffer:
