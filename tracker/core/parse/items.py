@@ -117,24 +117,18 @@ def _repeated(block: str, opening: str, closing: str) -> list[str] | None:
 
     Split and checked in C, in one split: between two texts stands the closing and the
     next opening. No text may hold a "<" or "&" (as _ITEM requires: none then holds a
-    tag), which the counts tell: the middle holds only the separators' own. Every
-    separator begins with the closing's "<", so splitting finds each where an item ends
-    and no other (a text holds none; _ITEM's closing is end tags only, so it never holds
-    the opening and no separator is cut in two). The texts differ from _ITEM's only in
-    whitespace before them, which every reader strips."""
+    tag), which the texts joined tell (by NUL, neither), a third the length of the
+    block. Every separator begins with the closing's "<", so splitting finds each where
+    an item ends and no other (a text holds none; _ITEM's closing is end tags only, so it
+    never holds the opening and no separator is cut in two). The texts differ from
+    _ITEM's only in whitespace before them, which every reader strips."""
     if len(block) < len(opening) + len(closing):
         return None
     if not (block.startswith(opening) and block.endswith(closing)):
         return None
-    between = closing + opening
-    middle = block[len(opening) : len(block) - len(closing)]
-    texts = middle.split(between)
-    separators = len(texts) - 1
-    if middle.count("<") != between.count("<") * separators:
-        return None
-    if middle.count("&") != between.count("&") * separators:
-        return None
-    return texts
+    texts = block[len(opening) : len(block) - len(closing)].split(closing + opening)
+    joined = "\0".join(texts)
+    return None if "<" in joined or "&" in joined else texts
 
 
 @lru_cache(maxsize=64)
