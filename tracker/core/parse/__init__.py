@@ -224,9 +224,9 @@ def _hinted(lines: list[Line], runs: dict[int, Run]) -> Iterator[Line]:
     index = 0
     while index < len(lines):
         line = lines[index]
-        texts = runs[index][1] if index in runs else ()
+        _, texts, joined = runs.get(index, _NO_RUN)
         if len(texts) > 1:
-            if _holds_heading_char("\n".join(texts)):
+            if _holds_heading_char(joined):
                 # Its lines after the first are made only here (see walk.ITEM).
                 found = [i for i, text in enumerate(texts) if _holds_heading_char(text)]
                 yield from (run_line(runs[index], i, line.shape) for i in found)
@@ -235,6 +235,10 @@ def _hinted(lines: list[Line], runs: dict[int, Run]) -> Iterator[Line]:
         if _holds_heading_char(line.text):
             yield line
         index += 1
+
+
+# What `_hinted` reads where no simple list begins.
+_NO_RUN: Run = ([], [], "")
 
 
 def _holds_heading_char(text: str) -> bool:

@@ -30,6 +30,9 @@ from selectolax.lexbor import LexborNode
 
 from tracker.core.parse.text import line_text
 
+# A simple list's lines' nodes and texts, and the texts joined by line breaks.
+Run = tuple[list[LexborNode], list[str], str]
+
 # Whitespace the walk drops between elements (all of it is str.isspace()).
 _WS = "[ \\t\\n\\f]*"
 _LINK = '<a(?: (?:href|target)="[^"<>&]*")*>'
@@ -41,18 +44,20 @@ _ITEM = re.compile(
 )
 # The wrappers an item opens, in order, as _OPEN matched them.
 _WRAPPER = re.compile(r"<(span|font|em|i|u|small|a)[ >]")
-# What ASCII_SPACE.sub(" ", line) changes in a line: any of it but a lone space.
-_UNCLEAN = ("  ", "\t", "\r", "\n", "\f")
+# What ASCII_SPACE.sub(" ", line) changes in a line: any of it but a lone space (and a
+# line break, counted apart: the lines are joined by it).
+_UNCLEAN = ("  ", "\t", "\r", "\f")
 # A block worth trying: fewer items cost less walked than serialised.
 _MIN_ITEMS = 4
 LIST_TAGS = frozenset({"ul", "ol", "div", "dl"})
 ITEM_TAGS = frozenset({"li", "p", "dd"})
 
 
-def simple_items(block: LexborNode) -> tuple[list[LexborNode], list[str]] | None:
-    """The items of a simple list that give a line, and their lines (`line_text` of the
-    text the walk gathers), or None when the block is not one. (Whether a structural pass
-    marked one of its items is the walk's to ask first: see `walk._holding`.)"""
+def simple_items(block: LexborNode) -> Run | None:
+    """The items of a simple list that give a line, their lines (`line_text` of the text
+    the walk gathers) and those joined by line breaks, or None when the block is not one.
+    (Whether a structural pass marked one of its items is the walk's to ask first: see
+    `marks.holding`.)"""
     html = block.html or ""
     start = html.find(">") + 1
     end = html.rfind("</")
@@ -67,18 +72,19 @@ def simple_items(block: LexborNode) -> tuple[list[LexborNode], list[str]] | None
         return None
     lines = list(map(str.strip, texts))
     # Lines that stripping leaves as line_text leaves them (most): no empty one, nothing
-    # ASCII_SPACE would change (a run of spaces, a tab or a line break). The texts hold
-    # no "<": joined by it, one check is each line's. (Substring scans, in C: isprintable
-    # looks each character up, ten times slower.)
-    joined = "<".join(lines)
-    if "" in lines or any(map(joined.__contains__, _UNCLEAN)):
+    # ASCII_SPACE would change (a run of spaces, a tab or a line break). Joined, one check
+    # is each line's; the join is kept for the readers that search the lines together.
+    # (Substring scans, in C: isprintable looks each character up, ten times slower.)
+    joined = "\n".join(lines)
+    if "" in lines or joined.count("\n") >= len(lines) or any(map(joined.__contains__, _UNCLEAN)):
         read = [
             (node, line)
             for node, text in zip(items, texts, strict=True)
             if (line := line_text(text))
         ]
-        return [node for node, _ in read], [line for _, line in read]
-    return items, lines
+        lines = [line for _, line in read]
+        return [node for node, _ in read], lines, "\n".join(lines)
+    return items, lines, joined
 
 
 def _texts(html: str, start: int, end: int) -> list[str] | None:

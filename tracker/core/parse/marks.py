@@ -8,11 +8,9 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborNode
 
+from tracker.core.parse.items import Run
 from tracker.core.parse.strips import Strips
 from tracker.core.parse.tables import Tables
-
-# A simple list's lines' nodes and texts.
-Run = tuple[list[LexborNode], list[str]]
 
 # What the walk does at a marked element: the first four read nothing inside it.
 SKIP, CHROME, CRUMB, TABLE, TITLE, PANEL = range(1, 7)
@@ -29,7 +27,7 @@ class Marks:
     # English renderings of the names beside them: skipped.
     renderings: dict[int, LexborNode] = field(default_factory=dict)
     # Simple lists' lines: the index of the first → the nodes and texts of all (see
-    # `walk.read_lines`).
+    # `walk.read_lines` and `items.Run`).
     runs: dict[int, Run] = field(default_factory=dict)
 
 

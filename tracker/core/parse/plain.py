@@ -74,9 +74,10 @@ class PlainRun:
 
     __slots__ = ("texts", "joined", "line", "offset")
 
-    def __init__(self, texts: Sequence[str]) -> None:
+    def __init__(self, texts: Sequence[str], joined: str) -> None:
         self.texts = texts
-        self.joined = "\n".join(texts)
+        # "\n".join(texts), as the walk kept it (see items.Run).
+        self.joined = joined
         # A line asked for last and where it begins in `joined`: the reader asks from
         # lines further on each time, and most often only once, from the second line (a
         # running sum of every line's length cost half as much as the match).

@@ -154,6 +154,7 @@ class Reader:
         # begins and ends, and its lines joined.
         nodes: list[LexborNode] = []
         texts: list[str] = []
+        joined = ""
         run_start = run_end = 0
         run = None
         numbered = enumerate(lines)
@@ -161,16 +162,16 @@ class Reader:
             kind = line.kind
             if kind == ITEM:
                 # A line of the simple list the bulk path did not take: made now.
-                line, kind = run_line((nodes, texts), index - run_start, line.shape), TEXT
+                line, kind = run_line(runs[run_start], index - run_start, line.shape), TEXT
             if kind == TEXT:
                 if index in runs:
-                    (nodes, texts), run = runs[index], None
+                    (nodes, texts, joined), run = runs[index], None
                     run_start, run_end = index, index + len(texts)
                 # Most lines of a long list are plain names in the run (see `_plain`).
                 if not (fast and self._plain(line, index)):
                     self._text(line, lines, index)
                 elif index + 1 < run_end:
-                    run = run or PlainRun(texts)
+                    run = run or PlainRun(texts, joined)
                     taken = self._plain_run(run, nodes, index + 1 - run_start, line.shape)
                     # Past the lines taken, in C.
                     deque(islice(numbered, taken), maxlen=0)

@@ -186,7 +186,7 @@ class _Walker:
         if found is None:
             return False
         self.marks.runs[len(buffer.lines)] = found
-        buffer.items(*found)
+        buffer.items(found)
         return True
 
     def marked(self, node: LexborNode, action: int) -> None:
@@ -337,18 +337,19 @@ class _LineBuffer:
         self.lines += [Line(n, MEMBER, shape=shape, node=c, heading=h) for h, n, c in rows]
         self.lines.append(Line("", END))
 
-    def items(self, nodes: list[LexborNode], texts: list[str]) -> None:
+    def items(self, run: Run) -> None:
         """A line per item of a simple list that gives one (see items.py): one shape, no
         flags, registered where the walk would: at the first of them.
 
         The others stand as one ITEM line holding the shape: the reader takes most of a
         long list in bulk from `Marks.runs`, and a line each costs a third of the walk."""
+        nodes = run[0]
         if not nodes:
             return
         self.path.append(nodes[0].tag or "")
         shape = self._shape()
         self.path.pop()
-        self.lines.append(run_line((nodes, texts), 0, shape))
+        self.lines.append(run_line(run, 0, shape))
         self.lines += repeat(Line("", ITEM, shape=shape), len(nodes) - 1)
 
     def split_label(self) -> None:
@@ -457,7 +458,7 @@ class _LineBuffer:
 
 def run_line(run: Run, index: int, shape: int) -> Line:
     """Line ``index`` of a simple list (`Marks.runs`), of the list's shape."""
-    nodes, texts = run
+    nodes, texts, _ = run
     return _new_line(Line, (texts[index], TEXT, 0, 0, shape, nodes[index], None, ""))
 
 
