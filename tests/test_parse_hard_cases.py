@@ -199,6 +199,15 @@ CASES: dict[str, tuple[str, Expected]] = {
         [("chair", "理事长单位", "甲星智能"), ("board", "理事单位", "丁岫视觉"),
          ("board", "理事单位", "戊溟语音")],
     ),
+    # Seen on a real portal's home page (a 2018 crawl): a box of 理事单位 whose title writes
+    # its "more" link first. "MORE+" first lost the tier, exit 0.
+    "a more link written before the heading": (
+        f'<div class="box"><h2><span class="more"><a href="/l">更多</a></span>理事单位</h2>'
+        f'<ul><li><a href="/1">{A}</a></li></ul></div>'
+        f'<div class="box"><h2><span><a href="/h">MORE+</a></span>会员单位</h2>'
+        f'<ul><li><a href="/2">{B}</a></li></ul></div>',
+        [("board", "理事单位", A), ("ordinary", "会员单位", B)],
+    ),
 }  # fmt: skip
 
 

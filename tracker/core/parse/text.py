@@ -46,8 +46,10 @@ _TRAILER = r"(?:(?P<latin>[A-Za-z][A-Za-z&'’.\- ]{0,40})|更多|查看更多|�
 _LATIN_TIER = re.compile(
     r"member|board|chair|president|director|council|vice|executive|unit|more", re.IGNORECASE
 )
+# A "more" link floated right but written first: "<h2><span><a>更多</a></span>理事单位</h2>".
+_MORE_FIRST = r"(?:(?:(?:查看)?更多|[Mm][Oo][Rr][Ee])[\W_]*)?"
 _HEADING = re.compile(
-    rf"{_LEAD}{_YEAR}{_LABEL}{_DECOR}(?P<colon>[\s:：]*)(?:[/|｜—-]\s*)?{_TRAILER}[\W_]*"
+    rf"{_LEAD}{_MORE_FIRST}{_YEAR}{_LABEL}{_DECOR}(?P<colon>[\s:：]*)(?:[/|｜—-]\s*)?{_TRAILER}[\W_]*"
 )
 # "理事单位：星河智能、青岚数据": a heading and its names on one line.
 _INLINE_HEADING = re.compile(rf"{_LEAD}{_YEAR}{_LABEL}{_DECOR}\s*[:：]\s*(?P<rest>\S.*)")
