@@ -208,6 +208,14 @@ CASES: dict[str, tuple[str, Expected]] = {
         f'<ul><li><a href="/2">{B}</a></li></ul></div>',
         [("board", "理事单位", A), ("ordinary", "会员单位", B)],
     ),
+    # The same box listed two news headlines among its members, read as members, exit 0.
+    "news headlines in a box of members": (
+        '<h2>理事单位</h2><ul><li><a href="/1">甲星通讯已连续赢得三起"337调查"案</a></li>'
+        '<li><a href="/2">乙禾地税组织签订“金三上线承诺书”</a></li>'
+        f'<li><a href="/3">{A}</a></li><li><a href="/4">中国“一带一路”丙岳研究院</a></li>'
+        '<li><a href="/5">甲星紫光</a></li><li><a href="/6">丁岫科技园</a></li></ul>',
+        [("board", "理事单位", n) for n in (A, "中国“一带一路”丙岳研究院", "甲星紫光", "丁岫科技园")],
+    ),
 }  # fmt: skip
 
 

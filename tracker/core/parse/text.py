@@ -6,7 +6,8 @@ member card, a ``友情链接`` block dressed exactly like the tiers above it.
 
 Rule for pieces of text that are not names (a dropped real member is a false departure, a
 kept stray line a false join, so each rule names a shape no organisation's name has): no
-letter at all, one character, longer than 80; a date, or news with a date; a sentence
+letter at all, one character, longer than 80; a date, or news with a date; a headline
+quoting a phrase (``…签订“承诺书”``) that does not end as an organisation does; a sentence
 (``。``) or a card's introduction (``公司成立于…``); a lead-in ending in a colon; a note in
 brackets; an annotation (``主营：…``, ``电话：…``: a short label and a colon); a button or
 caption (``更多>>``, ``返回顶部``, ``单位名称``); an ordering note (``排名不分先后``); an
@@ -217,7 +218,10 @@ _DESCRIPTION = re.compile(
 )
 # A character that template code, each description above, or an ordering note holds: most
 # names hold none and skip those searches.
-_SUSPECT = re.compile("[{%$于家从拥资占提的排序先画拼字]")
+_SUSPECT = re.compile('[{%$于家从拥资占提的排序先画拼字“"「『]')
+# A headline quotes a phrase ("星河通讯签订“金三上线承诺书”"); a name does not, or ends as
+# an organisation's does all the same ("中国“一带一路”星河研究院").
+_QUOTED = re.compile(r"[“\"「『][^”\"」』]+[”\"」』]")
 # Template code a page shipped unrendered: "{{ m.name }}", "${item.name}", "{$vo.title}".
 _TEMPLATE = re.compile(r"\{\{|\$\{|\{\$|\{%|<%|%>")
 # An English heading beside the Chinese one ("MEMBERS", "Board Members"), not a member.
@@ -374,6 +378,8 @@ def not_a_name(text: str) -> str | None:
         return "not a name: template code"
     if _DESCRIPTION.search(text):
         return "not a name: a description"
+    if (quoted := _QUOTED.search(text)) and _headline(text, quoted):
+        return "not a name: a headline (it quotes a phrase)"
     if len(text) <= _MAX_ORDER_NOTE and _ORDER_NOTE.search(text):
         # "北京拼音科技有限公司" holds 拼音 and is a name all the same.
         if not looks_like_org(text, strict=True):
@@ -444,6 +450,12 @@ _LATIN_ORG = re.compile(
 _LATIN_TAIL = 40
 # "（北京）", "(Beijing)": a bracket after the legal form holds a place or a status.
 _MAX_BRACKET = 14
+
+
+def _headline(text: str, quoted: re.Match[str]) -> bool:
+    # A brand in quotes alone ("“星河”") is no sentence; a line around the quote may be.
+    outside = len(text) - (quoted.end() - quoted.start())
+    return outside >= 2 and not looks_like_org(text)
 
 
 def looks_like_org(name: str, *, strict: bool = False) -> bool:
