@@ -216,6 +216,15 @@ CASES: dict[str, tuple[str, Expected]] = {
         '<li><a href="/5">甲星紫光</a></li><li><a href="/6">丁岫科技园</a></li></ul>',
         [("board", "理事单位", n) for n in (A, "中国“一带一路”丙岳研究院", "甲星紫光", "丁岫科技园")],
     ),
+    # A real alliance's member page: its h1 names the tier, then an h2 section about its
+    # services (kinds of member as pills, run together), then the h2 list.
+    "a section beside the tiers under a page title": (
+        "<h1>会员单位</h1><p>构建覆盖银行、证券、高校的多元会员生态。</p><h2>会员服务中心</h2>"
+        '<div class="pills"><span>银行业机构</span><span>证券公司</span><span>律师事务所</span>'
+        f'<span>金融协会</span></div><h2>部分会员单位</h2><div class="card"><h3>{A}</h3><p>银行</p>'
+        f'</div><div class="card"><h3>{B}</h3><p>证券</p></div>',
+        [("ordinary", "部分会员单位", A), ("ordinary", "部分会员单位", B)],
+    ),
 }  # fmt: skip
 
 
