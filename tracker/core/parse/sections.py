@@ -143,7 +143,7 @@ class Reader:
     fast: bool = True
     # How many lines were taken so.
     plain: int = 0
-    # The h levels at which the page being read heads tiers (see `_tier_levels`).
+    # The h levels at which the page being read heads tiers (see `_beside_tiers`).
     levels: tuple[Sequence[Line] | None, frozenset[int]] = (None, frozenset())
 
     def read(self, lines: Sequence[Line], runs: Mapping[int, Run] | None = None) -> None:
@@ -349,27 +349,14 @@ class Reader:
         )
 
     def _beside_tiers(self, current: Section, line: Line, lines: Sequence[Line]) -> bool:
-        """Whether a heading under the tier's sits at a level the page heads tiers at: a
-        section beside the tiers ("<h1>会员单位</h1><h2>会员服务</h2>…<h2>理事单位</h2>"),
-        not a subgroup of this one."""
-        level, tier_level = line.level, current.line.level
-        if not 0 < tier_level < level <= _MAX_H_LEVEL:
+        """Whether a heading under the tier's stands at a level the page heads tiers at too:
+        a section beside them ("<h1>会员单位</h1><h2>会员服务</h2>…<h2>理事单位</h2>")."""
+        if not 0 < current.line.level < line.level <= _MAX_H_LEVEL:
             return False
-        return level in self._tier_levels(lines)
-
-    def _tier_levels(self, lines: Sequence[Line]) -> frozenset[int]:
-        """The h levels of the tier headings among lines, worked out once a page."""
-        read, levels = self.levels
-        if read is not lines:
-            levels = frozenset(
-                line.level
-                for line in lines
-                if line.flags & HEADED
-                and 0 < line.level <= _MAX_H_LEVEL
-                and heading(line.text, evidence=True) is not None
-            )
-            self.levels = (lines, levels)
-        return levels
+        if self.levels[0] is not lines:  # worked out once a page
+            found = (x.level for x in lines if x.flags & HEADED and heading(x.text, evidence=True))
+            self.levels = (lines, frozenset(found))
+        return line.level in self.levels[1]
 
     def _names(self, current: Section, line: Line, text: str, index: int) -> None:
         count = COUNT_LINE.fullmatch(text) if "共" in text or "计" in text else None
