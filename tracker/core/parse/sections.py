@@ -143,6 +143,8 @@ class Reader:
     fast: bool = True
     # How many lines were taken so.
     plain: int = 0
+    # The h levels at which the page being read heads tiers (see `_beside_tiers`).
+    levels: tuple[Sequence[Line] | None, frozenset[int]] = (None, frozenset())
 
     def read(self, lines: Sequence[Line], runs: Mapping[int, Run] | None = None) -> None:
         """Read lines in order; ``runs`` are those of simple lists (see `read_lines`)."""
@@ -331,6 +333,8 @@ class Reader:
         # Most lines are names in the run so far, or plain text: no heading either way.
         if line.shape in current.shapes or len(text) > _MAX_CLOSER:
             return False
+        if line.flags & HEADED and self._beside_tiers(current, line, lines):
+            return not looks_like_org(text, strict=True)
         lone = line.flags & (HEADED | ALL_EMPHASISED) or text.endswith((":", "："))
         if not lone or looks_like_org(text) or not_a_name(text.rstrip(":：")) is not None:
             return False
@@ -343,6 +347,16 @@ class Reader:
         return bool(current.names and len(text) <= _MAX_BOLD_CLOSER) and not (
             _MEMBER_LEAD.search(text)
         )
+
+    def _beside_tiers(self, current: Section, line: Line, lines: Sequence[Line]) -> bool:
+        """Whether a heading under the tier's stands at a level the page heads tiers at too:
+        a section beside them ("<h1>会员单位</h1><h2>会员服务</h2>…<h2>理事单位</h2>")."""
+        if not 0 < current.line.level < line.level <= _MAX_H_LEVEL:
+            return False
+        if self.levels[0] is not lines:  # worked out once a page
+            found = (x.level for x in lines if x.flags & HEADED and heading(x.text, evidence=True))
+            self.levels = (lines, frozenset(found))
+        return line.level in self.levels[1]
 
     def _names(self, current: Section, line: Line, text: str, index: int) -> None:
         count = COUNT_LINE.fullmatch(text) if "共" in text or "计" in text else None
