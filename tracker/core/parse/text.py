@@ -48,8 +48,9 @@ _TRAILER = r"(?:(?P<latin>[A-Za-z][A-Za-z&'’.\- ]{0,40})|更多|查看更多|�
 _LATIN_TIER = re.compile(
     r"member|board|chair|president|director|council|vice|executive|unit|more", re.IGNORECASE
 )
-# A "more" link floated right but written first: "<h2><span><a>更多</a></span>理事单位</h2>".
-_MORE_FIRST = r"(?:(?:(?:查看)?更多|[Mm][Oo][Rr][Ee])[\W_]*)?"
+# A "more" link floated right but written first: "<h2><span><a>更多</a></span>理事单位</h2>";
+# "More" as a word only ("Morenet会员单位" is a label).
+_MORE_FIRST = r"(?:(?:(?:查看)?更多|[Mm][Oo][Rr][Ee](?![A-Za-z]))[\W_]*)?"
 _HEADING = re.compile(
     rf"{_LEAD}{_MORE_FIRST}{_YEAR}{_LABEL}{_DECOR}(?P<colon>[\s:：]*)(?:[/|｜—-]\s*)?{_TRAILER}[\W_]*"
 )
