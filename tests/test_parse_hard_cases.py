@@ -225,15 +225,6 @@ CASES: dict[str, tuple[str, Expected]] = {
         f'</div><div class="card"><h3>{B}</h3><p>证券</p></div>',
         [("ordinary", "部分会员单位", A), ("ordinary", "部分会员单位", B)],
     ),
-    # The pills of that page, given names instead of kinds: side by side in bare spans,
-    # they ran into one name (a false member, exit 0), with or without spaces between.
-    "names side by side in bare spans": (
-        f'<h2>理事单位</h2><div class="tags"><span>{A}</span><span>{B}</span><span>{C}</span></div>'
-        f'<h2>会员单位</h2><p>\n<span class="tag">{D}</span>\n<span class="tag">{E}</span>\n</p>'
-        "<p><span>甲星</span><span>数据有限公司</span></p>",
-        [("board", "理事单位", n) for n in (A, B, C)]
-        + [("ordinary", "会员单位", n) for n in (D, E, "甲星数据有限公司")],
-    ),
 }  # fmt: skip
 
 

@@ -1,20 +1,17 @@
 """Names given as links: the link's text is the name, its title where the text is cut short.
 
 ``<a title="X公司">X公司</a>[<font>慈溪</font>]`` reads ``X公司``, the region tag set aside;
-``<a title="星河智能科技有限公司">星河智能科技...</a>`` reads the title. Names side by side in
-bare inline wrappers (a row of tags) are read apart, as a row of links is.
+``<a title="星河智能科技有限公司">星河智能科技...</a>`` reads the title.
 """
 
 from __future__ import annotations
 
 from selectolax.lexbor import LexborNode
 
-from tracker.core.parse.text import ASCII_SPACE, ELLIPSIS, LETTER, is_bare_form, looks_like_org
+from tracker.core.parse.text import ASCII_SPACE, ELLIPSIS, LETTER, looks_like_org
 
 # Text beside a link name is a tag, not part of the name, when it is at most this long.
 _MAX_ASIDE = 10
-# The inline wrappers a row of tags or pills puts each name in.
-_INLINE = frozenset("span font em i u small label".split())
 
 
 def link_is_the_name(inside: str, outside: str, link: LexborNode) -> bool:
@@ -45,28 +42,3 @@ def uncut_title(link: LexborNode) -> str | None:
         return None
     shown, title = text[: cut.start()].rstrip(), ASCII_SPACE.sub(" ", title).strip()
     return title if shown and title.startswith(shown) else None
-
-
-def inline_names(block: LexborNode, fragments: list[str]) -> list[str] | None:
-    """The names of a line that is all of a block and nothing but sibling inline wrappers,
-    one text each (``<div class="tags"><span>星河科技有限公司</span><span>青岚大学</span>``),
-    or None. Joined they would read as one name. A name styled in parts stays one
-    (``<span>乙禾</span><span>数据有限公司</span>``): two parts or more must end as
-    organisations do, and none be a legal form alone."""
-    texts = [text.strip() for text in fragments if not text.isspace()]
-    if len(texts) < 2:
-        return None
-    pieces: list[str] = []
-    tags: set[str | None] = set()
-    for child in block.iter(include_text=True):
-        if child.tag == "-text":
-            if (child.text() or "").strip():
-                return None
-        else:
-            tags.add(child.tag)
-            pieces.append(child.text().strip())
-    if len(tags) != 1 or not tags <= _INLINE:
-        return None
-    if len(pieces) < 2 or pieces != texts or any(map(is_bare_form, pieces)):
-        return None
-    return pieces if sum(map(looks_like_org, pieces)) >= 2 else None

@@ -21,7 +21,7 @@ from typing import NamedTuple
 from selectolax.lexbor import LexborNode
 
 from tracker.core.parse.items import ITEM_TAGS, LIST_TAGS, simple_items
-from tracker.core.parse.links import inline_names, link_is_the_name, uncut_title
+from tracker.core.parse.links import link_is_the_name, uncut_title
 from tracker.core.parse.logos import image_heading, image_name
 from tracker.core.parse.strips import Strips
 from tracker.core.parse.tables import Tables
@@ -414,9 +414,6 @@ class _LineBuffer:
                 self._span(start, stop)
         elif self.links:
             self._one_link(*self.links[0])
-        elif len(self.fragments) > 1 and (names := inline_names(self._node(), self.fragments)):
-            for name in names:
-                self._text(name)
         else:
             # The common line, plain text: no ranges to work out.
             self._text("".join(self.fragments))
@@ -479,9 +476,13 @@ class _LineBuffer:
         return self.blocks[-1] if self.blocks else self.root
 
     def _spans(self) -> list[tuple[int, int]]:
-        """The fragment ranges read apart: the line, or each link and bare image on it, when
-        it is nothing but links (and images between them). Member lists are often rows of
-        links floated side by side (``<a>星河</a><a>青岚</a>``): one line would merge them."""
+        """The fragment ranges read apart: the line, or each link and bare image on it.
+
+        A line splits only when it is nothing but links (and images between them).
+
+        Member lists are often rows of links floated side by side with CSS
+        (``<a>星河</a><a>青岚</a>``): read as one line they would merge every name into one.
+        """
         fragments = self.fragments
         if len(self.links) > 1:
             ranges = [(start, stop) for start, stop, _ in self.links]
