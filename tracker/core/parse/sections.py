@@ -333,7 +333,13 @@ class Reader:
         # Most lines are names in the run so far, or plain text: no heading either way.
         if line.shape in current.shapes or len(text) > _MAX_CLOSER:
             return False
-        if line.flags & HEADED and self._beside_tiers(current, line, lines):
+        if (
+            line.flags & HEADED
+            and _MEMBER_LEAD.search(text)
+            and self._beside_tiers(current, line, lines)
+        ):
+            # The association's own section ("会员服务中心"); a card's title under the tier
+            # (a brand, "乙禾智能") speaks of no membership and stays a subgroup.
             return not looks_like_org(text, strict=True)
         lone = line.flags & (HEADED | ALL_EMPHASISED) or text.endswith((":", "："))
         if not lone or looks_like_org(text) or not_a_name(text.rstrip(":：")) is not None:

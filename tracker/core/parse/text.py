@@ -221,8 +221,10 @@ _DESCRIPTION = re.compile(
 # A character that template code, each description above, or an ordering note holds: most
 # names hold none and skip those searches.
 _SUSPECT = re.compile('[{%$于家从拥资占提的排序先画拼字“"「『]')
-# A headline quotes a phrase; a name does not, or ends as one all the same ("中国“一带一路”…院").
-_QUOTED = re.compile(r"[“\"「『][^”\"」』]+[”\"」』]")
+# A headline ends on the phrase it quotes (…签订“承诺书”, …“337调查”案) after words of its
+# own. A name may quote a brand or a slogan, but goes on past it ("“星河”智能",
+# "乙禾“数智”产业园", "中国“一带一路”…研究院") or closes a bracket around it.
+_HEADLINE = re.compile(r"[^“\"「『]{4,}[“\"「『][^”\"」』]+[”\"」』][\u4e00-\u9fff]?")
 # Template code a page shipped unrendered: "{{ m.name }}", "${item.name}", "{$vo.title}".
 _TEMPLATE = re.compile(r"\{\{|\$\{|\{\$|\{%|<%|%>")
 # An English heading beside the Chinese one ("MEMBERS", "Board Members"), not a member.
@@ -379,10 +381,8 @@ def not_a_name(text: str) -> str | None:
         return "not a name: template code"
     if _DESCRIPTION.search(text):
         return "not a name: a description"
-    if (quoted := _QUOTED.search(text)) and len(text) - len(quoted[0]) > 1:
-        # A brand in quotes alone ("“星河”") is no headline; a line around the quote may be.
-        if not looks_like_org(text):
-            return "not a name: a headline (it quotes a phrase)"
+    if _HEADLINE.fullmatch(text) and not looks_like_org(text):
+        return "not a name: a headline (it ends on a phrase it quotes)"
     if len(text) <= _MAX_ORDER_NOTE and _ORDER_NOTE.search(text):
         # "北京拼音科技有限公司" holds 拼音 and is a name all the same.
         if not looks_like_org(text, strict=True):
