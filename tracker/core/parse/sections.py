@@ -333,13 +333,7 @@ class Reader:
         # Most lines are names in the run so far, or plain text: no heading either way.
         if line.shape in current.shapes or len(text) > _MAX_CLOSER:
             return False
-        if (
-            line.flags & HEADED
-            and _MEMBER_LEAD.search(text)
-            and self._beside_tiers(current, line, lines)
-        ):
-            # The association's own section ("会员服务中心"); a card's title under the tier
-            # (a brand, "乙禾智能") speaks of no membership and stays a subgroup.
+        if self._beside_tiers(current, line, text, lines):
             return not looks_like_org(text, strict=True)
         lone = line.flags & (HEADED | ALL_EMPHASISED) or text.endswith((":", "："))
         if not lone or looks_like_org(text) or not_a_name(text.rstrip(":：")) is not None:
@@ -350,13 +344,14 @@ class Reader:
             # An h4 under an h3 tier heading is a subgroup ("北京"), not the tier's end.
             level, tier_level = line.level, current.line.level
             return not (level <= _MAX_H_LEVEL and tier_level and level > tier_level)
-        return bool(current.names and len(text) <= _MAX_BOLD_CLOSER) and not (
-            _MEMBER_LEAD.search(text)
-        )
+        short = bool(current.names) and len(text) <= _MAX_BOLD_CLOSER
+        return short and not _MEMBER_LEAD.search(text)
 
-    def _beside_tiers(self, current: Section, line: Line, lines: Sequence[Line]) -> bool:
-        """Whether a heading under the tier's stands at a level the page heads tiers at too:
-        a section beside them ("<h1>会员单位</h1><h2>会员服务</h2>…<h2>理事单位</h2>")."""
+    def _beside_tiers(self, current: Section, line: Line, text: str, lines: Sequence[Line]) -> bool:
+        """Whether a heading under the tier's, speaking of membership (a card's title does not)
+        at a level the page heads tiers at too, is a section beside them (会员服务中心)."""
+        if not (line.flags & HEADED and _MEMBER_LEAD.search(text)):
+            return False
         if not 0 < current.line.level < line.level <= _MAX_H_LEVEL:
             return False
         if self.levels[0] is not lines:  # worked out once a page
