@@ -199,6 +199,32 @@ CASES: dict[str, tuple[str, Expected]] = {
         [("chair", "理事长单位", "甲星智能"), ("board", "理事单位", "丁岫视觉"),
          ("board", "理事单位", "戊溟语音")],
     ),
+    # Seen on a real portal's home page (a 2018 crawl): a box of 理事单位 whose title writes
+    # its "more" link first. "MORE+" first lost the tier, exit 0.
+    "a more link written before the heading": (
+        f'<div class="box"><h2><span class="more"><a href="/l">更多</a></span>理事单位</h2>'
+        f'<ul><li><a href="/1">{A}</a></li></ul></div>'
+        f'<div class="box"><h2><span><a href="/h">MORE+</a></span>会员单位</h2>'
+        f'<ul><li><a href="/2">{B}</a></li></ul></div>',
+        [("board", "理事单位", A), ("ordinary", "会员单位", B)],
+    ),
+    # The same box listed two news headlines among its members, read as members, exit 0.
+    "news headlines in a box of members": (
+        '<h2>理事单位</h2><ul><li><a href="/1">甲星通讯已连续赢得三起"337调查"案</a></li>'
+        '<li><a href="/2">乙禾地税组织签订“金三上线承诺书”</a></li>'
+        f'<li><a href="/3">{A}</a></li><li><a href="/4">中国“一带一路”丙岳研究院</a></li>'
+        '<li><a href="/5">甲星紫光</a></li><li><a href="/6">丁岫科技园</a></li></ul>',
+        [("board", "理事单位", n) for n in (A, "中国“一带一路”丙岳研究院", "甲星紫光", "丁岫科技园")],
+    ),
+    # A real alliance's member page: its h1 names the tier, then an h2 section about its
+    # services (kinds of member as pills, run together), then the h2 list.
+    "a section beside the tiers under a page title": (
+        "<h1>会员单位</h1><p>构建覆盖银行、证券、高校的多元会员生态。</p><h2>会员服务中心</h2>"
+        '<div class="pills"><span>银行业机构</span><span>证券公司</span><span>律师事务所</span>'
+        f'<span>金融协会</span></div><h2>部分会员单位</h2><div class="card"><h3>{A}</h3><p>银行</p>'
+        f'</div><div class="card"><h3>{B}</h3><p>证券</p></div>',
+        [("ordinary", "部分会员单位", A), ("ordinary", "部分会员单位", B)],
+    ),
 }  # fmt: skip
 
 

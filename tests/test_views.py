@@ -222,6 +222,58 @@ def test_todays_members_read_each_row_once_and_pick_as_migration_6_did() -> None
     assert "LIMIT -1 OFFSET 0" in views.SCHEMA[7]
 
 
+def _event(store: Store, key: str, at: str, source: str = "demo") -> None:
+    store.db.execute(
+        "INSERT INTO changes (source_id, old_snapshot_id, new_snapshot_id, at, kind, key, name, "
+        "tier, old_tier) VALUES (?, 1, 2, ?, 'tier_changed', ?, ?, 'board', 'ordinary')",
+        [source, at, key, key],
+    )
+
+
+def test_events_show_each_keys_annotation_as_migration_6_did() -> None:
+    """Migration 9 picks the annotation once per key of the log that may have one, and joins
+    it to the events: every row, column and the order as the view of migration 6 gives them
+    (events at one time in id order), for keys annotated, renamed to, or neither."""
+    store = _renamed()
+    for at in ("2024-01-03", "2024-01-02", "2024-01-03"):
+        for key in [*LATEST, "甲公司", "寅寅"]:
+            _event(store, key, at)
+    before = views._EVENTS_PICKED.split(" AS\n", 1)[1]
+    rows = list(store.db.query("SELECT * FROM member_events"))
+    assert rows == list(store.db.query(before))
+    assert len(rows) == 8 + 3 * 7
+    shown = {row["key"]: (row["common_name_en"], row["annotated_as"]) for row in rows}
+    assert shown["丙公司"] == ("甲公司 2020", "甲公司") and shown["寅寅"] == (None, None)
+    assert rows[0]["at"] == "x" and [row["at"] for row in rows[8:]] == sorted(
+        [row["at"] for row in rows[8:]], reverse=True
+    )
+
+
+def test_an_events_annotation_follows_the_renames_of_its_own_source_only() -> None:
+    """A key renamed to in two sources, from an annotated name only in `demo`: in the other,
+    its own annotation, as the reports pick it (migration 6's view walked on through
+    `demo`'s renames there and showed 甲公司's)."""
+    store = _renamed()
+    store.ensure_source("other", "Other alliance", "http://other.test/")
+    store.db.execute(
+        "INSERT INTO changes (source_id, old_snapshot_id, new_snapshot_id, at, kind, key, name, "
+        "old_key, old_name) VALUES ('other', 1, 2, 'x', 'renamed', '丙公司', '丙公司', '寅寅', '寅寅')"
+    )
+    other = "SELECT * FROM member_events WHERE source_id = 'other'"
+    row = next(store.db.query(other))
+    note = annotations_of(store, "other", ["丙公司"])["丙公司"]
+    fields = ("common_name_en", "type", "city", "annotated_as")
+    assert tuple(row[f] for f in fields) == tuple(_stored(note, f) for f in fields[:3]) + (None,)
+    assert tuple(row[f] for f in fields) == (None, "Government", None, None)
+    before = views._EVENTS_PICKED.split(" AS\n", 1)[1].strip().rstrip(";")
+    assert next(store.db.query(f"SELECT * FROM ({before}) WHERE source_id = 'other'")) == {
+        **row, "common_name_en": "甲公司 2020", "city": "Beijing", "province": "Beijing",
+        "annotated_as": "甲公司",
+        "common_name_en_source": CSET_ORIGIN, "city_source": CSET_ORIGIN,
+        "province_source": CSET_ORIGIN,
+    }  # fmt: skip
+
+
 def _stored(note: Annotation, field: str) -> object:
     """A value the database holds: a guess from the name is made when shown, never stored."""
     return None if note.source_of(field) == INFERRED_ORIGIN else getattr(note, field)
@@ -254,6 +306,10 @@ def test_the_views_read_through_indexes_not_whole_tables() -> None:
     assert "USING INDEX changes_renames" in events
     members = _plan(store, "SELECT * FROM current_members")
     assert "USING INDEX listings_by_snapshot" in members
+    # Each step back through renames reads the renames of the name reached, not the
+    # source's every rename (as SQLite 3.54 chooses, left to itself).
+    walk = "SEARCH c USING INDEX changes_renames (source_id=? AND key=?)"
+    assert walk in events and walk in members
     assert "INDEX snapshots_by_" in members  # by time or, since migration 6, status and time
     assert "SCAN l" not in members and "SCAN listings" not in members
 

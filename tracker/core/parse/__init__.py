@@ -54,8 +54,10 @@ __all__ = [
 
 # Bumped whenever the same bytes can give a different list: 4 ends tiers at any heading,
 # reads tabs, tier columns and runs, and never reads furniture; 5 drops invisible and
-# bidi characters from names and keeps a hyphen that begins a Latin name.
-PARSER_VERSION = "5"
+# bidi characters from names and keeps a hyphen that begins a Latin name; 6 reads a tier
+# heading whose "more" link comes first, drops quoted headlines, ends a tier at a section
+# heading beside the tiers and reads names in sibling inline tags apart.
+PARSER_VERSION = "6"
 
 _WAYBACK_BEGIN = "<!-- BEGIN WAYBACK TOOLBAR INSERT -->"
 _WAYBACK_END = "<!-- END WAYBACK TOOLBAR INSERT -->"

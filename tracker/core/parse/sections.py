@@ -145,6 +145,8 @@ class Reader:
     fast: bool = True
     # How many lines were taken so.
     plain: int = 0
+    # The h levels at which the page being read heads tiers (see `_beside_tiers`).
+    levels: tuple[Sequence[Line] | None, frozenset[int]] = (None, frozenset())
 
     def read(self, lines: Sequence[Line], runs: Mapping[int, Run] | None = None) -> None:
         """Read lines in order; ``runs`` are those of simple lists (see `read_lines`)."""
@@ -337,6 +339,8 @@ class Reader:
         # Most lines are names in the run so far, or plain text: no heading either way.
         if line.shape in current.shapes or len(text) > _MAX_CLOSER:
             return False
+        if self._beside_tiers(current, line, text, lines):
+            return not looks_like_org(text, strict=True)
         lone = line.flags & (HEADED | ALL_EMPHASISED) or text.endswith((":", "："))
         if not lone or looks_like_org(text) or not_a_name(text.rstrip(":：")) is not None:
             return False
@@ -346,9 +350,20 @@ class Reader:
             # An h4 under an h3 tier heading is a subgroup ("北京"), not the tier's end.
             level, tier_level = line.level, current.line.level
             return not (level <= _MAX_H_LEVEL and tier_level and level > tier_level)
-        return bool(current.names and len(text) <= _MAX_BOLD_CLOSER) and not (
-            _MEMBER_LEAD.search(text)
-        )
+        short = bool(current.names) and len(text) <= _MAX_BOLD_CLOSER
+        return short and not _MEMBER_LEAD.search(text)
+
+    def _beside_tiers(self, current: Section, line: Line, text: str, lines: Sequence[Line]) -> bool:
+        """Whether a heading under the tier's, speaking of membership (a card's title does not)
+        at a level the page heads tiers at too, is a section beside them (会员服务中心)."""
+        if not (line.flags & HEADED and _MEMBER_LEAD.search(text)):
+            return False
+        if not 0 < current.line.level < line.level <= _MAX_H_LEVEL:
+            return False
+        if self.levels[0] is not lines:  # worked out once a page
+            found = (x.level for x in lines if x.flags & HEADED and heading(x.text, evidence=True))
+            self.levels = (lines, frozenset(found))
+        return line.level in self.levels[1]
 
     def _names(self, current: Section, line: Line, text: str, index: int) -> None:
         count = COUNT_LINE.fullmatch(text) if "共" in text or "计" in text else None

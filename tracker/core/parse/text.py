@@ -6,7 +6,8 @@ member card, a ``友情链接`` block dressed exactly like the tiers above it.
 
 Rule for pieces of text that are not names (a dropped real member is a false departure, a
 kept stray line a false join, so each rule names a shape no organisation's name has): no
-letter at all, one character, longer than 80; a date, or news with a date; a sentence
+letter at all, one character, longer than 80; a date, or news with a date; a headline
+quoting a phrase (``…签订“承诺书”``) that does not end as an organisation does; a sentence
 (``。``) or a card's introduction (``公司成立于…``); a lead-in ending in a colon; a note in
 brackets; an annotation (``主营：…``, ``电话：…``: a short label and a colon); a button or
 caption (``更多>>``, ``返回顶部``, ``单位名称``); an ordering note (``排名不分先后``); an
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from tracker.core.models import OTHER_TIER, TIER_WORDS, simplified, tier_for_label
+from tracker.core.parse.orgs import looks_like_org
 
 # --- Tier headings -------------------------------------------------------------------------
 
@@ -46,8 +48,11 @@ _TRAILER = r"(?:(?P<latin>[A-Za-z][A-Za-z&'’.\- ]{0,40})|更多|查看更多|�
 _LATIN_TIER = re.compile(
     r"member|board|chair|president|director|council|vice|executive|unit|more", re.IGNORECASE
 )
+# A "more" link floated right but written first: "<h2><span><a>更多</a></span>理事单位</h2>";
+# "More" as a word only ("Morenet会员单位" is a label).
+_MORE_FIRST = r"(?:(?:(?:查看)?更多|[Mm][Oo][Rr][Ee](?![A-Za-z]))[\W_]*)?"
 _HEADING = re.compile(
-    rf"{_LEAD}{_YEAR}{_LABEL}{_DECOR}(?P<colon>[\s:：]*)(?:[/|｜—-]\s*)?{_TRAILER}[\W_]*"
+    rf"{_LEAD}{_MORE_FIRST}{_YEAR}{_LABEL}{_DECOR}(?P<colon>[\s:：]*)(?:[/|｜—-]\s*)?{_TRAILER}[\W_]*"
 )
 # "理事单位：星河智能、青岚数据": a heading and its names on one line.
 _INLINE_HEADING = re.compile(rf"{_LEAD}{_YEAR}{_LABEL}{_DECOR}\s*[:：]\s*(?P<rest>\S.*)")
@@ -215,7 +220,11 @@ _DESCRIPTION = re.compile(
 )
 # A character that template code, each description above, or an ordering note holds: most
 # names hold none and skip those searches.
-_SUSPECT = re.compile("[{%$于家从拥资占提的排序先画拼字]")
+_SUSPECT = re.compile('[{%$于家从拥资占提的排序先画拼字“"「『]')
+# A headline ends on the phrase it quotes (…签订“承诺书”, …“337调查”案) after words of its
+# own. A name may quote a brand or a slogan, but goes on past it ("“星河”智能",
+# "乙禾“数智”产业园", "中国“一带一路”…研究院") or closes a bracket around it.
+_HEADLINE = re.compile(r"[^“\"「『]{4,}[“\"「『][^”\"」』]+[”\"」』][\u4e00-\u9fff]?")
 # Template code a page shipped unrendered: "{{ m.name }}", "${item.name}", "{$vo.title}".
 _TEMPLATE = re.compile(r"\{\{|\$\{|\{\$|\{%|<%|%>")
 # An English heading beside the Chinese one ("MEMBERS", "Board Members"), not a member.
@@ -372,6 +381,8 @@ def not_a_name(text: str) -> str | None:
         return "not a name: template code"
     if _DESCRIPTION.search(text):
         return "not a name: a description"
+    if _HEADLINE.fullmatch(text) and not looks_like_org(text):
+        return "not a name: a headline (it ends on a phrase it quotes)"
     if len(text) <= _MAX_ORDER_NOTE and _ORDER_NOTE.search(text):
         # "北京拼音科技有限公司" holds 拼音 and is a name all the same.
         if not looks_like_org(text, strict=True):
@@ -424,44 +435,6 @@ def is_order_note(line: str) -> bool:
 
 
 # --- Organisations -------------------------------------------------------------------------
-
-# Legal forms and institution endings, optionally followed by a bracketed place or status
-# ("（北京）", "(筹)"). One signal among several: a brand-only name ("星河") is a member too.
-_LEGAL_ENDINGS = tuple(
-    "公司 集团 企业 大学 学院 学校 研究院 研究所 实验室 研究室 工作室 事务所 办公室 协会 学会 商会 "
-    "联合会 促进会 研究会 委员会 理事会 基金会 联盟 医院 银行 合伙企业 株式会社 控股 股份".split()
-)
-# Endings that also close the names of things (平台, 网站, 新闻中心): weaker evidence.
-_ORG_ENDINGS = (*_LEGAL_ENDINGS, *"中心 科技 局 部 厅 署 院 所 站 厂 场 馆 台 社 网 校 港".split())
-_LATIN_ORG = re.compile(
-    r"\b(?:inc|ltd|llc|gmbh|corp|co|plc|ag|s\.?a|limited|corporation|company|group|university"
-    r"|institute|college|laborator(?:y|ies)|labs?|association|foundation|academy|cent(?:er|re)"
-    r"|bank|hospital|technolog(?:y|ies))\b\.?$",
-    re.IGNORECASE,
-)
-_LATIN_TAIL = 40
-# "（北京）", "(Beijing)": a bracket after the legal form holds a place or a status.
-_MAX_BRACKET = 14
-
-
-def looks_like_org(name: str, *, strict: bool = False) -> bool:
-    """Whether a name ends the way organisations' names end (公司, 大学, 研究所, Ltd. …).
-
-    ``strict`` asks for a legal form or an institution's word, leaving out endings such as
-    台, 站, 网 and 中心 that short labels share (平台, 网站, 新闻中心).
-    """
-    tail = name.rstrip()
-    if tail.endswith((")", "）")):
-        # "星河科技有限公司（北京）", "Xinghe Ltd. (Beijing)": the form before the bracket.
-        start = max(tail.rfind("("), tail.rfind("（"))
-        if start > 0 and len(tail) - start <= _MAX_BRACKET:
-            tail = tail[:start].rstrip()
-        tail = tail.rstrip(")）")
-    # A bare ending ("企业", "大学") names a kind of organisation, not one.
-    if len(tail) > 2 and tail.endswith(_LEGAL_ENDINGS if strict else _ORG_ENDINGS):
-        return True
-    return tail[-1:].isascii() and _LATIN_ORG.search(tail[-_LATIN_TAIL:]) is not None
-
 
 # "韩 波 长治星河科技有限公司": a person's name, spaced out to align with three-character
 # names as tables of representatives do, before the organisation. Only that spacing tells a
