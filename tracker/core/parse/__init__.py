@@ -31,7 +31,7 @@ from tracker.core.parse.complete import cut_off
 from tracker.core.parse.configured import by_selectors
 from tracker.core.parse.depth import markup_only, too_deep
 from tracker.core.parse.embedded import by_json
-from tracker.core.parse.marks import Marks, Run
+from tracker.core.parse.marks import NO_RUN, Marks, Run
 from tracker.core.parse.markup import css_path, inside, site_names, structure
 from tracker.core.parse.paging import NextPage, next_page
 from tracker.core.parse.sections import Reader, Rejected, Section
@@ -226,7 +226,7 @@ def _hinted(lines: list[Line], runs: dict[int, Run]) -> Iterator[Line]:
     index = 0
     while index < len(lines):
         line = lines[index]
-        _, texts, joined = runs.get(index, _NO_RUN)
+        _, texts, joined = runs.get(index, NO_RUN)
         if len(texts) > 1:
             if _holds_heading_char(joined):
                 # Its lines after the first are made only here (see walk.ITEM).
@@ -237,10 +237,6 @@ def _hinted(lines: list[Line], runs: dict[int, Run]) -> Iterator[Line]:
         if _holds_heading_char(line.text):
             yield line
         index += 1
-
-
-# What `_hinted` reads where no simple list begins.
-_NO_RUN: Run = ([], [], "")
 
 
 def _holds_heading_char(text: str) -> bool:

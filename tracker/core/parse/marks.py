@@ -12,6 +12,8 @@ from tracker.core.parse.items import Run
 from tracker.core.parse.strips import Strips
 from tracker.core.parse.tables import Tables
 
+# No simple list (where none begins, or before the first): never changed.
+NO_RUN: Run = ([], [], "")
 # What the walk does at a marked element: the first four read nothing inside it.
 SKIP, CHROME, CRUMB, TABLE, TITLE, PANEL = range(1, 7)
 

@@ -28,10 +28,19 @@ from selectolax.lexbor import LexborNode
 
 from tracker.core.models import OTHER_TIER
 from tracker.core.parse.collect import Collector
-from tracker.core.parse.marks import Run
+from tracker.core.parse.marks import NO_RUN, Run
 from tracker.core.parse.markup import css_path, inside
 from tracker.core.parse.plain import PlainRun, is_plain
-from tracker.core.parse.runs import BOLD, LATIN, LINE_START, LOGO_NAME, PAIRED, Name, settle
+from tracker.core.parse.runs import (
+    BOLD,
+    LATIN,
+    LINE_START,
+    LOGO_NAME,
+    PAIRED,
+    Name,
+    pairs_a_person,
+    settle,
+)
 from tracker.core.parse.text import (
     COUNT_LINE,
     FURNITURE_CHARS,
@@ -81,9 +90,6 @@ _MAX_CLOSER = 30
 _MAX_BOLD_CLOSER = 16
 # Lines looked at past a lone heading-like line, for the next text line.
 _LOOKAHEAD = 4
-# A person's name: two or three Han characters (a brand beside an organisation on every
-# line of a tier is implausible; see runs._representatives).
-_PERSON = re.compile(r"[\u4e00-\u9fff]{2,3}")
 # As in walk.py: one name per member, so the tuple is built directly.
 _new_name = tuple.__new__
 
@@ -152,11 +158,9 @@ class Reader:
         """Read lines in order; ``runs`` are those of simple lists (see `read_lines`)."""
         fast = self.fast
         runs = runs or {}
-        # The simple list around the current line: its lines' nodes and texts, where it
-        # begins and ends, and its lines joined.
-        nodes: list[LexborNode] = []
-        texts: list[str] = []
-        joined = ""
+        # The simple list around the current line: its lines' nodes, texts and texts joined
+        # (see items.Run), where it begins and ends, and its plain lines (see `_plain_run`).
+        nodes, texts, joined = NO_RUN
         run_start = run_end = 0
         run = None
         numbered = enumerate(lines)
@@ -375,7 +379,7 @@ class Reader:
         names, shape, node = current.names, line.shape, line.node
         pieces = split_names(text)
         flags = BOLD if line.flags & ALL_EMPHASISED else 0
-        paired = PAIRED if len(pieces) > 1 and _pairs_a_person(pieces) else 0
+        paired = PAIRED if len(pieces) > 1 and pairs_a_person(pieces) else 0
         added = False
         latins = 0
         for piece, problem in pieces:
@@ -478,18 +482,6 @@ def _usual_shape(section: Section) -> int | None:
 
 def _within(node: LexborNode | None, block: LexborNode) -> bool:
     return node is not None and inside(node, {block.mem_id})
-
-
-def _pairs_a_person(pieces: list[tuple[str, str | None]]) -> bool:
-    """ "星河科技有限公司　　李文华", "…研究院　　刘　洋": an organisation, then a person."""
-    if len(pieces) < 2 or any(problem is not None for _, problem in pieces):
-        return False
-    rest = [piece for piece, _ in pieces[1:]]
-    if len(rest) > 1 and any(len(piece) > 1 for piece in rest):
-        return False
-    return (
-        looks_like_org(pieces[0][0], strict=True) and _PERSON.fullmatch("".join(rest)) is not None
-    )
 
 
 def _runs_on(line: Line, lines: Sequence[Line], index: int) -> bool:
