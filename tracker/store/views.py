@@ -7,10 +7,11 @@ annotation; ``member_events``: the change log with each member's annotation;
 The annotation a member shows is the one `tracker.app.annotations` picks from what is
 stored, in SQL: the key's own rows merged per field with those of its nearest former key
 through the source's logged renames (fewest renames away, then key order), marked with the
-former name when one of its values shows (``annotated_as``); per field, the user's value
-over any annotated list's (`tracker.store.precedence`), each shown field's origin in
-``<field>_source``; province and city together from one row. Renames are few, so following
-them per row is cheap. Guesses from names are stored apart (`guesses`), never merged here.
+former name when one of its values shows, or, neither giving a value, its origin does
+(``annotated_as``); per field, the user's value over any annotated list's
+(`tracker.store.precedence`), each shown field's origin in ``<field>_source``; province and
+city together from one row. Renames are few, so following them per row is cheap. Guesses
+from names are stored apart (`guesses`), never merged here.
 """
 
 from __future__ import annotations
@@ -219,24 +220,34 @@ def _first(selected: str, column: str, guard: str) -> str:
     return f"CASE WHEN {guard} THEN {first} END" if guard else first
 
 
-def _carried_as(guard: str) -> str:
+def _carried_as(guard: str, *, unvalued: bool) -> str:
     """The former name, when a value of its annotation shows (any column, not only those a
-    view shows, as `tracker.core.annotations.merged` decides)."""
+    view shows, as `tracker.core.annotations.merged` decides); with `unvalued` (migration
+    9), also when neither key's annotation gives a value and the one shown (its origin) is
+    the former name's, as `merged` then shows the first note by precedence, carried as it is."""
     from_former = " OR ".join(f"{_first('key', c, guard)} = x.former" for c in _MEMBER_NOTES)
+    if unvalued:
+        given = " OR ".join(f"{c} IS NOT NULL" for c in _MEMBER_NOTES)
+        valueless = (
+            f"NOT EXISTS (SELECT 1 FROM annotations WHERE key IN (x.key, x.former) AND ({given}))"
+        )
+        # Asked last, the origin's row before every column: only where the origin shown is
+        # the former name's are the values looked for.
+        from_former += f" OR ({_first('key', 'origin', guard)} = x.former AND {valueless})"
     name = (
         f"(SELECT name FROM annotations WHERE key = x.former ORDER BY {ordered('origin')} LIMIT 1)"
     )
     return f"CASE WHEN x.former IS NOT NULL AND ({from_former}) THEN {name} END"
 
 
-def _picked(columns: tuple[str, ...], guard: str = "") -> str:
+def _picked(columns: tuple[str, ...], guard: str = "", *, unvalued: bool = False) -> str:
     picked = ", ".join(f"{_first(column, column, guard)} AS {column}" for column in columns)
     sources = ", ".join(
         f"{_first(f'CASE WHEN {c} IS NOT NULL THEN origin END', c, guard)} AS {c}_source"
         for c in _SOURCED
     )
     origin = _first("origin", "origin", guard)
-    carried = _carried_as(guard)
+    carried = _carried_as(guard, unvalued=unvalued)
     return f"{picked}, {origin} AS annotation_origin, {carried} AS annotated_as, {sources}"
 
 
@@ -256,10 +267,14 @@ _CURRENT_FENCED = _current_view(
 # Migration 9, both views: each step back through renames reads the renames naming the
 # key reached, by index. Left to choose, SQLite 3.54 reads every rename of the source at
 # each step (1 s for the bench's 3,300 members, where 3.40 takes 0.04 s); CROSS JOIN is
-# how SQLite is told the order.
+# how SQLite is told the order. And a former name's annotation that gives no value is marked
+# as carried (`annotated_as`) where its origin shows, as the reports mark it: migrations 6
+# and 7 showed its origin as the member's own.
 _WALK = _CARRIED_KEY.replace("FROM former f JOIN changes c", "FROM former f CROSS JOIN changes c")
 _CURRENT_WALKED = _current_view(
-    _picked(_MEMBER_NOTES, "x.annotated"), _former("l.key", "s.source_id", _WALK), fenced=True
+    _picked(_MEMBER_NOTES, "x.annotated", unvalued=True),
+    _former("l.key", "s.source_id", _WALK),
+    fenced=True,
 )
 _SHOWN = (*_EVENT_NOTES, "annotation_origin", "annotated_as", *(f"{c}_source" for c in _SOURCED))
 # `member_events` walks the former names once per key of the log that may show an
@@ -288,7 +303,7 @@ _EVENTS_JOINED = f"""
         c.direction, c.score, c.listed, c.old_listed, {", ".join(f"n.{c}" for c in _SHOWN)}
     FROM changes c JOIN snapshots o ON o.id = c.old_snapshot_id
     LEFT JOIN (
-        SELECT x.source_id, x.key, {_picked(_EVENT_NOTES)}
+        SELECT x.source_id, x.key, {_picked(_EVENT_NOTES, unvalued=True)}
         FROM {_rows(_NOTED_KEYS, fenced=True)}
         WHERE x.annotated
     ) n ON n.source_id = c.source_id AND n.key = c.key
@@ -307,8 +322,8 @@ _NOTED = {
     "else an annotated list such as cset-2020 (CSET, CC BY-NC 4.0); per field, a blank "
     "value is the next origin's (see each `<field>_source`).",
     "annotated_as": "When a value shown was annotated for a former name of the member "
-    "(followed through the logged renames): that name. Blank when every value is the "
-    "member's own.",
+    "(followed through the logged renames), or, no value given, the annotation whose origin "
+    "is shown was: that name. Blank when every value (or the origin) is the member's own.",
     **{
         f"{column}_source": f"Who gave `{column}`: user or an annotated list (cset-2020); "
         "blank when nobody did."
