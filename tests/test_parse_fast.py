@@ -285,7 +285,7 @@ def test_a_list_s_plain_lines_are_counted_from_any_line() -> None:
         texts = [
             rng.choice(words) + rng.choice(["", "大学", "日"]) for _ in range(rng.randint(1, 9))
         ]
-        run = PlainRun(texts)
+        run = PlainRun(texts, "\n".join(texts))
         # In order, as the reader asks, then in any order.
         indexes = list(range(len(texts)))
         for index in indexes + rng.sample(indexes, len(indexes)):

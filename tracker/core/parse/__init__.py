@@ -31,13 +31,14 @@ from tracker.core.parse.complete import cut_off
 from tracker.core.parse.configured import by_selectors
 from tracker.core.parse.depth import markup_only, too_deep
 from tracker.core.parse.embedded import by_json
+from tracker.core.parse.marks import NO_RUN, Marks, Run
 from tracker.core.parse.markup import css_path, inside, site_names, structure
 from tracker.core.parse.paging import NextPage, next_page
 from tracker.core.parse.sections import Reader, Rejected, Section
 from tracker.core.parse.strips import Strips, label_strips
 from tracker.core.parse.tables import read_tables
 from tracker.core.parse.text import HEADING_CHARS, heading, is_cut_short, looks_like_org
-from tracker.core.parse.walk import TEXT, Line, Marks, Run, read_lines
+from tracker.core.parse.walk import TEXT, Line, read_lines, run_line
 
 __all__ = [
     "PARSER_VERSION",
@@ -224,11 +225,15 @@ def _hinted(lines: list[Line], runs: dict[int, Run]) -> Iterator[Line]:
     `read_lines`), most often names with none, are searched joined, in one step."""
     index = 0
     while index < len(lines):
-        texts = runs[index][1] if index in runs else ()
-        if len(texts) > 1 and not _holds_heading_char("\n".join(texts)):
+        line = lines[index]
+        _, texts, joined = runs.get(index, NO_RUN)
+        if len(texts) > 1:
+            if _holds_heading_char(joined):
+                # Its lines after the first are made only here (see walk.ITEM).
+                found = [i for i, text in enumerate(texts) if _holds_heading_char(text)]
+                yield from (run_line(runs[index], i, line.shape) for i in found)
             index += len(texts)
             continue
-        line = lines[index]
         if _holds_heading_char(line.text):
             yield line
         index += 1

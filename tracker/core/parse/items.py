@@ -24,13 +24,14 @@ clean (checked for the whole block at once), else as `line_text` makes each.
 from __future__ import annotations
 
 import re
-from collections.abc import Set as AbstractSet
 from functools import lru_cache
-from operator import attrgetter
 
 from selectolax.lexbor import LexborNode
 
 from tracker.core.parse.text import line_text
+
+# A simple list's lines' nodes and texts, and the texts joined by line breaks.
+Run = tuple[list[LexborNode], list[str], str]
 
 # Whitespace the walk drops between elements (all of it is str.isspace()).
 _WS = "[ \\t\\n\\f]*"
@@ -43,21 +44,20 @@ _ITEM = re.compile(
 )
 # The wrappers an item opens, in order, as _OPEN matched them.
 _WRAPPER = re.compile(r"<(span|font|em|i|u|small|a)[ >]")
-_MEM_ID = attrgetter("mem_id")
-# What ASCII_SPACE.sub(" ", line) changes in a line: any of it but a lone space.
-_UNCLEAN = ("  ", "\t", "\r", "\n", "\f")
+# What ASCII_SPACE.sub(" ", line) changes in a line: any of it but a lone space (and a
+# line break, counted apart: the lines are joined by it).
+_UNCLEAN = ("  ", "\t", "\r", "\f")
 # A block worth trying: fewer items cost less walked than serialised.
 _MIN_ITEMS = 4
 LIST_TAGS = frozenset({"ul", "ol", "div", "dl"})
 ITEM_TAGS = frozenset({"li", "p", "dd"})
 
 
-def simple_items(
-    block: LexborNode, marked: AbstractSet[int] = frozenset()
-) -> tuple[list[LexborNode], list[str]] | None:
-    """The items of a simple list that give a line, and their lines (`line_text` of the
-    text the walk gathers), or None when the block is not one or a structural pass marked
-    one of its items (by id in ``marked``)."""
+def simple_items(block: LexborNode) -> Run | None:
+    """The items of a simple list that give a line, their lines (`line_text` of the text
+    the walk gathers) and those joined by line breaks, or None when the block is not one.
+    (Whether a structural pass marked one of its items is the walk's to ask first: see
+    `marks.holding`.)"""
     html = block.html or ""
     start = html.find(">") + 1
     end = html.rfind("</")
@@ -68,22 +68,23 @@ def simple_items(
     if texts is None or len(texts) < _MIN_ITEMS:
         return None
     items = list(block.iter(include_text=False))
-    if len(items) != len(texts) or not marked.isdisjoint(map(_MEM_ID, items)):
+    if len(items) != len(texts):
         return None
     lines = list(map(str.strip, texts))
     # Lines that stripping leaves as line_text leaves them (most): no empty one, nothing
-    # ASCII_SPACE would change (a run of spaces, a tab or a line break). The texts hold
-    # no "<": joined by it, one check is each line's. (Substring scans, in C: isprintable
-    # looks each character up, ten times slower.)
-    joined = "<".join(lines)
-    if "" in lines or any(map(joined.__contains__, _UNCLEAN)):
+    # ASCII_SPACE would change (a run of spaces, a tab or a line break). Joined, one check
+    # is each line's; the join is kept for the readers that search the lines together.
+    # (Substring scans, in C: isprintable looks each character up, ten times slower.)
+    joined = "\n".join(lines)
+    if "" in lines or joined.count("\n") >= len(lines) or any(map(joined.__contains__, _UNCLEAN)):
         read = [
             (node, line)
             for node, text in zip(items, texts, strict=True)
             if (line := line_text(text))
         ]
-        return [node for node, _ in read], [line for _, line in read]
-    return items, lines
+        lines = [line for _, line in read]
+        return [node for node, _ in read], lines, "\n".join(lines)
+    return items, lines, joined
 
 
 def _texts(html: str, start: int, end: int) -> list[str] | None:
@@ -122,24 +123,18 @@ def _repeated(block: str, opening: str, closing: str) -> list[str] | None:
 
     Split and checked in C, in one split: between two texts stands the closing and the
     next opening. No text may hold a "<" or "&" (as _ITEM requires: none then holds a
-    tag), which the counts tell: the middle holds only the separators' own. Every
-    separator begins with the closing's "<", so splitting finds each where an item ends
-    and no other (a text holds none; _ITEM's closing is end tags only, so it never holds
-    the opening and no separator is cut in two). The texts differ from _ITEM's only in
-    whitespace before them, which every reader strips."""
+    tag), which the texts joined tell (by NUL, neither), a third the length of the
+    block. Every separator begins with the closing's "<", so splitting finds each where
+    an item ends and no other (a text holds none; _ITEM's closing is end tags only, so it
+    never holds the opening and no separator is cut in two). The texts differ from
+    _ITEM's only in whitespace before them, which every reader strips."""
     if len(block) < len(opening) + len(closing):
         return None
     if not (block.startswith(opening) and block.endswith(closing)):
         return None
-    between = closing + opening
-    middle = block[len(opening) : len(block) - len(closing)]
-    texts = middle.split(between)
-    separators = len(texts) - 1
-    if middle.count("<") != between.count("<") * separators:
-        return None
-    if middle.count("&") != between.count("&") * separators:
-        return None
-    return texts
+    texts = block[len(opening) : len(block) - len(closing)].split(closing + opening)
+    joined = "\0".join(texts)
+    return None if "<" in joined or "&" in joined else texts
 
 
 @lru_cache(maxsize=64)

@@ -67,7 +67,7 @@ def chrome_nodes(tree: LexborHTMLParser) -> dict[int, tuple[LexborNode, str]]:
 
 def structure(
     tree: LexborHTMLParser,
-) -> tuple[dict[int, tuple[LexborNode, str]], set[int], set[int]]:
+) -> tuple[dict[int, tuple[LexborNode, str]], dict[int, LexborNode], dict[int, LexborNode]]:
     """`chrome_nodes`, and the elements whose class says what they hold, by id: titles
     (``div.link_tit``, ``div.panel-heading``) and English renderings of the text beside
     them (``<span class="en">Xinghe Technology Co., Ltd.</span>``), which name no one new.
@@ -246,8 +246,11 @@ _RENDERING = frozenset(
 _TITLE_TOKEN = re.compile(r"tit\w*|\w*tit(?:le)?|hd|caption|heading|head|biaoti")
 
 
-def _classed(candidates: list[LexborNode]) -> tuple[set[int], set[int]]:
-    titles, renderings = set(), set()
+def _classed(
+    candidates: list[LexborNode],
+) -> tuple[dict[int, LexborNode], dict[int, LexborNode]]:
+    titles: dict[int, LexborNode] = {}
+    renderings: dict[int, LexborNode] = {}
     for node in candidates:
         # The attributes are built anew at each access: once a node. Neither check finds
         # anything in an empty class.
@@ -257,9 +260,9 @@ def _classed(candidates: list[LexborNode]) -> tuple[set[int], set[int]]:
         # A link styled as a title ("a.title" in a list of news or members) is an item,
         # not a heading over items.
         if node.tag != "a" and _titled(classes):
-            titles.add(node.mem_id)
+            titles[node.mem_id] = node
         elif _RENDERING.intersection(classes.lower().split()):
-            renderings.add(node.mem_id)
+            renderings[node.mem_id] = node
     return titles, renderings
 
 

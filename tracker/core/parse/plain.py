@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import compress
 
 from tracker.core.parse.text import CLOSERS, UI_WORDS
 
@@ -53,6 +54,8 @@ _PLAIN = re.compile(
 # Longer lines cannot be a caption or a closing word.
 _MAX_CAPTION = 10
 _CAPTIONS = UI_WORDS | CLOSERS
+# Whether a length is short enough for a caption, in C.
+_CAPTION_SHORT = (_MAX_CAPTION + 1).__gt__
 
 
 def is_plain(text: str) -> bool:
@@ -71,9 +74,10 @@ class PlainRun:
 
     __slots__ = ("texts", "joined", "line", "offset")
 
-    def __init__(self, texts: Sequence[str]) -> None:
+    def __init__(self, texts: Sequence[str], joined: str) -> None:
         self.texts = texts
-        self.joined = "\n".join(texts)
+        # "\n".join(texts), as the walk kept it (see items.Run).
+        self.joined = joined
         # A line asked for last and where it begins in `joined`: the reader asks from
         # lines further on each time, and most often only once, from the second line (a
         # running sum of every line's length cost half as much as the match).
@@ -88,11 +92,13 @@ class PlainRun:
         return self.offset
 
     def plain_from(self, index: int) -> int:
-        """How many lines from ``index`` on is_plain holds for, one after the other (a
-        line whose bare form is a caption ends them, whatever its length: never too many).
+        """How many lines from ``index`` on is_plain holds for, one after the other (where
+        a short one is a caption, a line whose bare form is one ends them, whatever its
+        length: never too many).
 
         One regex match and a count, in C: the match takes whole plain lines and stops
-        inside the first that is not one (or at the end of the last line)."""
+        inside the first that is not one (or at the end of the last line). Only lines as
+        short as a caption are then looked up, picked in C."""
         joined, start = self.joined, self._start(index)
         match = _PLAIN_LINES.match(joined, start)
         if match is None:
@@ -101,9 +107,11 @@ class PlainRun:
         count = joined.count("\n", start, end)
         if end == len(joined) or joined[end] == "\n":
             count += 1
-        bare = _bare(joined[start:end]).split("\n")
-        if not _CAPTIONS.isdisjoint(bare):
-            count = min(count, next(i for i, text in enumerate(bare) if text in _CAPTIONS))
+        lines = self.texts[index : index + count]
+        short = compress(lines, map(_CAPTION_SHORT, map(len, lines)))
+        if not _CAPTIONS.isdisjoint(_bare("\n".join(short)).split("\n")):
+            bare = _bare("\n".join(lines)).split("\n")
+            count = next(i for i, text in enumerate(bare) if text in _CAPTIONS)
         return count
 
 

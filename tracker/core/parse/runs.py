@@ -41,6 +41,9 @@ LATIN = 16  # written in Latin letters only
 # A run is judged only among this many names or more.
 _MIN_RUN = 3
 _COUNTER = re.compile(r"(\d{1,4})\s+(?=\S)")
+# A person's name: two or three Han characters (a brand beside an organisation on every
+# line of a tier is implausible; see `_representatives`).
+_PERSON = re.compile(r"[\u4e00-\u9fff]{2,3}")
 # Share of a tier's lines that must pair an organisation with a person.
 _PAIRED_SHARE = 0.6
 _MAX_GROUP_LABEL = 8
@@ -169,6 +172,19 @@ def _without_counters(names: list[Name]) -> list[Name]:
     for i, match in numbered:
         out[i] = names[i]._replace(text=names[i].text[match.end() :])
     return out
+
+
+def pairs_a_person(pieces: list[tuple[str, str | None]]) -> bool:
+    """ "星河科技有限公司　　李文华", "…研究院　　刘　洋": an organisation, then a person (the
+    pieces of one line, with why each is no name)."""
+    if len(pieces) < 2 or any(problem is not None for _, problem in pieces):
+        return False
+    rest = [piece for piece, _ in pieces[1:]]
+    if len(rest) > 1 and any(len(piece) > 1 for piece in rest):
+        return False
+    return (
+        looks_like_org(pieces[0][0], strict=True) and _PERSON.fullmatch("".join(rest)) is not None
+    )
 
 
 def _representatives(names: list[Name]) -> set[int]:

@@ -28,9 +28,19 @@ from selectolax.lexbor import LexborNode
 
 from tracker.core.models import OTHER_TIER
 from tracker.core.parse.collect import Collector
+from tracker.core.parse.marks import NO_RUN, Run
 from tracker.core.parse.markup import css_path, inside
 from tracker.core.parse.plain import PlainRun, is_plain
-from tracker.core.parse.runs import BOLD, LATIN, LINE_START, LOGO_NAME, PAIRED, Name, settle
+from tracker.core.parse.runs import (
+    BOLD,
+    LATIN,
+    LINE_START,
+    LOGO_NAME,
+    PAIRED,
+    Name,
+    pairs_a_person,
+    settle,
+)
 from tracker.core.parse.text import (
     COUNT_LINE,
     FURNITURE_CHARS,
@@ -56,13 +66,14 @@ from tracker.core.parse.walk import (
     EMPHASISED,
     END,
     HEADED,
+    ITEM,
     LOGO,
     MEMBER,
     OPEN,
     SOFT,
     TEXT,
     Line,
-    Run,
+    run_line,
 )
 
 # Lead-ins that announce more members rather than a new block: "以下为2024年新入会单位：".
@@ -79,9 +90,6 @@ _MAX_CLOSER = 30
 _MAX_BOLD_CLOSER = 16
 # Lines looked at past a lone heading-like line, for the next text line.
 _LOOKAHEAD = 4
-# A person's name: two or three Han characters (a brand beside an organisation on every
-# line of a tier is implausible; see runs._representatives).
-_PERSON = re.compile(r"[\u4e00-\u9fff]{2,3}")
 # As in walk.py: one name per member, so the tuple is built directly.
 _new_name = tuple.__new__
 
@@ -150,24 +158,26 @@ class Reader:
         """Read lines in order; ``runs`` are those of simple lists (see `read_lines`)."""
         fast = self.fast
         runs = runs or {}
-        # The simple list around the current line: its lines' nodes and texts, where it
-        # begins and ends, and its lines joined.
-        nodes: list[LexborNode] = []
-        texts: list[str] = []
+        # The simple list around the current line: its lines' nodes, texts and texts joined
+        # (see items.Run), where it begins and ends, and its plain lines (see `_plain_run`).
+        nodes, texts, joined = NO_RUN
         run_start = run_end = 0
         run = None
         numbered = enumerate(lines)
         for index, line in numbered:
             kind = line.kind
+            if kind == ITEM:
+                # A line of the simple list the bulk path did not take: made now.
+                line, kind = run_line(runs[run_start], index - run_start, line.shape), TEXT
             if kind == TEXT:
                 if index in runs:
-                    (nodes, texts), run = runs[index], None
+                    (nodes, texts, joined), run = runs[index], None
                     run_start, run_end = index, index + len(texts)
                 # Most lines of a long list are plain names in the run (see `_plain`).
                 if not (fast and self._plain(line, index)):
                     self._text(line, lines, index)
                 elif index + 1 < run_end:
-                    run = run or PlainRun(texts)
+                    run = run or PlainRun(texts, joined)
                     taken = self._plain_run(run, nodes, index + 1 - run_start, line.shape)
                     # Past the lines taken, in C.
                     deque(islice(numbered, taken), maxlen=0)
@@ -369,7 +379,7 @@ class Reader:
         names, shape, node = current.names, line.shape, line.node
         pieces = split_names(text)
         flags = BOLD if line.flags & ALL_EMPHASISED else 0
-        paired = PAIRED if len(pieces) > 1 and _pairs_a_person(pieces) else 0
+        paired = PAIRED if len(pieces) > 1 and pairs_a_person(pieces) else 0
         added = False
         latins = 0
         for piece, problem in pieces:
@@ -474,25 +484,14 @@ def _within(node: LexborNode | None, block: LexborNode) -> bool:
     return node is not None and inside(node, {block.mem_id})
 
 
-def _pairs_a_person(pieces: list[tuple[str, str | None]]) -> bool:
-    """ "星河科技有限公司　　李文华", "…研究院　　刘　洋": an organisation, then a person."""
-    if len(pieces) < 2 or any(problem is not None for _, problem in pieces):
-        return False
-    rest = [piece for piece, _ in pieces[1:]]
-    if len(rest) > 1 and any(len(piece) > 1 for piece in rest):
-        return False
-    return (
-        looks_like_org(pieces[0][0], strict=True) and _PERSON.fullmatch("".join(rest)) is not None
-    )
-
-
 def _runs_on(line: Line, lines: Sequence[Line], index: int) -> bool:
     """Whether the next text line has this line's shape: then both are items of one run.
 
     Logos between them (a card's image before its caption) are passed over.
     """
     for following in lines[index + 1 : index + 1 + _LOOKAHEAD]:
-        if following.kind == TEXT:
+        # A simple list's ITEM line has the list's shape (see walk.py).
+        if following.kind in (TEXT, ITEM):
             return following.shape == line.shape
         if following.kind != LOGO:
             return False

@@ -14,7 +14,6 @@ links (``<b>会员单位：</b><a>…</a> | <a>…</a>``) is a line of its own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from itertools import repeat
 from typing import NamedTuple
 
@@ -23,13 +22,13 @@ from selectolax.lexbor import LexborNode
 from tracker.core.parse.items import ITEM_TAGS, LIST_TAGS, simple_items
 from tracker.core.parse.links import link_is_the_name, uncut_title
 from tracker.core.parse.logos import image_heading, image_name
-from tracker.core.parse.strips import Strips
-from tracker.core.parse.tables import Tables
+from tracker.core.parse.marks import CRUMB, SKIP, TABLE, TITLE, Marks, Run, actions, holding
 from tracker.core.parse.text import LETTER, Heading, heading, is_closer, line_text
 
 # Line kinds: text, one name read from an image, the end of the content (chrome begins), a
-# tab panel opening its tier, a member of a tier table (with its own heading).
-TEXT, LOGO, END, OPEN, MEMBER = range(5)
+# tab panel opening its tier, a member of a tier table (with its own heading), and a simple
+# list's line after its first, held in `Marks.runs` and made only when asked (`run_line`).
+TEXT, LOGO, END, OPEN, MEMBER, ITEM = range(6)
 # Line flags.
 EMPHASISED = 1  # some of its text sat in heading or bold markup
 ALL_EMPHASISED = 2  # all of it did
@@ -50,27 +49,9 @@ class Line(NamedTuple):
     aside: str = ""
 
 
-# A simple list's lines' nodes and texts.
-Run = tuple[list[LexborNode], list[str]]
-
 # Line's own __new__ is a Python function, a third of a microsecond per call; there is one
 # line per member, so the hot path builds the tuple directly.
 _new_line = tuple.__new__
-
-
-@dataclass
-class Marks:
-    """What the structural passes decided, by element id; ``runs``: what the walk did."""
-
-    chrome: dict[int, tuple[LexborNode, str]]
-    strips: Strips
-    tables: Tables
-    titles: set[int]
-    # English renderings of the names beside them: skipped.
-    renderings: set[int] = field(default_factory=set)
-    # Simple lists' lines: the index of the first → the nodes and texts of all (see
-    # `read_lines`).
-    runs: dict[int, Run] = field(default_factory=dict)
 
 
 _BLOCK = 1
@@ -107,8 +88,6 @@ _INVISIBLE_TAGS = frozenset(
 # Item elements: their classes vary from item to item (odd, even, first, active), so a
 # shape leaves them out. Table cells are told apart by column (see `_label`).
 _ITEM_TAGS = frozenset("li tr dt dd p a".split())
-# What the walk does at a marked element: the first four read nothing inside it.
-_SKIP, _CHROME, _CRUMB, _TABLE, _TITLE, _PANEL_ACTION = range(1, 7)
 
 
 def read_lines(
@@ -118,19 +97,13 @@ def read_lines(
     *,
     bulk: bool = True,
 ) -> list[Line]:
-    """The visual lines under root, in one depth-first pass.
-
-    The parser's hot loop, hence first_child/next with an explicit stack: no per-element
-    iterator objects, and old table-in-font markup nests deeper than Python's recursion
-    limit. Text is handled inline (most nodes are text); elements that open or close
-    something go to the walker. ``shapes`` carries shape ids from the pages before.
-    """
-    actions = _actions(marks)
-    walker = _Walker(marks, _LineBuffer(root, {} if shapes is None else shapes))
-    # Simple lists are read in one step (items.py) where nothing in them can be marked:
-    # on a page with tabs or menus any element may be a strip or a panel.
-    bulk = bulk and not marks.strips.strips and not marks.strips.panels
-    buffer = walker.buffer
+    """The visual lines under root, in one depth-first pass (``shapes``: shape ids from the
+    pages before). The parser's hot loop, hence first_child/next with an explicit stack: no
+    per-element iterator objects, and old table-in-font markup nests deeper than Python's
+    recursion limit. Text is handled inline (most nodes are text); elements that open or
+    close something go to the walker."""
+    walker = _Walker(marks, _LineBuffer(root, {} if shapes is None else shapes), bulk=bulk)
+    buffer, actions = walker.buffer, walker.actions
     fragments, levels = buffer.fragments, buffer.levels
     parents: list[tuple[LexborNode, int, bool]] = []
     node = root.first_child
@@ -151,19 +124,16 @@ def read_lines(
                 fragments.append(" ")
         elif tag in _INVISIBLE_TAGS:
             pass
-        elif (action := actions.get(node.mem_id, 0)) and action <= _TABLE:
+        elif (action := actions.get(node.mem_id, 0)) and action <= TABLE:
             walker.marked(node, action)
         else:
             flags = _TAG_FLAGS.get(tag, 0)
             if action:
-                flags |= _BLOCK | (_HEADMARK if action == _TITLE else _PANEL)
+                flags |= _BLOCK | (_HEADMARK if action == TITLE else _PANEL)
             child = node.first_child
             # Most elements of a long list are inline wrappers with no flags at all.
             if flags:
-                child = walker.open(node, tag, flags, child)
-                if bulk and child is not None and not action and walker.items(node, tag, actions):
-                    walker.close(node, flags, False)
-                    child = None
+                child = walker.open(node, tag, flags, child, action)
             if child is not None:
                 # Whether the line had no text yet where an inline bold began (split_label).
                 blank = not (buffer.plain or buffer.emphasised) if flags & _EMPHASIS else False
@@ -184,49 +154,57 @@ def read_lines(
 class _Walker:
     """What `read_lines` keeps open around the current point, beyond the line buffer."""
 
-    __slots__ = ("marks", "buffer", "emphasis", "heads", "columns")
+    __slots__ = ("marks", "buffer", "actions", "bulk", "holding", "emphasis", "heads", "columns")
 
-    def __init__(self, marks: Marks, buffer: _LineBuffer) -> None:
+    def __init__(self, marks: Marks, buffer: _LineBuffer, *, bulk: bool) -> None:
         self.marks = marks
         self.buffer = buffer
+        self.actions = actions(marks)
+        # Simple lists are read in one step (items.py) where nothing in them can be marked:
+        # on a page with tabs or menus any element may be a strip or a panel.
+        self.bulk = bulk and not marks.strips.strips and not marks.strips.panels
+        self.holding = holding(marks)
         # Open emphasis (bold, headings) and heading elements around the current point.
         self.emphasis = 0
         self.heads = 0
         # The next column of each table row open around the current point.
         self.columns: list[int] = []
 
-    def items(self, block: LexborNode, tag: str, actions: dict[int, int]) -> bool:
+    def items(self, block: LexborNode, tag: str) -> bool:
         """Read a simple list's items in one step (see items.py); False to walk it."""
         buffer = self.buffer
         if tag not in LIST_TAGS or self.emphasis or self.heads or buffer.link_from is not None:
+            return False
+        if block.mem_id in self.holding:
             return False
         first = block.first_child
         while first is not None and first.tag == "-text":
             first = first.next
         if first is None or first.tag not in ITEM_TAGS:
             return False
-        found = simple_items(block, actions.keys())
+        found = simple_items(block)
         if found is None:
             return False
         self.marks.runs[len(buffer.lines)] = found
-        buffer.items(*found)
+        buffer.items(found)
         return True
 
     def marked(self, node: LexborNode, action: int) -> None:
         """An element a structural pass marked: skipped, a tiered table, or a line break."""
         buffer = self.buffer
-        if action != _SKIP:
+        if action != SKIP:
             buffer.end()
-        if action == _TABLE:
+        if action == TABLE:
             # Its rows open their own tiers; what came before ends with them.
             buffer.members(self.marks.tables.tiered[node.mem_id])
-        elif action != _SKIP:
-            buffer.lines.append(Line("", END, SOFT if action == _CRUMB else 0, node=node))
+        elif action != SKIP:
+            buffer.lines.append(Line("", END, SOFT if action == CRUMB else 0, node=node))
 
     def open(
-        self, node: LexborNode, tag: str, flags: int, child: LexborNode | None
+        self, node: LexborNode, tag: str, flags: int, child: LexborNode | None, action: int
     ) -> LexborNode | None:
-        """Enter an element with flags; the child to walk into, or None to pass it by."""
+        """Enter an element with flags (and what a pass marked it for); the child to walk
+        into, or None to pass it by: a simple list is read here, whole."""
         buffer = self.buffer
         if flags & (_BLOCK | _BREAK) and buffer.fragments:
             buffer.end()
@@ -249,6 +227,9 @@ class _Walker:
             child = None
         if child is not None:
             self._enter(node, tag, flags)
+            if self.bulk and not action and self.items(node, tag):
+                self.close(node, flags, False)
+                return None
         return child
 
     def _enter(self, node: LexborNode, tag: str, flags: int) -> None:
@@ -295,20 +276,6 @@ class _Walker:
             buffer.levels.pop()
         if flags & _PANEL:
             buffer.lines.append(Line("", END, node=parent))
-
-
-def _actions(marks: Marks) -> dict[int, int]:
-    actions = dict.fromkeys(marks.titles, _TITLE)
-    actions |= dict.fromkeys(marks.renderings, _SKIP)
-    actions |= dict.fromkeys(marks.tables.unread, _SKIP)
-    kinds = {"breadcrumb": _CRUMB, "control": _SKIP, "chrome": _CHROME}
-    for chrome_id, (_, kind) in marks.chrome.items():
-        actions[chrome_id] = kinds[kind]
-    for strip_id, (_, role) in marks.strips.strips.items():
-        actions[strip_id] = _SKIP if role == "tabs" else _CHROME
-    actions |= dict.fromkeys(marks.strips.panels, _PANEL_ACTION)
-    actions |= dict.fromkeys(marks.tables.tiered, _TABLE)
-    return actions
 
 
 class _LineBuffer:
@@ -370,25 +337,20 @@ class _LineBuffer:
         self.lines += [Line(n, MEMBER, shape=shape, node=c, heading=h) for h, n, c in rows]
         self.lines.append(Line("", END))
 
-    def items(self, nodes: list[LexborNode], texts: list[str]) -> None:
+    def items(self, run: Run) -> None:
         """A line per item of a simple list that gives one (see items.py): one shape, no
-        flags, registered where the walk would: at the first of them."""
+        flags, registered where the walk would: at the first of them.
+
+        The others stand as one ITEM line holding the shape: the reader takes most of a
+        long list in bulk from `Marks.runs`, and a line each costs a third of the walk."""
+        nodes = run[0]
         if not nodes:
             return
         self.path.append(nodes[0].tag or "")
         shape = self._shape()
         self.path.pop()
-        line_of = zip(
-            texts,
-            repeat(TEXT),
-            repeat(0),
-            repeat(0),
-            repeat(shape),
-            nodes,
-            repeat(None),
-            repeat(""),
-        )
-        self.lines += map(_new_line, repeat(Line), line_of)
+        self.lines.append(run_line(run, 0, shape))
+        self.lines += repeat(Line("", ITEM, shape=shape), len(nodes) - 1)
 
     def split_label(self) -> None:
         """A bold tier label leading a line (``<b>会员单位：</b><a>…</a>``) is a line itself.
@@ -492,6 +454,12 @@ class _LineBuffer:
                 bare = [(i, i + 1) for i in self.logos if i not in inside]
                 return sorted(ranges + bare) if bare else ranges
         return [(0, len(fragments))]
+
+
+def run_line(run: Run, index: int, shape: int) -> Line:
+    """Line ``index`` of a simple list (`Marks.runs`), of the list's shape."""
+    nodes, texts, _ = run
+    return _new_line(Line, (texts[index], TEXT, 0, 0, shape, nodes[index], None, ""))
 
 
 def _label(node: LexborNode, tag: str) -> str:
