@@ -304,6 +304,9 @@ class Transient(msgspec.Struct, frozen=True):
     last_at: datetime
     snapshots: int
 
+    def keys(self) -> tuple[str, ...]:
+        return (self.key,)
+
 
 class Reading(NamedTuple):
     """One in-between snapshot: its id, time and listings."""
