@@ -7,6 +7,7 @@ carry the records whole (`tracker.render.report.records`). Pure.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from operator import attrgetter
 from typing import Any
 
@@ -65,29 +66,28 @@ def change_text(entry: Entry) -> str:
 _SHOWN_AS = {"tier_changed": ("new_tier", "name"), "renamed": ("new_tier", "new_name")}
 
 
-def people_rows(
+def people_cells(
     kind: str, entries: Sequence[Entry], notes: Mapping[str, Annotation]
-) -> list[dict[str, Any]]:
-    """A section's rows as people read them (SHOWN_COLUMNS): tier, name, what changed, and
-    what annotations say of the member, its inferred type and city marked
-    (`INFERRED_MARK`). Made from the changes themselves, one dict a row: a diff has
-    thousands."""
+) -> list[list[Any]]:
+    """A section's cells as people read them, column by column (SHOWN_COLUMNS): tier, name,
+    what changed, and what annotations say of the member, its inferred type and city marked
+    (`INFERRED_MARK`). Made from the changes themselves, a column at a time: a diff has
+    thousands of rows, and tables lay them out by column."""
     tier_of, name_of = map(attrgetter, _SHOWN_AS.get(kind, ("tier", "name")))
+    tiers = list(map(tier_of, entries))
+    # A tier's name looked up once per tier, and a note's cells once per note alike.
+    named = {tier: _tier(tier) for tier in set(tiers)}
     cells_of = _member_cells(renamed=kind == "renamed")
-    rows = []
-    for entry in entries:
-        english, kind_of, city = cells_of(note_of(notes, entry))
-        rows.append(
-            {
-                "tier": _tier(tier_of(entry)),
-                "name": name_of(entry),
-                "change": change_text(entry),
-                "english": english,
-                "type": kind_of,
-                "city": city,
-            }
-        )
-    return rows
+    described = map(cells_of, map(partial(note_of, notes), entries))
+    english, kinds, cities = map(list, zip(*described, strict=True)) if entries else ([], [], [])
+    return [
+        list(map(named.__getitem__, tiers)),
+        list(map(name_of, entries)),
+        list(map(change_text, entries)),
+        english,
+        kinds,
+        cities,
+    ]
 
 
 # What the English name, type and city cells read of a note without `sources`: thousands

@@ -36,10 +36,10 @@ from tracker.core.normalize import markup_text
 from tracker.core.records import as_dict, as_dicts, as_json
 from tracker.core.renames import REGION_PENALTY, RENAME_THRESHOLD
 from tracker.core.stamps import utc_text
-from tracker.render.cells import SHOWN_COLUMNS, Entry, note_of, people_rows
+from tracker.render.cells import SHOWN_COLUMNS, Entry, note_of, people_cells
 from tracker.render.rows import INFERRED_FOOTNOTE
 from tracker.render.style import REPORT_CSS
-from tracker.render.table import escaped_once, render_csv, render_table
+from tracker.render.table import escaped_once, render_columns, render_csv
 
 FORMATS = ("text", "markdown", "json", "csv", "html")
 CSV_COLUMNS = (
@@ -272,8 +272,8 @@ def render_text(report: DiffReport, made: Generated) -> str:
     lines += [*_direction(report), made.line(), "", summary_line(report.diff)]
     for kind, entries in sections(report).items():
         if entries:
-            shown = people_rows(kind, entries, report.annotations)
-            table = render_table(shown, SHOWN_COLUMNS).rstrip("\n")
+            cells = people_cells(kind, entries, report.annotations)
+            table = render_columns(cells, SHOWN_COLUMNS).rstrip("\n")
             lines += ["", f"{TITLES[kind]} ({len(entries)})", table]
     if report.diff.empty and not report.transient:
         lines += ["", "No changes."]
@@ -292,10 +292,10 @@ def md_escape(value: Any) -> str:
     return _MD_LEADING.sub(r"\\\1", text)
 
 
-def _md_table(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> list[str]:
-    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+def _md_table(cells: list[list[Any]]) -> list[str]:
+    lines = ["| " + " | ".join(SHOWN_COLUMNS) + " |", "|" + "---|" * len(SHOWN_COLUMNS)]
     escaped = escaped_once(md_escape)
-    lines += ["| " + " | ".join(escaped(row[c]) for c in columns) + " |" for row in rows]
+    lines += ["| " + " | ".join(map(escaped, row)) + " |" for row in zip(*cells, strict=True)]
     return lines
 
 
@@ -308,9 +308,8 @@ def render_markdown(report: DiffReport, made: Generated) -> str:
     lines += [f"- {md_escape(made.line())}", "", f"**{md_escape(summary_line(report.diff))}**"]
     for kind, entries in sections(report).items():
         if entries:
-            shown = people_rows(kind, entries, report.annotations)
             lines += ["", f"## {TITLES[kind]} ({len(entries)})", ""]
-            lines += _md_table(shown, SHOWN_COLUMNS)
+            lines += _md_table(people_cells(kind, entries, report.annotations))
     for note in footnotes(report):
         lines += ["", f"*{md_escape(note)}*"]
     return "\n".join(lines) + "\n"
@@ -366,12 +365,12 @@ def _e(value: Any) -> str:
     return "" if value is None else html.escape(markup_text(str(value)), quote=True)
 
 
-def _html_table(rows: list[dict[str, Any]]) -> str:
+def _html_table(cells: list[list[Any]]) -> str:
     head = "".join(f"<th>{_e(c)}</th>" for c in SHOWN_COLUMNS)
     escaped = escaped_once(_e)
     body = "".join(
-        "<tr>" + "".join(f"<td>{escaped(row[c])}</td>" for c in SHOWN_COLUMNS) + "</tr>"
-        for row in rows
+        "<tr>" + "".join(f"<td>{escaped(cell)}</td>" for cell in row) + "</tr>"
+        for row in zip(*cells, strict=True)
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
@@ -411,7 +410,7 @@ def render_html(report: DiffReport, made: Generated) -> str:
     for kind, entries in sections(report).items():
         if entries:
             parts.append(f"<h2>{_e(TITLES[kind])} ({len(entries)})</h2>")
-            parts.append(_html_table(people_rows(kind, entries, report.annotations)))
+            parts.append(_html_table(people_cells(kind, entries, report.annotations)))
     parts += [f'<p class="note">{_e(note)}</p>' for note in footnotes(report)]
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"

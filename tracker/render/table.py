@@ -54,7 +54,15 @@ def render_table(
     rows: Sequence[dict[str, Any]], columns: Sequence[str], *, width: int | None = None
 ) -> str:
     """Aligned columns; with `width`, cut to fit it (clipped cells, then hidden columns)."""
-    measured = _measured_columns(rows, columns)
+    return render_columns([_values(rows, column) for column in columns], columns, width=width)
+
+
+def render_columns(
+    cells: Sequence[list[Any]], columns: Sequence[str], *, width: int | None = None
+) -> str:
+    """`render_table` of rows given column by column: `cells[i]` holds column i's cells,
+    top to bottom."""
+    measured = _measured_columns(cells)
     widths = [
         max(display_width(c), *texts.values()) if texts else display_width(c)
         for c, (_, texts) in zip(columns, measured, strict=True)
@@ -63,13 +71,14 @@ def render_table(
     fitted = widths if width is None else fit_widths(widths, _floors(columns, widths), width, kept)
     shown = [i for i, w in enumerate(fitted) if w]
     # Each distinct text of a column is clipped and padded once, and each line joined in C.
-    cells = []
+    laid = []
     for i in shown:
         texts, text_widths = measured[i]
-        cells.append(list(map(_laid_out(text_widths, fitted[i]).__getitem__, texts)))
+        laid.append(list(map(_laid_out(text_widths, fitted[i]).__getitem__, texts)))
     head = [columns[i] + " " * (fitted[i] - display_width(columns[i])) for i in shown]
     rule = ["-" * fitted[i] for i in shown]
-    body = zip(*cells, strict=True) if cells else [()] * len(rows)
+    rows = len(cells[0]) if cells else 0
+    body = zip(*laid, strict=True) if laid else [()] * rows
     lines = map(str.rstrip, map("  ".join, [head, rule, *body]))
     text = "\n".join(lines) + "\n"
     if fitted == widths:
@@ -132,22 +141,23 @@ def clip(text: str, width: int) -> str:
     return "".join(kept) + "…"
 
 
-def _measured_columns(
-    rows: Sequence[dict[str, Any]], columns: Sequence[str]
-) -> list[tuple[list[str], dict[str, int]]]:
+def _measured_columns(cells: Sequence[list[Any]]) -> list[tuple[list[str], dict[str, int]]]:
     """Each column's cell texts, and the width of each distinct one: a text repeated down a
     column (a tier, a type, a city) is measured once. No call per cell: a diff table has
     tens of thousands."""
     measured = []
-    for column in columns:
-        texts = _texts(rows, column)
+    for values in cells:
+        texts = _texts(values)
         measured.append((texts, {text: display_width(text) for text in set(texts)}))
     return measured
 
 
-def _texts(rows: Sequence[dict[str, Any]], column: str) -> list[str]:
-    """A column's cells as text (`_cell`): most are strings already, or empty."""
-    values = list(map(methodcaller("get", column), rows))
+def _values(rows: Sequence[dict[str, Any]], column: str) -> list[Any]:
+    return list(map(methodcaller("get", column), rows))
+
+
+def _texts(values: list[Any]) -> list[str]:
+    """Cells as text (`_cell`): most are strings already, or empty."""
     if {str}.issuperset(map(type, values)):
         return values
     return [v if type(v) is str else "" if v is None else _cell(v) for v in values]
@@ -178,7 +188,7 @@ def render_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
     # Column by column, each distinct text made safe once: a diff has 150,000 cells, most
     # of them a tier, a type, an origin or empty.
     for column in columns:
-        texts = _texts(rows, column)
+        texts = _texts(_values(rows, column))
         safe.append(list(map({t: spreadsheet_safe(t) for t in set(texts)}.__getitem__, texts)))
     writer.writerows(zip(*safe, strict=True) if safe else [()] * len(rows))
     return buffer.getvalue()

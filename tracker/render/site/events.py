@@ -15,7 +15,7 @@ from tracker.core.diff import ListingChange, Rename, TierChange
 from tracker.core.kinds import CHANGE_KINDS
 from tracker.core.stamps import utc_text
 from tracker.core.tenure import Holders
-from tracker.render.cells import SHOWN_COLUMNS, change_text, people_rows
+from tracker.render.cells import SHOWN_COLUMNS, Entry, change_text, people_cells
 from tracker.render.report import (
     TITLES,
     DiffReport,
@@ -133,15 +133,7 @@ def overall_page(site: Site, slugs: Holders) -> tuple[str, str]:
         )  # fmt: skip
     latest = utc_text(site.ok[-1].captured_at)
     found = [
-        {
-            "title": TITLES[kind],
-            "rows": [
-                {"cells": cells, "slug": slugs.slug(entry.keys()[0], latest)}
-                for entry, cells in zip(
-                    entries, people_rows(kind, entries, report.annotations), strict=True
-                )
-            ],
-        }
+        {"title": TITLES[kind], "rows": _rows(report, kind, entries, slugs, latest)}
         for kind, entries in sections(report).items()
         if entries
     ]
@@ -158,6 +150,20 @@ def overall_page(site: Site, slugs: Holders) -> tuple[str, str]:
         notes=notes,
         credit=None,  # in the report's notes already
     )
+
+
+def _rows(
+    report: DiffReport, kind: str, entries: Sequence[Entry], slugs: Holders, at: str
+) -> list[dict[str, Any]]:
+    """Each row's cells by column, and the page of the member it names."""
+    cells = zip(*people_cells(kind, entries, report.annotations), strict=True)
+    return [
+        {
+            "cells": dict(zip(SHOWN_COLUMNS, row, strict=True)),
+            "slug": slugs.slug(entry.keys()[0], at),
+        }
+        for entry, row in zip(entries, cells, strict=True)
+    ]
 
 
 def _ends(report: DiffReport) -> list[tuple[str, Any, Any]]:
