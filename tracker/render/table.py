@@ -6,6 +6,7 @@ import csv
 import functools
 import io
 import re
+import sys
 from collections.abc import Callable, Collection, Iterable, Sequence
 from operator import methodcaller
 from typing import Any
@@ -19,22 +20,37 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 # The East Asian Wide and Fullwidth blocks (Hangul Jamo, CJK punctuation, kana, CJK
-# ideographs, Hangul syllables, compatibility ideographs, fullwidth forms): a per-character
-# unicodedata lookup made long tables of names slow to print. (Wide emoji and symbols
-# outside these blocks count as one column: a table may then misalign.)
+# ideographs, Hangul syllables, compatibility ideographs, fullwidth forms), first and last
+# code point: a per-character unicodedata lookup made long tables of names slow to print.
+# (Wide emoji and symbols outside these blocks count as one column: a table may then
+# misalign.)
 _WIDE_BLOCKS = (
-    "\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
-    "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
-    "\U00020000-\U0003fffd"
+    (0x1100, 0x115F),
+    (0x2E80, 0x303E),
+    (0x3041, 0x33FF),
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xA000, 0xA4CF),
+    (0xAC00, 0xD7A3),
+    (0xF900, 0xFAFF),
+    (0xFE30, 0xFE4F),
+    (0xFF00, 0xFF60),
+    (0xFFE0, 0xFFE6),
+    (0x20000, 0x3FFFD),
 )
 
 
 @functools.cache
 def _narrow() -> re.Pattern[str]:
     """What is not wide: a Chinese name has none or a few such characters, so finding them is
-    cheaper than finding every wide one. Compiled on first use: the class takes 6 ms to
-    compile, and many tables (snapshots, timelines) are ASCII only."""
-    return re.compile(f"[^{_WIDE_BLOCKS}]")
+    cheaper than finding every wide one. The class lists the ranges between the wide
+    blocks: re's compiler walks every code point of a range below U+10000, and these are
+    half as many as the blocks' (a negated class of the blocks took 8 ms to compile).
+    Compiled on first use: many tables (snapshots, timelines) are ASCII only."""
+    firsts = [last + 1 for _, last in _WIDE_BLOCKS]
+    lasts = [first - 1 for first, _ in _WIDE_BLOCKS]
+    gaps = zip([0, *firsts], [*lasts, sys.maxunicode], strict=True)
+    return re.compile("[" + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in gaps if a <= b) + "]")
 
 
 def display_width(text: str) -> int:
