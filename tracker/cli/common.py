@@ -13,8 +13,8 @@ import errno
 import importlib
 import os
 import sys
-from collections.abc import Callable, Iterable, Mapping
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, TypeVar
@@ -433,6 +433,24 @@ def emit(text: str, path: Path | None, *, bom: bool = False) -> None:
     except OSError as exc:
         raise ConfigError(f"--output {path}: cannot write: {exc.strerror or exc}") from None
     click.echo(f"wrote {path}", err=True)
+
+
+@contextmanager
+def trees_only() -> Iterator[None]:
+    """The cycle collector paused while a one-shot command builds and renders records that
+    hold no cycles (listings, changes, annotations, rows: trees), restored after. It would
+    find nothing in them, yet rescan them as they grow: on `tracker diff` over ten years,
+    about 100 collections, 5% of the process's instructions. Whatever the block made and
+    still holds at its end is scanned once when it resumes: return text, not records."""
+    import gc
+
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
 
 
 def tell(notes: Iterable[str | None]) -> None:

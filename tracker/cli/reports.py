@@ -22,6 +22,7 @@ from tracker.cli.common import (
     source_option,
     table_width,
     tell,
+    trees_only,
     wide_option,
     with_credit,
 )
@@ -343,9 +344,17 @@ def diff_command(
     source = app.source(source_id)
     pair = resolve_pair(app.store, source.id, old_ref, new_ref)
     tell(pair.notes)
-    found = diff_pair(app.store, pair, reverse=reverse, with_transient=with_transient)
-    titled = msgspec.structs.replace(found, source_name=source.name)
-    emit(render(titled, fmt, Generated.now(app.now())), output_path, bom=fmt == "csv")
+    with trees_only():
+        # The report's records die with the expression: the collector resumes on little.
+        text = render(
+            msgspec.structs.replace(
+                diff_pair(app.store, pair, reverse=reverse, with_transient=with_transient),
+                source_name=source.name,
+            ),
+            fmt,
+            Generated.now(app.now()),
+        )
+    emit(text, output_path, bom=fmt == "csv")
 
 
 @click.command()

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import msgspec
 
-from tracker.core.diff import Departed, Diff, Member, sort_key
+from tracker.core.diff import Departed, Diff, Member, in_report_order
 from tracker.core.kinds import WATCHED_KINDS
 from tracker.core.models import Snapshot
 
@@ -49,7 +49,7 @@ def confirmed_departures(
         return []
     gone = seen[0] - set().union(*seen[1:])
     confirmed = [Departed(key=k, name=first[k].name, tier=first[k].tier) for k in gone]
-    return sorted(confirmed, key=lambda c: sort_key(c.tier, c.name))
+    return in_report_order(confirmed)
 
 
 def held_back(changed: Diff, seen: list[set[str]], confirmed: list[Departed]) -> Diff:

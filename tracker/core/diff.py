@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from itertools import count
+from operator import attrgetter
 from typing import Literal, NamedTuple, TypeVar
 
 import msgspec
@@ -19,6 +21,7 @@ from tracker.core.renames import RENAME_THRESHOLD, Match, match_renames
 
 Direction = Literal["promotion", "demotion"]
 M = TypeVar("M", bound="MemberChange")
+T = TypeVar("T")
 
 
 class Member(msgspec.Struct, frozen=True):
@@ -199,9 +202,12 @@ def direction(old_tier: str, new_tier: str) -> Direction | None:
     return "promotion" if tier_rank(new_tier) < tier_rank(old_tier) else "demotion"
 
 
-def sort_key(tier: str, name: str) -> tuple[int, str]:
-    """Report order: tier rank, then name."""
-    return (tier_rank(tier), name)
+def in_report_order(items: Sequence[T], tier: str = "tier", name: str = "name") -> list[T]:
+    """`items` in report order: by the rank of their field `tier`, then their `name`; stable.
+    One call per item (its rank), the rest in C: a ten-year diff sorts thousands of joins."""
+    ranks = map(tier_rank, map(attrgetter(tier), items))
+    order = sorted(zip(ranks, map(attrgetter(name), items), count()))
+    return [items[i] for _, _, i in order]
 
 
 def diff(
@@ -230,8 +236,7 @@ def diff(
 
 
 def _changes(kind: type[M], groups: Iterable[list[Listing]]) -> list[M]:
-    changes = [kind(key=g[0].key, name=g[0].name, tier=g[0].tier) for g in groups]
-    return sorted(changes, key=lambda c: sort_key(c.tier, c.name))
+    return in_report_order([kind(key=g[0].key, name=g[0].name, tier=g[0].tier) for g in groups])
 
 
 def _tier_changes(before: Groups, after: Groups, kept: set[str]) -> list[TierChange]:
@@ -245,7 +250,7 @@ def _tier_changes(before: Groups, after: Groups, kept: set[str]) -> list[TierCha
                     key=key, name=new.name, old_tier=old.tier, new_tier=new.tier, direction=moved
                 )
             )
-    return sorted(changes, key=lambda c: sort_key(c.new_tier, c.name))
+    return in_report_order(changes, tier="new_tier")
 
 
 def _renames(before: Groups, after: Groups, matches: Iterable[Match]) -> list[Rename]:
@@ -264,7 +269,7 @@ def _renames(before: Groups, after: Groups, matches: Iterable[Match]) -> list[Re
                 score=match.score,
             )
         )
-    return sorted(renames, key=lambda r: sort_key(r.new_tier, r.new_name))
+    return in_report_order(renames, tier="new_tier", name="new_name")
 
 
 def _listing_changes(before: Groups, after: Groups, kept: set[str]) -> list[ListingChange]:
@@ -284,7 +289,7 @@ def _listing_changes(before: Groups, after: Groups, kept: set[str]) -> list[List
                         new_listed=new_listed,
                     )
                 )
-    return sorted(changes, key=lambda c: sort_key(c.tier, c.name))
+    return in_report_order(changes)
 
 
 class Transient(msgspec.Struct, frozen=True):
@@ -303,6 +308,9 @@ class Transient(msgspec.Struct, frozen=True):
     last_id: int
     last_at: datetime
     snapshots: int
+
+    def keys(self) -> tuple[str, ...]:
+        return (self.key,)
 
 
 class Reading(NamedTuple):
@@ -330,7 +338,7 @@ def transients(
     names = group_listings(new)
     found = [_came_and_went(key, spans) for key, spans in seen.items()]
     found += [_went_and_came_back(names[key], spans) for key, spans in missing.items()]
-    return sorted(found, key=lambda t: (t.kind, *sort_key(t.tier, t.name)))
+    return sorted(in_report_order(found), key=attrgetter("kind"))
 
 
 def _came_and_went(key: str, spans: list[tuple[Reading, list[Listing]]]) -> Transient:

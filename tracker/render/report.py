@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -31,14 +31,15 @@ from tracker.core.diff import Diff, Transient
 from tracker.core.fields import CARRIED_FIELD, SHOWN_FIELDS
 from tracker.core.jsontext import render_json
 from tracker.core.kinds import CHANGE_KINDS, ChangeKind
-from tracker.core.models import TIER_NAMES_EN, Snapshot
+from tracker.core.models import Snapshot
 from tracker.core.normalize import markup_text
 from tracker.core.records import as_dict, as_dicts, as_json
 from tracker.core.renames import REGION_PENALTY, RENAME_THRESHOLD
 from tracker.core.stamps import utc_text
-from tracker.render.rows import INFERRED_FOOTNOTE, INFERRED_MARK
+from tracker.render.cells import SHOWN_COLUMNS, Entry, note_of, people_cells
+from tracker.render.rows import INFERRED_FOOTNOTE
 from tracker.render.style import REPORT_CSS
-from tracker.render.table import escaped_once, render_csv, render_table
+from tracker.render.table import escaped_once, render_columns, render_csv
 
 FORMATS = ("text", "markdown", "json", "csv", "html")
 CSV_COLUMNS = (
@@ -60,7 +61,6 @@ CSV_COLUMNS = (
     "old_snapshot_id",
     "new_snapshot_id",
 )
-SHOWN_COLUMNS = ("tier", "name", "change", "english", "type", "city")
 TRANSIENT = "transient"
 TITLES = {kind.section: kind.title for kind in CHANGE_KINDS} | {
     TRANSIENT: "Transient (between the two snapshots)"
@@ -187,102 +187,32 @@ def summary(diff: Diff) -> dict[str, int]:
     return counts | {"old_members": diff.old_members, "new_members": diff.new_members}
 
 
-# Records: one dict per change, shared by every format -----------------------------------
+# Sections: each kind's changes; as records, the JSON body and the CSV rows -------------
 
 
-def _note(report: DiffReport, *keys: str | None) -> Annotation | None:
-    """The annotation of the first key that has one (a rename: new name, then old)."""
-    for key in keys:
-        if key in report.annotations:
-            return report.annotations[key]
-    return None
-
-
-def records(report: DiffReport, *, sources: bool = True) -> dict[str, list[dict[str, Any]]]:
-    """Each section's changes as plain dicts: the JSON body, and the rows of other formats;
-    where a value is the user's or guessed, each row names its values' origins (not for
-    `sources` False: the formats people read mark guesses otherwise)."""
-    sourced = sources and beyond_lists(report.annotations.values())
-
-    def rows(changes: list[dict[str, Any]], notes: list[Annotation | None]) -> list[dict[str, Any]]:
-        shown = annotated(changes, notes)
-        if sourced:
-            for row, note in zip(shown, notes, strict=True):
-                row.update(shown_sources(note))
-        return shown
-
-    diff = report.diff
-    sections = {}
-    for kind in CHANGE_KINDS:
-        changes = diff.changes(kind)
-        sections[kind.section] = rows(
-            as_dicts(changes), [_note(report, *c.keys()) for c in changes]
-        )
+def sections(report: DiffReport) -> dict[str, Sequence[Entry]]:
+    """Each section's changes in report order; the transients last, when asked for."""
+    found: dict[str, Sequence[Entry]] = {k.section: report.diff.changes(k) for k in CHANGE_KINDS}
     if report.transient is not None:
-        transient = report.transient
-        sections[TRANSIENT] = rows(
-            [as_json(c) for c in transient], [_note(report, c.key) for c in transient]
+        found[TRANSIENT] = report.transient
+    return found
+
+
+def records(report: DiffReport) -> dict[str, list[dict[str, Any]]]:
+    """Each section's changes as plain dicts: the JSON body and the CSV rows; where a value
+    is the user's or guessed, each row names its values' origins."""
+    sourced = beyond_lists(report.annotations.values())
+    found = {}
+    for kind, entries in sections(report).items():
+        notes = [note_of(report.annotations, entry) for entry in entries]
+        rows = annotated(
+            [as_json(t) for t in entries] if kind == TRANSIENT else as_dicts(entries), notes
         )
-    return sections
-
-
-def _tier(tier: str | None) -> str:
-    return TIER_NAMES_EN.get(tier, tier) if tier else ""
-
-
-def _listed(tiers: list[str]) -> str:
-    return "+".join(_tier(t) for t in tiers)
-
-
-def change_text(kind: str, row: dict[str, Any]) -> str:
-    """The one-cell description of a change shown beside the member's name."""
-    if kind == "tier_changed":
-        arrow = "↑" if row["direction"] == "promotion" else "↓"
-        return f"{arrow} {_tier(row['old_tier'])} → {_tier(row['new_tier'])}"
-    if kind == "renamed":
-        moved = f"; {_tier(row['old_tier'])} → {_tier(row['new_tier'])}" if row["direction"] else ""
-        return f"was {row['old_name']} (score {row['score']:.1f}{moved})"
-    if kind == "listing_changes":
-        return f"listed {_listed(row['old_listed'])} → {_listed(row['new_listed'])}"
-    if kind == "transient":
-        verb = "present" if row["kind"] == "came_and_went" else "absent"
-        return f"{verb} in snapshots {row['first_id']}–{row['last_id']} ({row['snapshots']})"
-    return {"joined": "+ joined", "departed": "- departed"}.get(kind, EVENTS.get(kind, kind))
-
-
-def shown_row(kind: str, row: dict[str, Any]) -> dict[str, Any]:
-    """A row as people read it: tier, name, what changed, and what we know of the member."""
-    return {
-        "tier": _tier(row.get("new_tier") or row.get("tier")),
-        "name": row.get("new_name") or row["name"],
-        "change": change_text(kind, row),
-        "english": _english(kind, row),
-        "type": row["type"],
-        "city": row["city"],
-    }
-
-
-def people_rows(report: DiffReport, kind: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """`shown_row` of each row, its inferred type and city marked (`INFERRED_MARK`)."""
-    shown = []
-    for row in rows:
-        cells = shown_row(kind, row)
-        # A rename's new key, then its old.
-        note = _note(report, row.get("new_key"), row.get("key"), row.get("old_key"))
-        if note is not None:
-            for field in note.inferred(("type", "city")):
-                cells[field] = f"{cells[field]}{INFERRED_MARK}"
-        shown.append(cells)
-    return shown
-
-
-def _english(kind: str, row: dict[str, Any]) -> str | None:
-    """The English name, saying which former name it was annotated under; a rename's row
-    already shows its former name."""
-    carried = row.get(CARRIED_FIELD)
-    if not carried or kind == "renamed":
-        return row["common_name_en"]
-    return f"{row['common_name_en'] or ''} (annotated as {carried})".lstrip()
+        if sourced:
+            for row, note in zip(rows, notes, strict=True):
+                row.update(shown_sources(note))
+        found[kind] = rows
+    return found
 
 
 def _status(end: Endpoint) -> str:
@@ -340,11 +270,11 @@ def render_text(report: DiffReport, made: Generated) -> str:
     for label, end in _ends(report):
         lines += [_endpoint_line(label, end), *(f"     {line}" for line in _evidence(end))]
     lines += [*_direction(report), made.line(), "", summary_line(report.diff)]
-    for kind, rows in records(report, sources=False).items():
-        if rows:
-            shown = people_rows(report, kind, rows)
-            table = render_table(shown, SHOWN_COLUMNS).rstrip("\n")
-            lines += ["", f"{TITLES[kind]} ({len(rows)})", table]
+    for kind, entries in sections(report).items():
+        if entries:
+            cells = people_cells(kind, entries, report.annotations)
+            table = render_columns(cells, SHOWN_COLUMNS).rstrip("\n")
+            lines += ["", f"{TITLES[kind]} ({len(entries)})", table]
     if report.diff.empty and not report.transient:
         lines += ["", "No changes."]
     notes = footnotes(report)
@@ -362,10 +292,10 @@ def md_escape(value: Any) -> str:
     return _MD_LEADING.sub(r"\\\1", text)
 
 
-def _md_table(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> list[str]:
-    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+def _md_table(cells: list[list[Any]]) -> list[str]:
+    lines = ["| " + " | ".join(SHOWN_COLUMNS) + " |", "|" + "---|" * len(SHOWN_COLUMNS)]
     escaped = escaped_once(md_escape)
-    lines += ["| " + " | ".join(escaped(row[c]) for c in columns) + " |" for row in rows]
+    lines += ["| " + " | ".join(map(escaped, row)) + " |" for row in zip(*cells, strict=True)]
     return lines
 
 
@@ -376,11 +306,10 @@ def render_markdown(report: DiffReport, made: Generated) -> str:
         lines += [f"  - {md_escape(line)}" for line in _evidence(end)]
     lines += [f"- **{md_escape(line)}**" for line in _direction(report)]
     lines += [f"- {md_escape(made.line())}", "", f"**{md_escape(summary_line(report.diff))}**"]
-    for kind, rows in records(report, sources=False).items():
-        if rows:
-            shown = people_rows(report, kind, rows)
-            lines += ["", f"## {TITLES[kind]} ({len(rows)})", ""]
-            lines += _md_table(shown, SHOWN_COLUMNS)
+    for kind, entries in sections(report).items():
+        if entries:
+            lines += ["", f"## {TITLES[kind]} ({len(entries)})", ""]
+            lines += _md_table(people_cells(kind, entries, report.annotations))
     for note in footnotes(report):
         lines += ["", f"*{md_escape(note)}*"]
     return "\n".join(lines) + "\n"
@@ -436,12 +365,12 @@ def _e(value: Any) -> str:
     return "" if value is None else html.escape(markup_text(str(value)), quote=True)
 
 
-def _html_table(rows: list[dict[str, Any]]) -> str:
+def _html_table(cells: list[list[Any]]) -> str:
     head = "".join(f"<th>{_e(c)}</th>" for c in SHOWN_COLUMNS)
     escaped = escaped_once(_e)
     body = "".join(
-        "<tr>" + "".join(f"<td>{escaped(row[c])}</td>" for c in SHOWN_COLUMNS) + "</tr>"
-        for row in rows
+        "<tr>" + "".join(f"<td>{escaped(cell)}</td>" for cell in row) + "</tr>"
+        for row in zip(*cells, strict=True)
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
@@ -478,10 +407,10 @@ def render_html(report: DiffReport, made: Generated) -> str:
         f'<p class="note">{_e(made.line())}</p>',
         f"<p><strong>{_e(summary_line(report.diff))}</strong></p>",
     ]
-    for kind, rows in records(report, sources=False).items():
-        if rows:
-            parts.append(f"<h2>{_e(TITLES[kind])} ({len(rows)})</h2>")
-            parts.append(_html_table(people_rows(report, kind, rows)))
+    for kind, entries in sections(report).items():
+        if entries:
+            parts.append(f"<h2>{_e(TITLES[kind])} ({len(entries)})</h2>")
+            parts.append(_html_table(people_cells(kind, entries, report.annotations)))
     parts += [f'<p class="note">{_e(note)}</p>' for note in footnotes(report)]
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"

@@ -11,18 +11,17 @@ from collections.abc import Iterator, Sequence
 from itertools import pairwise
 from typing import Any
 
+from tracker.core.diff import ListingChange, Rename, TierChange
 from tracker.core.kinds import CHANGE_KINDS
 from tracker.core.stamps import utc_text
 from tracker.core.tenure import Holders
+from tracker.render.cells import SHOWN_COLUMNS, Entry, change_text, people_cells
 from tracker.render.report import (
-    SHOWN_COLUMNS,
     TITLES,
     DiffReport,
     Endpoint,
-    change_text,
     footnotes,
-    people_rows,
-    records,
+    sections,
     summary_line,
 )
 from tracker.render.site.layout import page, public_source, tier_name
@@ -40,15 +39,6 @@ def event_view(row: dict[str, Any], slugs: Holders, dates: dict[int, str]) -> di
     snapshot id -> capture time. Dating it by the newer snapshot alone would be miscited.
     """
     section = SECTIONS.get(row["kind"], row["kind"])
-    shaped = {
-        "direction": row["direction"],
-        "old_tier": row["old_tier"],
-        "new_tier": row["tier"],
-        "old_name": row["old_name"],
-        "score": row["score"] or 0.0,
-        "old_listed": (row["old_listed"] or "").split("+"),
-        "new_listed": (row["listed"] or "").split("+"),
-    }
     return {
         "at": row["at"],
         "old_at": dates[row["old_snapshot_id"]],
@@ -57,18 +47,45 @@ def event_view(row: dict[str, Any], slugs: Holders, dates: dict[int, str]) -> di
         "kind": KIND_NAMES.get(row["kind"], row["kind"]),
         "name": row["name"],
         "slug": slugs.slug(row["key"], row["at"]) or slugs.slug(row["old_key"], row["at"]),
-        "detail": _detail(section, row, shaped),
+        "detail": _detail(section, row),
         "pair": f"{row['old_snapshot_id']}-{row['new_snapshot_id']}",
     }
 
 
-def _detail(section: str, row: dict[str, Any], shaped: dict[str, Any]) -> str:
+def _detail(section: str, row: dict[str, Any]) -> str:
     """What changed; for a join or a departure, the tier (the kind column says the rest)."""
     if section == "joined":
         return f"as {tier_name(row['tier'] or '')}"
     if section == "departed":
         return f"was {tier_name(row['old_tier'] or '')}"
-    return change_text(section, shaped)
+    logged = _logged(section, row)
+    return row["kind"] if logged is None else change_text(logged)
+
+
+def _logged(section: str, row: dict[str, Any]) -> TierChange | Rename | ListingChange | None:
+    """A logged tier change, rename or listing change as the diff's record of it."""
+    key, name, tier, old_tier = row["key"], row["name"], row["tier"], row["old_tier"]
+    if section == "tier_changed":
+        return TierChange(
+            key=key, name=name, old_tier=old_tier, new_tier=tier, direction=row["direction"]
+        )
+    if section == "renamed":
+        return Rename(
+            old_key=row["old_key"],
+            old_name=row["old_name"],
+            new_key=key,
+            new_name=name,
+            old_tier=old_tier,
+            new_tier=tier,
+            direction=row["direction"],
+            score=row["score"] or 0.0,
+        )
+    if section == "listing_changes":
+        listed = [(row[field] or "").split("+") for field in ("old_listed", "listed")]
+        return ListingChange(
+            key=key, name=name, tier=tier, old_listed=listed[0], new_listed=listed[1]
+        )
+    return None
 
 
 def change_pages(
@@ -115,16 +132,10 @@ def overall_page(site: Site, slugs: Holders) -> tuple[str, str]:
             columns=SHOWN_COLUMNS, notes=[],
         )  # fmt: skip
     latest = utc_text(site.ok[-1].captured_at)
-    sections = [
-        {
-            "title": TITLES[kind],
-            "rows": [
-                {"cells": cells, "slug": slugs.slug(_key(row), latest)}
-                for row, cells in zip(rows, people_rows(report, kind, rows), strict=True)
-            ],
-        }
-        for kind, rows in records(report).items()
-        if rows
+    found = [
+        {"title": TITLES[kind], "rows": _rows(report, kind, entries, slugs, latest)}
+        for kind, entries in sections(report).items()
+        if entries
     ]
     notes = footnotes(report)
     return page(
@@ -134,15 +145,25 @@ def overall_page(site: Site, slugs: Holders) -> tuple[str, str]:
         title,
         ends=_ends(report),
         summary=summary_line(report.diff),
-        sections=sections,
+        sections=found,
         columns=SHOWN_COLUMNS,
         notes=notes,
         credit=None,  # in the report's notes already
     )
 
 
-def _key(row: dict[str, Any]) -> str:
-    return str(row.get("new_key") or row["key"])
+def _rows(
+    report: DiffReport, kind: str, entries: Sequence[Entry], slugs: Holders, at: str
+) -> list[dict[str, Any]]:
+    """Each row's cells by column, and the page of the member it names."""
+    cells = zip(*people_cells(kind, entries, report.annotations), strict=True)
+    return [
+        {
+            "cells": dict(zip(SHOWN_COLUMNS, row, strict=True)),
+            "slug": slugs.slug(entry.keys()[0], at),
+        }
+        for entry, row in zip(entries, cells, strict=True)
+    ]
 
 
 def _ends(report: DiffReport) -> list[tuple[str, Any, Any]]:
