@@ -444,12 +444,12 @@ def trees_only() -> Iterator[None]:
     still holds at its end is scanned once when it resumes: return text, not records."""
     import gc
 
-    paused = gc.isenabled()
+    was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        if paused:
+        if was_enabled:
             gc.enable()
 
 
