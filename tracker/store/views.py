@@ -6,17 +6,19 @@ annotation; ``member_events``: the change log with each member's annotation;
 
 The annotation a member shows is the one `tracker.app.annotations` picks from what is
 stored, in SQL: the key's own rows merged per field with those of its nearest former key
-through the source's logged renames (fewest renames away, then key order), marked with the
-former name when one of its values shows, or, neither giving a value, its origin does
-(``annotated_as``); per field, the user's value over any annotated list's
-(`tracker.store.precedence`), each shown field's origin in ``<field>_source``; province and
-city together from one row. Renames are few, so following them per row is cheap. Guesses
-from names are stored apart (`guesses`), never merged here.
+through the source's logged renames (fewest renames away, then key order); per field, the
+user's value over any annotated list's (`tracker.store.precedence`), each shown field's
+origin in ``<field>_source``; province and city together from one row. Its origin is that of
+the first row giving a value (a flag worded otherwise, kept in ``extra``, is one), or, none
+giving one, of the first row; marked with the former name (as that row spelled it) when one
+of its values shows, or, none giving one, its origin does (``annotated_as``). Renames are
+few, so following them per row is cheap. Guesses from names are stored apart (`guesses`),
+never merged here.
 """
 
 from __future__ import annotations
 
-from tracker.core.fields import PLACE_FIELDS
+from tracker.core.fields import FLAG_FIELDS, PLACE_FIELDS
 from tracker.store.annotations import ANNOTATION_COLUMNS
 from tracker.store.changes import EVENT_COLUMNS
 from tracker.store.names import FTS_TABLE
@@ -204,50 +206,68 @@ _ROWS = """annotations JOIN (SELECT x.key AS own, x.former AS former) o
 _SOURCED = _EVENT_NOTES
 
 
-def _given(column: str) -> str:
-    return (
-        "(province IS NOT NULL OR city IS NOT NULL)"
-        if column in PLACE_FIELDS
-        else f"{column} IS NOT NULL"
-    )
+def _valued(column: str, *, worded: bool = False) -> str:
+    """Whether a row gives `column`; with `worded` (migration 9), also when the row's value
+    of a flag is CSET's wording ("Partially", kept in `extra`), a value to the reports too
+    (`Annotation.gives`), shown blank beside its origin."""
+    if worded and column in FLAG_FIELDS:
+        return f"coalesce({column}, json_extract(extra, '$.{column}')) IS NOT NULL"
+    return f"{column} IS NOT NULL"
 
 
-def _first(selected: str, column: str, guard: str) -> str:
-    """The first row's `selected` by precedence among those giving `column`; only where
-    `guard` holds, when one is given (a row with no annotation has none to look up)."""
-    rows = _ROWS.format(given=_given(column), order=ordered("origin"))
+def _given(column: str, *, worded: bool = False) -> str:
+    if column in PLACE_FIELDS:
+        return "(province IS NOT NULL OR city IS NOT NULL)"
+    return _valued(column, worded=worded)
+
+
+def _first(selected: str, column: str, guard: str, *, worded: bool = False, order: str = "") -> str:
+    """The first row's `selected` by precedence (or `order`) among those giving `column`;
+    only where `guard` holds, when one is given (a row with no annotation has none to look up)."""
+    rows = _ROWS.format(given=_given(column, worded=worded), order=order or ordered("origin"))
     first = f"(SELECT {selected} FROM {rows})"
     return f"CASE WHEN {guard} THEN {first} END" if guard else first
 
 
-def _carried_as(guard: str, *, unvalued: bool) -> str:
+# Migration 9: the row that leads `merged`'s merge, whose origin and name the annotation
+# takes: the first by precedence that gives a value (coalesce stops at the first), else the
+# first. A row that gives none contributes nothing.
+_VALUES = ", ".join((*_MEMBER_NOTES, *(f"json_extract(extra, '$.{f}')" for f in FLAG_FIELDS)))
+_LEADING = f"coalesce({_VALUES}) IS NULL, {ordered('origin')}"
+
+
+def _lead(selected: str, guard: str) -> str:
+    return _first(selected, "origin", guard, order=_LEADING)
+
+
+def _carried_as(guard: str, *, led: bool) -> str:
     """The former name, when a value of its annotation shows (any column, not only those a
-    view shows, as `tracker.core.annotations.merged` decides); with `unvalued` (migration
-    9), also when neither key's annotation gives a value and the one shown (its origin) is
-    the former name's, as `merged` then shows the first note by precedence, carried as it is."""
-    from_former = " OR ".join(f"{_first('key', c, guard)} = x.former" for c in _MEMBER_NOTES)
-    if unvalued:
-        given = " OR ".join(f"{c} IS NOT NULL" for c in _MEMBER_NOTES)
-        valueless = (
-            f"NOT EXISTS (SELECT 1 FROM annotations WHERE key IN (x.key, x.former) AND ({given}))"
-        )
-        # Asked last, the origin's row before every column: only where the origin shown is
-        # the former name's are the values looked for.
-        from_former += f" OR ({_first('key', 'origin', guard)} = x.former AND {valueless})"
-    name = (
-        f"(SELECT name FROM annotations WHERE key = x.former ORDER BY {ordered('origin')} LIMIT 1)"
-    )
-    return f"CASE WHEN x.former IS NOT NULL AND ({from_former}) THEN {name} END"
+    view shows, as `tracker.core.annotations.merged` decides); with `led` (migration 9), also
+    when the row leading the merge (`_lead`: the origin shown) is the former name's, as
+    `merged` shows a note carried as it is when no note gives a value, and named as that row
+    spells it. Asked first: a member without an annotation of its own answers it at once."""
+    columns = [f"{_first('key', c, guard, worded=led)} = x.former" for c in _MEMBER_NOTES]
+    if led:
+        columns.insert(0, f"{_lead('key', guard)} = x.former")
+    order = _LEADING if led else ordered("origin")
+    name = f"(SELECT name FROM annotations WHERE key = x.former ORDER BY {order} LIMIT 1)"
+    return f"CASE WHEN x.former IS NOT NULL AND ({' OR '.join(columns)}) THEN {name} END"
 
 
-def _picked(columns: tuple[str, ...], guard: str = "", *, unvalued: bool = False) -> str:
-    picked = ", ".join(f"{_first(column, column, guard)} AS {column}" for column in columns)
-    sources = ", ".join(
-        f"{_first(f'CASE WHEN {c} IS NOT NULL THEN origin END', c, guard)} AS {c}_source"
-        for c in _SOURCED
-    )
-    origin = _first("origin", "origin", guard)
-    carried = _carried_as(guard, unvalued=unvalued)
+def _source(column: str, guard: str, *, worded: bool) -> str:
+    """Who gave `column`: the first row's origin among those giving it (or, for province or
+    city, the place), when that row gives it."""
+    given = _valued(column, worded=worded)
+    return _first(f"CASE WHEN {given} THEN origin END", column, guard, worded=worded)
+
+
+def _picked(columns: tuple[str, ...], guard: str = "", *, led: bool = False) -> str:
+    """The annotation columns; with `led` (migration 9), its origin and former name are the
+    leading row's (`_lead`) and a flag's wording in `extra` is a value (`_valued`)."""
+    picked = ", ".join(f"{_first(c, c, guard, worded=led)} AS {c}" for c in columns)
+    sources = ", ".join(f"{_source(c, guard, worded=led)} AS {c}_source" for c in _SOURCED)
+    origin = _lead("origin", guard) if led else _first("origin", "origin", guard)
+    carried = _carried_as(guard, led=led)
     return f"{picked}, {origin} AS annotation_origin, {carried} AS annotated_as, {sources}"
 
 
@@ -267,12 +287,14 @@ _CURRENT_FENCED = _current_view(
 # Migration 9, both views: each step back through renames reads the renames naming the
 # key reached, by index. Left to choose, SQLite 3.54 reads every rename of the source at
 # each step (1 s for the bench's 3,300 members, where 3.40 takes 0.04 s); CROSS JOIN is
-# how SQLite is told the order. And a former name's annotation that gives no value is marked
-# as carried (`annotated_as`) where its origin shows, as the reports mark it: migrations 6
-# and 7 showed its origin as the member's own.
+# how SQLite is told the order. And the annotation's origin and former name are those of
+# the first row giving a value (`_lead`), a flag worded in `extra` being one, as the reports
+# show them: migrations 6 and 7 showed the first row's origin though it gave none (CSET's
+# values under a later list's empty note showed as the later list's), never marked a former
+# name's annotation that gives no value as carried, and read no flag's wording.
 _WALK = _CARRIED_KEY.replace("FROM former f JOIN changes c", "FROM former f CROSS JOIN changes c")
 _CURRENT_WALKED = _current_view(
-    _picked(_MEMBER_NOTES, "x.annotated", unvalued=True),
+    _picked(_MEMBER_NOTES, "x.annotated", led=True),
     _former("l.key", "s.source_id", _WALK),
     fenced=True,
 )
@@ -303,7 +325,7 @@ _EVENTS_JOINED = f"""
         c.direction, c.score, c.listed, c.old_listed, {", ".join(f"n.{c}" for c in _SHOWN)}
     FROM changes c JOIN snapshots o ON o.id = c.old_snapshot_id
     LEFT JOIN (
-        SELECT x.source_id, x.key, {_picked(_EVENT_NOTES, unvalued=True)}
+        SELECT x.source_id, x.key, {_picked(_EVENT_NOTES, led=True)}
         FROM {_rows(_NOTED_KEYS, fenced=True)}
         WHERE x.annotated
     ) n ON n.source_id = c.source_id AND n.key = c.key
@@ -317,16 +339,20 @@ SCHEMA = {
     9: _CURRENT_WALKED + _EVENTS_JOINED,
 }
 
+_WORDED = (
+    " Named too for a value worded otherwise ('Partially', see `annotations.extra`), shown blank."
+)
 _NOTED = {
     "annotation_origin": "Who annotated the member first: user (`tracker annotate import`), "
-    "else an annotated list such as cset-2020 (CSET, CC BY-NC 4.0); per field, a blank "
-    "value is the next origin's (see each `<field>_source`).",
+    "else an annotated list such as cset-2020 (CSET, CC BY-NC 4.0), of those giving a value "
+    "(one giving none is named only when nobody gives one); per field, a blank value is the "
+    "next origin's (see each `<field>_source`).",
     "annotated_as": "When a value shown was annotated for a former name of the member "
     "(followed through the logged renames), or, no value given, the annotation whose origin "
     "is shown was: that name. Blank when every value (or the origin) is the member's own.",
     **{
         f"{column}_source": f"Who gave `{column}`: user or an annotated list (cset-2020); "
-        "blank when nobody did."
+        f"blank when nobody did.{_WORDED if column in FLAG_FIELDS else ''}"
         for column in _SOURCED
     },
 }
