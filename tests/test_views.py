@@ -97,6 +97,15 @@ def test_a_reading_accepted_later_adds_its_names_and_a_superseded_one_takes_them
     assert _search(store, "智能科") == [XINGHE]
 
 
+def _log_rename(store: Store, old: str, new: str) -> None:
+    """`old` renamed to `new` between snapshots 1 and 2 of `demo`, in the change log."""
+    store.db.execute(
+        "INSERT INTO changes (source_id, old_snapshot_id, new_snapshot_id, at, kind, key, name, "
+        "old_key, old_name) VALUES ('demo', 1, 2, 'x', 'renamed', ?, ?, ?, ?)",
+        [new, new, old, old],
+    )
+
+
 def test_english_names_follow_the_annotations_as_they_are_replaced() -> None:
     store = _store()
     _add(store, 1, XINGHE)
@@ -139,11 +148,7 @@ def test_current_members_carry_an_annotation_through_renames_as_the_reports_do()
     old, new = "启明医疗信息有限公司", "启明医疗信息股份有限公司"
     _add(store, 1, old)
     _add(store, 2, new)
-    store.db.execute(
-        "INSERT INTO changes (source_id, old_snapshot_id, new_snapshot_id, at, kind, key, name, "
-        "old_key, old_name) VALUES ('demo', 1, 2, 'x', 'renamed', ?, ?, ?, ?)",
-        [new, new, old, old],
-    )
+    _log_rename(store, old, new)
     store.replace_annotations(CSET_ORIGIN, [_note(old, "Qiming Medical")])
     row = next(store.db.query("SELECT * FROM current_members"))
     assert (row["key"], row["common_name_en"], row["annotated_as"]) == (new, "Qiming Medical", old)
@@ -167,11 +172,7 @@ def _renamed() -> Store:
         ("子公司", "壬公司"),  # 壬 has its own, which wins
     ]  # fmt: skip
     for old, new in renames:
-        store.db.execute(
-            "INSERT INTO changes (source_id, old_snapshot_id, new_snapshot_id, at, kind, key, "
-            "name, old_key, old_name) VALUES ('demo', 1, 2, 'x', 'renamed', ?, ?, ?, ?)",
-            [new, new, old, old],
-        )
+        _log_rename(store, old, new)
     notes = ["甲公司", "戊公司", "己公司", "庚公司", "子公司", "壬公司", "癸公司"]
     store.replace_annotations(CSET_ORIGIN, [_note(key, f"{key} 2020") for key in notes])
     store.replace_annotations("zeta-2024", [_note("癸公司", "Gui 2024", origin="zeta-2024")])

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_views import _add, _store
+from tests.test_views import _add, _log_rename, _store
 from tracker.app.annotations import annotations_of
 from tracker.core.annotations import Annotation
 from tracker.core.credit import CSET_ORIGIN
@@ -30,11 +30,7 @@ def _renamed(notes: list[Annotation]) -> Store:
     store = _store()
     _add(store, 1, OLD)
     _add(store, 2, NEW)
-    store.db.execute(
-        "INSERT INTO changes (source_id, old_snapshot_id, new_snapshot_id, at, kind, key, name, "
-        "old_key, old_name) VALUES ('demo', 1, 2, 'x', 'renamed', ?, ?, ?, ?)",
-        [NEW, NEW, OLD, OLD],
-    )
+    _log_rename(store, OLD, NEW)
     for origin in {note.origin for note in notes}:
         store.replace_annotations(origin, [note for note in notes if note.origin == origin])
     return store
