@@ -225,6 +225,58 @@ CASES: dict[str, tuple[str, Expected]] = {
         f'</div><div class="card"><h3>{B}</h3><p>证券</p></div>',
         [("ordinary", "部分会员单位", A), ("ordinary", "部分会员单位", B)],
     ),
+    # Pages version 5 read right that a first draft of version 6's rules (above) read wrong,
+    # found by a review.
+    # A brand or slogan in quotes inside a member's name is no headline, though the name
+    # does not end as an organisation's does: dropped, each would be a false departure.
+    "members whose names quote a brand": (
+        f'<h2>理事单位</h2><ul><li>{A}</li><li>“星河”智能</li><li>乙禾“数智”产业园</li>'
+        f'<li>"Xinghe" AI</li><li>『甲星』联合体</li><li>乙禾数据（“专精特新”）</li><li>{B}</li></ul>',
+        [("board", "理事单位", n) for n in
+         (A, "“星河”智能", "乙禾“数智”产业园", '"Xinghe" AI', "『甲星』联合体", "乙禾数据（“专精特新”）", B)],
+    ),
+    # A Chinese name and its English one in sibling spans is one listing, not two (the
+    # English one a false join).
+    "a name and its English name in sibling spans": (
+        f'<h2>会员单位</h2><ul><li><span>{A}</span> <span>Jiaxing Technology Co., Ltd.</span></li>'
+        f'<li><span>{C}</span> <span>Bingyue University</span></li></ul>'
+        f'<div class="m"><p><span>{B}</span><span>Yihe Data Co., Ltd.</span></p></div>',
+        [("ordinary", "会员单位", n) for n in (
+            f"{A} Jiaxing Technology Co., Ltd.", f"{C} Bingyue University",
+            f"{B}Yihe Data Co., Ltd.")],
+    ),
+    # One name styled in two parts, each ending as an organisation's name does, is one
+    # name: split, "附属医院" and "计算机学院" would join and the real one depart.
+    "a name styled in two parts that each end as names do": (
+        '<h2>会员单位</h2><ul><li><span>甲星大学</span><span>附属医院</span></li>'
+        '<li><font color="red">丙岳大学</font><font>计算机学院</font></li>'
+        f"<li>{D}</li></ul>",
+        [("ordinary", "会员单位", n) for n in ("甲星大学附属医院", "丙岳大学计算机学院", D)],
+    ),
+    # Member cards titled <h3> under an <h2> tier, on a page that heads a tier with <h3>
+    # too: a card title that is a brand, in a shape the tier has not read yet, does not end
+    # the tier (the rest of it would be lost, exit 0).
+    "card titles under a tier, the first card styled apart": (
+        f'<h2>理事单位</h2><div class="card"><h3 class="first">{A}</h3></div>'
+        '<div class="card"><h3>乙禾智能</h3></div><div class="card"><h3>丙岳科技</h3></div>'
+        f"<h3>会员单位</h3><ul><li>{D}</li></ul>",
+        [("board", "理事单位", A), ("board", "理事单位", "乙禾智能"),
+         ("board", "理事单位", "丙岳科技"), ("ordinary", "会员单位", D)],
+    ),
+    # The same with brand-only titles from the first card (every <h2> tier read 0 names).
+    "brand card titles under tiers": (
+        '<h2>理事单位</h2><div class="c"><h4>甲星智能</h4></div><div class="c"><h4>乙禾智能</h4>'
+        '</div><h2>会员单位</h2><div class="c"><h4>丁岫视觉</h4></div><div class="c"><h4>戊溟语音'
+        f"</h4></div><h4>副理事长单位</h4><p>{C}</p>",
+        [("board", "理事单位", "甲星智能"), ("board", "理事单位", "乙禾智能"),
+         ("ordinary", "会员单位", "丁岫视觉"), ("ordinary", "会员单位", "戊溟语音"),
+         ("vice_chair", "副理事长单位", C)],
+    ),
+    # "More" before a tier label is a word of its own: "Morenet会员单位" is no "net会员单位".
+    "a label beginning with a Latin word that begins with more": (
+        f"<h2>Morenet会员单位</h2><ul><li>{A}</li></ul>",
+        [("ordinary", "Morenet会员单位", A)],
+    ),
 }  # fmt: skip
 
 
