@@ -337,7 +337,9 @@ def transients(
             missing.setdefault(key, []).append(reading)
     names = group_listings(new)
     found = [_came_and_went(key, spans) for key, spans in seen.items()]
-    found += [_went_and_came_back(names[key], spans) for key, spans in missing.items()]
+    # In the new page's order, not the set difference's: that follows the hash seed, and
+    # ties in report order (two keys under one name) would too.
+    found += [_went_and_came_back(names[key], missing[key]) for key in names if key in missing]
     return sorted(in_report_order(found), key=attrgetter("kind"))
 
 
