@@ -54,6 +54,12 @@ _SECTIONING = frozenset({"article", "section", "main"})
 _MAX_CONTROL_TEXT = 8
 # A chrome-named element holding this share of the page's text is the page's wrapper.
 _WRAPPER_SHARE = 0.6
+_CONTENT_TAGS = frozenset({"main", "article", "h1"})
+_LINK_TAGS = frozenset({"a"})
+# A few elements are walked in Python for a tenth of what a CSS query costs (lexbor parses
+# its selector anew at each call: 20,000-36,000 instructions). Past this many the query
+# is cheaper.
+_MAX_WALKED = 64
 
 
 def chrome_nodes(tree: LexborHTMLParser) -> dict[int, tuple[LexborNode, str]]:
@@ -190,7 +196,7 @@ def _kind(node: LexborNode) -> str:
     if tokens & _CRUMB_TOKENS:
         return "breadcrumb"
     text = node.text(deep=True, strip=True)
-    if len(text) <= _MAX_CONTROL_TEXT and len(node.css("a")) <= 1:
+    if len(text) <= _MAX_CONTROL_TEXT and len(first_found(node, _LINK_TAGS, "a", 2)) <= 1:
         return "control"
     return "chrome"
 
@@ -222,7 +228,24 @@ def _chrome_word(word: str) -> bool:
 
 
 def _holds_content(node: LexborNode) -> bool:
-    return node.css_first("main, article, h1") is not None
+    return bool(first_found(node, _CONTENT_TAGS, "main, article, h1"))
+
+
+def first_found(
+    node: LexborNode, tags: frozenset[str], query: str, count: int = 1
+) -> list[LexborNode]:
+    """The first ``count`` elements ``node.css(query)`` finds, for a query of the type
+    selectors ``tags``: the node itself and the elements in it of those tags, in document
+    order."""
+    found = []
+    for walked, element in enumerate(node.traverse(include_text=False)):
+        if element.tag in tags:
+            found.append(element)
+            if len(found) == count:
+                return found
+        if walked == _MAX_WALKED:
+            return node.css(query)[:count]
+    return found
 
 
 def _class_and_id(node: LexborNode) -> str:

@@ -25,7 +25,7 @@ import re
 from collections import Counter
 from collections.abc import Set as AbstractSet
 from operator import itemgetter
-from typing import NamedTuple
+from typing import Final
 
 from selectolax.lexbor import LexborNode
 
@@ -50,12 +50,15 @@ _MAX_GROUP_LABEL = 8
 _MIN_RENDERINGS = 3
 
 
-class Name(NamedTuple):
-    text: str
-    logo: bool
-    shape: int
-    node: LexborNode | None
-    flags: int = 0
+# A name read: its text, whether read from an image, its line's shape, its node and flags.
+# A plain tuple, read by the indexes below: a long list makes one per member, and a
+# NamedTuple (a tuple subclass) costs about three times as much to build and free.
+Name = tuple[str, bool, int, LexborNode | None, int]
+N_TEXT: Final = 0
+N_LOGO: Final = 1
+N_SHAPE: Final = 2
+N_NODE: Final = 3
+N_FLAGS: Final = 4
 
 
 # A name's text, in C (a long tier's names are mapped to their texts more than once).
@@ -81,10 +84,10 @@ def settle(
     if people or groups or hosted:
         candidates = []
         for index, name in enumerate(names):
-            if name.text in hosts:
+            if name[N_TEXT] in hosts:
                 dropped.append((name, "the site's own name"))
             elif index in people:
-                why = "an English rendering" if name.flags & LATIN else "a person"
+                why = "an English rendering" if name[N_FLAGS] & LATIN else "a person"
                 dropped.append((name, f"{why} beside an organisation"))
             elif index in groups:
                 dropped.append((name, "a group label inside the tier"))
@@ -97,12 +100,16 @@ def settle(
         for name in candidates:
             # Outside the run only a legal form or an institution's word keeps a line:
             # "官网" ends like "新闻网", a site's hint line ends like a member.
-            if name.shape in run or looks_like_org(name.text, strict=True):
+            if name[N_SHAPE] in run or looks_like_org(name[N_TEXT], strict=True):
                 kept.append(name)
             else:
                 dropped.append((name, "outside the run"))
     half = len(kept) // 2
-    copy = repeated_half(list(map(_TEXT, kept))) if half and kept[0].text == kept[half].text else 0
+    copy = (
+        repeated_half(list(map(_TEXT, kept)))
+        if half and kept[0][N_TEXT] == kept[half][N_TEXT]
+        else 0
+    )
     dropped += [(name, "a copy of the list before it") for name in kept[len(kept) - copy :]]
     return kept[: len(kept) - copy], dropped
 
@@ -121,12 +128,12 @@ def repeated_half(names: list[str]) -> int:
 
 
 def _renderings(names: list[Name]) -> set[int]:
-    latin = [i for i, name in enumerate(names) if name.flags & LATIN]
+    latin = [i for i, name in enumerate(names) if name[N_FLAGS] & LATIN]
     chinese = len(names) - len(latin)
     if len(latin) != chinese or chinese < _MIN_RENDERINGS:
         return set()
     paired = all(
-        i > 0 and not names[i - 1].flags & LATIN and _together(names[i - 1], names[i])
+        i > 0 and not names[i - 1][N_FLAGS] & LATIN and _together(names[i - 1], names[i])
         for i in latin
     )
     return set(latin) if paired else set()
@@ -134,11 +141,12 @@ def _renderings(names: list[Name]) -> set[int]:
 
 def _together(one: Name, other: Name) -> bool:
     """Whether two names sit in one line, or in one card (the same parent element)."""
-    if one.node is None or other.node is None:
+    node, other_node = one[N_NODE], other[N_NODE]
+    if node is None or other_node is None:
         return False
-    if one.node.mem_id == other.node.mem_id:
+    if node.mem_id == other_node.mem_id:
         return True
-    parent, other_parent = one.node.parent, other.node.parent
+    parent, other_parent = node.parent, other_node.parent
     return parent is not None and other_parent is not None and parent.mem_id == other_parent.mem_id
 
 
@@ -147,10 +155,10 @@ def _run(names: list[Name]) -> set[int] | None:
 
     None when every name has one shape, or too few to tell (then every name is kept).
     """
-    every = Counter(name.shape for name in names)
+    every = Counter(name[N_SHAPE] for name in names)
     if len(names) < _MIN_RUN or len(every) < 2:
         return None
-    orgs = Counter(name.shape for name in names if looks_like_org(name.text))
+    orgs = Counter(name[N_SHAPE] for name in names if looks_like_org(name[N_TEXT]))
     run = {shape for shape, n in orgs.items() if n >= 2 and 2 * n >= every[shape]}
     if run:
         return run
@@ -160,9 +168,11 @@ def _run(names: list[Name]) -> set[int] | None:
 
 def _without_counters(names: list[Name]) -> list[Name]:
     # Counters run from the top of the tier: a tier whose first names have none has none.
-    if not any(name.text[:1].isdigit() for name in names[:3]):
+    if not any(name[N_TEXT][:1].isdigit() for name in names[:3]):
         return names
-    numbered = [(i, match) for i, name in enumerate(names) if (match := _COUNTER.match(name.text))]
+    numbered = [
+        (i, match) for i, name in enumerate(names) if (match := _COUNTER.match(name[N_TEXT]))
+    ]
     if len(numbered) < 2 or 2 * len(numbered) < len(names):
         return names
     numbers = [int(match[1]) for _, match in numbered]
@@ -170,7 +180,7 @@ def _without_counters(names: list[Name]) -> list[Name]:
         return names
     out = list(names)
     for i, match in numbered:
-        out[i] = names[i]._replace(text=names[i].text[match.end() :])
+        out[i] = (names[i][N_TEXT][match.end() :], *names[i][1:])
     return out
 
 
@@ -188,8 +198,8 @@ def pairs_a_person(pieces: list[tuple[str, str | None]]) -> bool:
 
 
 def _representatives(names: list[Name]) -> set[int]:
-    paired = [i for i, name in enumerate(names) if name.flags & PAIRED]
-    lines = sum(1 for name in names if name.flags & LINE_START)
+    paired = [i for i, name in enumerate(names) if name[N_FLAGS] & PAIRED]
+    lines = sum(1 for name in names if name[N_FLAGS] & LINE_START)
     # A spaced-out person ("刘　洋") is two pieces of one pair: count lines, not pieces.
     pairs = len({_line_of(names, i) for i in paired})
     if pairs < 2 or pairs < _PAIRED_SHARE * lines:
@@ -199,19 +209,20 @@ def _representatives(names: list[Name]) -> set[int]:
 
 def _line_of(names: list[Name], index: int) -> int:
     """The index of the first name read from the same line as names[index]."""
-    while index > 0 and not names[index].flags & LINE_START:
+    while index > 0 and not names[index][N_FLAGS] & LINE_START:
         index -= 1
     return index
 
 
 def _group_labels(names: list[Name]) -> set[int]:
-    bold = [i for i, name in enumerate(names) if name.flags & BOLD]
-    plain = sum(1 for name in names if not name.logo and not name.flags & BOLD)
+    bold = [i for i, name in enumerate(names) if name[N_FLAGS] & BOLD]
+    plain = sum(1 for name in names if not name[N_LOGO] and not name[N_FLAGS] & BOLD)
     # Where most names are bold (cards with bold names), bold says nothing.
     if not bold or len(bold) > plain:
         return set()
     return {
         i
         for i in bold
-        if len(names[i].text) <= _MAX_GROUP_LABEL and not looks_like_org(names[i].text, strict=True)
+        if len(names[i][N_TEXT]) <= _MAX_GROUP_LABEL
+        and not looks_like_org(names[i][N_TEXT], strict=True)
     }

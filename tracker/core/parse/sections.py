@@ -36,6 +36,10 @@ from tracker.core.parse.runs import (
     LATIN,
     LINE_START,
     LOGO_NAME,
+    N_LOGO,
+    N_NODE,
+    N_SHAPE,
+    N_TEXT,
     PAIRED,
     Name,
     pairs_a_person,
@@ -90,8 +94,6 @@ _MAX_CLOSER = 30
 _MAX_BOLD_CLOSER = 16
 # Lines looked at past a lone heading-like line, for the next text line.
 _LOOKAHEAD = 4
-# As in walk.py: one name per member, so the tuple is built directly.
-_new_name = tuple.__new__
 
 
 @dataclass(slots=True)
@@ -199,7 +201,7 @@ class Reader:
         self.out.new_page()
         last = next((section for section in reversed(self.sections) if section.kept), None)
         if last is not None:
-            shapes = frozenset(name.shape for name in last.kept)
+            shapes = frozenset(name[N_SHAPE] for name in last.kept)
             self.current = Section(last.heading, last.line, continues=shapes)
             self.sections.append(self.current)
 
@@ -279,11 +281,11 @@ class Reader:
             or line.aside
             or (current.continues is not None and not current.names)
             # "乙禾数据<br>股份有限公司": a second line of the name's block may join it.
-            or (current.names and current.names[-1].node is line.node)
+            or (current.names and current.names[-1][N_NODE] is line.node)
             or not is_plain(line.text)
         ):
             return False
-        current.names.append(_new_name(Name, (line.text, False, line.shape, line.node, LINE_START)))
+        current.names.append((line.text, False, line.shape, line.node, LINE_START))
         self.out.plain.add(line.text)
         current.last_line = index
         current.flags |= LINE_START
@@ -304,10 +306,8 @@ class Reader:
         texts = run.texts[at : at + taken]
         current = self.current
         assert current is not None
-        current.names += map(
-            _new_name,
-            repeat(Name),
-            zip(texts, repeat(False), repeat(shape), nodes[at : at + taken], repeat(LINE_START)),
+        current.names += zip(
+            texts, repeat(False), repeat(shape), nodes[at : at + taken], repeat(LINE_START)
         )
         self.out.plain.update(texts)
         current.last_line += taken
@@ -330,9 +330,9 @@ class Reader:
             return
         usual = _usual_shape(current)
         names = current.names
-        while names and names[-1].shape != usual and _within(names[-1].node, block):
+        while names and names[-1][N_SHAPE] != usual and _within(names[-1][N_NODE], block):
             footer = names.pop()
-            self.rejected.append(Rejected(footer.text, "part of the footer", footer.node))
+            self.rejected.append(Rejected(footer[N_TEXT], "part of the footer", footer[N_NODE]))
 
     def _ends(
         self, current: Section, line: Line, text: str, lines: Sequence[Line], index: int
@@ -391,13 +391,14 @@ class Reader:
                 name, person = without_person(piece)
                 if person is not None:
                     self.rejected.append(Rejected(person, "a person, not a member", node))
-            if names and names[-1].node is node and not names[-1].logo and is_bare_form(name):
+            if names and names[-1][N_NODE] is node and not names[-1][N_LOGO] and is_bare_form(name):
                 # "乙禾数据<br>股份有限公司": one name broken over two lines of its block.
-                names[-1] = names[-1]._replace(text=names[-1].text + name)
+                before, logo, shape_of, same, flags_of = names[-1]
+                names[-1] = (before + name, logo, shape_of, same, flags_of)
                 continue
             flags |= paired if added else LINE_START
             latin = LATIN if name.isascii() else 0
-            names.append(_new_name(Name, (name, False, shape, node, flags | latin)))
+            names.append((name, False, shape, node, flags | latin))
             if self.fast and is_plain(name):
                 # Its key is known without cleaning (see Collector.result).
                 self.out.plain.add(name)
@@ -433,7 +434,7 @@ class Reader:
         current = self.current
         assert current is not None
         flags = LOGO_NAME if logo else 0
-        current.names.append(_new_name(Name, (text, logo, line.shape, line.node, flags)))
+        current.names.append((text, logo, line.shape, line.node, flags))
         current.shapes.add(line.shape)
         current.flags |= flags
 
@@ -456,7 +457,7 @@ class Reader:
         self.current = None
         if current.signed and current.names:
             signer = current.names.pop()
-            self.rejected.append(Rejected(signer.text, "a notice's signature", signer.node))
+            self.rejected.append(Rejected(signer[N_TEXT], "a notice's signature", signer[N_NODE]))
         kept, dropped = settle(
             current.names,
             tabled=current.tabled,
@@ -467,17 +468,17 @@ class Reader:
         current.kept = kept
         if current.flags & LOGO_NAME:
             for name in kept:
-                self.out.add(current.heading, name.text, logo=name.logo)
+                self.out.add(current.heading, name[N_TEXT], logo=name[N_LOGO])
         else:
             self.out.extend(current.heading, list(map(itemgetter(0), kept)))
-        self.rejected += [Rejected(name.text, why, name.node) for name, why in dropped]
+        self.rejected += [Rejected(name[N_TEXT], why, name[N_NODE]) for name, why in dropped]
 
 
 def _usual_shape(section: Section) -> int | None:
     """The shape most of a tier's names have so far (None before its first)."""
     if not section.names:
         return None
-    return Counter(name.shape for name in section.names).most_common(1)[0][0]
+    return Counter(name[N_SHAPE] for name in section.names).most_common(1)[0][0]
 
 
 def _within(node: LexborNode | None, block: LexborNode) -> bool:

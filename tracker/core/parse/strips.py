@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from tracker.core.parse.markup import first_found
 from tracker.core.parse.text import MAX_HEADING, Heading, heading, looks_like_org
 
 # Elements whose own text holds a tier word (each ends in 位 or 员): the only places a tier
@@ -31,6 +32,8 @@ _CONTAINERS = frozenset("ul ol menu dl table tbody thead tr select body html".sp
 _STRIP_TAGS = frozenset("ul ol menu dl div p nav span td tbody table".split())
 _SKIPPED_TAGS = frozenset("script style template -comment".split())
 _HEADINGS = "h1, h2, h3, h4, h5, h6"
+_HEADING_TAGS = frozenset(_HEADINGS.split(", "))
+_LINK_TAGS = frozenset({"a"})
 # How a tab names its panel.
 _TARGET_ATTRS = ("href", "data-target", "data-bs-target", "aria-controls", "data-tab")
 
@@ -147,7 +150,7 @@ def _is_labels(items: list[LexborNode]) -> bool:
     texts = []
     for item in items:
         text = item.text(strip=True)
-        if len(text) > _MAX_LABEL or item.css_first(_HEADINGS) is not None:
+        if len(text) > _MAX_LABEL or first_found(item, _HEADING_TAGS, _HEADINGS):
             return False
         texts.append(text)
     # "<span>副理事长单位</span><span>（3家）</span>", "<a>理事单位</a><a>展开</a>": one
@@ -185,7 +188,9 @@ def _labels(items: list[LexborNode]) -> list[str]:
 
 
 def _link(item: LexborNode) -> LexborNode | None:
-    return item if item.tag == "a" else item.css_first("a")
+    if item.tag == "a":
+        return item
+    return next(iter(first_found(item, _LINK_TAGS, "a")), None)
 
 
 def _target(item: LexborNode, link: LexborNode | None) -> str | None:
