@@ -10,6 +10,7 @@ import pytest
 
 from tracker.render.table import (
     _cell,
+    _narrow,
     clip,
     display_width,
     fit_widths,
@@ -70,6 +71,15 @@ def test_a_table_reads_as_laid_out_cell_by_cell(seed: int, width: int | None) ->
     table = render_table(rows, COLUMNS, width=width)
     assert table.startswith(_table(rows, COLUMNS, width))
     assert table == _table(rows, COLUMNS, width) or "(cut to" in table.splitlines()[-1]
+
+
+def test_an_ascii_table_never_compiles_the_wide_class() -> None:
+    """Compiling it is a fifteenth of `tracker snapshots`, whose tables are ASCII only."""
+    _narrow.cache_clear()
+    render_table([{"id": 1, "status": "ok"}, {"id": 2, "status": None}], ["id", "status"])
+    assert _narrow.cache_info().currsize == 0
+    render_table([{"id": 3, "status": "星河智能"}], ["id", "status"])
+    assert _narrow.cache_info().currsize == 1
 
 
 @pytest.mark.parametrize("seed", range(6))
