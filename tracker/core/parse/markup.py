@@ -55,7 +55,7 @@ _MAX_CONTROL_TEXT = 8
 # A chrome-named element holding this share of the page's text is the page's wrapper.
 _WRAPPER_SHARE = 0.6
 _CONTENT_TAGS = frozenset({"main", "article", "h1"})
-_LINK_TAGS = frozenset({"a"})
+LINK_TAGS = frozenset({"a"})
 # A few elements are walked in Python for a tenth of what a CSS query costs (lexbor parses
 # its selector anew at each call: 20,000-36,000 instructions). Past this many the query
 # is cheaper.
@@ -196,7 +196,7 @@ def _kind(node: LexborNode) -> str:
     if tokens & _CRUMB_TOKENS:
         return "breadcrumb"
     text = node.text(deep=True, strip=True)
-    if len(text) <= _MAX_CONTROL_TEXT and len(first_found(node, _LINK_TAGS, "a", 2)) <= 1:
+    if len(text) <= _MAX_CONTROL_TEXT and len(first_found(node, LINK_TAGS, 2)) <= 1:
         return "control"
     return "chrome"
 
@@ -228,15 +228,12 @@ def _chrome_word(word: str) -> bool:
 
 
 def _holds_content(node: LexborNode) -> bool:
-    return bool(first_found(node, _CONTENT_TAGS, "main, article, h1"))
+    return bool(first_found(node, _CONTENT_TAGS))
 
 
-def first_found(
-    node: LexborNode, tags: frozenset[str], query: str, count: int = 1
-) -> list[LexborNode]:
-    """The first ``count`` elements ``node.css(query)`` finds, for a query of the type
-    selectors ``tags``: the node itself and the elements in it of those tags, in document
-    order."""
+def first_found(node: LexborNode, tags: frozenset[str], count: int = 1) -> list[LexborNode]:
+    """The first ``count`` elements that ``node.css`` of the type selectors ``tags`` finds:
+    the node itself and the elements in it of those tags, in document order."""
     found = []
     for walked, element in enumerate(node.traverse(include_text=False)):
         if element.tag in tags:
@@ -244,7 +241,7 @@ def first_found(
             if len(found) == count:
                 return found
         if walked == _MAX_WALKED:
-            return node.css(query)[:count]
+            return node.css(", ".join(sorted(tags)))[:count]
     return found
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from tracker.core.parse.markup import first_found
+from tracker.core.parse.markup import LINK_TAGS, first_found
 from tracker.core.parse.text import MAX_HEADING, Heading, heading, looks_like_org
 
 # Elements whose own text holds a tier word (each ends in 位 or 员): the only places a tier
@@ -31,9 +31,7 @@ _MAX_LABEL = 16
 _CONTAINERS = frozenset("ul ol menu dl table tbody thead tr select body html".split())
 _STRIP_TAGS = frozenset("ul ol menu dl div p nav span td tbody table".split())
 _SKIPPED_TAGS = frozenset("script style template -comment".split())
-_HEADINGS = "h1, h2, h3, h4, h5, h6"
-_HEADING_TAGS = frozenset(_HEADINGS.split(", "))
-_LINK_TAGS = frozenset({"a"})
+_HEADING_TAGS = frozenset(f"h{level}" for level in range(1, 7))
 # How a tab names its panel.
 _TARGET_ATTRS = ("href", "data-target", "data-bs-target", "aria-controls", "data-tab")
 
@@ -150,7 +148,7 @@ def _is_labels(items: list[LexborNode]) -> bool:
     texts = []
     for item in items:
         text = item.text(strip=True)
-        if len(text) > _MAX_LABEL or first_found(item, _HEADING_TAGS, _HEADINGS):
+        if len(text) > _MAX_LABEL or first_found(item, _HEADING_TAGS):
             return False
         texts.append(text)
     # "<span>副理事长单位</span><span>（3家）</span>", "<a>理事单位</a><a>展开</a>": one
@@ -190,7 +188,7 @@ def _labels(items: list[LexborNode]) -> list[str]:
 def _link(item: LexborNode) -> LexborNode | None:
     if item.tag == "a":
         return item
-    return next(iter(first_found(item, _LINK_TAGS, "a")), None)
+    return next(iter(first_found(item, LINK_TAGS)), None)
 
 
 def _target(item: LexborNode, link: LexborNode | None) -> str | None:
