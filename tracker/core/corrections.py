@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from tracker.core.diff import Member, members
-from tracker.core.models import TIER_NAMES_EN, Listing, Snapshot, tier_counts, tier_rank
+from tracker.core.models import Listing, Snapshot, tier_counts, tier_name, tier_rank
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,7 @@ def correction(old: Sequence[Listing], new: Sequence[Listing]) -> Correction | N
         new_counts=tier_counts(new),
         appeared=[_named(m) for m in _ordered(after[k] for k in after.keys() - before.keys())],
         disappeared=[_named(m) for m in _ordered(before[k] for k in before.keys() - after.keys())],
-        moved=[f"{m.name}: {_tier(before[m.key].tier)} → {_tier(m.tier)}" for m in moved],
+        moved=[f"{m.name}: {tier_name(before[m.key].tier)} → {tier_name(m.tier)}" for m in moved],
     )
 
 
@@ -99,8 +99,4 @@ def _ordered(found: Iterable[Member]) -> list[Member]:
 
 
 def _named(member: Member) -> str:
-    return f"{member.name} ({_tier(member.tier)})"
-
-
-def _tier(tier: str) -> str:
-    return TIER_NAMES_EN.get(tier, tier)
+    return f"{member.name} ({tier_name(member.tier)})"

@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from tracker.core.diff import Member, members
-from tracker.core.models import TIER_NAMES_EN, Listing, ParseResult
+from tracker.core.models import Listing, ParseResult, tier_name
 from tracker.core.parse import is_cut_short, looks_like_org
 
 # A tier whose heading became an image, or that moved to a page of its own, loses all its
@@ -90,7 +90,7 @@ def _losses(before: dict[str, Member], keys: set[str], limit: float) -> list[str
     sizes = Counter(member.tier for member in before.values())
     gone = Counter(member.tier for member in lost)
     found = (
-        _too_many(gone[tier], size, TIER_LOSS_SHARE, f"{TIER_NAMES_EN.get(tier, tier)} ")
+        _too_many(gone[tier], size, TIER_LOSS_SHARE, f"{tier_name(tier)} ")
         for tier, size in sizes.items()
         if size >= MIN_TIER_SIZE_CHECKED
     )
@@ -141,7 +141,7 @@ def _self_inconsistency(parsed: ParseResult) -> list[str]:
     for section, declared in parsed.declared_counts.items():
         found = sum(1 for x in parsed.listings if section in (x.tier, x.tier_label))
         if found != declared:
-            label = TIER_NAMES_EN.get(section, section)
+            label = tier_name(section)
             reasons.append(f"the page says {label} has {declared} members, parsed {found}")
     return reasons
 

@@ -14,7 +14,7 @@ import msgspec
 
 from tracker.core.diff import Member, direction, group_listings, member
 from tracker.core.errors import StoreError
-from tracker.core.models import TIER_NAMES_EN, Listing, Snapshot, tier_rank
+from tracker.core.models import Listing, Snapshot, tier_name, tier_rank
 from tracker.core.stamps import utc_text
 
 if TYPE_CHECKING:
@@ -140,7 +140,7 @@ def _moves(previous: Member, current: Member) -> list[Step]:
         steps.append(("renamed", current.tier, current.name, f"was {previous.name}"))
     moved = direction(previous.tier, current.tier)
     if moved is not None:
-        detail = f"{_tier(previous.tier)} → {_tier(current.tier)}"
+        detail = f"{tier_name(previous.tier)} → {tier_name(current.tier)}"
         steps.append((moved, current.tier, current.name, detail))
     elif previous.listed != current.listed:
         detail = f"listed as {_listed(previous)} → {_listed(current)}"
@@ -148,9 +148,5 @@ def _moves(previous: Member, current: Member) -> list[Step]:
     return steps
 
 
-def _tier(tier: str) -> str:
-    return TIER_NAMES_EN.get(tier, tier)
-
-
 def _listed(found: Member) -> str:
-    return "+".join(_tier(t) for t in found.listed)
+    return "+".join(tier_name(t) for t in found.listed)

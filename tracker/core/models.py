@@ -44,6 +44,11 @@ TIER_NAMES_EN: dict[str, str] = {
 }
 
 
+def tier_name(tier: str) -> str:
+    """A tier id as reports name it in English; an id the tracker does not know, as is."""
+    return TIER_NAMES_EN.get(tier, tier)
+
+
 def tier_rank(tier: str) -> int:
     return TIER_RANKS.get(tier, OTHER_RANK)
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import msgspec
 
 from tracker.core.fields import BY_CHOICES, BY_FIELDS
-from tracker.core.models import TIER_NAMES_EN, tier_rank
+from tracker.core.models import tier_name, tier_rank
 
 if TYPE_CHECKING:
     # Only named: annotations are handed in, never built here.
@@ -133,7 +133,7 @@ def stats_rows(stats: Stats, *, detail: bool) -> tuple[list[dict[str, Any]], lis
     if stats.by == "tier":
         columns = ["tier", "members", "listings"]
         return [dict(zip(columns, _tier_cells(row), strict=True)) for row in _all(stats)], columns
-    names = [TIER_NAMES_EN.get(tier, tier) for tier in stats.tiers]
+    names = [tier_name(tier) for tier in stats.tiers]
     listing_names = [f"{name} listings" for name in names] if detail else []
     columns = [stats.by, *names, "members", *listing_names, "listings"]
     return [_flat(row, stats, names, listing_names) for row in _all(stats)], columns
@@ -144,7 +144,7 @@ def _all(stats: Stats) -> list[StatsRow]:
 
 
 def _tier_cells(row: StatsRow) -> tuple[str, int, int]:
-    return TIER_NAMES_EN.get(row.value, row.value), row.members, row.listings
+    return tier_name(row.value), row.members, row.listings
 
 
 def _flat(

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from tracker.core.models import TIER_NAMES_EN, Snapshot, tier_rank
+from tracker.core.models import Snapshot, tier_name, tier_rank
 from tracker.core.stamps import utc_text
 
 MEMBERS = "members"
@@ -49,9 +49,7 @@ MEMBERS_SERIES = f"{MEMBERS}, all tiers (distinct)"
 def timeline_series(snapshots: Sequence[Snapshot]) -> dict[str, list[tuple[datetime, int]]]:
     """Points to draw: listings per tier (named in English) and distinct members."""
     series = {
-        f"{TIER_NAMES_EN.get(tier, tier)}: listings": [
-            (s.captured_at, s.counts.get(tier, 0)) for s in snapshots
-        ]
+        f"{tier_name(tier)}: listings": [(s.captured_at, s.counts.get(tier, 0)) for s in snapshots]
         for tier in tiers_of(snapshots)
     }
     series[MEMBERS_SERIES] = [(s.captured_at, s.member_count) for s in snapshots]

@@ -22,7 +22,7 @@ from tracker.core.diff import (
     Transient,
 )
 from tracker.core.fields import CARRIED_FIELD
-from tracker.core.models import TIER_NAMES_EN
+from tracker.core.models import tier_name
 from tracker.render.rows import INFERRED_MARK
 
 SHOWN_COLUMNS = ("tier", "name", "change", "english", "type", "city")
@@ -39,7 +39,7 @@ def note_of(notes: Mapping[str, Annotation], entry: Entry) -> Annotation | None:
 
 
 def _tier(tier: str | None) -> str:
-    return TIER_NAMES_EN.get(tier, tier) if tier else ""
+    return tier_name(tier) if tier else ""
 
 
 def _listed(tiers: list[str]) -> str:

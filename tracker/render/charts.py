@@ -31,7 +31,7 @@ from tracker.core.annotations import Annotation
 from tracker.core.composition import EVERY_TEXT, Composition, percent, rows_of
 from tracker.core.credit import CSET_CREDIT, credit_for
 from tracker.core.errors import ConfigError
-from tracker.core.models import TIER_NAMES_EN, Listing, Snapshot
+from tracker.core.models import Listing, Snapshot, tier_name
 from tracker.core.stamps import utc_text
 from tracker.core.stats import NOT_GIVEN, UNANNOTATED, Stats, StatsRow, sum_rows
 from tracker.core.timeline import MEMBERS_SERIES, timeline_series
@@ -306,7 +306,7 @@ def composition_figure(
     axes = figure.subplots()
     sizes = [max(stats.total.tiers[tier].members, 1) for tier in stats.tiers]
     names = [
-        " ".join(filter(None, [TIER_NAMES_EN.get(tier, tier), (labels or {}).get(tier)]))
+        " ".join(filter(None, [tier_name(tier), (labels or {}).get(tier)]))
         + f" ({stats.total.tiers[tier].members})"
         for tier in stats.tiers
     ]

@@ -12,7 +12,7 @@ from typing import Any
 
 from tracker.core.corrections import Reparse, Reread
 from tracker.core.message import Message
-from tracker.core.models import TIER_NAMES_EN
+from tracker.core.models import tier_name
 from tracker.core.stamps import utc_text
 
 
@@ -33,7 +33,7 @@ def reread_lines(reread: Reread, dry_run: bool) -> list[str]:
     for tier in fix.tiers():
         before, after = fix.old_counts.get(tier, 0), fix.new_counts.get(tier, 0)
         mark = "" if before == after else f" ({after - before:+d})"
-        lines.append(f"  {TIER_NAMES_EN.get(tier, tier)}: {before} → {after}{mark}")
+        lines.append(f"  {tier_name(tier)}: {before} → {after}{mark}")
     lines += [f"  + {name}" for name in fix.appeared]
     lines += [f"  - {name}" for name in fix.disappeared]
     lines += [f"  ~ {name}" for name in fix.moved]

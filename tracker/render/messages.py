@@ -18,16 +18,12 @@ from tracker.core.diff import Change, Departed, Joined, Rename, TierChange
 from tracker.core.health import Health, HealthEvent
 from tracker.core.kinds import WATCHED_KINDS
 from tracker.core.message import Message
-from tracker.core.models import TIER_NAMES_EN
+from tracker.core.models import tier_name
 from tracker.core.records import as_dict
 from tracker.core.stamps import utc_text
 from tracker.render.report import DiffReport, Endpoint, Generated, render_json_report
 
 Notes = Mapping[str, Annotation]
-
-
-def _tier(tier: str) -> str:
-    return TIER_NAMES_EN.get(tier, tier)
 
 
 def _english(notes: Notes, key: str) -> str:
@@ -41,27 +37,25 @@ def _english(notes: Notes, key: str) -> str:
 
 
 def _joined(c: Joined, notes: Notes) -> str:
-    return f"+ joined: {c.name}{_english(notes, c.key)} · {_tier(c.tier)}"
+    return f"+ joined: {c.name}{_english(notes, c.key)} · {tier_name(c.tier)}"
 
 
 def _departed(c: Departed, notes: Notes) -> str:
-    return f"- departed: {c.name}{_english(notes, c.key)} · {_tier(c.tier)}"
+    return f"- departed: {c.name}{_english(notes, c.key)} · {tier_name(c.tier)}"
 
 
 def _missing(c: Departed, notes: Notes) -> str:
-    return f"? missing (unconfirmed): {c.name}{_english(notes, c.key)} · {_tier(c.tier)}"
+    return f"? missing (unconfirmed): {c.name}{_english(notes, c.key)} · {tier_name(c.tier)}"
 
 
 def _tier_changed(c: TierChange, notes: Notes) -> str:
     arrow = "↑" if c.direction == "promotion" else "↓"
-    moved = f"{_tier(c.old_tier)} → {_tier(c.new_tier)}"
+    moved = f"{tier_name(c.old_tier)} → {tier_name(c.new_tier)}"
     return f"{arrow} {c.direction}: {c.name}{_english(notes, c.key)} · {moved}"
 
 
 def _renamed(c: Rename, notes: Notes) -> str:
-    return (
-        f"~ renamed: {c.old_name} → {c.new_name}{_english(notes, c.new_key)} · {_tier(c.new_tier)}"
-    )
+    return f"~ renamed: {c.old_name} → {c.new_name}{_english(notes, c.new_key)} · {tier_name(c.new_tier)}"
 
 
 # One line per change, by section; a kind without its own line shows its event and names.

@@ -22,7 +22,7 @@ from tracker.core.fields import (
     SHOWN_FIELDS,
 )
 from tracker.core.jsontext import render_json
-from tracker.core.models import TIER_NAMES_EN, Listing, Snapshot
+from tracker.core.models import Listing, Snapshot, tier_name
 from tracker.core.normalize import normalize_key
 from tracker.core.records import as_dict, as_dicts
 from tracker.core.stamps import utc_text
@@ -200,15 +200,11 @@ def _point_head(each: Point, *, full: bool = True) -> dict[str, Any]:
 def _csv_row(row: dict[str, Any], by: str) -> dict[str, Any]:
     flat = {by if key == "value" else key: value for key, value in row.items() if key != "tiers"}
     if by == "tier":
-        flat[by] = _tier_name(flat[by])
+        flat[by] = tier_name(flat[by])
     for tier, cell in row["tiers"].items():
-        flat[_tier_name(tier)] = cell["members"]
-        flat[f"{_tier_name(tier)} percent"] = cell["percent"]
+        flat[tier_name(tier)] = cell["members"]
+        flat[f"{tier_name(tier)} percent"] = cell["percent"]
     return flat
-
-
-def _tier_name(tier: str) -> str:
-    return TIER_NAMES_EN.get(tier, tier)
 
 
 def _over_time_table(found: Composition, flat: list[dict[str, Any]], width: int | None) -> str:
@@ -230,14 +226,14 @@ def _over_time_table(found: Composition, flat: list[dict[str, Any]], width: int 
         )
     blocks = [("", "All members (% of the point's members)")]
     if found.by != "tier":
-        blocks += [(t, f"{_tier_name(t)} members (% of the tier's)") for t in found.tiers]
+        blocks += [(t, f"{tier_name(t)} members (% of the tier's)") for t in found.tiers]
     by_value: dict[str, list[dict[str, Any]]] = {}
     for row in flat:
         by_value.setdefault(row["value"], []).append(row)
     columns = [found.by, *(each.label for each in found.points)]
     for tier, title in blocks:
         rows = [
-            {found.by: _tier_name(value) if found.by == "tier" else value}
+            {found.by: tier_name(value) if found.by == "tier" else value}
             | {row["point"]: _matrix_cell(row, tier) for row in by_value[value]}
             for value in [*found.values, TOTAL]
         ]

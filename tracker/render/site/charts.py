@@ -12,10 +12,9 @@ import html
 from collections.abc import Sequence
 from datetime import datetime
 
-from tracker.core.models import Snapshot
+from tracker.core.models import Snapshot, tier_name
 from tracker.core.stats import UNANNOTATED, Stats
 from tracker.core.timeline import timeline_series
-from tracker.render.site.layout import tier_name
 
 # Colour-blind-safe (Okabe–Ito), in order of use.
 COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000")

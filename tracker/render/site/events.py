@@ -13,6 +13,7 @@ from typing import Any
 
 from tracker.core.diff import ListingChange, Rename, TierChange
 from tracker.core.kinds import CHANGE_KINDS
+from tracker.core.models import tier_name
 from tracker.core.stamps import utc_text
 from tracker.core.tenure import Holders
 from tracker.render.cells import SHOWN_COLUMNS, Entry, change_text, people_cells
@@ -24,7 +25,7 @@ from tracker.render.report import (
     sections,
     summary_line,
 )
-from tracker.render.site.layout import page, public_source, tier_name
+from tracker.render.site.layout import page, public_source
 from tracker.render.site.model import Site
 
 SECTIONS = {kind.event: kind.section for kind in CHANGE_KINDS}

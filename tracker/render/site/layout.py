@@ -14,7 +14,6 @@ from urllib.parse import unquote, urlsplit
 
 import jinja2
 
-from tracker.core.models import TIER_NAMES_EN
 from tracker.core.stamps import utc_text
 from tracker.render.site.model import Site
 from tracker.render.style import FONTS
@@ -60,10 +59,6 @@ def page(site: Site, path: str, template: str, title: str, **values: Any) -> tup
         .render(site=site, title=title, root=root, here=path, section=section, **values)
     )
     return path, text
-
-
-def tier_name(tier: str) -> str:
-    return TIER_NAMES_EN.get(tier, tier)
 
 
 def public_source(provenance: str | None) -> str:

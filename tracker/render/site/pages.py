@@ -16,13 +16,13 @@ from tracker.core.annotations import Annotation
 from tracker.core.credit import credit_for
 from tracker.core.diff import members as members_of
 from tracker.core.fields import FIELD_LABELS, FLAG_FIELDS, INFERRED_ORIGIN
-from tracker.core.models import Snapshot, tier_rank
+from tracker.core.models import Snapshot, tier_name, tier_rank
 from tracker.core.records import json_text
 from tracker.core.stamps import utc_text
 from tracker.core.tenure import Tenure
 from tracker.render.rows import INFERRED_MARK
 from tracker.render.site import charts, downloads, events
-from tracker.render.site.layout import page, public_source, tier_name
+from tracker.render.site.layout import page, public_source
 from tracker.render.site.model import Site
 
 LATEST_CHANGES = 20
