@@ -4,7 +4,8 @@ from pathlib import Path
 import pytest
 
 from tracker.app.config import _read_key_by_key, load_config
-from tracker.core.config import DEFAULT_URL, Config, validated
+from tracker.core import config as core_config
+from tracker.core.config import DEFAULT_URL, Config, Table, validated
 from tracker.core.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -120,6 +121,14 @@ def test_a_valid_file_reads_alike_whole_and_key_by_key(text: str) -> None:
     of a refused one, must mean the same by every key (repr: 30 and 30.0 are equal)."""
     data = tomllib.loads(text)
     assert repr(validated(Config, data)) == repr(_read_key_by_key(data, "config.toml"))
+
+
+def test_the_models_annotations_are_types_not_text() -> None:
+    # Text would be evaluated by msgspec on first use, in every command that reads a file.
+    kinds = [k for k in vars(core_config).values() if isinstance(k, type)]
+    tables = [k for k in kinds if issubclass(k, Table)]
+    annotations = [a for table in tables for a in vars(table)["__annotations__"].values()]
+    assert len(tables) > 5 and annotations and not any(isinstance(a, str) for a in annotations)
 
 
 def test_missing_file_is_a_config_error(tmp_path: Path) -> None:
