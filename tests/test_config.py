@@ -1,9 +1,11 @@
+import tomllib
 from pathlib import Path
 
 import pytest
 
-from tracker.app.config import load_config
-from tracker.core.config import DEFAULT_URL
+from tracker.app.config import _read_key_by_key, load_config
+from tracker.core import config as core_config
+from tracker.core.config import DEFAULT_URL, Config, Table, validated
 from tracker.core.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,6 +28,8 @@ def test_committed_config_is_valid_and_matches_defaults() -> None:
         ("[schedule]\ncron='x'\ninterval_seconds=-1\n", "schedule.interval_seconds"),
         ("[[watchers]]\nname='w'\nkind='webhook'\n", "a webhook watcher needs `url`"),
         ("[store\n", "not valid TOML"),
+        # The reader sets it: the models would take it from a file.
+        ("origin = 'mine'\n", "unknown key 'origin' (known: sources, store, schedule,"),
         (
             "[[watchers]]\nname='w'\nkind='file'\npath='x'\ntiers=['vice chair']\n",
             "watchers.0.tiers: unknown tier 'vice chair' (use chair, vice_chair",
@@ -40,6 +44,91 @@ def test_bad_values_name_the_file_and_key(tmp_path: Path, text: str, message: st
     assert str(caught.value).startswith(str(path))
     assert message in str(caught.value)
     assert "\n" not in str(caught.value)
+
+
+# Every key of every table set, and a watcher of each kind.
+FULL = """
+baseline_url = "https://example.org/b.csv"
+[store]
+path = "db/t.db"
+[[sources]]
+id = "aiia"
+name = "A"
+url = "http://a.example/x"
+aliases = ["https://a.example/x"]
+user_agent = "ua/1"
+connect_timeout = 5
+read_timeout = 7.5
+deadline = "30"
+retries = 2.0
+backoff = 1.5
+max_retry_after = 100
+max_page_bytes = 1000
+max_loss_share = 0.3
+max_growth_share = 2
+confirm_departures = 2
+max_pages = 5
+selectors = {tier = "h3", member = "li"}
+[[sources]]
+id = "b-2"
+name = "B"
+url = "https://b.example/"
+[schedule]
+interval_seconds = 3600
+timezone = "UTC"
+jitter = 10
+misfire_grace = 60
+coalesce = false
+alert_after_failures = 2
+retry_backoff = 30
+[wayback]
+cdx_url = "https://w.example/cdx"
+capture_url = "https://w.example/{timestamp}/{url}"
+cdx_per_minute = 10
+captures_per_second = 0.5
+retry_wait = 5
+retries = 1
+[[watchers]]
+name = "slack"
+kind = "apprise"
+url = "slack://x"
+secret_env = "TOKEN"
+events = ["joined", "error"]
+tiers = ["chair", "理事单位"]
+names = ["x"]
+min_changes = 2
+sources = ["aiia"]
+max_length = 500
+[[watchers]]
+name = "hook.1"
+kind = "webhook"
+url = "https://h.example/"
+[[watchers]]
+name = "log"
+kind = "file"
+path = "changes.jsonl"
+[[watchers]]
+name = "feed"
+kind = "feed"
+path = "out/feed.xml"
+feed_entries = 10
+"""
+
+
+@pytest.mark.parametrize("text", [FULL, (ROOT / "config.toml").read_text(encoding="utf-8")])
+def test_a_valid_file_reads_alike_whole_and_key_by_key(text: str) -> None:
+    """msgspec reads a valid file in one call; the key-by-key reading, which words the errors
+    of a refused one, must mean the same by every key (repr: 30 and 30.0 are equal)."""
+    data = tomllib.loads(text)
+    assert repr(validated(Config, data)) == repr(_read_key_by_key(data, "config.toml"))
+
+
+def test_the_models_annotations_are_types_not_text() -> None:
+    # Text would be evaluated by msgspec on first use, in every command that reads a file.
+    kinds = [k for k in vars(core_config).values() if isinstance(k, type)]
+    tables = [k for k in kinds if issubclass(k, Table)]
+    annotations = [a for table in tables for a in vars(table)["__annotations__"].values()]
+    assert len(tables) > 5 and annotations and not any(isinstance(a, str) for a in annotations)
 
 
 def test_missing_file_is_a_config_error(tmp_path: Path) -> None:
