@@ -62,6 +62,8 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
         raise ConfigError(f"{file}: cannot read: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{file}: not valid TOML: {exc}") from None
+    except RecursionError:  # tomllib reads nested arrays and tables by recursing
+        raise ConfigError(f"{file}: cannot read: arrays or tables nested too deeply") from None
     if not data:
         raise ConfigError(
             f"{file}: the config file is empty; give at least a [[sources]] entry, or remove "
