@@ -165,14 +165,14 @@ def test_a_company_and_its_branch_or_institute_is_one_name() -> None:
     assert anomalies(_parsed([*NAMES[:4], *branch]), None, max_loss_share=0.2) == []
 
 
-def test_memberships_of_other_bodies_read_as_names_are_an_anomaly() -> None:
+def test_names_ending_in_a_tier_word_are_an_anomaly() -> None:
     # A company's honours page: "…协会理事单位" read as a tier heading, the honours after it
-    # ("…协会会员") as its members.
-    honours = ["甲市物流协会会员", "乙省软件行业协会理事单位", "中国物流百强企业"]
-    parsed = _parsed([*honours, *NAMES[:3]])
+    # ("…协会会员") as its members; a lender's feature card "会员单位: 甲协会 / 首批会员".
+    honours = ["甲市物流协会会员", "乙省软件行业协会理事单位", "中国物流百强企业", "首批会员"]
+    parsed = _parsed([*honours, *NAMES[:4]])
     assert anomalies(parsed, None, max_loss_share=0.2) == [
-        "names that are memberships of other bodies (2, such as '甲市物流协会会员'): "
-        "a list of honours or credentials, not of members"
+        "names ending in a tier word (3, such as '甲市物流协会会员'): a membership "
+        "the page's owner holds or a caption, so honours or a feature card, not members"
     ]
 
 

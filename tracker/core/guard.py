@@ -10,7 +10,8 @@ the first snapshot, with nothing to compare, is not believed at all. Every snaps
 first included (it has nothing to lose), is also judged on the page alone: what the parser doubts (a tier heading with no names after it, tier words met only
 in navigation, a list that goes on over pages not read), a tier whose new names mostly
 do not look like organisations' (page furniture read as members) and names no member has
-(two companies' run together, another body's membership on an honours page) quarantine it.
+(two companies' run together, one ending in a tier word: an honours page, a feature card)
+quarantine it.
 """
 
 from __future__ import annotations
@@ -37,10 +38,9 @@ MIN_TIER_SIZE_JUDGED = 3
 # "…有限公司研究院" name a branch and an institute, and end in no legal form).
 _FORM = "(?:股份有限公司|有限责任公司|有限公司)"
 _TWO_COMPANIES = re.compile(rf".{{2,}}?{_FORM}\s?[^\W\d_].+?{_FORM}")
-# "…协会会员", "…联盟理事单位": a membership the page's owner holds (an honours page, a
-# company's profile), never a member's name.
-_MEMBERSHIP = re.compile(
-    r"(?:协会|联合会|学会|商会|联盟|促进会|研究会)"
+# No organisation's name ends in a tier word: "…协会会员", "…联盟理事单位" is a membership
+# the page's owner holds (an honours page, a company's profile), "首批会员" a card's caption.
+_TIER_WORD_END = re.compile(
     r"(?:会员|会员单位|成员|成员单位|理事单位|常务理事单位|副理事长单位|理事长单位|副会长单位|会长单位)$"
 )
 
@@ -129,10 +129,10 @@ def _cut_short(parsed: ParseResult) -> list[str]:
 
 
 def _misread_names(parsed: ParseResult) -> list[str]:
-    """Names no member has: two companies' run together, or a membership of another body."""
+    """Names no member has: two companies' run together, or one ending in a tier word."""
     names = [listing.name for listing in parsed.listings]
     joined = [name for name in names if name.count("公司") > 1 and _TWO_COMPANIES.fullmatch(name)]
-    held = [name for name in names if _MEMBERSHIP.search(name)]
+    held = [name for name in names if _TIER_WORD_END.search(name)]
     reasons = []
     if joined:
         reasons.append(
@@ -141,8 +141,8 @@ def _misread_names(parsed: ParseResult) -> list[str]:
         )
     if held:
         reasons.append(
-            f"names that are memberships of other bodies ({len(held)}, such as {held[0]!r}): "
-            "a list of honours or credentials, not of members"
+            f"names ending in a tier word ({len(held)}, such as {held[0]!r}): a membership "
+            "the page's owner holds or a caption, so honours or a feature card, not members"
         )
     return reasons
 
