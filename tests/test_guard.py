@@ -179,3 +179,9 @@ def test_names_ending_in_a_tier_word_are_an_anomaly() -> None:
 def test_an_association_as_a_member_is_believed() -> None:
     bodies = ["甲市物流协会", "乙省软件行业协会", "丙岳会员服务中心有限公司"]
     assert anomalies(_parsed([*bodies, *NAMES[:3]]), None, max_loss_share=0.2) == []
+
+
+def test_misread_names_believed_before_are_not_judged_again() -> None:
+    # A snapshot accepted after checking is not quarantined again at every capture.
+    accepted = _listings([*NAMES[:4], "甲星科技有限公司乙禾数据有限公司", "首批会员"])
+    assert anomalies(ParseResult(listings=accepted), accepted, max_loss_share=0.2) == []

@@ -61,8 +61,8 @@ def anomalies(
         why = "; ".join(parsed.problems) or "the page has no tier heading or member list"
         return [f"no members found: {why}"]
     reasons = list(parsed.problems) + _self_inconsistency(parsed) + _cut_short(parsed)
-    reasons += _misread_names(parsed)
-    reasons += _not_organisations(parsed, {listing.key for listing in previous or ()})
+    believed = {listing.key for listing in previous or ()}
+    reasons += _misread_names(parsed, believed) + _not_organisations(parsed, believed)
     if parsed.cut_off is not None and not previous:
         reasons.append(f"{parsed.cut_off}: its list may be incomplete")
     if previous:
@@ -128,9 +128,10 @@ def _cut_short(parsed: ParseResult) -> list[str]:
     return [f"{len(cut)} names are cut short, such as {cut[0]!r}: the full names are not shown"]
 
 
-def _misread_names(parsed: ParseResult) -> list[str]:
-    """Names no member has: two companies' run together, or one ending in a tier word."""
-    names = [listing.name for listing in parsed.listings]
+def _misread_names(parsed: ParseResult, believed: set[str]) -> list[str]:
+    """Names no member has: two companies' run together, or one ending in a tier word
+    (those the previous believed snapshot listed were accepted then, as in `_not_organisations`)."""
+    names = [x.name for x in parsed.listings if x.key not in believed]
     joined = [name for name in names if name.count("公司") > 1 and _TWO_COMPANIES.fullmatch(name)]
     held = [name for name in names if _TIER_WORD_END.search(name)]
     reasons = []
