@@ -88,8 +88,7 @@ _INVISIBLE_TAGS = frozenset(
 # Item elements: their classes vary from item to item (odd, even, first, active), so a
 # shape leaves them out. Table cells are told apart by column (see `_label`).
 _ITEM_TAGS = frozenset("li tr dt dd p a".split())
-# Where `read_lines` saw an inline bold begin: not a bold, or at the line's start.
-_NO_BOLD = 0
+# Where `read_lines` saw an element begin when its line had no text yet.
 _LINE_START = -1
 
 
@@ -138,17 +137,16 @@ def read_lines(
             if flags:
                 child = walker.open(node, tag, flags, child, action)
             if child is not None:
-                bold = _NO_BOLD  # or where a bold began (`_Walker.close`): its fragment, never 0
-                if flags & _EMPHASIS:
-                    bold = len(fragments) if buffer.plain or buffer.emphasised else _LINE_START
-                parents.append((node, flags, bold))
+                # Where it began on its line, for a bold label it may hold (`_Walker.close`).
+                start = len(fragments) if buffer.plain or buffer.emphasised else _LINE_START
+                parents.append((node, flags, start))
                 node = child
                 continue
         following = node.next
         while following is None and parents:
-            parent, flags, bold = parents.pop()
+            parent, flags, start = parents.pop()
             if flags:
-                walker.close(parent, flags, bold)
+                walker.close(parent, flags, start)
             following = parent.next
         node = following
     buffer.end()
@@ -259,18 +257,18 @@ class _Walker:
         if flags & _ROW:
             self.columns.append(0)
 
-    def close(self, parent: LexborNode, flags: int, bold: int) -> None:
-        """Leave an element entered with `open` (``bold``: see `read_lines`)."""
+    def close(self, parent: LexborNode, flags: int, start: int) -> None:
+        """Leave an element entered with `open`, begun at fragment ``start`` of its line."""
         buffer = self.buffer
         if flags & (_EMPHASIS | _HEADMARK):
             self.emphasis -= 1
         if flags & _LINK:
             buffer.close_link()
-        if bold != _NO_BOLD and not flags & _BLOCK:
-            if bold == _LINE_START:
+        if flags & _EMPHASIS and not flags & _BLOCK:
+            if start == _LINE_START:
                 buffer.split_label()
             else:
-                buffer.split_label_at(bold)
+                buffer.split_label_at(start)
         if flags & _ROW:
             self.columns.pop()
         if flags & _BLOCK:
