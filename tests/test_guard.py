@@ -147,3 +147,41 @@ def test_a_cut_off_page_is_believed_only_when_it_loses_no_one() -> None:
     assert anomalies(_cut(NAMES), None, max_loss_share=0.2) == [
         "the page ends mid-document: its list may be incomplete"
     ]
+
+
+def test_two_companies_run_together_in_one_name_are_an_anomaly() -> None:
+    # Names in sibling <span>s with nothing between them read as one: "甲…有限公司乙…有限公司"
+    # is two members, neither of which would be tracked.
+    joined = "甲星科技有限公司乙禾数据有限公司"
+    parsed = _parsed([*NAMES[:4], joined, "丙岳数据有限公司 丁岫视觉股份有限公司"])
+    assert anomalies(parsed, None, max_loss_share=0.2) == [
+        f"names holding two companies' names with nothing between them (2, such as {joined!r}): "
+        "names set side by side in the page's markup were read as one"
+    ]
+
+
+def test_a_company_and_its_branch_or_institute_is_one_name() -> None:
+    branch = ["甲星集团有限公司北京分公司", "乙禾股份有限公司研究院", "丙岳大学资产经营有限公司"]
+    assert anomalies(_parsed([*NAMES[:4], *branch]), None, max_loss_share=0.2) == []
+
+
+def test_names_ending_in_a_tier_word_are_an_anomaly() -> None:
+    # A company's honours page: "…协会理事单位" read as a tier heading, the honours after it
+    # ("…协会会员") as its members; a lender's feature card "会员单位: 甲协会 / 首批会员".
+    honours = ["甲市物流协会会员", "乙省软件行业协会理事单位", "中国物流百强企业", "首批会员"]
+    parsed = _parsed([*honours, *NAMES[:4]])
+    assert anomalies(parsed, None, max_loss_share=0.2) == [
+        "names ending in a tier word (3, such as '甲市物流协会会员'): a membership "
+        "the page's owner holds or a caption, so honours or a feature card, not members"
+    ]
+
+
+def test_an_association_as_a_member_is_believed() -> None:
+    bodies = ["甲市物流协会", "乙省软件行业协会", "丙岳会员服务中心有限公司"]
+    assert anomalies(_parsed([*bodies, *NAMES[:3]]), None, max_loss_share=0.2) == []
+
+
+def test_misread_names_believed_before_are_not_judged_again() -> None:
+    # A snapshot accepted after checking is not quarantined again at every capture.
+    accepted = _listings([*NAMES[:4], "甲星科技有限公司乙禾数据有限公司", "首批会员"])
+    assert anomalies(ParseResult(listings=accepted), accepted, max_loss_share=0.2) == []

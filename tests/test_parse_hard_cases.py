@@ -272,6 +272,24 @@ CASES: dict[str, tuple[str, Expected]] = {
          ("ordinary", "会员单位", "丁岫视觉"), ("ordinary", "会员单位", "戊溟语音"),
          ("vice_chair", "副理事长单位", C)],
     ),
+    # Seen on a real news portal's link box: tiers as bold labels over rows of bare links,
+    # the next tier's label in bold in the same line as the last row. The row, the label
+    # and the next tier's names ran into one name (8 members and a tier lost, exit 0).
+    "a bold tier label in the middle of a row of links": (
+        f'<div class="links"><span><b>理事单位</b>：<a href="/1">{A}</a>  <a href="/2">{B}</a>'
+        f'<br><b>会员单位：</b><a href="/3">{C}</a>  \n <a href="/4">{D}</a>  '
+        f'<b> 特约会员：</b><a href="/5">{E}</a></span></div>',
+        [("board", "理事单位", A), ("board", "理事单位", B), ("ordinary", "会员单位", C),
+         ("ordinary", "会员单位", D), ("other", "特约会员", E)],
+    ),
+    # Seen in a real chamber's news report: each line a representative, spaced out with
+    # runs of &nbsp; to align with three-character names, then the member. The run split
+    # the person in two and the second character joined the name ("波 甲星…", exit 0).
+    "a spaced-out representative before each member": (
+        f"<h2>理事单位</h2><p>韩 &nbsp; &nbsp;波 {A}</p><p>李 &nbsp; &nbsp;露 {B}</p>"
+        f"<p>张 &nbsp;海 {D}</p>",
+        [("board", "理事单位", n) for n in (A, B, D)],
+    ),
     # "More" before a tier label is a word of its own: "Morenet会员单位" is no "net会员单位".
     "a label beginning with a Latin word that begins with more": (
         f"<h2>Morenet会员单位</h2><ul><li>{A}</li></ul>",

@@ -8,12 +8,15 @@ kept as evidence but quarantined, so they never produce a false "departure".
 A page that stops mid-document (a body cut short) is believed only when it loses no one;
 the first snapshot, with nothing to compare, is not believed at all. Every snapshot, the
 first included (it has nothing to lose), is also judged on the page alone: what the parser doubts (a tier heading with no names after it, tier words met only
-in navigation, a list that goes on over pages not read) and a tier whose new names mostly
-do not look like organisations' (page furniture read as members) quarantine it.
+in navigation, a list that goes on over pages not read), a tier whose new names mostly
+do not look like organisations' (page furniture read as members) and names no member has
+(two companies' run together, one ending in a tier word: an honours page, a feature card)
+quarantine it.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 
@@ -30,6 +33,16 @@ MIN_TIER_SIZE_CHECKED = 5
 # where fewer than half do is more likely menus, buttons or news read as members.
 MIN_ORG_SHARE = 0.5
 MIN_TIER_SIZE_JUDGED = 3
+# A company's full name, then another's: names in sibling <span>s with nothing between them
+# read as one. No single name holds two legal forms so ("…有限公司北京分公司" and
+# "…有限公司研究院" name a branch and an institute, and end in no legal form).
+_FORM = "(?:股份有限公司|有限责任公司|有限公司)"
+_TWO_COMPANIES = re.compile(rf".{{2,}}?{_FORM}\s?[^\W\d_].+?{_FORM}")
+# No organisation's name ends in a tier word: "…协会会员", "…联盟理事单位" is a membership
+# the page's owner holds (an honours page, a company's profile), "首批会员" a card's caption.
+_TIER_WORD_END = re.compile(
+    r"(?:会员|会员单位|成员|成员单位|理事单位|常务理事单位|副理事长单位|理事长单位|副会长单位|会长单位)$"
+)
 
 
 def anomalies(
@@ -48,7 +61,8 @@ def anomalies(
         why = "; ".join(parsed.problems) or "the page has no tier heading or member list"
         return [f"no members found: {why}"]
     reasons = list(parsed.problems) + _self_inconsistency(parsed) + _cut_short(parsed)
-    reasons += _not_organisations(parsed, {listing.key for listing in previous or ()})
+    believed = {listing.key for listing in previous or ()}
+    reasons += _misread_names(parsed, believed) + _not_organisations(parsed, believed)
     if parsed.cut_off is not None and not previous:
         reasons.append(f"{parsed.cut_off}: its list may be incomplete")
     if previous:
@@ -112,6 +126,26 @@ def _cut_short(parsed: ParseResult) -> list[str]:
     if not cut:
         return []
     return [f"{len(cut)} names are cut short, such as {cut[0]!r}: the full names are not shown"]
+
+
+def _misread_names(parsed: ParseResult, believed: set[str]) -> list[str]:
+    """Names no member has: two companies' run together, or one ending in a tier word
+    (those the previous believed snapshot listed were accepted then, as in `_not_organisations`)."""
+    names = [x.name for x in parsed.listings if x.key not in believed]
+    joined = [name for name in names if name.count("公司") > 1 and _TWO_COMPANIES.fullmatch(name)]
+    held = [name for name in names if _TIER_WORD_END.search(name)]
+    reasons = []
+    if joined:
+        reasons.append(
+            f"names holding two companies' names with nothing between them ({len(joined)}, such "
+            f"as {joined[0]!r}): names set side by side in the page's markup were read as one"
+        )
+    if held:
+        reasons.append(
+            f"names ending in a tier word ({len(held)}, such as {held[0]!r}): a membership "
+            "the page's owner holds or a caption, so honours or a feature card, not members"
+        )
+    return reasons
 
 
 def _not_organisations(parsed: ParseResult, believed: set[str]) -> list[str]:

@@ -56,8 +56,9 @@ __all__ = [
 # reads tabs, tier columns and runs, and never reads furniture; 5 drops invisible and
 # bidi characters from names and keeps a hyphen that begins a Latin name; 6 reads a tier
 # heading whose "more" link comes first, drops quoted headlines, ends a tier at a section
-# heading beside the tiers and reads names in sibling inline tags apart.
-PARSER_VERSION = "6"
+# heading beside the tiers and reads names in sibling inline tags apart; 7 ends a row of
+# links at a bold tier label in the middle of its line and keeps a spaced-out person whole.
+PARSER_VERSION = "7"
 
 _WAYBACK_BEGIN = "<!-- BEGIN WAYBACK TOOLBAR INSERT -->"
 _WAYBACK_END = "<!-- END WAYBACK TOOLBAR INSERT -->"

@@ -301,6 +301,10 @@ def split_names(line: str) -> list[tuple[str, str | None]]:
     """
     if _SEPARATOR_HINT.search(line) is None or _labelled(line) is not None:
         return [clean_name(line)]
+    if _PERSON_FIRST.fullmatch(line) is not None:
+        # "韩 &nbsp; &nbsp;波 星河科技有限公司": the spaces inside a spaced-out person are no
+        # separator (no name is one character); the caller drops the person.
+        return [clean_name(line)]
     if not line.endswith("。"):
         return [clean_name(text) for piece in _SEPARATORS.split(line) if (text := piece.strip())]
     # "甲公司、乙公司、丙大学。": a list written as a sentence ends with a full stop; a

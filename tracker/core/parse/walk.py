@@ -8,8 +8,8 @@ names of one tier share one), and the element it came from (for ``tracker parse
 their own tier; tier tables arrive as ready members.
 
 Names given as links are their link text: ``<a title="X公司">X公司</a>[<font>慈溪</font>]``
-reads ``X公司``, and the region tag is set aside. A leading bold tier label on a line of
-links (``<b>会员单位：</b><a>…</a> | <a>…</a>``) is a line of its own.
+reads ``X公司``, and the region tag is set aside. A bold tier label leading a line of links
+(``<b>会员单位：</b><a>…</a> | <a>…</a>``), or after a row of them, is a line of its own.
 """
 
 from __future__ import annotations
@@ -88,6 +88,8 @@ _INVISIBLE_TAGS = frozenset(
 # Item elements: their classes vary from item to item (odd, even, first, active), so a
 # shape leaves them out. Table cells are told apart by column (see `_label`).
 _ITEM_TAGS = frozenset("li tr dt dd p a".split())
+# Where `read_lines` saw an element begin when its line had no text yet.
+_LINE_START = -1
 
 
 def read_lines(
@@ -105,7 +107,7 @@ def read_lines(
     walker = _Walker(marks, _LineBuffer(root, {} if shapes is None else shapes), bulk=bulk)
     buffer, actions = walker.buffer, walker.actions
     fragments, levels = buffer.fragments, buffer.levels
-    parents: list[tuple[LexborNode, int, bool]] = []
+    parents: list[tuple[LexborNode, int, int]] = []
     node = root.first_child
     while node is not None:
         tag = node.tag or ""
@@ -135,16 +137,16 @@ def read_lines(
             if flags:
                 child = walker.open(node, tag, flags, child, action)
             if child is not None:
-                # Whether the line had no text yet where an inline bold began (split_label).
-                blank = not (buffer.plain or buffer.emphasised) if flags & _EMPHASIS else False
-                parents.append((node, flags, blank))
+                # Where it began on its line, for a bold label it may hold (`_Walker.close`).
+                start = len(fragments) if buffer.plain or buffer.emphasised else _LINE_START
+                parents.append((node, flags, start))
                 node = child
                 continue
         following = node.next
         while following is None and parents:
-            parent, flags, blank = parents.pop()
+            parent, flags, start = parents.pop()
             if flags:
-                walker.close(parent, flags, blank)
+                walker.close(parent, flags, start)
             following = parent.next
         node = following
     buffer.end()
@@ -255,15 +257,18 @@ class _Walker:
         if flags & _ROW:
             self.columns.append(0)
 
-    def close(self, parent: LexborNode, flags: int, blank: bool) -> None:
-        """Leave an element entered with `open`."""
+    def close(self, parent: LexborNode, flags: int, start: int) -> None:
+        """Leave an element entered with `open`, begun at fragment ``start`` of its line."""
         buffer = self.buffer
         if flags & (_EMPHASIS | _HEADMARK):
             self.emphasis -= 1
         if flags & _LINK:
             buffer.close_link()
-        if blank and not flags & _BLOCK:
-            buffer.split_label()
+        if flags & _EMPHASIS and not flags & _BLOCK:
+            if start == _LINE_START:
+                buffer.split_label()
+            else:
+                buffer.split_label_at(start)
         if flags & _ROW:
             self.columns.pop()
         if flags & _BLOCK:
@@ -365,6 +370,24 @@ class _LineBuffer:
         if heading(text, evidence=True) is not None or is_closer(text):
             self.end()
 
+    def split_label_at(self, start: int) -> None:
+        """A bold label from fragment ``start`` after 2+ links and nothing else (``<a>…</a>
+        <a>…</a> <b>特约会员：</b>``) is a line itself, or the next tier joins the row; a colon
+        must announce names: after one link it may be that member's tier (``<b>理事单位</b>``)."""
+        links, fragments = self.links, self.fragments
+        if len(links) < 2 or self.link_from is not None or links[-1][1] > start:
+            return
+        text = "".join(fragments[start:]).strip()
+        if not text.endswith((":", "：")) or heading(text, evidence=True) is None:
+            return
+        if LETTER.search(self._outside(self._in_links(), start)):
+            return
+        label, fragments[start:] = fragments[start:], []
+        self.end()
+        fragments += label
+        self.emphasised = True
+        self.end()
+
     def end(self) -> None:
         if self.drawn_heading is not None:
             if not LETTER.search("".join(self.fragments)):
@@ -447,13 +470,19 @@ class _LineBuffer:
         """
         fragments = self.fragments
         if len(self.links) > 1:
-            ranges = [(start, stop) for start, stop, _ in self.links]
-            inside = {i for start, stop in ranges for i in range(start, stop)}
-            between = "".join(text for i, text in enumerate(fragments) if i not in inside)
-            if not LETTER.search(between):
+            inside = self._in_links()
+            if not LETTER.search(self._outside(inside, len(fragments))):
+                ranges = [(start, stop) for start, stop, _ in self.links]
                 bare = [(i, i + 1) for i in self.logos if i not in inside]
                 return sorted(ranges + bare) if bare else ranges
         return [(0, len(fragments))]
+
+    def _in_links(self) -> set[int]:
+        return {i for start, stop, _ in self.links for i in range(start, stop)}
+
+    def _outside(self, inside: set[int], stop: int) -> str:
+        """The line's text before fragment ``stop`` that sits in none of its links."""
+        return "".join(text for i, text in enumerate(self.fragments[:stop]) if i not in inside)
 
 
 def run_line(run: Run, index: int, shape: int) -> Line:
