@@ -6,8 +6,12 @@ wrong snapshot is the worst outcome, worse than an honest quarantine.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from tracker.app.config import load_config
+from tracker.core.errors import ConfigError
 from tracker.core.guard import anomalies
 from tracker.core.parse import parse_page
 
@@ -55,3 +59,15 @@ def test_a_page_reads_right_or_is_quarantined(case: str) -> None:
     names = [x.name.replace("\xa0", " ") for x in result.listings]
     if names != expected:
         assert anomalies(result, None, max_loss_share=0.2), f"read {names} and believed it"
+
+
+@pytest.mark.parametrize(
+    "template", ["{timestamp}{url}{timestamp.real}", "{timestamp}{url[a]}"], ids=["attr", "key"]
+)
+def test_a_capture_url_with_a_field_lookup_is_a_config_error(tmp_path: Path, template: str) -> None:
+    # Filling "{timestamp.real}" raised AttributeError and "{url[a]}" TypeError, which the
+    # check let through: an internal error (exit 70) for a config value, in both readers.
+    path = tmp_path / "config.toml"
+    path.write_text(f'[wayback]\ncapture_url = "{template}"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="no other {placeholder}"):
+        load_config(path)
