@@ -13,6 +13,8 @@ import pytest
 from tracker.app.config import load_config
 from tracker.core.errors import ConfigError
 from tracker.core.guard import anomalies
+from tracker.core.models import Listing, ParseResult
+from tracker.core.normalize import normalize_key
 from tracker.core.parse import parse_page
 
 A, B, C, D = "甲星科技有限公司", "乙禾数据有限公司", "丙岳大学", "丁岫语音研究院"
@@ -71,3 +73,20 @@ def test_a_capture_url_with_a_field_lookup_is_a_config_error(tmp_path: Path, tem
     path.write_text(f'[wayback]\ncapture_url = "{template}"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="no other {placeholder}"):
         load_config(path)
+
+
+def test_a_subsidiary_listed_under_its_parent_is_one_name() -> None:
+    # "甲…有限公司全资子公司乙…有限公司" names one member, the subsidiary, by its parent: the
+    # two-companies rule quarantines it as two names run together (a false quarantine; the
+    # guard's own test keeps a branch, "…有限公司北京分公司", as one name).
+    names = [
+        "甲星集团有限公司全资子公司乙禾科技有限公司",
+        "丙岳控股有限公司旗下丁岫智能有限公司",
+        "戊溟集团有限公司下属己川数据有限公司",
+        *(f"测试机构{i}号有限公司" for i in range(5)),
+    ]
+    listings = [
+        Listing(tier="board", tier_label="理事单位", position=i, name=n, key=normalize_key(n))
+        for i, n in enumerate(names, start=1)
+    ]
+    assert anomalies(ParseResult(listings=listings), None, max_loss_share=0.2) == []
