@@ -51,6 +51,14 @@ CASES: dict[str, tuple[str, list[str]]] = {
         f'  <b>会员单位</b>：<a href="/3">{D}</a>  <a href="/4">{C}</a></span></div>',
         [A, B, D, C],
     ),
+    # Not from realpages3 (the same in version 6): a table cell whose member does not end
+    # like an organisation (a city government, a representative office, a fund) is dropped
+    # without a word, wherever it sits in the table.
+    "a city government in a table of members": (
+        f"<h3>理事单位</h3><table><tr><td>{A}</td><td>庚川市人民政府</td><td>{C}</td></tr>"
+        f"<tr><td>{B}</td><td>辛岭科技有限公司北京代表处</td><td>{D}</td></tr></table>",
+        [A, "庚川市人民政府", C, B, "辛岭科技有限公司北京代表处", D],
+    ),
 }
 
 
