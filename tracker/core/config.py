@@ -196,7 +196,8 @@ class Schedule(Table):
 def _template(value: str) -> str:
     try:
         filled = value.format(timestamp="", url="")
-    except (KeyError, IndexError, ValueError):
+    except (KeyError, IndexError, ValueError, AttributeError, TypeError):
+        # "{timestamp.real}", "{url[a]}": a lookup in a field is no placeholder either.
         filled = value
     if "{timestamp}" not in value or "{url}" not in value or "{" in filled:
         raise ValueError("must contain {timestamp} and {url} and no other {placeholder}")

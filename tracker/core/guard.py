@@ -10,8 +10,8 @@ the first snapshot, with nothing to compare, is not believed at all. Every snaps
 first included (it has nothing to lose), is also judged on the page alone: what the parser doubts (a tier heading with no names after it, tier words met only
 in navigation, a list that goes on over pages not read), a tier whose new names mostly
 do not look like organisations' (page furniture read as members) and names no member has
-(two companies' run together, one ending in a tier word: an honours page, a feature card)
-quarantine it.
+(two companies' run together, one ending in a tier word: an honours page, a feature card;
+one holding a tier label and its colon: a row of links run into the next tier) quarantine it.
 """
 
 from __future__ import annotations
@@ -43,6 +43,9 @@ _TWO_COMPANIES = re.compile(rf".{{2,}}?{_FORM}\s?[^\W\d_].+?{_FORM}")
 _TIER_WORD_END = re.compile(
     r"(?:会员|会员单位|成员|成员单位|理事单位|常务理事单位|副理事长单位|理事长单位|副会长单位|会长单位)$"
 )
+# Nor holds a label and its colon: "甲公司 理事单位：乙公司 丙大学" is a row of names run into
+# the next tier's label (a one-member tier, a colon set after the bold label).
+_LABEL_INSIDE = re.compile(r"(?:会员|成员|单位)\s*[:：]")
 
 
 def anomalies(
@@ -129,11 +132,12 @@ def _cut_short(parsed: ParseResult) -> list[str]:
 
 
 def _misread_names(parsed: ParseResult, believed: set[str]) -> list[str]:
-    """Names no member has: two companies' run together, or one ending in a tier word
-    (those the previous believed snapshot listed were accepted then, as in `_not_organisations`)."""
+    """Names no member has: two companies' run together, one ending in a tier word or holding
+    a tier label (those the previous believed snapshot listed were accepted then, as in `_not_organisations`)."""
     names = [x.name for x in parsed.listings if x.key not in believed]
     joined = [name for name in names if name.count("公司") > 1 and _TWO_COMPANIES.fullmatch(name)]
     held = [name for name in names if _TIER_WORD_END.search(name)]
+    labelled = [name for name in names if _LABEL_INSIDE.search(name)]
     reasons = []
     if joined:
         reasons.append(
@@ -144,6 +148,11 @@ def _misread_names(parsed: ParseResult, believed: set[str]) -> list[str]:
         reasons.append(
             f"names ending in a tier word ({len(held)}, such as {held[0]!r}): a membership "
             "the page's owner holds or a caption, so honours or a feature card, not members"
+        )
+    if labelled:
+        reasons.append(
+            f"names holding a tier label and its colon ({len(labelled)}, such as "
+            f"{labelled[0]!r}): a row of names was read into the next tier's label"
         )
     return reasons
 

@@ -301,9 +301,11 @@ def split_names(line: str) -> list[tuple[str, str | None]]:
     """
     if _SEPARATOR_HINT.search(line) is None or _labelled(line) is not None:
         return [clean_name(line)]
-    if _PERSON_FIRST.fullmatch(line) is not None:
+    person = _PERSON_FIRST.fullmatch(line)
+    if person is not None and _SEPARATORS.search(person["org"]) is None:
         # "韩 &nbsp; &nbsp;波 星河科技有限公司": the spaces inside a spaced-out person are no
-        # separator (no name is one character); the caller drops the person.
+        # separator (no name is one character); the caller drops the person. Only before one
+        # name: "星 禾   甲公司   乙大学" is a row of names, the first a short one.
         return [clean_name(line)]
     if not line.endswith("。"):
         return [clean_name(text) for piece in _SEPARATORS.split(line) if (text := piece.strip())]
