@@ -37,7 +37,9 @@ MIN_TIER_SIZE_JUDGED = 3
 # read as one. No single name holds two legal forms so ("…有限公司北京分公司" and
 # "…有限公司研究院" name a branch and an institute, and end in no legal form).
 _FORM = "(?:股份有限公司|有限责任公司|有限公司)"
-_TWO_COMPANIES = re.compile(rf".{{2,}}?{_FORM}\s?[^\W\d_].+?{_FORM}")
+# A subsidiary named by its parent ("甲集团有限公司全资子公司乙…有限公司", 旗下, 下属) is one member.
+_UNDER = "(?!(?:全资|控股)?子公司|旗下|下属|所属)"
+_TWO_COMPANIES = re.compile(rf".{{2,}}?{_FORM}\s?{_UNDER}[^\W\d_].+?{_FORM}")
 # No organisation's name ends in a tier word: "…协会会员", "…联盟理事单位" is a membership
 # the page's owner holds (an honours page, a company's profile), "首批会员" a card's caption.
 _TIER_WORD_END = re.compile(
@@ -133,7 +135,8 @@ def _cut_short(parsed: ParseResult) -> list[str]:
 
 def _misread_names(parsed: ParseResult, believed: set[str]) -> list[str]:
     """Names no member has: two companies' run together, one ending in a tier word or holding
-    a tier label (those the previous believed snapshot listed were accepted then, as in `_not_organisations`)."""
+    a tier label (those the previous believed snapshot listed were accepted then, as in
+    `_not_organisations`)."""
     names = [x.name for x in parsed.listings if x.key not in believed]
     joined = [name for name in names if name.count("公司") > 1 and _TWO_COMPANIES.fullmatch(name)]
     held = [name for name in names if _TIER_WORD_END.search(name)]

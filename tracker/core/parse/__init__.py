@@ -57,7 +57,8 @@ __all__ = [
 # bidi characters from names and keeps a hyphen that begins a Latin name; 6 reads a tier
 # heading whose "more" link comes first, drops quoted headlines, ends a tier at a section
 # heading beside the tiers and reads names in sibling inline tags apart; 7 ends a row of
-# links at a bold tier label in the middle of its line and keeps a spaced-out person whole.
+# links at a bold tier label in the middle of its line, keeps a spaced-out person whole and
+# reads a government, a representative office or a fund as an organisation.
 PARSER_VERSION = "7"
 
 _WAYBACK_BEGIN = "<!-- BEGIN WAYBACK TOOLBAR INSERT -->"

@@ -12,10 +12,15 @@ import re
 # ("（北京）", "(筹)").
 _LEGAL_ENDINGS = tuple(
     "公司 集团 企业 大学 学院 学校 研究院 研究所 实验室 研究室 工作室 事务所 办公室 协会 学会 商会 "
-    "联合会 促进会 研究会 委员会 理事会 基金会 联盟 医院 银行 合伙企业 株式会社 控股 股份".split()
+    "联合会 促进会 研究会 委员会 理事会 基金会 联盟 医院 银行 合伙企业 株式会社 控股 股份 "
+    "政府 代表处 办事处".split()
 )
 # Endings that also close the names of things (平台, 网站, 新闻中心): weaker evidence.
-_ORG_ENDINGS = (*_LEGAL_ENDINGS, *"中心 科技 局 部 厅 署 院 所 站 厂 场 馆 台 社 网 校 港".split())
+# A fund ("…产业基金（有限合伙）") names a member as often as a page's "投资基金" menu.
+_ORG_ENDINGS = (
+    *_LEGAL_ENDINGS,
+    *"中心 科技 局 部 厅 署 院 所 站 厂 场 馆 台 社 网 校 港 基金".split(),
+)
 _LATIN_ORG = re.compile(
     r"\b(?:inc|ltd|llc|gmbh|corp|co|plc|ag|s\.?a|limited|corporation|company|group|university"
     r"|institute|college|laborator(?:y|ies)|labs?|association|foundation|academy|cent(?:er|re)"
