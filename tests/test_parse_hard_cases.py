@@ -290,6 +290,16 @@ CASES: dict[str, tuple[str, Expected]] = {
         f"<p>张 &nbsp;海 {D}</p>",
         [("board", "理事单位", n) for n in (A, B, D)],
     ),
+    # A short table whose middle column holds one name, ending like an organisation but in
+    # no legal form ("…信息中心"): its cell was dropped as outside the run (review5, exit 0).
+    # A person's name in that column is still no member.
+    "a short table with one name in a column of its own": (
+        f"<h3>副理事长单位</h3><table><tr><td>{A}</td><td>庚川信息中心</td><td>{B}</td></tr>"
+        f"<tr><td>{C}</td></tr></table><h3>理事单位</h3><table><tr><td>{D}</td>"
+        f"<td>李文华</td><td>{E}</td></tr><tr><td>{A}</td></tr></table>",
+        [("vice_chair", "副理事长单位", n) for n in (A, "庚川信息中心", B, C)]
+        + [("board", "理事单位", n) for n in (D, E, A)],
+    ),
     # "More" before a tier label is a word of its own: "Morenet会员单位" is no "net会员单位".
     "a label beginning with a Latin word that begins with more": (
         f"<h2>Morenet会员单位</h2><ul><li>{A}</li></ul>",

@@ -48,6 +48,8 @@ _PERSON = re.compile(r"[\u4e00-\u9fff]{2,3}")
 _PAIRED_SHARE = 0.6
 _MAX_GROUP_LABEL = 8
 _MIN_RENDERINGS = 3
+# Inline markup a name in a table cell may sit in (``<td><a><span>…``).
+_INSIDE_CELL = frozenset("a span b strong font em i p div".split())
 
 
 # A name read: its text, whether read from an image, its line's shape, its node and flags.
@@ -96,14 +98,8 @@ def settle(
     run = None if tabled or shapes < 2 else _run(candidates)
     kept = candidates
     if run is not None:
-        kept = []
-        for name in candidates:
-            # Outside the run only a legal form or an institution's word keeps a line:
-            # "官网" ends like "新闻网", a site's hint line ends like a member.
-            if name[N_SHAPE] in run or looks_like_org(name[N_TEXT], strict=True):
-                kept.append(name)
-            else:
-                dropped.append((name, "outside the run"))
+        kept, outside = _within_run(candidates, run)
+        dropped += [(name, "outside the run") for name in outside]
     half = len(kept) // 2
     copy = (
         repeated_half(list(map(_TEXT, kept)))
@@ -164,6 +160,41 @@ def _run(names: list[Name]) -> set[int] | None:
         return run
     shape, n = every.most_common(1)[0]
     return {shape} if 2 * n > len(names) else None
+
+
+def _within_run(names: list[Name], run: set[int]) -> tuple[list[Name], list[Name]]:
+    """The names a tier keeps once its run is known, and those outside it.
+
+    Outside the run only a legal form or an institution's word keeps a line: "官网" ends
+    like "新闻网", a site's hint line ends like a member. But a table's cells are told apart
+    by column, so a short table's column may hold one name: in a row beside the run's
+    names, a cell ending like any organisation's ("…信息中心") is a member too.
+    """
+    kept: list[Name] = []
+    outside: list[Name] = []
+    rows: set[int | None] | None = None  # the run's rows, found when a cell first asks
+    for name in names:
+        text = name[N_TEXT]
+        if name[N_SHAPE] in run or looks_like_org(text, strict=True):
+            kept.append(name)
+            continue
+        row = _row_of(name) if looks_like_org(text) else None
+        if row is not None:
+            rows = rows if rows is not None else {_row_of(x) for x in names if x[N_SHAPE] in run}
+            if row in rows:
+                kept.append(name)
+                continue
+        outside.append(name)
+    return kept, outside
+
+
+def _row_of(name: Name) -> int | None:
+    """The table row a name was read from (its node's id), if it was read from a cell."""
+    node = name[N_NODE]
+    while node is not None and node.tag not in ("td", "th"):
+        node = node.parent if node.tag in _INSIDE_CELL else None
+    row = node.parent if node is not None else None
+    return row.mem_id if row is not None and row.tag == "tr" else None
 
 
 def _without_counters(names: list[Name]) -> list[Name]:
