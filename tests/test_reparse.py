@@ -442,6 +442,21 @@ def test_a_reading_a_person_accepted_stays_ok_and_accepted(tmp_path: Path, db: P
     assert "0 of 2 snapshots read differently" in run("reparse").output
 
 
+def test_names_a_person_accepted_are_not_judged_again(tmp_path: Path, db: Path) -> None:
+    # Brand names, no legal form: a tier mostly of them reads as furniture. A person accepted
+    # the reading holding them; a new parser that reads the page otherwise (the vice-chairs
+    # too) must not quarantine it again for the names the person let in.
+    brands = ["华星", "云帆", "赤霄", "紫陌"]
+    page = render_page({"vice_chair": VICE, "board": [*BOARD, *brands]})
+    run, lost = _accepted_loss(tmp_path, db, page, _no_vice_chairs)
+    applied = run("reparse")
+    assert applied.exit_code == 0, applied.output
+    after = {s.id: s for s in _snapshots(db)}
+    successor = after[after[lost.id].superseded_by or 0]
+    assert (successor.status, successor.reason) == ("ok", None)
+    assert successor.counts["vice_chair"] == len(VICE)
+
+
 def test_an_accepted_reading_with_problems_of_its_own_is_quarantined(
     tmp_path: Path, db: Path
 ) -> None:

@@ -94,19 +94,24 @@ class _Chain:
         self._order = [(s.captured_at, s.id) for s in self.snapshots]
 
     def judged(
-        self, snapshot: Snapshot, parsed: ParseResult, accepted: datetime | None
+        self,
+        snapshot: Snapshot,
+        parsed: ParseResult,
+        accepted: datetime | None,
+        was: Sequence[Listing],
     ) -> list[str]:
         """Why the new reading is not believed, against the ok snapshot before it.
 
         An accepted reading is judged on the page alone: a person has already judged what
-        it lost or gained (a page cut short included), but not the problems a new parser
-        finds in it (a tier heading with no names after it).
+        it lost or gained (a page cut short included) and the names it read (`was`), but
+        not the problems a new parser finds in it (a tier heading with no names after it).
         """
         if accepted is not None:
             reasons = anomalies(
                 msgspec.structs.replace(parsed, cut_off=None),
                 None,
                 max_loss_share=self.source.max_loss_share,
+                accepted=was,
             )
         else:
             reasons = anomalies(
@@ -148,16 +153,17 @@ def _reparse_one(
     except (FetchError, ParseError) as exc:
         done.unreadable.append((snapshot, str(exc)))
         return
-    changed = correction(store.listings(snapshot.id), parsed.listings)
+    was = store.listings(snapshot.id)
+    changed = correction(was, parsed.listings)
     if changed is None:
         return
     accepted = store.accepted_at(snapshot.id)
     if done.dry_run:
-        reasons = chain.judged(snapshot, parsed, accepted)
+        reasons = chain.judged(snapshot, parsed, accepted, was)
         done.rereads.append(Reread(snapshot, changed, reasons, accepted_at=accepted))
         return
     with store.atomic():
-        reasons = chain.judged(snapshot, parsed, accepted)
+        reasons = chain.judged(snapshot, parsed, accepted, was)
         new = _stored(store, snapshot, parsed, reasons, now(), accepted)
     done.rereads.append(Reread(snapshot, changed, reasons, new, accepted))
 

@@ -56,17 +56,20 @@ def anomalies(
     *,
     max_loss_share: float,
     max_growth_share: float | None = None,
+    accepted: Sequence[Listing] = (),
 ) -> list[str]:
     """Reasons to distrust this parse; empty when it looks like a real member list.
 
     Growth beyond ``max_growth_share`` of the previous snapshot's members is judged too
     when it is given (a capture gives it; reading a page on its own has nothing to grow).
+    Names are judged only where nobody believed them: in the previous snapshot, or in the
+    ``accepted`` reading of these same pages a person let in (`tracker accept`).
     """
     if not parsed.listings:
         why = "; ".join(parsed.problems) or "the page has no tier heading or member list"
         return [f"no members found: {why}"]
     reasons = list(parsed.problems) + _self_inconsistency(parsed) + _cut_short(parsed)
-    believed = {listing.key for listing in previous or ()}
+    believed = {listing.key for listing in (*(previous or ()), *accepted)}
     reasons += _misread_names(parsed, believed) + _not_organisations(parsed, believed)
     if parsed.cut_off is not None and not previous:
         reasons.append(f"{parsed.cut_off}: its list may be incomplete")
