@@ -200,14 +200,15 @@ def stats(
     from tracker.render.rows import stats_text
 
     source = app.source(source_id)
-    # Counts by tier read no annotation (a chart of them is drawn by type, which does).
-    found = members_at(app.store, source.id, ref, annotated=by != "tier" or bool(plot_path))
-    tell([found.ref_note])
-    doubt(found.snapshot)
-    width = table_width(wide, output_path)
-    text = stats_text(found.snapshot, found.stats(by), fmt, width, found.inferred(by))
-    # By any field but tier the counts are CSET's, when CSET's.
-    text = credited(text, found.notes.values() if by != "tier" else [], fmt)
+    with trees_only():  # listings and notes are trees, scanned once after if a chart keeps them
+        # Counts by tier read no annotation (a chart of them is drawn by type, which does).
+        found = members_at(app.store, source.id, ref, annotated=by != "tier" or bool(plot_path))
+        tell([found.ref_note])
+        doubt(found.snapshot)
+        width = table_width(wide, output_path)
+        text = stats_text(found.snapshot, found.stats(by), fmt, width, found.inferred(by))
+        # By any field but tier the counts are CSET's, when CSET's.
+        text = credited(text, found.notes.values() if by != "tier" else [], fmt)
     emit(text, output_path, bom=fmt == "csv")
     if plot_path is not None:
         from tracker.render.charts import plot_snapshot
