@@ -58,6 +58,10 @@ class Colour(str, Enum):
         [{"colour": Colour.RED}],
         [{"d": Decimal("1.5")}],
         [{1: "int key"}],
+        # Keys are checked as a set: one of a str subclass may hide behind an equal str.
+        [{"red": 1}, {Colour.RED: 2}],
+        [{Colour.RED: 1}, {"red": 2}],
+        [{"a": 1}, {True: 2}, {1: 3}],
         [{"lone": "\ud800"}],
         ["a", "b"],
         [[1, 2], {"a": 1}],

@@ -143,4 +143,12 @@ def cli(ctx: click.Context, config_path: str | None, db_path: str | None, debug:
 
 
 def main() -> None:
-    cli(prog_name="tracker")
+    try:
+        cli(prog_name="tracker")
+    finally:
+        import gc
+
+        # The process ends here, and its memory with it: what is left, frozen, is not scanned
+        # again by the collections the interpreter runs on its way out (25 to 35 M
+        # instructions of every read command). Anything holding a resource is closed by now.
+        gc.freeze()

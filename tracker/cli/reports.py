@@ -101,6 +101,24 @@ def members(
 
     Example: tracker members --at latest --search xinghe
     """
+    with trees_only():
+        # The records die with the function: the collector resumes on little.
+        text = _members_text(
+            app, source_id, ref, search, fmt, explain, table_width(wide, output_path)
+        )
+    emit(text, output_path, bom=fmt == "csv")
+
+
+def _members_text(
+    app: App,
+    source_id: str | None,
+    ref: str,
+    search: str | None,
+    fmt: str,
+    explain: bool,
+    width: int | None,
+) -> str:
+    """What `members` prints, its notes and credit told on stderr on the way."""
     from tracker.app.reports import members_at
     from tracker.render.rows import explain_text, members_text
 
@@ -114,8 +132,8 @@ def members(
             raise click.UsageError("--explain-annotations is text; JSON and CSV carry sources")
         text = explain_text(found.listings, found.notes)
     else:
-        text = members_text(found.listings, found.notes, fmt, table_width(wide, output_path))
-    emit(credited(text, found.notes.values(), fmt), output_path, bom=fmt == "csv")
+        text = members_text(found.listings, found.notes, fmt, width)
+    return credited(text, found.notes.values(), fmt)
 
 
 @click.command()
@@ -182,14 +200,15 @@ def stats(
     from tracker.render.rows import stats_text
 
     source = app.source(source_id)
-    # Counts by tier read no annotation (a chart of them is drawn by type, which does).
-    found = members_at(app.store, source.id, ref, annotated=by != "tier" or bool(plot_path))
-    tell([found.ref_note])
-    doubt(found.snapshot)
-    width = table_width(wide, output_path)
-    text = stats_text(found.snapshot, found.stats(by), fmt, width, found.inferred(by))
-    # By any field but tier the counts are CSET's, when CSET's.
-    text = credited(text, found.notes.values() if by != "tier" else [], fmt)
+    with trees_only():  # listings and notes are trees, scanned once after if a chart keeps them
+        # Counts by tier read no annotation (a chart of them is drawn by type, which does).
+        found = members_at(app.store, source.id, ref, annotated=by != "tier" or bool(plot_path))
+        tell([found.ref_note])
+        doubt(found.snapshot)
+        width = table_width(wide, output_path)
+        text = stats_text(found.snapshot, found.stats(by), fmt, width, found.inferred(by))
+        # By any field but tier the counts are CSET's, when CSET's.
+        text = credited(text, found.notes.values() if by != "tier" else [], fmt)
     emit(text, output_path, bom=fmt == "csv")
     if plot_path is not None:
         from tracker.render.charts import plot_snapshot
