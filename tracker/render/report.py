@@ -36,7 +36,7 @@ from tracker.core.normalize import markup_text
 from tracker.core.records import as_dict, as_dicts, as_json
 from tracker.core.renames import REGION_PENALTY, RENAME_THRESHOLD
 from tracker.core.stamps import utc_text
-from tracker.render.cells import SHOWN_COLUMNS, Entry, note_of, people_cells
+from tracker.render.cells import SHOWN_COLUMNS, Entry, notes_of, people_cells
 from tracker.render.rows import INFERRED_FOOTNOTE
 from tracker.render.style import REPORT_CSS
 from tracker.render.table import escaped_once, render_columns, render_csv
@@ -204,7 +204,7 @@ def records(report: DiffReport) -> dict[str, list[dict[str, Any]]]:
     sourced = beyond_lists(report.annotations.values())
     found = {}
     for kind, entries in sections(report).items():
-        notes = [note_of(report.annotations, entry) for entry in entries]
+        notes = notes_of(report.annotations, entries)
         rows = annotated(
             [as_json(t) for t in entries] if kind == TRANSIENT else as_dicts(entries), notes
         )
