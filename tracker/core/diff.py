@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from itertools import count
 from operator import attrgetter
 from typing import Literal, NamedTuple, TypeVar
 
@@ -204,10 +203,14 @@ def direction(old_tier: str, new_tier: str) -> Direction | None:
 
 def in_report_order(items: Sequence[T], tier: str = "tier", name: str = "name") -> list[T]:
     """`items` in report order: by the rank of their field `tier`, then their `name`; stable.
-    One call per item (its rank), the rest in C: a ten-year diff sorts thousands of joins."""
-    ranks = map(tier_rank, map(attrgetter(tier), items))
-    order = sorted(zip(ranks, map(attrgetter(name), items), count()))
-    return [items[i] for _, _, i in order]
+    All in C but a rank per tier: a ten-year diff sorts thousands of joins. Sorted by name,
+    then by rank (stably), which orders them as (rank, name) would, at a fraction of
+    comparing tuples."""
+    tiers = list(map(attrgetter(tier), items))
+    rank = {t: tier_rank(t) for t in set(tiers)}
+    order = sorted(range(len(items)), key=list(map(attrgetter(name), items)).__getitem__)
+    order.sort(key=list(map(rank.__getitem__, tiers)).__getitem__)
+    return list(map(items.__getitem__, order))
 
 
 def diff(

@@ -10,7 +10,6 @@ forbids), Markdown table syntax, spreadsheet formulas.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -36,7 +35,7 @@ from tracker.core.normalize import markup_text
 from tracker.core.records import as_dict, as_dicts, as_json
 from tracker.core.renames import REGION_PENALTY, RENAME_THRESHOLD
 from tracker.core.stamps import utc_text
-from tracker.render.cells import SHOWN_COLUMNS, Entry, note_of, people_cells
+from tracker.render.cells import SHOWN_COLUMNS, Entry, notes_of, people_cells
 from tracker.render.rows import INFERRED_FOOTNOTE
 from tracker.render.style import REPORT_CSS
 from tracker.render.table import escaped_once, render_columns, render_csv
@@ -204,7 +203,7 @@ def records(report: DiffReport) -> dict[str, list[dict[str, Any]]]:
     sourced = beyond_lists(report.annotations.values())
     found = {}
     for kind, entries in sections(report).items():
-        notes = [note_of(report.annotations, entry) for entry in entries]
+        notes = notes_of(report.annotations, entries)
         rows = annotated(
             [as_json(t) for t in entries] if kind == TRANSIENT else as_dicts(entries), notes
         )
@@ -287,6 +286,11 @@ _MD_LEADING = re.compile(r"^([=+\-@>!])")
 
 def md_escape(value: Any) -> str:
     """A cell that cannot break a Markdown table, inject HTML or start a formula."""
+    # html (with its 2,000 named entities) is imported by the formats that escape: text,
+    # JSON and CSV never do (8 M instructions). A plain import: once it is loaded, cheaper
+    # per cell than `from html import escape`.
+    import html
+
     text = "" if value is None else " ".join(str(value).split())
     text = html.escape(_MD_SPECIAL.sub(r"\\\1", text), quote=False)
     return _MD_LEADING.sub(r"\\\1", text)
@@ -361,7 +365,10 @@ def render_csv_report(report: DiffReport, made: Generated) -> str:
 
 
 def _e(value: Any) -> str:
-    # Escaped, and without the characters HTML forbids (controls, noncharacters).
+    # Escaped, and without the characters HTML forbids (controls, noncharacters). Imported
+    # here, as in `md_escape`.
+    import html
+
     return "" if value is None else html.escape(markup_text(str(value)), quote=True)
 
 
