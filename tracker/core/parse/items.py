@@ -75,8 +75,16 @@ def simple_items(block: LexborNode) -> Run | None:
     # ASCII_SPACE would change (a run of spaces, a tab or a line break). Joined, one check
     # is each line's; the join is kept for the readers that search the lines together.
     # (Substring scans, in C: isprintable looks each character up, ten times slower.)
+    # With no line break inside a line, an empty one is two breaks side by side or one at
+    # an end: found in C, where comparing each line with "" is a call per line.
     joined = "\n".join(lines)
-    if "" in lines or joined.count("\n") >= len(lines) or any(map(joined.__contains__, _UNCLEAN)):
+    if (
+        joined.count("\n") >= len(lines)
+        or "\n\n" in joined
+        or joined[:1] == "\n"
+        or joined[-1:] == "\n"
+        or any(map(joined.__contains__, _UNCLEAN))
+    ):
         read = [
             (node, line)
             for node, text in zip(items, texts, strict=True)

@@ -65,7 +65,10 @@ def is_plain(text: str) -> bool:
     return len(text) > _MAX_CAPTION or _bare(text) not in _CAPTIONS
 
 
-_PLAIN_LINES = re.compile(f"(?:{_PLAIN.pattern}\n)*{_PLAIN.pattern}")
+# Whole plain lines, then the plain start of the next line if it has one. The lines are
+# taken possessively: a line either is plain or not, and a greedy repetition would keep
+# the place of every line it took to give them back one by one.
+_PLAIN_LINES = re.compile(f"(?:{_PLAIN.pattern}\n)*+(?:{_PLAIN.pattern})?")
 
 
 class PlainRun:
@@ -97,15 +100,15 @@ class PlainRun:
         length: never too many).
 
         One regex match and a count, in C: the match takes whole plain lines and stops
-        inside the first that is not one (or at the end of the last line). Only lines as
-        short as a caption are then looked up, picked in C."""
+        at or inside the first that is not one (or at the end of the last line). Only lines
+        as short as a caption are then looked up, picked in C."""
         joined, start = self.joined, self._start(index)
-        match = _PLAIN_LINES.match(joined, start)
-        if match is None:
+        end = _PLAIN_LINES.match(joined, start).end()  # type: ignore[union-attr]
+        if end == start:
             return 0
-        end = match.end()
         count = joined.count("\n", start, end)
-        if end == len(joined) or joined[end] == "\n":
+        # A line the match ends in, not after, is whole when the line ends there too.
+        if joined[end - 1] != "\n" and (end == len(joined) or joined[end] == "\n"):
             count += 1
         lines = self.texts[index : index + count]
         short = compress(lines, map(_CAPTION_SHORT, map(len, lines)))
