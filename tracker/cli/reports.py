@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 import click
 import msgspec
@@ -27,6 +27,10 @@ from tracker.cli.common import (
     with_credit,
 )
 from tracker.core.fields import BY_CHOICES, EVERY_CHOICES
+
+if TYPE_CHECKING:
+    from tracker.app.reports import Members
+    from tracker.core.config import Source
 
 ORIGINS = ("live", "file", "baseline", "wayback", "warc")
 
@@ -211,23 +215,29 @@ def stats(
         text = credited(text, found.notes.values() if by != "tier" else [], fmt)
     emit(text, output_path, bom=fmt == "csv")
     if plot_path is not None:
-        from tracker.render.charts import plot_snapshot
+        _plot(found, source, by, plot_path)
 
-        drawn_by = by if by != "tier" else "type"  # tiers split by tier would say nothing
-        drawn = found.stats(drawn_by)
-        wrote(
+
+def _plot(found: Members, source: Source, by: str, plot_path: Path) -> None:
+    """Draw the snapshot's composition by `by` (by type for tiers: tiers split by tier would
+    say nothing)."""
+    from tracker.render.charts import plot_snapshot
+
+    drawn_by = by if by != "tier" else "type"
+    drawn = found.stats(drawn_by)
+    wrote(
+        plot_path,
+        plot_snapshot(
+            drawn,
+            found.snapshot,
             plot_path,
-            plot_snapshot(
-                drawn,
-                found.snapshot,
-                plot_path,
-                url=source.url,
-                name=source.name,
-                listings=found.listings,
-                notes=found.notes,
-                inferred=sum(found.inferred(drawn_by).values()),
-            ),
-        )
+            url=source.url,
+            name=source.name,
+            listings=found.listings,
+            notes=found.notes,
+            inferred=sum(found.inferred(drawn_by).values()),
+        ),
+    )
 
 
 def _over_time(
