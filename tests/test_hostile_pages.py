@@ -187,15 +187,32 @@ def test_an_end_tag_in_a_script_or_comment_does_not_end_the_page() -> None:
     assert cut_off("<p>a fragment, never opened</p>") is None
 
 
+def test_the_end_proved_without_setting_comments_aside_is_the_end_with_them() -> None:
+    """`cut_off` proves an end tag lies outside comments and scripts from the last opening
+    of each kind, or reads the page without them: both answers agree, whatever the case,
+    the characters re.IGNORECASE folds ("ſ" is an s to it) and what encloses what."""
+    rng = random.Random(29)
+    pieces = ["<html><body>", "</body>", "</HTML >", "<!--", "-->", "<!-->", "<script>",
+              "</Script >", "<SCRIPTx>", "<ſcript>", "</ſcript>", "<tıtle>", "<tİtle>",
+              "<title>", "</TITLE>", "<textarea>", "</textarea>", "<xmp>", "</xmp>", "<style>",
+              "</style>", "<plaintext>", "中文", "<p>青岚</p>", "\"</html>\"", "<", "K"]  # fmt: skip
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+        assert cut_off(text) == cut_off(text, markup=markup_only(text)), text
+
+
 def test_a_page_s_end_tag_is_found_wherever_it_stands() -> None:
     """The last end tag is tried before the tail and the whole page are searched: the
-    answer is the search's, whatever the end tags, their case and what follows them."""
+    answer is the search's, and where it says one begins one does, whatever the end tags,
+    their case and what follows them."""
     rng = random.Random(17)
     pieces = ["</body>", "</HTML >", "</html\n>", "</bod>", "</p>", "</", "<!-- x -->", "\n",
               "<p>青岚</p>", "</body", "</div>", "x" * 5000, "</htm>", "</Body\t>"]  # fmt: skip
     for _ in range(3000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
-        assert complete._closed(text) == (complete._CLOSED.search(text) is not None), text
+        at = complete._end_tag(text)
+        assert (at is None) == (complete._CLOSED.search(text) is None), text
+        assert at is None or complete._CLOSED.match(text, at) is not None, text
 
 
 def test_cut_off_answers_as_searching_the_page_and_the_page_stripped() -> None:

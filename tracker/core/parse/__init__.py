@@ -29,7 +29,7 @@ from tracker.core.errors import ParseError
 from tracker.core.models import ParseResult
 from tracker.core.parse.complete import cut_off
 from tracker.core.parse.configured import by_selectors
-from tracker.core.parse.depth import markup_only, too_deep
+from tracker.core.parse.depth import markup_only, may_nest_too_deep, too_deep
 from tracker.core.parse.embedded import by_json
 from tracker.core.parse.marks import NO_RUN, Marks, Run
 from tracker.core.parse.markup import css_path, inside, site_names, structure
@@ -116,11 +116,12 @@ def read_pages(
 
 def _read(pages: Sequence[str], *, selectors: Selectors | None, fast: bool) -> Reading:
     texts = [_without_wayback_insert(html) for html in pages]
-    # Comments, scripts and styles set aside once, for the depth and the end of the page.
-    markups = [markup_only(html) for html in texts]
+    # Comments, scripts and styles set aside once where the depth must be scanned; the end
+    # of the page uses them too, and is proved without them elsewhere (`cut_off`).
+    markups = [markup_only(html) if may_nest_too_deep(html) else None for html in texts]
     # Before any tree is built: building one is itself super-linear in the depth.
     for page, (html, markup) in enumerate(zip(texts, markups, strict=True)):
-        if (why := too_deep(html, markup=markup)) is not None:
+        if markup is not None and (why := too_deep(html, markup=markup)) is not None:
             raise ParseError(_on_page(why, page, len(texts)))
     trees = [LexborHTMLParser(html) for html in texts]
     try:

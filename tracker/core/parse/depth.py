@@ -122,14 +122,19 @@ def _more(kind: int, item: str, *inline: str) -> tuple[re.Pattern[str], re.Patte
     return re.compile(f"(?:\\s*{alike})*"), re.compile(f"(?:\\s*{others})*\\s*")
 
 
+def may_nest_too_deep(html: str) -> bool:
+    """Whether the page opens enough elements to nest past the limit (or a scan must tell)."""
+    # Each element the scan opens is a "<" not followed by "/" in the markup, and so in the
+    # page (what markup_only removes begins with "<"): too few of them, and no scan is needed.
+    return html.count("<") - html.count("</") > MAX_DEPTH
+
+
 def too_deep(html: str, *, markup: str | None = None) -> str | None:
     """Why the page is not read when it nests past the limit; None when it does not.
 
     ``markup`` is ``markup_only(html)`` when the caller has it already.
     """
-    # Each element the scan opens is a "<" not followed by "/" in the markup, and so in the
-    # page (what markup_only removes begins with "<"): too few of them, and no scan is needed.
-    if html.count("<") - html.count("</") <= MAX_DEPTH:
+    if not may_nest_too_deep(html):
         return None
     depth = nesting_depth(html, markup=markup)
     if depth <= MAX_DEPTH:
