@@ -328,3 +328,15 @@ def test_a_salutation_is_no_tier_heading() -> None:
     assert anomalies(result, None, max_loss_share=0.2) == [
         "no members found: the page has no tier heading or member list"
     ]
+
+
+def test_an_office_beside_each_member_is_its_address_not_a_member() -> None:
+    # review6: 代表处/办事处 became strict organisation endings (5d647ad), so a bare place
+    # before one ("北京代表处"), a contact column's office, is read as a member, exit 0.
+    # A representative office is a member only under its organisation's name.
+    rows = ((A, "王工", "北京代表处"), (B, "赵工", "深圳办事处"), (C, "钱工", "华东办事处"))
+    table = "".join(f"<tr><td>{n}</td><td>联系人：{p}</td><td>{o}</td></tr>" for n, p, o in rows)
+    result = parse_page(f"<html><body><h3>会员单位</h3><table>{table}</table></body></html>")
+    names = [x.name for x in result.listings]
+    # Read as a reader would, or held back with a reason; never believed with the offices.
+    assert names == [A, B, C] or anomalies(result, None, max_loss_share=0.2) != []
