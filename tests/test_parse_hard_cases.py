@@ -362,3 +362,14 @@ def test_a_website_link_beside_each_member_is_no_member() -> None:
     # three members of one name, exit 0.
     site = '<a href="https://example.test/">官方网站</a>'
     _read_or_held(_table([[n, "<a>详情</a>", site] for n in (A, B, C)]), [A, B, C])
+
+
+def test_topic_links_after_a_list_are_no_members() -> None:
+    # review6: 5d647ad made 政府 a strict ending and 基金 a weak one, so a site's topic links
+    # after the last tier ("数字政府", "智慧政府": digital government, a solution area of
+    # nearly every AI company) are read as members, exit 0. A government is a 人民政府.
+    items = "".join(f"<li>{n}</li>" for n in (A, B, C, D, E))
+    topics = '<p><a href="/t1">数字政府</a> <a href="/t2">智慧政府</a></p>'
+    result = parse_page(f"<html><body><h3>会员单位</h3><ul>{items}</ul>{topics}</body></html>")
+    names = [x.name for x in result.listings]
+    assert names == [A, B, C, D, E] or anomalies(result, None, max_loss_share=0.2) != [], names
