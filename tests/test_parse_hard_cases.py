@@ -328,3 +328,53 @@ def test_a_salutation_is_no_tier_heading() -> None:
     assert anomalies(result, None, max_loss_share=0.2) == [
         "no members found: the page has no tier heading or member list"
     ]
+
+
+def _table(rows: list[list[str]]) -> str:
+    cells = ("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    return f"<table>{''.join(cells)}</table>"
+
+
+def _read_or_held(body: str, expected: list[str]) -> None:
+    result = parse_page(f"<html><body><h3>会员单位</h3>{body}</body></html>")
+    names = [x.name for x in result.listings]
+    # Read as a reader would, or held back with a reason; never believed otherwise.
+    assert names == expected or anomalies(result, None, max_loss_share=0.2) != [], names
+
+
+def test_an_office_beside_each_member_is_its_address_not_a_member() -> None:
+    # review6: 代表处/办事处 became strict organisation endings (5d647ad), so a bare place
+    # before one ("北京代表处"), a contact column's office, is read as a member, exit 0.
+    # A representative office is a member only under its organisation's name.
+    rows = ((A, "王工", "北京代表处"), (B, "赵工", "深圳办事处"), (C, "钱工", "华东办事处"))
+    _read_or_held(_table([[n, f"联系人：{p}", o] for n, p, o in rows]), [A, B, C])
+
+
+def test_a_link_in_a_members_row_is_no_member() -> None:
+    # review6: since be9ea5d a cell outside the run is kept when it ends like any
+    # organisation (中心) and shares a row with the run's names: a service link at the end
+    # of the table's last row ("客服中心") is read as a member, exit 0.
+    links = '<a href="/join">申请入会</a>', '<a href="/help">客服中心</a>'
+    _read_or_held(_table([[A, B, C], [D, E, *links]]), [A, B, C, D, E])
+
+
+def test_a_website_link_beside_each_member_is_no_member() -> None:
+    # review6, before 5d647ad too: a column of "官方网站" links (站, a weak ending) is read as
+    # three members of one name, exit 0.
+    site = '<a href="https://example.test/">官方网站</a>'
+    _read_or_held(_table([[n, "<a>详情</a>", site] for n in (A, B, C)]), [A, B, C])
+
+
+def test_topic_links_after_a_list_are_no_members() -> None:
+    # review6: 5d647ad made 政府 a strict ending and 基金 a weak one, so a site's topic links
+    # after the last tier ("数字政府", "智慧政府": digital government, a solution area of
+    # nearly every AI company) are read as members, exit 0. A government is a 人民政府.
+    items = "".join(f"<li>{n}</li>" for n in (A, B, C, D, E))
+    topics = '<p><a href="/t1">数字政府</a> <a href="/t2">智慧政府</a></p>'
+    _read_or_held(f"<ul>{items}</ul>{topics}", [A, B, C, D, E])
+
+
+def test_a_contact_link_after_a_tier_is_no_member() -> None:
+    # review6: "联系办事处" (contact an office) ends in 办事处, a strict ending since 5d647ad.
+    lines = "".join(f"<p>{n}</p>" for n in (A, B, C, D, E))
+    _read_or_held(f'{lines}<div><a href="/contact">联系办事处</a></div>', [A, B, C, D, E])

@@ -549,3 +549,23 @@ def test_each_reading_finds_the_one_before_without_walking_them_all(
     assert "3 of 4 snapshots would read differently" in result.output
     # Once to index them, once to re-read them: not once more per snapshot re-read.
     assert _Walked.walks <= 2
+
+
+def test_names_a_new_reading_adds_to_an_accepted_one_are_judged_alone(
+    tmp_path: Path, db: Path
+) -> None:
+    # review6: the accepted names (bd65cdd) are not judged again, but they still count in the
+    # tier's share of organisations, and an accepted reading is judged for no growth: three
+    # names no person saw and no organisation ends so, added by the new reading, join silently
+    # (3 of 10 unjudged names is under half). They were never accepted: judged on their own.
+    brands = ["华星", "云帆", "赤霄", "紫陌"]
+    unseen = ["玄鸟", "青梧", "白泽"]
+    page = render_page({"vice_chair": VICE, "board": [*BOARD, *brands, *unseen]})
+    run, lost = _accepted_loss(
+        tmp_path, db, page, lambda x: _no_vice_chairs(x) and x.name not in unseen
+    )
+    applied = run("reparse")
+    assert applied.exit_code == 0, applied.output
+    after = {s.id: s for s in _snapshots(db)}
+    successor = after[after[lost.id].superseded_by or 0]
+    assert successor.status == "quarantined", applied.output

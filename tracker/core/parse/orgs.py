@@ -13,7 +13,7 @@ import re
 _LEGAL_ENDINGS = tuple(
     "公司 集团 企业 大学 学院 学校 研究院 研究所 实验室 研究室 工作室 事务所 办公室 协会 学会 商会 "
     "联合会 促进会 研究会 委员会 理事会 基金会 联盟 医院 银行 合伙企业 株式会社 控股 股份 "
-    "政府 代表处 办事处".split()
+    "人民政府 代表处 办事处".split()
 )
 # Endings that also close the names of things (平台, 网站, 新闻中心): weaker evidence.
 # A fund ("…产业基金（有限合伙）") names a member as often as a page's "投资基金" menu.
