@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 
 from tracker.core.diff import Member, members
 from tracker.core.models import Listing, ParseResult, tier_name
@@ -63,14 +64,16 @@ def anomalies(
     Growth beyond ``max_growth_share`` of the previous snapshot's members is judged too
     when it is given (a capture gives it; reading a page on its own has nothing to grow).
     Names are judged only where nobody believed them: in the previous snapshot, or in the
-    ``accepted`` reading of these same pages a person let in (`tracker accept`).
+    ``accepted`` reading of these same pages a person let in (`tracker accept`); what a
+    reading adds to an accepted one is judged on its own.
     """
     if not parsed.listings:
         why = "; ".join(parsed.problems) or "the page has no tier heading or member list"
         return [f"no members found: {why}"]
     reasons = list(parsed.problems) + _self_inconsistency(parsed) + _cut_short(parsed)
-    believed = {listing.key for listing in (*(previous or ()), *accepted)}
-    reasons += _misread_names(parsed, believed) + _not_organisations(parsed, believed)
+    let_in = {listing.key for listing in accepted}
+    believed = {listing.key for listing in previous or ()} | let_in
+    reasons += _misread_names(parsed, believed) + _not_organisations(parsed, believed, let_in)
     if parsed.cut_off is not None and not previous:
         reasons.append(f"{parsed.cut_off}: its list may be incomplete")
     if previous:
@@ -163,15 +166,20 @@ def _misread_names(parsed: ParseResult, believed: set[str]) -> list[str]:
     return reasons
 
 
-def _not_organisations(parsed: ParseResult, believed: set[str]) -> list[str]:
+def _not_organisations(
+    parsed: ParseResult, believed: set[str], let_in: AbstractSet[str] = frozenset()
+) -> list[str]:
     """Tiers whose new names mostly do not end like organisations' names.
 
     Names the previous believed snapshot already listed were judged then (a wall of
-    brand logos accepted once is not quarantined again at every capture).
+    brand logos accepted once is not quarantined again at every capture). Names a person
+    let in (`let_in`) are left out of the count too: what a new reading of the same pages
+    adds to them is judged alone, never diluted by names that person saw.
     """
     by_tier: dict[str, list[Listing]] = {}
     for listing in parsed.listings:
-        by_tier.setdefault(listing.tier_label, []).append(listing)
+        if listing.key not in let_in:
+            by_tier.setdefault(listing.tier_label, []).append(listing)
     reasons = []
     for label, listed in by_tier.items():
         names = [listing.name for listing in listed]
