@@ -121,7 +121,7 @@ def test_brand_names_among_organisations_are_believed() -> None:
 def test_governments_offices_and_funds_are_organisations() -> None:
     # A city's government, a company's representative office and a fund are members too: a
     # tier of them was taken for page furniture (their endings were not an organisation's).
-    public = ["庚川市人民政府", "辛岭科技有限公司北京代表处", "壬溪市驻京办事处"]
+    public = ["庚川市人民政府", "辛岭科技有限公司北京代表处", "壬溪市人民政府驻京办事处"]
     funds = ["甲星产业投资基金（有限合伙）", "乙禾创新基金"]
     parsed = ParseResult(listings=_listings([*public, *funds]))
     assert anomalies(parsed, None, max_loss_share=0.2) == []

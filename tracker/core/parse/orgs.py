@@ -13,8 +13,12 @@ import re
 _LEGAL_ENDINGS = tuple(
     "公司 集团 企业 大学 学院 学校 研究院 研究所 实验室 研究室 工作室 事务所 办公室 协会 学会 商会 "
     "联合会 促进会 研究会 委员会 理事会 基金会 联盟 医院 银行 合伙企业 株式会社 控股 股份 "
-    "人民政府 代表处 办事处".split()
+    "人民政府".split()
 )
+# A representative office is an organisation's, under that organisation's name only
+# ("…有限公司北京代表处", "…人民政府驻京办事处"): alone ("北京代表处", "联系办事处") it is an
+# address or a link.
+_OFFICES = ("代表处", "办事处")
 # Endings that also close the names of things (平台, 网站, 新闻中心): weaker evidence.
 # A fund ("…产业基金（有限合伙）") names a member as often as a page's "投资基金" menu.
 _ORG_ENDINGS = (
@@ -48,4 +52,6 @@ def looks_like_org(name: str, *, strict: bool = False) -> bool:
     # A bare ending ("企业", "大学") names a kind of organisation, not one.
     if len(tail) > 2 and tail.endswith(_LEGAL_ENDINGS if strict else _ORG_ENDINGS):
         return True
+    if tail.endswith(_OFFICES):
+        return any(word in tail for word in _LEGAL_ENDINGS)
     return tail[-1:].isascii() and _LATIN_ORG.search(tail[-_LATIN_TAIL:]) is not None
