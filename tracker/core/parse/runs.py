@@ -168,33 +168,42 @@ def _within_run(names: list[Name], run: set[int]) -> tuple[list[Name], list[Name
     Outside the run only a legal form or an institution's word keeps a line: "官网" ends
     like "新闻网", a site's hint line ends like a member. But a table's cells are told apart
     by column, so a short table's column may hold one name: in a row beside the run's
-    names, a cell ending like any organisation's ("…信息中心") is a member too.
+    names, written as they are (a link among plain names is a service link: 客服中心), a
+    cell ending like any organisation's ("…信息中心") is a member too.
     """
     kept: list[Name] = []
     outside: list[Name] = []
-    rows: set[int | None] | None = None  # the run's rows, found when a cell first asks
+    cells: set[_Cell | None] | None = None  # the run's, found when a cell first asks
     for name in names:
         text = name[N_TEXT]
         if name[N_SHAPE] in run or looks_like_org(text, strict=True):
             kept.append(name)
             continue
-        row = _row_of(name) if looks_like_org(text) else None
-        if row is not None:
-            rows = rows if rows is not None else {_row_of(x) for x in names if x[N_SHAPE] in run}
-            if row in rows:
+        cell = _cell_of(name) if looks_like_org(text) else None
+        if cell is not None:
+            cells = (
+                cells if cells is not None else {_cell_of(x) for x in names if x[N_SHAPE] in run}
+            )
+            if cell in cells:
                 kept.append(name)
                 continue
         outside.append(name)
     return kept, outside
 
 
-def _row_of(name: Name) -> int | None:
-    """The table row a name was read from (its node's id), if it was read from a cell."""
+# A name's table row (its node's id), and whether its cell holds a link.
+_Cell = tuple[int, bool]
+
+
+def _cell_of(name: Name) -> _Cell | None:
+    """Where in a table a name was read (`_Cell`), if it was read from a cell."""
     node = name[N_NODE]
     while node is not None and node.tag not in ("td", "th"):
         node = node.parent if node.tag in _INSIDE_CELL else None
     row = node.parent if node is not None else None
-    return row.mem_id if row is not None and row.tag == "tr" else None
+    if node is None or row is None or row.tag != "tr":
+        return None
+    return row.mem_id, any(child.tag == "a" for child in node.iter())
 
 
 def _without_counters(names: list[Name]) -> list[Name]:
