@@ -48,6 +48,10 @@ _TIER_WORD_END = re.compile(
 )
 # Nor holds a label and its colon: "甲公司 理事单位：乙公司 丙大学" is a row of names run into
 # the next tier's label (a one-member tier, a colon set after the bold label).
+# Nor is a name with no legal form listed three times in a tier: a page may list a member
+# twice (CSET's list of 2020 does, three of them), but "官方网站" or "简介" beside each
+# member is a column of links.
+_MAX_REPEATS = 3
 _LABEL_INSIDE = re.compile(r"(?:会员|成员|单位)\s*[:：]")
 
 
@@ -141,12 +145,18 @@ def _cut_short(parsed: ParseResult) -> list[str]:
 
 def _misread_names(parsed: ParseResult, believed: set[str]) -> list[str]:
     """Names no member has: two companies' run together, one ending in a tier word or holding
-    a tier label (those the previous believed snapshot listed were accepted then, as in
-    `_not_organisations`)."""
+    a tier label, a caption listed three times in a tier (those the previous believed snapshot
+    listed were accepted then, as in `_not_organisations`)."""
     names = [x.name for x in parsed.listings if x.key not in believed]
     joined = [name for name in names if name.count("公司") > 1 and _TWO_COMPANIES.fullmatch(name)]
     held = [name for name in names if _TIER_WORD_END.search(name)]
     labelled = [name for name in names if _LABEL_INSIDE.search(name)]
+    listed = Counter((x.tier_label, x.name) for x in parsed.listings if x.key not in believed)
+    repeated = [
+        name
+        for (_, name), n in listed.items()
+        if n >= _MAX_REPEATS and not looks_like_org(name, strict=True)
+    ]
     reasons = []
     if joined:
         reasons.append(
@@ -157,6 +167,12 @@ def _misread_names(parsed: ParseResult, believed: set[str]) -> list[str]:
         reasons.append(
             f"names ending in a tier word ({len(held)}, such as {held[0]!r}): a membership "
             "the page's owner holds or a caption, so honours or a feature card, not members"
+        )
+    if repeated:
+        reasons.append(
+            f"names with no legal form listed {_MAX_REPEATS} times or more in one tier "
+            f"({len(repeated)}, such as {repeated[0]!r}): a column of links or captions beside "
+            "each member"
         )
     if labelled:
         reasons.append(
