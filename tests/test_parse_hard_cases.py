@@ -290,6 +290,35 @@ CASES: dict[str, tuple[str, Expected]] = {
         f"<p>张 &nbsp;海 {D}</p>",
         [("board", "理事单位", n) for n in (A, B, D)],
     ),
+    # Seen in the same report: the representative written whole, one space before the
+    # member. The person stayed in the name, so its key changed with its representative (a
+    # false departure and a false join).
+    "a representative and one space before each member": (
+        f"<h2>理事单位</h2><p>李文 {A}</p><p>王小明 {B}</p><p>陈晨&nbsp;{C}</p>"
+        f"<p>欧阳一鸣 {D}</p><p>{E}</p>",
+        [("board", "理事单位", n) for n in (A, B, C, D, E)],
+    ),
+    # One such line alone may be a brand with a stray space: kept whole.
+    "one line shaped like a person before a member": (
+        f"<h2>理事单位</h2><p>李文 {A}</p><p>{B}</p><p>{C}</p><p>{D}</p>",
+        [("board", "理事单位", n) for n in (f"李文 {A}", B, C, D)],
+    ),
+    # Brands with a stray space, not opening with a surname, are names as written.
+    "brand names with a space": (
+        "<h2>理事单位</h2><p>星河 智能科技有限公司</p><p>青岚 数据有限公司</p>"
+        "<p>赤霄 视觉有限公司</p>",
+        [("board", "理事单位", n)
+         for n in ("星河 智能科技有限公司", "青岚 数据有限公司", "赤霄 视觉有限公司")],
+    ),
+    # A column of places (a repeated one, or one ending in 州) names no representatives.
+    "a place before each member": (
+        f"<h2>理事单位</h2><p>武汉 {A}</p><p>武汉 {B}</p><p>常州 {C}</p><p>温州 {D}</p>",
+        [("board", "理事单位", n) for n in (f"武汉 {A}", f"武汉 {B}", f"常州 {C}", f"温州 {D}")],
+    ),
+    "a tier of plain names": (
+        f"<h2>理事单位</h2><p>{A}</p><p>{B}</p><p>{C}</p><p>{D}</p>",
+        [("board", "理事单位", n) for n in (A, B, C, D)],
+    ),
     # A short table whose middle column holds one name, ending like an organisation but in
     # no legal form ("…信息中心"): its cell was dropped as outside the run (review5, exit 0).
     # A person's name in that column is still no member.
