@@ -61,7 +61,7 @@ _PERSON_THEN_ORG = re.compile(
     rf"(?P<person>(?:{_COMPOUND_SURNAMES}|[{_SURNAMES}])[\u4e00-\u9fff]{{1,2}})(?<![州市县区省])"
     r"[ \u3000\u00a0]+(?P<org>\S.*)"
 )
-_SPACES = re.compile("[ \u3000\u00a0]")
+_SPACES = (" ", "\u3000", "\u00a0")
 _PERSON_FIRST = "a person before the member"
 _MAX_GROUP_LABEL = 8
 _MIN_RENDERINGS = 3
@@ -271,7 +271,10 @@ def _without_people_first(names: list[Name]) -> tuple[list[Name], list[tuple[Nam
     Kept whole when the people repeat or two members would become one: a column of places
     or groups ("武汉 …", "武汉 …"), not representatives.
     """
-    if len(names) < _MIN_RUN or _SPACES.search("\n".join(map(_TEXT, names))) is None:
+    if len(names) < _MIN_RUN:
+        return names, []
+    texts = "\n".join(map(_TEXT, names))  # one search each, in C: most tiers hold no space
+    if not any(space in texts for space in _SPACES):
         return names, []
     found: list[tuple[int, re.Match[str]]] = []
     for index, name in enumerate(names):
