@@ -310,10 +310,20 @@ CASES: dict[str, tuple[str, Expected]] = {
         [("board", "理事单位", n)
          for n in ("星河 智能科技有限公司", "青岚 数据有限公司", "赤霄 视觉有限公司")],
     ),
-    # A column of places (a repeated one, or one ending in 州) names no representatives.
-    "a place before each member": (
-        f"<h2>理事单位</h2><p>武汉 {A}</p><p>武汉 {B}</p><p>常州 {C}</p><p>温州 {D}</p>",
-        [("board", "理事单位", n) for n in (f"武汉 {A}", f"武汉 {B}", f"常州 {C}", f"温州 {D}")],
+    # Places before the members name no representatives: a prefix repeated is a group
+    # ("武汉 …", "武汉 …"), and a person's name does not end in 州, 市, 县, 区 or 省.
+    "a repeated place before each member": (
+        f"<h2>理事单位</h2><p>武汉 {A}</p><p>武汉 {B}</p><p>沈阳 {C}</p><p>沈阳 {D}</p>",
+        [("board", "理事单位", n) for n in (f"武汉 {A}", f"武汉 {B}", f"沈阳 {C}", f"沈阳 {D}")],
+    ),
+    "a city ending in zhou before each member": (
+        f"<h2>理事单位</h2><p>常州 {A}</p><p>徐州 {B}</p><p>苏州 {C}</p>",
+        [("board", "理事单位", n) for n in (f"常州 {A}", f"徐州 {B}", f"苏州 {C}")],
+    ),
+    # Nor are two prefixes that would make two names one ("沈阳 甲…", "武汉 甲…").
+    "one name after two places": (
+        f"<h2>理事单位</h2><p>沈阳 {A}</p><p>武汉 {A}</p><p>李文 {B}</p>",
+        [("board", "理事单位", n) for n in (f"沈阳 {A}", f"武汉 {A}", f"李文 {B}")],
     ),
     "a tier of plain names": (
         f"<h2>理事单位</h2><p>{A}</p><p>{B}</p><p>{C}</p><p>{D}</p>",
