@@ -290,6 +290,45 @@ CASES: dict[str, tuple[str, Expected]] = {
         f"<p>张 &nbsp;海 {D}</p>",
         [("board", "理事单位", n) for n in (A, B, D)],
     ),
+    # Seen in the same report: the representative written whole, one space before the
+    # member. The person stayed in the name, so its key changed with its representative (a
+    # false departure and a false join).
+    "a representative and one space before each member": (
+        f"<h2>理事单位</h2><p>李文 {A}</p><p>王小明 {B}</p><p>陈晨&nbsp;{C}</p>"
+        f"<p>欧阳一鸣 {D}</p><p>{E}</p>",
+        [("board", "理事单位", n) for n in (A, B, C, D, E)],
+    ),
+    # One such line alone may be a brand with a stray space: kept whole.
+    "one line shaped like a person before a member": (
+        f"<h2>理事单位</h2><p>李文 {A}</p><p>{B}</p><p>{C}</p><p>{D}</p>",
+        [("board", "理事单位", n) for n in (f"李文 {A}", B, C, D)],
+    ),
+    # Brands with a stray space, not opening with a surname, are names as written.
+    "brand names with a space": (
+        "<h2>理事单位</h2><p>星河 智能科技有限公司</p><p>青岚 数据有限公司</p>"
+        "<p>赤霄 视觉有限公司</p>",
+        [("board", "理事单位", n)
+         for n in ("星河 智能科技有限公司", "青岚 数据有限公司", "赤霄 视觉有限公司")],
+    ),
+    # Places before the members name no representatives: a prefix repeated is a group
+    # ("武汉 …", "武汉 …"), and a person's name does not end in 州, 市, 县, 区 or 省.
+    "a repeated place before each member": (
+        f"<h2>理事单位</h2><p>武汉 {A}</p><p>武汉 {B}</p><p>沈阳 {C}</p><p>沈阳 {D}</p>",
+        [("board", "理事单位", n) for n in (f"武汉 {A}", f"武汉 {B}", f"沈阳 {C}", f"沈阳 {D}")],
+    ),
+    "a city ending in zhou before each member": (
+        f"<h2>理事单位</h2><p>常州 {A}</p><p>徐州 {B}</p><p>苏州 {C}</p>",
+        [("board", "理事单位", n) for n in (f"常州 {A}", f"徐州 {B}", f"苏州 {C}")],
+    ),
+    # Nor are two prefixes that would make two names one ("沈阳 甲…", "武汉 甲…").
+    "one name after two places": (
+        f"<h2>理事单位</h2><p>沈阳 {A}</p><p>武汉 {A}</p><p>李文 {B}</p>",
+        [("board", "理事单位", n) for n in (f"沈阳 {A}", f"武汉 {A}", f"李文 {B}")],
+    ),
+    "a tier of plain names": (
+        f"<h2>理事单位</h2><p>{A}</p><p>{B}</p><p>{C}</p><p>{D}</p>",
+        [("board", "理事单位", n) for n in (A, B, C, D)],
+    ),
     # A short table whose middle column holds one name, ending like an organisation but in
     # no legal form ("…信息中心"): its cell was dropped as outside the run (review5, exit 0).
     # A person's name in that column is still no member.

@@ -58,7 +58,8 @@ __all__ = [
 # heading whose "more" link comes first, drops quoted headlines, ends a tier at a section
 # heading beside the tiers and reads names in sibling inline tags apart; 7 ends a row of
 # links at a bold tier label in the middle of its line, keeps a spaced-out person whole and
-# reads a government, a representative office or a fund as an organisation.
+# reads a government, a representative office or a fund as an organisation, and drops a
+# person written before each member on most lines of a tier ("李文 星河科技有限公司").
 PARSER_VERSION = "7"
 
 _WAYBACK_BEGIN = "<!-- BEGIN WAYBACK TOOLBAR INSERT -->"

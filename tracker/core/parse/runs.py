@@ -9,7 +9,8 @@ One line alone can be ambiguous; the tier's lines side by side are not:
 - **Group labels**: a short bold line among plain names ("北京市", "高等院校") heads a
   group inside the tier; it is neither a member nor the tier's end.
 - **Representatives**: when most lines pair an organisation with a person's name
-  ("星河科技有限公司　　李文华"), the people are not members.
+  ("星河科技有限公司　　李文华"), the people are not members; nor are they when most lines
+  put a person before the organisation ("李文 星河科技有限公司").
 - **Renderings**: when every Chinese name is followed, in its card or line, by one name
   in Latin letters ("星河科技有限公司" / "Xinghe Technology Co., Ltd."), three times or more,
   those are the same organisations in English, not more members. Chinese and foreign
@@ -29,7 +30,7 @@ from typing import Final
 
 from selectolax.lexbor import LexborNode
 
-from tracker.core.parse.text import looks_like_org
+from tracker.core.parse.text import is_bare_form, looks_like_org
 
 # Name flags.
 BOLD = 1  # its line was all in bold or heading markup
@@ -46,6 +47,22 @@ _COUNTER = re.compile(r"(\d{1,4})\s+(?=\S)")
 _PERSON = re.compile(r"[\u4e00-\u9fff]{2,3}")
 # Share of a tier's lines that must pair an organisation with a person.
 _PAIRED_SHARE = 0.6
+# The commonest Chinese surnames (about 100 single ones cover most of the population, and a
+# few compound ones). One line "李文 星河科技有限公司" could be a brand with a stray space;
+# most lines of a tier each opening with a surname, a given name and a space cannot be.
+_SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
+    "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾"
+    "毛郝龚邵万钱严覃武戴莫孔向汤常"
+)
+_COMPOUND_SURNAMES = "欧阳|司马|诸葛|上官|司徒|皇甫|慕容|令狐"
+# A place before the member ("常州 星河…", "张家港市 …") names no person.
+_PERSON_THEN_ORG = re.compile(
+    rf"(?P<person>(?:{_COMPOUND_SURNAMES}|[{_SURNAMES}])[\u4e00-\u9fff]{{1,2}})(?<![州市县区省])"
+    r"[ \u3000\u00a0]+(?P<org>\S.*)"
+)
+_SPACES = (" ", "\u3000", "\u00a0")
+_PERSON_FIRST = "a person before the member"
 _MAX_GROUP_LABEL = 8
 _MIN_RENDERINGS = 3
 # Inline markup a name in a table cell may sit in (``<td><a><span>…``).
@@ -76,7 +93,7 @@ def settle(
     of one shape, no bold and no pairs (the usual tier) skips what cannot apply.
     """
     names = _without_counters(names)
-    dropped: list[tuple[Name, str]] = []
+    names, dropped = _without_people_first(names)
     people = _representatives(names) if flags & PAIRED else set()
     people |= _renderings(names) if flags & LATIN else set()
     groups = _group_labels(names) if flags & BOLD else set()
@@ -245,6 +262,36 @@ def _representatives(names: list[Name]) -> set[int]:
     if pairs < 2 or pairs < _PAIRED_SHARE * lines:
         return set()
     return set(paired)
+
+
+def _without_people_first(names: list[Name]) -> tuple[list[Name], list[tuple[Name, str]]]:
+    """ "李文 星河科技有限公司": the tier's names without the person before each, and the
+    people, when most names (three or more) are a person, a space and an organisation.
+
+    Kept whole when the people repeat or two members would become one: a column of places
+    or groups ("武汉 …", "武汉 …"), not representatives.
+    """
+    if len(names) < _MIN_RUN:
+        return names, []
+    texts = "\n".join(map(_TEXT, names))  # one search each, in C: most tiers hold no space
+    if not any(space in texts for space in _SPACES):
+        return names, []
+    found: list[tuple[int, re.Match[str]]] = []
+    for index, name in enumerate(names):
+        match = None if name[N_LOGO] else _PERSON_THEN_ORG.fullmatch(name[N_TEXT])
+        if match is not None and looks_like_org(match["org"], strict=True):
+            found.append((index, match))
+    people = {match["person"] for _, match in found}
+    if len(found) < max(_MIN_RUN, _PAIRED_SHARE * len(names)) or len(people) < len(found):
+        return names, []
+    out = list(names)
+    for index, match in found:
+        out[index] = (match["org"].rstrip(), *names[index][1:])
+    # "李文 科技有限公司" holds no name after the person; two names made one are no members'.
+    bare = any(is_bare_form(out[index][N_TEXT]) for index, _ in found)
+    if bare or len(set(map(_TEXT, out))) < len(set(map(_TEXT, names))):
+        return names, []
+    return out, [((match["person"], *names[i][1:]), _PERSON_FIRST) for i, match in found]
 
 
 def _line_of(names: list[Name], index: int) -> int:
