@@ -11,7 +11,8 @@ first included (it has nothing to lose), is also judged on the page alone: what 
 in navigation, a list that goes on over pages not read), a tier whose new names mostly
 do not look like organisations' (page furniture read as members) and names no member has
 (two companies' run together, one ending in a tier word: an honours page, a feature card;
-one holding a tier label and its colon: a row of links run into the next tier) quarantine it.
+one holding a tier label and its colon: a row of links run into the next tier; a caption
+listed three times in a tier: a column of links) quarantine it.
 """
 
 from __future__ import annotations
@@ -48,11 +49,11 @@ _TIER_WORD_END = re.compile(
 )
 # Nor holds a label and its colon: "甲公司 理事单位：乙公司 丙大学" is a row of names run into
 # the next tier's label (a one-member tier, a colon set after the bold label).
+_LABEL_INSIDE = re.compile(r"(?:会员|成员|单位)\s*[:：]")
 # Nor is a name with no legal form listed three times in a tier: a page may list a member
 # twice (CSET's list of 2020 does, three of them), but "官方网站" or "简介" beside each
 # member is a column of links.
 _MAX_REPEATS = 3
-_LABEL_INSIDE = re.compile(r"(?:会员|成员|单位)\s*[:：]")
 
 
 def anomalies(
@@ -147,11 +148,12 @@ def _misread_names(parsed: ParseResult, believed: set[str]) -> list[str]:
     """Names no member has: two companies' run together, one ending in a tier word or holding
     a tier label, a caption listed three times in a tier (those the previous believed snapshot
     listed were accepted then, as in `_not_organisations`)."""
-    names = [x.name for x in parsed.listings if x.key not in believed]
+    fresh = [x for x in parsed.listings if x.key not in believed]
+    names = [x.name for x in fresh]
     joined = [name for name in names if name.count("公司") > 1 and _TWO_COMPANIES.fullmatch(name)]
     held = [name for name in names if _TIER_WORD_END.search(name)]
     labelled = [name for name in names if _LABEL_INSIDE.search(name)]
-    listed = Counter((x.tier_label, x.name) for x in parsed.listings if x.key not in believed)
+    listed = Counter((x.tier_label, x.name) for x in fresh)
     repeated = [
         name
         for (_, name), n in listed.items()
