@@ -9,10 +9,12 @@ from __future__ import annotations
 import re
 
 # Legal forms and institution endings, optionally followed by a bracketed place or status
-# ("（北京）", "(筹)").
+# ("（北京）", "(筹)"). 企业 ends a name only as a legal form (合伙企业, 个人独资企业):
+# otherwise it closes a title given to one ("示范企业", "高新技术企业", "优秀企业"), which a
+# company's honours list the way a tier lists names.
 _LEGAL_ENDINGS = tuple(
-    "公司 集团 企业 大学 学院 学校 研究院 研究所 实验室 研究室 工作室 事务所 办公室 协会 学会 商会 "
-    "联合会 促进会 研究会 委员会 理事会 基金会 联盟 医院 银行 合伙企业 株式会社 控股 股份 "
+    "公司 集团 大学 学院 学校 研究院 研究所 实验室 研究室 工作室 事务所 办公室 协会 学会 商会 "
+    "联合会 促进会 研究会 委员会 理事会 基金会 联盟 医院 银行 合伙企业 独资企业 株式会社 控股 股份 "
     "人民政府".split()
 )
 # A representative office is an organisation's, under that organisation's name only
