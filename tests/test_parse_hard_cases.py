@@ -430,3 +430,13 @@ def test_honour_titles_after_a_bare_tier_word_are_no_members() -> None:
     result = parse_page(html)
     names = [x.name for x in result.listings]
     assert names == [] or anomalies(result, None, max_loss_share=0.2) != [], names
+
+
+def test_graded_titles_after_a_bare_tier_word_are_no_members() -> None:
+    # realpages4, the same page's pattern with titles a company is given as often: a grade
+    # (省级, 国家级, AAA级) before a centre or a station, endings members' names have too.
+    titles = ("理事单位", "省级企业技术中心", "市级工程技术研究中心", "县级农业科技示范站")
+    lines = "".join(f"<p>{t}</p>" for t in (*titles, "博士后科研工作站"))
+    result = parse_page(f"<html><body><div>{lines}</div></body></html>")
+    names = [x.name for x in result.listings]
+    assert names == [] or anomalies(result, None, max_loss_share=0.2) != [], names

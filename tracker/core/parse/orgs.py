@@ -34,6 +34,9 @@ _LATIN_ORG = re.compile(
     re.IGNORECASE,
 )
 _LATIN_TAIL = 40
+# "省级企业技术中心", "国家级示范站", "AAA级信用企业": a grade before a kind is a title a
+# company is given (its honours page), whatever it ends with; no member's name begins so.
+_GRADED = re.compile(r"(?:国家|省|市|县|区|[A-Z]{1,5}|[1-5一二三四五]星)级")
 # "（北京）", "(Beijing)": a bracket after the legal form holds a place or a status.
 _MAX_BRACKET = 14
 
@@ -45,6 +48,8 @@ def looks_like_org(name: str, *, strict: bool = False) -> bool:
     台, 站, 网 and 中心 that short labels share (平台, 网站, 新闻中心).
     """
     tail = name.rstrip()
+    if _GRADED.match(tail):
+        return False
     if tail.endswith((")", "）")):
         # "星河科技有限公司（北京）", "Xinghe Ltd. (Beijing)": the form before the bracket.
         start = max(tail.rfind("("), tail.rfind("（"))
