@@ -127,6 +127,18 @@ def test_governments_offices_and_funds_are_organisations() -> None:
     assert anomalies(parsed, None, max_loss_share=0.2) == []
 
 
+def test_titles_ending_in_enterprise_are_no_organisations() -> None:
+    # realpages4: a company's honours ("县级示范企业", "优秀企业") read as a tier ended like
+    # organisations' names, so it was believed. 企业 ends a name only as a legal form.
+    titles = ["县级示范企业", "守信经营企业", "优秀企业"]
+    assert anomalies(ParseResult(listings=_listings(titles)), None, max_loss_share=0.2) == [
+        "board: 3 of 3 names do not look like organisations ('县级示范企业', '守信经营企业', "
+        "'优秀企业' …)"
+    ]
+    firms = ["甲星创业投资合伙企业（有限合伙）", "乙禾商贸个人独资企业", "丙岳咨询合伙企业"]
+    assert anomalies(ParseResult(listings=_listings(firms)), None, max_loss_share=0.2) == []
+
+
 def test_brand_names_believed_before_are_not_judged_again() -> None:
     brands = _listings(["华星", "青岚", "云帆", "赤霄"])
     parsed = ParseResult(listings=brands + _listings(["紫陌"]))

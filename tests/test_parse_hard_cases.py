@@ -417,3 +417,26 @@ def test_a_contact_link_after_a_tier_is_no_member() -> None:
     # review6: "联系办事处" (contact an office) ends in 办事处, a strict ending since 5d647ad.
     lines = "".join(f"<p>{n}</p>" for n in (A, B, C, D, E))
     _read_or_held(f'{lines}<div><a href="/contact">联系办事处</a></div>', [A, B, C, D, E])
+
+
+def test_honour_titles_after_a_bare_tier_word_are_no_members() -> None:
+    # realpages4: a company's honours, one <p> each in a table cell, hold the bare word
+    # 理事单位 (the company is a board member somewhere) among titles such as "优秀企业".
+    # The word was read as a tier heading and the titles after it, ending in 企业 like an
+    # organisation's name, as its members, exit 0. A kind of enterprise is no name.
+    titles = ("骨干企业", "AAA级信用企业", "理事单位", "县级示范企业", "守信经营企业", "优秀企业")
+    lines = "".join(f"<p>&nbsp; &nbsp;{t}</p>" for t in (*titles, "理事单位"))
+    html = f"<html><body><table><tr><td>{lines}</td></tr></table></body></html>"
+    result = parse_page(html)
+    names = [x.name for x in result.listings]
+    assert names == [] or anomalies(result, None, max_loss_share=0.2) != [], names
+
+
+def test_graded_titles_after_a_bare_tier_word_are_no_members() -> None:
+    # realpages4, the same page's pattern with titles a company is given as often: a grade
+    # (省级, 国家级, AAA级) before a centre or a station, endings members' names have too.
+    titles = ("理事单位", "省级企业技术中心", "市级工程技术研究中心", "县级农业科技示范站")
+    lines = "".join(f"<p>{t}</p>" for t in (*titles, "博士后科研工作站"))
+    result = parse_page(f"<html><body><div>{lines}</div></body></html>")
+    names = [x.name for x in result.listings]
+    assert names == [] or anomalies(result, None, max_loss_share=0.2) != [], names

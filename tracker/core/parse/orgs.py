@@ -9,10 +9,12 @@ from __future__ import annotations
 import re
 
 # Legal forms and institution endings, optionally followed by a bracketed place or status
-# ("（北京）", "(筹)").
+# ("（北京）", "(筹)"). 企业 ends a name only as a legal form (合伙企业, 个人独资企业):
+# otherwise it closes a title given to one ("示范企业", "高新技术企业", "优秀企业"), which a
+# company's honours list the way a tier lists names.
 _LEGAL_ENDINGS = tuple(
-    "公司 集团 企业 大学 学院 学校 研究院 研究所 实验室 研究室 工作室 事务所 办公室 协会 学会 商会 "
-    "联合会 促进会 研究会 委员会 理事会 基金会 联盟 医院 银行 合伙企业 株式会社 控股 股份 "
+    "公司 集团 大学 学院 学校 研究院 研究所 实验室 研究室 工作室 事务所 办公室 协会 学会 商会 "
+    "联合会 促进会 研究会 委员会 理事会 基金会 联盟 医院 银行 合伙企业 独资企业 株式会社 控股 股份 "
     "人民政府".split()
 )
 # A representative office is an organisation's, under that organisation's name only
@@ -32,6 +34,9 @@ _LATIN_ORG = re.compile(
     re.IGNORECASE,
 )
 _LATIN_TAIL = 40
+# "省级企业技术中心", "国家级示范站", "AAA级信用企业": a grade before a kind is a title a
+# company is given (its honours page), whatever it ends with; no member's name begins so.
+_GRADED = re.compile(r"(?:国家|省|市|县|区|[A-Z]{1,5}|[1-5一二三四五]星)级")
 # "（北京）", "(Beijing)": a bracket after the legal form holds a place or a status.
 _MAX_BRACKET = 14
 
@@ -43,6 +48,8 @@ def looks_like_org(name: str, *, strict: bool = False) -> bool:
     台, 站, 网 and 中心 that short labels share (平台, 网站, 新闻中心).
     """
     tail = name.rstrip()
+    if _GRADED.match(tail):
+        return False
     if tail.endswith((")", "）")):
         # "星河科技有限公司（北京）", "Xinghe Ltd. (Beijing)": the form before the bracket.
         start = max(tail.rfind("("), tail.rfind("（"))
