@@ -134,3 +134,30 @@ def test_a_tier_of_people_first_drops_them_before_a_name_in_no_legal_form() -> N
         " ",
     )
     assert [n for _, n in _names(body)] == [A, "庚岚厨业", B, C, "辛川餐饮"]
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        [f"周墨岩　{A}", f"韦青禾　{B}", C, D],  # two of four lines
+        [f"周墨岩&emsp;{A}", B, C],  # one line
+    ],
+)
+def test_a_person_set_apart_on_a_few_lines_is_no_member(lines: list[str]) -> None:
+    # review7: too few lines for the tier rule, the person was read as a member of its own
+    # (its replacement a false join, itself a false departure), exit 0. Set apart on its
+    # line, it is no part of the member's name either way.
+    body = "<h2>理事单位</h2>" + "".join(f"<p>{line}</p>" for line in lines)
+    assert [n for _, n in _names(body)] == [A, B, C, D][: len(lines)]
+
+
+def test_a_short_tier_of_a_person_set_apart_drops_it() -> None:
+    body = f"<h2>理事长单位</h2><p>周墨岩　{A}</p><h2>理事单位</h2><p>{B}</p><p>{C}</p>"
+    assert _names(body) == [("理事长单位", A), ("理事单位", B), ("理事单位", C)]
+
+
+def test_a_representatives_role_goes_with_the_person() -> None:
+    # review7: "周墨岩 理事长 甲…" kept the role in the member's name ("理事长 甲…"): a new
+    # role made a false departure and a false join.
+    pairs = [("周墨岩 理事长", A), ("韦青禾 副理事长", B), ("邹一帆 常务理事", C)]
+    assert [n for _, n in _names("<h2>理事单位</h2>" + _lines(pairs, " "))] == [A, B, C]

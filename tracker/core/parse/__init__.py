@@ -61,8 +61,9 @@ __all__ = [
 # links at a bold tier label in the middle of its line, keeps a spaced-out person whole and
 # reads a government, a representative office or a fund as an organisation, and drops a
 # person written before each member on most lines of a tier ("李文 星河科技有限公司"); 8
-# drops that person when a real separator sets it apart, and from short tiers on such a
-# page, and keeps places, brands and spaced-out brands before a member whole.
+# drops that person with a role after it, when a separator sets it apart (on any number of
+# lines) and from short tiers on such a page, and keeps places, brands and spaced-out
+# brands before a member whole.
 PARSER_VERSION = "8"
 
 _WAYBACK_BEGIN = "<!-- BEGIN WAYBACK TOOLBAR INSERT -->"

@@ -8,10 +8,10 @@ from operator import itemgetter
 
 from tracker.core.models import Listing, ParseResult
 from tracker.core.normalize import clean_display, normalize_key
-from tracker.core.parse.people import is_person, names_no_one, person_first
+from tracker.core.parse.people import names_no_one, person_first
 from tracker.core.parse.plain import plain_key, plain_keys
 from tracker.core.parse.runs import repeated_half
-from tracker.core.parse.text import Heading, looks_like_org
+from tracker.core.parse.text import Heading
 
 # A tier of fewer lines than this is too short to say alone that a person comes before
 # each member (see runs.settle).
@@ -85,54 +85,30 @@ class Collector:
         self.last_logo = False
 
     def without_people_first(self) -> list[str]:
-        """The people dropped from before the members of short tiers ("冯春林 星河科技有限公司"
+        """The people dropped from before the members of short tiers ("李文 星河科技有限公司"
         in a tier of one or two lines), on a page where a longer tier puts a person before
-        each member: too few lines to tell alone, the page tells for them."""
+        each member: too few lines to tell alone, the page tells for them. (A person set
+        apart on its line is dropped with its tier, see runs.settle.)"""
         # By heading, not section: "常务副会长单位" and "副会长单位" are two lists.
         tiers: dict[Heading, list[int]] = {}
         for index, heading in enumerate(self.headings):
             tiers.setdefault(heading, []).append(index)
         people: list[str] = []
-        drop: set[int] = set()
         for indexes in tiers.values():
-            found = self._people_first(indexes)
-            persons = [person for _, person, _, _ in found]
-            orgs = [org for _, _, org, _ in found]
-            lines = len(indexes) - sum(1 for *_, split in found if split)
-            if not found or lines >= _SHORT_TIER or names_no_one(persons, orgs):
+            if len(indexes) >= _SHORT_TIER:
                 continue
-            for index, person, org, split in found:
+            found = [
+                (index, pair)
+                for index in indexes
+                if not self.logo_flags[index] and (pair := person_first(self.names[index]))
+            ]
+            persons = [person for _, (person, _) in found]
+            if not found or names_no_one(persons, [org for _, (_, org) in found]):
+                continue
+            for index, (person, org) in found:
                 people.append(person)
                 self.names[index] = org
-                drop.update((index - 1,) if split else ())
-        if drop:
-            keep = [index for index in range(len(self.names)) if index not in drop]
-            self.headings = [self.headings[index] for index in keep]
-            self.names = [self.names[index] for index in keep]
-            self.logo_flags = [self.logo_flags[index] for index in keep]
         return people
-
-    def _people_first(self, indexes: list[int]) -> list[tuple[int, str, str, bool]]:
-        """A tier's names that follow a person, on their line ("李文 星河科技有限公司") or
-        as the name after it ("李文", "星河科技有限公司"): index, person, organisation, and
-        whether the person was a name of its own."""
-        names = self.names
-        found: list[tuple[int, str, str, bool]] = []
-        for at, index in enumerate(indexes):
-            name = names[index]
-            if self.logo_flags[index]:
-                continue
-            if (pair := person_first(name)) is not None:
-                found.append((index, *pair, False))
-            elif (
-                at
-                and indexes[at - 1] == index - 1
-                and is_person(names[index - 1])
-                and looks_like_org(name, strict=True)
-                and not (found and found[-1][0] == index - 1)
-            ):
-                found.append((index, names[index - 1], name, True))
-        return found
 
     def result(self, method: str) -> ParseResult:
         self.new_page()

@@ -25,13 +25,18 @@ _SURNAMES = (
 )
 _COMPOUND_SURNAMES = "欧阳|司马|诸葛|上官|司徒|皇甫|慕容|令狐"
 _PERSON = re.compile(rf"(?:{_COMPOUND_SURNAMES}|[{_SURNAMES}])[\u4e00-\u9fff]{{1,2}}")
-_PERSON_THEN_ORG = re.compile(rf"(?P<person>{_PERSON.pattern})[ \u3000\u00a0]+(?P<org>\S.*)")
-# A place before the member names no person: one written with its 州, 市, 县, 区 or 省, or
-# one of the places (provinces, cities, districts) that open with a surname's character,
-# written without it ("沈阳 …", "武汉 …", "江苏 …").
+# A representative's role may follow the person ("李文 理事长 星河科技有限公司"): the role
+# is the person's, and changes with the member's tier, not its name.
+_ROLE = "(?:副|常务|执行)?(?:理事长|会长|理事|秘书长|监事长|监事|主席|董事长|总经理|院长|所长|校长)"
+_PERSON_THEN_ORG = re.compile(
+    rf"(?P<person>{_PERSON.pattern}(?:[ \u3000\u00a0]+{_ROLE})?)[ \u3000\u00a0]+(?P<org>\S.*)"
+)
 # The shortest name a person is taken from before, when it is in no legal form: "李文 星河"
 # may be one brand's name.
 _MIN_NAME = 4
+# A place before the member names no person: one written with its 州, 市, 县, 区 or 省, or
+# one of the places (provinces, cities, districts) that open with a surname's character,
+# written without it ("沈阳 …", "武汉 …", "江苏 …").
 _PLACE_ENDS = tuple("州市县区省")
 _PLACES = frozenset(
     """江苏 江西 沈阳 武汉 石家庄 唐山 秦皇岛 张家口 张家界 张掖 吕梁 黄山 黄石 黄冈 黄南 吴忠

@@ -10,7 +10,8 @@ One line alone can be ambiguous; the tier's lines side by side are not:
   group inside the tier; it is neither a member nor the tier's end.
 - **Representatives**: when most lines pair an organisation with a person's name
   ("星河科技有限公司　　李文华"), the people are not members; nor are they when most lines
-  put a person before the organisation ("李文 星河科技有限公司").
+  put a person before the organisation ("李文 星河科技有限公司", see `people.py`), or
+  when a separator sets a person apart before the one member on its line.
 - **Renderings**: when every Chinese name is followed, in its card or line, by one name
   in Latin letters ("星河科技有限公司" / "Xinghe Technology Co., Ltd."), three times or more,
   those are the same organisations in English, not more members. Chinese and foreign
@@ -262,20 +263,19 @@ def _without_people_first(
     """ "李文 星河科技有限公司": the tier's names without the person before each, and the
     people, when most lines (three or more) are a person, a space and an organisation.
     ``split`` says whether some line was read as two names ("李文　星河科技有限公司", see
-    `pairs_a_person`): then the person is a name of its own, dropped the same way.
+    `pairs_a_person`): then the person is a name of its own, dropped the same way, and on
+    fewer lines too (see `_split_people`).
 
     Kept whole when the people repeat, when they are places, when a member would be left
     with no name of its own, or when two members would become one (see `people.py`).
     """
-    if len(names) < _MIN_RUN:
-        return names, []
     texts = "\n".join(map(_TEXT, names))  # one search each, in C: most tiers hold no space
-    if not split and not any(space in texts for space in _SPACES):
-        return names, []
+    if len(names) < _MIN_RUN or not split and not any(space in texts for space in _SPACES):
+        return _split_people(names) if split else (names, [])
     found = _people_found(names, split=split)
     splits = {index for index, _, _ in found if names[index][N_FLAGS] & AFTER_PERSON}
     if len(found) < max(_MIN_RUN, _PAIRED_SHARE * (len(names) - len(splits))):
-        return names, []
+        return _split_people(names) if split else (names, [])
     # The tier puts people before its members: so does a line whose person is spaced out or
     # whose member has no legal form ("李 露 星河厨业", "李文 星河厨业").
     taken = {index for index, _, _ in found}
@@ -303,6 +303,20 @@ def _without_people_first(
         out[index] = (org, *names[index][1:])
     drop = {index - 1 for index in splits}
     return [name for index, name in enumerate(out) if index not in drop], dropped
+
+
+def _split_people(names: list[Name]) -> tuple[list[Name], list[tuple[Name, str]]]:
+    """A tier's names without the person set apart before a member on its line, on lines
+    too few to say the tier puts people first: the person is no part of the member's name,
+    and a line of one member and one name shaped like a person is a representative's
+    (read as a member, a new representative made a false join and a false departure).
+    A tier of rows of names ("金宝　甲…　乙…", "李记　丙…") holds short members beside
+    others: kept whole."""
+    if any(not name[N_FLAGS] & (LINE_START | AFTER_PERSON) for name in names):
+        return names, []
+    people = {index - 1 for index, name in enumerate(names) if name[N_FLAGS] & AFTER_PERSON}
+    kept = [name for index, name in enumerate(names) if index not in people]
+    return kept, [(names[index], PERSON_FIRST) for index in sorted(people)]
 
 
 def _people_found(names: list[Name], *, split: bool) -> list[tuple[int, str, str]]:
