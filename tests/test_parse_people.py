@@ -161,3 +161,19 @@ def test_a_representatives_role_goes_with_the_person() -> None:
     # role made a false departure and a false join.
     pairs = [("周墨岩 理事长", A), ("韦青禾 副理事长", B), ("邹一帆 常务理事", C)]
     assert [n for _, n in _names("<h2>理事单位</h2>" + _lines(pairs, " "))] == [A, B, C]
+
+
+def test_one_line_set_apart_says_nothing_of_the_other_tiers() -> None:
+    # One line "周墨岩　甲…" is no evidence that "王鼎 乙…" in a short tier holds a person.
+    body = (
+        f"<h2>理事长单位</h2><p>王鼎 {B}</p><h2>理事单位</h2><p>周墨岩　{A}</p><p>{C}</p><p>{D}</p>"
+    )
+    assert [n for _, n in _names(body)] == [f"王鼎 {B}", A, C, D]
+
+
+def test_a_name_that_would_be_left_bare_keeps_its_line_not_its_tier() -> None:
+    # review7: one member named for its founder ("吴砚舟 科技有限公司") kept every
+    # representative of its tier in the members' names.
+    pairs = [("周墨岩", A), ("韦青禾", B), ("邹一帆", C), ("吴砚舟", "科技有限公司")]
+    body = "<h2>理事单位</h2>" + _lines(pairs, " ")
+    assert [n for _, n in _names(body)] == [A, B, C, "吴砚舟 科技有限公司"]

@@ -8,7 +8,7 @@ from operator import itemgetter
 
 from tracker.core.models import Listing, ParseResult
 from tracker.core.normalize import clean_display, normalize_key
-from tracker.core.parse.people import names_no_one, person_first
+from tracker.core.parse.people import any_place, person_first
 from tracker.core.parse.plain import plain_key, plain_keys
 from tracker.core.parse.runs import repeated_half
 from tracker.core.parse.text import Heading
@@ -102,8 +102,7 @@ class Collector:
                 for index in indexes
                 if not self.logo_flags[index] and (pair := person_first(self.names[index]))
             ]
-            persons = [person for _, (person, _) in found]
-            if not found or names_no_one(persons, [org for _, (_, org) in found]):
+            if not found or any_place(person for _, (person, _) in found):
                 continue
             for index, (person, org) in found:
                 people.append(person)

@@ -67,13 +67,15 @@ def is_place(text: str) -> bool:
 
 
 def person_first(text: str) -> tuple[str, str] | None:
-    """The person and the rest in "李文 星河科技有限公司", when the rest looks like an
-    organisation's name; None for any other text (see `names_no_one` for the rest)."""
+    """The person and the rest in "李文 星河科技有限公司", when the rest is an organisation's
+    name of its own (see `nameless`); None for any other text."""
     match = _PERSON_THEN_ORG.fullmatch(text)
     if match is None:
         return None
     org = match["org"].rstrip()
-    return (match["person"], org) if looks_like_org(org, strict=True) else None
+    return (
+        (match["person"], org) if looks_like_org(org, strict=True) and not nameless(org) else None
+    )
 
 
 def person_before(text: str) -> tuple[str, str] | None:
@@ -85,15 +87,18 @@ def person_before(text: str) -> tuple[str, str] | None:
         if match is None or match["person"][0] not in _SURNAMES:
             return None
     rest = match["org"].rstrip()
-    return (match["person"], rest) if len(rest) >= _MIN_NAME else None
+    return (match["person"], rest) if len(rest) >= _MIN_NAME and not nameless(rest) else None
 
 
-def names_no_one(people: Iterable[str], orgs: Iterable[str]) -> bool:
-    """Whether dropping these people would lose part of a name: a place before a member,
-    or an organisation left as a bare form or trade words ("科技有限公司")."""
-    return any(map(is_place, people)) or any(
-        is_bare_form(org) or _TRADE_ONLY.fullmatch(org) is not None for org in orgs
-    )
+def nameless(org: str) -> bool:
+    """Whether an organisation's name is a bare form, or trade words and a legal form
+    ("科技有限公司"): the words before it were its name ("金宝 科技有限公司")."""
+    return is_bare_form(org) or _TRADE_ONLY.fullmatch(org) is not None
+
+
+def any_place(people: Iterable[str]) -> bool:
+    """Whether any of the words before a tier's members is a place: a column of places."""
+    return any(map(is_place, people))
 
 
 def without_person(name: str) -> tuple[str, str | None]:
@@ -106,4 +111,4 @@ def without_person(name: str) -> tuple[str, str | None]:
     if match is None or not looks_like_org(match["org"]):
         return name, None
     org = match["org"].strip()
-    return (name, None) if names_no_one((), (org,)) else (org, match["person"])
+    return (name, None) if nameless(org) else (org, match["person"])

@@ -31,7 +31,14 @@ from typing import Final
 
 from selectolax.lexbor import LexborNode
 
-from tracker.core.parse.people import is_person, names_no_one, person_before, person_first
+from tracker.core.parse.people import (
+    any_place,
+    is_person,
+    is_place,
+    nameless,
+    person_before,
+    person_first,
+)
 from tracker.core.parse.text import looks_like_org
 
 # Name flags.
@@ -52,6 +59,8 @@ _PERSON = re.compile(r"[\u4e00-\u9fff]{2,3}")
 _PAIRED_SHARE = 0.6
 _SPACES = (" ", "\u3000", "\u00a0")
 PERSON_FIRST = "a person before the member"
+# Said apart: one line set apart is no evidence that the page's other tiers put people first.
+_SET_APART = "a person set apart before the member on its line"
 _MAX_GROUP_LABEL = 8
 _MIN_RENDERINGS = 3
 # Inline markup a name in a table cell may sit in (``<td><a><span>…``).
@@ -238,8 +247,9 @@ def pairs_a_person(pieces: list[tuple[str, str | None]]) -> int:
     if len(pieces) < 2 or any(problem is not None for _, problem in pieces):
         return 0
     first = pieces[0][0]
-    if len(pieces) == 2 and is_person(first) and looks_like_org(pieces[1][0], strict=True):
-        return AFTER_PERSON
+    org = pieces[1][0]
+    if len(pieces) == 2 and is_person(first) and looks_like_org(org, strict=True):
+        return 0 if nameless(org) else AFTER_PERSON
     rest = [piece for piece, _ in pieces[1:]]
     if len(rest) > 1 and any(len(piece) > 1 for piece in rest):
         return 0
@@ -277,7 +287,8 @@ def _without_people_first(
     if len(found) < max(_MIN_RUN, _PAIRED_SHARE * (len(names) - len(splits))):
         return _split_people(names) if split else (names, [])
     # The tier puts people before its members: so does a line whose person is spaced out or
-    # whose member has no legal form ("李 露 星河厨业", "李文 星河厨业").
+    # whose member has no legal form ("李 露 星河厨业", "李文 星河厨业"), unless a place
+    # stands there (that line alone is kept whole).
     taken = {index for index, _, _ in found}
     found += [
         (index, *pair)
@@ -285,6 +296,7 @@ def _without_people_first(
         if index not in taken
         and not name[N_LOGO]
         and (pair := person_before(name[N_TEXT])) is not None
+        and not is_place(pair[0])
     ]
     found.sort()
     people = [person for _, person, _ in found]
@@ -293,7 +305,7 @@ def _without_people_first(
     others = {name[N_TEXT] for name in names} - {names[index][N_TEXT] for index, _, _ in found}
     if len(set(people)) < len(people) or len(set(orgs)) < len(orgs):
         return names, []
-    if names_no_one(people, orgs) or not others.isdisjoint(orgs):
+    if any_place(people) or not others.isdisjoint(orgs):
         return names, []
     out = list(names)
     dropped: list[tuple[Name, str]] = []
@@ -316,7 +328,7 @@ def _split_people(names: list[Name]) -> tuple[list[Name], list[tuple[Name, str]]
         return names, []
     people = {index - 1 for index, name in enumerate(names) if name[N_FLAGS] & AFTER_PERSON}
     kept = [name for index, name in enumerate(names) if index not in people]
-    return kept, [(names[index], PERSON_FIRST) for index in sorted(people)]
+    return kept, [(names[index], _SET_APART) for index in sorted(people)]
 
 
 def _people_found(names: list[Name], *, split: bool) -> list[tuple[int, str, str]]:
