@@ -267,7 +267,7 @@ def test_separators_inside_and_outside_links_are_stripped() -> None:
 
 
 def test_a_person_spaced_out_before_the_organisation_is_dropped() -> None:
-    html = page(f"<h3>理事单位</h3><p>韩 波 {A}</p><p>松果 视觉技术有限公司</p>")
+    html = page(f"<h3>理事单位</h3><p>俞 朗 {A}</p><p>松果 视觉技术有限公司</p>")
     assert names(parse_page(html)) == [A, "松果 视觉技术有限公司"]
 
 
@@ -289,7 +289,7 @@ def test_a_line_outside_the_run_is_dropped_unless_it_is_an_organisation() -> Non
 def test_a_table_giving_the_tier_in_a_column_yields_one_member_per_row() -> None:
     html = page(
         "<table><tr><th>序号</th><th>单位</th><th>姓名</th><th>职务</th><th>分会职务</th></tr>"
-        f"<tr><td>1</td><td>{A}</td><td>韩 波</td><td>董事长</td><td>副理事长</td></tr>"
+        f"<tr><td>1</td><td>{A}</td><td>俞 朗</td><td>董事长</td><td>副理事长</td></tr>"
         f"<tr><td>2</td><td>{B}</td><td>李四</td><td>总经理</td><td rowspan=2>理事</td></tr>"
         f"<tr><td>3</td><td>{C}</td><td>王五</td><td>院长</td></tr>"
         f"<tr><td>4</td><td>{C}</td><td>赵六</td><td>副院长</td><td>理事</td></tr></table>"

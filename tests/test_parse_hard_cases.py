@@ -286,8 +286,8 @@ CASES: dict[str, tuple[str, Expected]] = {
     # runs of &nbsp; to align with three-character names, then the member. The run split
     # the person in two and the second character joined the name ("波 甲星…", exit 0).
     "a spaced-out representative before each member": (
-        f"<h2>理事单位</h2><p>韩 &nbsp; &nbsp;波 {A}</p><p>柯 &nbsp; &nbsp;岚 {B}</p>"
-        f"<p>张 &nbsp;海 {D}</p>",
+        f"<h2>理事单位</h2><p>俞 &nbsp; &nbsp;朗 {A}</p><p>柯 &nbsp; &nbsp;岚 {B}</p>"
+        f"<p>钟 &nbsp;屿 {D}</p>",
         [("board", "理事单位", n) for n in (A, B, D)],
     ),
     # Seen in the same report: the representative written whole, one space before the

@@ -34,6 +34,7 @@ from tracker.core.parse.embedded import by_json
 from tracker.core.parse.marks import NO_RUN, Marks, Run
 from tracker.core.parse.markup import css_path, inside, site_names, structure
 from tracker.core.parse.paging import NextPage, next_page
+from tracker.core.parse.runs import PERSON_FIRST
 from tracker.core.parse.sections import Reader, Rejected, Section
 from tracker.core.parse.strips import Strips, label_strips
 from tracker.core.parse.tables import read_tables
@@ -59,8 +60,11 @@ __all__ = [
 # heading beside the tiers and reads names in sibling inline tags apart; 7 ends a row of
 # links at a bold tier label in the middle of its line, keeps a spaced-out person whole and
 # reads a government, a representative office or a fund as an organisation, and drops a
-# person written before each member on most lines of a tier ("李文 星河科技有限公司").
-PARSER_VERSION = "7"
+# person written before each member on most lines of a tier ("李文 星河科技有限公司"); 8
+# drops that person with a role after it, when a separator sets it apart (on any number of
+# lines) and from short tiers on such a page, and keeps places, brands and spaced-out
+# brands before a member whole.
+PARSER_VERSION = "8"
 
 _WAYBACK_BEGIN = "<!-- BEGIN WAYBACK TOOLBAR INSERT -->"
 _WAYBACK_END = "<!-- END WAYBACK TOOLBAR INSERT -->"
@@ -192,6 +196,10 @@ def _by_headings(trees: list[LexborHTMLParser], *, fast: bool) -> Reading:
             f"tier words appear only in navigation ({label} at {css_path(where)})"
         )
     reader.finish()
+    if any(rejected.reason == PERSON_FIRST for rejected in reader.rejected):
+        # A tier found to put a person before each member speaks for the page's short ones.
+        dropped = reader.out.without_people_first()
+        reader.rejected += [Rejected(person, PERSON_FIRST, None) for person in dropped]
     given.append(len(reader.out.names))
     # A later page that adds nobody was not read as the list it should go on with.
     reader.out.problems += [

@@ -10,7 +10,8 @@ One line alone can be ambiguous; the tier's lines side by side are not:
   group inside the tier; it is neither a member nor the tier's end.
 - **Representatives**: when most lines pair an organisation with a person's name
   ("星河科技有限公司　　李文华"), the people are not members; nor are they when most lines
-  put a person before the organisation ("李文 星河科技有限公司").
+  put a person before the organisation ("李文 星河科技有限公司", see `people.py`), or
+  when a separator sets a person apart before the one member on its line.
 - **Renderings**: when every Chinese name is followed, in its card or line, by one name
   in Latin letters ("星河科技有限公司" / "Xinghe Technology Co., Ltd."), three times or more,
   those are the same organisations in English, not more members. Chinese and foreign
@@ -30,7 +31,15 @@ from typing import Final
 
 from selectolax.lexbor import LexborNode
 
-from tracker.core.parse.text import is_bare_form, looks_like_org
+from tracker.core.parse.people import (
+    any_place,
+    is_person,
+    is_place,
+    nameless,
+    person_before,
+    person_first,
+)
+from tracker.core.parse.text import looks_like_org
 
 # Name flags.
 BOLD = 1  # its line was all in bold or heading markup
@@ -38,6 +47,7 @@ PAIRED = 2  # the person of an (organisation, person) pair on one line
 LINE_START = 4  # the first name read from its line
 LOGO_NAME = 8  # read from an image
 LATIN = 16  # written in Latin letters only
+AFTER_PERSON = 32  # an organisation after a person on its line ("李文　星河科技有限公司")
 
 # A run is judged only among this many names or more.
 _MIN_RUN = 3
@@ -47,22 +57,10 @@ _COUNTER = re.compile(r"(\d{1,4})\s+(?=\S)")
 _PERSON = re.compile(r"[\u4e00-\u9fff]{2,3}")
 # Share of a tier's lines that must pair an organisation with a person.
 _PAIRED_SHARE = 0.6
-# The commonest Chinese surnames (about 100 single ones cover most of the population, and a
-# few compound ones). One line "李文 星河科技有限公司" could be a brand with a stray space;
-# most lines of a tier each opening with a surname, a given name and a space cannot be.
-_SURNAMES = (
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
-    "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾"
-    "毛郝龚邵万钱严覃武戴莫孔向汤常"
-)
-_COMPOUND_SURNAMES = "欧阳|司马|诸葛|上官|司徒|皇甫|慕容|令狐"
-# A place before the member ("常州 星河…", "张家港市 …") names no person.
-_PERSON_THEN_ORG = re.compile(
-    rf"(?P<person>(?:{_COMPOUND_SURNAMES}|[{_SURNAMES}])[\u4e00-\u9fff]{{1,2}})(?<![州市县区省])"
-    r"[ \u3000\u00a0]+(?P<org>\S.*)"
-)
 _SPACES = (" ", "\u3000", "\u00a0")
-_PERSON_FIRST = "a person before the member"
+PERSON_FIRST = "a person before the member"
+# Said apart: one line set apart is no evidence that the page's other tiers put people first.
+_SET_APART = "a person set apart before the member on its line"
 _MAX_GROUP_LABEL = 8
 _MIN_RENDERINGS = 3
 # Inline markup a name in a table cell may sit in (``<td><a><span>…``).
@@ -93,7 +91,7 @@ def settle(
     of one shape, no bold and no pairs (the usual tier) skips what cannot apply.
     """
     names = _without_counters(names)
-    names, dropped = _without_people_first(names)
+    names, dropped = _without_people_first(names, split=bool(flags & AFTER_PERSON))
     people = _representatives(names) if flags & PAIRED else set()
     people |= _renderings(names) if flags & LATIN else set()
     groups = _group_labels(names) if flags & BOLD else set()
@@ -241,17 +239,22 @@ def _without_counters(names: list[Name]) -> list[Name]:
     return out
 
 
-def pairs_a_person(pieces: list[tuple[str, str | None]]) -> bool:
-    """ "星河科技有限公司　　李文华", "…研究院　　刘　洋": an organisation, then a person (the
-    pieces of one line, with why each is no name)."""
+def pairs_a_person(pieces: list[tuple[str, str | None]]) -> int:
+    """The flag a line's names after its first carry when it pairs an organisation with a
+    person: PAIRED for "星河科技有限公司　　李文华", "…研究院　　刘　洋" (the pieces name
+    the person), AFTER_PERSON for "李文　星河科技有限公司" (the piece names the member);
+    0 for any other line (the pieces of one line, with why each is no name)."""
     if len(pieces) < 2 or any(problem is not None for _, problem in pieces):
-        return False
+        return 0
+    first = pieces[0][0]
+    org = pieces[1][0]
+    if len(pieces) == 2 and is_person(first) and looks_like_org(org, strict=True):
+        return 0 if nameless(org) else AFTER_PERSON
     rest = [piece for piece, _ in pieces[1:]]
     if len(rest) > 1 and any(len(piece) > 1 for piece in rest):
-        return False
-    return (
-        looks_like_org(pieces[0][0], strict=True) and _PERSON.fullmatch("".join(rest)) is not None
-    )
+        return 0
+    paired = looks_like_org(first, strict=True) and _PERSON.fullmatch("".join(rest)) is not None
+    return PAIRED if paired else 0
 
 
 def _representatives(names: list[Name]) -> set[int]:
@@ -264,34 +267,81 @@ def _representatives(names: list[Name]) -> set[int]:
     return set(paired)
 
 
-def _without_people_first(names: list[Name]) -> tuple[list[Name], list[tuple[Name, str]]]:
+def _without_people_first(
+    names: list[Name], *, split: bool
+) -> tuple[list[Name], list[tuple[Name, str]]]:
     """ "李文 星河科技有限公司": the tier's names without the person before each, and the
-    people, when most names (three or more) are a person, a space and an organisation.
+    people, when most lines (three or more) are a person, a space and an organisation.
+    ``split`` says whether some line was read as two names ("李文　星河科技有限公司", see
+    `pairs_a_person`): then the person is a name of its own, dropped the same way, and on
+    fewer lines too (see `_split_people`).
 
-    Kept whole when the people repeat or two members would become one: a column of places
-    or groups ("武汉 …", "武汉 …"), not representatives.
+    Kept whole when the people repeat, when they are places, when a member would be left
+    with no name of its own, or when two members would become one (see `people.py`).
     """
-    if len(names) < _MIN_RUN:
-        return names, []
     texts = "\n".join(map(_TEXT, names))  # one search each, in C: most tiers hold no space
-    if not any(space in texts for space in _SPACES):
+    if len(names) < _MIN_RUN or not split and not any(space in texts for space in _SPACES):
+        return _split_people(names) if split else (names, [])
+    found = _people_found(names, split=split)
+    splits = {index for index, _, _ in found if names[index][N_FLAGS] & AFTER_PERSON}
+    if len(found) < max(_MIN_RUN, _PAIRED_SHARE * (len(names) - len(splits))):
+        return _split_people(names) if split else (names, [])
+    # The tier puts people before its members: so does a line whose person is spaced out or
+    # whose member has no legal form ("李 露 星河厨业", "李文 星河厨业"), unless a place
+    # stands there (that line alone is kept whole).
+    taken = {index for index, _, _ in found}
+    found += [
+        (index, *pair)
+        for index, name in enumerate(names)
+        if index not in taken
+        and not name[N_LOGO]
+        and (pair := person_before(name[N_TEXT])) is not None
+        and not is_place(pair[0])
+    ]
+    found.sort()
+    people = [person for _, person, _ in found]
+    orgs = [org for _, _, org in found]
+    # Two members made one are no members' representatives.
+    others = {name[N_TEXT] for name in names} - {names[index][N_TEXT] for index, _, _ in found}
+    if len(set(people)) < len(people) or len(set(orgs)) < len(orgs):
         return names, []
-    found: list[tuple[int, re.Match[str]]] = []
-    for index, name in enumerate(names):
-        match = None if name[N_LOGO] else _PERSON_THEN_ORG.fullmatch(name[N_TEXT])
-        if match is not None and looks_like_org(match["org"], strict=True):
-            found.append((index, match))
-    people = {match["person"] for _, match in found}
-    if len(found) < max(_MIN_RUN, _PAIRED_SHARE * len(names)) or len(people) < len(found):
+    if any_place(people) or not others.isdisjoint(orgs):
         return names, []
     out = list(names)
-    for index, match in found:
-        out[index] = (match["org"].rstrip(), *names[index][1:])
-    # "李文 科技有限公司" holds no name after the person; two names made one are no members'.
-    bare = any(is_bare_form(out[index][N_TEXT]) for index, _ in found)
-    if bare or len(set(map(_TEXT, out))) < len(set(map(_TEXT, names))):
+    dropped: list[tuple[Name, str]] = []
+    for index, person, org in found:
+        at = index - 1 if index in splits else index
+        dropped.append(((person, *names[at][1:]), PERSON_FIRST))
+        out[index] = (org, *names[index][1:])
+    drop = {index - 1 for index in splits}
+    return [name for index, name in enumerate(out) if index not in drop], dropped
+
+
+def _split_people(names: list[Name]) -> tuple[list[Name], list[tuple[Name, str]]]:
+    """A tier's names without the person set apart before a member on its line, on lines
+    too few to say the tier puts people first: the person is no part of the member's name,
+    and a line of one member and one name shaped like a person is a representative's
+    (read as a member, a new representative made a false join and a false departure).
+    A tier of rows of names ("金宝　甲…　乙…", "李记　丙…") holds short members beside
+    others: kept whole."""
+    if any(not name[N_FLAGS] & (LINE_START | AFTER_PERSON) for name in names):
         return names, []
-    return out, [((match["person"], *names[i][1:]), _PERSON_FIRST) for i, match in found]
+    people = {index - 1 for index, name in enumerate(names) if name[N_FLAGS] & AFTER_PERSON}
+    kept = [name for index, name in enumerate(names) if index not in people]
+    return kept, [(names[index], _SET_APART) for index in sorted(people)]
+
+
+def _people_found(names: list[Name], *, split: bool) -> list[tuple[int, str, str]]:
+    """Each line of a tier that puts a person before an organisation: the index of its name,
+    its person and its organisation (a split line's name is its organisation, after its
+    person's)."""
+    found: list[tuple[int, str, str]] = []
+    for index, name in enumerate(names):
+        if split and name[N_FLAGS] & AFTER_PERSON:
+            found.append((index, names[index - 1][N_TEXT], name[N_TEXT]))
+        elif not name[N_LOGO] and (pair := person_first(name[N_TEXT])) is not None:
+            found.append((index, *pair))
+    return found
 
 
 def _line_of(names: list[Name], index: int) -> int:

@@ -30,6 +30,7 @@ from tracker.core.models import OTHER_TIER
 from tracker.core.parse.collect import Collector
 from tracker.core.parse.marks import NO_RUN, Run
 from tracker.core.parse.markup import css_path, inside
+from tracker.core.parse.people import without_person
 from tracker.core.parse.plain import PlainRun, is_plain
 from tracker.core.parse.runs import (
     BOLD,
@@ -40,7 +41,6 @@ from tracker.core.parse.runs import (
     N_NODE,
     N_SHAPE,
     N_TEXT,
-    PAIRED,
     Name,
     pairs_a_person,
     settle,
@@ -63,7 +63,6 @@ from tracker.core.parse.text import (
     looks_like_org,
     not_a_name,
     split_names,
-    without_person,
 )
 from tracker.core.parse.walk import (
     ALL_EMPHASISED,
@@ -379,7 +378,7 @@ class Reader:
         names, shape, node = current.names, line.shape, line.node
         pieces = split_names(text)
         flags = BOLD if line.flags & ALL_EMPHASISED else 0
-        paired = PAIRED if len(pieces) > 1 and pairs_a_person(pieces) else 0
+        paired = pairs_a_person(pieces) if len(pieces) > 1 else 0
         added = False
         latins = 0
         for piece, problem in pieces:

@@ -301,9 +301,9 @@ def split_names(line: str) -> list[tuple[str, str | None]]:
     """
     if _SEPARATOR_HINT.search(line) is None or _labelled(line) is not None:
         return [clean_name(line)]
-    person = _PERSON_FIRST.fullmatch(line)
+    person = SPACED_PERSON.fullmatch(line)
     if person is not None and _SEPARATORS.search(person["org"]) is None:
-        # "韩 &nbsp; &nbsp;波 星河科技有限公司": the spaces inside a spaced-out person are no
+        # "俞 &nbsp; &nbsp;朗 星河科技有限公司": the spaces inside a spaced-out person are no
         # separator (no name is one character); the caller drops the person. Only before one
         # name: "星 禾   甲公司   乙大学" is a row of names, the first a short one.
         return [clean_name(line)]
@@ -442,10 +442,11 @@ def is_order_note(line: str) -> bool:
 
 # --- Organisations -------------------------------------------------------------------------
 
-# "韩 波 长治星河科技有限公司": a person's name, spaced out to align with three-character
+# "俞 朗 星河科技有限公司": a person's name, spaced out to align with three-character
 # names as tables of representatives do, before the organisation. Only that spacing tells a
-# person from a brand ("松果 视觉技术有限公司" is one name with a stray space).
-_PERSON_FIRST = re.compile(
+# person from a brand ("松果 视觉技术有限公司" is one name with a stray space); a brand spaced
+# out before bare trade words is kept whole (see `people.without_person`).
+SPACED_PERSON = re.compile(
     r"(?P<person>[\u4e00-\u9fff][ \u3000\u00a0]+[\u4e00-\u9fff]{1,2})[ \u3000\u00a0]+(?P<org>\S.{3,})"
 )
 
@@ -461,14 +462,3 @@ _BARE_FORM = re.compile(
 def is_bare_form(name: str) -> bool:
     """Whether a piece of text is only a legal form or institution word, no name before it."""
     return _BARE_FORM.fullmatch(name) is not None
-
-
-def without_person(name: str) -> tuple[str, str | None]:
-    """The organisation in "PERSON ORGANISATION", and the person dropped (or None).
-
-    Only a name with a space in it can hold both; callers skip the others.
-    """
-    match = _PERSON_FIRST.fullmatch(name)
-    if match is None or not looks_like_org(match["org"]):
-        return name, None
-    return match["org"].strip(), match["person"]
