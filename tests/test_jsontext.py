@@ -11,9 +11,10 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+import msgspec
 import pytest
 
-from tracker.core.jsontext import render_json
+from tracker.core.jsontext import render_joined, render_json
 
 
 def _by_json(data: Any, pad: str = "  ") -> str:
@@ -79,3 +80,44 @@ def test_a_members_listing_of_thousands_is_written_as_json_writes_it() -> None:
     ]
     assert render_json(rows) == _by_json(rows) + "\n"
     assert render_json({"joined": rows}) == f'{{\n  "joined": {_by_json(rows, "    ")}\n}}\n'
+
+
+class Head(msgspec.Struct, frozen=True):
+    tier: Any
+    name: Any
+
+
+class Sparse(msgspec.Struct, omit_defaults=True):
+    name: str
+    city: str | None = None
+
+
+_SHARED = {"type": "Industry", "city_source": "inferred"}
+
+
+@pytest.mark.parametrize(
+    ("heads", "tails", "fast"),
+    [
+        ([Head("board", "星河"), Head("member", "青岚")], [_SHARED, _SHARED], True),
+        ([Head("board", "星河"), Head("member", "a, b")], [{}, {"soe": True, "n": None}], True),
+        ([Head("x", 1)], [{}], True),
+        # Written by json, as render_json writes them: a separator or a lone surrogate in a
+        # string, a value msgspec writes otherwise, a tail key a head has, heads msgspec
+        # writes otherwise than as their fields or of several types.
+        ([Head("board", '"}, {"'), Head("m", "x")], [_SHARED, {}], False),
+        ([Head("board", "x")], [{"note": "}, {"}], False),
+        ([Head("board", "\ud800")], [_SHARED], False),
+        ([Head("board", 1.0)], [{}], False),
+        ([Head("board", "x")], [{"extra": {"soe": "Partially"}}], False),
+        ([Head("board", "x")], [{"name": "other"}], False),
+        ([Sparse("星河"), Sparse("青岚", "Beijing")], [{}, {}], False),
+        ([Head("board", "x"), Sparse("y")], [{}, {}], False),
+    ],
+)
+def test_records_joined_to_their_tails_are_written_as_json_writes_the_rows(
+    heads: list[Any], tails: list[dict[str, Any]], fast: bool
+) -> None:
+    rows = [msgspec.structs.asdict(h) | t for h, t in zip(heads, tails, strict=True)]
+    joined = render_joined(heads, tails)
+    assert (joined is not None) == fast
+    assert joined is None or joined == render_json(rows)

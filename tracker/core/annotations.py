@@ -206,12 +206,12 @@ def annotate(
     """A report row with its key's annotation added: every fact when `full` (JSON; each
     one's origin beside it when `sourced`, see `beyond_lists`), else the SHOWN_FIELDS
     (tables, CSV; blank when the key has no annotation)."""
-    if annotation is None:
-        return dict(row) if full else row | _NO_SHOWN
-    return row | (annotation.facts(sourced) if full else annotation.shown())
+    return row | additions([annotation], full=full, sourced=sourced)[0]
 
 
+# What a row without an annotation is given: never changed, as rows are made with `|`.
 _NO_SHOWN: dict[str, Any] = dict.fromkeys(_SHOWN_KEYS)
+_NO_FACTS: dict[str, Any] = {}
 
 
 def annotated(
@@ -221,19 +221,28 @@ def annotated(
     full: bool = False,
     sourced: bool = False,
 ) -> list[dict[str, Any]]:
-    """`annotate` of each row with its note. Notes alike but for the key and name they
-    belong to (thousands of guesses share a few types and places) add what the first of
-    them added: its values are worked out once."""
+    """`annotate` of each row with its note."""
+    added = additions(notes, full=full, sourced=sourced)
+    return [row | more for row, more in zip(rows, added, strict=True)]
+
+
+def additions(
+    notes: Iterable[Annotation | None], *, full: bool = False, sourced: bool = False
+) -> list[dict[str, Any]]:
+    """What `annotate` adds to a row of each note: notes alike but for their key and name
+    (thousands of guesses share a few types and places) add one dict, made once."""
     added: dict[tuple[Any, ...], dict[str, Any]] = {}
     found = []
-    for row, note in zip(rows, notes, strict=True):
-        if note is None or (content := _shared_content(note)) is None:
-            found.append(annotate(row, note, full=full, sourced=sourced))
+    for note in notes:
+        if note is None:
+            found.append(_NO_FACTS if full else _NO_SHOWN)
             continue
-        shared = added.get(content)
-        if shared is None:
-            shared = added[content] = note.facts(sourced) if full else note.shown()
-        found.append(row | shared)
+        content = _shared_content(note)
+        if content is None or (shared := added.get(content)) is None:
+            shared = note.facts(sourced) if full else note.shown()
+            if content is not None:
+                added[content] = shared
+        found.append(shared)
     return found
 
 
@@ -254,7 +263,6 @@ _content = itemgetter(
 
 
 # Origins: per field, a person over CSET over a guess ---------------------------------------
-
 
 _T = TypeVar("_T")
 

@@ -7,10 +7,12 @@ the core where every layer can reach it.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from itertools import chain
 from typing import Any
 
 import msgspec
+from msgspec.structs import astuple
 
 # Objects this shallow are opened up, one field per line; a list's items are records, each
 # on one line; anything deeper stays on its line.
@@ -75,3 +77,54 @@ def _flat_records(items: list[Any], pad: str) -> str | None:
     if spaced.count(b"}, {") != len(items) - 1:
         return None
     return pad + spaced[1:-1].replace(b"}, {", b"},\n" + pad.encode() + b"{").decode()
+
+
+def render_joined(heads: Sequence[msgspec.Struct], tails: Sequence[dict[str, Any]]) -> str | None:
+    """`render_json` of the list of each head's fields followed by its tail's (keys no head
+    field has), without building those rows: a members listing's 6,000 rows built, checked
+    and written cost 200 M instructions. Heads are written together and each distinct tail
+    once (a tail is often shared, `tracker.core.annotations.additions`). None where
+    `_flat_records` would not write the rows (a value of another type, a lone surrogate, a
+    string holding "}, {"), or the heads are not plain records of one type."""
+    if not heads or not _plain_records(heads):
+        return None
+    shared = list({id(tail): tail for tail in tails}.values())
+    values = chain(chain.from_iterable(map(astuple, heads)), *map(dict.values, shared))
+    keys = set().union(*shared)
+    if not _SCALARS.issuperset(map(type, values)) or not all(type(k) is str for k in keys):
+        return None
+    if not keys.isdisjoint(type(heads[0]).__struct_fields__):
+        return None
+    written, inner = _inner(heads), _inner(shared)
+    if written is None or inner is None:
+        return None
+    texts = dict(zip(map(id, shared), inner, strict=True))
+    rows = (
+        f"{{{head}, {texts[id(tail)]}}}" if tail else f"{{{head}}}"
+        for head, tail in zip(written, tails, strict=True)
+    )
+    return "[\n  " + ",\n  ".join(rows) + "\n]\n"
+
+
+def _plain_records(heads: Sequence[msgspec.Struct]) -> bool:
+    """Whether msgspec writes each of `heads` as `as_dict` gives it: one Struct type, every
+    field under its own name, none left out when it holds its default, not as an array."""
+    kind = type(heads[0])
+    config = kind.__struct_config__
+    return (
+        all(type(head) is kind for head in heads)
+        and kind.__struct_encode_fields__ == kind.__struct_fields__
+        and not (config.omit_defaults or config.array_like or config.tag_field)
+    )
+
+
+def _inner(items: Sequence[Any]) -> list[str] | None:
+    """What `_compact` writes of each of `items` (records of scalars) between its braces,
+    as msgspec writes them; None where it cannot tell one from the next."""
+    try:
+        spaced = msgspec.json.format(_MSGSPEC.encode(items), indent=0)
+    except UnicodeEncodeError:  # a lone surrogate, which json writes as it is
+        return None
+    if spaced.count(b"}, {") != len(items) - 1:
+        return None
+    return spaced[2:-2].decode().split("}, {")

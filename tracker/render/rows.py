@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from tracker.core.annotations import (
     SOURCE_COLUMNS,
     Annotation,
+    additions,
     annotated,
     beyond_lists,
     shown_sources,
@@ -21,7 +22,7 @@ from tracker.core.fields import (
     FLAG_FIELDS,
     SHOWN_FIELDS,
 )
-from tracker.core.jsontext import render_json
+from tracker.core.jsontext import render_joined, render_json
 from tracker.core.models import Listing, Snapshot, tier_name
 from tracker.core.records import as_dict, as_dicts
 from tracker.core.stamps import utc_text
@@ -58,6 +59,11 @@ def members_text(
     footnote."""
     found = [notes.get(listing.key) for listing in listings]
     sourced = beyond_lists(found)
+    if fmt == "json":
+        added = additions(found, full=True, sourced=sourced)
+        joined = render_joined(listings, added)
+        if joined is not None:
+            return joined
     rows = annotated(as_dicts(listings), found, full=fmt == "json", sourced=sourced)
     columns = _member_columns(listings, rows, fmt)
     if fmt == "csv" and sourced:
