@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -19,8 +18,8 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from tracker.core.models import OTHER_TIER
 from tracker.core.normalize import normalize_key
-from tracker.core.parse.markup import ancestor
-from tracker.core.parse.text import NON_WORD, Heading, clean_name, role_heading
+from tracker.core.parse.grid import cell_text, cells, enclosing_table, grid, grid_row, header
+from tracker.core.parse.text import Heading, clean_name, role_heading
 
 # Column headers that mark the one column of a table holding the names.
 _NAME_HEADERS = frozenset("名称 单位名称 企业名称 公司名称 机构名称 会员名称 会员单位名称".split())
@@ -57,33 +56,20 @@ def read_tables(tree: LexborHTMLParser) -> Tables:
         if members:
             found.tiered[element.mem_id] = members
     for row in tree.tags("tr"):
-        table = _enclosing_table(row)
+        table = enclosing_table(row)
         if table in found.tiered:
             continue
-        cells = _cells(row)
-        names = frozenset(i for i, cell in enumerate(cells) if _header(cell) in _NAME_HEADERS)
-        if names and len(cells) > 1:
-            columns[table] = (len(cells), names)
-            found.unread.update(cell.mem_id for cell in cells)
-        elif table in columns and len(cells) == columns[table][0]:
+        row_cells = cells(row)
+        names = frozenset(i for i, cell in enumerate(row_cells) if header(cell) in _NAME_HEADERS)
+        if names and len(row_cells) > 1:
+            columns[table] = (len(row_cells), names)
+            found.unread.update(cell.mem_id for cell in row_cells)
+        elif table in columns and len(row_cells) == columns[table][0]:
             # Only rows as wide as the header row are cut; a tier heading spanning the
             # table stays.
             keep = columns[table][1]
-            found.unread.update(cell.mem_id for i, cell in enumerate(cells) if i not in keep)
+            found.unread.update(cell.mem_id for i, cell in enumerate(row_cells) if i not in keep)
     return found
-
-
-def _cells(row: LexborNode) -> list[LexborNode]:
-    return [cell for cell in row.iter(include_text=False) if cell.tag in ("td", "th")]
-
-
-def _header(cell: LexborNode) -> str:
-    return NON_WORD.sub("", cell.text())
-
-
-def _enclosing_table(row: LexborNode) -> int:
-    table = ancestor(row, lambda parent: parent.tag == "table")
-    return 0 if table is None else table.mem_id
 
 
 # --- Tier columns -------------------------------------------------------------------------
@@ -91,66 +77,26 @@ def _enclosing_table(row: LexborNode) -> int:
 
 def _tier_table(table: LexborNode) -> list[tuple[Heading, str, LexborNode]]:
     """Members of a table with a unit column and a tier column, or [] for any other table."""
-    own = (row for row in table.css("tr") if _enclosing_table(row) == table.mem_id)
+    own = (row for row in table.css("tr") if enclosing_table(row) == table.mem_id)
     # The header is one of the first rows (after a caption row, say); a table of thousands
     # of names is not read twice.
     head = list(islice(own, 3))
     for index, row in enumerate(head):
-        headers = [_header(cell) for cell in _grid_row(row, {})]
+        headers = [header(cell) for cell in grid_row(row, {})]
         units = [i for i, text in enumerate(headers) if text in _UNIT_HEADERS]
         tiers = [i for i, text in enumerate(headers) if text in _TIER_HEADERS]
         if units and tiers:
-            grid = list(_grid([*head[index + 1 :], *own]))
-            column = _tier_column(grid, tiers)
-            return [] if column is None else _members(grid, units[0], column)
+            body = list(grid([*head[index + 1 :], *own]))
+            column = _tier_column(body, tiers)
+            return [] if column is None else _members(body, units[0], column)
     return []
 
 
-def _grid(rows: list[LexborNode]) -> Iterator[list[LexborNode]]:
-    """Each row's cells by column, a cell spanning rows repeated in each (rowspan)."""
-    carried: dict[int, tuple[LexborNode, int]] = {}
-    for row in rows:
-        yield _grid_row(row, carried)
-
-
-def _grid_row(row: LexborNode, carried: dict[int, tuple[LexborNode, int]]) -> list[LexborNode]:
-    out: list[LexborNode] = []
-    cells = iter(_cells(row))
-    column = 0
-    while True:
-        if column in carried:
-            above, left = carried[column]
-            out.append(above)
-            if left <= 1:
-                del carried[column]
-            else:
-                carried[column] = (above, left - 1)
-            column += 1
-            continue
-        cell = next(cells, None)
-        if cell is None:
-            return out
-        for _ in range(_span(cell, "colspan")):
-            if (rows := _span(cell, "rowspan")) > 1:
-                carried[column] = (cell, rows - 1)
-            out.append(cell)
-            column += 1
-
-
-def _span(cell: LexborNode, attr: str) -> int:
-    value = (cell.attributes.get(attr) or "1").strip()
-    return min(int(value), 1000) if value.isdigit() and int(value) > 0 else 1
-
-
-def _text(cell: LexborNode) -> str:
-    return " ".join(cell.text(separator=" ").split())
-
-
-def _tier_column(grid: list[list[LexborNode]], candidates: list[int]) -> int | None:
+def _tier_column(body: list[list[LexborNode]], candidates: list[int]) -> int | None:
     """The candidate column whose filled cells most often name a tier."""
     best, best_share = None, 0.0
     for column in candidates:
-        values = [_text(row[column]) for row in grid if column < len(row)]
+        values = [cell_text(row[column]) for row in body if column < len(row)]
         filled = [value for value in values if value]
         named = sum(1 for value in filled if _names_tier(value))
         share = named / len(filled) if filled else 0.0
@@ -165,20 +111,20 @@ def _names_tier(value: str) -> bool:
 
 
 def _members(
-    grid: list[list[LexborNode]], unit: int, tier: int
+    body: list[list[LexborNode]], unit: int, tier: int
 ) -> list[tuple[Heading, str, LexborNode]]:
     members: list[tuple[Heading, str, LexborNode]] = []
     seen: set[tuple[str, str]] = set()
-    for row in grid:
+    for row in body:
         cell = row[unit] if unit < len(row) else None
-        value = _text(row[tier]) if tier < len(row) else ""
+        value = cell_text(row[tier]) if tier < len(row) else ""
         # A row of staff (秘书长, 主任) in a table of representatives names no member.
         if cell is None or not _names_tier(value):
             continue
         role = role_heading(value)
         if role is None:
             continue
-        name, problem = clean_name(_text(cell))
+        name, problem = clean_name(cell_text(cell))
         # One row per representative: a unit with two people in one tier is listed once.
         if problem is None and (role.section, normalize_key(name)) not in seen:
             seen.add((role.section, normalize_key(name)))
