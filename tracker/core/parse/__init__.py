@@ -27,6 +27,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from tracker.core.config import Selectors
 from tracker.core.errors import ParseError
 from tracker.core.models import ParseResult
+from tracker.core.parse.columns import doubted
 from tracker.core.parse.complete import cut_off
 from tracker.core.parse.configured import by_selectors
 from tracker.core.parse.depth import markup_only, may_nest_too_deep, too_deep
@@ -34,6 +35,7 @@ from tracker.core.parse.embedded import by_json
 from tracker.core.parse.marks import NO_RUN, Marks, Run
 from tracker.core.parse.markup import css_path, inside, site_names, structure
 from tracker.core.parse.paging import NextPage, next_page
+from tracker.core.parse.runs import N_NODE
 from tracker.core.parse.sections import Reader, Rejected, Section
 from tracker.core.parse.strips import Strips, label_strips
 from tracker.core.parse.tables import read_tables
@@ -59,8 +61,10 @@ __all__ = [
 # heading beside the tiers and reads names in sibling inline tags apart; 7 ends a row of
 # links at a bold tier label in the middle of its line, keeps a spaced-out person whole and
 # reads a government, a representative office or a fund as an organisation, and drops a
-# person written before each member on most lines of a tier ("李文 星河科技有限公司").
-PARSER_VERSION = "7"
+# person written before each member on most lines of a tier ("李文 星河科技有限公司"); 8
+# reads only a table's member columns (not a field, kind, city or department beside each
+# member), gives a grid of names one shape, and keeps a lone "…中心" cell in a members' table.
+PARSER_VERSION = "8"
 
 _WAYBACK_BEGIN = "<!-- BEGIN WAYBACK TOOLBAR INSERT -->"
 _WAYBACK_END = "<!-- END WAYBACK TOOLBAR INSERT -->"
@@ -156,6 +160,7 @@ def _by_headings(trees: list[LexborHTMLParser], *, fast: bool) -> Reading:
     skipped: list[tuple[LexborNode, str]] = []
     navigation: list[tuple[str, LexborNode]] = []
     shapes: dict[tuple[str, ...], int] = {}
+    doubtful: dict[int, str] = {}  # cells that may or may not hold names (columns.py)
     # How many names the pages before each page gave.
     given = [0]
     for page, tree in enumerate(trees):
@@ -167,6 +172,7 @@ def _by_headings(trees: list[LexborHTMLParser], *, fast: bool) -> Reading:
             continue
         chrome, titles, renderings = structure(tree)
         marks = Marks(chrome, Strips(), read_tables(tree), titles, renderings)
+        doubtful |= marks.tables.doubtful
         lines = read_lines(tree.body, marks, shapes, bulk=fast)
         # Strips of tier labels can only be where a line reads as a tier heading: the page
         # is read again with them only when it has some (a menu, tabs).
@@ -192,6 +198,7 @@ def _by_headings(trees: list[LexborHTMLParser], *, fast: bool) -> Reading:
             f"tier words appear only in navigation ({label} at {css_path(where)})"
         )
     reader.finish()
+    reader.out.problems += _doubted(doubtful, reader.sections)
     given.append(len(reader.out.names))
     # A later page that adds nobody was not read as the list it should go on with.
     reader.out.problems += [
@@ -207,6 +214,13 @@ def _by_headings(trees: list[LexborHTMLParser], *, fast: bool) -> Reading:
         reader.outside,
         reader.plain,
     )
+
+
+def _doubted(doubtful: dict[int, str], sections: list[Section]) -> list[str]:
+    """What to say of the table columns that may or may not hold names, if read."""
+    if not doubtful:
+        return []
+    return doubted(doubtful, (name[N_NODE] for section in sections for name in section.kept))
 
 
 def _heading_blocks(

@@ -1,7 +1,8 @@
 """Tables that say which cells are names, and tables that give each row its tier.
 
-- A header row naming a **name column** (``序号 | 单位名称 | 所在地 | 入会时间``): only that
-  column is read; a city or a member type in the next cell would be one more "member".
+- **Member columns** (``序号 | 单位名称 | 所在地 | 入会时间``, with a header row or without):
+  only they are read; a city or a member type in the next cell would be one more
+  "member" (see ``columns.py``).
 - A header row naming a **unit column and a tier column** (``单位 | 姓名 | 职务 | 分会职务``,
   ``会员名称 | 会员类别``): one member per row, with that row's tier; person names, titles and
   every other column are never members. The tier column is the one whose values name
@@ -18,14 +19,10 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from tracker.core.models import OTHER_TIER
 from tracker.core.normalize import normalize_key
-from tracker.core.parse.grid import cell_text, cells, enclosing_table, grid, grid_row, header
+from tracker.core.parse.columns import UNIT_HEADERS, Cells, read_columns
+from tracker.core.parse.grid import cell_text, enclosing_table, grid, grid_row, header
 from tracker.core.parse.text import Heading, clean_name, role_heading
 
-# Column headers that mark the one column of a table holding the names.
-_NAME_HEADERS = frozenset("名称 单位名称 企业名称 公司名称 机构名称 会员名称 会员单位名称".split())
-_UNIT_HEADERS = _NAME_HEADERS | frozenset(
-    "单位 会员单位 成员单位 工作单位 所在单位 单位全称 企业 公司 机构 会员".split()
-)
 _TIER_HEADERS = frozenset(
     "职务 理事会职务 分会职务 联盟职务 协会职务 担任职务 会内职务 本会职务 会员类别 会员级别 "
     "会员类型 会员等级 单位类别 级别 类别 等级 职位".split()
@@ -38,37 +35,28 @@ _TIER_SHARE = 0.6
 
 
 @dataclass
-class Tables:
-    """Cells never read, and tier tables read row by row."""
+class Tables(Cells):
+    """What the column rules say of cells (see `Cells`), and tier tables read row by row."""
 
-    unread: set[int] = field(default_factory=set)
     # Table element id → its members: (tier, name, cell).
     tiered: dict[int, list[tuple[Heading, str, LexborNode]]] = field(default_factory=dict)
 
 
 def read_tables(tree: LexborHTMLParser) -> Tables:
     found = Tables()
-    columns: dict[int, tuple[int, frozenset[int]]] = {}
     # By tag name: lexbor's own lookup, twice as fast as a CSS query (both answer in
     # document order).
     for element in tree.tags("table"):
         members = _tier_table(element)
         if members:
             found.tiered[element.mem_id] = members
+    rows: dict[int, list[LexborNode]] = {}
     for row in tree.tags("tr"):
         table = enclosing_table(row)
-        if table in found.tiered:
-            continue
-        row_cells = cells(row)
-        names = frozenset(i for i, cell in enumerate(row_cells) if header(cell) in _NAME_HEADERS)
-        if names and len(row_cells) > 1:
-            columns[table] = (len(row_cells), names)
-            found.unread.update(cell.mem_id for cell in row_cells)
-        elif table in columns and len(row_cells) == columns[table][0]:
-            # Only rows as wide as the header row are cut; a tier heading spanning the
-            # table stays.
-            keep = columns[table][1]
-            found.unread.update(cell.mem_id for i, cell in enumerate(row_cells) if i not in keep)
+        if table not in found.tiered:
+            rows.setdefault(table, []).append(row)
+    for own in rows.values():
+        read_columns(own, found)
     return found
 
 
@@ -83,7 +71,7 @@ def _tier_table(table: LexborNode) -> list[tuple[Heading, str, LexborNode]]:
     head = list(islice(own, 3))
     for index, row in enumerate(head):
         headers = [header(cell) for cell in grid_row(row, {})]
-        units = [i for i, text in enumerate(headers) if text in _UNIT_HEADERS]
+        units = [i for i, text in enumerate(headers) if text in UNIT_HEADERS]
         tiers = [i for i, text in enumerate(headers) if text in _TIER_HEADERS]
         if units and tiers:
             body = list(grid([*head[index + 1 :], *own]))
