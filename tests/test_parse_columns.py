@@ -144,3 +144,11 @@ def test_a_column_that_cannot_be_told_from_names_is_held_back(case: str) -> None
     result = parse_page(f"<html><body><h3>会员单位</h3>{_table(rows)}</body></html>")
     names = [x.name for x in result.listings]
     assert names == expected or anomalies(result, None, max_loss_share=0.2) != [], names
+
+
+def test_a_lone_cell_ending_like_an_organisation_is_a_member() -> None:
+    # A one-column table whose cells hold paragraphs, the last row typed in bare: its cell
+    # has a shape of its own, and "…信息中心" (no legal form) was dropped as outside the run.
+    rows = "".join(f"<tr><td><p>{n}</p></td></tr>" for n in NAMES[:3])
+    table = f"<table>{rows}<tr><td>庚川信息中心</td></tr></table>"
+    assert _read(table) == [*NAMES[:3], "庚川信息中心"]
