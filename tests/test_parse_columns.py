@@ -71,6 +71,9 @@ DESCRIBED: dict[str, str] = {
         f"<table><tr><td rowspan=2>企业</td><td>{A}</td></tr><tr><td>{B}</td></tr>"
         f"<tr><td rowspan=2>科研院所</td><td>{C}</td></tr><tr><td>{F}</td></tr></table>"
     ),
+    "no header: two members to a row, a person between them": _table(
+        [[A, "李文", B], [C, "王华", D], [E, "张强", F]]
+    ),
     "a header with a contact column": _table(
         [[n, "研发中心", "李文"] for n in NAMES[:3]], head=["单位", "部门", "联系人"]
     ),
@@ -112,6 +115,9 @@ GRIDS: dict[str, str] = {
     # cells had a shape of their own, and two columns of three were dropped as outside the
     # run, exit 0.
     "short names three to a row": _table([["星河科技", "青岚数据", "赤霄智能"], NAMES[:3]]),
+    "a brand name in the short last row of a headed grid": _table(
+        [NAMES[:3], NAMES[3:], ["青云"]], head=["会员单位", "会员单位", "会员单位"], th=True
+    ),
     "a column of brand names in a grid": _table(
         [["星河科技", "青岚数据", "赤霄智能"], [A, "北辰", "云杉"], [D, E, F]]
     ),

@@ -4,15 +4,18 @@
   names the member column: 单位名称, 会员单位, 名称, 单位 …; every other column it heads
   (类别, 领域, 地区, 联系人, 电话, 序号, 备注 …) is not read. Only rows as wide as the
   header row are cut: a tier heading spanning the table stays.
-- **Without a header**, a column whose names mostly end as organisations' do (公司, 大学 …)
-  holds members. Beside it, a column repeating a few values (企业, 金融科技, 北京), or of
-  kinds, departments, places or years, says something about each member and is not read.
-- A **grid of names** (several to a row) has member columns only: none is cut, and its
-  cells share one shape (see ``walk.py``), so that a column of brand names ("星河", "北辰")
-  is one with the columns beside it, not a run of its own to drop.
+- **Without a header**, a column holding organisations' names (公司, 大学 …) holds members.
+  Beside it, a column repeating a few values (企业, 金融科技, 北京), or of kinds,
+  departments (市场部, 办公室, 研发中心), places, years or people, says something about each
+  member and is not read (one row says too little: there it is doubted, below).
+- A **grid of names** (several to a row: two columns or more of organisations' names)
+  loses no column: its cells (but a describing column's) share one shape (see ``walk.py``), so that a column of
+  brand names ("星河", "北辰") is one with the columns beside it, not a run of its own to
+  drop.
 - A column of short words that are none of these (金融科技, 互联网, 高等院校, once each)
-  could be fields or members' short names: it is read as before, and if any of its cells
-  is read as a member the parse says so (`doubted`), for the guard to hold back.
+  could be fields or members' short names (or people, in a grid): it is read as before,
+  and if any of its cells is read as a member the parse says so (`doubted`), for the
+  guard to hold back.
 
 Without a header, a column whose cells read as tier headings is never cut: the tiers are
 the page's own.
@@ -30,6 +33,7 @@ from selectolax.lexbor import LexborNode
 from tracker.core.parse.grid import cell_text, grid, header
 from tracker.core.parse.markup import css_path
 from tracker.core.parse.orgs import looks_like_org
+from tracker.core.parse.runs import is_person
 from tracker.core.parse.text import LETTER, heading
 
 # Column headers of the members' names (the strict ones alone mark a header row, whatever
@@ -50,7 +54,7 @@ _FEW = 0.5
 # Values that name what a member is, not which: a kind, a department, a place, a year.
 _DESCRIBES = re.compile(
     r"[\u4e00-\u9fff]{0,4}(?:企业|院所|院校|高校|机构|单位|组织|团体)"
-    r"|[\u4e00-\u9fff]{1,4}部"
+    r"|[\u4e00-\u9fff]{1,4}部|办公室|[\u4e00-\u9fff]{2}中心"
     r"|[\u4e00-\u9fff]{1,5}[省市区县]"
     r"|\d{4}\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?"
 )
@@ -86,9 +90,7 @@ def read_columns(rows: list[LexborNode], found: Cells) -> None:
             found.unread.update(cell.mem_id for cell in row)
         elif kept is None:
             headerless.append(row)
-        elif len(row) == len(kept):
-            # Only rows as wide as the header row are cut; a tier heading spanning the
-            # table stays.
+        elif len(row) <= len(kept):
             _cut(row, kept, found)
     if headerless:
         _read_unheaded(headerless, found)
@@ -127,11 +129,13 @@ def _names_header(text: str) -> bool:
 
 
 def _cut(row: list[LexborNode], kept: list[bool], found: Cells) -> None:
-    """Cut a row's cells in no kept column (a cell spanning a kept one stays); the cells of
-    several kept columns are a grid."""
-    keep = {cell.mem_id for cell, name in zip(row, kept, strict=True) if name}
-    found.unread.update(cell.mem_id for cell in row if cell.mem_id not in keep)
-    if len(keep) > 1:
+    """Cut a row's cells in no kept column, where the row is as wide as the header row (a
+    tier heading spanning the table, or across a kept column, stays); the cells of several
+    kept columns are a grid's, its last row shorter."""
+    keep = {cell.mem_id for cell, name in zip(row, kept, strict=False) if name}
+    if len(row) == len(kept):
+        found.unread.update(cell.mem_id for cell in row if cell.mem_id not in keep)
+    if sum(kept) > 1:
         found.grid |= keep
 
 
@@ -145,32 +149,36 @@ def _read_unheaded(rows: Grid, found: Cells) -> None:
     if any(len(text) > _MAX_CELL for column in columns for text in column):
         return
     filled = [[text for text in column if LETTER.search(text)] for column in columns]
-    members = [_holds_members(values) for values in filled]
-    if not any(members):
+    names = [bool(values) and _names(values) for values in filled]
+    if not any(names):
         return
-    cut = [False] * width
-    names = 0  # columns of names
+    described = [False] * width
     for index, values in enumerate(filled):
-        if values and _names_among(values):
-            names += 1
-        elif not values or any(heading(text) for text in values):
+        if names[index] or not values or any(heading(text) for text in values):
             continue
-        elif len(data) > 1 and _describes(values):
-            cut[index] = True
-        elif _doubtful(values, rows=len(data)):
+        described[index] = _describes(values)
+        # One row says too little to cut a column by: it may be doubted still.
+        if (len(data) == 1 or not described[index]) and _doubtful(values, rows=len(data)):
             why = _doubt(values, data[0][index])
             found.doubtful.update((row[index].mem_id, why) for row in data)
-    if any(cut):
+    if len(data) > 1:
         # A cell holding a list or a table of its own is layout: never cut.
         found.unread.update(
             cell.mem_id
             for row in data
-            for cell, cutting in zip(row, cut, strict=True)
+            for cell, cutting in zip(row, described, strict=True)
             if cutting and cell.css_first(_BLOCKS) is None
         )
-    elif names == sum(1 for values in filled if values) > 1:
-        # Its last row may be shorter; a row wider (a link after the names) is no grid's.
-        found.grid.update(cell.mem_id for row in rows if len(row) <= width for cell in row)
+    if sum(names) > 1:
+        # Names several to a row, but for the columns describing them: its last row may
+        # be shorter; a row wider (a link after the names) is no grid's.
+        found.grid.update(
+            cell.mem_id
+            for row in rows
+            if len(row) <= width
+            for cell, describing in zip(row, described, strict=False)
+            if not describing
+        )
 
 
 def _doubtful(values: list[str], *, rows: int) -> bool:
@@ -184,23 +192,17 @@ def _doubtful(values: list[str], *, rows: int) -> bool:
     return len(values) >= 2 and all(len(text) <= _MAX_SHORT for text in values)
 
 
-def _holds_members(values: list[str]) -> bool:
-    """Whether a column's names mostly end as organisations' do, and are not a few repeated."""
-    orgs = sum(map(_strict, values))
-    return bool(values) and 2 * orgs >= len(values) and not _describes(values)
-
-
-def _names_among(values: list[str]) -> bool:
-    """Whether a column holds an organisation's name, and says nothing of each member: a
-    column of a grid, among brand names."""
+def _names(values: list[str]) -> bool:
+    """Whether a column holds an organisation's name and says nothing of each member: the
+    members' column, or a column of a grid among brand names."""
     return any(map(_strict, values)) and not _describes(values)
 
 
 def _describes(values: list[str]) -> bool:
     """Whether a column's values say what each member is: a few values repeated, or each a
-    kind, a department, a place or a year."""
+    kind, a department, a place, a year or a person (the member's contact)."""
     few = len(values) >= 3 and len(set(values)) <= _FEW * len(values)
-    return few or all(_DESCRIBES.fullmatch(text) for text in values)
+    return few or all(_DESCRIBES.fullmatch(text) or is_person(text) for text in values)
 
 
 def _strict(text: str) -> bool:

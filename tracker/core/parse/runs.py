@@ -336,3 +336,11 @@ def _group_labels(names: list[Name]) -> set[int]:
         if len(names[i][N_TEXT]) <= _MAX_GROUP_LABEL
         and not looks_like_org(names[i][N_TEXT], strict=True)
     }
+
+
+_A_PERSON = re.compile(rf"(?:{_COMPOUND_SURNAMES}|[{_SURNAMES}])[\u4e00-\u9fff]{{1,2}}")
+
+
+def is_person(text: str) -> bool:
+    """ "李文华": a common surname and a given name, and nothing else."""
+    return _A_PERSON.fullmatch(text) is not None and not looks_like_org(text)
