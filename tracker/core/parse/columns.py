@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborNode
 
-from tracker.core.parse.grid import cell_text, grid, header
+from tracker.core.parse.grid import cell_text, cells, grid, header
 from tracker.core.parse.markup import css_path
 from tracker.core.parse.orgs import looks_like_org
 from tracker.core.parse.runs import is_person
@@ -62,6 +62,7 @@ _DESCRIBES = re.compile(
 _MAX_CELL = 60
 _MAX_SHORT = 8
 _MAX_ALONE = 4
+_SAMPLE = 40
 # What makes a cell a block of the page's layout.
 _BLOCKS = "table, ul, ol"
 
@@ -79,11 +80,13 @@ class Cells:
     grid: set[int] = field(default_factory=set)
 
 
-def read_columns(rows: list[LexborNode], found: Cells) -> None:
-    """What the column rules say about the cells of a table's rows."""
+def read_columns(table: LexborNode, rows: list[LexborNode], found: Cells) -> None:
+    """What the column rules say about the cells of a table's own rows."""
     headerless: Grid = []
     kept: list[bool] | None = None
-    for row in grid(rows):
+    # Most tables span no cell: their rows' cells are their columns already.
+    spanned = table.css_first("[rowspan], [colspan]") is not None
+    for row in grid(rows) if spanned else map(cells, rows):
         kinds = _header_row(row)
         if kinds is not None:
             kept = kinds
@@ -93,7 +96,7 @@ def read_columns(rows: list[LexborNode], found: Cells) -> None:
         elif len(row) <= len(kept):
             _cut(row, kept, found)
     if headerless:
-        _read_unheaded(headerless, found)
+        _read_unheaded(headerless, found, spanned=spanned)
 
 
 def doubted(doubtful: dict[int, str], nodes: Iterable[LexborNode | None]) -> list[str]:
@@ -110,10 +113,13 @@ def doubted(doubtful: dict[int, str], nodes: Iterable[LexborNode | None]) -> lis
 
 def _header_row(row: list[LexborNode]) -> list[bool] | None:
     """Which columns a header row heads names in, or None when the row is no header."""
+    texts = [header(cell) for cell in row]
+    # Most rows are names: told in C, by the headers of a names column.
+    if UNIT_HEADERS.isdisjoint(texts) and "名称\n" not in "\n".join(texts) + "\n":
+        return None
     if len({cell.mem_id for cell in row}) < 2:
         return None
-    texts = [header(cell) for cell in row]
-    if any(text in NAME_HEADERS for text in texts):
+    if not NAME_HEADERS.isdisjoint(texts):
         return [text in NAME_HEADERS for text in texts]
     names = [_names_header(text) for text in texts]
     others = all(
@@ -139,13 +145,17 @@ def _cut(row: list[LexborNode], kept: list[bool], found: Cells) -> None:
         found.grid |= keep
 
 
-def _read_unheaded(rows: Grid, found: Cells) -> None:
+def _read_unheaded(rows: Grid, found: Cells, *, spanned: bool) -> None:
     width = Counter(map(len, rows)).most_common(1)[0][0]
     # Rows of the table's width whose cells are one to a column (no tier heading across).
-    data = [row for row in rows if len(row) == width and len({c.mem_id for c in row}) == width]
+    data = [row for row in rows if len(row) == width]
+    if spanned:
+        data = [row for row in data if len({cell.mem_id for cell in row}) == width]
     if width < 2 or not data:
         return
-    columns = [[cell_text(row[i]) for row in data] for i in range(width)]
+    # What a long table's columns hold is told from rows spread over it.
+    sample = data[:: -(-len(data) // _SAMPLE)]
+    columns = [[cell_text(row[i]) for row in sample] for i in range(width)]
     if any(len(text) > _MAX_CELL for column in columns for text in column):
         return
     filled = [[text for text in column if LETTER.search(text)] for column in columns]

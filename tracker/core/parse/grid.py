@@ -54,13 +54,15 @@ def grid_row(row: LexborNode, carried: dict[int, tuple[LexborNode, int]]) -> lis
         cell = next(row_cells, None)
         if cell is None:
             return out
-        for _ in range(_span(cell, "colspan")):
-            if (rows := _span(cell, "rowspan")) > 1:
+        attributes = cell.attributes  # a dict built each time it is asked for
+        rows = _span(attributes.get("rowspan"))
+        for _ in range(_span(attributes.get("colspan"))):
+            if rows > 1:
                 carried[column] = (cell, rows - 1)
             out.append(cell)
             column += 1
 
 
-def _span(cell: LexborNode, attr: str) -> int:
-    value = (cell.attributes.get(attr) or "1").strip()
+def _span(value: str | None) -> int:
+    value = (value or "1").strip()
     return min(int(value), 1000) if value.isdigit() and int(value) > 0 else 1

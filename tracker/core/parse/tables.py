@@ -46,17 +46,20 @@ def read_tables(tree: LexborHTMLParser) -> Tables:
     found = Tables()
     # By tag name: lexbor's own lookup, twice as fast as a CSS query (both answer in
     # document order).
+    elements: dict[int, LexborNode] = {}
     for element in tree.tags("table"):
         members = _tier_table(element)
         if members:
             found.tiered[element.mem_id] = members
+        else:
+            elements[element.mem_id] = element
     rows: dict[int, list[LexborNode]] = {}
     for row in tree.tags("tr"):
         table = enclosing_table(row)
-        if table not in found.tiered:
+        if table in elements:
             rows.setdefault(table, []).append(row)
-    for own in rows.values():
-        read_columns(own, found)
+    for table, own in rows.items():
+        read_columns(elements[table], own, found)
     return found
 
 
