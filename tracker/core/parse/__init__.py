@@ -27,6 +27,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from tracker.core.config import Selectors
 from tracker.core.errors import ParseError
 from tracker.core.models import ParseResult
+from tracker.core.parse.columns import doubted
 from tracker.core.parse.complete import cut_off
 from tracker.core.parse.configured import by_selectors
 from tracker.core.parse.depth import markup_only, may_nest_too_deep, too_deep
@@ -34,7 +35,7 @@ from tracker.core.parse.embedded import by_json
 from tracker.core.parse.marks import NO_RUN, Marks, Run
 from tracker.core.parse.markup import css_path, inside, site_names, structure
 from tracker.core.parse.paging import NextPage, next_page
-from tracker.core.parse.runs import PERSON_FIRST
+from tracker.core.parse.runs import N_NODE, PERSON_FIRST
 from tracker.core.parse.sections import Reader, Rejected, Section
 from tracker.core.parse.strips import Strips, label_strips
 from tracker.core.parse.tables import read_tables
@@ -63,7 +64,9 @@ __all__ = [
 # person written before each member on most lines of a tier ("李文 星河科技有限公司"); 8
 # drops that person with a role after it, when a separator sets it apart (on any number of
 # lines) and from short tiers on such a page, and keeps places, brands and spaced-out
-# brands before a member whole.
+# brands before a member whole; it reads only a table's member columns (not a field, kind,
+# city or department beside each member), gives a grid of names one shape, and keeps a lone
+# "…中心" cell in a members' table.
 PARSER_VERSION = "8"
 
 _WAYBACK_BEGIN = "<!-- BEGIN WAYBACK TOOLBAR INSERT -->"
@@ -160,6 +163,7 @@ def _by_headings(trees: list[LexborHTMLParser], *, fast: bool) -> Reading:
     skipped: list[tuple[LexborNode, str]] = []
     navigation: list[tuple[str, LexborNode]] = []
     shapes: dict[tuple[str, ...], int] = {}
+    doubtful: dict[int, str] = {}  # cells that may or may not hold names (columns.py)
     # How many names the pages before each page gave.
     given = [0]
     for page, tree in enumerate(trees):
@@ -171,6 +175,7 @@ def _by_headings(trees: list[LexborHTMLParser], *, fast: bool) -> Reading:
             continue
         chrome, titles, renderings = structure(tree)
         marks = Marks(chrome, Strips(), read_tables(tree), titles, renderings)
+        doubtful |= marks.tables.doubtful
         lines = read_lines(tree.body, marks, shapes, bulk=fast)
         # Strips of tier labels can only be where a line reads as a tier heading: the page
         # is read again with them only when it has some (a menu, tabs).
@@ -200,6 +205,7 @@ def _by_headings(trees: list[LexborHTMLParser], *, fast: bool) -> Reading:
         # A tier found to put a person before each member speaks for the page's short ones.
         dropped = reader.out.without_people_first()
         reader.rejected += [Rejected(person, PERSON_FIRST, None) for person in dropped]
+    reader.out.problems += _doubted(doubtful, reader.sections)
     given.append(len(reader.out.names))
     # A later page that adds nobody was not read as the list it should go on with.
     reader.out.problems += [
@@ -215,6 +221,13 @@ def _by_headings(trees: list[LexborHTMLParser], *, fast: bool) -> Reading:
         reader.outside,
         reader.plain,
     )
+
+
+def _doubted(doubtful: dict[int, str], sections: list[Section]) -> list[str]:
+    """What to say of the table columns that may or may not hold names, if read."""
+    if not doubtful:
+        return []
+    return doubted(doubtful, (name[N_NODE] for section in sections for name in section.kept))
 
 
 def _heading_blocks(

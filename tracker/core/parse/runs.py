@@ -183,8 +183,9 @@ def _within_run(names: list[Name], run: set[int]) -> tuple[list[Name], list[Name
     Outside the run only a legal form or an institution's word keeps a line: "官网" ends
     like "新闻网", a site's hint line ends like a member. But a table's cells are told apart
     by column, so a short table's column may hold one name: in a row beside the run's
-    names, written as they are (a link among plain names is a service link: 客服中心), a
-    cell ending like any organisation's ("…信息中心") is a member too.
+    names, or alone in a row of a table of the run's names, written as they are (a link
+    among plain names is a service link: 客服中心), a cell ending like any organisation's
+    ("…信息中心") is a member too.
     """
     kept: list[Name] = []
     outside: list[Name] = []
@@ -196,29 +197,51 @@ def _within_run(names: list[Name], run: set[int]) -> tuple[list[Name], list[Name
             continue
         cell = _cell_of(name) if looks_like_org(text) else None
         if cell is not None:
-            cells = (
-                cells if cells is not None else {_cell_of(x) for x in names if x[N_SHAPE] in run}
-            )
-            if cell in cells:
+            if cells is None:
+                ran = [x for x in names if x[N_SHAPE] in run]
+                cells = {_cell_of(x) for x in ran} | {_table_of(x) for x in ran}
+            if cell in cells or _table_of(name, lone=True) in cells:
                 kept.append(name)
                 continue
         outside.append(name)
     return kept, outside
 
 
-# A name's table row (its node's id), and whether its cell holds a link.
+# A name's table row or table (its node's id), and whether its cell holds a link.
 _Cell = tuple[int, bool]
 
 
 def _cell_of(name: Name) -> _Cell | None:
-    """Where in a table a name was read (`_Cell`), if it was read from a cell."""
+    """The table row a name was read from (`_Cell`), if it was read from a cell."""
+    found = _cell_and_row(name)
+    return None if found is None else (found[1].mem_id, _linked(found[0]))
+
+
+def _table_of(name: Name, *, lone: bool = False) -> _Cell | None:
+    """The table a name was read from (`_Cell`), if it was read from a cell; ``lone`` asks
+    for a cell with no other text in its row."""
+    found = _cell_and_row(name)
+    if found is None:
+        return None
+    cell, row = found
+    if lone and sum(1 for x in row.iter() if x.tag in ("td", "th") and x.text(strip=True)) > 1:
+        return None
+    table = row.parent
+    while table is not None and table.tag != "table":
+        table = table.parent
+    return None if table is None else (table.mem_id, _linked(cell))
+
+
+def _cell_and_row(name: Name) -> tuple[LexborNode, LexborNode] | None:
     node = name[N_NODE]
     while node is not None and node.tag not in ("td", "th"):
         node = node.parent if node.tag in _INSIDE_CELL else None
     row = node.parent if node is not None else None
-    if node is None or row is None or row.tag != "tr":
-        return None
-    return row.mem_id, any(child.tag == "a" for child in node.iter())
+    return None if node is None or row is None or row.tag != "tr" else (node, row)
+
+
+def _linked(cell: LexborNode) -> bool:
+    return any(child.tag == "a" for child in cell.iter())
 
 
 def _without_counters(names: list[Name]) -> list[Name]:

@@ -1,7 +1,8 @@
 """Tables that say which cells are names, and tables that give each row its tier.
 
-- A header row naming a **name column** (``序号 | 单位名称 | 所在地 | 入会时间``): only that
-  column is read; a city or a member type in the next cell would be one more "member".
+- **Member columns** (``序号 | 单位名称 | 所在地 | 入会时间``, with a header row or without):
+  only they are read; a city or a member type in the next cell would be one more
+  "member" (see ``columns.py``).
 - A header row naming a **unit column and a tier column** (``单位 | 姓名 | 职务 | 分会职务``,
   ``会员名称 | 会员类别``): one member per row, with that row's tier; person names, titles and
   every other column are never members. The tier column is the one whose values name
@@ -11,7 +12,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -19,14 +19,10 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from tracker.core.models import OTHER_TIER
 from tracker.core.normalize import normalize_key
-from tracker.core.parse.markup import ancestor
-from tracker.core.parse.text import NON_WORD, Heading, clean_name, role_heading
+from tracker.core.parse.columns import UNIT_HEADERS, Cells, read_columns
+from tracker.core.parse.grid import cell_text, enclosing_table, grid, grid_row, header
+from tracker.core.parse.text import Heading, clean_name, role_heading
 
-# Column headers that mark the one column of a table holding the names.
-_NAME_HEADERS = frozenset("名称 单位名称 企业名称 公司名称 机构名称 会员名称 会员单位名称".split())
-_UNIT_HEADERS = _NAME_HEADERS | frozenset(
-    "单位 会员单位 成员单位 工作单位 所在单位 单位全称 企业 公司 机构 会员".split()
-)
 _TIER_HEADERS = frozenset(
     "职务 理事会职务 分会职务 联盟职务 协会职务 担任职务 会内职务 本会职务 会员类别 会员级别 "
     "会员类型 会员等级 单位类别 级别 类别 等级 职位".split()
@@ -39,51 +35,32 @@ _TIER_SHARE = 0.6
 
 
 @dataclass
-class Tables:
-    """Cells never read, and tier tables read row by row."""
+class Tables(Cells):
+    """What the column rules say of cells (see `Cells`), and tier tables read row by row."""
 
-    unread: set[int] = field(default_factory=set)
     # Table element id → its members: (tier, name, cell).
     tiered: dict[int, list[tuple[Heading, str, LexborNode]]] = field(default_factory=dict)
 
 
 def read_tables(tree: LexborHTMLParser) -> Tables:
     found = Tables()
-    columns: dict[int, tuple[int, frozenset[int]]] = {}
     # By tag name: lexbor's own lookup, twice as fast as a CSS query (both answer in
     # document order).
+    elements: dict[int, LexborNode] = {}
     for element in tree.tags("table"):
         members = _tier_table(element)
         if members:
             found.tiered[element.mem_id] = members
+        else:
+            elements[element.mem_id] = element
+    rows: dict[int, list[LexborNode]] = {}
     for row in tree.tags("tr"):
-        table = _enclosing_table(row)
-        if table in found.tiered:
-            continue
-        cells = _cells(row)
-        names = frozenset(i for i, cell in enumerate(cells) if _header(cell) in _NAME_HEADERS)
-        if names and len(cells) > 1:
-            columns[table] = (len(cells), names)
-            found.unread.update(cell.mem_id for cell in cells)
-        elif table in columns and len(cells) == columns[table][0]:
-            # Only rows as wide as the header row are cut; a tier heading spanning the
-            # table stays.
-            keep = columns[table][1]
-            found.unread.update(cell.mem_id for i, cell in enumerate(cells) if i not in keep)
+        table = enclosing_table(row)
+        if table in elements:
+            rows.setdefault(table, []).append(row)
+    for table, own in rows.items():
+        read_columns(elements[table], own, found)
     return found
-
-
-def _cells(row: LexborNode) -> list[LexborNode]:
-    return [cell for cell in row.iter(include_text=False) if cell.tag in ("td", "th")]
-
-
-def _header(cell: LexborNode) -> str:
-    return NON_WORD.sub("", cell.text())
-
-
-def _enclosing_table(row: LexborNode) -> int:
-    table = ancestor(row, lambda parent: parent.tag == "table")
-    return 0 if table is None else table.mem_id
 
 
 # --- Tier columns -------------------------------------------------------------------------
@@ -91,66 +68,26 @@ def _enclosing_table(row: LexborNode) -> int:
 
 def _tier_table(table: LexborNode) -> list[tuple[Heading, str, LexborNode]]:
     """Members of a table with a unit column and a tier column, or [] for any other table."""
-    own = (row for row in table.css("tr") if _enclosing_table(row) == table.mem_id)
+    own = (row for row in table.css("tr") if enclosing_table(row) == table.mem_id)
     # The header is one of the first rows (after a caption row, say); a table of thousands
     # of names is not read twice.
     head = list(islice(own, 3))
     for index, row in enumerate(head):
-        headers = [_header(cell) for cell in _grid_row(row, {})]
-        units = [i for i, text in enumerate(headers) if text in _UNIT_HEADERS]
+        headers = [header(cell) for cell in grid_row(row, {})]
+        units = [i for i, text in enumerate(headers) if text in UNIT_HEADERS]
         tiers = [i for i, text in enumerate(headers) if text in _TIER_HEADERS]
         if units and tiers:
-            grid = list(_grid([*head[index + 1 :], *own]))
-            column = _tier_column(grid, tiers)
-            return [] if column is None else _members(grid, units[0], column)
+            body = list(grid([*head[index + 1 :], *own]))
+            column = _tier_column(body, tiers)
+            return [] if column is None else _members(body, units[0], column)
     return []
 
 
-def _grid(rows: list[LexborNode]) -> Iterator[list[LexborNode]]:
-    """Each row's cells by column, a cell spanning rows repeated in each (rowspan)."""
-    carried: dict[int, tuple[LexborNode, int]] = {}
-    for row in rows:
-        yield _grid_row(row, carried)
-
-
-def _grid_row(row: LexborNode, carried: dict[int, tuple[LexborNode, int]]) -> list[LexborNode]:
-    out: list[LexborNode] = []
-    cells = iter(_cells(row))
-    column = 0
-    while True:
-        if column in carried:
-            above, left = carried[column]
-            out.append(above)
-            if left <= 1:
-                del carried[column]
-            else:
-                carried[column] = (above, left - 1)
-            column += 1
-            continue
-        cell = next(cells, None)
-        if cell is None:
-            return out
-        for _ in range(_span(cell, "colspan")):
-            if (rows := _span(cell, "rowspan")) > 1:
-                carried[column] = (cell, rows - 1)
-            out.append(cell)
-            column += 1
-
-
-def _span(cell: LexborNode, attr: str) -> int:
-    value = (cell.attributes.get(attr) or "1").strip()
-    return min(int(value), 1000) if value.isdigit() and int(value) > 0 else 1
-
-
-def _text(cell: LexborNode) -> str:
-    return " ".join(cell.text(separator=" ").split())
-
-
-def _tier_column(grid: list[list[LexborNode]], candidates: list[int]) -> int | None:
+def _tier_column(body: list[list[LexborNode]], candidates: list[int]) -> int | None:
     """The candidate column whose filled cells most often name a tier."""
     best, best_share = None, 0.0
     for column in candidates:
-        values = [_text(row[column]) for row in grid if column < len(row)]
+        values = [cell_text(row[column]) for row in body if column < len(row)]
         filled = [value for value in values if value]
         named = sum(1 for value in filled if _names_tier(value))
         share = named / len(filled) if filled else 0.0
@@ -165,20 +102,20 @@ def _names_tier(value: str) -> bool:
 
 
 def _members(
-    grid: list[list[LexborNode]], unit: int, tier: int
+    body: list[list[LexborNode]], unit: int, tier: int
 ) -> list[tuple[Heading, str, LexborNode]]:
     members: list[tuple[Heading, str, LexborNode]] = []
     seen: set[tuple[str, str]] = set()
-    for row in grid:
+    for row in body:
         cell = row[unit] if unit < len(row) else None
-        value = _text(row[tier]) if tier < len(row) else ""
+        value = cell_text(row[tier]) if tier < len(row) else ""
         # A row of staff (秘书长, 主任) in a table of representatives names no member.
         if cell is None or not _names_tier(value):
             continue
         role = role_heading(value)
         if role is None:
             continue
-        name, problem = clean_name(_text(cell))
+        name, problem = clean_name(cell_text(cell))
         # One row per representative: a unit with two people in one tier is listed once.
         if problem is None and (role.section, normalize_key(name)) not in seen:
             seen.add((role.section, normalize_key(name)))

@@ -244,12 +244,13 @@ class _Walker:
         if flags & _LINK:
             buffer.open_link(node)
         if flags & _CELL:
-            # Cells are told apart by column: "td#0" names, "td#1" districts.
+            # Cells are told apart by column: "td#0" names, "td#1" districts; not in a
+            # grid of names, several to a row (see columns.py).
             columns = self.columns
             column = columns[-1] if columns else 0
             if columns:
                 columns[-1] += 1
-            buffer.path.append(f"{tag}#{column}")
+            buffer.path.append(tag if node.mem_id in self.marks.tables.grid else f"{tag}#{column}")
             buffer.blocks.append(node)
         elif flags & _BLOCK:
             buffer.path.append(tag if tag in _ITEM_TAGS else _label(node, tag))
