@@ -183,6 +183,7 @@ def _by_headings(trees: list[LexborHTMLParser], *, fast: bool) -> Reading:
             marks.runs.clear()
             lines = read_lines(tree.body, marks, shapes, bulk=fast)
         reader.read(lines, marks.runs)
+        reader.rejected += [Rejected(*row) for row in marks.tables.classless]
         skipped += chrome.values()
         # A menu inside a sidebar is said once, as the sidebar.
         skipped += [
