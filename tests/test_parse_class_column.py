@@ -141,3 +141,11 @@ def test_an_institution_table_with_no_class_column_is_no_member_list() -> None:
     head = ["序号", "托管人名称", "注册地", "取得托管业务资格时间", "官方网站", "客服电话"]
     result = parse_page(_table([(name, "北京") for name in (A, B, C)], head=head))
     assert result.listings == []
+
+
+def test_securities_firms_by_their_short_names_are_believed() -> None:
+    """A securities firm goes by its licence ("甲岚证券"), as a bank does: a class of them
+    was held back as names that do not look like organisations."""
+    firms = ["甲岚证券", "乙禾证券", "丙岳证券", "丁岫证券（浙江）"]
+    result = _believed(_table([(name, "普通会员") for name in firms]))
+    assert [x.name for x in result.listings] == firms
