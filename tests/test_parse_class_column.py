@@ -90,6 +90,13 @@ def test_a_row_with_no_class_is_no_member_and_the_reading_says_so() -> None:
     assert {(B, why), (D, why)} <= rejected
 
 
+def test_a_class_column_mostly_saying_no_class_is_still_the_class_column() -> None:
+    """A dash or 非会员 says what a blank does: the one member is read, the rest are not."""
+    classes = [(A, "非会员"), (B, "—"), (C, "普通会员"), (D, "非会员"), (E, "/")]
+    result = _believed(_table(classes))
+    assert _listed(result) == [("other", "普通会员", 1, C)]
+
+
 def test_a_nested_table_in_the_first_row_changes_nothing() -> None:
     nested = "<table><tbody><tr><td>1</td></tr></tbody></table>"
     html = _table([(name, "会员") for name in (A, B, C)]).replace(

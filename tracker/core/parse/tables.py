@@ -24,7 +24,7 @@ from tracker.core.models import OTHER_TIER
 from tracker.core.normalize import normalize_key
 from tracker.core.parse.columns import Cells, names_header, read_columns
 from tracker.core.parse.grid import cell_text, enclosing_table, grid, grid_row, header
-from tracker.core.parse.text import Heading, clean_name, role_heading
+from tracker.core.parse.text import LETTER, NEGATIONS, Heading, clean_name, role_heading
 
 # 会员 may head the members' names too: the tier column is told by its cells.
 _TIER_HEADERS = frozenset(
@@ -97,11 +97,12 @@ def _tier_table(table: LexborNode) -> tuple[Members, Classless]:
 
 
 def _tier_column(body: list[list[LexborNode]], candidates: list[int]) -> int | None:
-    """The candidate column whose filled cells most often name a tier."""
+    """The candidate column whose filled cells most often name a tier. A dash or "/" says
+    no more than an empty cell, and 非会员 says what a blank does: no tier."""
     best, best_share = None, 0.0
     for column in candidates:
         values = [cell_text(row[column]) for row in body if column < len(row)]
-        filled = [value for value in values if value]
+        filled = [v for v in values if LETTER.search(v) and not v.startswith(NEGATIONS)]
         named = sum(1 for value in filled if _names_tier(value))
         share = named / len(filled) if filled else 0.0
         if share >= _TIER_SHARE and share > best_share:

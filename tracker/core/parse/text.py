@@ -160,7 +160,7 @@ def inline_heading(line: str) -> tuple[Heading, str] | None:
 
 
 # "非会员", "不是会员": a register's word for an institution of no class.
-_NEGATIONS = ("非", "不是", "未", "无", "否")
+NEGATIONS = ("非", "不是", "未", "无", "否")
 
 
 def role_heading(value: str) -> Heading | None:
@@ -170,7 +170,7 @@ def role_heading(value: str) -> Heading | None:
     副理事长单位. The label stays as written.
     """
     text = ASCII_SPACE.sub("", value).strip(" :：")
-    if not text or len(text) > 12 or not LETTER.search(text) or text.startswith(_NEGATIONS):
+    if not text or len(text) > 12 or not LETTER.search(text) or text.startswith(NEGATIONS):
         return None
     tier = tier_for_label(text)
     if tier == OTHER_TIER:
