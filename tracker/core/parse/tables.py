@@ -38,14 +38,19 @@ _OFFICE = re.compile(r"(?:会长|理事长|理事|监事长|监事|会员|主席
 _TIER_SHARE = 0.6
 
 
+# A tier table's members: (tier, name, cell); its rows naming no tier: (name, why, cell).
+Members = list[tuple[Heading, str, LexborNode]]
+Classless = list[tuple[str, str, LexborNode]]
+
+
 @dataclass
 class Tables(Cells):
     """What the column rules say of cells (see `Cells`), and tier tables read row by row."""
 
-    # Table element id → its members: (tier, name, cell).
-    tiered: dict[int, list[tuple[Heading, str, LexborNode]]] = field(default_factory=dict)
-    # Rows of those tables that name no tier, so no member: (name, why, cell).
-    classless: list[tuple[str, str, LexborNode]] = field(default_factory=list)
+    # Table element id → its members.
+    tiered: dict[int, Members] = field(default_factory=dict)
+    # The rows of those tables that name no tier, so no member.
+    classless: Classless = field(default_factory=list)
 
 
 def read_tables(tree: LexborHTMLParser) -> Tables:
@@ -68,10 +73,6 @@ def read_tables(tree: LexborHTMLParser) -> Tables:
 
 
 # --- Tier columns -------------------------------------------------------------------------
-
-
-Members = list[tuple[Heading, str, LexborNode]]
-Classless = list[tuple[str, str, LexborNode]]
 
 
 def _tier_table(table: LexborNode) -> tuple[Members, Classless]:
@@ -122,16 +123,16 @@ def _members(
     classless: Classless = []
     seen: set[tuple[str, str]] = set()
     for row in body:
-        cell = row[unit] if unit < len(row) else None
-        if cell is None:
+        if unit >= len(row):
             continue
+        cell = row[unit]
         name, problem = clean_name(cell_text(cell))
+        if problem is not None:
+            continue
         value = cell_text(row[tier]) if tier < len(row) else ""
         # A row of staff (秘书长, 主任) in a table of representatives names no member, nor
         # does an institution of no class (an empty cell, 非会员) in a register.
         role = role_heading(value) if _names_tier(value) else None
-        if problem is not None:
-            continue
         if role is None:
             classless.append((name, f"no membership class in its row ({headed})", cell))
         # One row per representative: a unit with two people in one tier is listed once.
