@@ -186,6 +186,7 @@ def _by_headings(trees: list[LexborHTMLParser], *, fast: bool) -> Reading:
             marks.runs.clear()
             lines = read_lines(tree.body, marks, shapes, bulk=fast)
         reader.read(lines, marks.runs)
+        reader.rejected += [Rejected(*row) for row in marks.tables.classless]
         skipped += chrome.values()
         # A menu inside a sidebar is said once, as the sidebar.
         skipped += [
@@ -200,12 +201,7 @@ def _by_headings(trees: list[LexborHTMLParser], *, fast: bool) -> Reading:
         reader.out.problems.append(
             f"tier words appear only in navigation ({label} at {css_path(where)})"
         )
-    reader.finish()
-    if any(rejected.reason == PERSON_FIRST for rejected in reader.rejected):
-        # A tier found to put a person before each member speaks for the page's short ones.
-        dropped = reader.out.without_people_first()
-        reader.rejected += [Rejected(person, PERSON_FIRST, None) for person in dropped]
-    reader.out.problems += _doubted(doubtful, reader.sections)
+    _finish(reader, doubtful)
     given.append(len(reader.out.names))
     # A later page that adds nobody was not read as the list it should go on with.
     reader.out.problems += [
@@ -221,6 +217,16 @@ def _by_headings(trees: list[LexborHTMLParser], *, fast: bool) -> Reading:
         reader.outside,
         reader.plain,
     )
+
+
+def _finish(reader: Reader, doubtful: dict[int, str]) -> None:
+    """What only the whole list decides, once every page is read."""
+    reader.finish()
+    if any(rejected.reason == PERSON_FIRST for rejected in reader.rejected):
+        # A tier found to put a person before each member speaks for the page's short ones.
+        dropped = reader.out.without_people_first()
+        reader.rejected += [Rejected(person, PERSON_FIRST, None) for person in dropped]
+    reader.out.problems += _doubted(doubtful, reader.sections)
 
 
 def _doubted(doubtful: dict[int, str], sections: list[Section]) -> list[str]:

@@ -121,7 +121,7 @@ def _header_row(row: list[LexborNode]) -> list[bool] | None:
         return None
     if not NAME_HEADERS.isdisjoint(texts):
         return [text in NAME_HEADERS for text in texts]
-    names = [_names_header(text) for text in texts]
+    names = [names_header(text) for text in texts]
     others = all(
         name or not text or (len(text) <= _MAX_HEADER and _OTHER_HEADER.search(text))
         for name, text in zip(names, texts, strict=True)
@@ -129,7 +129,7 @@ def _header_row(row: list[LexborNode]) -> list[bool] | None:
     return names if any(names) and others else None
 
 
-def _names_header(text: str) -> bool:
+def names_header(text: str) -> bool:
     """单位, 会员单位, 会员企业名称; not 产品名称."""
     return text in UNIT_HEADERS or (text.endswith("名称") and not _OTHER_HEADER.search(text))
 

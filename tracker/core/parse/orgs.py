@@ -23,9 +23,10 @@ _LEGAL_ENDINGS = tuple(
 _OFFICES = ("代表处", "办事处")
 # Endings that also close the names of things (平台, 网站, 新闻中心): weaker evidence.
 # A fund ("…产业基金（有限合伙）") names a member as often as a page's "投资基金" menu.
+# A securities firm goes by its licence ("国泰君安证券", "中信证券"), as a bank does.
 _ORG_ENDINGS = (
     *_LEGAL_ENDINGS,
-    *"中心 科技 局 部 厅 署 院 所 站 厂 场 馆 台 社 网 校 港 基金".split(),
+    *"中心 科技 局 部 厅 署 院 所 站 厂 场 馆 台 社 网 校 港 基金 证券".split(),
 )
 _LATIN_ORG = re.compile(
     r"\b(?:inc|ltd|llc|gmbh|corp|co|plc|ag|s\.?a|limited|corporation|company|group|university"

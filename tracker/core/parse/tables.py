@@ -4,9 +4,12 @@
   only they are read; a city or a member type in the next cell would be one more
   "member" (see ``columns.py``).
 - A header row naming a **unit column and a tier column** (``单位 | 姓名 | 职务 | 分会职务``,
-  ``会员名称 | 会员类别``): one member per row, with that row's tier; person names, titles and
-  every other column are never members. The tier column is the one whose values name
-  tiers (副理事长单位, or a representative's office: 副理事长, 常务理事, 会员).
+  ``会员名称 | 会员类别``, ``机构名称 | 成立时间 | 网址 | 协会会员``): one member per row, with
+  that row's tier; person names, titles and every other column are never members. The
+  tier column is the one whose values name tiers (副理事长单位, a class of members: 普通会员,
+  联席会员, 会员; or a representative's office: 副理事长, 常务理事). A row whose tier cell
+  is empty or names none (非会员) is no member: a register of institutions says so of
+  those that are not members; the reading lists each such row (`Tables.classless`).
 """
 
 from __future__ import annotations
@@ -19,13 +22,14 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from tracker.core.models import OTHER_TIER
 from tracker.core.normalize import normalize_key
-from tracker.core.parse.columns import UNIT_HEADERS, Cells, read_columns
+from tracker.core.parse.columns import Cells, names_header, read_columns
 from tracker.core.parse.grid import cell_text, enclosing_table, grid, grid_row, header
-from tracker.core.parse.text import Heading, clean_name, role_heading
+from tracker.core.parse.text import LETTER, NEGATIONS, Heading, clean_name, role_heading
 
+# 会员 may head the members' names too: the tier column is told by its cells.
 _TIER_HEADERS = frozenset(
     "职务 理事会职务 分会职务 联盟职务 协会职务 担任职务 会内职务 本会职务 会员类别 会员级别 "
-    "会员类型 会员等级 单位类别 级别 类别 等级 职位".split()
+    "会员类型 会员等级 单位类别 级别 类别 等级 职位 会员 协会会员 本会会员 会员身份".split()
 )
 # An office that names a tier when it is not one of the known tier words; a secretary
 # general (秘书长) or a director (主任) is staff, not a rank of members.
@@ -34,12 +38,19 @@ _OFFICE = re.compile(r"(?:会长|理事长|理事|监事长|监事|会员|主席
 _TIER_SHARE = 0.6
 
 
+# A tier table's members: (tier, name, cell); its rows naming no tier: (name, why, cell).
+Members = list[tuple[Heading, str, LexborNode]]
+Classless = list[tuple[str, str, LexborNode]]
+
+
 @dataclass
 class Tables(Cells):
     """What the column rules say of cells (see `Cells`), and tier tables read row by row."""
 
-    # Table element id → its members: (tier, name, cell).
-    tiered: dict[int, list[tuple[Heading, str, LexborNode]]] = field(default_factory=dict)
+    # Table element id → its members.
+    tiered: dict[int, Members] = field(default_factory=dict)
+    # The rows of those tables that name no tier, so no member.
+    classless: Classless = field(default_factory=list)
 
 
 def read_tables(tree: LexborHTMLParser) -> Tables:
@@ -48,9 +59,10 @@ def read_tables(tree: LexborHTMLParser) -> Tables:
     # document order).
     elements: dict[int, LexborNode] = {}
     for element in tree.tags("table"):
-        members = _tier_table(element)
+        members, classless = _tier_table(element)
         if members:
             found.tiered[element.mem_id] = members
+            found.classless += classless
         else:
             elements[element.mem_id] = element
     rows: dict[int, list[LexborNode]] = {}
@@ -66,29 +78,35 @@ def read_tables(tree: LexborHTMLParser) -> Tables:
 # --- Tier columns -------------------------------------------------------------------------
 
 
-def _tier_table(table: LexborNode) -> list[tuple[Heading, str, LexborNode]]:
-    """Members of a table with a unit column and a tier column, or [] for any other table."""
+def _tier_table(table: LexborNode) -> tuple[Members, Classless]:
+    """Members of a table with a unit column and a tier column, and the rows naming no
+    tier; nothing for any other table."""
     own = (row for row in table.css("tr") if enclosing_table(row) == table.mem_id)
     # The header is one of the first rows (after a caption row, say); a table of thousands
     # of names is not read twice.
     head = list(islice(own, 3))
     for index, row in enumerate(head):
         headers = [header(cell) for cell in grid_row(row, {})]
-        units = [i for i, text in enumerate(headers) if text in UNIT_HEADERS]
         tiers = [i for i, text in enumerate(headers) if text in _TIER_HEADERS]
-        if units and tiers:
-            body = list(grid([*head[index + 1 :], *own]))
-            column = _tier_column(body, tiers)
-            return [] if column is None else _members(body, units[0], column)
-    return []
+        units = [i for i, text in enumerate(headers) if names_header(text)]
+        if not tiers or not units:
+            continue
+        body = list(grid([*head[index + 1 :], *own]))
+        column = _tier_column(body, tiers)
+        units = [i for i in units if i != column]
+        if column is None or not units:
+            return [], []
+        return _members(body, units[0], column, headers[column])
+    return [], []
 
 
 def _tier_column(body: list[list[LexborNode]], candidates: list[int]) -> int | None:
-    """The candidate column whose filled cells most often name a tier."""
+    """The candidate column whose filled cells most often name a tier. A dash or "/" says
+    no more than an empty cell, and 非会员 says what a blank does: no tier."""
     best, best_share = None, 0.0
     for column in candidates:
         values = [cell_text(row[column]) for row in body if column < len(row)]
-        filled = [value for value in values if value]
+        filled = [v for v in values if LETTER.search(v) and not v.startswith(NEGATIONS)]
         named = sum(1 for value in filled if _names_tier(value))
         share = named / len(filled) if filled else 0.0
         if share >= _TIER_SHARE and share > best_share:
@@ -102,22 +120,26 @@ def _names_tier(value: str) -> bool:
 
 
 def _members(
-    body: list[list[LexborNode]], unit: int, tier: int
-) -> list[tuple[Heading, str, LexborNode]]:
-    members: list[tuple[Heading, str, LexborNode]] = []
+    body: list[list[LexborNode]], unit: int, tier: int, headed: str
+) -> tuple[Members, Classless]:
+    members: Members = []
+    classless: Classless = []
     seen: set[tuple[str, str]] = set()
     for row in body:
-        cell = row[unit] if unit < len(row) else None
-        value = cell_text(row[tier]) if tier < len(row) else ""
-        # A row of staff (秘书长, 主任) in a table of representatives names no member.
-        if cell is None or not _names_tier(value):
+        if unit >= len(row):
             continue
-        role = role_heading(value)
-        if role is None:
-            continue
+        cell = row[unit]
         name, problem = clean_name(cell_text(cell))
+        if problem is not None:
+            continue
+        value = cell_text(row[tier]) if tier < len(row) else ""
+        # A row of staff (秘书长, 主任) in a table of representatives names no member, nor
+        # does an institution of no class (an empty cell, 非会员) in a register.
+        role = role_heading(value) if _names_tier(value) else None
+        if role is None:
+            classless.append((name, f"no membership class in its row ({headed})", cell))
         # One row per representative: a unit with two people in one tier is listed once.
-        if problem is None and (role.section, normalize_key(name)) not in seen:
+        elif (role.section, normalize_key(name)) not in seen:
             seen.add((role.section, normalize_key(name)))
             members.append((role, name, cell))
-    return members
+    return members, classless

@@ -159,6 +159,10 @@ def inline_heading(line: str) -> tuple[Heading, str] | None:
     return None if found is None else (found, match["rest"])
 
 
+# "非会员", "不是会员": a register's word for an institution of no class.
+NEGATIONS = ("非", "不是", "未", "无", "否")
+
+
 def role_heading(value: str) -> Heading | None:
     """A tier named in a table's role column: "副理事长单位", or a person's office "副理事长".
 
@@ -166,7 +170,7 @@ def role_heading(value: str) -> Heading | None:
     副理事长单位. The label stays as written.
     """
     text = ASCII_SPACE.sub("", value).strip(" :：")
-    if not text or len(text) > 12 or not LETTER.search(text):
+    if not text or len(text) > 12 or not LETTER.search(text) or text.startswith(NEGATIONS):
         return None
     tier = tier_for_label(text)
     if tier == OTHER_TIER:
