@@ -186,3 +186,33 @@ def test_a_capture_that_lost_the_race_records_unchanged(
 
 def _now() -> datetime:
     return datetime(2025, 6, 1, 9, 30, tzinfo=UTC)
+
+
+def test_a_live_reading_begun_before_another_stored_the_same_page_repeats_it(
+    tmp_path: Path,
+) -> None:
+    """What the race above does under load: one racer's fetch begins in the second before
+    another's, which stores the page first. Its reading is of the present, not of the
+    past, so it repeats that snapshot (it stored a second one, 1 in 20 runs on a busy
+    machine)."""
+    store = Store.open(tmp_path / "t.db")
+    source = Source(id="aiia", name="Test", url="http://alliance.test/structure")
+    config = Config(sources=[source])
+    content = render_page(TIERS).encode()
+    late, early = (
+        datetime(2026, 1, 1, 9, 0, 1, tzinfo=UTC),
+        datetime(2026, 1, 1, 9, 0, 0, 900_000, tzinfo=UTC),
+    )
+
+    def live(at: datetime) -> capture.Page:
+        return capture.Page(
+            url=source.url, content=content, headers={}, captured_at=at, origin="live"
+        )
+
+    assert (
+        capture.capture_page(store, config, source, live(late), now=lambda: late).outcome == "new"
+    )
+    again = capture.capture_page(store, config, source, live(early), now=lambda: late)
+    assert again.outcome == "unchanged"
+    assert len(store.snapshots("aiia")) == 1
+    store.close()

@@ -381,12 +381,13 @@ def _repeated(store: Store, source_id: str, page: Page, digests: list[str]) -> S
     Only a reading as late as the latest snapshot or later repeats it. A page dated earlier
     (a saved page with --captured-at) is a reading of the past: new evidence however alike
     (it moves "first seen" back), judged as a Wayback capture is, against the ok snapshots
-    before it.
+    before it. A live reading is of the present whenever it began: one begun a moment
+    before another process stored the same page (racing ticks) repeats that snapshot.
     """
     latest = store.latest(source_id, status=None)
     if latest is None or not is_present(page.origin):
         return None
-    if page.captured_at.replace(microsecond=0) < latest.captured_at:
+    if page.origin != "live" and page.captured_at.replace(microsecond=0) < latest.captured_at:
         return None
     return latest if store.page_digests(latest.id) == digests else None
 
