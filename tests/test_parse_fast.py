@@ -296,6 +296,27 @@ def test_a_list_s_plain_lines_are_counted_from_any_line() -> None:
             assert run.plain_from(index) == expected, (texts, index)
 
 
+def test_a_list_s_plain_lines_are_counted_at_every_length() -> None:
+    """PlainRun.plain_from counts what is_plain says for lines of 1 to 82 characters, whose
+    first and last characters are or are not allowed there (a numeral first, 日 last, a
+    bracket at either end): a whole line's end is looked at behind, not given back."""
+    rng = random.Random(17)
+    for _ in range(3000):
+        texts = []
+        for _ in range(rng.randint(1, 6)):
+            length = rng.randint(1, 82)
+            middle = "".join(rng.choice("星河（）(") for _ in range(max(length - 2, 0)))
+            first, last = rng.choice("星一（日"), rng.choice("河日）二")
+            texts.append((first + middle + last)[:length])
+        run = PlainRun(texts, "\n".join(texts))
+        for index in range(len(texts)):
+            expected = next(
+                (i for i, text in enumerate(texts[index:]) if not is_plain(text)),
+                len(texts) - index,
+            )
+            assert run.plain_from(index) == expected, (texts, index)
+
+
 def test_lists_mixing_plain_and_other_lines_read_alike() -> None:
     rng = random.Random(17)
     lines = ["星河智能科技有限公司", "青岚数据（北京）有限公司", "Aurorix Ltd.", "首页", "赤霄大学",
