@@ -90,6 +90,12 @@ def person_before(text: str) -> tuple[str, str] | None:
     return (match["person"], rest) if len(rest) >= _MIN_NAME and not nameless(rest) else None
 
 
+def person_apart(person: str, rest: str) -> bool:
+    """Whether a name read apart before a member in no legal form ("李文", "星河厨业") is
+    its person: only where the tier shows that its lines put a person first."""
+    return is_person(person) and len(rest) >= _MIN_NAME and not nameless(rest)
+
+
 def nameless(org: str) -> bool:
     """Whether an organisation's name is a bare form, or trade words and a legal form
     ("科技有限公司"): the words before it were its name ("金宝 科技有限公司")."""

@@ -36,6 +36,7 @@ from tracker.core.parse.people import (
     is_person,
     is_place,
     nameless,
+    person_apart,
     person_before,
     person_first,
 )
@@ -286,18 +287,9 @@ def _without_people_first(
     splits = {index for index, _, _ in found if names[index][N_FLAGS] & AFTER_PERSON}
     if len(found) < max(_MIN_RUN, _PAIRED_SHARE * (len(names) - len(splits))):
         return _split_people(names) if split else (names, [])
-    # The tier puts people before its members: so does a line whose person is spaced out or
-    # whose member has no legal form ("李 露 星河厨业", "李文 星河厨业"), unless a place
-    # stands there (that line alone is kept whole).
-    taken = {index for index, _, _ in found}
-    found += [
-        (index, *pair)
-        for index, name in enumerate(names)
-        if index not in taken
-        and not name[N_LOGO]
-        and (pair := person_before(name[N_TEXT])) is not None
-        and not is_place(pair[0])
-    ]
+    more, apart = _more_people(names, {index for index, _, _ in found})
+    found += more
+    splits |= apart
     found.sort()
     people = [person for _, person, _ in found]
     orgs = [org for _, _, org in found]
@@ -315,6 +307,33 @@ def _without_people_first(
         out[index] = (org, *names[index][1:])
     drop = {index - 1 for index in splits}
     return [name for index, name in enumerate(out) if index not in drop], dropped
+
+
+def _more_people(names: list[Name], taken: set[int]) -> tuple[list[tuple[int, str, str]], set[int]]:
+    """On a tier that puts people before its members, the other lines that do: a person
+    spaced out or before a member in no legal form ("李 露 星河厨业", "李文 星河厨业",
+    "李文　星河厨业"), unless a place stands there (that line alone is kept whole). With
+    them, the indexes of the members whose person was read as a name of its own."""
+    found: list[tuple[int, str, str]] = []
+    apart: set[int] = set()
+    for index, name in enumerate(names):
+        if index in taken or name[N_LOGO]:
+            continue
+        if (pair := person_before(name[N_TEXT])) is not None and not is_place(pair[0]):
+            found.append((index, *pair))
+        elif _second_of_two(names, index) and person_apart(names[index - 1][N_TEXT], name[N_TEXT]):
+            # Read as a member, the person made a false join at each new representative.
+            found.append((index, names[index - 1][N_TEXT], name[N_TEXT]))
+            apart.add(index)
+    return found, apart
+
+
+def _second_of_two(names: list[Name], index: int) -> bool:
+    """Whether names[index] is the second and last name read from a line of two."""
+    if index == 0 or names[index][N_FLAGS] & LINE_START or names[index - 1][N_LOGO]:
+        return False
+    last = index + 1 == len(names) or names[index + 1][N_FLAGS] & LINE_START
+    return bool(last and names[index - 1][N_FLAGS] & LINE_START)
 
 
 def _split_people(names: list[Name]) -> tuple[list[Name], list[tuple[Name, str]]]:

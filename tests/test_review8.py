@@ -1,0 +1,60 @@
+"""review8: the two merges of session 27 read against invented pages.
+
+realpages4 made 企业 a strict ending (合伙企业, 独资企业) and a graded title ("省级…") no
+organisation; review7 reworked the rule that drops a representative printed before each
+member. The cases below are where they still read a plausible page wrong. Invented names
+throughout.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tracker.core.guard import anomalies
+from tracker.core.parse import parse_page
+
+A, B, C, D = "甲星科技有限公司", "乙禾数据有限公司", "丙岳大学", "丁岫视觉有限公司"
+PEOPLE = (
+    "周墨岩",
+    "韦青禾",
+    "邹一帆",
+    "吴砚舟",
+    "贺知远",
+    "俞朗",
+    "钟屿",
+    "欧阳明",
+    "司马青",
+    "于云",
+)
+ORGS = tuple(f"{c}岚科技有限公司" for c in "甲乙丙丁戊己庚辛壬癸")
+
+
+def _names(body: str) -> list[str]:
+    result = parse_page(f"<html><head><title>t</title></head><body>{body}</body></html>")
+    assert not anomalies(result, None, max_loss_share=0.2)
+    return [x.name for x in result.listings]
+
+
+# --- review7: the representative before each member ---------------------------------------
+
+
+@pytest.mark.parametrize("gap", ["\u3000", "&emsp;", "&nbsp;&nbsp;&nbsp;"])
+@pytest.mark.parametrize("brand", ["庚岚厨业", "辛川餐饮连锁"])
+def test_a_person_set_apart_before_a_brand_on_a_people_first_tier_is_no_member(
+    gap: str, brand: str
+) -> None:
+    # The person before a member in no legal form, set apart by a separator, was read as a
+    # member of its own on a tier whose other lines put a person before each member: each new
+    # representative a false join, exit 0 (parser 7 quarantined the page).
+    members = (A, B, C, brand)
+    body = "<h2>理事单位</h2>" + "".join(
+        f"<p>{person}{gap}{member}</p>" for person, member in zip(PEOPLE, members, strict=False)
+    )
+    assert _names(body) == list(members)
+
+
+def test_rows_of_two_members_keep_both() -> None:
+    # A line of two names is a person and a member only on a tier whose other lines put a
+    # person first: a tier of rows of members keeps both.
+    body = f"<h2>理事单位</h2><p>{A}　{B}</p><p>{C}　庚岚厨业</p><p>{D}　辛川餐饮</p>"
+    assert _names(body) == [A, B, C, "庚岚厨业", D, "辛川餐饮"]
