@@ -58,3 +58,16 @@ def test_rows_of_two_members_keep_both() -> None:
     # person first: a tier of rows of members keeps both.
     body = f"<h2>理事单位</h2><p>{A}　{B}</p><p>{C}　庚岚厨业</p><p>{D}　辛川餐饮</p>"
     assert _names(body) == [A, B, C, "庚岚厨业", D, "辛川餐饮"]
+
+
+@pytest.mark.parametrize("lines", [3, 1])
+def test_a_person_spaced_out_in_ideographic_spaces_is_no_part_of_the_name(lines: int) -> None:
+    # "钟　屿　甲岚科技有限公司" (U+3000 throughout): the spaced-out person was left in the
+    # member's name, which changed with its representative, exit 0; with ordinary spaces or
+    # &nbsp; it was dropped.
+    people = ("刘　洋", "钟　屿", "韦　禾")[:lines]
+    body = "<h2>理事单位</h2>" + "".join(
+        f"<p>{person}　{org}</p>" for person, org in zip(people, ORGS, strict=False)
+    )
+    body += "".join(f"<p>{org}</p>" for org in ORGS[lines:4])
+    assert _names(body) == list(ORGS[:4])
