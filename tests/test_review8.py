@@ -71,3 +71,23 @@ def test_a_person_spaced_out_in_ideographic_spaces_is_no_part_of_the_name(lines:
     )
     body += "".join(f"<p>{org}</p>" for org in ORGS[lines:4])
     assert _names(body) == list(ORGS[:4])
+
+
+@pytest.mark.parametrize("gap", [" ", "&nbsp;", "\u3000"])
+def test_a_three_character_person_spaced_out_at_every_character_is_dropped_whole(
+    gap: str,
+) -> None:
+    # "周 墨 岩 甲星科技有限公司" was read as the person "周 墨" and the member "岩 甲星…":
+    # part of the person in the member's name, a false departure and join at each new
+    # representative, exit 0.
+    people = ("周 墨 岩", "韦 青 禾", "邹 一 帆")
+    body = "<h2>理事单位</h2>" + "".join(
+        f"<p>{person.replace(' ', gap)}{gap}{org}</p>"
+        for person, org in zip(people, (A, B, C), strict=True)
+    )
+    assert _names(body) == [A, B, C]
+
+
+def test_a_brand_spaced_out_at_every_character_keeps_its_name() -> None:
+    names = ["星 河 云 科技有限公司", B, C]
+    assert _names("<h2>理事单位</h2>" + "".join(f"<p>{n}</p>" for n in names)) == names
