@@ -193,3 +193,25 @@ def test_investment_enterprises_in_limited_partnership_are_organisations() -> No
 def test_members_named_from_a_level_of_government_are_organisations() -> None:
     names = ["市级机关星河幼儿园", "区级星河医院", "县级星河中学", C]
     assert _names("<h2>会员单位</h2>" + "".join(f"<p>{n}</p>" for n in names)) == names
+
+
+@pytest.mark.parametrize("gap", ["&nbsp;&nbsp;", " | ", "\u3000"])
+def test_a_representative_named_like_a_place_set_apart_is_no_member(gap: str) -> None:
+    # "白云" (a district's name and a person's): set apart before its member on a tier whose
+    # other lines put a person first, it was read as a member, exit 0. Set apart, a place
+    # would be no member either.
+    people = ("周墨岩", "韦青禾", "白云", "邹一帆", "吴砚舟")
+    body = "<h2>理事单位</h2>" + "".join(
+        f"<p>{person}{gap}{org}</p>" for person, org in zip(people, ORGS, strict=False)
+    )
+    assert _names(body) == list(ORGS[:5])
+
+
+def test_a_place_before_a_member_on_a_people_first_tier_stays_in_its_name() -> None:
+    # Written with a plain space, a place before the member may be the name's own: the line
+    # is kept whole (review7's rule, unchanged).
+    people = ("周墨岩", "韦青禾", "白云", "邹一帆", "吴砚舟")
+    body = "<h2>理事单位</h2>" + "".join(
+        f"<p>{person} {org}</p>" for person, org in zip(people, ORGS, strict=False)
+    )
+    assert _names(body) == [f"{p} {o}" for p, o in zip(people, ORGS, strict=False)]

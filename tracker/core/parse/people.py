@@ -91,9 +91,10 @@ def person_before(text: str) -> tuple[str, str] | None:
 
 
 def person_apart(person: str, rest: str) -> bool:
-    """Whether a name read apart before a member in no legal form ("李文", "星河厨业") is
-    its person: only where the tier shows that its lines put a person first."""
-    return is_person(person) and len(rest) >= _MIN_NAME and not nameless(rest)
+    """Whether a name read apart before a member ("李文", "星河厨业") is its person: only
+    where the tier shows that its lines put a person first. A place's name ("白云") is a
+    person's too, and set apart it is no member either way."""
+    return _PERSON.fullmatch(person) is not None and len(rest) >= _MIN_NAME and not nameless(rest)
 
 
 def nameless(org: str) -> bool:

@@ -297,7 +297,9 @@ def _without_people_first(
     others = {name[N_TEXT] for name in names} - {names[index][N_TEXT] for index, _, _ in found}
     if len(set(people)) < len(people) or len(set(orgs)) < len(orgs):
         return names, []
-    if any_place(people) or not others.isdisjoint(orgs):
+    # Places written into the names (not set apart) are a column of places, not people.
+    places = any_place(person for index, person, _ in found if index not in apart)
+    if places or not others.isdisjoint(orgs):
         return names, []
     out = list(names)
     dropped: list[tuple[Name, str]] = []
