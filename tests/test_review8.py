@@ -217,6 +217,19 @@ def test_a_place_before_a_member_on_a_people_first_tier_stays_in_its_name() -> N
     assert _names(body) == [f"{p} {o}" for p, o in zip(people, ORGS, strict=False)]
 
 
+@pytest.mark.parametrize("gap", [" | ", "\u3000\u3000"])
+@pytest.mark.parametrize("lines", [4, 1])
+def test_a_spaced_out_person_set_apart_before_its_member_is_no_member(gap: str, lines: int) -> None:
+    # "熊 峰 | 庚禾研究院": the person, spaced out to align with three-character names, was
+    # no person's shape once read apart, and was read as a member, exit 0.
+    people = ("熊 峰", "周墨岩", "韦青禾", "邹一帆")[:lines]
+    body = "<h2>理事单位</h2>" + "".join(
+        f"<p>{person}{gap}{org}</p>" for person, org in zip(people, ORGS, strict=False)
+    )
+    body += "".join(f"<p>{org}</p>" for org in ORGS[lines:4])
+    assert _names(body) == list(ORGS[:4])
+
+
 @pytest.mark.xfail(
     strict=True,
     reason="review8: on a tier set apart by separators whose lines mix people before brands "
