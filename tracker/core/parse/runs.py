@@ -284,10 +284,15 @@ def _without_people_first(
     if len(names) < _MIN_RUN or not split and not any(space in texts for space in _SPACES):
         return _split_people(names) if split else (names, [])
     found = _people_found(names, split=split)
-    splits = {index for index, _, _ in found if names[index][N_FLAGS] & AFTER_PERSON}
-    if len(found) < max(_MIN_RUN, _PAIRED_SHARE * (len(names) - len(splits))):
+    if len(found) < _MIN_RUN:
         return _split_people(names) if split else (names, [])
+    splits = {index for index, _, _ in found if names[index][N_FLAGS] & AFTER_PERSON}
+    # Three lines or more prove it; a line of a person before a brand agrees without proving
+    # it, and is no line against it (a split line is two names).
     more, apart = _more_people(names, {index for index, _, _ in found})
+    lines = len(names) - len(splits) - len(apart)
+    if len(found) + len(more) < _PAIRED_SHARE * lines:
+        return _split_people(names) if split else (names, [])
     found += more
     splits |= apart
     found.sort()
