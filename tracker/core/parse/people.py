@@ -25,6 +25,12 @@ _SURNAMES = (
 )
 _COMPOUND_SURNAMES = "欧阳|司马|诸葛|上官|司徒|皇甫|慕容|令狐"
 _PERSON = re.compile(rf"(?:{_COMPOUND_SURNAMES}|[{_SURNAMES}])[\u4e00-\u9fff]{{1,2}}")
+# Read apart from its member, a person may be spaced out to align with three-character
+# names ("熊 峰 | 庚禾研究院").
+_SPACE = re.compile(r"[ \u3000\u00a0]+")
+_PERSON_APART = re.compile(
+    rf"(?:{_COMPOUND_SURNAMES}|[{_SURNAMES}])(?:{_SPACE.pattern})?[\u4e00-\u9fff]{{1,2}}"
+)
 # A representative's role may follow the person ("李文 理事长 星河科技有限公司"): the role
 # is the person's, and changes with the member's tier, not its name.
 _ROLE = "(?:副|常务|执行)?(?:理事长|会长|理事|秘书长|监事长|监事|主席|董事长|总经理|院长|所长|校长)"
@@ -59,7 +65,7 @@ _TRADE_ONLY = re.compile(
 
 def is_person(text: str) -> bool:
     """Whether a piece of text is shaped like a person's name (a common surname first)."""
-    return _PERSON.fullmatch(text) is not None and not is_place(text)
+    return _PERSON_APART.fullmatch(text) is not None and not is_place(_SPACE.sub("", text))
 
 
 def is_place(text: str) -> bool:
@@ -88,6 +94,14 @@ def person_before(text: str) -> tuple[str, str] | None:
             return None
     rest = match["org"].rstrip()
     return (match["person"], rest) if len(rest) >= _MIN_NAME and not nameless(rest) else None
+
+
+def person_apart(person: str, rest: str) -> bool:
+    """Whether a name read apart before a member ("李文", "星河厨业") is its person: only
+    where the tier shows that its lines put a person first. A place's name ("白云") is a
+    person's too, and set apart it is no member either way."""
+    shaped = _PERSON_APART.fullmatch(person) is not None
+    return shaped and len(rest) >= _MIN_NAME and not nameless(rest)
 
 
 def nameless(org: str) -> bool:

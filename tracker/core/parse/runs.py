@@ -36,6 +36,7 @@ from tracker.core.parse.people import (
     is_person,
     is_place,
     nameless,
+    person_apart,
     person_before,
     person_first,
 )
@@ -306,21 +307,17 @@ def _without_people_first(
     if len(names) < _MIN_RUN or not split and not any(space in texts for space in _SPACES):
         return _split_people(names) if split else (names, [])
     found = _people_found(names, split=split)
-    splits = {index for index, _, _ in found if names[index][N_FLAGS] & AFTER_PERSON}
-    if len(found) < max(_MIN_RUN, _PAIRED_SHARE * (len(names) - len(splits))):
+    if len(found) < _MIN_RUN:
         return _split_people(names) if split else (names, [])
-    # The tier puts people before its members: so does a line whose person is spaced out or
-    # whose member has no legal form ("李 露 星河厨业", "李文 星河厨业"), unless a place
-    # stands there (that line alone is kept whole).
-    taken = {index for index, _, _ in found}
-    found += [
-        (index, *pair)
-        for index, name in enumerate(names)
-        if index not in taken
-        and not name[N_LOGO]
-        and (pair := person_before(name[N_TEXT])) is not None
-        and not is_place(pair[0])
-    ]
+    splits = {index for index, _, _ in found if names[index][N_FLAGS] & AFTER_PERSON}
+    # Three lines or more prove it; a line of a person before a brand agrees without proving
+    # it, and is no line against it (a split line is two names).
+    more, apart = _more_people(names, {index for index, _, _ in found})
+    lines = len(names) - len(splits) - len(apart)
+    if len(found) + len(more) < _PAIRED_SHARE * lines:
+        return _split_people(names) if split else (names, [])
+    found += more
+    splits |= apart
     found.sort()
     people = [person for _, person, _ in found]
     orgs = [org for _, _, org in found]
@@ -328,7 +325,9 @@ def _without_people_first(
     others = {name[N_TEXT] for name in names} - {names[index][N_TEXT] for index, _, _ in found}
     if len(set(people)) < len(people) or len(set(orgs)) < len(orgs):
         return names, []
-    if any_place(people) or not others.isdisjoint(orgs):
+    # Places written into the names (not set apart) are a column of places, not people.
+    places = any_place(person for index, person, _ in found if index not in apart)
+    if places or not others.isdisjoint(orgs):
         return names, []
     out = list(names)
     dropped: list[tuple[Name, str]] = []
@@ -338,6 +337,33 @@ def _without_people_first(
         out[index] = (org, *names[index][1:])
     drop = {index - 1 for index in splits}
     return [name for index, name in enumerate(out) if index not in drop], dropped
+
+
+def _more_people(names: list[Name], taken: set[int]) -> tuple[list[tuple[int, str, str]], set[int]]:
+    """On a tier that puts people before its members, the other lines that do: a person
+    spaced out or before a member in no legal form ("李 露 星河厨业", "李文 星河厨业",
+    "李文　星河厨业"), unless a place stands there (that line alone is kept whole). With
+    them, the indexes of the members whose person was read as a name of its own."""
+    found: list[tuple[int, str, str]] = []
+    apart: set[int] = set()
+    for index, name in enumerate(names):
+        if index in taken or name[N_LOGO]:
+            continue
+        if (pair := person_before(name[N_TEXT])) is not None and not is_place(pair[0]):
+            found.append((index, *pair))
+        elif _second_of_two(names, index) and person_apart(names[index - 1][N_TEXT], name[N_TEXT]):
+            # Read as a member, the person made a false join at each new representative.
+            found.append((index, names[index - 1][N_TEXT], name[N_TEXT]))
+            apart.add(index)
+    return found, apart
+
+
+def _second_of_two(names: list[Name], index: int) -> bool:
+    """Whether names[index] is the second and last name read from a line of two."""
+    if index == 0 or names[index][N_FLAGS] & LINE_START or names[index - 1][N_LOGO]:
+        return False
+    last = index + 1 == len(names) or names[index + 1][N_FLAGS] & LINE_START
+    return bool(last and names[index - 1][N_FLAGS] & LINE_START)
 
 
 def _split_people(names: list[Name]) -> tuple[list[Name], list[tuple[Name, str]]]:

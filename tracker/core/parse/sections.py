@@ -386,7 +386,7 @@ class Reader:
                 self.rejected.append(Rejected(piece, problem, node))
                 continue
             name = piece
-            if " " in piece or "\u00a0" in piece:
+            if " " in piece or "\u00a0" in piece or "\u3000" in piece:
                 name, person = without_person(piece)
                 if person is not None:
                     self.rejected.append(Rejected(person, "a person, not a member", node))

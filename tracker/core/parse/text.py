@@ -449,9 +449,12 @@ def is_order_note(line: str) -> bool:
 # "俞 朗 星河科技有限公司": a person's name, spaced out to align with three-character
 # names as tables of representatives do, before the organisation. Only that spacing tells a
 # person from a brand ("松果 视觉技术有限公司" is one name with a stray space); a brand spaced
-# out before bare trade words is kept whole (see `people.without_person`).
+# out before bare trade words is kept whole (see `people.without_person`). A name of three
+# spaced out at every character ("周 墨 岩") is tried first: read as "周 墨", it left "岩"
+# in the member's name.
 SPACED_PERSON = re.compile(
-    r"(?P<person>[\u4e00-\u9fff][ \u3000\u00a0]+[\u4e00-\u9fff]{1,2})[ \u3000\u00a0]+(?P<org>\S.{3,})"
+    r"(?P<person>[\u4e00-\u9fff](?:(?:[ \u3000\u00a0]+[\u4e00-\u9fff]){2}"
+    r"|[ \u3000\u00a0]+[\u4e00-\u9fff]{1,2}))[ \u3000\u00a0]+(?P<org>\S.{3,})"
 )
 
 
