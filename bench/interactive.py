@@ -219,6 +219,12 @@ def commands(history: History) -> list[Command]:
             script("members"),
             plain,
         ),
+        Command(
+            [*db, "members", "--at", "latest"],
+            "members --at latest",
+            script("members-table"),
+            plain,
+        ),
         Command([*db, "diff", "baseline", "latest"], "diff baseline latest", script("diff"), plain),
         Command([*db, "history", name], "history NAME", script("history", name), plain),
         Command([*db, "history", part], "history PART-OF-NAME", script("history", part), plain),

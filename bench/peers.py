@@ -6,6 +6,7 @@ no annotations inferred from names and no rename matching. They are the floor a 
 held to (within 1.5x), so they must stay plain: nothing from `tracker` is imported here.
 
     python -m bench.peers members DB       # members --at latest --format json
+    python -m bench.peers members-table DB # members --at latest (a table)
     python -m bench.peers diff DB          # diff baseline latest
     python -m bench.peers history DB TEXT  # history TEXT (a name, or part of one)
     python -m bench.peers timeline DB
@@ -50,6 +51,20 @@ def members(db: sqlite3.Connection) -> str:
     return "[\n" + ",\n".join(lines) + "\n]\n"
 
 
+def members_table(db: sqlite3.Connection) -> str:
+    (latest,) = db.execute(LATEST).fetchone()
+    notes = {row["key"]: row for row in db.execute(NOTES)}
+    rows = []
+    for listing in db.execute(LISTINGS + " ORDER BY rowid", (latest,)):
+        note = notes.get(listing["key"])
+        rows.append(
+            [listing["tier"], str(listing["position"]), listing["name"], listing["tier_label"]]
+            + [*_noted(note), _owned(note)]
+        )
+    columns = ["tier", "position", "name", "tier_label", "type", "city", "state_owned"]
+    return table(rows, columns) + "\n"
+
+
 def diff(db: sqlite3.Connection) -> str:
     ids = [db.execute(query).fetchone()[0] for query in (BASELINE, LATEST)]
     old, new = ({row["key"]: row for row in db.execute(LISTINGS, (i,))} for i in ids)
@@ -68,6 +83,12 @@ def diff(db: sqlite3.Connection) -> str:
 
 def _noted(note: sqlite3.Row | None) -> list[str]:
     return ["", ""] if note is None else [note["type"] or "", note["city"] or ""]
+
+
+def _owned(note: sqlite3.Row | None) -> str:
+    if note is None or note["state_owned"] is None:
+        return ""
+    return "yes" if note["state_owned"] else "no"
 
 
 def history(db: sqlite3.Connection, text: str) -> str:
@@ -169,6 +190,7 @@ def _width(text: str) -> int:
 
 COMMANDS: dict[str, Callable[..., str]] = {
     "members": members,
+    "members-table": members_table,
     "diff": diff,
     "history": history,
     "timeline": timeline,

@@ -17,7 +17,9 @@ from tracker.core.annotations import (
     shown_sources,
 )
 from tracker.core.fields import FLAG_FIELDS, INFERRED_ORIGIN, SHOWN_FIELDS, USER_ORIGIN
-from tracker.core.records import as_dict
+from tracker.core.models import Listing
+from tracker.core.records import as_dict, as_dicts
+from tracker.render.rows import INFERRED_MARK, _marked_rows
 
 _IDENTITY = {"key", "origin", "name", "annotated_as", "sources"}
 
@@ -122,3 +124,23 @@ def test_notes_alike_but_for_key_and_name_give_each_row_what_annotate_gives() ->
         assert [list(row.items()) for row in found] == [list(row.items()) for row in expected]
     found[1]["annotation_origin"] = "changed"  # rows sharing values are still each a copy
     assert found[2] == expected[2]  # its twin in content, untouched
+
+
+def test_a_members_table_marks_each_inferred_value_as_row_by_row() -> None:
+    # `members` marks the values of notes alike once: each row must still read as marked
+    # on its own, whether its note is shared, merged, carried or missing.
+    notes: list[Annotation | None] = [None]
+    for i, note in enumerate(_notes()):
+        notes += [note, msgspec.structs.replace(note, key=f"k{i}", name=f"名{i}")]
+    listings = [
+        Listing(tier="member", tier_label="会员", position=i + 1, name=f"名{i}", key=f"k{i}")
+        for i in range(len(notes))
+    ]
+    rows, marked = _marked_rows(listings, notes)
+    expected = annotated(as_dicts(listings), notes)
+    for row, note in zip(expected, notes, strict=True):
+        for field in note.inferred(SHOWN_FIELDS) if note else []:
+            row[field] = f"{row[field]}{INFERRED_MARK}"
+    assert [list(row.items()) for row in rows] == [list(row.items()) for row in expected]
+    assert marked
+    assert _marked_rows(listings[:1], notes[:1]) == ([expected[0]], False)

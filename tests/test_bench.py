@@ -129,6 +129,7 @@ def test_a_built_history_is_read_by_the_real_cli(tmp_path: Path) -> None:
     assert [c.shown for c in interactive.commands(built)] == [
         "--help",
         "members --at latest --format json",
+        "members --at latest",
         "diff baseline latest",
         "history NAME",
         "history PART-OF-NAME",
@@ -150,6 +151,7 @@ def test_each_peer_answers_what_its_command_answers(tmp_path: Path) -> None:
     assert len(theirs) == 60
     assert interactive.agree(json.loads(ours.stdout), theirs)
     assert not interactive.agree(json.loads(ours.stdout), theirs[::-1])
+    assert peers.members_table(db).count("\n") == 2 + 60
     assert "+30 joined, -0 departed" in peers.diff(db)
     assert built.member_name in peers.history(db, built.member_part)
     assert peers.timeline(db).count("\n") == 2 + 4

@@ -9,10 +9,11 @@ from typing import Any
 import pytest
 
 from tracker.render.table import (
+    _WIDE_BLOCKS,
     _cell,
-    _narrow,
     clip,
     display_width,
+    display_widths,
     fit_widths,
     render_csv,
     render_table,
@@ -73,13 +74,26 @@ def test_a_table_reads_as_laid_out_cell_by_cell(seed: int, width: int | None) ->
     assert table == _table(rows, COLUMNS, width) or "(cut to" in table.splitlines()[-1]
 
 
-def test_an_ascii_table_never_compiles_the_wide_class() -> None:
-    """Compiling it is a fifteenth of `tracker snapshots`, whose tables are ASCII only."""
-    _narrow.cache_clear()
-    render_table([{"id": 1, "status": "ok"}, {"id": 2, "status": None}], ["id", "status"])
-    assert _narrow.cache_info().currsize == 0
-    render_table([{"id": 3, "status": "星河智能"}], ["id", "status"])
-    assert _narrow.cache_info().currsize == 1
+def _width_by_character(text: str) -> int:
+    return sum(2 if any(a <= ord(c) <= b for a, b in _WIDE_BLOCKS) else 1 for c in text)
+
+
+# Each wide block's edges and their neighbours outside it, and ASCII.
+_EDGES = [chr(e + d) for block in _WIDE_BLOCKS for e in block for d in (-1, 0, 1)] + ["a", "~"]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_widths_read_as_character_by_character(seed: int) -> None:
+    """Whole texts measured at once (ASCII, within one wide block, mixed) read as each
+    character measured on its own: a block's edges inside a Chinese name, alone, mixed."""
+    pick = random.Random(seed)
+    texts = [
+        *_EDGES,
+        *("星河" + c + "智能" for c in _EDGES),
+        *("".join(pick.choices(_EDGES + ["星", "青"], k=pick.randrange(1, 9))) for _ in range(300)),
+    ]
+    assert display_widths(texts) == {t: _width_by_character(t) for t in texts}
+    assert [display_width(t) for t in texts] == list(map(_width_by_character, texts))
 
 
 @pytest.mark.parametrize("seed", range(6))

@@ -64,28 +64,37 @@ def members_text(
         joined = render_joined(listings, added)
         if joined is not None:
             return joined
-    rows = annotated(as_dicts(listings), found, full=fmt == "json", sourced=sourced)
+    if fmt == "table":
+        rows, marked = _marked_rows(listings, found)
+    else:
+        rows = annotated(as_dicts(listings), found, full=fmt == "json", sourced=sourced)
+        marked = False
     columns = _member_columns(listings, rows, fmt)
     if fmt == "csv" and sourced:
         for row, note in zip(rows, found, strict=True):
             row |= shown_sources(note)
         columns = [*columns, *SOURCE_COLUMNS]
-    # Every row marked first: `any` over the marking would stop at the first guessed row.
-    marked = (
-        [_marked(row, note) for row, note in zip(rows, found, strict=True)]
-        if fmt == "table"
-        else []
-    )
-    if not any(marked):
+    if not marked:
         return render_rows(rows, columns, fmt, width=width)
     return f"{render_rows(rows, columns, fmt, width=width)}{INFERRED_FOOTNOTE}\n"
 
 
-def _marked(row: dict[str, Any], note: Annotation | None) -> bool:
-    """Marks the inferred values of a table row; whether there were any."""
-    inferred = note.inferred(SHOWN_FIELDS) if note else []
-    row |= {field: f"{row[field]}{INFERRED_MARK}" for field in inferred}
-    return bool(inferred)
+def _marked_rows(
+    listings: Sequence[Listing], found: Sequence[Annotation | None]
+) -> tuple[list[dict[str, Any]], bool]:
+    """Table rows of `listings` with their notes `found`, inferred values marked; whether
+    any was. Notes alike but for their key and name share one addition (`additions`), so
+    it is marked once: 5,800 of 6,000 notes are guesses of a few types and places."""
+    added = additions(found)
+    marked: dict[int, dict[str, Any]] = {}
+    some = False
+    for more, note in zip(added, found, strict=True):
+        if id(more) not in marked:
+            inferred = note.inferred(SHOWN_FIELDS) if note else []
+            marked[id(more)] = more | {f: f"{more[f]}{INFERRED_MARK}" for f in inferred}
+            some = some or bool(inferred)
+    rows = [row | marked[id(more)] for row, more in zip(as_dicts(listings), added, strict=True)]
+    return rows, some
 
 
 def explain_text(listings: Sequence[Listing], notes: Mapping[str, Annotation]) -> str:
