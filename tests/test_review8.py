@@ -261,16 +261,27 @@ def test_a_column_of_cities_set_apart_is_no_members() -> None:
     assert _names(body) == list(ORGS[:4])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review8: on a page whose long tier puts a person before each member, a short "
-    "tier's person set apart before a brand ('付屿舟　甲澄餐饮连锁') is read as a member, "
-    "exit 0 (the short-tier pass reads only a person and a legal form joined by a space)",
-)
-def test_a_short_tiers_person_set_apart_before_a_brand_is_no_member() -> None:
+@pytest.mark.parametrize("gap", ["\u3000", "&emsp;", "&nbsp;&nbsp;"])
+@pytest.mark.parametrize("lines", [1, 2])
+def test_a_short_tiers_person_set_apart_before_a_brand_is_no_member(gap: str, lines: int) -> None:
+    # On a page whose long tier puts a person before each member, a short tier's person set
+    # apart before a brand ("钟屿　甲澄餐饮连锁") was read as a member, exit 0: the short-tier
+    # pass read only a person and a legal form joined by a space.
+    long = "".join(f"<p>{p}{gap}{o}</p>" for p, o in zip(PEOPLE[:4], ORGS, strict=False))
+    short = [("钟屿", "甲澄餐饮连锁"), ("于云", "乙澄厨业")][:lines]
+    body = f"<h2>会长单位</h2>{long}<h2>副会长单位</h2>" + "".join(
+        f"<p>{p}{gap}{o}</p>" for p, o in short
+    )
+    assert _names(body) == [*ORGS[:4], *(o for _, o in short)]
+
+
+def test_a_short_tiers_row_of_names_is_kept_whole() -> None:
+    # A short tier of rows of names ("钟屿　甲澄　乙澄") says nothing of a person: kept whole.
     long = "".join(f"<p>{p}\u3000{o}</p>" for p, o in zip(PEOPLE[:4], ORGS, strict=False))
-    body = f"<h2>会长单位</h2>{long}<h2>副会长单位</h2><p>钟屿\u3000甲澄餐饮连锁</p>"
-    assert _names(body) == [*ORGS[:4], "甲澄餐饮连锁"]
+    row = "钟屿\u3000甲澄餐饮连锁\u3000乙澄厨业"
+    body = f"<h2>会长单位</h2>{long}<h2>副会长单位</h2><p>{row}</p><p>{C}</p>"
+    names = [x.name for x in _parse(body).listings]
+    assert names == [*ORGS[:4], "钟屿", "甲澄餐饮连锁", "乙澄厨业", C]
 
 
 @pytest.mark.xfail(

@@ -35,7 +35,7 @@ from tracker.core.parse.embedded import by_json
 from tracker.core.parse.marks import NO_RUN, Marks, Run
 from tracker.core.parse.markup import css_path, inside, site_names, structure
 from tracker.core.parse.paging import NextPage, next_page
-from tracker.core.parse.runs import N_NODE, PERSON_FIRST
+from tracker.core.parse.runs import N_NODE, PERSON_FIRST, people_set_apart
 from tracker.core.parse.sections import Reader, Rejected, Section
 from tracker.core.parse.strips import Strips, label_strips
 from tracker.core.parse.tables import read_tables
@@ -224,7 +224,12 @@ def _finish(reader: Reader, doubtful: dict[int, str]) -> None:
     reader.finish()
     if any(rejected.reason == PERSON_FIRST for rejected in reader.rejected):
         # A tier found to put a person before each member speaks for the page's short ones.
-        dropped = reader.out.without_people_first()
+        apart = {
+            (section.heading, person)
+            for section in reader.sections
+            for person in people_set_apart(section.kept)
+        }
+        dropped = reader.out.without_people_first(apart)
         reader.rejected += [Rejected(person, PERSON_FIRST, None) for person in dropped]
     reader.out.problems += _doubted(doubtful, reader.sections)
 

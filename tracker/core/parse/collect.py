@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from itertools import groupby, repeat
 from operator import itemgetter
@@ -84,11 +85,13 @@ class Collector:
         self.logo_flags += repeat(False, len(names))
         self.last_logo = False
 
-    def without_people_first(self) -> list[str]:
+    def without_people_first(self, apart: AbstractSet[tuple[Heading, str]]) -> list[str]:
         """The people dropped from before the members of short tiers ("李文 星河科技有限公司"
         in a tier of one or two lines), on a page where a longer tier puts a person before
-        each member: too few lines to tell alone, the page tells for them. (A person set
-        apart on its line is dropped with its tier, see runs.settle.)"""
+        each member: too few lines to tell alone, the page tells for them. ``apart`` holds
+        the people such tiers read apart before their members ("钟屿　星河厨业", see
+        runs.people_set_apart), by tier: each was read as a member of its own. (A person set
+        apart before a legal form is dropped with its tier, see runs.settle.)"""
         # By heading, not section: "常务副会长单位" and "副会长单位" are two lists.
         tiers: dict[Heading, list[int]] = {}
         for index, heading in enumerate(self.headings):
@@ -107,7 +110,20 @@ class Collector:
             for index, (person, org) in found:
                 people.append(person)
                 self.names[index] = org
+        if apart:
+            people += self._without(apart)
         return people
+
+    def _without(self, apart: AbstractSet[tuple[Heading, str]]) -> list[str]:
+        """The entries named in ``apart`` (by tier and name) taken out; their names."""
+        out = [
+            index
+            for index, entry in enumerate(zip(self.headings, self.names, strict=True))
+            if entry in apart and not self.logo_flags[index]
+        ]
+        for index in reversed(out):
+            del self.headings[index], self.logo_flags[index]
+        return [self.names.pop(index) for index in reversed(out)][::-1]
 
     def result(self, method: str) -> ParseResult:
         self.new_page()

@@ -380,6 +380,24 @@ def _split_people(names: list[Name]) -> tuple[list[Name], list[tuple[Name, str]]
     return kept, [(names[index], _SET_APART) for index in sorted(people)]
 
 
+def people_set_apart(names: list[Name]) -> list[str]:
+    """On a tier of one or two lines, the names shaped like a person read apart before the
+    one member on their line ("钟屿　星河厨业"): too few lines to tell alone, the page's
+    other tiers tell for them (see `Collector.without_people_first`). None from a tier of
+    rows of names ("金宝　甲…　乙…")."""
+    starts = [index for index, name in enumerate(names) if name[N_FLAGS] & LINE_START]
+    if len(starts) >= _MIN_RUN or len(names) > 2 * len(starts):
+        return []
+    seconds = [index for index in range(len(names)) if _second_of_two(names, index)]
+    if len(starts) + len(seconds) < len(names):
+        return []
+    return [
+        names[index - 1][N_TEXT]
+        for index in seconds
+        if person_apart(names[index - 1][N_TEXT], names[index][N_TEXT])
+    ]
+
+
 def _people_found(names: list[Name], *, split: bool) -> list[tuple[int, str, str]]:
     """Each line of a tier that puts a person before an organisation: the index of its name,
     its person and its organisation (a split line's name is its organisation, after its
