@@ -275,6 +275,36 @@ def test_a_short_tiers_person_set_apart_before_a_brand_is_no_member(gap: str, li
     assert _names(body) == [*ORGS[:4], *(o for _, o in short)]
 
 
+@pytest.mark.parametrize("person", ["周\u3000鑫", "白&nbsp;杰", "周 鑫"])
+def test_a_short_tiers_spaced_out_person_before_a_brand_is_no_part_of_its_name(
+    person: str,
+) -> None:
+    # "周 鑫　午岳厨业" is read as one name (a spaced-out person before it): the short-tier
+    # pass read only a person and a legal form, and left the person in the member's name.
+    long = "".join(f"<p>{p}\u3000{o}</p>" for p, o in zip(PEOPLE[:4], ORGS, strict=False))
+    body = f"<h2>会长单位</h2>{long}<h2>副会长单位</h2><p>{person}\u3000甲澄餐饮连锁</p>"
+    assert _names(body) == [*ORGS[:4], "甲澄餐饮连锁"]
+
+
+def test_a_short_tiers_member_after_a_dropped_person_is_no_person_of_the_next() -> None:
+    # "覃华杰　壬渊…有限公司" after "田　涛&nbsp;&nbsp;辰岫厨业" (one name): once the person
+    # before the legal form was dropped, the member was read as the second name of the line
+    # before, and the person in that line's name was kept in it.
+    long = "".join(f"<p>{p}\u3000{o}</p>" for p, o in zip(PEOPLE[:4], ORGS, strict=False))
+    short = f"<p>田\u3000涛&nbsp;&nbsp;辰岫厨业</p><p>覃华杰&nbsp;&nbsp;{B}</p>"
+    body = f"<h2>会长单位</h2>{long}<h2>会员单位</h2>{short}"
+    assert _names(body) == [*ORGS[:4], "辰岫厨业", B]
+
+
+def test_a_person_set_apart_on_a_tier_of_plain_members_goes_with_the_page() -> None:
+    # One line of a person set apart before a brand among plain members ("石朗 | 丑泓厨业"):
+    # the tier cannot tell alone, a tier that puts a person before each member tells for it.
+    long = "".join(f"<li>{p} | {o}</li>" for p, o in zip(PEOPLE[:4], ORGS, strict=False))
+    short = f"<li>{A}</li><li>{B}</li><li>钟屿 | 丑泓厨业</li>"
+    body = f"<h2>理事单位</h2><ul>{long}</ul><h2>会员单位</h2><ul>{short}</ul>"
+    assert _names(body) == [*ORGS[:4], A, B, "丑泓厨业"]
+
+
 def test_a_short_tiers_row_of_names_is_kept_whole() -> None:
     # A short tier of rows of names ("钟屿　甲澄　乙澄") says nothing of a person: kept whole.
     long = "".join(f"<p>{p}\u3000{o}</p>" for p, o in zip(PEOPLE[:4], ORGS, strict=False))

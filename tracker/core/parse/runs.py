@@ -334,7 +334,7 @@ def _without_people_first(
     for index, person, org in found:
         at = index - 1 if index in splits else index
         dropped.append(((person, *names[at][1:]), PERSON_FIRST))
-        out[index] = (org, *names[index][1:])
+        out[index] = _first_of_line(names[index], org)
     drop = {index - 1 for index in splits}
     return [name for index, name in enumerate(out) if index not in drop], dropped
 
@@ -376,26 +376,56 @@ def _split_people(names: list[Name]) -> tuple[list[Name], list[tuple[Name, str]]
     if any(not name[N_FLAGS] & (LINE_START | AFTER_PERSON) for name in names):
         return names, []
     people = {index - 1 for index, name in enumerate(names) if name[N_FLAGS] & AFTER_PERSON}
-    kept = [name for index, name in enumerate(names) if index not in people]
+    kept = [
+        _first_of_line(name) if index - 1 in people else name
+        for index, name in enumerate(names)
+        if index not in people
+    ]
     return kept, [(names[index], _SET_APART) for index in sorted(people)]
 
 
-def people_set_apart(names: list[Name]) -> list[str]:
-    """On a tier of one or two lines, the names shaped like a person read apart before the
-    one member on their line ("钟屿　星河厨业"): too few lines to tell alone, the page's
-    other tiers tell for them (see `Collector.without_people_first`). None from a tier of
-    rows of names ("金宝　甲…　乙…")."""
-    starts = [index for index, name in enumerate(names) if name[N_FLAGS] & LINE_START]
-    if len(starts) >= _MIN_RUN or len(names) > 2 * len(starts):
-        return []
+def _first_of_line(name: Name, text: str | None = None) -> Name:
+    """A member whose person before it on its line was dropped: now its line's first name
+    (read as the second of two, a short tier's line would pair it with the line before,
+    see `page_people`)."""
+    flags = name[N_FLAGS] | LINE_START if name[N_FLAGS] & AFTER_PERSON else name[N_FLAGS]
+    return (name[N_TEXT] if text is None else text, *name[1:N_FLAGS], flags)
+
+
+# What a name loses on a page that puts a person before each member: its person and what
+# is left of it (None: the name was the person, read apart).
+Unpeopled = tuple[str, str | None]
+
+
+def page_people(names: list[Name]) -> dict[str, Unpeopled]:
+    """On a page whose other tiers put a person before each member, what a tier that could
+    not tell alone loses: a person read apart before the one member on its line ("钟屿　星河
+    厨业", read as a member) and a person before the member in one name ("李 文 星河厨业",
+    "李文 星河科技有限公司", see `people.person_before`). Nothing from a tier of rows of
+    names ("金宝　甲…　乙…", "金宝　星河厨业" beside "李记"), and no person in a name from
+    a tier that writes a place there (a column of places, kept whole)."""
+    starts = sum(1 for name in names if name[N_FLAGS] & LINE_START)
     seconds = [index for index in range(len(names)) if _second_of_two(names, index)]
-    if len(starts) + len(seconds) < len(names):
-        return []
-    return [
-        names[index - 1][N_TEXT]
-        for index in seconds
-        if person_apart(names[index - 1][N_TEXT], names[index][N_TEXT])
-    ]
+    if starts + len(seconds) < len(names):
+        return {}
+    found: dict[str, Unpeopled] = {}
+    for index in seconds:
+        person, org = names[index - 1][N_TEXT], names[index][N_TEXT]
+        if not person_apart(person, org):
+            return {}
+        found[person] = (person, None)
+    firsts = {index - 1 for index in seconds}
+    within = {
+        name[N_TEXT]: pair
+        for index, name in enumerate(names)
+        if index not in firsts and not name[N_LOGO] and (pair := person_before(name[N_TEXT]))
+    }
+    # Places are a column of places; two members made one are no members' representatives.
+    orgs = [org for _, org in within.values()]
+    texts = set(map(_TEXT, names))
+    if not any_place(person for person, _ in within.values()) and texts.isdisjoint(orgs):
+        found.update(within if len(set(orgs)) == len(orgs) else {})
+    return found
 
 
 def _people_found(names: list[Name], *, split: bool) -> list[tuple[int, str, str]]:
