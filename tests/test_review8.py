@@ -314,16 +314,28 @@ def test_a_short_tiers_row_of_names_is_kept_whole() -> None:
     assert names == [*ORGS[:4], "钟屿", "甲澄餐饮连锁", "乙澄厨业", C]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review8: on a tier where half the lines set a person apart before the member, "
-    "one such line before a brand is taken for a row of names, and every person of the tier "
-    "is read as a member, exit 0. Fixed alone (runs._split_people taking such a line as a "
-    "person's), it lets through pages the guard now quarantines for that tier that also hold "
-    "the short-tier case above: fix that one first",
-)
 def test_one_person_before_a_brand_does_not_make_a_tier_rows_of_names() -> None:
+    # On a tier where half the lines set a person apart before the member, one such line
+    # before a brand was taken for a row of names, and every person of the tier was read as
+    # a member, exit 0.
     lines = [f"<p>{p}\u3000{o}</p>" for p, o in zip(PEOPLE[:4], ORGS, strict=False)]
     lines += ["<p>贺知远\u3000丑禾餐饮连锁</p>", *(f"<p>{o}</p>" for o in ORGS[4:9])]
     names = _names("<h2>理事单位</h2>" + "".join(lines))
     assert not set(PEOPLE[:5]) & set(names)
+
+
+def test_a_spaced_out_person_beside_people_set_apart_is_dropped() -> None:
+    # "孟 青　戊禾餐饮连锁" (one name) on a short tier whose other line sets a person apart
+    # before a legal form: the spaced-out person stayed in the member's name, exit 0.
+    body = f"<h2>理事单位</h2><div>苏岩磊\u3000{A}</div><div>孟 青\u3000戊禾餐饮连锁</div>"
+    assert _names(body) == [A, "戊禾餐饮连锁"]
+
+
+def test_short_tiers_that_set_three_people_apart_speak_for_the_page() -> None:
+    # Three short tiers, three people set apart (no tier long enough to prove it alone):
+    # the third tier's person before a brand was read as a member, exit 0.
+    body = (
+        f"<h2>副会长单位</h2><p>万墨岩&emsp;{A}</p><h2>理事单位</h2><p>于青&emsp;乙川厨业</p>"
+        f"<h2>会长单位</h2><p>方砚芳&emsp;己岫厨业</p><p>彭芳&emsp;{C}</p>"
+    )
+    assert _names(body) == [A, "乙川厨业", "己岫厨业", C]

@@ -35,7 +35,7 @@ from tracker.core.parse.embedded import by_json
 from tracker.core.parse.marks import NO_RUN, Marks, Run
 from tracker.core.parse.markup import css_path, inside, site_names, structure
 from tracker.core.parse.paging import NextPage, next_page
-from tracker.core.parse.runs import N_NODE, PERSON_FIRST, page_people
+from tracker.core.parse.runs import N_NODE, PERSON_FIRST, page_people, puts_people_first
 from tracker.core.parse.sections import Reader, Rejected, Section
 from tracker.core.parse.strips import Strips, label_strips
 from tracker.core.parse.tables import read_tables
@@ -222,7 +222,7 @@ def _by_headings(trees: list[LexborHTMLParser], *, fast: bool) -> Reading:
 def _finish(reader: Reader, doubtful: dict[int, str]) -> None:
     """What only the whole list decides, once every page is read."""
     reader.finish()
-    if any(rejected.reason == PERSON_FIRST for rejected in reader.rejected):
+    if puts_people_first(rejected.reason for rejected in reader.rejected):
         # A tier found to put a person before each member speaks for the page's short ones.
         found = {
             (section.heading, name): change

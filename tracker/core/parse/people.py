@@ -89,9 +89,17 @@ def person_before(text: str) -> tuple[str, str] | None:
     with: only where the tier shows that its lines put a person first (see runs.settle)."""
     match = _PERSON_THEN_ORG.fullmatch(text)
     if match is None:
-        match = SPACED_PERSON.fullmatch(text)
-        if match is None or match["person"][0] not in _SURNAMES:
-            return None
+        return spaced_before(text)
+    rest = match["org"].rstrip()
+    return (match["person"], rest) if len(rest) >= _MIN_NAME and not nameless(rest) else None
+
+
+def spaced_before(text: str) -> tuple[str, str] | None:
+    """The person and the rest in "李 露 星河厨业": a person spaced out to align with
+    three-character names, whatever the rest ends with (see `person_before`)."""
+    match = SPACED_PERSON.fullmatch(text)
+    if match is None or match["person"][0] not in _SURNAMES:
+        return None
     rest = match["org"].rstrip()
     return (match["person"], rest) if len(rest) >= _MIN_NAME and not nameless(rest) else None
 

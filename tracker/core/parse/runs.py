@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from operator import itemgetter
 from typing import Final
@@ -39,6 +40,7 @@ from tracker.core.parse.people import (
     person_apart,
     person_before,
     person_first,
+    spaced_before,
 )
 from tracker.core.parse.text import looks_like_org
 
@@ -60,8 +62,9 @@ _PERSON = re.compile(r"[\u4e00-\u9fff]{2,3}")
 _PAIRED_SHARE = 0.6
 _SPACES = (" ", "\u3000", "\u00a0")
 PERSON_FIRST = "a person before the member"
-# Said apart: one line set apart is no evidence that the page's other tiers put people first.
-_SET_APART = "a person set apart before the member on its line"
+# Said apart: one line set apart is no evidence that the page's other tiers put people first
+# (three are, see `puts_people_first`).
+SET_APART = "a person set apart before the member on its line"
 _MAX_GROUP_LABEL = 8
 _MIN_RENDERINGS = 3
 # Inline markup a name in a table cell may sit in (``<td><a><span>…``).
@@ -372,29 +375,53 @@ def _split_people(names: list[Name]) -> tuple[list[Name], list[tuple[Name, str]]
     and a line of one member and one name shaped like a person is a representative's
     (read as a member, a new representative made a false join and a false departure).
     A tier of rows of names ("金宝　甲…　乙…", "李记　丙…") holds short members beside
-    others: kept whole."""
-    if any(not name[N_FLAGS] & (LINE_START | AFTER_PERSON) for name in names):
-        return names, []
+    others: kept whole. A line of a person set apart before a brand ("李文　星河厨业") is
+    no row: it goes with the tier's people (see `_more_people`)."""
     people = {index - 1 for index, name in enumerate(names) if name[N_FLAGS] & AFTER_PERSON}
-    kept = [
-        _first_of_line(name) if index - 1 in people else name
-        for index, name in enumerate(names)
-        if index not in people
-    ]
-    return kept, [(names[index], _SET_APART) for index in sorted(people)]
+    for index, name in enumerate(names):
+        if name[N_FLAGS] & (LINE_START | AFTER_PERSON):
+            continue
+        if not _second_of_two(names, index) or not person_apart(
+            names[index - 1][N_TEXT], name[N_TEXT]
+        ):
+            return names, []
+        people.add(index - 1)
+    kept: list[Name] = []
+    dropped = [(names[index], SET_APART) for index in sorted(people)]
+    for index, name in enumerate(names):
+        if index - 1 in people:
+            name = _first_of_line(name)
+        elif index not in people and (pair := spaced_before(name[N_TEXT])) is not None:
+            # "孟 青　星河厨业" beside such lines: a person spaced out is set apart too.
+            dropped.append(((pair[0], *name[1:]), SET_APART))
+            name = (pair[1], *name[1:])
+        if index not in people:
+            kept.append(name)
+    return kept, dropped
 
 
 def _first_of_line(name: Name, text: str | None = None) -> Name:
     """A member whose person before it on its line was dropped: now its line's first name
     (read as the second of two, a short tier's line would pair it with the line before,
     see `page_people`)."""
-    flags = name[N_FLAGS] | LINE_START if name[N_FLAGS] & AFTER_PERSON else name[N_FLAGS]
-    return (name[N_TEXT] if text is None else text, *name[1:N_FLAGS], flags)
+    return (name[N_TEXT] if text is None else text, *name[1:N_FLAGS], name[N_FLAGS] | LINE_START)
 
 
 # What a name loses on a page that puts a person before each member: its person and what
 # is left of it (None: the name was the person, read apart).
 Unpeopled = tuple[str, str | None]
+
+
+def puts_people_first(reasons: Iterable[str]) -> bool:
+    """Whether a page puts a person before each member, from the reasons its names were
+    dropped for: a tier says so, or three lines or more set a person apart on tiers too
+    short to say so alone (as three lines prove it on one tier)."""
+    apart = 0
+    for reason in reasons:
+        if reason == PERSON_FIRST:
+            return True
+        apart += reason == SET_APART
+    return apart >= _MIN_RUN
 
 
 def page_people(names: list[Name]) -> dict[str, Unpeopled]:
