@@ -32,10 +32,11 @@ from tracker.core.parse.complete import cut_off
 from tracker.core.parse.configured import by_selectors
 from tracker.core.parse.depth import markup_only, may_nest_too_deep, too_deep
 from tracker.core.parse.embedded import by_json
+from tracker.core.parse.firsts import PERSON_FIRST, page_people, puts_people_first
 from tracker.core.parse.marks import NO_RUN, Marks, Run
 from tracker.core.parse.markup import css_path, inside, site_names, structure
+from tracker.core.parse.names import N_NODE
 from tracker.core.parse.paging import NextPage, next_page
-from tracker.core.parse.runs import N_NODE, PERSON_FIRST, page_people, puts_people_first
 from tracker.core.parse.sections import Reader, Rejected, Section
 from tracker.core.parse.strips import Strips, label_strips
 from tracker.core.parse.tables import read_tables

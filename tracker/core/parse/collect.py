@@ -9,8 +9,9 @@ from operator import itemgetter
 
 from tracker.core.models import Listing, ParseResult
 from tracker.core.normalize import clean_display, normalize_key
+from tracker.core.parse.firsts import Unpeopled
 from tracker.core.parse.plain import plain_key, plain_keys
-from tracker.core.parse.runs import Unpeopled, repeated_half
+from tracker.core.parse.runs import repeated_half
 from tracker.core.parse.text import Heading
 
 
@@ -84,7 +85,7 @@ class Collector:
         """The people dropped from before members, on a page where a tier puts a person
         before each member: ``found`` holds, by tier and name, each person another tier
         could not tell alone ("钟屿　星河厨业", "李文 星河科技有限公司" in a tier of a line
-        or two, see runs.page_people) and what is left of its name (nothing for a person
+        or two, see firsts.page_people) and what is left of its name (nothing for a person
         read apart, which was read as a member)."""
         people: list[str] = []
         keep: list[int] = []
