@@ -115,18 +115,21 @@ def test_one_representative_of_two_members_does_not_flip_the_tier() -> None:
     assert not anomalies(after, before.listings, max_loss_share=0.2)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review8: a role set apart between the person and the member ('钟屿　副理事长　"
-    "己岚…') on a tier that puts a person before each member: the person and the role are "
-    "read as two members, exit 0 (parser 7 quarantined the page; with plain spaces the role "
-    "goes with the person)",
-)
-@pytest.mark.parametrize("gap", ["\u3000", "&nbsp;&nbsp;"])
-def test_a_role_set_apart_after_the_person_goes_with_it(gap: str) -> None:
+@pytest.mark.parametrize("member", [ORGS[5], "己岚餐饮连锁"])
+@pytest.mark.parametrize("gap", ["\u3000", "&nbsp;&nbsp;", " | "])
+def test_a_role_set_apart_after_the_person_goes_with_it(gap: str, member: str) -> None:
+    # "钟屿　副理事长　己岚…" on a tier that puts a person before each member: the person
+    # and the role were read as two members, exit 0 (with plain spaces the role went with
+    # the person).
     lines = [f"<p>{p}{gap}{o}</p>" for p, o in zip(PEOPLE[:5], ORGS, strict=False)]
-    body = "<h2>理事单位</h2>" + "".join(lines) + f"<p>钟屿{gap}副理事长{gap}{ORGS[5]}</p>"
-    assert _names(body) == list(ORGS[:6])
+    body = "<h2>理事单位</h2>" + "".join(lines) + f"<p>钟屿{gap}副理事长{gap}{member}</p>"
+    assert _names(body) == [*ORGS[:5], member]
+
+
+def test_a_row_of_names_with_a_role_word_among_them_is_kept_whole() -> None:
+    # A tier that drops no person keeps a line of three names as three, whatever they are.
+    body = f"<h2>理事单位</h2><p>钟屿　理事　{A}</p><p>{B}</p><p>{C}</p>"
+    assert [x.name for x in _parse(body).listings] == ["钟屿", "理事", A, B, C]
 
 
 # --- realpages4: 企业 a strict ending -----------------------------------------------------
@@ -339,3 +342,20 @@ def test_short_tiers_that_set_three_people_apart_speak_for_the_page() -> None:
         f"<h2>会长单位</h2><p>方砚芳&emsp;己岫厨业</p><p>彭芳&emsp;{C}</p>"
     )
     assert _names(body) == [A, "乙川厨业", "己岫厨业", C]
+
+
+@pytest.mark.parametrize("gap", [" | ", "&nbsp;&nbsp;", "\u3000"])
+def test_a_spaced_out_person_with_a_role_set_apart_goes_with_it(gap: str) -> None:
+    # "宋　知 理事长 | 壬星…": the spaced-out person was split at its own space, its surname
+    # dropped as one character and "知 理事长" read as a member, exit 0.
+    lines = [f"<p>{p}{gap}{o}</p>" for p, o in zip(PEOPLE[:4], ORGS, strict=False)]
+    lines.append(f"<p>宋\u3000知 理事长{gap}{ORGS[4]}</p>")
+    assert _names("<h2>理事单位</h2>" + "".join(lines)) == list(ORGS[:5])
+
+
+def test_a_person_and_role_set_apart_before_a_legal_form_is_a_split_line() -> None:
+    # "姜杰 常务理事　寅禾…有限公司" counts as a person set apart, as "姜杰　寅禾…" does:
+    # read as a name, "常务理事" twice made two members one and kept the tier whole.
+    lines = [f"<p>{p} 常务理事\u3000{o}</p>" for p, o in zip(PEOPLE[:3], ORGS, strict=False)]
+    lines += [f"<p>{p}\u3000{o}</p>" for p, o in zip(PEOPLE[6:9], ORGS[3:], strict=False)]
+    assert _names("<h2>理事单位</h2>" + "".join(lines)) == list(ORGS[:6])

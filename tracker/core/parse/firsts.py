@@ -15,11 +15,14 @@ from tracker.core.parse.names import AFTER_PERSON, LINE_START, N_FLAGS, N_LOGO, 
 from tracker.core.parse.people import (
     any_place,
     is_place,
+    nameless,
+    person_and_role,
     person_apart,
     person_before,
     person_first,
     spaced_before,
 )
+from tracker.core.parse.text import looks_like_org
 
 # Lines of a tier that prove it puts a person before each member.
 PROOF = 3
@@ -37,9 +40,7 @@ SET_APART = "a person set apart before the member on its line"
 Unpeopled = tuple[str, str | None]
 
 
-def without_people_first(
-    names: list[Name], *, split: bool
-) -> tuple[list[Name], list[tuple[Name, str]]]:
+def _people_first(names: list[Name], *, split: bool) -> tuple[list[Name], list[tuple[Name, str]]]:
     """ "李文 星河科技有限公司": the tier's names without the person before each, and the
     people, when most lines (three or more) are a person, a space and an organisation.
     ``split`` says whether some line was read as two names ("李文　星河科技有限公司", see
@@ -85,6 +86,52 @@ def without_people_first(
     return [name for index, name in enumerate(out) if index not in drop], dropped
 
 
+def without_people_first(
+    names: list[Name], *, split: bool
+) -> tuple[list[Name], list[tuple[Name, str]]]:
+    """A tier's names without the person before each member, and the people (see
+    `_people_first`); a role read apart after the person goes with it (see `_with_roles`)."""
+    folded = _with_roles(names) if split else names
+    kept, dropped = _people_first(folded, split=split)
+    # A role joined to its person only goes with it: a tier that drops no one keeps both.
+    return (kept, dropped) if dropped or folded is names else (names, dropped)
+
+
+def _with_roles(names: list[Name]) -> list[Name]:
+    """ "钟屿　副理事长　己岚科技有限公司" read as three names: the person and the role as one
+    name, set apart before the member as a person alone is ("钟屿　己岚…"), so that the role
+    goes with the person (read as a member, it was a false join at each new role)."""
+    out: list[Name] = []
+    index = 0
+    while index < len(names):
+        if not _role_line(names, index):
+            out.append(names[index])
+            index += 1
+            continue
+        person, role, member = names[index : index + 3]
+        out.append((f"{person[N_TEXT]} {role[N_TEXT]}", *person[1:]))
+        org = member[N_TEXT]
+        after = AFTER_PERSON if looks_like_org(org, strict=True) and not nameless(org) else 0
+        out.append((*member[:N_FLAGS], member[N_FLAGS] | after))
+        index += 3
+    return out if len(out) < len(names) else names
+
+
+def _role_line(names: list[Name], index: int) -> bool:
+    """Whether names[index:index + 3] are a line of a person, a role and a member."""
+    if index + 2 >= len(names):
+        return False
+    person, role, member = names[index : index + 3]
+    last = index + 3 == len(names) or names[index + 3][N_FLAGS] & LINE_START
+    return bool(
+        last
+        and person[N_FLAGS] & LINE_START
+        and not (role[N_FLAGS] | member[N_FLAGS]) & LINE_START
+        and not person[N_LOGO]
+        and person_and_role(person[N_TEXT], role[N_TEXT])
+    )
+
+
 def _more_people(names: list[Name], taken: set[int]) -> tuple[list[tuple[int, str, str]], set[int]]:
     """On a tier that puts people before its members, the other lines that do: a person
     spaced out or before a member in no legal form ("李 露 星河厨业", "李文 星河厨业",
@@ -93,7 +140,7 @@ def _more_people(names: list[Name], taken: set[int]) -> tuple[list[tuple[int, st
     found: list[tuple[int, str, str]] = []
     apart: set[int] = set()
     for index, name in enumerate(names):
-        if index in taken or name[N_LOGO]:
+        if index in taken or name[N_LOGO] or _person_of(names, index, taken):
             continue
         if (pair := person_before(name[N_TEXT])) is not None and not is_place(pair[0]):
             found.append((index, *pair))
@@ -102,6 +149,13 @@ def _more_people(names: list[Name], taken: set[int]) -> tuple[list[tuple[int, st
             found.append((index, names[index - 1][N_TEXT], name[N_TEXT]))
             apart.add(index)
     return found, apart
+
+
+def _person_of(names: list[Name], index: int, taken: set[int]) -> bool:
+    """Whether names[index] is the person of a line taken ("李文 理事长", "星河科技有限公司"):
+    no line of its own ("理事长" read as its member made two members one)."""
+    after = index + 1
+    return after in taken and after < len(names) and not names[after][N_FLAGS] & LINE_START
 
 
 def _second_of_two(names: list[Name], index: int) -> bool:
@@ -164,33 +218,43 @@ def puts_people_first(reasons: Iterable[str]) -> bool:
 
 def page_people(names: list[Name]) -> dict[str, Unpeopled]:
     """On a page whose other tiers put a person before each member, what a tier that could
-    not tell alone loses: a person read apart before the one member on its line ("钟屿　星河
-    厨业", read as a member) and a person before the member in one name ("李 文 星河厨业",
-    "李文 星河科技有限公司", see `people.person_before`). Nothing from a tier of rows of
-    names ("金宝　甲…　乙…", "金宝　星河厨业" beside "李记"), and no person in a name from
-    a tier that writes a place there (a column of places, kept whole)."""
-    starts = sum(1 for name in names if name[N_FLAGS] & LINE_START)
-    seconds = [index for index in range(len(names)) if _second_of_two(names, index)]
-    if starts + len(seconds) < len(names):
-        return {}
+    not tell alone loses: a person, with its role or not, read apart before the one member
+    on its line ("钟屿　星河厨业", "钟屿　理事长　星河厨业": each read as a member) and a
+    person before the member in one name ("李 文 星河厨业", "李文 星河科技有限公司", see
+    `people.person_before`). Nothing from a tier of rows of names ("金宝　甲…　乙…", "金宝
+    星河厨业" beside "李记"), and no person in a name from a tier that writes a place
+    there (a column of places, kept whole)."""
     found: dict[str, Unpeopled] = {}
-    for index in seconds:
-        person, org = names[index - 1][N_TEXT], names[index][N_TEXT]
-        if not person_apart(person, org):
+    singles: list[str] = []
+    for line in _lines(names):
+        texts = [name[N_TEXT] for name in line]
+        if len(texts) == 1:
+            singles += [] if line[0][N_LOGO] else texts
+            continue
+        if len(texts) == 3 and person_and_role(texts[0], texts[1]):
+            texts = [f"{texts[0]} {texts[1]}", texts[2]]
+            found[line[1][N_TEXT]] = (line[1][N_TEXT], None)
+        if len(texts) > 2 or line[0][N_LOGO] or not person_apart(texts[0], texts[1]):
             return {}
-        found[person] = (person, None)
-    firsts = {index - 1 for index in seconds}
-    within = {
-        name[N_TEXT]: pair
-        for index, name in enumerate(names)
-        if index not in firsts and not name[N_LOGO] and (pair := person_before(name[N_TEXT]))
-    }
+        found[line[0][N_TEXT]] = (line[0][N_TEXT], None)
+    within = {text: pair for text in singles if (pair := person_before(text)) is not None}
     # Places are a column of places; two members made one are no members' representatives.
     orgs = [org for _, org in within.values()]
-    texts = set(map(TEXT, names))
-    if not any_place(person for person, _ in within.values()) and texts.isdisjoint(orgs):
+    every = set(map(TEXT, names))
+    if not any_place(person for person, _ in within.values()) and every.isdisjoint(orgs):
         found.update(within if len(set(orgs)) == len(orgs) else {})
     return found
+
+
+def _lines(names: list[Name]) -> list[list[Name]]:
+    """A tier's names by the line they were read from."""
+    lines: list[list[Name]] = []
+    for name in names:
+        if name[N_FLAGS] & LINE_START or not lines:
+            lines.append([name])
+        else:
+            lines[-1].append(name)
+    return lines
 
 
 def _people_found(names: list[Name], *, split: bool) -> list[tuple[int, str, str]]:

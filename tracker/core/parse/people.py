@@ -34,6 +34,10 @@ _PERSON_APART = re.compile(
 # A representative's role may follow the person ("李文 理事长 星河科技有限公司"): the role
 # is the person's, and changes with the member's tier, not its name.
 _ROLE = "(?:副|常务|执行)?(?:理事长|会长|理事|秘书长|监事长|监事|主席|董事长|总经理|院长|所长|校长)"
+_ROLE_ALONE = re.compile(_ROLE)
+# A person read apart, with the role read apart after it (see firsts.without_people_first).
+_PERSON_APART_ROLE = re.compile(rf"(?P<person>{_PERSON_APART.pattern})(?:{_SPACE.pattern}{_ROLE})?")
+_GIVEN_ROLE = re.compile(rf"(?P<given>[\u4e00-\u9fff]{{1,2}}){_SPACE.pattern}{_ROLE}")
 _PERSON_THEN_ORG = re.compile(
     rf"(?P<person>{_PERSON.pattern}(?:[ \u3000\u00a0]+{_ROLE})?)[ \u3000\u00a0]+(?P<org>\S.*)"
 )
@@ -61,6 +65,26 @@ _TRADE_ONLY = re.compile(
     r"|设计|研发|开发|应用|工业|农业|国际|集成电路)+"
     r"(?:(?:股份)?有限(?:责任)?公司|集团(?:有限公司)?|研究院|研究所|研究中心|实验室|中心)"
 )
+
+
+def is_role(text: str) -> bool:
+    """Whether a name read apart is a representative's role ("副理事长")."""
+    return _ROLE_ALONE.fullmatch(text) is not None
+
+
+def person_with_role(text: str) -> bool:
+    """Whether a name read apart is a person, with its role or not ("李文 理事长")."""
+    match = _PERSON_APART_ROLE.fullmatch(text)
+    return match is not None and not is_place(_SPACE.sub("", match["person"]))
+
+
+def person_and_role(first: str, second: str) -> bool:
+    """Whether two names read apart are a person and its role: "李文", "副理事长", or a
+    person spaced out and split at the space ("李", "文 副理事长")."""
+    if is_role(second):
+        return is_person(first)
+    match = _GIVEN_ROLE.fullmatch(second)
+    return match is not None and len(first) == 1 and is_person(first + match["given"])
 
 
 def is_person(text: str) -> bool:
@@ -108,7 +132,7 @@ def person_apart(person: str, rest: str) -> bool:
     """Whether a name read apart before a member ("李文", "星河厨业") is its person: only
     where the tier shows that its lines put a person first. A place's name ("白云") is a
     person's too, and set apart it is no member either way."""
-    shaped = _PERSON_APART.fullmatch(person) is not None
+    shaped = _PERSON_APART_ROLE.fullmatch(person) is not None
     return shaped and len(rest) >= _MIN_NAME and not nameless(rest)
 
 

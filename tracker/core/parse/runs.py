@@ -44,7 +44,7 @@ from tracker.core.parse.names import (
     TEXT,
     Name,
 )
-from tracker.core.parse.people import is_person, nameless
+from tracker.core.parse.people import nameless, person_with_role
 from tracker.core.parse.text import looks_like_org
 
 # A run is judged only among this many names or more.
@@ -248,7 +248,7 @@ def pairs_a_person(pieces: list[tuple[str, str | None]]) -> int:
         return 0
     first = pieces[0][0]
     org = pieces[1][0]
-    if len(pieces) == 2 and is_person(first) and looks_like_org(org, strict=True):
+    if len(pieces) == 2 and person_with_role(first) and looks_like_org(org, strict=True):
         return 0 if nameless(org) else AFTER_PERSON
     rest = [piece for piece, _ in pieces[1:]]
     if len(rest) > 1 and any(len(piece) > 1 for piece in rest):
