@@ -13,6 +13,7 @@ import pytest
 from tracker.core.guard import anomalies
 from tracker.core.models import ParseResult
 from tracker.core.parse import parse_page
+from tracker.core.parse.orgs import looks_like_org
 
 A, B, C, D = "甲星科技有限公司", "乙禾数据有限公司", "丙岳大学", "丁岫视觉有限公司"
 PEOPLE = (
@@ -137,53 +138,35 @@ def test_a_row_of_names_with_a_role_word_among_them_is_kept_whole() -> None:
 _QIYE = "星河国有企业"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review8: 企业 no longer ends an organisation's name, so a member so named with "
-    "the day it joined is read as a dated news line and lost, exit 0",
-)
 def test_a_member_ending_in_qiye_with_its_date_is_kept() -> None:
+    # 企业 no longer ended an organisation's name, so a member so named with the day it
+    # joined was read as a dated news line and lost, exit 0.
     body = "<h2>理事单位</h2>" + "".join(
         f"<p>{name} 2024年3月{day}日</p>" for day, name in enumerate((_QIYE, B, C), 1)
     )
     assert _names(body) == [_QIYE, B, C]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review8: a bold member ending in 企业 among plain ones is taken for a group "
-    "label inside the tier and lost, exit 0",
-)
 def test_a_bold_member_ending_in_qiye_is_no_group_label() -> None:
+    # A bold member ending in 企业 among plain ones was taken for a group label inside the
+    # tier and lost, exit 0.
     body = f"<h2>理事单位</h2><p>{B}</p><p><b>{_QIYE}</b></p><p>{C}</p><p>{D}</p>"
     assert _names(body) == [B, _QIYE, C, D]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review8: a member ending in 企业 followed by what it does ('…企业：主营…') is "
-    "read as an annotation and lost, exit 0",
-)
 def test_a_member_ending_in_qiye_then_what_it_does_is_kept() -> None:
+    # "…企业：主营…" was read as an annotation and lost, exit 0.
     body = f"<h2>理事单位</h2><p>{_QIYE}：主营软件</p><p>{B}：主营数据</p><p>{C}：教育</p>"
     assert _names(body) == [_QIYE, B, C]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review8: a list written as a sentence holding a member ending in 企业 is read "
-    "as prose: no names, quarantined (honest, but a right page held back)",
-)
 def test_a_sentence_list_with_a_member_ending_in_qiye_is_read() -> None:
+    # Read as prose: no names, quarantined (a right page held back).
     assert _names(f"<h2>理事单位</h2><p>{_QIYE}、{B}、{C}。</p>") == [_QIYE, B, C]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review8: venture funds registered as '…投资企业（有限合伙）' are found no "
-    "organisations and quarantined (honest, but a right page held back)",
-)
 def test_investment_enterprises_in_limited_partnership_are_organisations() -> None:
+    # Found no organisations and quarantined (a right page held back).
     names = [f"{c}禾创业投资企业（有限合伙）" for c in "甲乙丙"]
     assert _names("<h2>会员单位</h2>" + "".join(f"<p>{n}</p>" for n in names)) == names
 
@@ -359,3 +342,13 @@ def test_a_person_and_role_set_apart_before_a_legal_form_is_a_split_line() -> No
     lines = [f"<p>{p} 常务理事\u3000{o}</p>" for p, o in zip(PEOPLE[:3], ORGS, strict=False)]
     lines += [f"<p>{p}\u3000{o}</p>" for p, o in zip(PEOPLE[6:9], ORGS[3:], strict=False)]
     assert _names("<h2>理事单位</h2>" + "".join(lines)) == list(ORGS[:6])
+
+
+@pytest.mark.parametrize(
+    "title", ["乡镇重点企业", "诚信商贸企业", "明星企业", "中国最具竞争力物流企业", "民营科技企业"]
+)
+def test_a_title_or_a_kind_ending_in_qiye_is_no_organisation(title: str) -> None:
+    # 企业 after a name of its own ends an organisation's name; after a title's words (an
+    # honours page) or a kind's alone it does not, or an honours page is believed again.
+    assert not looks_like_org(title)
+    assert looks_like_org("星河国有企业", strict=True)
