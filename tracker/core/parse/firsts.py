@@ -11,7 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from tracker.core.parse.names import AFTER_PERSON, LINE_START, N_FLAGS, N_LOGO, N_TEXT, TEXT, Name
+from tracker.core.parse.names import (
+    AFTER_PERSON,
+    AFTER_PLACE,
+    LINE_START,
+    N_FLAGS,
+    N_LOGO,
+    N_TEXT,
+    TEXT,
+    Name,
+)
 from tracker.core.parse.people import (
     any_place,
     is_place,
@@ -33,6 +42,7 @@ PERSON_FIRST = "a person before the member"
 # Said apart: one line set apart is no evidence that the page's other tiers put people first
 # (three are, see `puts_people_first`).
 SET_APART = "a person set apart before the member on its line"
+PLACE_APART = "a place set apart before the member on its line"
 
 
 # What a name loses on a page that puts a person before each member: its person and what
@@ -214,6 +224,24 @@ def puts_people_first(reasons: Iterable[str]) -> bool:
             return True
         apart += reason == SET_APART
     return apart >= PROOF
+
+
+def without_places(names: list[Name]) -> tuple[list[Name], list[tuple[Name, str]]]:
+    """ "武汉　星河科技有限公司": a place set apart before the member on its line is where the
+    member is, as a table's city column is, not a member (read as one, a column of places
+    was half the tier's members). Dropped, the member's key is its name alone, as in that
+    table, and stays when the page moves it to another city or stops printing cities
+    (kept in the name, it would change: a false departure and a false join). A tier of
+    rows of names ("金山　甲…　乙…") is kept whole."""
+    if any(len(line) > 2 for line in _lines(names)):
+        return names, []
+    drop = {index - 1 for index, name in enumerate(names) if name[N_FLAGS] & AFTER_PLACE}
+    kept = [
+        _first_of_line(name) if index - 1 in drop else name
+        for index, name in enumerate(names)
+        if index not in drop
+    ]
+    return kept, [(names[index], PLACE_APART) for index in sorted(drop)]
 
 
 def page_people(names: list[Name]) -> dict[str, Unpeopled]:

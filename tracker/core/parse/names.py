@@ -14,6 +14,7 @@ LINE_START = 4  # the first name read from its line
 LOGO_NAME = 8  # read from an image
 LATIN = 16  # written in Latin letters only
 AFTER_PERSON = 32  # an organisation after a person on its line ("李文　星河科技有限公司")
+AFTER_PLACE = 64  # a member after a place on its line ("武汉　星河科技有限公司")
 
 # A name read: its text, whether read from an image, its line's shape, its node and flags.
 # A plain tuple, read by the indexes below: a long list makes one per member, and a

@@ -46,10 +46,15 @@ _PERSON_THEN_ORG = re.compile(
 _MIN_NAME = 4
 # A place before the member names no person: one written with its 州, 市, 县, 区 or 省, or
 # one of the places (provinces, cities, districts) that open with a surname's character,
-# written without it ("沈阳 …", "武汉 …", "江苏 …").
+# written without it ("沈阳 …", "武汉 …", "江苏 …"), or a province or a large city set
+# apart before a member ("长沙　星河科技有限公司", see firsts.without_places).
 _PLACE_ENDS = tuple("州市县区省")
 _PLACES = frozenset(
-    """江苏 江西 沈阳 武汉 石家庄 唐山 秦皇岛 张家口 张家界 张掖 吕梁 黄山 黄石 黄冈 黄南 吴忠
+    """北京 上海 天津 重庆 南京 长沙 成都 西安 济南 青岛 大连 厦门 合肥 南昌 昆明 贵阳 南宁
+    海口 太原 长春 哈尔滨 兰州 西宁 银川 乌鲁木齐 拉萨 呼和浩特 深圳 无锡 宁波 东莞 佛山
+    珠海 南通 嘉兴 绍兴 烟台 潍坊 洛阳 宜昌 襄阳 绵阳 中山 汕头 保定 镇江 河北 山西 辽宁
+    吉林 黑龙江 浙江 安徽 福建 山东 河南 湖北 湖南 广东 海南 四川 云南 陕西 甘肃 青海 台湾
+    内蒙古 广西 西藏 宁夏 新疆 香港 澳门 江苏 江西 沈阳 武汉 石家庄 唐山 秦皇岛 张家口 张家界 张掖 吕梁 黄山 黄石 黄冈 黄南 吴忠
     周口 许昌 马鞍山 金华 金昌 白山 白城 白银 石嘴山 石狮 江门 江阴 江都 江油 龙岩 龙口 邵阳
     邵武 武威 武夷山 常德 常熟 余姚 任丘 邹城 韩城 高密 高邮 高雄 林芝 罗定 杨凌 万宁 吴江
     吴中 张家港 黄浦 徐汇 杨浦 金山 武清 白云 黄埔 罗湖 龙岗 龙华 余杭 钱塘 秦淮 江宁 高淳

@@ -29,9 +29,10 @@ from collections.abc import Set as AbstractSet
 
 from selectolax.lexbor import LexborNode
 
-from tracker.core.parse.firsts import PAIRED_SHARE, without_people_first
+from tracker.core.parse.firsts import PAIRED_SHARE, without_people_first, without_places
 from tracker.core.parse.names import (
     AFTER_PERSON,
+    AFTER_PLACE,
     BOLD,
     LATIN,
     LINE_START,
@@ -44,7 +45,7 @@ from tracker.core.parse.names import (
     TEXT,
     Name,
 )
-from tracker.core.parse.people import nameless, person_with_role
+from tracker.core.parse.people import is_place, nameless, person_with_role
 from tracker.core.parse.text import looks_like_org
 
 # A run is judged only among this many names or more.
@@ -54,6 +55,10 @@ _COUNTER = re.compile(r"(\d{1,4})\s+(?=\S)")
 # line of a tier is implausible; see `_representatives`).
 _PERSON = re.compile(r"[\u4e00-\u9fff]{2,3}")
 _MAX_GROUP_LABEL = 8
+# A place set apart before a member: a province, a city or a district ("内蒙古自治区"),
+# before a name of its own.
+_MAX_PLACE = 6
+_MIN_MEMBER = 4
 _MIN_RENDERINGS = 3
 # Inline markup a name in a table cell may sit in (``<td><a><span>…``).
 _INSIDE_CELL = frozenset("a span b strong font em i p div".split())
@@ -68,7 +73,11 @@ def settle(
     of one shape, no bold and no pairs (the usual tier) skips what cannot apply.
     """
     names = _without_counters(names)
+    places: list[tuple[Name, str]] = []
+    if flags & AFTER_PLACE:
+        names, places = without_places(names)
     names, dropped = without_people_first(names, split=bool(flags & AFTER_PERSON))
+    dropped += places
     people = _representatives(names) if flags & PAIRED else set()
     people |= _renderings(names) if flags & LATIN else set()
     groups = _group_labels(names) if flags & BOLD else set()
@@ -250,6 +259,8 @@ def pairs_a_person(pieces: list[tuple[str, str | None]]) -> int:
     org = pieces[1][0]
     if len(pieces) == 2 and person_with_role(first) and looks_like_org(org, strict=True):
         return 0 if nameless(org) else AFTER_PERSON
+    if len(pieces) == 2 and len(first) <= _MAX_PLACE and is_place(first):
+        return 0 if nameless(org) or len(org) < _MIN_MEMBER else AFTER_PLACE
     rest = [piece for piece, _ in pieces[1:]]
     if len(rest) > 1 and any(len(piece) > 1 for piece in rest):
         return 0
