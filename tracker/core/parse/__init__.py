@@ -32,10 +32,11 @@ from tracker.core.parse.complete import cut_off
 from tracker.core.parse.configured import by_selectors
 from tracker.core.parse.depth import markup_only, may_nest_too_deep, too_deep
 from tracker.core.parse.embedded import by_json
+from tracker.core.parse.firsts import PERSON_FIRST, page_people, puts_people_first
 from tracker.core.parse.marks import NO_RUN, Marks, Run
 from tracker.core.parse.markup import css_path, inside, site_names, structure
+from tracker.core.parse.names import N_NODE
 from tracker.core.parse.paging import NextPage, next_page
-from tracker.core.parse.runs import N_NODE, PERSON_FIRST
 from tracker.core.parse.sections import Reader, Rejected, Section
 from tracker.core.parse.strips import Strips, label_strips
 from tracker.core.parse.tables import read_tables
@@ -63,8 +64,8 @@ __all__ = [
 # reads a government, a representative office or a fund as an organisation, and drops a
 # person written before each member on most lines of a tier ("李文 星河科技有限公司"); 8
 # drops that person with a role after it, when a separator sets it apart (on any number of
-# lines) and from short tiers on such a page, and keeps places, brands and spaced-out
-# brands before a member whole; it reads only a table's member columns (not a field, kind,
+# lines) and from the tiers that cannot tell alone on such a page, and keeps places, brands
+# and spaced-out brands before a member whole; it reads only a table's member columns (not a field, kind,
 # city or department beside each member), gives a grid of names one shape, and keeps a lone
 # "…中心" cell in a members' table.
 PARSER_VERSION = "8"
@@ -222,9 +223,14 @@ def _by_headings(trees: list[LexborHTMLParser], *, fast: bool) -> Reading:
 def _finish(reader: Reader, doubtful: dict[int, str]) -> None:
     """What only the whole list decides, once every page is read."""
     reader.finish()
-    if any(rejected.reason == PERSON_FIRST for rejected in reader.rejected):
+    if puts_people_first(rejected.reason for rejected in reader.rejected):
         # A tier found to put a person before each member speaks for the page's short ones.
-        dropped = reader.out.without_people_first()
+        found = {
+            (section.heading, name): change
+            for section in reader.sections
+            for name, change in page_people(section.kept).items()
+        }
+        dropped = reader.out.without_people_first(found)
         reader.rejected += [Rejected(person, PERSON_FIRST, None) for person in dropped]
     reader.out.problems += _doubted(doubtful, reader.sections)
 

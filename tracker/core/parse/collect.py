@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import groupby, repeat
 from operator import itemgetter
 
 from tracker.core.models import Listing, ParseResult
 from tracker.core.normalize import clean_display, normalize_key
-from tracker.core.parse.people import any_place, person_first
+from tracker.core.parse.firsts import Unpeopled
 from tracker.core.parse.plain import plain_key, plain_keys
 from tracker.core.parse.runs import repeated_half
 from tracker.core.parse.text import Heading
-
-# A tier of fewer lines than this is too short to say alone that a person comes before
-# each member (see runs.settle).
-_SHORT_TIER = 3
 
 
 @dataclass
@@ -84,29 +81,26 @@ class Collector:
         self.logo_flags += repeat(False, len(names))
         self.last_logo = False
 
-    def without_people_first(self) -> list[str]:
-        """The people dropped from before the members of short tiers ("李文 星河科技有限公司"
-        in a tier of one or two lines), on a page where a longer tier puts a person before
-        each member: too few lines to tell alone, the page tells for them. (A person set
-        apart on its line is dropped with its tier, see runs.settle.)"""
-        # By heading, not section: "常务副会长单位" and "副会长单位" are two lists.
-        tiers: dict[Heading, list[int]] = {}
-        for index, heading in enumerate(self.headings):
-            tiers.setdefault(heading, []).append(index)
+    def without_people_first(self, found: Mapping[tuple[Heading, str], Unpeopled]) -> list[str]:
+        """The people dropped from before members, on a page where a tier puts a person
+        before each member: ``found`` holds, by tier and name, each person another tier
+        could not tell alone ("钟屿　星河厨业", "李文 星河科技有限公司" in a tier of a line
+        or two, see firsts.page_people) and what is left of its name (nothing for a person
+        read apart, which was read as a member)."""
         people: list[str] = []
-        for indexes in tiers.values():
-            if len(indexes) >= _SHORT_TIER:
-                continue
-            found = [
-                (index, pair)
-                for index in indexes
-                if not self.logo_flags[index] and (pair := person_first(self.names[index]))
-            ]
-            if not found or any_place(person for _, (person, _) in found):
-                continue
-            for index, (person, org) in found:
-                people.append(person)
-                self.names[index] = org
+        keep: list[int] = []
+        for index, entry in enumerate(zip(self.headings, self.names, strict=True)):
+            change = None if self.logo_flags[index] else found.get(entry)
+            if change is not None:
+                people.append(change[0])
+                if change[1] is None:
+                    continue
+                self.names[index] = change[1]
+            keep.append(index)
+        if len(keep) < len(self.names):
+            self.headings = [self.headings[index] for index in keep]
+            self.names = [self.names[index] for index in keep]
+            self.logo_flags = [self.logo_flags[index] for index in keep]
         return people
 
     def result(self, method: str) -> ParseResult:

@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 
 # Legal forms and institution endings, optionally followed by a bracketed place or status
-# ("（北京）", "(筹)"). 企业 ends a name only as a legal form (合伙企业, 个人独资企业):
-# otherwise it closes a title given to one ("示范企业", "高新技术企业", "优秀企业"), which a
-# company's honours list the way a tier lists names.
+# ("（北京）", "(筹)"). 企业 ends a name as a legal form (合伙企业, 个人独资企业) or after
+# a name ("星河国有企业"), but also closes a title given to one ("示范企业", "高新技术企业",
+# "诚信商贸企业"), which a company's honours list the way a tier lists names: a name that
+# holds a title's word ends no organisation's name with 企业 (see `_TITLED`).
 _LEGAL_ENDINGS = tuple(
     "公司 集团 大学 学院 学校 研究院 研究所 实验室 研究室 工作室 事务所 办公室 协会 学会 商会 "
     "联合会 促进会 研究会 委员会 理事会 基金会 联盟 医院 银行 合伙企业 独资企业 株式会社 控股 股份 "
@@ -38,6 +39,20 @@ _LATIN_TAIL = 40
 # "省级企业技术中心", "国家级示范站", "AAA级信用企业": a grade before a kind is a title a
 # company is given (its honours page), whatever it ends with; no member's name begins so.
 _GRADED = re.compile(r"(?:国家|省|市|县|区|[A-Z]{1,5}|[1-5一二三四五]星)级")
+# The words of the titles a company is given with 企业 ("重点企业", "专精特新企业"): no
+# member's name holds one before its 企业.
+_TITLED = re.compile(
+    "重点|示范|优秀|明星|诚信|先进|龙头|骨干|高新|科技型|创新型|成长型|标杆|领军|专精特新|小巨人"
+    "|瞪羚|独角兽|信用|文明|纳税|守法|守信|规上|规模以上|后备|培育|试点|十佳|品牌|名牌|知名|著名"
+    "|突出|杰出|最佳|最具|竞争力|[十百千]强|[0-9]+强|满意|放心|达标|认定|入库|星级|上市|绿色|节能"
+    "|和谐|平安"
+)
+# The words of a kind of enterprise ("民营科技企业", "外商投资企业"): a name of them alone
+# names a kind, not one (a group label, a field).
+_KINDS = re.compile(
+    "民营|国有|国营|外资|外商|合资|中外|独资|中小|小微|私营|集体|乡镇|科技|技术|投资|创业|股权"
+    "|贸易|商贸|生产|制造|服务|物流|建筑|工业|农业|文化|软件|信息|互联网|会员|成员|入驻|型"
+)
 # "（北京）", "(Beijing)": a bracket after the legal form holds a place or a status.
 _MAX_BRACKET = 14
 
@@ -60,6 +75,9 @@ def looks_like_org(name: str, *, strict: bool = False) -> bool:
     # A bare ending ("企业", "大学") names a kind of organisation, not one.
     if len(tail) > 2 and tail.endswith(_LEGAL_ENDINGS if strict else _ORG_ENDINGS):
         return True
+    if len(tail) > 4 and tail.endswith("企业"):
+        # "星河国有企业": a name of its own, then 企业 (a kind, "民营科技企业", names none).
+        return len(_KINDS.sub("", tail[:-2])) >= 2 and _TITLED.search(tail) is None
     if tail.endswith(_OFFICES):
         return any(word in tail for word in _LEGAL_ENDINGS)
     return tail[-1:].isascii() and _LATIN_ORG.search(tail[-_LATIN_TAIL:]) is not None

@@ -34,6 +34,10 @@ _PERSON_APART = re.compile(
 # A representative's role may follow the person ("李文 理事长 星河科技有限公司"): the role
 # is the person's, and changes with the member's tier, not its name.
 _ROLE = "(?:副|常务|执行)?(?:理事长|会长|理事|秘书长|监事长|监事|主席|董事长|总经理|院长|所长|校长)"
+_ROLE_ALONE = re.compile(_ROLE)
+# A person read apart, with the role read apart after it (see firsts.without_people_first).
+_PERSON_APART_ROLE = re.compile(rf"(?P<person>{_PERSON_APART.pattern})(?:{_SPACE.pattern}{_ROLE})?")
+_GIVEN_ROLE = re.compile(rf"(?P<given>[\u4e00-\u9fff]{{1,2}}){_SPACE.pattern}{_ROLE}")
 _PERSON_THEN_ORG = re.compile(
     rf"(?P<person>{_PERSON.pattern}(?:[ \u3000\u00a0]+{_ROLE})?)[ \u3000\u00a0]+(?P<org>\S.*)"
 )
@@ -42,10 +46,15 @@ _PERSON_THEN_ORG = re.compile(
 _MIN_NAME = 4
 # A place before the member names no person: one written with its 州, 市, 县, 区 or 省, or
 # one of the places (provinces, cities, districts) that open with a surname's character,
-# written without it ("沈阳 …", "武汉 …", "江苏 …").
+# written without it ("沈阳 …", "武汉 …", "江苏 …"), or a province or a large city set
+# apart before a member ("长沙　星河科技有限公司", see firsts.without_places).
 _PLACE_ENDS = tuple("州市县区省")
 _PLACES = frozenset(
-    """江苏 江西 沈阳 武汉 石家庄 唐山 秦皇岛 张家口 张家界 张掖 吕梁 黄山 黄石 黄冈 黄南 吴忠
+    """北京 上海 天津 重庆 南京 长沙 成都 西安 济南 青岛 大连 厦门 合肥 南昌 昆明 贵阳 南宁
+    海口 太原 长春 哈尔滨 兰州 西宁 银川 乌鲁木齐 拉萨 呼和浩特 深圳 无锡 宁波 东莞 佛山
+    珠海 南通 嘉兴 绍兴 烟台 潍坊 洛阳 宜昌 襄阳 绵阳 中山 汕头 保定 镇江 河北 山西 辽宁
+    吉林 黑龙江 浙江 安徽 福建 山东 河南 湖北 湖南 广东 海南 四川 云南 陕西 甘肃 青海 台湾
+    内蒙古 广西 西藏 宁夏 新疆 香港 澳门 江苏 江西 沈阳 武汉 石家庄 唐山 秦皇岛 张家口 张家界 张掖 吕梁 黄山 黄石 黄冈 黄南 吴忠
     周口 许昌 马鞍山 金华 金昌 白山 白城 白银 石嘴山 石狮 江门 江阴 江都 江油 龙岩 龙口 邵阳
     邵武 武威 武夷山 常德 常熟 余姚 任丘 邹城 韩城 高密 高邮 高雄 林芝 罗定 杨凌 万宁 吴江
     吴中 张家港 黄浦 徐汇 杨浦 金山 武清 白云 黄埔 罗湖 龙岗 龙华 余杭 钱塘 秦淮 江宁 高淳
@@ -61,6 +70,26 @@ _TRADE_ONLY = re.compile(
     r"|设计|研发|开发|应用|工业|农业|国际|集成电路)+"
     r"(?:(?:股份)?有限(?:责任)?公司|集团(?:有限公司)?|研究院|研究所|研究中心|实验室|中心)"
 )
+
+
+def is_role(text: str) -> bool:
+    """Whether a name read apart is a representative's role ("副理事长")."""
+    return _ROLE_ALONE.fullmatch(text) is not None
+
+
+def person_with_role(text: str) -> bool:
+    """Whether a name read apart is a person, with its role or not ("李文 理事长")."""
+    match = _PERSON_APART_ROLE.fullmatch(text)
+    return match is not None and not is_place(_SPACE.sub("", match["person"]))
+
+
+def person_and_role(first: str, second: str) -> bool:
+    """Whether two names read apart are a person and its role: "李文", "副理事长", or a
+    person spaced out and split at the space ("李", "文 副理事长")."""
+    if is_role(second):
+        return is_person(first)
+    match = _GIVEN_ROLE.fullmatch(second)
+    return match is not None and len(first) == 1 and is_person(first + match["given"])
 
 
 def is_person(text: str) -> bool:
@@ -89,9 +118,17 @@ def person_before(text: str) -> tuple[str, str] | None:
     with: only where the tier shows that its lines put a person first (see runs.settle)."""
     match = _PERSON_THEN_ORG.fullmatch(text)
     if match is None:
-        match = SPACED_PERSON.fullmatch(text)
-        if match is None or match["person"][0] not in _SURNAMES:
-            return None
+        return spaced_before(text)
+    rest = match["org"].rstrip()
+    return (match["person"], rest) if len(rest) >= _MIN_NAME and not nameless(rest) else None
+
+
+def spaced_before(text: str) -> tuple[str, str] | None:
+    """The person and the rest in "李 露 星河厨业": a person spaced out to align with
+    three-character names, whatever the rest ends with (see `person_before`)."""
+    match = SPACED_PERSON.fullmatch(text)
+    if match is None or match["person"][0] not in _SURNAMES:
+        return None
     rest = match["org"].rstrip()
     return (match["person"], rest) if len(rest) >= _MIN_NAME and not nameless(rest) else None
 
@@ -100,7 +137,7 @@ def person_apart(person: str, rest: str) -> bool:
     """Whether a name read apart before a member ("李文", "星河厨业") is its person: only
     where the tier shows that its lines put a person first. A place's name ("白云") is a
     person's too, and set apart it is no member either way."""
-    shaped = _PERSON_APART.fullmatch(person) is not None
+    shaped = _PERSON_APART_ROLE.fullmatch(person) is not None
     return shaped and len(rest) >= _MIN_NAME and not nameless(rest)
 
 

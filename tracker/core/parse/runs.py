@@ -10,7 +10,7 @@ One line alone can be ambiguous; the tier's lines side by side are not:
   group inside the tier; it is neither a member nor the tier's end.
 - **Representatives**: when most lines pair an organisation with a person's name
   ("星河科技有限公司　　李文华"), the people are not members; nor are they when most lines
-  put a person before the organisation ("李文 星河科技有限公司", see `people.py`), or
+  put a person before the organisation ("李文 星河科技有限公司", see `firsts.py`), or
   when a separator sets a person apart before the one member on its line.
 - **Renderings**: when every Chinese name is followed, in its card or line, by one name
   in Latin letters ("星河科技有限公司" / "Xinghe Technology Co., Ltd."), three times or more,
@@ -26,29 +26,27 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Set as AbstractSet
-from operator import itemgetter
-from typing import Final
 
 from selectolax.lexbor import LexborNode
 
-from tracker.core.parse.people import (
-    any_place,
-    is_person,
-    is_place,
-    nameless,
-    person_apart,
-    person_before,
-    person_first,
+from tracker.core.parse.firsts import PAIRED_SHARE, without_people_first, without_places
+from tracker.core.parse.names import (
+    AFTER_PERSON,
+    AFTER_PLACE,
+    BOLD,
+    LATIN,
+    LINE_START,
+    N_FLAGS,
+    N_LOGO,
+    N_NODE,
+    N_SHAPE,
+    N_TEXT,
+    PAIRED,
+    TEXT,
+    Name,
 )
+from tracker.core.parse.people import is_place, nameless, person_with_role
 from tracker.core.parse.text import looks_like_org
-
-# Name flags.
-BOLD = 1  # its line was all in bold or heading markup
-PAIRED = 2  # the person of an (organisation, person) pair on one line
-LINE_START = 4  # the first name read from its line
-LOGO_NAME = 8  # read from an image
-LATIN = 16  # written in Latin letters only
-AFTER_PERSON = 32  # an organisation after a person on its line ("李文　星河科技有限公司")
 
 # A run is judged only among this many names or more.
 _MIN_RUN = 3
@@ -56,31 +54,14 @@ _COUNTER = re.compile(r"(\d{1,4})\s+(?=\S)")
 # A person's name: two or three Han characters (a brand beside an organisation on every
 # line of a tier is implausible; see `_representatives`).
 _PERSON = re.compile(r"[\u4e00-\u9fff]{2,3}")
-# Share of a tier's lines that must pair an organisation with a person.
-_PAIRED_SHARE = 0.6
-_SPACES = (" ", "\u3000", "\u00a0")
-PERSON_FIRST = "a person before the member"
-# Said apart: one line set apart is no evidence that the page's other tiers put people first.
-_SET_APART = "a person set apart before the member on its line"
 _MAX_GROUP_LABEL = 8
+# A place set apart before a member: a province, a city or a district ("内蒙古自治区"),
+# before a name of its own.
+_MAX_PLACE = 6
+_MIN_MEMBER = 4
 _MIN_RENDERINGS = 3
 # Inline markup a name in a table cell may sit in (``<td><a><span>…``).
 _INSIDE_CELL = frozenset("a span b strong font em i p div".split())
-
-
-# A name read: its text, whether read from an image, its line's shape, its node and flags.
-# A plain tuple, read by the indexes below: a long list makes one per member, and a
-# NamedTuple (a tuple subclass) costs about three times as much to build and free.
-Name = tuple[str, bool, int, LexborNode | None, int]
-N_TEXT: Final = 0
-N_LOGO: Final = 1
-N_SHAPE: Final = 2
-N_NODE: Final = 3
-N_FLAGS: Final = 4
-
-
-# A name's text, in C (a long tier's names are mapped to their texts more than once).
-_TEXT = itemgetter(0)
 
 
 def settle(
@@ -92,13 +73,17 @@ def settle(
     of one shape, no bold and no pairs (the usual tier) skips what cannot apply.
     """
     names = _without_counters(names)
-    names, dropped = _without_people_first(names, split=bool(flags & AFTER_PERSON))
+    places: list[tuple[Name, str]] = []
+    if flags & AFTER_PLACE:
+        names, places = without_places(names)
+    names, dropped = without_people_first(names, split=bool(flags & AFTER_PERSON))
+    dropped += places
     people = _representatives(names) if flags & PAIRED else set()
     people |= _renderings(names) if flags & LATIN else set()
     groups = _group_labels(names) if flags & BOLD else set()
     candidates = names
     # Looked for once: a name in a long tier is hardly ever the host's.
-    hosted = bool(hosts) and not hosts.isdisjoint(map(_TEXT, names))
+    hosted = bool(hosts) and not hosts.isdisjoint(map(TEXT, names))
     if people or groups or hosted:
         candidates = []
         for index, name in enumerate(names):
@@ -118,7 +103,7 @@ def settle(
         dropped += [(name, "outside the run") for name in outside]
     half = len(kept) // 2
     copy = (
-        repeated_half(list(map(_TEXT, kept)))
+        repeated_half(list(map(TEXT, kept)))
         if half and kept[0][N_TEXT] == kept[half][N_TEXT]
         else 0
     )
@@ -272,8 +257,10 @@ def pairs_a_person(pieces: list[tuple[str, str | None]]) -> int:
         return 0
     first = pieces[0][0]
     org = pieces[1][0]
-    if len(pieces) == 2 and is_person(first) and looks_like_org(org, strict=True):
+    if len(pieces) == 2 and person_with_role(first) and looks_like_org(org, strict=True):
         return 0 if nameless(org) else AFTER_PERSON
+    if len(pieces) == 2 and len(first) <= _MAX_PLACE and is_place(first):
+        return 0 if nameless(org) or len(org) < _MIN_MEMBER else AFTER_PLACE
     rest = [piece for piece, _ in pieces[1:]]
     if len(rest) > 1 and any(len(piece) > 1 for piece in rest):
         return 0
@@ -286,111 +273,9 @@ def _representatives(names: list[Name]) -> set[int]:
     lines = sum(1 for name in names if name[N_FLAGS] & LINE_START)
     # A spaced-out person ("刘　洋") is two pieces of one pair: count lines, not pieces.
     pairs = len({_line_of(names, i) for i in paired})
-    if pairs < 2 or pairs < _PAIRED_SHARE * lines:
+    if pairs < 2 or pairs < PAIRED_SHARE * lines:
         return set()
     return set(paired)
-
-
-def _without_people_first(
-    names: list[Name], *, split: bool
-) -> tuple[list[Name], list[tuple[Name, str]]]:
-    """ "李文 星河科技有限公司": the tier's names without the person before each, and the
-    people, when most lines (three or more) are a person, a space and an organisation.
-    ``split`` says whether some line was read as two names ("李文　星河科技有限公司", see
-    `pairs_a_person`): then the person is a name of its own, dropped the same way, and on
-    fewer lines too (see `_split_people`).
-
-    Kept whole when the people repeat, when they are places, when a member would be left
-    with no name of its own, or when two members would become one (see `people.py`).
-    """
-    texts = "\n".join(map(_TEXT, names))  # one search each, in C: most tiers hold no space
-    if len(names) < _MIN_RUN or not split and not any(space in texts for space in _SPACES):
-        return _split_people(names) if split else (names, [])
-    found = _people_found(names, split=split)
-    if len(found) < _MIN_RUN:
-        return _split_people(names) if split else (names, [])
-    splits = {index for index, _, _ in found if names[index][N_FLAGS] & AFTER_PERSON}
-    # Three lines or more prove it; a line of a person before a brand agrees without proving
-    # it, and is no line against it (a split line is two names).
-    more, apart = _more_people(names, {index for index, _, _ in found})
-    lines = len(names) - len(splits) - len(apart)
-    if len(found) + len(more) < _PAIRED_SHARE * lines:
-        return _split_people(names) if split else (names, [])
-    found += more
-    splits |= apart
-    found.sort()
-    people = [person for _, person, _ in found]
-    orgs = [org for _, _, org in found]
-    # Two members made one are no members' representatives.
-    others = {name[N_TEXT] for name in names} - {names[index][N_TEXT] for index, _, _ in found}
-    if len(set(people)) < len(people) or len(set(orgs)) < len(orgs):
-        return names, []
-    # Places written into the names (not set apart) are a column of places, not people.
-    places = any_place(person for index, person, _ in found if index not in apart)
-    if places or not others.isdisjoint(orgs):
-        return names, []
-    out = list(names)
-    dropped: list[tuple[Name, str]] = []
-    for index, person, org in found:
-        at = index - 1 if index in splits else index
-        dropped.append(((person, *names[at][1:]), PERSON_FIRST))
-        out[index] = (org, *names[index][1:])
-    drop = {index - 1 for index in splits}
-    return [name for index, name in enumerate(out) if index not in drop], dropped
-
-
-def _more_people(names: list[Name], taken: set[int]) -> tuple[list[tuple[int, str, str]], set[int]]:
-    """On a tier that puts people before its members, the other lines that do: a person
-    spaced out or before a member in no legal form ("李 露 星河厨业", "李文 星河厨业",
-    "李文　星河厨业"), unless a place stands there (that line alone is kept whole). With
-    them, the indexes of the members whose person was read as a name of its own."""
-    found: list[tuple[int, str, str]] = []
-    apart: set[int] = set()
-    for index, name in enumerate(names):
-        if index in taken or name[N_LOGO]:
-            continue
-        if (pair := person_before(name[N_TEXT])) is not None and not is_place(pair[0]):
-            found.append((index, *pair))
-        elif _second_of_two(names, index) and person_apart(names[index - 1][N_TEXT], name[N_TEXT]):
-            # Read as a member, the person made a false join at each new representative.
-            found.append((index, names[index - 1][N_TEXT], name[N_TEXT]))
-            apart.add(index)
-    return found, apart
-
-
-def _second_of_two(names: list[Name], index: int) -> bool:
-    """Whether names[index] is the second and last name read from a line of two."""
-    if index == 0 or names[index][N_FLAGS] & LINE_START or names[index - 1][N_LOGO]:
-        return False
-    last = index + 1 == len(names) or names[index + 1][N_FLAGS] & LINE_START
-    return bool(last and names[index - 1][N_FLAGS] & LINE_START)
-
-
-def _split_people(names: list[Name]) -> tuple[list[Name], list[tuple[Name, str]]]:
-    """A tier's names without the person set apart before a member on its line, on lines
-    too few to say the tier puts people first: the person is no part of the member's name,
-    and a line of one member and one name shaped like a person is a representative's
-    (read as a member, a new representative made a false join and a false departure).
-    A tier of rows of names ("金宝　甲…　乙…", "李记　丙…") holds short members beside
-    others: kept whole."""
-    if any(not name[N_FLAGS] & (LINE_START | AFTER_PERSON) for name in names):
-        return names, []
-    people = {index - 1 for index, name in enumerate(names) if name[N_FLAGS] & AFTER_PERSON}
-    kept = [name for index, name in enumerate(names) if index not in people]
-    return kept, [(names[index], _SET_APART) for index in sorted(people)]
-
-
-def _people_found(names: list[Name], *, split: bool) -> list[tuple[int, str, str]]:
-    """Each line of a tier that puts a person before an organisation: the index of its name,
-    its person and its organisation (a split line's name is its organisation, after its
-    person's)."""
-    found: list[tuple[int, str, str]] = []
-    for index, name in enumerate(names):
-        if split and name[N_FLAGS] & AFTER_PERSON:
-            found.append((index, names[index - 1][N_TEXT], name[N_TEXT]))
-        elif not name[N_LOGO] and (pair := person_first(name[N_TEXT])) is not None:
-            found.append((index, *pair))
-    return found
 
 
 def _line_of(names: list[Name], index: int) -> int:

@@ -30,9 +30,7 @@ from tracker.core.models import OTHER_TIER
 from tracker.core.parse.collect import Collector
 from tracker.core.parse.marks import NO_RUN, Run
 from tracker.core.parse.markup import css_path, inside
-from tracker.core.parse.people import without_person
-from tracker.core.parse.plain import PlainRun, is_plain
-from tracker.core.parse.runs import (
+from tracker.core.parse.names import (
     BOLD,
     LATIN,
     LINE_START,
@@ -42,9 +40,10 @@ from tracker.core.parse.runs import (
     N_SHAPE,
     N_TEXT,
     Name,
-    pairs_a_person,
-    settle,
 )
+from tracker.core.parse.people import without_person
+from tracker.core.parse.plain import PlainRun, is_plain
+from tracker.core.parse.runs import pairs_a_person, settle
 from tracker.core.parse.text import (
     COUNT_LINE,
     FURNITURE_CHARS,

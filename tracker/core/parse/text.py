@@ -188,6 +188,9 @@ _SEPARATORS = re.compile(r"[、；;\t|｜丨，\u2002\u2003]|\u3000+|[\u00a0 ]{2
 # class is quicker to search for than the separators themselves.
 _SEPARATOR_HINT = re.compile("[、；;\t|｜丨，\u2002\u2003\u3000\u00a0 ]")
 ASCII_SPACE = re.compile(r"[ \t\r\n\f]+")
+# A given name, then a plain space (see `_rejoined`).
+_GIVEN_THEN = re.compile(r"[\u4e00-\u9fff]{1,2}[ \u00a0]\S")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 # A list bullet, or a hyphen used as one: before a space, another bullet or a Chinese
 # character (no Chinese name begins with a hyphen). "-Zero Labs" keeps its hyphen.
 _BULLETS = "·•◆◇■□●○▪▶►★☆*・√※》◎—>"
@@ -312,13 +315,29 @@ def split_names(line: str) -> list[tuple[str, str | None]]:
         # name: "星 禾   甲公司   乙大学" is a row of names, the first a short one.
         return [clean_name(line)]
     if not line.endswith("。"):
-        return [clean_name(text) for piece in _SEPARATORS.split(line) if (text := piece.strip())]
+        texts = [text for piece in _SEPARATORS.split(line) if (text := piece.strip())]
+        return [clean_name(text) for text in _rejoined(texts)]
     # "甲公司、乙公司、丙大学。": a list written as a sentence ends with a full stop; a
     # sentence of prose ("公司成立于2016年，是一家…企业。") is no list of names.
     pieces = [clean_name(text) for piece in _SEPARATORS.split(line[:-1]) if (text := piece.strip())]
     if all(problem is None and looks_like_org(name) for name, problem in pieces):
         return pieces
     return [(line, "not a name: a sentence")]
+
+
+def _rejoined(texts: list[str]) -> list[str]:
+    """ "宋　知 理事长 | 星河厨业": a person spaced out at the separator, then a role or a name
+    after a plain space, is one piece ("宋 知 理事长"), not a lone character (no name is one)
+    and a given name left with the role (read as a member)."""
+    if len(texts) < 2 or all(len(text) > 1 for text in texts):
+        return texts
+    out: list[str] = []
+    for text in texts:
+        if out and len(out[-1]) == 1 and _GIVEN_THEN.match(text) and _HAN.match(out[-1]):
+            out[-1] = f"{out[-1]} {text}"
+        else:
+            out.append(text)
+    return out
 
 
 def clean_name(text: str) -> tuple[str, str | None]:
