@@ -51,10 +51,11 @@ _OTHER_HEADER = re.compile(
 _MAX_HEADER = 10
 # A column's values describe the members when at most half of them are distinct.
 _FEW = 0.5
-# Values that name what a member is, not which: a kind, a department, a place, a year.
+# Values that name what a member is, not which: a kind, a department (a club, 俱乐部, is a
+# member), a place, a year.
 _DESCRIBES = re.compile(
     r"[\u4e00-\u9fff]{0,4}(?:企业|院所|院校|高校|机构|单位|组织|团体)"
-    r"|[\u4e00-\u9fff]{1,4}部|办公室|[\u4e00-\u9fff]{2}中心"
+    r"|[\u4e00-\u9fff]{1,4}(?<!俱乐)部|办公室|[\u4e00-\u9fff]{2}中心"
     r"|[\u4e00-\u9fff]{1,5}[省市区县]"
     r"|\d{4}\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?"
 )
