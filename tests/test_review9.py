@@ -55,3 +55,17 @@ def test_a_column_of_clubs_beside_the_names_is_no_department(club: list[str]) ->
     rows = [[n, c] for n, c in zip(NAMES, club, strict=False)]
     result = _parse(_table(rows))
     assert [x.name for x in result.listings] == _flat(rows)
+
+
+# --- (b) furniture read as a member -------------------------------------------------------
+
+
+@pytest.mark.parametrize("head", [["序号", "单位名称"], None])
+@pytest.mark.parametrize(
+    "totals", [["合计", "4家"], ["合 计", "共4家单位"], ["共计", "4家会员单位"]]
+)
+def test_a_totals_row_is_no_member(totals: list[str], head: list[str] | None) -> None:
+    # The count in a table's totals row ("4家", "共4家单位") was read as a member: a false
+    # join, exit 0, whenever the count changed a false departure and join.
+    rows = [[str(i), n] for i, n in enumerate(NAMES, 1)]
+    assert _believed(_table([*rows, totals], head=head)) == NAMES

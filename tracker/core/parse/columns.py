@@ -18,7 +18,7 @@
   guard to hold back.
 
 Without a header, a column whose cells read as tier headings is never cut: the tiers are
-the page's own.
+the page's own. A totals row (合计 | 12家) is never read, header or not.
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ _OTHER_HEADER = re.compile(
     "备注|时间|日期|年份|年度|部门|级别|等级|简介|说明|业务|产品|规模|标志|图片|操作"
 )
 _MAX_HEADER = 10
+_TOTALS = re.compile("[合总共小]计")
 # A column's values describe the members when at most half of them are distinct.
 _FEW = 0.5
 # Values that name what a member is, not which: a kind, a department (a club, 俱乐部, is a
@@ -88,8 +89,11 @@ def read_columns(table: LexborNode, rows: list[LexborNode], found: Cells) -> Non
     # Most tables span no cell: their rows' cells are their columns already.
     spanned = table.css_first("[rowspan], [colspan]") is not None
     for row in grid(rows) if spanned else map(cells, rows):
-        kinds = _header_row(row)
-        if kinds is not None:
+        texts = [header(cell) for cell in row]
+        if texts and _TOTALS.fullmatch(texts[0]):
+            # A totals row (合计 | 12家) counts the members; its count is none.
+            found.unread.update(cell.mem_id for cell in row)
+        elif (kinds := _header_row(row, texts)) is not None:
             kept = kinds
             found.unread.update(cell.mem_id for cell in row)
         elif kept is None:
@@ -112,9 +116,9 @@ def doubted(doubtful: dict[int, str], nodes: Iterable[LexborNode | None]) -> lis
     return list(found)
 
 
-def _header_row(row: list[LexborNode]) -> list[bool] | None:
-    """Which columns a header row heads names in, or None when the row is no header."""
-    texts = [header(cell) for cell in row]
+def _header_row(row: list[LexborNode], texts: list[str]) -> list[bool] | None:
+    """Which columns a header row heads names in (`texts`: its cells' headers), or None
+    when the row is no header."""
     # Most rows are names: told in C, by the headers of a names column.
     if UNIT_HEADERS.isdisjoint(texts) and "名称\n" not in "\n".join(texts) + "\n":
         return None
