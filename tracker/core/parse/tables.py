@@ -9,7 +9,10 @@
   tier column is the one whose values name tiers (副理事长单位, a class of members: 普通会员,
   联席会员, 会员; or a representative's office: 副理事长, 常务理事). A row whose tier cell
   is empty or names none (非会员) is no member: a register of institutions says so of
-  those that are not members; the reading lists each such row (`Tables.classless`).
+  those that are not members; the reading lists each such row (`Tables.classless`). A
+  class the tier words lack (观察员单位, 战略合作单位: a word ending in 单位) may be
+  members' or not (指导单位): its rows are none, and the reading says so (`Tables.unknown`)
+  for the guard to hold the snapshot back.
 """
 
 from __future__ import annotations
@@ -51,6 +54,8 @@ class Tables(Cells):
     tiered: dict[int, Members] = field(default_factory=dict)
     # The rows of those tables that name no tier, so no member.
     classless: Classless = field(default_factory=list)
+    # What to say of the classes among them the tracker does not know.
+    unknown: list[str] = field(default_factory=list)
 
 
 def read_tables(tree: LexborHTMLParser) -> Tables:
@@ -63,6 +68,7 @@ def read_tables(tree: LexborHTMLParser) -> Tables:
         if members:
             found.tiered[element.mem_id] = members
             found.classless += classless
+            found.unknown += _unknown(classless)
         else:
             elements[element.mem_id] = element
     rows: dict[int, list[LexborNode]] = {}
@@ -119,6 +125,25 @@ def _names_tier(value: str) -> bool:
     return found is not None and (found.tier != OTHER_TIER or bool(_OFFICE.search(found.label)))
 
 
+# The reason given a row whose class cell names a class the tier words lack.
+_UNKNOWN = "a membership class the tracker does not know"
+
+
+def _unknown(classless: Classless) -> list[str]:
+    """One problem for each class a table names that the tracker does not know."""
+    first: dict[str, str] = {}
+    for name, why, _ in classless:
+        if why.startswith(_UNKNOWN):
+            first.setdefault(why, name)
+    return [f"{why}, first in the row of {name}" for why, name in first.items()]
+
+
+def _names_class(value: str) -> bool:
+    # 观察员单位 is worded as a class of members (any class ending in 会员 is a tier
+    # already); 秘书长, 主任 are staff.
+    return value.rstrip().endswith("单位") and role_heading(value) is not None
+
+
 def _members(
     body: list[list[LexborNode]], unit: int, tier: int, headed: str
 ) -> tuple[Members, Classless]:
@@ -136,7 +161,9 @@ def _members(
         # A row of staff (秘书长, 主任) in a table of representatives names no member, nor
         # does an institution of no class (an empty cell, 非会员) in a register.
         role = role_heading(value) if _names_tier(value) else None
-        if role is None:
+        if role is None and _names_class(value):
+            classless.append((name, f"{_UNKNOWN} ({value!r} under {headed})", cell))
+        elif role is None:
             classless.append((name, f"no membership class in its row ({headed})", cell))
         # One row per representative: a unit with two people in one tier is listed once.
         elif (role.section, normalize_key(name)) not in seen:
