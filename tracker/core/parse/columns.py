@@ -40,7 +40,8 @@ from tracker.core.parse.text import LETTER, heading
 # the other columns are headed).
 NAME_HEADERS = frozenset("名称 单位名称 企业名称 公司名称 机构名称 会员名称 会员单位名称".split())
 UNIT_HEADERS = NAME_HEADERS | frozenset(
-    "单位 会员单位 成员单位 工作单位 所在单位 单位全称 企业 公司 机构 会员".split()
+    "单位 会员单位 成员单位 工作单位 所在单位 单位全称 企业 公司 机构 会员 会员企业 成员企业 "
+    "会员机构 成员机构 会员名单 成员名单 单位名单".split()
 )
 # Headers of columns that describe each member.
 _OTHER_HEADER = re.compile(
