@@ -157,6 +157,37 @@ def test_staff_and_non_members_in_a_class_column_stay_unremarked(staff: str) -> 
     assert _believed(_classes(rows), "会员名录") == [B, C, D]
 
 
+CLASSES = ["副理事长单位", "理事单位", "理事单位", "会员单位"]
+EXPECTED = [("vice_chair", A), ("board", B), ("board", C), ("ordinary", D)]
+
+
+@pytest.mark.parametrize(
+    "layout",
+    [
+        [[n, k] for n, k in zip(NAMES, CLASSES, strict=True)],
+        [[str(i), n, k] for i, (n, k) in enumerate(zip(NAMES, CLASSES, strict=True), 1)],
+        [[str(i), n, k, "北京"] for i, (n, k) in enumerate(zip(NAMES, CLASSES, strict=True), 1)],
+    ],
+    ids=["name|class", "number|name|class", "number|name|class|city"],
+)
+def test_a_headerless_table_of_names_and_classes_gives_each_row_its_own_class(
+    layout: list[list[str]],
+) -> None:
+    # With no header row, each class cell was read as a tier heading over the rows after it:
+    # every member under the class of the row above (甲 ordinary, 乙 a vice-chair), exit 0.
+    result = _parse(_table(layout))
+    assert not anomalies(result, None, max_loss_share=0.2)
+    assert [(x.tier, x.name) for x in result.listings] == EXPECTED
+
+
+def test_a_headerless_table_whose_later_row_lists_several_names_is_read_by_heading() -> None:
+    # A cell of several names is no one member's: such a table stays read as before.
+    rows = [[k, n] for n, k in zip(NAMES, CLASSES, strict=True)]
+    rows.append(["会员单位", "戊溟语音有限公司、己未智能研究院"])
+    result = _parse(_table(rows))
+    assert [x.name for x in result.listings] == [*NAMES, "戊溟语音有限公司", "己未智能研究院"]
+
+
 @pytest.mark.xfail(
     strict=True,
     reason="a class column is one only when 60% of its cells name a known tier (tables."

@@ -13,11 +13,15 @@
   class the tier words lack (观察员单位, 战略合作单位: a word ending in 单位) may be
   members' or not (指导单位): its rows are none, and the reading says so (`Tables.unknown`)
   for the guard to hold the snapshot back.
+- With no header, a table whose first rows each hold one organisation's name and its
+  class (``甲公司 | 理事单位``) is read the same way: read by heading, each class would head
+  the rows after it, and each member get the class of the row above.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -27,6 +31,7 @@ from tracker.core.models import OTHER_TIER
 from tracker.core.normalize import normalize_key
 from tracker.core.parse.columns import Cells, names_header, read_columns
 from tracker.core.parse.grid import cell_text, enclosing_table, grid, grid_row, header
+from tracker.core.parse.orgs import looks_like_org
 from tracker.core.parse.text import LETTER, NEGATIONS, Heading, clean_name, role_heading
 
 # 会员 may head the members' names too: the tier column is told by its cells.
@@ -103,7 +108,41 @@ def _tier_table(table: LexborNode) -> tuple[Members, Classless]:
         if column is None or not units:
             return [], []
         return _members(body, units[0], column, headers[column])
-    return [], []
+    return _unheaded(head, own)
+
+
+# A cell holding one name: no separator, no space (a cell listing several is no unit's).
+_ONE_NAME = re.compile(r"[^\s、，,；;|｜/]{2,40}")
+
+
+def _unheaded(head: list[LexborNode], own: Iterator[LexborNode]) -> tuple[Members, Classless]:
+    """A table with no header whose every first row is a member's name and its class
+    (甲公司 | 理事单位): read by heading, each class would head the rows after it, so each
+    member would get the class of the row above. Nothing for any other table."""
+    first = [grid_row(row, {}) for row in head]
+    width = len(first[0]) if first else 0
+    if width < 2 or any(len(row) != width for row in first):
+        return [], []
+    tiers = [i for i in range(width) if all(_names_tier(cell_text(row[i])) for row in first)]
+    units = [
+        i
+        for i in range(width)
+        if i not in tiers and all(_one_org(cell_text(row[i])) for row in first)
+    ]
+    if len(tiers) != 1 or not units:
+        return [], []
+    body = list(grid([*head, *own]))
+    unit = units[0]
+    texts = (cell_text(row[unit]) for row in body if unit < len(row))
+    if _tier_column(body, tiers) is None or any(
+        text and _ONE_NAME.fullmatch(text) is None for text in texts
+    ):
+        return [], []
+    return _members(body, unit, tiers[0], "a column of classes")
+
+
+def _one_org(text: str) -> bool:
+    return _ONE_NAME.fullmatch(text) is not None and looks_like_org(text, strict=True)
 
 
 def _tier_column(body: list[list[LexborNode]], candidates: list[int]) -> int | None:
