@@ -180,6 +180,27 @@ def test_a_headerless_table_of_names_and_classes_gives_each_row_its_own_class(
     assert [(x.tier, x.name) for x in result.listings] == EXPECTED
 
 
+@pytest.mark.parametrize("head", ["类型", "身份", "会员性质", "会员层级", "当选职务"])
+def test_a_class_column_headed_by_no_tier_word_gives_each_row_its_class(head: str) -> None:
+    # The class column was told by its header alone (会员类别, 职务 …): headed otherwise,
+    # it was cut as describing each member and every member listed under the page's
+    # heading, exit 0 (and all moved the day the header was reworded).
+    rows = [[n, k] for n, k in zip(NAMES, CLASSES, strict=True)]
+    result = _parse(_table(rows, head=["单位名称", head]))
+    assert not anomalies(result, None, max_loss_share=0.2)
+    assert [(x.tier, x.name) for x in result.listings] == EXPECTED
+
+
+@pytest.mark.parametrize("head", [["单位名称", "备注"], None])
+def test_a_remark_naming_a_few_members_tiers_is_no_class_column(head: list[str] | None) -> None:
+    # A tier named in a few rows' remarks, the others blank, makes no class column: a
+    # member of a blank row is no non-member.
+    remarks = ["理事单位", "理事单位", "", "", "", ""]
+    names = [*NAMES, "戊溟语音有限公司", "己未智能研究院"]
+    rows = [[n, r] for n, r in zip(names, remarks, strict=True)]
+    assert [x.name for x in _parse(_table(rows, head=head)).listings] == names
+
+
 def test_a_headerless_table_whose_later_row_lists_several_names_is_read_by_heading() -> None:
     # A cell of several names is no one member's: such a table stays read as before.
     rows = [[k, n] for n, k in zip(NAMES, CLASSES, strict=True)]

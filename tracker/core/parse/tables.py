@@ -44,6 +44,8 @@ _TIER_HEADERS = frozenset(
 _OFFICE = re.compile(r"(?:会长|理事长|理事|监事长|监事|会员|主席|委员|成员)$")
 # A tier column names tiers in at least this share of its filled cells.
 _TIER_SHARE = 0.6
+# The rows after a header that tell a class column headed by no tier word.
+_PEEK = 8
 
 
 # A tier table's members: (tier, name, cell); its rows naming no tier: (name, why, cell).
@@ -95,31 +97,36 @@ def _tier_table(table: LexborNode) -> tuple[Members, Classless]:
     own = (row for row in table.css("tr") if enclosing_table(row) == table.mem_id)
     # The header is one of the first rows (after a caption row, say); a table of thousands
     # of names is not read twice.
-    head = list(islice(own, 3))
-    for index, row in enumerate(head):
+    first = list(islice(own, 3 + _PEEK))
+    for index, row in enumerate(first[:3]):
         headers = [header(cell) for cell in grid_row(row, {})]
-        tiers = [i for i, text in enumerate(headers) if text in _TIER_HEADERS]
         units = [i for i, text in enumerate(headers) if names_header(text)]
-        if not tiers or not units:
+        if not units:
             continue
-        body = list(grid([*head[index + 1 :], *own]))
+        rows = first[index + 1 :]
+        tiers = [i for i, text in enumerate(headers) if text in _TIER_HEADERS]
+        classes = [] if tiers else _classes(headers, list(grid(rows)))
+        if not tiers and not classes:
+            continue
+        body = list(grid([*rows, *own]))
+        tiers = tiers or _classes(headers, body)
         column = _tier_column(body, tiers)
         units = [i for i in units if i != column]
         if column is None or not units:
             return [], []
         return _members(body, units[0], column, headers[column])
-    return _unheaded(head, own)
+    return _unheaded(first, own)
 
 
 # A cell holding one name: no separator, no space (a cell listing several is no unit's).
 _ONE_NAME = re.compile(r"[^\s、，,；;|｜/]{2,40}")
 
 
-def _unheaded(head: list[LexborNode], own: Iterator[LexborNode]) -> tuple[Members, Classless]:
+def _unheaded(rows: list[LexborNode], own: Iterator[LexborNode]) -> tuple[Members, Classless]:
     """A table with no header whose every first row is a member's name and its class
     (甲公司 | 理事单位): read by heading, each class would head the rows after it, so each
     member would get the class of the row above. Nothing for any other table."""
-    first = [grid_row(row, {}) for row in head]
+    first = [grid_row(row, {}) for row in rows[:3]]
     width = len(first[0]) if first else 0
     if width < 2 or any(len(row) != width for row in first):
         return [], []
@@ -131,10 +138,10 @@ def _unheaded(head: list[LexborNode], own: Iterator[LexborNode]) -> tuple[Member
     ]
     if len(tiers) != 1 or not units:
         return [], []
-    body = list(grid([*head, *own]))
+    body = list(grid([*rows, *own]))
     unit = units[0]
     texts = (cell_text(row[unit]) for row in body if unit < len(row))
-    if _tier_column(body, tiers) is None or any(
+    if not _mostly_tiers(body, tiers[0]) or any(
         text and _ONE_NAME.fullmatch(text) is None for text in texts
     ):
         return [], []
@@ -143,6 +150,25 @@ def _unheaded(head: list[LexborNode], own: Iterator[LexborNode]) -> tuple[Member
 
 def _one_org(text: str) -> bool:
     return _ONE_NAME.fullmatch(text) is not None and looks_like_org(text, strict=True)
+
+
+def _classes(headers: list[str], rows: list[list[LexborNode]]) -> list[int]:
+    """Columns headed otherwise (类型, 身份, 会员性质) that name a tier in most rows: a
+    class column all the same, its header no tier word (a 备注 naming one member's tier,
+    the others blank, is none)."""
+    return [
+        i
+        for i, text in enumerate(headers)
+        if text and not names_header(text) and _mostly_tiers(rows, i)
+    ]
+
+
+def _mostly_tiers(rows: list[list[LexborNode]], column: int) -> bool:
+    # A tier row spanning the table (<td colspan=3>理事单位) heads the rows below it: it
+    # is no column's cell.
+    own = [row for row in rows if len({cell.mem_id for cell in row}) == len(row)]
+    named = sum(1 for row in own if column < len(row) and _names_tier(cell_text(row[column])))
+    return bool(own) and named >= _TIER_SHARE * len(own)
 
 
 def _tier_column(body: list[list[LexborNode]], candidates: list[int]) -> int | None:
