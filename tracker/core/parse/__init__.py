@@ -188,6 +188,7 @@ def _by_headings(trees: list[LexborHTMLParser], *, fast: bool) -> Reading:
             lines = read_lines(tree.body, marks, shapes, bulk=fast)
         reader.read(lines, marks.runs)
         reader.rejected += [Rejected(*row) for row in marks.tables.classless]
+        reader.out.problems += marks.tables.unknown
         skipped += chrome.values()
         # A menu inside a sidebar is said once, as the sidebar.
         skipped += [

@@ -18,7 +18,7 @@
   guard to hold back.
 
 Without a header, a column whose cells read as tier headings is never cut: the tiers are
-the page's own.
+the page's own. A totals row (合计 | 12家) is never read, header or not.
 """
 
 from __future__ import annotations
@@ -40,7 +40,8 @@ from tracker.core.parse.text import LETTER, heading
 # the other columns are headed).
 NAME_HEADERS = frozenset("名称 单位名称 企业名称 公司名称 机构名称 会员名称 会员单位名称".split())
 UNIT_HEADERS = NAME_HEADERS | frozenset(
-    "单位 会员单位 成员单位 工作单位 所在单位 单位全称 企业 公司 机构 会员".split()
+    "单位 会员单位 成员单位 工作单位 所在单位 单位全称 企业 公司 机构 会员 会员企业 成员企业 "
+    "会员机构 成员机构 会员名单 成员名单 单位名单".split()
 )
 # Headers of columns that describe each member.
 _OTHER_HEADER = re.compile(
@@ -49,12 +50,14 @@ _OTHER_HEADER = re.compile(
     "备注|时间|日期|年份|年度|部门|级别|等级|简介|说明|业务|产品|规模|标志|图片|操作"
 )
 _MAX_HEADER = 10
+_TOTALS = re.compile("[合总共小]计")
 # A column's values describe the members when at most half of them are distinct.
 _FEW = 0.5
-# Values that name what a member is, not which: a kind, a department, a place, a year.
+# Values that name what a member is, not which: a kind, a department (a club, 俱乐部, is a
+# member), a place, a year.
 _DESCRIBES = re.compile(
     r"[\u4e00-\u9fff]{0,4}(?:企业|院所|院校|高校|机构|单位|组织|团体)"
-    r"|[\u4e00-\u9fff]{1,4}部|办公室|[\u4e00-\u9fff]{2}中心"
+    r"|[\u4e00-\u9fff]{1,4}(?<!俱乐)部|办公室|[\u4e00-\u9fff]{2}中心"
     r"|[\u4e00-\u9fff]{1,5}[省市区县]"
     r"|\d{4}\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?"
 )
@@ -87,8 +90,11 @@ def read_columns(table: LexborNode, rows: list[LexborNode], found: Cells) -> Non
     # Most tables span no cell: their rows' cells are their columns already.
     spanned = table.css_first("[rowspan], [colspan]") is not None
     for row in grid(rows) if spanned else map(cells, rows):
-        kinds = _header_row(row)
-        if kinds is not None:
+        texts = [header(cell) for cell in row]
+        if texts and _TOTALS.fullmatch(texts[0]):
+            # A totals row (合计 | 12家) counts the members; its count is none.
+            found.unread.update(cell.mem_id for cell in row)
+        elif (kinds := _header_row(row, texts)) is not None:
             kept = kinds
             found.unread.update(cell.mem_id for cell in row)
         elif kept is None:
@@ -111,9 +117,9 @@ def doubted(doubtful: dict[int, str], nodes: Iterable[LexborNode | None]) -> lis
     return list(found)
 
 
-def _header_row(row: list[LexborNode]) -> list[bool] | None:
-    """Which columns a header row heads names in, or None when the row is no header."""
-    texts = [header(cell) for cell in row]
+def _header_row(row: list[LexborNode], texts: list[str]) -> list[bool] | None:
+    """Which columns a header row heads names in (`texts`: its cells' headers), or None
+    when the row is no header."""
     # Most rows are names: told in C, by the headers of a names column.
     if UNIT_HEADERS.isdisjoint(texts) and "名称\n" not in "\n".join(texts) + "\n":
         return None

@@ -3,6 +3,7 @@ in each (rowspan, colspan), and the text of a cell as read."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 
 from selectolax.lexbor import LexborNode
@@ -10,14 +11,22 @@ from selectolax.lexbor import LexborNode
 from tracker.core.parse.markup import ancestor
 from tracker.core.parse.text import NON_WORD
 
+# Most cells have neither brackets nor Latin letters: looked for first, in C.
+_REMARK_HINT = re.compile("[（(A-Za-z]")
+_REMARK = re.compile(r"[（(][^（()）]*[）)]|[A-Za-z]+")
+
 
 def cells(row: LexborNode) -> list[LexborNode]:
     return [cell for cell in row.iter(include_text=False) if cell.tag in ("td", "th")]
 
 
 def header(cell: LexborNode) -> str:
-    """A cell's text as a column header: its words only ("单位名称", "序号")."""
-    return NON_WORD.sub("", cell.text())
+    """A cell's text as a column header: its words only ("单位名称", "序号"), without a
+    remark in brackets or a gloss in Latin letters ("单位名称（全称）", "单位名称 Name")."""
+    text = cell.text()
+    if _REMARK_HINT.search(text):
+        text = _REMARK.sub("", text)
+    return NON_WORD.sub("", text)
 
 
 def cell_text(cell: LexborNode) -> str:

@@ -9,12 +9,19 @@
   tier column is the one whose values name tiers (副理事长单位, a class of members: 普通会员,
   联席会员, 会员; or a representative's office: 副理事长, 常务理事). A row whose tier cell
   is empty or names none (非会员) is no member: a register of institutions says so of
-  those that are not members; the reading lists each such row (`Tables.classless`).
+  those that are not members; the reading lists each such row (`Tables.classless`). A
+  class the tier words lack (观察员单位, 战略合作单位: a word ending in 单位) may be
+  members' or not (指导单位): its rows are none, and the reading says so (`Tables.unknown`)
+  for the guard to hold the snapshot back.
+- With no header, a table whose first rows each hold one organisation's name and its
+  class (``甲公司 | 理事单位``) is read the same way: read by heading, each class would head
+  the rows after it, and each member get the class of the row above.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -24,6 +31,7 @@ from tracker.core.models import OTHER_TIER
 from tracker.core.normalize import normalize_key
 from tracker.core.parse.columns import Cells, names_header, read_columns
 from tracker.core.parse.grid import cell_text, enclosing_table, grid, grid_row, header
+from tracker.core.parse.orgs import looks_like_org
 from tracker.core.parse.text import LETTER, NEGATIONS, Heading, clean_name, role_heading
 
 # 会员 may head the members' names too: the tier column is told by its cells.
@@ -36,6 +44,8 @@ _TIER_HEADERS = frozenset(
 _OFFICE = re.compile(r"(?:会长|理事长|理事|监事长|监事|会员|主席|委员|成员)$")
 # A tier column names tiers in at least this share of its filled cells.
 _TIER_SHARE = 0.6
+# The rows after a header that tell a class column headed by no tier word.
+_PEEK = 8
 
 
 # A tier table's members: (tier, name, cell); its rows naming no tier: (name, why, cell).
@@ -51,6 +61,8 @@ class Tables(Cells):
     tiered: dict[int, Members] = field(default_factory=dict)
     # The rows of those tables that name no tier, so no member.
     classless: Classless = field(default_factory=list)
+    # What to say of the classes among them the tracker does not know.
+    unknown: list[str] = field(default_factory=list)
 
 
 def read_tables(tree: LexborHTMLParser) -> Tables:
@@ -63,6 +75,7 @@ def read_tables(tree: LexborHTMLParser) -> Tables:
         if members:
             found.tiered[element.mem_id] = members
             found.classless += classless
+            found.unknown += _unknown(classless)
         else:
             elements[element.mem_id] = element
     rows: dict[int, list[LexborNode]] = {}
@@ -84,20 +97,78 @@ def _tier_table(table: LexborNode) -> tuple[Members, Classless]:
     own = (row for row in table.css("tr") if enclosing_table(row) == table.mem_id)
     # The header is one of the first rows (after a caption row, say); a table of thousands
     # of names is not read twice.
-    head = list(islice(own, 3))
-    for index, row in enumerate(head):
+    first = list(islice(own, 3 + _PEEK))
+    for index, row in enumerate(first[:3]):
         headers = [header(cell) for cell in grid_row(row, {})]
-        tiers = [i for i, text in enumerate(headers) if text in _TIER_HEADERS]
         units = [i for i, text in enumerate(headers) if names_header(text)]
-        if not tiers or not units:
+        if not units:
             continue
-        body = list(grid([*head[index + 1 :], *own]))
+        rows = first[index + 1 :]
+        tiers = [i for i, text in enumerate(headers) if text in _TIER_HEADERS]
+        classes = [] if tiers else _classes(headers, list(grid(rows)))
+        if not tiers and not classes:
+            continue
+        body = list(grid([*rows, *own]))
+        tiers = tiers or _classes(headers, body)
         column = _tier_column(body, tiers)
         units = [i for i in units if i != column]
         if column is None or not units:
             return [], []
         return _members(body, units[0], column, headers[column])
-    return [], []
+    return _unheaded(first, own)
+
+
+# A cell holding one name: no separator, no space (a cell listing several is no unit's).
+_ONE_NAME = re.compile(r"[^\s、，,；;|｜/]{2,40}")
+
+
+def _unheaded(rows: list[LexborNode], own: Iterator[LexborNode]) -> tuple[Members, Classless]:
+    """A table with no header whose every first row is a member's name and its class
+    (甲公司 | 理事单位): read by heading, each class would head the rows after it, so each
+    member would get the class of the row above. Nothing for any other table."""
+    first = [grid_row(row, {}) for row in rows[:3]]
+    width = len(first[0]) if first else 0
+    if width < 2 or any(len(row) != width for row in first):
+        return [], []
+    tiers = [i for i in range(width) if all(_names_tier(cell_text(row[i])) for row in first)]
+    units = [
+        i
+        for i in range(width)
+        if i not in tiers and all(_one_org(cell_text(row[i])) for row in first)
+    ]
+    if len(tiers) != 1 or not units:
+        return [], []
+    body = list(grid([*rows, *own]))
+    unit = units[0]
+    texts = (cell_text(row[unit]) for row in body if unit < len(row))
+    if not _mostly_tiers(body, tiers[0]) or any(
+        text and _ONE_NAME.fullmatch(text) is None for text in texts
+    ):
+        return [], []
+    return _members(body, unit, tiers[0], "a column of classes")
+
+
+def _one_org(text: str) -> bool:
+    return _ONE_NAME.fullmatch(text) is not None and looks_like_org(text, strict=True)
+
+
+def _classes(headers: list[str], rows: list[list[LexborNode]]) -> list[int]:
+    """Columns headed otherwise (类型, 身份, 会员性质) that name a tier in most rows: a
+    class column all the same, its header no tier word (a 备注 naming one member's tier,
+    the others blank, is none)."""
+    return [
+        i
+        for i, text in enumerate(headers)
+        if text and not names_header(text) and _mostly_tiers(rows, i)
+    ]
+
+
+def _mostly_tiers(rows: list[list[LexborNode]], column: int) -> bool:
+    # A tier row spanning the table (<td colspan=3>理事单位) heads the rows below it: it
+    # is no column's cell.
+    own = [row for row in rows if len({cell.mem_id for cell in row}) == len(row)]
+    named = sum(1 for row in own if column < len(row) and _names_tier(cell_text(row[column])))
+    return bool(own) and named >= _TIER_SHARE * len(own)
 
 
 def _tier_column(body: list[list[LexborNode]], candidates: list[int]) -> int | None:
@@ -119,6 +190,25 @@ def _names_tier(value: str) -> bool:
     return found is not None and (found.tier != OTHER_TIER or bool(_OFFICE.search(found.label)))
 
 
+# The reason given a row whose class cell names a class the tier words lack.
+_UNKNOWN = "a membership class the tracker does not know"
+
+
+def _unknown(classless: Classless) -> list[str]:
+    """One problem for each class a table names that the tracker does not know."""
+    first: dict[str, str] = {}
+    for name, why, _ in classless:
+        if why.startswith(_UNKNOWN):
+            first.setdefault(why, name)
+    return [f"{why}, first in the row of {name}" for why, name in first.items()]
+
+
+def _names_class(value: str) -> bool:
+    # 观察员单位 is worded as a class of members (any class ending in 会员 is a tier
+    # already); 秘书长, 主任 are staff.
+    return value.rstrip().endswith("单位") and role_heading(value) is not None
+
+
 def _members(
     body: list[list[LexborNode]], unit: int, tier: int, headed: str
 ) -> tuple[Members, Classless]:
@@ -136,7 +226,9 @@ def _members(
         # A row of staff (秘书长, 主任) in a table of representatives names no member, nor
         # does an institution of no class (an empty cell, 非会员) in a register.
         role = role_heading(value) if _names_tier(value) else None
-        if role is None:
+        if role is None and _names_class(value):
+            classless.append((name, f"{_UNKNOWN} ({value!r} under {headed})", cell))
+        elif role is None:
             classless.append((name, f"no membership class in its row ({headed})", cell))
         # One row per representative: a unit with two people in one tier is listed once.
         elif (role.section, normalize_key(name)) not in seen:
