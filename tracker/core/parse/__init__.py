@@ -65,9 +65,10 @@ __all__ = [
 # person written before each member on most lines of a tier ("李文 星河科技有限公司"); 8
 # drops that person with a role after it, when a separator sets it apart (on any number of
 # lines) and from the tiers that cannot tell alone on such a page, and keeps places, brands
-# and spaced-out brands before a member whole; it reads only a table's member columns (not a field, kind,
-# city or department beside each member), gives a grid of names one shape, and keeps a lone
-# "…中心" cell in a members' table.
+# and spaced-out brands before a member whole; reads only a table's member columns (not a
+# field, kind, city or department beside each member), gives a grid of names one shape,
+# keeps a lone "…中心" cell in a members' table, gives each row of a register its class
+# column's tier, and reads 企业 as an ending only where no title is given.
 PARSER_VERSION = "8"
 
 _WAYBACK_BEGIN = "<!-- BEGIN WAYBACK TOOLBAR INSERT -->"
