@@ -69,14 +69,10 @@ def _flat_records(items: list[Any], pad: str) -> str | None:
     keys = set().union(*items)
     if not _SCALARS.issuperset(map(type, values)) or not all(type(k) is str for k in keys):
         return None
-    try:
-        spaced = msgspec.json.format(_MSGSPEC.encode(items), indent=0)
-    except UnicodeEncodeError:  # a lone surrogate, which json writes as it is
+    inner = _inner(items)
+    if inner is None:
         return None
-    # Items hold no records, so "}, {" parts two of them, unless a string holds it too.
-    if spaced.count(b"}, {") != len(items) - 1:
-        return None
-    return pad + spaced[1:-1].replace(b"}, {", b"},\n" + pad.encode() + b"{").decode()
+    return pad + "{" + ("},\n" + pad + "{").join(inner) + "}"
 
 
 def render_joined(heads: Sequence[msgspec.Struct], tails: Sequence[dict[str, Any]]) -> str | None:
@@ -125,6 +121,7 @@ def _inner(items: Sequence[Any]) -> list[str] | None:
         spaced = msgspec.json.format(_MSGSPEC.encode(items), indent=0)
     except UnicodeEncodeError:  # a lone surrogate, which json writes as it is
         return None
+    # Items hold no records, so "}, {" parts two of them, unless a string holds it too.
     if spaced.count(b"}, {") != len(items) - 1:
         return None
     return spaced[2:-2].decode().split("}, {")
