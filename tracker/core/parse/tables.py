@@ -192,13 +192,17 @@ def _names_tier(value: str) -> bool:
 
 # The reason given a row whose class cell names a class the tier words lack.
 _UNKNOWN = "a membership class the tracker does not know"
+# A blank in a column of offices (职务) is not a register's blank (no member): it may be a
+# member holding no office, or no member. Which, the page does not say.
+_NO_OFFICE = "a blank office"
 
 
 def _unknown(classless: Classless) -> list[str]:
-    """One problem for each class a table names that the tracker does not know."""
+    """One problem for each class a table names that the tracker does not know, and for
+    a blank office."""
     first: dict[str, str] = {}
     for name, why, _ in classless:
-        if why.startswith(_UNKNOWN):
+        if why.startswith((_UNKNOWN, _NO_OFFICE)):
             first.setdefault(why, name)
     return [f"{why}, first in the row of {name}" for why, name in first.items()]
 
@@ -228,6 +232,8 @@ def _members(
         role = role_heading(value) if _names_tier(value) else None
         if role is None and _names_class(value):
             classless.append((name, f"{_UNKNOWN} ({value!r} under {headed})", cell))
+        elif role is None and not value.strip() and headed.endswith(("职务", "职位")):
+            classless.append((name, f"{_NO_OFFICE} (under {headed}): a member holding none?", cell))
         elif role is None:
             classless.append((name, f"no membership class in its row ({headed})", cell))
         # One row per representative: a unit with two people in one tier is listed once.
