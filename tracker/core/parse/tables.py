@@ -173,13 +173,16 @@ def _mostly_tiers(rows: list[list[LexborNode]], column: int) -> bool:
 
 def _tier_column(body: list[list[LexborNode]], candidates: list[int]) -> int | None:
     """The candidate column whose filled cells most often name a tier. A dash or "/" says
-    no more than an empty cell, and 非会员 says what a blank does: no tier."""
+    no more than an empty cell, and 非会员 says what a blank does: no tier. A class the
+    tier words lack (战略合作单位) counts beside a known one: else one more member of a
+    known class would make the column one, and move every member to its own row's tier."""
     best, best_share = None, 0.0
     for column in candidates:
         values = [cell_text(row[column]) for row in body if column < len(row)]
         filled = [v for v in values if LETTER.search(v) and not v.startswith(NEGATIONS)]
-        named = sum(1 for value in filled if _names_tier(value))
-        share = named / len(filled) if filled else 0.0
+        known = sum(1 for value in filled if _names_tier(value))
+        named = known + sum(1 for value in filled if _names_class(value) and not _names_tier(value))
+        share = named / len(filled) if known and filled else 0.0
         if share >= _TIER_SHARE and share > best_share:
             best, best_share = column, share
     return best
