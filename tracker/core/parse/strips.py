@@ -66,7 +66,8 @@ def label_strips(tree: LexborHTMLParser, near: Iterable[LexborNode] | None = Non
             continue
         judged.add(strip.mem_id)
         items = _items(strip)
-        if not _is_labels(items):
+        texts = _label_texts(items)
+        if texts is None:
             continue
         # Each a CSS query, or the attributes built anew: looked up once an item.
         links = [_link(item) for item in items]
@@ -75,16 +76,16 @@ def label_strips(tree: LexborHTMLParser, near: Iterable[LexborNode] | None = Non
             ids = _ids(tree) if any(targets) else {}
         panels = _panels_by_target(targets, ids) or _panels_by_order(strip, links)
         if panels is None:
-            if _is_menu(items, links):
+            if _is_menu(texts, links):
                 found.strips[strip.mem_id] = (strip, "navigation")
-                found.navigation += [(label, strip) for label in _labels(items)]
+                found.navigation += [(label, strip) for label in _labels(texts)]
             continue
         found.strips[strip.mem_id] = (strip, "tabs")
         # An unknown "…单位" label heads a tier among tier labels only: beside "下属子平台"
         # and "相关网站导航", "外来树种单位" is a category of links, not a rank of members.
-        tiers_only = len(_labels(items)) == len(items)
-        for item, panel in zip(items, panels, strict=True):
-            found.panels[panel.mem_id] = heading(item.text(strip=True), evidence=tiers_only)
+        tiers_only = len(_labels(texts)) == len(items)
+        for text, panel in zip(texts, panels, strict=True):
+            found.panels[panel.mem_id] = heading(text, evidence=tiers_only)
     return found
 
 
@@ -137,52 +138,49 @@ def _items(strip: LexborNode) -> list[LexborNode]:
     ]
 
 
-def _is_labels(items: list[LexborNode]) -> bool:
-    """Two or more short labels of one kind, mostly not organisations.
+def _label_texts(items: list[LexborNode]) -> list[str] | None:
+    """The items' texts, when they are two or more short labels of one kind, mostly not
+    organisations (made once: every check of a strip reads them); else None.
 
     Headings in a content column (``<div><h3>理事单位</h3></div><ul>…</ul>``) are no strip:
     a strip's items are alike, and none is a heading.
     """
     if len(items) < 2 or len({item.tag for item in items}) > 1:
-        return False
+        return None
     texts = []
     for item in items:
         text = item.text(strip=True)
         if len(text) > _MAX_LABEL or first_found(item, _HEADING_TAGS):
-            return False
+            return None
         texts.append(text)
     # "<span>副理事长单位</span><span>（3家）</span>", "<a>理事单位</a><a>展开</a>": one
     # heading in pieces (its count, its button), not a strip of labels.
     rest = texts[1:]
     if heading("".join(texts), evidence=True) and not any(_is_label(text) for text in rest):
-        return False
-    return 2 * sum(1 for text in texts if looks_like_org(text, strict=True)) < len(texts)
+        return None
+    organisations = sum(1 for text in texts if looks_like_org(text, strict=True))
+    return texts if 2 * organisations < len(texts) else None
 
 
-def _is_menu(items: list[LexborNode], links: list[LexborNode | None]) -> bool:
-    """Labels with no panels (``links``: each item's `_link`): a menu when its tier words
-    are links, among other links ("组织机构 | 理事长单位 | 理事单位 | 首页", a title item
-    allowed).
+def _is_menu(texts: list[str], links: list[LexborNode | None]) -> bool:
+    """Labels with no panels (``texts``, ``links``: each item's text and `_link`): a menu when
+    its tier words are links, among other links ("组织机构 | 理事长单位 | 理事单位 | 首页", a
+    title item allowed).
 
     Tier words in plain paragraphs among short names ("理事长单位 | 甲星智能 | 理事单位")
     are headings and their runs.
     """
-    labels = [
-        link
-        for item, link in zip(items, links, strict=True)
-        if heading(item.text(strip=True), evidence=True)
-    ]
+    labels = [link for text, link in zip(texts, links, strict=True) if _is_label(text)]
     linked = sum(1 for link in links if link)
-    return bool(labels) and all(labels) and linked >= len(items) - 1
+    return bool(labels) and all(labels) and linked >= len(texts) - 1
 
 
 def _is_label(text: str) -> bool:
     return heading(text, evidence=True) is not None
 
 
-def _labels(items: list[LexborNode]) -> list[str]:
-    texts = (item.text(strip=True) for item in items)
-    return [text for text in texts if heading(text, evidence=True) is not None]
+def _labels(texts: list[str]) -> list[str]:
+    return [text for text in texts if _is_label(text)]
 
 
 def _link(item: LexborNode) -> LexborNode | None:

@@ -79,7 +79,8 @@ def read_tables(tree: LexborHTMLParser) -> Tables:
         else:
             elements[element.mem_id] = element
     rows: dict[int, list[LexborNode]] = {}
-    for row in tree.tags("tr"):
+    # Each lookup walks the whole page: none for the rows of no table.
+    for row in tree.tags("tr") if elements else ():
         table = enclosing_table(row)
         if table in elements:
             rows.setdefault(table, []).append(row)

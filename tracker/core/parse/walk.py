@@ -88,6 +88,7 @@ _INVISIBLE_TAGS = frozenset(
 # Item elements: their classes vary from item to item (odd, even, first, active), so a
 # shape leaves them out. Table cells are told apart by column (see `_label`).
 _ITEM_TAGS = frozenset("li tr dt dd p a".split())
+_TEXT_ID = 2  # lexbor's tag id of text ("-text"): an int, where a tag is a new string
 # Where `read_lines` saw an element begin when its line had no text yet.
 _LINE_START = -1
 
@@ -110,8 +111,7 @@ def read_lines(
     parents: list[tuple[LexborNode, int, int]] = []
     node = root.first_child
     while node is not None:
-        tag = node.tag or ""
-        if tag == "-text":
+        if node.tag_id == _TEXT_ID:
             text = node.text_content or ""
             # Indentation between blocks is not a line; between inline elements it is a space.
             if not text.isspace():
@@ -124,7 +124,7 @@ def read_lines(
                     buffer.plain = True
             elif fragments:
                 fragments.append(" ")
-        elif tag in _INVISIBLE_TAGS:
+        elif (tag := node.tag or "") in _INVISIBLE_TAGS:
             pass
         elif (action := actions.get(node.mem_id, 0)) and action <= TABLE:
             walker.marked(node, action)
