@@ -156,3 +156,30 @@ def test_securities_firms_by_their_short_names_are_believed() -> None:
     firms = ["甲岚证券", "乙禾证券", "丙岳证券", "丁岫证券（浙江）"]
     result = _believed(_table([(name, "普通会员") for name in firms]))
     assert [x.name for x in result.listings] == firms
+
+
+@pytest.mark.parametrize(
+    "heading", ["<h2>会员单位</h2>", "<h3>会员名单</h3>", "<p><b>理事单位</b></p>"]
+)
+def test_a_heading_right_above_a_class_table_is_its_title(heading: str) -> None:
+    # The heading headed no names of its own: it titles the table, whose rows give their
+    # tiers. It was reported as "0 names read", and a page read right was held back.
+    page = _table([(A, "普通会员"), (B, "联席会员"), (C, "普通会员")]).replace(
+        "<body>", f"<body>{heading}"
+    )
+    result = parse_page(page)
+    assert [(x.tier_label, x.name) for x in result.listings] == [
+        ("普通会员", A),
+        ("联席会员", B),
+        ("普通会员", C),
+    ]
+    assert not anomalies(result, None, max_loss_share=0.2)
+
+
+def test_a_heading_with_other_content_before_a_class_table_still_says_it_read_nothing() -> None:
+    # Only a heading right above the table is its title: one over a paragraph of its own
+    # headed something that was not read.
+    page = _table([(A, "普通会员"), (B, "联席会员")]).replace(
+        "<body>", "<body><h2>理事单位</h2><h2>关于本会</h2><p>本会成立于2001年。</p>"
+    )
+    assert any("0 names read" in why for why in parse_page(page).problems)

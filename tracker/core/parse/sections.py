@@ -207,10 +207,12 @@ class Reader:
         """Close the last section; report labels that headed nothing anywhere."""
         self._close()
         named = {section.heading.section for section in self.sections if section.kept}
-        for section in self.sections:
+        for section, then in zip(self.sections, [*self.sections[1:], None], strict=False):
             if section.kept or section.heading.section in named:
                 continue
-            if section.titles_tiers and (section.heading.tier == OTHER_TIER or section.over_deeper):
+            titled = section.over_deeper or section.heading.tier == OTHER_TIER
+            # A heading right above a table giving each row its tier is the table's title.
+            if section.titles_tiers and (titled or (then is not None and then.tabled)):
                 continue
             self.out.problems.append(
                 f"{section.line.text}: heading at {css_path(section.line.node)}, 0 names read"
