@@ -37,3 +37,25 @@ def test_a_live_reading_never_repeats_a_wayback_capture_dated_after_the_last_tic
     assert ticks.page(JOINED) == "new"
     assert [m.event for m in ticks.messages()] == ["changes"]
 
+
+def test_an_undated_saved_page_read_a_moment_before_another_stored_it_repeats_it() -> None:
+    # Two `snapshot --file same.html` racing, neither given --captured-at: each is dated
+    # when it began reading (now), a reading of the present as a live one is. The one begun
+    # half a second earlier but storing second repeats the other's snapshot, as racing live
+    # ticks do since c05a9a7; only a date a person gave makes a page one of the past.
+    ticks = Ticks(config())
+    source = ticks.config.sources[0]
+    html = render_page(BASE).encode()
+    late = Page("file:///same.html", html, {}, ticks.clock(), "file", "file:///same.html")
+    assert capture_page(ticks.store, ticks.config, source, late, now=ticks.clock).outcome == "new"
+    early = Page(
+        "file:///same.html",
+        html,
+        {},
+        ticks.clock() - timedelta(milliseconds=500),
+        "file",
+        "file:///same.html",
+    )
+    assert capture_page(ticks.store, ticks.config, source, early, now=ticks.clock).outcome == (
+        "unchanged"
+    )
