@@ -54,6 +54,11 @@ OFFLINE_SNAPSHOT = (
 )
 
 
+# Ends the provenance of a saved page a person dated (--captured-at): not observed, and
+# possibly of the past.
+DATE_GIVEN = "#captured-at-given"
+
+
 @dataclass
 class Page:
     """Bytes to capture and where they came from."""
@@ -378,16 +383,18 @@ def _repeated(store: Store, source_id: str, page: Page, digests: list[str]) -> S
     """The latest snapshot, when this reading of the present only repeats it: an unchanged
     tick adds no snapshot.
 
-    Only a reading as late as the latest snapshot or later repeats it. A page dated earlier
-    (a saved page with --captured-at) is a reading of the past: new evidence however alike
-    (it moves "first seen" back), judged as a Wayback capture is, against the ok snapshots
-    before it. A live reading is of the present whenever it began: one begun a moment
-    before another process stored the same page (racing ticks) repeats that snapshot.
+    Only a reading as late as the latest snapshot or later repeats it. A page a person dated
+    earlier (a saved page with --captured-at) is a reading of the past: new evidence however
+    alike (it moves "first seen" back), judged as a Wayback capture is, against the ok
+    snapshots before it. A page dated when it was read (live, or a saved page without a date)
+    is of the present whenever it began: one begun a moment before another process stored
+    the same page (racing ticks) repeats that snapshot.
     """
     latest = store.latest(source_id, status=None)
     if latest is None or not is_present(page.origin):
         return None
-    if page.origin != "live" and page.captured_at.replace(microsecond=0) < latest.captured_at:
+    dated = (page.provenance or "").endswith(DATE_GIVEN)
+    if dated and page.captured_at.replace(microsecond=0) < latest.captured_at:
         return None
     return latest if store.page_digests(latest.id) == digests else None
 

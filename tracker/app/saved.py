@@ -12,7 +12,13 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tracker.app.capture import Page, capture_page, record_fetch_error, record_unexpected
+from tracker.app.capture import (
+    DATE_GIVEN,
+    Page,
+    capture_page,
+    record_fetch_error,
+    record_unexpected,
+)
 from tracker.core.config import Config, Source
 from tracker.core.cset import NAME as CSET_NAME
 from tracker.core.cset import TIER as CSET_TIER
@@ -55,7 +61,7 @@ def capture_file(
         headers={},
         captured_at=captured_at or started,
         origin="file",
-        provenance=url if captured_at is None else f"{url}#captured-at-given",
+        provenance=url if captured_at is None else f"{url}{DATE_GIVEN}",
         text=first.text,
         more=more,
     )
