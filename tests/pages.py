@@ -14,6 +14,15 @@ CSET_CSV = (
 )
 
 TIER_HEADINGS = {"vice_chair": "副理事长单位", "board": "理事单位", "ordinary": "普通会员单位"}
+# Invented members the parser tests share: companies, a university, an institute.
+INVENTED = (
+    "甲星科技有限公司",
+    "乙禾数据有限公司",
+    "丙岳大学",
+    "丁岫视觉有限公司",
+    "戊溟语音有限公司",
+    "己未智能研究院",
+)
 
 
 def cset_rows() -> list[dict[str, str]]:

@@ -11,17 +11,11 @@ from __future__ import annotations
 
 import pytest
 
+from tests.pages import INVENTED
 from tracker.core.guard import anomalies
 from tracker.core.parse import parse_page
 
-A, B, C, D, E, F = (
-    "甲星科技有限公司",
-    "乙禾数据有限公司",
-    "丙岳大学",
-    "丁岫视觉有限公司",
-    "戊溟语音有限公司",
-    "己未智能研究院",
-)
+A, B, C, D, E, F = INVENTED
 NAMES = [A, B, C, D, E, F]
 
 

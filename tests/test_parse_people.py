@@ -9,16 +9,11 @@ from __future__ import annotations
 
 import pytest
 
+from tests.pages import INVENTED
 from tracker.core.guard import anomalies
 from tracker.core.parse import parse_page, read_page
 
-A, B, C, D, E = (
-    "甲星科技有限公司",
-    "乙禾数据有限公司",
-    "丙岳大学",
-    "丁岫视觉有限公司",
-    "戊溟语音有限公司",
-)
+A, B, C, D, E = INVENTED[:5]
 PEOPLE = ("周墨岩", "韦青禾", "邹一帆", "吴砚舟")
 
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import pytest
 
+from tests.pages import INVENTED
 from tracker.core.guard import anomalies
 from tracker.core.models import ParseResult
 from tracker.core.parse import parse_page
 
-A, B, C, D = "甲星科技有限公司", "乙禾数据有限公司", "丙岳大学", "丁岫视觉有限公司"
+A, B, C, D = INVENTED[:4]
 NAMES = [A, B, C, D]
 
 
