@@ -237,7 +237,9 @@ def _members(
         if role is None and _names_class(value):
             classless.append((name, f"{_UNKNOWN} ({value!r} under {headed})", cell))
         elif role is None and not value.strip() and headed.endswith(("职务", "职位")):
-            classless.append((name, f"{_NO_OFFICE} (under {headed}): a member holding none?", cell))
+            classless.append(
+                (name, f"{_NO_OFFICE} under {headed} (a member holding none, or no member)", cell)
+            )
         elif role is None:
             classless.append((name, f"no membership class in its row ({headed})", cell))
         # One row per representative: a unit with two people in one tier is listed once.
