@@ -9,9 +9,9 @@
   departments (市场部, 办公室, 研发中心), places, years or people, says something about each
   member and is not read (one row says too little: there it is doubted, below).
 - A **grid of names** (several to a row: two columns or more of organisations' names)
-  loses no column: its cells (but a describing column's) share one shape (see ``walk.py``), so that a column of
-  brand names ("星河", "北辰") is one with the columns beside it, not a run of its own to
-  drop.
+  loses no column: its cells (but a describing column's) share one shape (see
+  ``walk.py``), so that a column of brand names ("星河", "北辰") is one with the columns
+  beside it, not a run of its own to drop.
 - A column of short words that are none of these (金融科技, 互联网, 高等院校, once each)
   could be fields or members' short names (or people, in a grid): it is read as before,
   and if any of its cells is read as a member the parse says so (`doubted`), for the
