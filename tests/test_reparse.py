@@ -266,6 +266,21 @@ def test_since_limits_the_reparse(tmp_path: Path, db: Path) -> None:
     after = {s.id: s for s in _snapshots(db)}
     assert after[old["day2"].id].status == "ok"  # before --since: left as it was read
     assert after[old["day3"].id].status == "superseded"
+    # Day 2 reads otherwise now too: a diff from day 2 to day 3 compares two parsers'
+    # readings (the vice-chairs would "join"), and the run says so (review11).
+    assert f"warning: snapshot {old['day2'].id} (" in result.output
+    assert "without --since" in result.output
+
+
+def test_since_says_nothing_of_a_reading_before_it_that_reads_alike(
+    tmp_path: Path, db: Path
+) -> None:
+    _history(db)
+    run = invoker(tmp_path)
+    assert run("reparse").exit_code == 0
+    result = run("reparse", "--since", "2024-01-03")
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.output
 
 
 def test_notify_queues_one_summary_and_silence_otherwise(tmp_path: Path, db: Path) -> None:

@@ -54,6 +54,8 @@ def reparse(
     done = Reparse(dry_run=dry_run)
     for source in sources:
         chain = _Chain(store, source, store.snapshots(source.id))
+        if since is not None:
+            done.boundary += _unlike_before(store, source, chain.snapshots, since)
         for snapshot in chain.snapshots:
             if snapshot.status in ("ok", "quarantined") and (
                 since is None or snapshot.captured_at >= since
@@ -166,6 +168,24 @@ def _reparse_one(
         reasons = chain.judged(snapshot, parsed, accepted, was)
         new = _stored(store, snapshot, parsed, reasons, now(), accepted)
     done.rereads.append(Reread(snapshot, changed, reasons, new, accepted))
+
+
+def _unlike_before(
+    store: Store, source: Source, snapshots: Sequence[Snapshot], since: datetime
+) -> list[Snapshot]:
+    """The last believed snapshot before `since`, if the current parser reads it otherwise:
+    a person an older parser read as a member would "depart" at `since` in every diff
+    across it (review11)."""
+    before = [s for s in snapshots if s.status == "ok" and s.captured_at < since]
+    if not before or before[-1].origin == "baseline":
+        return []
+    try:
+        parsed = _reading(store, source, before[-1])
+    except (FetchError, ParseError):
+        return []
+    return (
+        [] if correction(store.listings(before[-1].id), parsed.listings) is None else [before[-1]]
+    )
 
 
 def _reading(store: Store, source: Source, snapshot: Snapshot) -> ParseResult:

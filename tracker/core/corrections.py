@@ -61,6 +61,9 @@ class Reparse:
     rereads: list[Reread] = field(default_factory=list)
     # Snapshots whose pages the current parser cannot read at all, and why; left as they are.
     unreadable: list[tuple[Snapshot, str]] = field(default_factory=list)
+    # With --since: the last believed snapshot before it, where it too reads differently now.
+    # Left as it was, a diff across `since` compares two parsers' readings.
+    boundary: list[Snapshot] = field(default_factory=list)
     events: dict[str, int] = field(default_factory=dict)
     queued: int = 0
 

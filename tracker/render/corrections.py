@@ -20,6 +20,13 @@ def reparse_text(done: Reparse) -> str:
     """Every correction, then one line saying how many snapshots read differently."""
     lines = [line for reread in done.rereads for line in reread_lines(reread, done.dry_run)]
     lines += [f"snapshot {s.id} could not be re-read: {why}" for s, why in done.unreadable]
+    lines += [
+        f"warning: snapshot {s.id} ({utc_text(s.captured_at)}), the last believed reading "
+        "before --since, reads differently by the current parser and was left as it "
+        "was: a diff across --since compares two parsers' readings; run `tracker reparse` "
+        "without --since to correct it too"
+        for s in done.boundary
+    ]
     lines.append(summary(done))
     return "\n".join(lines) + "\n"
 
