@@ -256,6 +256,8 @@ def test_an_ok_snapshot_that_now_fails_is_quarantined(tmp_path: Path, db: Path) 
     after = {s.id: s for s in _snapshots(db)}
     successor = after[after[wrong.id].superseded_by or 0]
     assert successor.status == "quarantined" and "members are missing" in (successor.reason or "")
+    # The summary counts what the run held back, not only what it read differently.
+    assert "; 1 quarantined (see `tracker snapshots`)" in result.output
 
 
 def test_since_limits_the_reparse(tmp_path: Path, db: Path) -> None:

@@ -70,6 +70,10 @@ def summary(done: Reparse) -> str:
     kept = sum(1 for r in done.rereads if r.accepted_at is not None and not r.reasons)
     if kept:
         parts.append(f"{kept} accepted earlier by a person, kept ok")
+    held = sum(1 for r in done.rereads if r.reasons)
+    if held:
+        would = "would be " if done.dry_run else ""
+        parts.append(f"{held} {would}quarantined (see `tracker snapshots`)")
     if done.baselines:
         parts.append(f"{done.baselines} baseline(s) skipped (CSET's CSV, not a page)")
     if done.unreadable:
