@@ -176,16 +176,16 @@ def _unlike_before(
     """The last believed snapshot before `since`, if the current parser reads it otherwise:
     a person an older parser read as a member would "depart" at `since` in every diff
     across it (review11)."""
-    before = [s for s in snapshots if s.status == "ok" and s.captured_at < since]
-    if not before or before[-1].origin == "baseline":
+    last = next(
+        (s for s in reversed(snapshots) if s.status == "ok" and s.captured_at < since), None
+    )
+    if last is None or last.origin == "baseline":
         return []
     try:
-        parsed = _reading(store, source, before[-1])
+        parsed = _reading(store, source, last)
     except (FetchError, ParseError):
         return []
-    return (
-        [] if correction(store.listings(before[-1].id), parsed.listings) is None else [before[-1]]
-    )
+    return [] if correction(store.listings(last.id), parsed.listings) is None else [last]
 
 
 def _reading(store: Store, source: Source, snapshot: Snapshot) -> ParseResult:
