@@ -449,6 +449,8 @@ def test_a_reading_a_person_accepted_stays_ok_and_accepted(tmp_path: Path, db: P
     after = {s.id: s for s in _snapshots(db)}
     successor = after[after[lost.id].superseded_by or 0]
     assert (successor.status, successor.reason) == ("ok", None)
+    # The superseded reading says a person accepted it: "it was ok" alone would hide that.
+    assert "; it was ok, accepted by a person at 20" in (after[lost.id].reason or "")
     store = Store.open(db, read_only=True)
     try:
         assert store.accepted_at(successor.id) is not None

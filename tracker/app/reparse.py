@@ -31,6 +31,7 @@ from tracker.core.errors import FetchError, ParseError
 from tracker.core.guard import anomalies
 from tracker.core.models import Listing, ParseResult, Snapshot
 from tracker.core.parse import PARSER_VERSION, read_pages
+from tracker.core.stamps import utc_text
 from tracker.render.corrections import reparse_message
 from tracker.store import Store
 from tracker.store.outbox import Queued
@@ -229,8 +230,7 @@ def _stored(
         more_pages=store.more_pages(old.id),
         accepted_at=None if reasons else accepted,
     )
-    was = f"; it was {old.status}" + (f": {old.reason}" if old.reason else "")
-    why = f"re-read by parser {PARSER_VERSION} as snapshot {new.id}{was}"
+    why = f"re-read by parser {PARSER_VERSION} as snapshot {new.id}; {_was(old, accepted)}"
     store.supersede(old.id, new.id, reason=why)
     # A fetch's reading is the current version: a 304 confirms it, and it counts as a reading.
     store.repoint_fetches(old.id, new.id)
@@ -240,6 +240,14 @@ def _stored(
     refresh_changes(store, old.source_id, [old, new])
     store_listed_guesses(store, parsed.listings)
     return new
+
+
+def _was(old: Snapshot, accepted: datetime | None) -> str:
+    """What the superseded reading was: an accepted one says so, and when (its quarantine
+    reason was cleared by the acceptance, so "ok" alone would hide that a person judged it)."""
+    if accepted is not None:
+        return f"it was ok, accepted by a person at {utc_text(accepted)}"
+    return f"it was {old.status}" + (f": {old.reason}" if old.reason else "")
 
 
 def _notify(store: Store, config: Config, done: Reparse, at: datetime) -> int:
