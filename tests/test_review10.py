@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-
 from tests.pages import render_page
 from tests.test_notify import BASE, JOINED, URL, Ticks, config
 from tracker.app.capture import Page, capture_page
@@ -19,13 +17,6 @@ def _wayback(ticks: Ticks, page_tiers: dict[str, list[str]], back: timedelta) ->
     return capture_page(ticks.store, ticks.config, source, page, now=ticks.clock).outcome
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open, older than 0a0cccc: capture repeats the latest snapshot of any origin and "
-    "notify's digest compares with the ok snapshot before of any origin, so a join first seen "
-    "by a backfilled archive capture is never news; fixing it needs both to skip readings of "
-    "the past, a design change left to the owner",
-)
 def test_a_live_reading_never_repeats_a_wayback_capture_dated_after_the_last_tick() -> None:
     # An archive's capture of the page made after the last tick, backfilled: a reading of the
     # past, no news. The next tick reads the same bytes live: that is the present's first

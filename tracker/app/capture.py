@@ -391,7 +391,9 @@ def _repeated(store: Store, source_id: str, page: Page, digests: list[str]) -> S
     the same page (racing ticks) repeats that snapshot.
     """
     latest = store.latest(source_id, status=None)
-    if latest is None or not is_present(page.origin):
+    # A reading of the past (a Wayback capture backfilled after the last tick) is never "the
+    # same page" as the present's: the present's first reading of it is news (digest_for).
+    if latest is None or not is_present(page.origin) or not is_present(latest.origin):
         return None
     dated = (page.provenance or "").endswith(DATE_GIVEN)
     if dated and page.captured_at.replace(microsecond=0) < latest.captured_at:

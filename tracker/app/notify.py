@@ -93,7 +93,7 @@ def change_messages(
 def digest_for(store: Store, source: Source, new: Snapshot, *, new_page: bool) -> Digest | None:
     """What this reading of the source tells watchers, or None.
 
-    A new page is compared with the ok snapshot before it. With `confirm_departures` above
+    A new page is compared with the last ok reading of the present before it. With `confirm_departures` above
     1, an absence becomes a departure only once the member is missing from that many
     successful readings in a row; an unchanged page re-read counts as a reading too, or a
     page that stays the same could never confirm anything.
@@ -104,7 +104,10 @@ def digest_for(store: Store, source: Source, new: Snapshot, *, new_page: bool) -
         earlier = [s for s in ok if (s.captured_at, s.id) < (new.captured_at, new.id)]
         if not earlier:
             return None
-        old = earlier[-1]
+        # What watchers last heard of: the last reading of the present, not a backfilled
+        # reading of the past dated after it (its joins were never news); with none, the
+        # history the tracker started from (a baseline, a backfill).
+        old = next((s for s in reversed(earlier) if is_present(s.origin)), earlier[-1])
         changed = diff(store.listings(old.id), store.listings(new.id))
     if source.confirm_departures == 1:
         return None if changed is None else Digest(old=old, new=new, diff=changed)
