@@ -57,6 +57,8 @@ def _rest() -> list[tuple[str, str, str]]:
         "会员单位（暂停会员资格）",
         "理事单位（已除名）",
         "会员单位（资格终止）",
+        "会籍已注销",
+        "理事单位（2022年退会）",
         "已退会",
     ],
 )
@@ -81,6 +83,40 @@ def test_a_withdrawal_in_a_status_column_beside_the_class_is_no_member(note: str
     assert _listed(parse_page(html)) == _rest()
     why = f"withdrawn, expelled or suspended ('已退会' under {note})"
     assert (A, why) in {(x.text, x.reason) for x in read_page(html).rejected}
+
+
+UNPLACED = "an end the tracker cannot place (of the membership, or of an office?)"
+
+
+@pytest.mark.parametrize(
+    "klass",
+    [
+        "理事单位（2023年退出理事会）",
+        "退出副会长单位",
+        "暂停理事单位",
+        "会员单位（2025年到期）",
+        "未退会",
+    ],
+)
+def test_an_end_that_may_be_an_office_s_or_a_term_holds_the_snapshot_back(klass: str) -> None:
+    # Left the board, or the association? A term ending in 2025, or ended? Not guessed.
+    result = parse_page(_first_is(klass))
+    assert _listed(result) == _rest()
+    assert result.problems == [f"{UNPLACED} ({klass!r} under 会员类别), first in the row of {A}"]
+    assert anomalies(result, None, max_loss_share=0.2)
+
+
+def test_a_remark_beside_the_class_that_may_not_end_the_membership_holds_it_back() -> None:
+    # A remark is free text: 退出理事会 may leave the board only.
+    rows = [
+        [A, "理事单位", "退出理事会"],
+        [B, "理事单位", ""],
+        [C, "会员单位", ""],
+        [D, "会员单位", ""],
+    ]
+    result = parse_page(_html(rows, [*HEAD, "备注"]))
+    assert _listed(result) == _rest()
+    assert result.problems == [f"{UNPLACED} ('退出理事会' under 备注), first in the row of {A}"]
 
 
 @pytest.mark.parametrize(

@@ -33,13 +33,29 @@ _MARK_AFTER = re.compile(
 _MARK_BEFORE = re.compile(r"^[*＊※†‡#＃]+")
 # What a register writes of a row that is no longer a member: withdrawn (退会, 退出),
 # cancelled (注销, 撤销, 取消), expelled (除名, 开除, 劝退, 清退), suspended (暂停, 停止,
-# 中止, 冻结), lapsed (失效, 过期, 到期, 终止).
-WITHDRAWN = re.compile(
-    "退会|退出|退盟|已退|自动退|注销|撤销|吊销|取消|除名|开除|劝退|清退|离会|暂停|停止|中止|冻结"
-    "|失效|过期|到期|终止|解除|不再是"
+# 中止, 冻结), lapsed (失效, 过期, 终止).
+_ENDED = "退会|退出|退盟|离会|除名|开除|劝退|清退|注销|吊销|撤销|取消|暂停|停止|中止|终止|冻结|失效|过期|解除"
+# Any mention of one, so that the cell is read closely ("2025年到期" is a term, not an end).
+WITHDRAWN = re.compile(f"{_ENDED}|已退|到期|不再是")
+# A withdrawal said alone (已退会, 暂停会员资格, 会籍已注销): once the class is taken out.
+_STATUS = re.compile(
+    rf"(?:已经|已被|已|被|自动|主动)?(?:{_ENDED})(?:会员)?(?:资格|会籍)?"
+    rf"|(?:会员)?(?:资格|会籍)(?:已经|已被|已|被)?(?:{_ENDED})|已退|已到期|已过期"
+)
+# Words that end a membership whatever follows them ("2022年退会"); 退出, 取消 or 暂停 need
+# their object (退出理事会 leaves the board, not the association).
+_LEFT = re.compile("退会|退盟|离会|除名|开除|劝退|清退")
+_NEGATED = re.compile(rf"(?:未|不|没有|无|非)(?:{_ENDED}|退)")
+# "退出副会长单位", "暂停理事单位": the office ended, or the membership?
+_OFFICE_ENDED = re.compile(rf"(?:{_ENDED})(?:普通|常务|副)?(?:理事长|会长|理事|监事长|监事)")
+# What a class cell holds beside a withdrawal: its class, brackets, separators.
+_CLASS_WORDS = re.compile(
+    r"(?:普通|常务|副)?(?:理事长|会长|理事|监事长|监事)(?:单位)?|(?:普通)?会员(?:单位)?"
+    r"|[\s\-—–/／:：·,，、;；（()）【】\[\]［］〔〕]"
 )
 WITHDRAWN_WHY = "withdrawn, expelled or suspended"
 QUALIFIED_WHY = "a class qualified beyond what the tracker reads"
+UNPLACED_WHY = "an end the tracker cannot place (of the membership, or of an office?)"
 # A remark in brackets, whichever their width.
 _REMARK = re.compile(r"[（(【\[［〔]([^（()）【】\[\]［］〔〕]*)[）)】\]］〕]")
 # After a …单位 class, what follows it; before any class, a word saying it is over (原, 前).
@@ -93,7 +109,10 @@ def read_class(value: str) -> ClassCell:
     """What a class cell says of its row (see the module's docstring)."""
     text = unmarked(value)
     if WITHDRAWN.search(text):
-        return ClassCell(None, WITHDRAWN_WHY)
+        left = _LEFT.search(text) is not None
+        if _OFFICE_ENDED.search(text) and not left:
+            return ClassCell(None, UNPLACED_WHY, held=True)
+        return _withdrawal(_CLASS_WORDS.sub("", text), left=left)
     plain = _REMARK.sub("", text).strip()
     ordinary = simplified(plain) in _ORDINARY
     if not (ordinary or names_tier(plain) or names_class(plain)):
@@ -125,3 +144,18 @@ def _qualifier(text: str) -> str | None:
         (remark for remark in remarks if remark and _SAME_CLASS.fullmatch(remark) is None),
         None,
     )
+
+
+def read_note(value: str) -> ClassCell | None:
+    """What a status or remark column beside the class (状态, 备注) says of its row: a
+    withdrawal said alone (已退会), one the tracker cannot read (退出理事会: the board, or the
+    association?), or nothing. A remark is free text: only a withdrawal said alone is read."""
+    if WITHDRAWN.search(value) is None:
+        return None
+    return _withdrawal(_CLASS_WORDS.sub("", value), left=False)
+
+
+def _withdrawal(residue: str, *, left: bool) -> ClassCell:
+    if _NEGATED.search(residue) is None and (left or _STATUS.fullmatch(residue)):
+        return ClassCell(None, WITHDRAWN_WHY)
+    return ClassCell(None, UNPLACED_WHY, held=True)

@@ -30,11 +30,11 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from tracker.core.normalize import normalize_key
 from tracker.core.parse.classes import (
     QUALIFIED_WHY,
-    WITHDRAWN,
-    WITHDRAWN_WHY,
+    UNPLACED_WHY,
     names_class,
     names_tier,
     read_class,
+    read_note,
 )
 from tracker.core.parse.columns import Cells, names_header, read_columns
 from tracker.core.parse.grid import cell_text, enclosing_table, grid, grid_row, header
@@ -212,7 +212,7 @@ def _unknown(classless: Classless) -> list[str]:
     a blank office."""
     first: dict[str, str] = {}
     for name, why, _ in classless:
-        if why.startswith((_UNKNOWN, _NO_OFFICE, QUALIFIED_WHY)):
+        if why.startswith((_UNKNOWN, _NO_OFFICE, QUALIFIED_WHY, UNPLACED_WHY)):
             first.setdefault(why, name)
     return [f"{why}, first in the row of {name}" for why, name in first.items()]
 
@@ -247,8 +247,9 @@ def _row_class(
     """A row's tier, or why it is no member."""
     for column, note in notes:
         text = cell_text(row[column]) if column < len(row) else ""
-        if WITHDRAWN.search(text):
-            return None, f"{WITHDRAWN_WHY} ({text!r} under {note})"
+        said = read_note(text)
+        if said is not None:
+            return None, f"{said.why} ({text!r} under {note})"
     read = read_class(value)
     if read.role is not None:
         return read.role, ""
