@@ -188,3 +188,18 @@ def test_a_label_differing_by_a_mark_alone_is_no_change_in_a_diff() -> None:
         return Listing(tier="board", tier_label=label, position=1, name=A, key=normalize_key(A))
 
     assert diff([listing("理事单位①")], [listing("理事单位")]).empty
+
+
+@pytest.mark.parametrize("marked", [f"{A}（已退会）", f"{A}(已注销)", f"{A} 已退会"])
+def test_a_register_row_whose_name_is_marked_withdrawn_is_no_member(marked: str) -> None:
+    rows = [[marked, "会员单位"], [B, "理事单位"], [C, "会员单位"], [D, "会员单位"]]
+    html = _html(rows)
+    assert _listed(parse_page(html)) == _rest()
+    why = f"withdrawn, expelled or suspended ({marked!r})"
+    assert (marked, why) in {(x.text, x.reason) for x in read_page(html).rejected}
+
+
+def test_a_name_holding_a_withdrawal_word_of_its_own_is_a_member() -> None:
+    own = "星河注销代理有限公司"
+    rows = [[own, "会员单位"], [B, "理事单位"], [C, "会员单位"], [D, "会员单位"]]
+    assert _listed(parse_page(_html(rows)))[0] == ("ordinary", "会员单位", own)

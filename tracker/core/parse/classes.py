@@ -155,6 +155,18 @@ def read_note(value: str) -> ClassCell | None:
     return _withdrawal(_CLASS_WORDS.sub("", value), left=False)
 
 
+def name_note(name: str) -> ClassCell | None:
+    """What a remark after a member's name says of its row (甲公司（已退会）, 甲公司 已注销);
+    the name's own words (星河注销代理有限公司) are not a remark."""
+    if WITHDRAWN.search(name) is None:
+        return None
+    remarks = _REMARK.findall(name)
+    if " " in name.strip():
+        remarks.append(name.strip().rsplit(" ", 1)[1])
+    said = (read_note(remark) for remark in remarks)
+    return next((found for found in said if found is not None), None)
+
+
 def _withdrawal(residue: str, *, left: bool) -> ClassCell:
     if _NEGATED.search(residue) is None and (left or _STATUS.fullmatch(residue)):
         return ClassCell(None, WITHDRAWN_WHY)

@@ -31,6 +31,7 @@ from tracker.core.normalize import normalize_key
 from tracker.core.parse.classes import (
     QUALIFIED_WHY,
     UNPLACED_WHY,
+    name_note,
     names_class,
     names_tier,
     read_class,
@@ -232,6 +233,8 @@ def _members(
             continue
         value = cell_text(row[tier]) if tier < len(row) else ""
         role, why = _row_class(row, value, headed, notes)
+        if role is not None and (said := name_note(cell_text(cell))) is not None:
+            role, why = None, f"{said.why} ({cell_text(cell)!r})"
         if role is None:
             classless.append((name, why, cell))
         # One row per representative: a unit with two people in one tier is listed once.
