@@ -139,7 +139,12 @@ def test_a_class_qualified_otherwise_holds_the_snapshot_back(klass: str, qualifi
 
 
 @pytest.mark.parametrize(
-    ("klass", "tier"), [("理事单位（轮值）", "board"), ("副理事长单位（2023年入会）", "vice_chair")]
+    ("klass", "tier"),
+    [
+        ("理事单位（轮值）", "board"),
+        ("副理事长单位（2023年入会）", "vice_chair"),
+        ("副理事长（兼秘书长）", "vice_chair"),
+    ],
 )
 def test_a_remark_that_leaves_the_class_keeps_its_tier(klass: str, tier: str) -> None:
     result = parse_page(_first_is(klass))

@@ -62,9 +62,10 @@ _REMARK = re.compile(r"[（(【\[［〔]([^（()）【】\[\]［］〔〕]*)[）
 _AFTER_UNIT = re.compile(r"^(.{2,}?单位)[\s\-—–/／:：·,，、;；]*(.+)$")
 _FORMER = re.compile(r"^(?:原|前|曾为|曾是)")
 # Qualifiers known to leave a member's class as it is: a rotating or founding role, a new
-# member, the year it joined.
+# member, another post its representative holds too (副会长（兼秘书长）), the year it joined.
 _SAME_CLASS = re.compile(
     r"(?:轮值|新|新增|新入会|新加入|新晋|创始|发起|牵头|正式|连任|续任|首届|本届|当届)"
+    r"|兼[\u4e00-\u9fff]{1,8}"
     r"|\d{4}\s*年?(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?(?:入会|加入|起)?"
 )
 # The bare words of the ordinary class.
