@@ -7,7 +7,10 @@ A class cell says more than its class at times:
   no part of a diff, but the reading groups members by it, and an unknown class with a
   mark, ``观察员单位*``, would not end in 单位 and be passed over unremarked);
 - a **withdrawal** (``会员单位（已退会）``, ``已注销``, ``暂停会员资格``, ``除名``) says the row is
-  no longer a member, whatever its class: the row is no member, and the reading says why;
+  no longer a member, whatever its class: the row is no member, and the reading says why.
+  An end that may be an office's or a term (``退出理事会``, ``暂停理事单位``, ``2025年到期``)
+  is not guessed: the row is no member and the snapshot is held back. So too in a status
+  or remark column beside the class (`read_note`) and after the member's name (`name_note`);
 - **another qualifier** in brackets or after a ``…单位`` class (``理事单位（待定）``,
   ``原会员单位``): the tracker cannot tell whether it changes the tier or the membership,
   so the row is no member and the snapshot is held back, naming the cell. A few are
