@@ -57,10 +57,12 @@ def test_a_table_of_one_class_is_read_under_the_class_not_the_header(th: bool) -
 def test_mixed_classes_group_each_row_by_its_own_class_in_page_order() -> None:
     classes = [(A, "普通会员"), (B, "联席会员"), (C, "普通会员"), (D, "观察会员"), (E, "联席会员")]
     result = _believed(_table(classes))
+    # 普通会员 is the ordinary class, as 会员单位 is; the classes the tier words lack are
+    # each their own.
     assert _listed(result) == [
-        ("other", "普通会员", 1, A),
+        ("ordinary", "普通会员", 1, A),
         ("other", "联席会员", 1, B),
-        ("other", "普通会员", 2, C),
+        ("ordinary", "普通会员", 2, C),
         ("other", "观察会员", 1, D),
         ("other", "联席会员", 2, E),
     ]
@@ -81,9 +83,9 @@ def test_a_row_with_no_class_is_no_member_and_the_reading_says_so() -> None:
     html = _table(classes)
     result = _believed(html)
     assert _listed(result) == [
-        ("other", "普通会员", 1, A),
+        ("ordinary", "普通会员", 1, A),
         ("other", "联席会员", 1, C),
-        ("other", "普通会员", 2, E),
+        ("ordinary", "普通会员", 2, E),
     ]
     rejected = {(item.text, item.reason) for item in read_page(html).rejected}
     why = "no membership class in its row (协会会员)"
@@ -94,7 +96,7 @@ def test_a_class_column_mostly_saying_no_class_is_still_the_class_column() -> No
     """A dash or 非会员 says what a blank does: the one member is read, the rest are not."""
     classes = [(A, "非会员"), (B, "—"), (C, "普通会员"), (D, "非会员"), (E, "/")]
     result = _believed(_table(classes))
-    assert _listed(result) == [("other", "普通会员", 1, C)]
+    assert _listed(result) == [("ordinary", "普通会员", 1, C)]
 
 
 def test_a_nested_table_in_the_first_row_changes_nothing() -> None:
@@ -103,7 +105,7 @@ def test_a_nested_table_in_the_first_row_changes_nothing() -> None:
         "<td>1</td>", f"<td>{nested}</td>", 1
     )
     result = _believed(html)
-    assert _listed(result) == [("other", "会员", i, n) for i, n in enumerate((A, B, C), 1)]
+    assert _listed(result) == [("ordinary", "会员", i, n) for i, n in enumerate((A, B, C), 1)]
 
 
 def _word(text: str, *, bold: bool = False) -> str:

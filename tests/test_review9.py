@@ -108,16 +108,21 @@ def test_a_header_worded_unusually_is_no_member(name_header: str) -> None:
 # --- (c) a right page quarantined ---------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a column is names only with a strict organisation ending (columns._names); a "
-    "column of …中心, …出版社, …证券 (weak endings, six characters or fewer) is doubted as "
-    "short words and the right page held back (parser 7 believed it)",
-)
 @pytest.mark.parametrize(
     "second",
     [
-        ["星河数据中心", "北辰研究中心", "云帆检测中心"],
+        pytest.param(
+            ["星河数据中心", "北辰研究中心", "云帆检测中心"],
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="a column is names only with a strict organisation ending "
+                "(columns._names); …中心 is a department's word too (信息技术中心), so a "
+                "column of them is doubted as short words and the right page held back "
+                "(parser 7 believed it)",
+            ),
+        ),
+        # A press or a securities firm, its name before its trade: no field or kind is so
+        # named (tables10).
         ["星河出版社", "北辰杂志社", "云帆报社"],
         ["星河证券", "北辰证券", "云帆证券"],
     ],

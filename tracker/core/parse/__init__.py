@@ -68,8 +68,11 @@ __all__ = [
 # and spaced-out brands before a member whole; reads only a table's member columns (not a
 # field, kind, city or department beside each member), gives a grid of names one shape,
 # keeps a lone "…中心" cell in a members' table, gives each row of a register its class
-# column's tier, and reads 企业 as an ending only where no title is given.
-PARSER_VERSION = "8"
+# column's tier, and reads 企业 as an ending only where no title is given; 9 reads no
+# register row marked withdrawn (已退会, 注销, 暂停: in its class, a status column or after
+# its name) as a member, holds back a class qualified otherwise, drops a class's footnote
+# mark, reads 会员, 普通会员 as ordinary, and believes a column of 星河证券, 北辰出版社.
+PARSER_VERSION = "9"
 
 _WAYBACK_BEGIN = "<!-- BEGIN WAYBACK TOOLBAR INSERT -->"
 _WAYBACK_END = "<!-- END WAYBACK TOOLBAR INSERT -->"

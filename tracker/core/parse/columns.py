@@ -61,6 +61,11 @@ _DESCRIBES = re.compile(
     r"|[\u4e00-\u9fff]{1,5}[省市区县]"
     r"|\d{4}\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?"
 )
+# A securities firm or a press goes by its name and its trade (星河证券, 北辰出版社): a field
+# is 证券, a kind 出版社, never with a name before it. A column of them, every one so named,
+# holds names. Not …中心: a department is so named too (信息技术中心), so such a column stays
+# doubted.
+_TRADE_NAME = re.compile(r"[\u4e00-\u9fff]{2,}(?:证券|出版社|杂志社|报社)")
 # Longer cells are a page's layout, not a table of members; a doubted word is short.
 _MAX_CELL = 60
 _MAX_SHORT = 8
@@ -211,7 +216,8 @@ def _doubtful(values: list[str], *, rows: int) -> bool:
 def _names(values: list[str]) -> bool:
     """Whether a column holds an organisation's name and says nothing of each member: the
     members' column, or a column of a grid among brand names."""
-    return any(map(_strict, values)) and not _describes(values)
+    named = any(map(_strict, values)) or all(map(_TRADE_NAME.fullmatch, values))
+    return named and not _describes(values)
 
 
 def _describes(values: list[str]) -> bool:

@@ -21,29 +21,38 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from tracker.core.models import OTHER_TIER
 from tracker.core.normalize import normalize_key
+from tracker.core.parse.classes import (
+    QUALIFIED_WHY,
+    UNPLACED_WHY,
+    name_note,
+    names_class,
+    names_tier,
+    read_class,
+    read_note,
+)
 from tracker.core.parse.columns import Cells, names_header, read_columns
 from tracker.core.parse.grid import cell_text, enclosing_table, grid, grid_row, header
 from tracker.core.parse.orgs import looks_like_org
-from tracker.core.parse.text import LETTER, NEGATIONS, Heading, clean_name, role_heading
+from tracker.core.parse.text import LETTER, NEGATIONS, Heading, clean_name
 
 # 会员 may head the members' names too: the tier column is told by its cells.
 _TIER_HEADERS = frozenset(
     "职务 理事会职务 分会职务 联盟职务 协会职务 担任职务 会内职务 本会职务 会员类别 会员级别 "
     "会员类型 会员等级 单位类别 级别 类别 等级 职位 会员 协会会员 本会会员 会员身份".split()
 )
-# An office that names a tier when it is not one of the known tier words; a secretary
-# general (秘书长) or a director (主任) is staff, not a rank of members.
-_OFFICE = re.compile(r"(?:会长|理事长|理事|监事长|监事|会员|主席|委员|成员)$")
 # A tier column names tiers in at least this share of its filled cells.
 _TIER_SHARE = 0.6
+# Headers of such columns (状态, 会员状态, 会籍, 备注): what they say beside a withdrawal is
+# not read (a remark is free text: a founding date, a contact), so a cell of them never
+# holds a snapshot back.
+_NOTE_HEADERS = ("状态", "会籍", "备注")
 # The rows after a header that tell a class column headed by no tier word.
 _PEEK = 8
 
@@ -51,6 +60,8 @@ _PEEK = 8
 # A tier table's members: (tier, name, cell); its rows naming no tier: (name, why, cell).
 Members = list[tuple[Heading, str, LexborNode]]
 Classless = list[tuple[str, str, LexborNode]]
+# A register's columns beside the class that may say a row is withdrawn: (column, header).
+Notes = Sequence[tuple[int, str]]
 
 
 @dataclass
@@ -115,7 +126,8 @@ def _tier_table(table: LexborNode) -> tuple[Members, Classless]:
         units = [i for i in units if i != column]
         if column is None or not units:
             return [], []
-        return _members(body, units[0], column, headers[column])
+        notes = [(i, text) for i, text in enumerate(headers) if text.endswith(_NOTE_HEADERS)]
+        return _members(body, units[0], column, headers[column], notes)
     return _unheaded(first, own)
 
 
@@ -131,7 +143,7 @@ def _unheaded(rows: list[LexborNode], own: Iterator[LexborNode]) -> tuple[Member
     width = len(first[0]) if first else 0
     if width < 2 or any(len(row) != width for row in first):
         return [], []
-    tiers = [i for i in range(width) if all(_names_tier(cell_text(row[i])) for row in first)]
+    tiers = [i for i in range(width) if all(names_tier(cell_text(row[i])) for row in first)]
     units = [
         i
         for i in range(width)
@@ -168,7 +180,7 @@ def _mostly_tiers(rows: list[list[LexborNode]], column: int) -> bool:
     # A tier row spanning the table (<td colspan=3>理事单位) heads the rows below it: it
     # is no column's cell.
     own = [row for row in rows if len({cell.mem_id for cell in row}) == len(row)]
-    named = sum(1 for row in own if column < len(row) and _names_tier(cell_text(row[column])))
+    named = sum(1 for row in own if column < len(row) and names_tier(cell_text(row[column])))
     return bool(own) and named >= _TIER_SHARE * len(own)
 
 
@@ -181,17 +193,12 @@ def _tier_column(body: list[list[LexborNode]], candidates: list[int]) -> int | N
     for column in candidates:
         values = [cell_text(row[column]) for row in body if column < len(row)]
         filled = [v for v in values if LETTER.search(v) and not v.startswith(NEGATIONS)]
-        known = sum(1 for value in filled if _names_tier(value))
-        named = known + sum(1 for value in filled if _names_class(value) and not _names_tier(value))
+        known = sum(1 for value in filled if names_tier(value))
+        named = known + sum(1 for value in filled if names_class(value) and not names_tier(value))
         share = named / len(filled) if known and filled else 0.0
         if share >= _TIER_SHARE and share > best_share:
             best, best_share = column, share
     return best
-
-
-def _names_tier(value: str) -> bool:
-    found = role_heading(value)
-    return found is not None and (found.tier != OTHER_TIER or bool(_OFFICE.search(found.label)))
 
 
 # The reason given a row whose class cell names a class the tier words lack.
@@ -206,19 +213,13 @@ def _unknown(classless: Classless) -> list[str]:
     a blank office."""
     first: dict[str, str] = {}
     for name, why, _ in classless:
-        if why.startswith((_UNKNOWN, _NO_OFFICE)):
+        if why.startswith((_UNKNOWN, _NO_OFFICE, QUALIFIED_WHY, UNPLACED_WHY)):
             first.setdefault(why, name)
     return [f"{why}, first in the row of {name}" for why, name in first.items()]
 
 
-def _names_class(value: str) -> bool:
-    # 观察员单位 is worded as a class of members (any class ending in 会员 is a tier
-    # already); 秘书长, 主任 are staff.
-    return value.rstrip().endswith("单位") and role_heading(value) is not None
-
-
 def _members(
-    body: list[list[LexborNode]], unit: int, tier: int, headed: str
+    body: list[list[LexborNode]], unit: int, tier: int, headed: str, notes: Notes = ()
 ) -> tuple[Members, Classless]:
     members: Members = []
     classless: Classless = []
@@ -231,19 +232,36 @@ def _members(
         if problem is not None:
             continue
         value = cell_text(row[tier]) if tier < len(row) else ""
-        # A row of staff (秘书长, 主任) in a table of representatives names no member, nor
-        # does an institution of no class (an empty cell, 非会员) in a register.
-        role = role_heading(value) if _names_tier(value) else None
-        if role is None and _names_class(value):
-            classless.append((name, f"{_UNKNOWN} ({value!r} under {headed})", cell))
-        elif role is None and not value.strip() and headed.endswith(("职务", "职位")):
-            classless.append(
-                (name, f"{_NO_OFFICE} under {headed} (a member holding none, or no member)", cell)
-            )
-        elif role is None:
-            classless.append((name, f"no membership class in its row ({headed})", cell))
+        role, why = _row_class(row, value, headed, notes)
+        if role is not None and (said := name_note(cell_text(cell))) is not None:
+            role, why = None, f"{said.why} ({cell_text(cell)!r})"
+        if role is None:
+            classless.append((name, why, cell))
         # One row per representative: a unit with two people in one tier is listed once.
         elif (role.section, normalize_key(name)) not in seen:
             seen.add((role.section, normalize_key(name)))
             members.append((role, name, cell))
     return members, classless
+
+
+def _row_class(
+    row: list[LexborNode], value: str, headed: str, notes: Notes
+) -> tuple[Heading | None, str]:
+    """A row's tier, or why it is no member."""
+    for column, note in notes:
+        text = cell_text(row[column]) if column < len(row) else ""
+        said = read_note(text)
+        if said is not None:
+            return None, f"{said.why} ({text!r} under {note})"
+    read = read_class(value)
+    if read.role is not None:
+        return read.role, ""
+    # A row of staff (秘书长, 主任) in a table of representatives names no member, nor
+    # does an institution of no class (an empty cell, 非会员) in a register.
+    if read.why is not None:
+        return None, f"{read.why} ({value!r} under {headed})"
+    if names_class(value):
+        return None, f"{_UNKNOWN} ({value!r} under {headed})"
+    if not value.strip() and headed.endswith(("职务", "职位")):
+        return None, f"{_NO_OFFICE} under {headed} (a member holding none, or no member)"
+    return None, f"no membership class in its row ({headed})"
