@@ -54,6 +54,27 @@ def test_any_heading_ends_the_tier(heading: str) -> None:
     assert names(parse_page(html)) == [A, B]
 
 
+# An event's organisers, grouped by role as a member list is by tier: 指导单位 is the authority
+# that guides it, 承办单位 the one that runs it. No role of the kind is a rank of members.
+ORGANISER_ROLES = ["指导单位", "主办单位", "承办单位", "协办单位", "支持单位", "赞助单位"]
+
+
+def test_an_events_organisers_grouped_by_role_are_not_members() -> None:
+    groups = [("指导单位", [FRIEND]), ("支持单位", [A]), ("承办单位", [B]), ("协办单位", [C])]
+    body = "".join(
+        f'<div class="unit"><h2>{role}</h2><div><span>{" </span><span>".join(found)}</span></div></div>'
+        for role, found in groups
+    )
+    result = parse_page(page(f'<div class="org-title">组织机构</div>{body}'))
+    assert names(result) == []
+
+
+@pytest.mark.parametrize("role", ORGANISER_ROLES)
+def test_an_organisers_heading_after_the_members_ends_the_tier(role: str) -> None:
+    html = page(f"<h3>理事单位</h3><ul><li>{A}</li><li>{B}</li></ul><h3>{role}</h3><ul><li>{C}</li></ul>")
+    assert tiers(parse_page(html)) == [("理事单位", A), ("理事单位", B)]
+
+
 def test_friendly_links_in_the_tiers_own_markup_are_not_members() -> None:
     row = '<div class="link_a"><a href="#">{}</a><span>|</span><a href="#">{}</a></div>'
     html = page(

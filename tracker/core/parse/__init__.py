@@ -68,8 +68,9 @@ __all__ = [
 # and spaced-out brands before a member whole; reads only a table's member columns (not a
 # field, kind, city or department beside each member), gives a grid of names one shape,
 # keeps a lone "…中心" cell in a members' table, gives each row of a register its class
-# column's tier, and reads 企业 as an ending only where no title is given.
-PARSER_VERSION = "8"
+# column's tier, and reads 企业 as an ending only where no title is given; 9 reads no role
+# in an event (指导单位, 承办单位, 支持单位) as a rank of members.
+PARSER_VERSION = "9"
 
 _WAYBACK_BEGIN = "<!-- BEGIN WAYBACK TOOLBAR INSERT -->"
 _WAYBACK_END = "<!-- END WAYBACK TOOLBAR INSERT -->"
