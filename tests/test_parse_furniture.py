@@ -71,7 +71,9 @@ def test_an_events_organisers_grouped_by_role_are_not_members() -> None:
 
 @pytest.mark.parametrize("role", ORGANISER_ROLES)
 def test_an_organisers_heading_after_the_members_ends_the_tier(role: str) -> None:
-    html = page(f"<h3>理事单位</h3><ul><li>{A}</li><li>{B}</li></ul><h3>{role}</h3><ul><li>{C}</li></ul>")
+    html = page(
+        f"<h3>理事单位</h3><ul><li>{A}</li><li>{B}</li></ul><h3>{role}</h3><ul><li>{C}</li></ul>"
+    )
     assert tiers(parse_page(html)) == [("理事单位", A), ("理事单位", B)]
 
 
@@ -277,6 +279,33 @@ def test_a_tag_beside_a_linked_name_is_not_part_of_it(tag: str) -> None:
         f'<tr><td>2</td><td><a href="">{B}</a>{tag}</td></tr></table>'
     )
     assert names(parse_page(html)) == [A, B]
+
+
+@pytest.mark.parametrize("tag", ["span", "em", "font"])
+@pytest.mark.parametrize("space", [" ", "\n", "\n    "])
+def test_names_in_sibling_inline_tags_spaced_apart_are_read_apart(tag: str, space: str) -> None:
+    # A tag cloud: each member in its own tag, white space between. Read as one line they
+    # ran together into one member that exists nowhere, and it was believed.
+    cloud = space.join(f"<{tag}>{name}</{tag}>" for name in (A, C, "庚辰数智"))
+    html = page(f'<h3>理事单位</h3><div class="tags">{cloud}</div>')
+    assert names(parse_page(html)) == [A, C, "庚辰数智"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "<font color='red'>东方启明大学</font><font>计算机学院</font>",
+        "<b>星河</b> <b>智能科技有限公司</b>",
+        "<span>星河智能科技有限公司</span> <em>东方启明大学</em>",
+        "<span>王一</span> <span>星河智能科技有限公司</span>",
+        "<span>北京</span> <span>星河智能科技有限公司</span>",
+    ],
+)
+def test_inline_tags_styling_one_name_keep_it_whole(line: str) -> None:
+    # No space between the tags, a name's tail, tags of two kinds, a person or a place
+    # before the name: one member, styled (the person is dropped later, see `people`).
+    html = page(f"<h3>理事单位</h3><ul><li>{line}</li><li>{B}</li></ul>")
+    assert len(names(parse_page(html))) == 2
 
 
 def test_separators_inside_and_outside_links_are_stripped() -> None:
