@@ -181,6 +181,17 @@ def test_two_companies_run_together_in_one_name_are_an_anomaly() -> None:
     ]
 
 
+def test_two_companies_run_together_before_a_third_name_are_an_anomaly() -> None:
+    # The run of sibling <span>s goes on past the second company ("…有限公司…有限公司丙岳大学"):
+    # the joined name ended in no legal form, so it was believed.
+    joined = "甲星科技有限公司乙禾数据有限公司丙岳大学"
+    parsed = _parsed([*NAMES[:4], joined])
+    assert anomalies(parsed, None, max_loss_share=0.2) == [
+        f"names holding two companies' names with nothing between them (1, such as {joined!r}): "
+        "names set side by side in the page's markup were read as one"
+    ]
+
+
 def test_a_company_and_its_branch_or_institute_is_one_name() -> None:
     branch = ["甲星集团有限公司北京分公司", "乙禾股份有限公司研究院", "丙岳大学资产经营有限公司"]
     assert anomalies(_parsed([*NAMES[:4], *branch]), None, max_loss_share=0.2) == []

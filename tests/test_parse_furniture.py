@@ -54,6 +54,29 @@ def test_any_heading_ends_the_tier(heading: str) -> None:
     assert names(parse_page(html)) == [A, B]
 
 
+# An event's organisers, grouped by role as a member list is by tier: 指导单位 is the authority
+# that guides it, 承办单位 the one that runs it. No role of the kind is a rank of members.
+ORGANISER_ROLES = ["指导单位", "主办单位", "承办单位", "协办单位", "支持单位", "赞助单位"]
+
+
+def test_an_events_organisers_grouped_by_role_are_not_members() -> None:
+    groups = [("指导单位", [FRIEND]), ("支持单位", [A]), ("承办单位", [B]), ("协办单位", [C])]
+    body = "".join(
+        f'<div class="unit"><h2>{role}</h2><div><span>{" </span><span>".join(found)}</span></div></div>'
+        for role, found in groups
+    )
+    result = parse_page(page(f'<div class="org-title">组织机构</div>{body}'))
+    assert names(result) == []
+
+
+@pytest.mark.parametrize("role", ORGANISER_ROLES)
+def test_an_organisers_heading_after_the_members_ends_the_tier(role: str) -> None:
+    html = page(
+        f"<h3>理事单位</h3><ul><li>{A}</li><li>{B}</li></ul><h3>{role}</h3><ul><li>{C}</li></ul>"
+    )
+    assert tiers(parse_page(html)) == [("理事单位", A), ("理事单位", B)]
+
+
 def test_friendly_links_in_the_tiers_own_markup_are_not_members() -> None:
     row = '<div class="link_a"><a href="#">{}</a><span>|</span><a href="#">{}</a></div>'
     html = page(
@@ -256,6 +279,33 @@ def test_a_tag_beside_a_linked_name_is_not_part_of_it(tag: str) -> None:
         f'<tr><td>2</td><td><a href="">{B}</a>{tag}</td></tr></table>'
     )
     assert names(parse_page(html)) == [A, B]
+
+
+@pytest.mark.parametrize("tag", ["span", "em", "font"])
+@pytest.mark.parametrize("space", [" ", "\n", "\n    "])
+def test_names_in_sibling_inline_tags_spaced_apart_are_read_apart(tag: str, space: str) -> None:
+    # A tag cloud: each member in its own tag, white space between. Read as one line they
+    # ran together into one member that exists nowhere, and it was believed.
+    cloud = space.join(f"<{tag}>{name}</{tag}>" for name in (A, C, "庚辰数智"))
+    html = page(f'<h3>理事单位</h3><div class="tags">{cloud}</div>')
+    assert names(parse_page(html)) == [A, C, "庚辰数智"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "<font color='red'>东方启明大学</font><font>计算机学院</font>",
+        "<b>星河</b> <b>智能科技有限公司</b>",
+        "<span>星河智能科技有限公司</span> <em>东方启明大学</em>",
+        "<span>王一</span> <span>星河智能科技有限公司</span>",
+        "<span>北京</span> <span>星河智能科技有限公司</span>",
+    ],
+)
+def test_inline_tags_styling_one_name_keep_it_whole(line: str) -> None:
+    # No space between the tags, a name's tail, tags of two kinds, a person or a place
+    # before the name: one member, styled (the person is dropped later, see `people`).
+    html = page(f"<h3>理事单位</h3><ul><li>{line}</li><li>{B}</li></ul>")
+    assert len(names(parse_page(html))) == 2
 
 
 def test_separators_inside_and_outside_links_are_stripped() -> None:

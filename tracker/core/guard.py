@@ -35,9 +35,10 @@ MIN_TIER_SIZE_CHECKED = 5
 # where fewer than half do is more likely menus, buttons or news read as members.
 MIN_ORG_SHARE = 0.5
 MIN_TIER_SIZE_JUDGED = 3
-# A company's full name, then another's: names in sibling <span>s with nothing between them
-# read as one. No single name holds two legal forms so ("…有限公司北京分公司" and
-# "…有限公司研究院" name a branch and an institute, and end in no legal form).
+# A company's full name, then another's (and maybe more names after it): names in sibling
+# <span>s with nothing between them read as one. No single name holds two legal forms so
+# ("…有限公司北京分公司" and "…有限公司研究院" name a branch and an institute, and end in no
+# legal form).
 _FORM = "(?:股份有限公司|有限责任公司|有限公司)"
 # A subsidiary named by its parent ("甲集团有限公司全资子公司乙…有限公司", 旗下, 下属) is one member.
 _UNDER = "(?!(?:全资|控股)?子公司|旗下|下属|所属)"
@@ -150,7 +151,7 @@ def _misread_names(parsed: ParseResult, believed: set[str]) -> list[str]:
     listed were accepted then, as in `_not_organisations`)."""
     fresh = [x for x in parsed.listings if x.key not in believed]
     names = [x.name for x in fresh]
-    joined = [name for name in names if name.count("公司") > 1 and _TWO_COMPANIES.fullmatch(name)]
+    joined = [name for name in names if name.count("公司") > 1 and _TWO_COMPANIES.match(name)]
     held = [name for name in names if _TIER_WORD_END.search(name)]
     labelled = [name for name in names if _LABEL_INSIDE.search(name)]
     listed = Counter((x.tier_label, x.name) for x in fresh)

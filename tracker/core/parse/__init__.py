@@ -33,6 +33,7 @@ from tracker.core.parse.configured import by_selectors
 from tracker.core.parse.depth import markup_only, may_nest_too_deep, too_deep
 from tracker.core.parse.embedded import by_json
 from tracker.core.parse.firsts import PERSON_FIRST, page_people, puts_people_first
+from tracker.core.parse.inline import read_apart
 from tracker.core.parse.marks import NO_RUN, Marks, Run
 from tracker.core.parse.markup import css_path, inside, site_names, structure
 from tracker.core.parse.names import N_NODE
@@ -71,7 +72,9 @@ __all__ = [
 # column's tier, and reads 企业 as an ending only where no title is given; 9 reads no
 # register row marked withdrawn (已退会, 注销, 暂停: in its class, a status column or after
 # its name) as a member, holds back a class qualified otherwise, drops a class's footnote
-# mark, reads 会员, 普通会员 as ordinary, and believes a column of 星河证券, 北辰出版社.
+# mark, reads 会员, 普通会员 as ordinary, and believes a column of 星河证券, 北辰出版社;
+# reads no role in an event (指导单位, 承办单位, 支持单位) as a rank of members, and reads
+# apart names in sibling inline tags with white space between (a tag cloud).
 PARSER_VERSION = "9"
 
 _WAYBACK_BEGIN = "<!-- BEGIN WAYBACK TOOLBAR INSERT -->"
@@ -190,7 +193,7 @@ def _by_headings(trees: list[LexborHTMLParser], *, fast: bool) -> Reading:
             marks.strips = strips
             marks.runs.clear()
             lines = read_lines(tree.body, marks, shapes, bulk=fast)
-        reader.read(lines, marks.runs)
+        reader.read(*read_apart(lines, marks.runs))
         reader.rejected += [Rejected(*row) for row in marks.tables.classless]
         reader.out.problems += marks.tables.unknown
         skipped += chrome.values()

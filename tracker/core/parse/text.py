@@ -66,10 +66,13 @@ HEADING_HINT = re.compile(f"[{HEADING_CHARS}]")
 # A label whose prefix names an organisation is a member ("星河会员单位服务中心"), not a tier.
 _ORG_WORDS = re.compile(r"公司|大学|学院|研究院|研究所|集团|中心|医院|银行|实验室|有限|股份")
 # Nor is a salutation ("各会员单位：", "全体会员"), a feature of the site ("会员风采",
-# "申请成为会员", "最新加入会员") or a view of everyone ("全部会员"): none heads one rank.
+# "申请成为会员", "最新加入会员"), a view of everyone ("全部会员") or a role in an event
+# ("指导单位", "承办单位", "支持单位": its organisers, named beside the members, never among
+# them): none heads one rank.
 _NOT_A_RANK = re.compile(
     r"^(?:各|全体|广大|致|尊敬的|各位|相关|有关|所有|全部)"
     r"|最新|推荐|优秀|风采|动态|展示|查询|服务|须知|申请|成为|登录|注册|专区|权益|我要|加入我们"
+    r"|(?:主办|承办|协办|指导|支持|赞助)单位$"
 )
 # "理　事　单　位": a label spaced out to fill its cell.
 _SPACED_OUT = re.compile(r"(?:\S[ \u3000\u00a0]+){2,}\S")
