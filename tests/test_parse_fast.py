@@ -203,8 +203,9 @@ def test_simple_items_read_what_the_item_expression_reads() -> None:
         found = simple_items(block)
         assert (None if found is None else found[1]) == expected, html
     # Pieces that split and join alike, but not as items (only the rebuilt block tells).
-    twisted = "<li><span>甲</span><li><span></li>乙</span></li>"
-    assert items._repeated(twisted, "<li><span>", "</span></li>") is None
+    twisted = "<li><span>甲</span></li><li><span>乙</span></li><li><span>丙</span></li>"
+    twisted += "<li><span>丁</span><li><span></li>戊</span></li>"
+    assert items._repeated(twisted, 0, len(twisted), "<li><span>", "</span></li>") is None
 
 
 def test_a_menu_read_as_a_simple_list_is_still_a_menu() -> None:
