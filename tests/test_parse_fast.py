@@ -159,13 +159,20 @@ LISTS = {
     "uneven indentation": f"<ul><li>{NAME}</li>\n  <li> {NAME}</li>\n<li>\t{NAME} </li><li>{NAME}</li></ul>",
     "an unlike last item": f"<ul>{f'<li><span>{NAME}</span></li>' * 4}<li><span>{NAME}<span></li></ul>",
     "empty and spaced items": f"<ul>{f'<li><span>{NAME}</span></li><li> </li><li>星河  智能</li>' * 3}</ul>",
+    # What ends a block after its items: whitespace the walk drops, a form feed among it,
+    # or a carriage return (an entity: the parser reads a bare one as a line break), which
+    # is text that is no item.
+    "a form feed at the end": f"<ul>{f'<li>{NAME}</li>' * 5}\n\f</ul>",
+    "a carriage return at the end": f"<ul>{f'<li>{NAME}</li>' * 5}&#13;\n</ul>",
+    # Items repeating the first's markup but the last: read as alike, not given up.
+    "a last link of its own": f"<ul>{f'<li><a href=/1>{NAME}</a></li>' * 4}<li><a href=/2>{NAME}</a></li></ul>",
 }
 # Simple by their markup (a titled item is then declined by the walk: it is marked).
 SIMPLE = {
     "bare items", "links and spans", "paragraphs in a div", "spaced text", "titled items",
     "a tab inside", "a zero-width space",
     "a quote in the block's attribute", "a quote in each item's attribute", "an empty crumb", "mixed wrappers",
-    "empty and spaced items", "uneven indentation",
+    "empty and spaced items", "uneven indentation", "a form feed at the end", "a last link of its own",
 }  # fmt: skip
 
 
