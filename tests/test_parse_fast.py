@@ -159,13 +159,20 @@ LISTS = {
     "uneven indentation": f"<ul><li>{NAME}</li>\n  <li> {NAME}</li>\n<li>\t{NAME} </li><li>{NAME}</li></ul>",
     "an unlike last item": f"<ul>{f'<li><span>{NAME}</span></li>' * 4}<li><span>{NAME}<span></li></ul>",
     "empty and spaced items": f"<ul>{f'<li><span>{NAME}</span></li><li> </li><li>星河  智能</li>' * 3}</ul>",
+    # What ends a block after its items: whitespace the walk drops, a form feed among it,
+    # or a carriage return (an entity: the parser reads a bare one as a line break), which
+    # is text that is no item.
+    "a form feed at the end": f"<ul>{f'<li>{NAME}</li>' * 5}\n\f</ul>",
+    "a carriage return at the end": f"<ul>{f'<li>{NAME}</li>' * 5}&#13;\n</ul>",
+    # Items repeating the first's markup but the last: read as alike, not given up.
+    "a last link of its own": f"<ul>{f'<li><a href=/1>{NAME}</a></li>' * 4}<li><a href=/2>{NAME}</a></li></ul>",
 }
 # Simple by their markup (a titled item is then declined by the walk: it is marked).
 SIMPLE = {
     "bare items", "links and spans", "paragraphs in a div", "spaced text", "titled items",
     "a tab inside", "a zero-width space",
     "a quote in the block's attribute", "a quote in each item's attribute", "an empty crumb", "mixed wrappers",
-    "empty and spaced items", "uneven indentation",
+    "empty and spaced items", "uneven indentation", "a form feed at the end", "a last link of its own",
 }  # fmt: skip
 
 
@@ -203,8 +210,9 @@ def test_simple_items_read_what_the_item_expression_reads() -> None:
         found = simple_items(block)
         assert (None if found is None else found[1]) == expected, html
     # Pieces that split and join alike, but not as items (only the rebuilt block tells).
-    twisted = "<li><span>甲</span><li><span></li>乙</span></li>"
-    assert items._repeated(twisted, "<li><span>", "</span></li>") is None
+    twisted = "<li><span>甲</span></li><li><span>乙</span></li><li><span>丙</span></li>"
+    twisted += "<li><span>丁</span><li><span></li>戊</span></li>"
+    assert items._repeated(twisted, 0, len(twisted), "<li><span>", "</span></li>") is None
 
 
 def test_a_menu_read_as_a_simple_list_is_still_a_menu() -> None:

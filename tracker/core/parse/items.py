@@ -64,20 +64,19 @@ def simple_items(block: LexborNode) -> Run | None:
     # Values are quoted with '"' (escaped inside): an odd count means a ">" in a value.
     if start <= 0 or end < start or html.count('"', 0, start) % 2:
         return None
-    texts = _texts(html, start, end)
-    if texts is None or len(texts) < _MIN_ITEMS:
+    read = _read(html, start, end)
+    if read is None or len(read[0]) < _MIN_ITEMS:
         return None
+    texts, lines, joined = read
     items = list(block.iter(include_text=False))
     if len(items) != len(texts):
         return None
-    lines = list(map(str.strip, texts))
     # Lines that stripping leaves as line_text leaves them (most): no empty one, nothing
     # ASCII_SPACE would change (a run of spaces, a tab or a line break). Joined, one check
     # is each line's; the join is kept for the readers that search the lines together.
     # (Substring scans, in C: isprintable looks each character up, ten times slower.)
     # With no line break inside a line, an empty one is two breaks side by side or one at
     # an end: found in C, where comparing each line with "" is a call per line.
-    joined = "\n".join(lines)
     if (
         joined.count("\n") >= len(lines)
         or "\n\n" in joined
@@ -85,33 +84,48 @@ def simple_items(block: LexborNode) -> Run | None:
         or joined[-1:] == "\n"
         or any(map(joined.__contains__, _UNCLEAN))
     ):
-        read = [
+        kept = [
             (node, line)
             for node, text in zip(items, texts, strict=True)
             if (line := line_text(text))
         ]
-        lines = [line for _, line in read]
-        return [node for node, _ in read], lines, "\n".join(lines)
+        lines = [line for _, line in kept]
+        return [node for node, _ in kept], lines, "\n".join(lines)
     return items, lines, joined
 
 
-def _texts(html: str, start: int, end: int) -> list[str] | None:
-    """The texts of the items html[start:end] is made of, one after the other, or None."""
+def _read(html: str, start: int, end: int) -> tuple[list[str], list[str], str] | None:
+    """The texts of the items html[start:end] is made of, one after the other, those
+    stripped and the stripped joined by line breaks; or None."""
     first = _ITEM.match(html, start, end)
     if first is None:
         return None
-    # Matches do not overlap and come in order: if their lengths add up to the block's
-    # content (but whitespace at its end), they are all of it, one after the other.
-    block = html[start:end].rstrip(" \t\n\f")
-    content = len(block)
+    # The block's content but whitespace at its end, by its bounds (a copy costs more).
+    while html[end - 1] in " \t\n\f":
+        end -= 1
     # What comes before and after the first item's text.
     opening, closing = html[first.start(1) : first.start(3)], html[first.end(3) : first.end(1)]
     # Most lists repeat their first item's markup byte for byte but for the text.
-    if (repeated := _repeated(block, opening, closing)) is not None:
+    if (repeated := _repeated(html, start, end, opening, closing)) is not None:
         return repeated
-    # Else an expression for that markup alone (a third of the cost), a subset of what
-    # _ITEM matches, alike grouped but for what closes the item, the first item's exactly
-    # (its length then known).
+    texts = _matched(html, start, end, first, closing)
+    if texts is None:
+        return None
+    lines = list(map(str.strip, texts))
+    return texts, lines, "\n".join(lines)
+
+
+def _matched(
+    html: str, start: int, end: int, first: re.Match[str], closing: str
+) -> list[str] | None:
+    """The texts of the items html[start:end] is made of, as _ITEM matches them (the first
+    one ``first``, closed by ``closing``), or None."""
+    # Matches do not overlap and come in order: if their lengths add up to the block's
+    # content (but whitespace at its end), they are all of it, one after the other.
+    content = end - start
+    # An expression for the first item's markup alone (a third of the cost), a subset of
+    # what _ITEM matches, alike grouped but for what closes the item, the first item's
+    # exactly (its length then known).
     alike = _alike(first[2], tuple(_WRAPPER.findall(first[1])), closing)
     found = alike.findall(html, start, end)
     if sum(map(len, map("".join, found))) + len(closing) * len(found) == content:
@@ -125,24 +139,31 @@ def _texts(html: str, start: int, end: int) -> list[str] | None:
     return [text for _, _, text in every]
 
 
-def _repeated(block: str, opening: str, closing: str) -> list[str] | None:
-    """The texts, when block is nothing but items each of the opening, a text and the
-    closing (the first item's, which _ITEM matched); None when it is anything else.
+def _repeated(
+    html: str, start: int, end: int, opening: str, closing: str
+) -> tuple[list[str], list[str], str] | None:
+    """As `_read`, when html[start:end] is nothing but items each of the opening, a text
+    and the closing (the first item's, which _ITEM matched); None when it is anything else.
 
     Split and checked in C, in one split: between two texts stands the closing and the
     next opening. No text may hold a "<" or "&" (as _ITEM requires: none then holds a
-    tag), which the texts joined tell (by NUL, neither), a third the length of the
-    block. Every separator begins with the closing's "<", so splitting finds each where
-    an item ends and no other (a text holds none; _ITEM's closing is end tags only, so it
-    never holds the opening and no separator is cut in two). The texts differ from
+    tag), which the lines joined tell (stripping takes neither), a third the length of
+    the block. Every separator begins with the closing's "<", so splitting finds each
+    where an item ends and no other (a text holds none; _ITEM's closing is end tags only,
+    so it never holds the opening and no separator is cut in two). The texts differ from
     _ITEM's only in whitespace before them, which every reader strips."""
-    if len(block) < len(opening) + len(closing):
+    inner, outer = start + len(opening), end - len(closing)
+    if inner > outer:
         return None
-    if not (block.startswith(opening) and block.endswith(closing)):
+    if not (html.startswith(opening, start, end) and html.endswith(closing, start, end)):
         return None
-    texts = block[len(opening) : len(block) - len(closing)].split(closing + opening)
-    joined = "\0".join(texts)
-    return None if "<" in joined or "&" in joined else texts
+    texts = html[inner:outer].split(closing + opening)
+    # Fewer items than a simple list holds: the expressions will tell what they are.
+    if len(texts) < _MIN_ITEMS:
+        return None
+    lines = list(map(str.strip, texts))
+    joined = "\n".join(lines)
+    return None if "<" in joined or "&" in joined else (texts, lines, joined)
 
 
 @lru_cache(maxsize=64)
