@@ -39,7 +39,6 @@ from tracker.core.parse.names import (
     N_NODE,
     N_SHAPE,
     N_TEXT,
-    Name,
 )
 from tracker.core.parse.people import without_person
 from tracker.core.parse.plain import PlainRun, is_plain
@@ -63,6 +62,7 @@ from tracker.core.parse.text import (
     not_a_name,
     split_names,
 )
+from tracker.core.parse.tier import Rejected, Section
 from tracker.core.parse.walk import (
     ALL_EMPHASISED,
     EMPHASISED,
@@ -92,46 +92,6 @@ _MAX_CLOSER = 30
 _MAX_BOLD_CLOSER = 16
 # Lines looked at past a lone heading-like line, for the next text line.
 _LOOKAHEAD = 4
-
-
-@dataclass(slots=True)
-class Rejected:
-    """A line or name that was not read as a member, and why."""
-
-    text: str
-    reason: str
-    node: LexborNode | None
-
-    def where(self) -> str:
-        return css_path(self.node)
-
-
-@dataclass
-class Section:
-    """One heading and the names after it, until something ends it."""
-
-    heading: Heading
-    line: Line
-    names: list[Name] = field(default_factory=list)
-    kept: list[Name] = field(default_factory=list)
-    # The shapes of the names so far.
-    shapes: set[int] = field(default_factory=set)
-    # A tier table's rows: their tier is given, so no run is judged.
-    tabled: bool = False
-    # Whether the next tier began right after this heading: an unknown label heading
-    # nothing but tiers ("联盟成员单位", "第一届理事会成员名单") is their title.
-    titles_tiers: bool = False
-    # A tier going on from the page before, without its heading (CMS pagination): only
-    # lines shaped like its names there are names, until its first name.
-    continues: frozenset[int] | None = None
-    # The index of the line that gave the last name, and every flag its names carry.
-    last_line: int = -1
-    flags: int = 0
-    # Whether a date alone followed the last name, as a notice's sign-off does.
-    signed: bool = False
-    # Whether the heading that came right after this one was of a deeper level: this one
-    # is then a page's title over its tiers ("<h1>会员单位</h1><h3>副理事长单位</h3>").
-    over_deeper: bool = False
 
 
 @dataclass
