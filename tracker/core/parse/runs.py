@@ -42,6 +42,7 @@ from tracker.core.parse.names import (
     N_SHAPE,
     N_TEXT,
     PAIRED,
+    SPACED,
     TEXT,
     Name,
 )
@@ -69,14 +70,19 @@ def settle(
 ) -> tuple[list[Name], list[tuple[Name, str]]]:
     """The names a tier keeps, in order, and those it drops with the reason.
 
-    ``flags`` is every flag its names carry, ``shapes`` how many shapes they have: a tier
-    of one shape, no bold and no pairs (the usual tier) skips what cannot apply.
+    ``flags`` is every flag its names carry (and SPACED), ``shapes`` how many shapes they
+    have: a tier of one shape, no bold, no pairs and no spaces (the usual tier) skips what
+    cannot apply.
     """
     names = _without_counters(names)
     places: list[tuple[Name, str]] = []
     if flags & AFTER_PLACE:
         names, places = without_places(names)
-    names, dropped = without_people_first(names, split=bool(flags & AFTER_PERSON))
+    # Only a name holding a space may hold a person before its member.
+    if flags & (AFTER_PERSON | SPACED):
+        names, dropped = without_people_first(names, split=bool(flags & AFTER_PERSON))
+    else:
+        dropped = []
     dropped += places
     people = _representatives(names) if flags & PAIRED else set()
     people |= _renderings(names) if flags & LATIN else set()

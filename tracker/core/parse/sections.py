@@ -39,6 +39,7 @@ from tracker.core.parse.names import (
     N_NODE,
     N_SHAPE,
     N_TEXT,
+    SPACED,
 )
 from tracker.core.parse.people import without_person
 from tracker.core.parse.plain import PlainRun, is_plain
@@ -90,6 +91,8 @@ _BREADCRUMB = re.compile(r"位置\s*[:：>]")
 # Longer lines are sentences or names, never a heading that ends a tier.
 _MAX_CLOSER = 30
 _MAX_BOLD_CLOSER = 16
+# What a name may set a person apart with (see SPACED).
+_SPACE = re.compile("[ \u00a0\u3000]")
 # Lines looked at past a lone heading-like line, for the next text line.
 _LOOKAHEAD = 4
 
@@ -348,6 +351,7 @@ class Reader:
                 continue
             name = piece
             if " " in piece or "\u00a0" in piece or "\u3000" in piece:
+                current.flags |= SPACED  # its name, or a name it is joined to below
                 name, person = without_person(piece)
                 if person is not None:
                     self.rejected.append(Rejected(person, "a person, not a member", node))
@@ -396,7 +400,7 @@ class Reader:
         flags = LOGO_NAME if logo else 0
         current.names.append((text, logo, line.shape, line.node, flags))
         current.shapes.add(line.shape)
-        current.flags |= flags
+        current.flags |= flags | (SPACED if _SPACE.search(text) else 0)
 
     def _open(self, found: Heading, line: Line) -> None:
         previous = self.current
