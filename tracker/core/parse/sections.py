@@ -126,8 +126,11 @@ class Reader:
         nodes, texts, joined = NO_RUN
         run_start = run_end = 0
         run = None
-        numbered = enumerate(lines)
-        for index, line in numbered:
+        # The lines taken in bulk are passed over on the lines' own iterator (no index and
+        # pair made for each), and counted in `skipped`.
+        items, skipped = iter(lines), 0
+        for index, line in enumerate(items):
+            index += skipped
             kind = line.kind
             if kind == ITEM:
                 # A line of the simple list the bulk path did not take: made now.
@@ -143,7 +146,8 @@ class Reader:
                     run = run or PlainRun(texts, joined)
                     taken = self._plain_run(run, nodes, index + 1 - run_start, line.shape)
                     # Past the lines taken, in C.
-                    deque(islice(numbered, taken), maxlen=0)
+                    deque(islice(items, taken), maxlen=0)
+                    skipped += taken
             elif kind == LOGO:
                 if self.current is not None:
                     self._add(line.text, line, logo=True)
