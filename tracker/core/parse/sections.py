@@ -22,7 +22,6 @@ from collections import Counter, deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice, repeat
-from operator import itemgetter
 
 from selectolax.lexbor import LexborNode
 
@@ -426,7 +425,7 @@ class Reader:
         if current.signed and current.names:
             signer = current.names.pop()
             self.rejected.append(Rejected(signer[N_TEXT], "a notice's signature", signer[N_NODE]))
-        kept, dropped = settle(
+        kept, texts, dropped = settle(
             current.names,
             tabled=current.tabled,
             hosts=self.hosts,
@@ -438,7 +437,7 @@ class Reader:
             for name in kept:
                 self.out.add(current.heading, name[N_TEXT], logo=name[N_LOGO])
         else:
-            self.out.extend(current.heading, list(map(itemgetter(0), kept)))
+            self.out.extend(current.heading, texts)
         self.rejected += [Rejected(name[N_TEXT], why, name[N_NODE]) for name, why in dropped]
 
 
