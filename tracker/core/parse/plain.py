@@ -61,12 +61,12 @@ def is_plain(text: str) -> bool:
     return len(text) > _MAX_CAPTION or _bare(text) not in _CAPTIONS
 
 
-# Whole plain lines, each ended by its "\n" (see PlainRun.joined): a long one (11 to 80
-# characters), or a short one holding no bracket, which is plain unless it is a caption or a
-# closing word, and no caption holds a bracket: the lines taken are is_plain's but for those
-# equal to a caption, told apart by one set look-up (a short line with a bracket, rare, stops
-# the match and is asked alone). The lines are taken possessively: a line either is plain or
-# not, and a greedy repetition would keep the place of every line it took to give them back
+# Whole plain lines, each ended by its "\n" (see PlainRun.joined): long ones (11 to 80
+# characters), and short ones without a bracket. A short line is is_plain's unless it is a
+# caption, and no caption holds a bracket, so a caption among the lines taken is one as
+# written (one set look-up finds it); a short line with a bracket, rare, stops the match
+# and is asked alone. The lines are taken possessively: a line either is plain or not, and
+# a greedy repetition would keep the place of every line it took to give them back
 # one by one. Within a whole line too: its characters after the first are taken to its end
 # (_LAST's are all _INNER's), and the last is looked at behind, not given back to _LAST (a
 # seventh less per line).
