@@ -325,6 +325,36 @@ def test_a_list_s_plain_lines_are_counted_at_every_length() -> None:
             assert run.plain_from(index) == expected, (texts, index)
 
 
+def test_no_caption_holds_a_bracket_or_is_long() -> None:
+    """plain_from finds captions among the short bracketless lines its match takes by one set
+    look-up (a line with a bracket is no caption as written, a long line never one)."""
+    for caption in plain._CAPTIONS:
+        assert len(caption) <= plain._MAX_CAPTION and not set(caption) & set("（）()")
+
+
+@pytest.mark.parametrize(
+    ("line", "taken"),
+    [
+        ("返回顶部", False),  # a caption as written
+        ("返（回）顶部", False),  # a caption once bare, short, with brackets
+        ("返（回）（顶）（）部", False),  # ten characters: still short
+        ("返（回）（顶）（（））部", True),  # eleven: no caption is so long
+        ("星（河）智能", True),  # short, with a bracket, no caption
+        ("青岚数据", True),  # short, no bracket
+        ("星河智能（科技）有限公司", True),  # long, with brackets
+        ("星河（智能", True),  # a bracket left open
+    ],
+)
+def test_short_lines_and_brackets_in_a_list_s_plain_lines(line: str, taken: bool) -> None:
+    """The match takes long lines and short lines without brackets; a short line with one
+    is asked alone, and the lines after it are still counted."""
+    texts = ["赤霄大学", "星河智能科技有限公司", line, "青岚数据有限公司", "白石"]
+    assert is_plain(line) is taken
+    run = PlainRun(texts, "\n".join(texts))
+    assert run.plain_from(1) == (4 if taken else 1)
+    assert run.plain_from(2) == (3 if taken else 0)
+
+
 def test_lists_mixing_plain_and_other_lines_read_alike() -> None:
     rng = random.Random(17)
     lines = ["星河智能科技有限公司", "青岚数据（北京）有限公司", "Aurorix Ltd.", "首页", "赤霄大学",

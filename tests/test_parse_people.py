@@ -7,6 +7,8 @@ the same way. Invented names throughout.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from tests.pages import INVENTED
@@ -32,6 +34,30 @@ def _lines(pairs: list[tuple[str, str]], gap: str, tag: str = "p") -> str:
 @pytest.mark.parametrize("tag", ["p", "li"])
 def test_a_representative_set_apart_before_each_member_is_no_member(gap: str, tag: str) -> None:
     body = "<h2>理事单位</h2>" + _lines(list(zip(PEOPLE, (A, B, C, D), strict=True)), gap, tag)
+    assert _names(body) == [("理事单位", n) for n in (A, B, C, D)]
+
+
+def _table(pairs: list[tuple[str, str]], gap: str) -> str:
+    rows = "".join(
+        f"<tr><td>{first}{gap}{name}</td><td>理事单位</td></tr>" for first, name in pairs
+    )
+    return f"<table><tr><th>单位名称</th><th>类别</th></tr>{rows}</table>"
+
+
+# A tier is looked at for people only when a name of it holds a space: each way a name
+# is read (a line's pieces, a table's rows) says so, a single nbsp as well as a space.
+@pytest.mark.parametrize("gap", [" ", "&nbsp;"])
+@pytest.mark.parametrize(
+    "layout",
+    [
+        lambda pairs, gap: "<h2>理事单位</h2>" + _lines(pairs, gap),
+        lambda pairs, gap: "<h2>理事单位</h2><ul>" + _lines(pairs, gap, "li") + "</ul>",
+        _table,
+    ],
+    ids=["paragraphs", "list", "table"],
+)
+def test_a_person_and_one_space_before_each_member_is_no_member(gap: str, layout: Any) -> None:
+    body = layout(list(zip(PEOPLE, (A, B, C, D), strict=True)), gap)
     assert _names(body) == [("理事单位", n) for n in (A, B, C, D)]
 
 

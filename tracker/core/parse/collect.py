@@ -169,21 +169,25 @@ def _cleaned(
 def _listings(headings: list[Heading], names: list[str], keys: list[str]) -> list[Listing]:
     """Listings in page order, numbered per tier: positions go on across repeated headings
     of one tier."""
-    tiers: list[str] = []
-    labels: list[str] = []
-    positions: list[int] = []
+    listings: list[Listing] = []
     given: dict[str, int] = {}
+    end = 0
     # Names come in runs under one heading: one step per run (groupby compares the
-    # headings by identity first).
+    # headings by identity first), each run's listings built from its columns in C (a
+    # Struct's constructor costs no Python call per field).
     for heading, run in groupby(headings):
-        count = len(list(run))
+        begin, end = end, end + len(list(run))
         start = given.get(heading.section, 0)
-        given[heading.section] = start + count
-        tiers += repeat(heading.tier, count)
-        labels += repeat(heading.label, count)
-        positions += range(start + 1, start + 1 + count)
-    # Built from the columns in C: a Struct's constructor costs no Python call per field.
-    return list(map(Listing, tiers, labels, positions, names, keys))
+        given[heading.section] = start + end - begin
+        listings += map(
+            Listing,
+            repeat(heading.tier),
+            repeat(heading.label),
+            range(start + 1, start + 1 + end - begin),
+            names[begin:end],
+            keys[begin:end],
+        )
+    return listings
 
 
 def same_organisation(one: str, other: str) -> bool:

@@ -15,6 +15,9 @@ LOGO_NAME = 8  # read from an image
 LATIN = 16  # written in Latin letters only
 AFTER_PERSON = 32  # an organisation after a person on its line ("李文　星河科技有限公司")
 AFTER_PLACE = 64  # a member after a place on its line ("武汉　星河科技有限公司")
+# A tier's flag only (see Section.flags): some name of it holds a space (" ", U+3000, nbsp),
+# so it may put a person before each member (see firsts.without_people_first).
+SPACED = 128
 
 # A name read: its text, whether read from an image, its line's shape, its node and flags.
 # A plain tuple, read by the indexes below: a long list makes one per member, and a

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from itertools import compress
 
 from tracker.core.parse.text import CLOSERS, UI_WORDS
 
@@ -53,8 +52,6 @@ _PLAIN = re.compile(f"{_FIRST}{_INNER}{{0,78}}{_LAST}")
 # Longer lines cannot be a caption or a closing word.
 _MAX_CAPTION = 10
 _CAPTIONS = UI_WORDS | CLOSERS
-# Whether a length is short enough for a caption, in C.
-_CAPTION_SHORT = (_MAX_CAPTION + 1).__gt__
 
 
 def is_plain(text: str) -> bool:
@@ -64,13 +61,18 @@ def is_plain(text: str) -> bool:
     return len(text) > _MAX_CAPTION or _bare(text) not in _CAPTIONS
 
 
-# Whole plain lines, then the plain start of the next line if it has one. The lines are
-# taken possessively: a line either is plain or not, and a greedy repetition would keep
-# the place of every line it took to give them back one by one. Within a whole line too:
-# its characters after the first are taken to its end (_LAST's are all _INNER's), and the
-# last is looked at behind, not given back to _LAST (a seventh less per line).
-_WHOLE_LINE = f"{_FIRST}{_INNER}{{1,79}}+(?<={_LAST})\n"
-_PLAIN_LINES = re.compile(f"(?:{_WHOLE_LINE})*+(?:{_PLAIN.pattern})?")
+# Whole plain lines, each ended by its "\n" (see PlainRun.joined): long ones (11 to 80
+# characters), and short ones without a bracket. A short line is is_plain's unless it is a
+# caption, and no caption holds a bracket, so a caption among the lines taken is one as
+# written (one set look-up finds it); a short line with a bracket, rare, stops the match
+# and is asked alone. The lines are taken possessively: a line either is plain or not, and
+# a greedy repetition would keep the place of every line it took to give them back
+# one by one. Within a whole line too: its characters after the first are taken to its end
+# (_LAST's are all _INNER's), and the last is looked at behind, not given back to _LAST (a
+# seventh less per line).
+_LONG_LINE = f"{_FIRST}{_INNER}{{{_MAX_CAPTION},79}}+(?<={_LAST})\n"
+_SHORT_LINE = f"{_FIRST}[{_ideographs_but(_EXCLUDED)}]{{1,{_MAX_CAPTION - 1}}}+(?<={_LAST})\n"
+_PLAIN_LINES = re.compile(f"(?:{_LONG_LINE}|{_SHORT_LINE})*+")
 
 
 class PlainRun:
@@ -81,8 +83,9 @@ class PlainRun:
 
     def __init__(self, texts: Sequence[str], joined: str) -> None:
         self.texts = texts
-        # "\n".join(texts), as the walk kept it (see items.Run).
-        self.joined = joined
+        # "\n".join(texts), as the walk kept it (see items.Run), with the last line ended
+        # as the others are, so that a match takes whole lines only.
+        self.joined = joined + "\n"
         # A line asked for last and where it begins in `joined`: the reader asks from
         # lines further on each time, and most often only once, from the second line (a
         # running sum of every line's length cost half as much as the match).
@@ -97,26 +100,27 @@ class PlainRun:
         return self.offset
 
     def plain_from(self, index: int) -> int:
-        """How many lines from ``index`` on is_plain holds for, one after the other (where
-        a short one is a caption, a line whose bare form is one ends them, whatever its
-        length: never too many).
+        """How many lines from ``index`` on is_plain holds for, one after the other.
 
-        One regex match and a count, in C: the match takes whole plain lines and stops
-        at or inside the first that is not one (or at the end of the last line). Only lines
-        as short as a caption are then looked up, picked in C."""
-        joined, start = self.joined, self._start(index)
-        end = _PLAIN_LINES.match(joined, start).end()  # type: ignore[union-attr]
-        if end == start:
-            return 0
-        count = joined.count("\n", start, end)
-        # A line the match ends in, not after, is whole when the line ends there too.
-        if joined[end - 1] != "\n" and (end == len(joined) or joined[end] == "\n"):
+        One regex match and a count, in C, from each line that stops it: the match takes
+        whole plain lines (see _PLAIN_LINES) and stops at the first line that is not one,
+        or is a short one with a bracket: is_plain is asked of that one alone, and if it
+        holds, the match goes on after it. A caption among the short lines taken is then
+        found by one set look-up."""
+        joined, texts, start = self.joined, self.texts, self._start(index)
+        count = 0
+        while True:
+            end = _PLAIN_LINES.match(joined, start).end()  # type: ignore[union-attr]
+            count += joined.count("\n", start, end)
+            at = index + count
+            if at == len(texts) or not is_plain(texts[at]):
+                break
+            # A short plain line with a bracket: taken, and the match goes on after it.
             count += 1
-        lines = self.texts[index : index + count]
-        short = compress(lines, map(_CAPTION_SHORT, map(len, lines)))
-        if not _CAPTIONS.isdisjoint(_bare("\n".join(short)).split("\n")):
-            bare = _bare("\n".join(lines)).split("\n")
-            count = next(i for i, text in enumerate(bare) if text in _CAPTIONS)
+            start = end + len(texts[at]) + 1
+        lines = texts[index : index + count]
+        if not _CAPTIONS.isdisjoint(lines):
+            count = next(i for i, text in enumerate(lines) if text in _CAPTIONS)
         return count
 
 

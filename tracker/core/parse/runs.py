@@ -42,6 +42,7 @@ from tracker.core.parse.names import (
     N_SHAPE,
     N_TEXT,
     PAIRED,
+    SPACED,
     TEXT,
     Name,
 )
@@ -66,24 +67,32 @@ _INSIDE_CELL = frozenset("a span b strong font em i p div".split())
 
 def settle(
     names: list[Name], *, tabled: bool, hosts: AbstractSet[str], flags: int, shapes: int
-) -> tuple[list[Name], list[tuple[Name, str]]]:
-    """The names a tier keeps, in order, and those it drops with the reason.
+) -> tuple[list[Name], list[str], list[tuple[Name, str]]]:
+    """The names a tier keeps, in order, their texts, and those it drops with the reason.
 
-    ``flags`` is every flag its names carry, ``shapes`` how many shapes they have: a tier
-    of one shape, no bold and no pairs (the usual tier) skips what cannot apply.
+    ``flags`` is every flag its names carry (and SPACED), ``shapes`` how many shapes they
+    have: a tier of one shape, no bold, no pairs and no spaces (the usual tier) skips what
+    cannot apply.
     """
     names = _without_counters(names)
     places: list[tuple[Name, str]] = []
     if flags & AFTER_PLACE:
         names, places = without_places(names)
-    names, dropped = without_people_first(names, split=bool(flags & AFTER_PERSON))
+    # Only a name holding a space may hold a person before its member.
+    if flags & (AFTER_PERSON | SPACED):
+        names, dropped = without_people_first(names, split=bool(flags & AFTER_PERSON))
+    else:
+        dropped = []
     dropped += places
     people = _representatives(names) if flags & PAIRED else set()
     people |= _renderings(names) if flags & LATIN else set()
     groups = _group_labels(names) if flags & BOLD else set()
     candidates = names
+    # Taken once, for the host, the copies and the caller, while every name is kept (the
+    # usual tier).
+    texts = list(map(TEXT, names))
     # Looked for once: a name in a long tier is hardly ever the host's.
-    hosted = bool(hosts) and not hosts.isdisjoint(map(TEXT, names))
+    hosted = not hosts.isdisjoint(texts)
     if people or groups or hosted:
         candidates = []
         for index, name in enumerate(names):
@@ -101,14 +110,12 @@ def settle(
     if run is not None:
         kept, outside = _within_run(candidates, run)
         dropped += [(name, "outside the run") for name in outside]
+    if kept is not names:
+        texts = list(map(TEXT, kept))
     half = len(kept) // 2
-    copy = (
-        repeated_half(list(map(TEXT, kept)))
-        if half and kept[0][N_TEXT] == kept[half][N_TEXT]
-        else 0
-    )
+    copy = repeated_half(texts) if half and texts[0] == texts[half] else 0
     dropped += [(name, "a copy of the list before it") for name in kept[len(kept) - copy :]]
-    return kept[: len(kept) - copy], dropped
+    return kept[: len(kept) - copy], texts[: len(texts) - copy], dropped
 
 
 def repeated_half(names: list[str]) -> int:

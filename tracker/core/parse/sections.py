@@ -22,7 +22,6 @@ from collections import Counter, deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice, repeat
-from operator import itemgetter
 
 from selectolax.lexbor import LexborNode
 
@@ -39,7 +38,7 @@ from tracker.core.parse.names import (
     N_NODE,
     N_SHAPE,
     N_TEXT,
-    Name,
+    SPACED,
 )
 from tracker.core.parse.people import without_person
 from tracker.core.parse.plain import PlainRun, is_plain
@@ -63,6 +62,7 @@ from tracker.core.parse.text import (
     not_a_name,
     split_names,
 )
+from tracker.core.parse.tier import Rejected, Section
 from tracker.core.parse.walk import (
     ALL_EMPHASISED,
     EMPHASISED,
@@ -90,48 +90,10 @@ _BREADCRUMB = re.compile(r"位置\s*[:：>]")
 # Longer lines are sentences or names, never a heading that ends a tier.
 _MAX_CLOSER = 30
 _MAX_BOLD_CLOSER = 16
+# What a name may set a person apart with (see SPACED).
+_SPACE = re.compile("[ \u00a0\u3000]")
 # Lines looked at past a lone heading-like line, for the next text line.
 _LOOKAHEAD = 4
-
-
-@dataclass(slots=True)
-class Rejected:
-    """A line or name that was not read as a member, and why."""
-
-    text: str
-    reason: str
-    node: LexborNode | None
-
-    def where(self) -> str:
-        return css_path(self.node)
-
-
-@dataclass
-class Section:
-    """One heading and the names after it, until something ends it."""
-
-    heading: Heading
-    line: Line
-    names: list[Name] = field(default_factory=list)
-    kept: list[Name] = field(default_factory=list)
-    # The shapes of the names so far.
-    shapes: set[int] = field(default_factory=set)
-    # A tier table's rows: their tier is given, so no run is judged.
-    tabled: bool = False
-    # Whether the next tier began right after this heading: an unknown label heading
-    # nothing but tiers ("联盟成员单位", "第一届理事会成员名单") is their title.
-    titles_tiers: bool = False
-    # A tier going on from the page before, without its heading (CMS pagination): only
-    # lines shaped like its names there are names, until its first name.
-    continues: frozenset[int] | None = None
-    # The index of the line that gave the last name, and every flag its names carry.
-    last_line: int = -1
-    flags: int = 0
-    # Whether a date alone followed the last name, as a notice's sign-off does.
-    signed: bool = False
-    # Whether the heading that came right after this one was of a deeper level: this one
-    # is then a page's title over its tiers ("<h1>会员单位</h1><h3>副理事长单位</h3>").
-    over_deeper: bool = False
 
 
 @dataclass
@@ -163,8 +125,11 @@ class Reader:
         nodes, texts, joined = NO_RUN
         run_start = run_end = 0
         run = None
-        numbered = enumerate(lines)
-        for index, line in numbered:
+        # The lines taken in bulk are passed over on the lines' own iterator (no index and
+        # pair made for each), and counted in `skipped`.
+        items, skipped = iter(lines), 0
+        for index, line in enumerate(items):
+            index += skipped
             kind = line.kind
             if kind == ITEM:
                 # A line of the simple list the bulk path did not take: made now.
@@ -180,7 +145,8 @@ class Reader:
                     run = run or PlainRun(texts, joined)
                     taken = self._plain_run(run, nodes, index + 1 - run_start, line.shape)
                     # Past the lines taken, in C.
-                    deque(islice(numbered, taken), maxlen=0)
+                    deque(islice(items, taken), maxlen=0)
+                    skipped += taken
             elif kind == LOGO:
                 if self.current is not None:
                     self._add(line.text, line, logo=True)
@@ -388,6 +354,7 @@ class Reader:
                 continue
             name = piece
             if " " in piece or "\u00a0" in piece or "\u3000" in piece:
+                current.flags |= SPACED  # its name, or a name it is joined to below
                 name, person = without_person(piece)
                 if person is not None:
                     self.rejected.append(Rejected(person, "a person, not a member", node))
@@ -436,7 +403,7 @@ class Reader:
         flags = LOGO_NAME if logo else 0
         current.names.append((text, logo, line.shape, line.node, flags))
         current.shapes.add(line.shape)
-        current.flags |= flags
+        current.flags |= flags | (SPACED if _SPACE.search(text) else 0)
 
     def _open(self, found: Heading, line: Line) -> None:
         previous = self.current
@@ -458,7 +425,7 @@ class Reader:
         if current.signed and current.names:
             signer = current.names.pop()
             self.rejected.append(Rejected(signer[N_TEXT], "a notice's signature", signer[N_NODE]))
-        kept, dropped = settle(
+        kept, texts, dropped = settle(
             current.names,
             tabled=current.tabled,
             hosts=self.hosts,
@@ -470,7 +437,7 @@ class Reader:
             for name in kept:
                 self.out.add(current.heading, name[N_TEXT], logo=name[N_LOGO])
         else:
-            self.out.extend(current.heading, list(map(itemgetter(0), kept)))
+            self.out.extend(current.heading, texts)
         self.rejected += [Rejected(name[N_TEXT], why, name[N_NODE]) for name, why in dropped]
 
 
