@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import time
 from pathlib import Path
 
@@ -199,6 +200,32 @@ def test_the_end_proved_without_setting_comments_aside_is_the_end_with_them() ->
     for _ in range(5000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
         assert cut_off(text) == cut_off(text, markup=markup_only(text)), text
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        # "ſ" opens a script to re.IGNORECASE, and "</script" then closes none (its "s" is not "ſ")
+        "<html><body><p>青岚</p><ſcript>x</script></body></html>",
+        # nor does "</ſcript" close a script opened in ASCII
+        "<html><body><script>x</ſcript></body></html>",
+        # "ı" opens a title that "</title" does not close
+        "<html><body><tıtle>x</title><p>青岚</p></body></html>",
+    ],
+)
+def test_an_end_tag_set_aside_by_a_letter_beyond_ascii_does_not_end_the_page(html: str) -> None:
+    assert cut_off(html) is not None
+
+
+def test_every_character_an_opening_may_begin_with_is_looked_for() -> None:
+    """re.IGNORECASE takes a few characters beyond ASCII for the openings' letters ("ſ" for
+    s): where `cut_off` looks for openings it must look for each, or one spelled so goes unseen."""
+    everything = "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, 0x110000)))
+    for at in range(3):
+        looked_for = re.compile(complete._may_begin(at))
+        for letter in {kind[at] for kind in complete._KINDS}:
+            for found in re.findall(re.escape(letter), everything, re.IGNORECASE):
+                assert looked_for.fullmatch(found), (letter, found)
 
 
 def test_a_page_s_end_tag_is_found_wherever_it_stands() -> None:
