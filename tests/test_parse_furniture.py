@@ -292,6 +292,22 @@ def test_names_in_sibling_inline_tags_spaced_apart_are_read_apart(tag: str, spac
 
 
 @pytest.mark.parametrize(
+    "cloud",
+    [
+        # Short brands, one shaped like a person's name: three tags are a row of names.
+        ["庚辰数智", "丁岫", "丙岳云"],
+        # An English name first is a member of its own, not the name after it translated.
+        ["Xinghe AI", A],
+    ],
+)
+def test_a_tag_cloud_of_short_brands_is_read_apart(cloud: list[str]) -> None:
+    # Kept whole for want of organisations' endings, the names ran together and were believed.
+    tags = " ".join(f"<span>{name}</span>" for name in cloud)
+    html = page(f'<h3>理事单位</h3><div class="tags">{tags}</div><h3>会员单位</h3><p>{B}</p>')
+    assert names(parse_page(html)) == [*cloud, B]
+
+
+@pytest.mark.parametrize(
     "line",
     [
         "<font color='red'>东方启明大学</font><font>计算机学院</font>",

@@ -74,7 +74,8 @@ __all__ = [
 # its name) as a member, holds back a class qualified otherwise, drops a class's footnote
 # mark, reads 会员, 普通会员 as ordinary, and believes a column of 星河证券, 北辰出版社;
 # reads no role in an event (指导单位, 承办单位, 支持单位) as a rank of members, and reads
-# apart names in sibling inline tags with white space between (a tag cloud).
+# apart names in sibling inline tags with white space between (a tag cloud), three or more
+# whatever they are named and an English name before another.
 PARSER_VERSION = "9"
 
 _WAYBACK_BEGIN = "<!-- BEGIN WAYBACK TOOLBAR INSERT -->"

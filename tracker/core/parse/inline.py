@@ -15,7 +15,7 @@ from selectolax.lexbor import LexborNode
 
 from tracker.core.parse.marks import Run
 from tracker.core.parse.orgs import looks_like_org
-from tracker.core.parse.people import is_place, is_role, nameless, person_with_role
+from tracker.core.parse.people import is_person, is_place, is_role, nameless, person_with_role
 from tracker.core.parse.walk import TEXT, Line
 
 _TEXT = itemgetter(0)
@@ -54,26 +54,42 @@ def _in_run(index: int, runs: dict[int, Run]) -> bool:
 
 def _pieces(line: Line) -> list[str] | None:
     """The names of ``line`` when its block holds nothing but 2+ tags of one inline kind,
-    white space between each two, at least half of them named like organisations and none a
-    person, a role, a place or a name's tail ("<b>星河</b> <b>科技有限公司</b>"): those are
-    written before or after one member (see `people`), as is a name's English name."""
+    white space between each two, and none a role, a place or a name's tail ("<b>星河</b>
+    <b>科技有限公司</b>"): those are written before or after one member (see `people`).
+
+    A pair may be one member too: a person and the organisation ("王一 星河科技有限公司"), a
+    name and its English name, two words of one brand; it is read apart only when at least
+    one of the two is named like an organisation and neither is a person. Three tags or more
+    are a row of names whatever they are named ("丁岫 丙岳云 甲星智能": short brands).
+    """
     if line.kind != TEXT or line.heading is not None or line.node is None:
         return None
     texts = _tag_texts(line.node)
     if texts is None or len(texts) < 2 or " ".join(texts) != " ".join(line.text.split()):
         return None
-    if any(map(_beside_a_name, texts)) or _translated(texts):
+    if any(map(_beside_a_name, texts)):
         return None
-    return texts if 2 * sum(map(looks_like_org, texts)) >= len(texts) else None
+    if len(texts) > 2:
+        return texts
+    if _translated(texts) or any(map(person_with_role, texts)):
+        return None
+    return texts if any(map(looks_like_org, texts)) else None
 
 
-def _translated(texts: list[str]) -> bool:
-    """A name and its English name ("星河科技有限公司 Xinghe Technology Co., Ltd."): one."""
-    return len(texts) == 2 and texts[0].isascii() != texts[1].isascii()
+def _translated(pair: list[str]) -> bool:
+    """A name and its English name after it ("星河科技有限公司 Xinghe Technology Co., Ltd."):
+    one. An English name first is a member of its own ("Xinghe AI 丁岫视觉有限公司")."""
+    return not pair[0].isascii() and pair[1].isascii()
 
 
 def _beside_a_name(text: str) -> bool:
-    return person_with_role(text) or is_role(text) or is_place(text) or nameless(text)
+    """A role (with its person), a place or a name's tail: part of a member's line."""
+    return (
+        (person_with_role(text) and not is_person(text))
+        or is_role(text)
+        or is_place(text)
+        or nameless(text)
+    )
 
 
 def _tag_texts(block: LexborNode) -> list[str] | None:
