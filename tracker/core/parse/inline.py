@@ -9,7 +9,7 @@ one name (``<font color="red">丙岳大学</font><font>计算机学院</font>``)
 
 from __future__ import annotations
 
-from operator import itemgetter
+from collections.abc import Iterator
 
 from selectolax.lexbor import LexborNode
 
@@ -18,7 +18,6 @@ from tracker.core.parse.orgs import looks_like_org
 from tracker.core.parse.people import is_person, is_place, is_role, nameless, person_with_role
 from tracker.core.parse.walk import TEXT, Line
 
-_TEXT = itemgetter(0)
 # Tags that style text within a line: a block of nothing but these, one kind, spaced apart.
 _INLINE = frozenset({"span", "em", "font", "i", "b", "strong", "small", "label", "cite", "u"})
 
@@ -27,14 +26,9 @@ def read_apart(lines: list[Line], runs: dict[int, Run]) -> tuple[list[Line], dic
     """The lines, each line of names in sibling inline tags split into one line per tag, and
     the simple lists (`Marks.runs`, keyed by the index of their first line) moved to match.
     A simple list's lines are its own (see `walk.run_line`): none is split."""
-    # Most lines hold no space (and most of a long list's are empty placeholders): one pass
-    # in C over their texts tells.
-    if " " not in "".join(map(_TEXT, lines)):
-        return lines, runs
     found = {}
-    for index in [i for i, line in enumerate(lines) if " " in line.text]:
-        pieces = _pieces(lines[index])
-        if pieces is not None and not _in_run(index, runs):
+    for index in _outside(runs, len(lines)):
+        if " " in lines[index].text and (pieces := _pieces(lines[index])) is not None:
             found[index] = pieces
     if not found:
         return lines, runs
@@ -48,8 +42,14 @@ def read_apart(lines: list[Line], runs: dict[int, Run]) -> tuple[list[Line], dic
     return out, moved
 
 
-def _in_run(index: int, runs: dict[int, Run]) -> bool:
-    return any(start <= index < start + len(run[1]) for start, run in runs.items())
+def _outside(runs: dict[int, Run], count: int) -> Iterator[int]:
+    """The indices of the lines no simple list holds: a long list is mostly one run, so
+    its lines are never looked at one by one."""
+    start = 0
+    for first, run in sorted(runs.items()):
+        yield from range(start, first)
+        start = max(start, first + len(run[1]))
+    yield from range(start, count)
 
 
 def _pieces(line: Line) -> list[str] | None:
