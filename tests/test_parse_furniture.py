@@ -308,6 +308,38 @@ def test_a_tag_cloud_of_short_brands_is_read_apart(cloud: list[str]) -> None:
 
 
 @pytest.mark.parametrize(
+    "cloud",
+    [
+        "<em>庚辰数智</em><em>丙岳云</em><em>甲星智能</em>",
+        f"<span>{A}</span><span>{C}</span>",
+        "<font>Xinghe AI</font><font>庚辰数智</font>",
+        "<b>“星河”智能</b><b>甲星智能</b>",
+    ],
+)
+def test_names_in_abutting_tags_read_as_one_are_doubted(cloud: str) -> None:
+    # With no space between, tags may style one name or hold several: read as one member,
+    # names run together were believed. The page is kept whole and said to be doubtful.
+    result = parse_page(page(f'<h3>理事单位</h3><div class="tags">{cloud}</div><p>{B}</p>'))
+    assert any("names in sibling tags read as one" in problem for problem in result.problems)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "<font color='red'>东方启明大学</font><font>计算机学院</font>",
+        "<span>星河智能科技有</span><span>限公司</span>",
+        "<span>星河智能科技</span><span>有限公司</span>",
+        "<b>星河</b><b>智能科技有限公司</b>",
+        f"<span>{A}</span> <span>Xinghe AI Technology Co., Ltd.</span>",
+        f"<span>王一</span> <span>{A}</span>",
+    ],
+)
+def test_one_name_styled_in_abutting_tags_is_not_doubted(line: str) -> None:
+    result = parse_page(page(f"<h3>理事单位</h3><ul><li>{line}</li><li>{B}</li></ul>"))
+    assert len(names(result)) == 2 and result.problems == []
+
+
+@pytest.mark.parametrize(
     "line",
     [
         "<font color='red'>东方启明大学</font><font>计算机学院</font>",
