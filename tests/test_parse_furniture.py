@@ -146,6 +146,18 @@ def test_footer_wording_ends_the_tier_without_footer_markup(furniture: str) -> N
     assert names(parse_page(html)) == [A, B]
 
 
+@pytest.mark.parametrize("caption", ["简介", "服务内容"])
+def test_a_card_caption_is_not_a_member(caption: str) -> None:
+    # One card: too few names for the guard to see furniture among them, so it was believed.
+    html = page(f'<h3>理事单位</h3><div class="card"><h4>{A}</h4><p>{caption}</p></div>')
+    assert names(parse_page(html)) == [A]
+
+
+def test_the_membership_notice_ends_the_tier() -> None:
+    html = page(f"<h3>会员单位</h3><p>{A}</p><p>{B}</p><div>入会须知</div><p>服务流程</p>")
+    assert names(parse_page(html)) == [A, B]
+
+
 @pytest.mark.parametrize(
     "line", ["主营：智能硬件、数据服务", "电话：0571-00000000", "传真:0571-00000001",
              "联系人：王老师", "地址：杭州市某路1号", "QQ:00000000", "我要入会"],
