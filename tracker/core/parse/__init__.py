@@ -38,6 +38,7 @@ from tracker.core.parse.marks import NO_RUN, Marks, Run
 from tracker.core.parse.markup import css_path, inside, site_names, structure
 from tracker.core.parse.names import N_NODE
 from tracker.core.parse.paging import NextPage, next_page
+from tracker.core.parse.people import is_field
 from tracker.core.parse.sections import Reader, Rejected, Section
 from tracker.core.parse.strips import Strips, label_strips
 from tracker.core.parse.tables import read_tables
@@ -48,6 +49,7 @@ __all__ = [
     "PARSER_VERSION",
     "Reading",
     "is_cut_short",
+    "is_field",
     "looks_like_org",
     "NextPage",
     "next_page",
