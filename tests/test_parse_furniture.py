@@ -153,6 +153,21 @@ def test_a_card_caption_is_not_a_member(caption: str) -> None:
     assert names(parse_page(html)) == [A]
 
 
+@pytest.mark.parametrize(
+    "closer",
+    [
+        '<h4><span class="more"><a href="#">more&gt;&gt;</a></span>联系我们</h4>',
+        '<div>新闻动态<span class="more"><a href="#">MORE+</a></span></div>',
+        '<h2>合作伙伴<span class="more"><a href="#">查看更多</a></span></h2>',
+    ],
+)
+def test_a_closer_with_its_more_link_ends_the_tier(closer: str) -> None:
+    # The "more" link ran into the closer's words: no closer, so it and the block after it
+    # were read as members.
+    html = page(f"<h3>理事单位</h3><p>{A}</p><p>{B}</p>{closer}<p>{C}</p>")
+    assert names(parse_page(html)) == [A, B]
+
+
 def test_the_membership_notice_ends_the_tier() -> None:
     html = page(f"<h3>会员单位</h3><p>{A}</p><p>{B}</p><div>入会须知</div><p>服务流程</p>")
     assert names(parse_page(html)) == [A, B]

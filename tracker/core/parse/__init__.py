@@ -78,7 +78,8 @@ __all__ = [
 # reads no role in an event (指导单位, 承办单位, 支持单位) as a rank of members, and reads
 # apart names in sibling inline tags with white space between (a tag cloud), three or more
 # whatever they are named and an English name before another, doubts names in abutting
-# tags read as one, reads no 简介 or 服务内容 as a member and ends a tier at 入会须知.
+# tags read as one, reads no 简介 or 服务内容 as a member and ends a tier at 入会须知 and at a
+# closer with its "more" link run in (新闻动态more>>).
 PARSER_VERSION = "9"
 
 _WAYBACK_BEGIN = "<!-- BEGIN WAYBACK TOOLBAR INSERT -->"

@@ -295,7 +295,9 @@ CLOSERS = frozenset(
     "相关推荐 猜你喜欢 热门文章 最新文章 推荐文章 相关资讯 阅读排行 热门阅读 联盟新闻 行业资讯 "
     "入会须知".split()
 )
-MAX_CLOSER_WORD = 8
+# The longest closer with a "more" link run into it ("新闻动态more>>", "MORE+联系我们").
+MAX_CLOSER_WORD = 14
+_MORE_AFFIX = re.compile(r"^(?:查看)?更多|^more|(?:查看)?更多$|more$", re.IGNORECASE)
 # The longest button, caption or ordering note with its decorations ("【返回顶部】").
 _MAX_CAPTION = 10
 _MAX_ORDER_NOTE = 12
@@ -450,7 +452,10 @@ def furniture(text: str) -> bool:
 
 def is_closer(line: str) -> bool:
     """A line such as "友情链接" or "【联系我们】：" that heads a block after the members."""
-    return len(line) <= MAX_CLOSER_WORD and NON_WORD.sub("", line) in CLOSERS
+    if len(line) > MAX_CLOSER_WORD:
+        return False
+    bare = NON_WORD.sub("", line)
+    return bare in CLOSERS or _MORE_AFFIX.sub("", bare) in CLOSERS
 
 
 def is_prose(text: str) -> bool:
