@@ -21,8 +21,8 @@ from tracker.core.parse.walk import TEXT, Line
 
 # Tags that style text within a line: a block of nothing but these, one kind, spaced apart.
 _INLINE = frozenset({"span", "em", "font", "i", "b", "strong", "small", "label", "cite", "u"})
-# A part of the organisation named before it: "丙岳大学" "计算机学院" is one member.
-_PART = re.compile(r"(?:学院|系|研究所|中心|实验室|分公司|分院|分会|办公室|部)$")
+# A part of the organisation named before it: "丙岳大学" "计算机学院", "甲星大学" "附属医院".
+_PART = re.compile(r"^附属|(?:学院|系|研究所|中心|实验室|分公司|分院|分会|办公室|部)$")
 # "星河" "智能": words of one name; "庚辰数智" "甲星智能": a name each.
 _WHOLE = 4
 _PAIRS = (("（", "）"), ("(", ")"), ("“", "”"), ("「", "」"), ("《", "》"), ("【", "】"))
@@ -44,7 +44,7 @@ def read_apart(
         pieces, spaced = tags
         if spaced and _apart(pieces):
             found[index] = pieces
-        elif _names_of_their_own(pieces, spaced):
+        elif _names_of_their_own(pieces):
             whole.append(lines[index].text)
     if not found:
         return lines, runs
@@ -102,24 +102,23 @@ def _apart(texts: list[str]) -> bool:
     return any(map(looks_like_org, texts))
 
 
-def _names_of_their_own(texts: list[str], spaced: bool) -> bool:
+def _names_of_their_own(texts: list[str]) -> bool:
     """Whether tags left whole may each hold a name: two characters or more, brackets
     closed, no role, place or tail, and a sign of two names: three tags or more; or a second
     no part of the first (学院, 分公司) and both named like organisations, or neither and both
-    as long as a Chinese name, or an English name beside a Chinese one (not after it as its
-    translation, when a space sets them apart). A name cut anywhere ("丁岫视觉有" "限公司")
-    shows none of these."""
+    as long as a Chinese name, or an English name before a Chinese one (after it, it is its
+    translation). A name cut anywhere ("丁岫视觉有" "限公司") shows none of these."""
     if any(len(text) < 2 or not _closed(text) or _beside_a_name(text) for text in texts):
         return False
     if len(texts) > 2:
         return True
     first, second = texts
-    if _PART.search(second) or (spaced and _translated(texts)):
+    if _PART.search(second) or _translated(texts):
         return False
     named = sum(map(looks_like_org, texts))
     if named == 2 or (named == 0 and min(len(first), len(second)) >= _WHOLE and _chinese(texts)):
         return True
-    return first.isascii() != second.isascii() and not _translated(texts)
+    return first.isascii() != second.isascii()
 
 
 def _chinese(texts: list[str]) -> bool:
