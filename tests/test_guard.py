@@ -1,4 +1,5 @@
 import msgspec
+import pytest
 
 from tracker.core.guard import anomalies
 from tracker.core.models import Listing, ParseResult
@@ -179,6 +180,24 @@ def test_two_companies_run_together_in_one_name_are_an_anomaly() -> None:
         f"names holding two companies' names with nothing between them (2, such as {joined!r}): "
         "names set side by side in the page's markup were read as one"
     ]
+
+
+@pytest.mark.parametrize("field", ["人工智能", "大数据", "智能制造"])
+def test_a_field_of_work_read_as_a_member_is_an_anomaly(field: str) -> None:
+    # A member card's caption (<h4>name</h4><p>人工智能</p>): among a tier's real names it is
+    # too few for the share of odd names to see, and no organisation is named so.
+    parsed = _parsed([*NAMES[:4], field])
+    assert anomalies(parsed, None, max_loss_share=0.2) == [
+        f"names that are a field of work alone (1, such as {field!r}): "
+        "a member card's caption, not a member"
+    ]
+
+
+def test_a_name_holding_a_field_of_work_is_no_anomaly() -> None:
+    assert (
+        anomalies(_parsed([*NAMES[:4], "星河智能", "人工智能研究院"]), None, max_loss_share=0.2)
+        == []
+    )
 
 
 def test_two_companies_run_together_before_a_third_name_are_an_anomaly() -> None:

@@ -146,6 +146,33 @@ def test_footer_wording_ends_the_tier_without_footer_markup(furniture: str) -> N
     assert names(parse_page(html)) == [A, B]
 
 
+@pytest.mark.parametrize("caption", ["简介", "服务内容"])
+def test_a_card_caption_is_not_a_member(caption: str) -> None:
+    # One card: too few names for the guard to see furniture among them, so it was believed.
+    html = page(f'<h3>理事单位</h3><div class="card"><h4>{A}</h4><p>{caption}</p></div>')
+    assert names(parse_page(html)) == [A]
+
+
+@pytest.mark.parametrize(
+    "closer",
+    [
+        '<h4><span class="more"><a href="#">more&gt;&gt;</a></span>联系我们</h4>',
+        '<div>新闻动态<span class="more"><a href="#">MORE+</a></span></div>',
+        '<h2>合作伙伴<span class="more"><a href="#">查看更多</a></span></h2>',
+    ],
+)
+def test_a_closer_with_its_more_link_ends_the_tier(closer: str) -> None:
+    # The "more" link ran into the closer's words: no closer, so it and the block after it
+    # were read as members.
+    html = page(f"<h3>理事单位</h3><p>{A}</p><p>{B}</p>{closer}<p>{C}</p>")
+    assert names(parse_page(html)) == [A, B]
+
+
+def test_the_membership_notice_ends_the_tier() -> None:
+    html = page(f"<h3>会员单位</h3><p>{A}</p><p>{B}</p><div>入会须知</div><p>服务流程</p>")
+    assert names(parse_page(html)) == [A, B]
+
+
 @pytest.mark.parametrize(
     "line", ["主营：智能硬件、数据服务", "电话：0571-00000000", "传真:0571-00000001",
              "联系人：王老师", "地址：杭州市某路1号", "QQ:00000000", "我要入会"],
@@ -289,6 +316,54 @@ def test_names_in_sibling_inline_tags_spaced_apart_are_read_apart(tag: str, spac
     cloud = space.join(f"<{tag}>{name}</{tag}>" for name in (A, C, "庚辰数智"))
     html = page(f'<h3>理事单位</h3><div class="tags">{cloud}</div>')
     assert names(parse_page(html)) == [A, C, "庚辰数智"]
+
+
+@pytest.mark.parametrize(
+    "cloud",
+    [
+        # Short brands, one shaped like a person's name: three tags are a row of names.
+        ["庚辰数智", "丁岫", "丙岳云"],
+        # An English name first is a member of its own, not the name after it translated.
+        ["Xinghe AI", A],
+    ],
+)
+def test_a_tag_cloud_of_short_brands_is_read_apart(cloud: list[str]) -> None:
+    # Kept whole for want of organisations' endings, the names ran together and were believed.
+    tags = " ".join(f"<span>{name}</span>" for name in cloud)
+    html = page(f'<h3>理事单位</h3><div class="tags">{tags}</div><h3>会员单位</h3><p>{B}</p>')
+    assert names(parse_page(html)) == [*cloud, B]
+
+
+@pytest.mark.parametrize(
+    "cloud",
+    [
+        "<em>庚辰数智</em><em>丙岳云</em><em>甲星智能</em>",
+        f"<span>{A}</span><span>{C}</span>",
+        "<font>Xinghe AI</font><font>庚辰数智</font>",
+        "<b>“星河”智能</b><b>甲星智能</b>",
+    ],
+)
+def test_names_in_abutting_tags_read_as_one_are_doubted(cloud: str) -> None:
+    # With no space between, tags may style one name or hold several: read as one member,
+    # names run together were believed. The page is kept whole and said to be doubtful.
+    result = parse_page(page(f'<h3>理事单位</h3><div class="tags">{cloud}</div><p>{B}</p>'))
+    assert any("names in sibling tags read as one" in problem for problem in result.problems)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "<font color='red'>东方启明大学</font><font>计算机学院</font>",
+        "<span>星河智能科技有</span><span>限公司</span>",
+        "<span>星河智能科技</span><span>有限公司</span>",
+        "<b>星河</b><b>智能科技有限公司</b>",
+        f"<span>{A}</span> <span>Xinghe AI Technology Co., Ltd.</span>",
+        f"<span>王一</span> <span>{A}</span>",
+    ],
+)
+def test_one_name_styled_in_abutting_tags_is_not_doubted(line: str) -> None:
+    result = parse_page(page(f"<h3>理事单位</h3><ul><li>{line}</li><li>{B}</li></ul>"))
+    assert len(names(result)) == 2 and result.problems == []
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,8 @@ in navigation, a list that goes on over pages not read), a tier whose new names 
 do not look like organisations' (page furniture read as members) and names no member has
 (two companies' run together, one ending in a tier word: an honours page, a feature card;
 one holding a tier label and its colon: a row of links run into the next tier; a caption
-listed three times in a tier: a column of links) quarantine it.
+listed three times in a tier: a column of links; a field of work alone, 人工智能: a card's
+caption) quarantine it.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from collections.abc import Set as AbstractSet
 
 from tracker.core.diff import Member, members
 from tracker.core.models import Listing, ParseResult, tier_name
-from tracker.core.parse import is_cut_short, looks_like_org
+from tracker.core.parse import is_cut_short, is_field, looks_like_org
 
 # A tier whose heading became an image, or that moved to a page of its own, loses all its
 # members while the total barely moves (28 vice-chairs are 5% of the page). Real churn
@@ -154,6 +155,7 @@ def _misread_names(parsed: ParseResult, believed: set[str]) -> list[str]:
     joined = [name for name in names if name.count("公司") > 1 and _TWO_COMPANIES.match(name)]
     held = [name for name in names if _TIER_WORD_END.search(name)]
     labelled = [name for name in names if _LABEL_INSIDE.search(name)]
+    fields = [name for name in names if is_field(name)]
     listed = Counter((x.tier_label, x.name) for x in fresh)
     repeated = [
         name
@@ -176,6 +178,11 @@ def _misread_names(parsed: ParseResult, believed: set[str]) -> list[str]:
             f"names with no legal form listed {_MAX_REPEATS} times or more in one tier "
             f"({len(repeated)}, such as {repeated[0]!r}): a column of links or captions beside "
             "each member"
+        )
+    if fields:
+        reasons.append(
+            f"names that are a field of work alone ({len(fields)}, such as {fields[0]!r}): "
+            "a member card's caption, not a member"
         )
     if labelled:
         reasons.append(

@@ -33,11 +33,12 @@ from tracker.core.parse.configured import by_selectors
 from tracker.core.parse.depth import markup_only, may_nest_too_deep, too_deep
 from tracker.core.parse.embedded import by_json
 from tracker.core.parse.firsts import PERSON_FIRST, page_people, puts_people_first
-from tracker.core.parse.inline import read_apart
+from tracker.core.parse.inline import names_run_together, read_apart
 from tracker.core.parse.marks import NO_RUN, Marks, Run
 from tracker.core.parse.markup import css_path, inside, site_names, structure
 from tracker.core.parse.names import N_NODE
 from tracker.core.parse.paging import NextPage, next_page
+from tracker.core.parse.people import is_field
 from tracker.core.parse.sections import Reader, Rejected, Section
 from tracker.core.parse.strips import Strips, label_strips
 from tracker.core.parse.tables import read_tables
@@ -48,6 +49,7 @@ __all__ = [
     "PARSER_VERSION",
     "Reading",
     "is_cut_short",
+    "is_field",
     "looks_like_org",
     "NextPage",
     "next_page",
@@ -74,7 +76,10 @@ __all__ = [
 # its name) as a member, holds back a class qualified otherwise, drops a class's footnote
 # mark, reads 会员, 普通会员 as ordinary, and believes a column of 星河证券, 北辰出版社;
 # reads no role in an event (指导单位, 承办单位, 支持单位) as a rank of members, and reads
-# apart names in sibling inline tags with white space between (a tag cloud).
+# apart names in sibling inline tags with white space between (a tag cloud), three or more
+# whatever they are named and an English name before another, doubts names in abutting
+# tags read as one, reads no 简介 or 服务内容 as a member and ends a tier at 入会须知 and at a
+# closer with its "more" link run in (新闻动态more>>).
 PARSER_VERSION = "9"
 
 _WAYBACK_BEGIN = "<!-- BEGIN WAYBACK TOOLBAR INSERT -->"
@@ -172,6 +177,7 @@ def _by_headings(trees: list[LexborHTMLParser], *, fast: bool) -> Reading:
     navigation: list[tuple[str, LexborNode]] = []
     shapes: dict[tuple[str, ...], int] = {}
     doubtful: dict[int, str] = {}  # cells that may or may not hold names (columns.py)
+    abutting: list[str] = []  # lines of abutting tags that may hold names (inline.py)
     # How many names the pages before each page gave.
     given = [0]
     for page, tree in enumerate(trees):
@@ -193,7 +199,7 @@ def _by_headings(trees: list[LexborHTMLParser], *, fast: bool) -> Reading:
             marks.strips = strips
             marks.runs.clear()
             lines = read_lines(tree.body, marks, shapes, bulk=fast)
-        reader.read(*read_apart(lines, marks.runs))
+        reader.read(*read_apart(lines, marks.runs, abutting))
         reader.rejected += [Rejected(*row) for row in marks.tables.classless]
         reader.out.problems += marks.tables.unknown
         skipped += chrome.values()
@@ -210,14 +216,9 @@ def _by_headings(trees: list[LexborHTMLParser], *, fast: bool) -> Reading:
         reader.out.problems.append(
             f"tier words appear only in navigation ({label} at {css_path(where)})"
         )
-    _finish(reader, doubtful)
+    _finish(reader, doubtful, abutting)
     given.append(len(reader.out.names))
-    # A later page that adds nobody was not read as the list it should go on with.
-    reader.out.problems += [
-        f"page {page + 1} of the list adds no names"
-        for page in range(1, len(trees))
-        if given[page + 1] == given[page]
-    ]
+    reader.out.problems += _adding_none(given)
     return Reading(
         reader.out.result("headings"),
         reader.sections,
@@ -228,7 +229,16 @@ def _by_headings(trees: list[LexborHTMLParser], *, fast: bool) -> Reading:
     )
 
 
-def _finish(reader: Reader, doubtful: dict[int, str]) -> None:
+def _adding_none(given: list[int]) -> list[str]:
+    """A later page that adds nobody was not read as the list it should go on with."""
+    return [
+        f"page {page + 1} of the list adds no names"
+        for page in range(1, len(given) - 1)
+        if given[page + 1] == given[page]
+    ]
+
+
+def _finish(reader: Reader, doubtful: dict[int, str], abutting: list[str]) -> None:
     """What only the whole list decides, once every page is read."""
     reader.finish()
     if puts_people_first(rejected.reason for rejected in reader.rejected):
@@ -241,6 +251,7 @@ def _finish(reader: Reader, doubtful: dict[int, str]) -> None:
         dropped = reader.out.without_people_first(found)
         reader.rejected += [Rejected(person, PERSON_FIRST, None) for person in dropped]
     reader.out.problems += _doubted(doubtful, reader.sections)
+    reader.out.problems += names_run_together(abutting, reader.out.names)
 
 
 def _doubted(doubtful: dict[int, str], sections: list[Section]) -> list[str]:

@@ -62,14 +62,24 @@ _PLACES = frozenset(
 )
 # A name of trade words and a legal form alone names no one: the words before it were the
 # name's own ("金宝 科技有限公司").
-_TRADE_ONLY = re.compile(
+_TRADE = (
     r"(?:科技|技术|信息|数据|网络|软件|智能|人工智能|电子|微电子|半导体|通信|通讯|医疗|医药|生物"
     r"|能源|新能源|汽车|文化|传媒|教育|投资|咨询|贸易|商贸|实业|控股|食品|饮料|餐饮|珠宝|服饰"
     r"|建设|工程|发展|管理|服务|环境|环保|材料|新材料|设备|制造|机械|电气|光电|物流|金融|保险"
     r"|证券|传感|视觉|语音|安全|系统|计算|云计算|大数据|互联网|数字|产业|创新|机器人|检测|认证"
     r"|设计|研发|开发|应用|工业|农业|国际|集成电路)+"
-    r"(?:(?:股份)?有限(?:责任)?公司|集团(?:有限公司)?|研究院|研究所|研究中心|实验室|中心)"
 )
+_TRADE_ONLY = re.compile(
+    _TRADE + r"(?:(?:股份)?有限(?:责任)?公司|集团(?:有限公司)?|研究院|研究所|研究中心|实验室|中心)"
+)
+# Trade words with no name and no legal form: a field of work ("人工智能", a member card's
+# caption), never an organisation's name.
+_FIELD = re.compile(_TRADE)
+
+
+def is_field(text: str) -> bool:
+    """Whether a name is a field of work alone ("人工智能", "大数据"): no one's name."""
+    return _FIELD.fullmatch(text) is not None
 
 
 def is_role(text: str) -> bool:

@@ -268,7 +268,7 @@ UI_WORDS = frozenset(
     "单位名称 企业名称 会员名称 机构名称 会员单位名称 排名不分先后 申请入会 入会申请 我要入会 "
     "加入我们 申请加入 会员登录 用户登录 用户名 密码 验证码 忘记密码 立即登录 登录注册 点击查看 "
     "展开 收起 展开全部 查看全部 点击展开 显示全部 全部 更多会员 上一张 下一张 申请成为会员 "
-    "成为会员 我要加入 加入联盟 申请加入联盟 会员申请".split()
+    "成为会员 我要加入 加入联盟 申请加入联盟 会员申请 简介 服务内容".split()
 )
 # "（排名不分先后）", "以下单位按拼音排序": a note on the order, never a name.
 _ORDER_NOTE = re.compile(r"排名|排序|先后|笔画|拼音|字母顺序")
@@ -292,9 +292,12 @@ CLOSERS = frozenset(
     "联盟动态 协会动态 行业动态 推荐阅读 相关文章 相关新闻 相关阅读 网站导航 快速链接 联系方式 "
     "友情连接 合作媒体 精彩推荐 热门推荐 图片新闻 政策法规 下载中心 在线留言 扫一扫 关注我们 "
     "新闻中心 会员中心 帮助中心 资料下载 媒体报道 新闻资讯 活动预告 会议活动 延伸阅读 往期回顾 "
-    "相关推荐 猜你喜欢 热门文章 最新文章 推荐文章 相关资讯 阅读排行 热门阅读 联盟新闻 行业资讯".split()
+    "相关推荐 猜你喜欢 热门文章 最新文章 推荐文章 相关资讯 阅读排行 热门阅读 联盟新闻 行业资讯 "
+    "入会须知".split()
 )
-MAX_CLOSER_WORD = 8
+# The longest closer with a "more" link run into it ("新闻动态more>>", "MORE+联系我们").
+MAX_CLOSER_WORD = 14
+_MORE_AFFIX = re.compile(r"^(?:查看)?更多|^more|(?:查看)?更多$|more$", re.IGNORECASE)
 # The longest button, caption or ordering note with its decorations ("【返回顶部】").
 _MAX_CAPTION = 10
 _MAX_ORDER_NOTE = 12
@@ -449,7 +452,10 @@ def furniture(text: str) -> bool:
 
 def is_closer(line: str) -> bool:
     """A line such as "友情链接" or "【联系我们】：" that heads a block after the members."""
-    return len(line) <= MAX_CLOSER_WORD and NON_WORD.sub("", line) in CLOSERS
+    if len(line) > MAX_CLOSER_WORD:
+        return False
+    bare = NON_WORD.sub("", line)
+    return bare in CLOSERS or _MORE_AFFIX.sub("", bare) in CLOSERS
 
 
 def is_prose(text: str) -> bool:
