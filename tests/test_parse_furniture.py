@@ -284,6 +284,23 @@ def test_tabs_head_their_panels_hidden_or_not(attr: str) -> None:
     ]
 
 
+@pytest.mark.parametrize("tag", ["span", "strong", "b", "em"])
+def test_a_tab_label_wrapped_inline_still_heads_its_panel(tag: str) -> None:
+    # Only heading elements are passed over as labels (strips.py): inline wrappers are not.
+    html = _panels('href="#p{}"').replace("理事单位", f"<{tag}>理事单位</{tag}>")
+    html = html.replace("会员单位", f"<{tag}>会员单位</{tag}>")
+    assert tiers(parse_page(page(html)))[0] == ("理事单位", A)
+
+
+@pytest.mark.parametrize("tag", ["h3", "h4"])
+def test_tab_labels_that_are_heading_elements_are_headings_not_tabs(tag: str) -> None:
+    html = _panels('href="#p{}"').replace("理事单位", f"<{tag}>理事单位</{tag}>")
+    html = html.replace("会员单位", f"<{tag}>会员单位</{tag}>")
+    result = parse_page(page(html))
+    assert [tier for tier, _ in tiers(result)] == ["会员单位"] * 3
+    assert result.problems == [f"理事单位: heading at ul.tab-nav > li > a > {tag}, 0 names read"]
+
+
 def test_bare_tab_labels_match_panels_by_position_and_other_tabs_are_not_tiers() -> None:
     strip = "".join(f"<li>{label}</li>" for label in ["相关网站", "平台会员单位", "下属平台"])
     panes = "".join(

@@ -58,6 +58,10 @@ def label_strips(tree: LexborHTMLParser, near: Iterable[LexborNode] | None = Non
     scopes: Iterable[LexborNode | LexborHTMLParser] = [tree] if near is None else near
     candidates = (node for scope in scopes for node in _hinted(scope))
     for node in candidates:
+        # A heading element is never a label: its item holds it, which rejects its strip
+        # whichever label leads there (`_label_texts`).
+        if node.tag in _HEADING_TAGS:
+            continue
         text = node.text(strip=True)
         if len(text) > MAX_HEADING or heading(text, evidence=True) is None:
             continue
