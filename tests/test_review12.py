@@ -158,6 +158,24 @@ def test_a_members_kind_in_brackets_after_its_class_is_read() -> None:
     assert doubted(result) == []
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="silent: any column whose header ends in 状态 is read as the membership's status, "
+    "so a fee or certificate status (缴费状态 已到期, 证书状态 已过期, 认证状态 已撤销) drops "
+    "the row as withdrawn: a false departure, believed",
+)
+@pytest.mark.parametrize(
+    ("header", "said"),
+    [("缴费状态", "已到期"), ("缴费状态", "暂停"), ("证书状态", "已过期"), ("认证状态", "已撤销")],
+)
+def test_a_status_of_something_else_does_not_end_a_membership(header: str, said: str) -> None:
+    rows = [["单位名称", "会员类别", header]]
+    rows += [[name, "会员单位", said if name == BOARD[2] else ""] for name in BOARD]
+    table = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    result = parse_page(page(f"<h3>会员名录</h3><table>{table}</table>"))
+    assert BOARD[2] in names(result) or doubted(result)
+
+
 # --- Two companies run together (guard.py) --------------------------------------------------
 
 
@@ -172,4 +190,33 @@ def test_a_joint_lab_named_after_two_companies_is_believed() -> None:
     items = "".join(f"<li>{name}</li>" for name in [lab, *BOARD[2:], *AFTER[:2]])
     result = parse_page(page(f"<h3>会员单位</h3><ul>{items}</ul>"))
     assert lab in names(result)
+    assert doubted(result) == []
+
+
+def _one_item_among_others(item: str) -> ParseResult:
+    items = "".join(f"<li>{name}</li>" for name in [item, *BOARD[2:], *AFTER[:2]])
+    return parse_page(page(f"<h3>会员单位</h3><ul>{items}</ul>"))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="silent: two companies' full names joined by a slash ('甲…有限公司/乙…有限公司') "
+    "are read as one member and believed: _TWO_COMPANIES allows only a space between them",
+)
+def test_two_companies_joined_by_a_slash_are_not_believed_as_one() -> None:
+    joined = f"{BOARD[0]}/{BOARD[1]}"
+    result = _one_item_among_others(joined)
+    assert joined not in names(result) or doubted(result)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="quarantined: a subsidiary named by its parent with a word before 全资子公司 "
+    "('甲…有限公司的全资子公司乙…有限公司') is taken for two names run together: _UNDER "
+    "looks only right after the parent's legal form",
+)
+def test_a_subsidiary_named_by_its_parent_is_believed() -> None:
+    name = f"{BOARD[0]}的全资子公司{BOARD[1]}"
+    result = _one_item_among_others(name)
+    assert name in names(result)
     assert doubted(result) == []
