@@ -47,12 +47,6 @@ def read_right_or_held(result: ParseResult, wrong: str) -> bool:
 # --- Tag clouds (inline.py) -----------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="silent: an English name styled word by word in spaced tags (three or more are "
-    "'read apart whatever they are named') becomes three members 'Qinglan', 'Data', "
-    "'Technology', believed; before the tag-cloud rule it was one",
-)
 @pytest.mark.parametrize("tag", ["span", "em", "i"])
 def test_an_english_name_in_spaced_tags_is_one_member(tag: str) -> None:
     words = ["Qinglan", "Data", "Technology"]
@@ -60,44 +54,22 @@ def test_an_english_name_in_spaced_tags_is_one_member(tag: str) -> None:
     assert read_right_or_held(result, "Data")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="silent: a member's name, its short name in brackets and its English name in "
-    "three spaced tags are read as two members, the English name a false join, believed",
-)
 def test_a_name_with_its_short_and_english_names_in_three_tags_is_one_member() -> None:
     line = "<span>星河智能科技有限公司</span> <span>（星河智能）</span> <span>Xinghe AI</span>"
     assert read_right_or_held(in_a_tier(line), "Xinghe AI")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="silent: a joint lab styled in three spaced spans (two partners, then 联合实验室) "
-    "is read as three members '甲星', '乙禾', '联合实验室', believed",
-)
 def test_a_joint_lab_in_three_spaced_tags_is_one_member() -> None:
     line = "<span>甲星</span> <span>乙禾</span> <span>联合实验室</span>"
     assert read_right_or_held(in_a_tier(line), "联合实验室")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="silent: a university and its school in two spaced tags are read as two members "
-    "(the school a member of its own), believed; so before this session too, and inline._apart "
-    "keeps it so: it lacks the _PART test (学院, 分公司) that _names_of_their_own has",
-)
 @pytest.mark.parametrize("tag", ["span", "em", "b", "font"])
 def test_a_university_and_its_school_in_spaced_tags_is_one_member(tag: str) -> None:
     line = f"<{tag}>丙岳大学</{tag}> <{tag}>计算机科学与技术学院</{tag}>"
     assert read_right_or_held(in_a_tier(line), "计算机科学与技术学院")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="silent: a member's name and what a card shows beside it (its contact and phone, "
-    "its fields, its kind and year) in three spaced tags are read apart: '王一', '自动驾驶', "
-    "'企业' become members, believed (before, one line held them all with the name)",
-)
 @pytest.mark.parametrize(
     ("after", "wrong"),
     [

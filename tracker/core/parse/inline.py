@@ -10,7 +10,8 @@ one name (``<font color="red">丙岳大学</font><font>计算机学院</font>``)
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from itertools import pairwise
 
 from selectolax.lexbor import LexborNode
 
@@ -89,15 +90,22 @@ def _apart(texts: list[str]) -> bool:
     ("<b>星河</b> <b>科技有限公司</b>"), written before or after one member (see `people`).
 
     A pair may be one member too: a person and the organisation ("王一 星河科技有限公司"), a
-    name and its English name, two words of one brand; it is read apart only when at least
+    name and its English name, a name and its part ("丙岳大学 计算机学院"), two words of one
+    brand; it is read apart only when at least
     one of the two is named like an organisation and neither is a person. Three tags or more
-    are a row of names whatever they are named ("丁岫 丙岳云 甲星智能": short brands).
+    are a row of names when half of them are named like organisations and no English name
+    follows a Chinese one (its rendering). Short brands alone ("丁岫 丙岳云 甲星智能") look like
+    one name styled word by word ("Qinglan" "Data" "Technology"), a joint lab's parts or a
+    card's extras beside its name ("王一", "自动驾驶"): left whole, and so held back as names
+    that may run together (`names_run_together`), never split into members who exist
+    nowhere (review12).
     """
     if any(map(_beside_a_name, texts)):
         return False
     if len(texts) > 2:
-        return True
-    if _translated(texts) or any(map(person_with_role, texts)):
+        rendered = any(map(_translated, pairwise(texts)))
+        return not rendered and 2 * sum(map(looks_like_org, texts)) >= len(texts)
+    if _translated(texts) or _PART.search(texts[1]) or any(map(person_with_role, texts)):
         return False
     return any(map(looks_like_org, texts))
 
@@ -130,7 +138,7 @@ def _closed(text: str) -> bool:
     return all(text.count(a) == text.count(b) for a, b in _PAIRS)
 
 
-def _translated(pair: list[str]) -> bool:
+def _translated(pair: Sequence[str]) -> bool:
     """A name and its English name after it ("星河科技有限公司 Xinghe Technology Co., Ltd."):
     one. An English name first is a member of its own ("Xinghe AI 丁岫视觉有限公司")."""
     return not pair[0].isascii() and pair[1].isascii()
