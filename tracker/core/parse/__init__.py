@@ -76,9 +76,9 @@ __all__ = [
 # its name) as a member, holds back a class qualified otherwise, drops a class's footnote
 # mark, reads 会员, 普通会员 as ordinary, and believes a column of 星河证券, 北辰出版社;
 # reads no role in an event (指导单位, 承办单位, 支持单位) as a rank of members, and reads
-# apart names in sibling inline tags with white space between (a tag cloud), three or more
-# whatever they are named and an English name before another, doubts names in abutting
-# tags read as one, reads no 简介 or 服务内容 as a member and ends a tier at 入会须知 and at a
+# apart names in sibling inline tags with white space between (a tag cloud: three or more
+# when half are named like organisations, and an English name before another), doubts
+# names in tags read as one, reads no 简介 or 服务内容 as a member and ends a tier at 入会须知 and at a
 # closer with its "more" link run in (新闻动态more>>).
 PARSER_VERSION = "9"
 
