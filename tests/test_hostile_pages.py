@@ -24,7 +24,7 @@ from tests.pages import render_page
 from tracker.core.decode import decode_page
 from tracker.core.parse import complete, next_page
 from tracker.core.parse.complete import cut_off
-from tracker.core.parse.depth import markup_only, nesting_depth
+from tracker.core.parse.depth import MAX_DEPTH, markup_only, may_nest_too_deep, nesting_depth
 
 NAMES = [f"测试样例{i}号科技有限公司" for i in range(1, 21)]
 # Work bounded in the page's size finishes in seconds; before, these pages took minutes.
@@ -353,3 +353,19 @@ def test_no_saved_page_is_called_too_deep_or_cut_off(path: Path) -> None:
 )
 def test_nesting_depth_follows_the_tree_builder(html: str, depth: int) -> None:
     assert nesting_depth(html) == depth
+
+
+@pytest.mark.parametrize("stretch", [2, 3, 4096])
+@pytest.mark.parametrize("offset", [0, 1, 2])
+@pytest.mark.parametrize("opens", [MAX_DEPTH, MAX_DEPTH + 1])
+@pytest.mark.parametrize("closing_first", [True, False])
+def test_the_depth_bound_counts_every_end_tag_once_whatever_its_stretch(
+    monkeypatch: pytest.MonkeyPatch, stretch: int, offset: int, opens: int, closing_first: bool
+) -> None:
+    # End tags astride two stretches (any offset, any stretch), before the start tags (the
+    # count stops early) or after them (it goes to the end): each counted once, the bound is
+    # the page's own, start tags minus end tags, one past the limit or at it.
+    monkeypatch.setattr("tracker.core.parse.depth._STRETCH", stretch)
+    tags = ["</b>" * 300, "<b>" * opens]
+    html = "x" * offset + "".join(tags if closing_first else tags[::-1])
+    assert may_nest_too_deep(html) is (opens > MAX_DEPTH)
