@@ -126,6 +126,10 @@ def test_a_remark_beside_the_class_that_may_not_end_the_membership_holds_it_back
         ("会员单位(拟)", "拟"),
         ("原会员单位", "原"),
         ("理事（候选）", "候选"),
+        # A term, bracketed or not, may be over (a register listing past terms).
+        ("会员单位（2024-2026）", "2024-2026"),
+        ("理事单位2023.6-2026.6", "2023.6-2026.6"),
+        ("理事 2023-2026", "2023-2026"),
     ],
 )
 def test_a_class_qualified_otherwise_holds_the_snapshot_back(klass: str, qualifier: str) -> None:
@@ -144,6 +148,7 @@ def test_a_class_qualified_otherwise_holds_the_snapshot_back(klass: str, qualifi
         ("理事单位（轮值）", "board"),
         ("副理事长单位（2023年入会）", "vice_chair"),
         ("副理事长（兼秘书长）", "vice_chair"),
+        ("理事2023年入会", "board"),
     ],
 )
 def test_a_remark_that_leaves_the_class_keeps_its_tier(klass: str, tier: str) -> None:

@@ -124,12 +124,6 @@ def register(classes: list[str]) -> ParseResult:
     return parse_page(page(f"<h3>会员名录</h3><table>{table}</table>"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="silent: a class cell with its term after it, unbracketed ('会员单位 2024-2026'), "
-    "names no tier (names_tier is asked of the whole cell before _AFTER_UNIT looks), so the "
-    "row is classless and dropped: a member lost, believed",
-)
 @pytest.mark.parametrize("klass", ["会员单位 2024-2026", "理事单位 2023.6-2026.6"])
 def test_a_class_with_its_term_after_it_keeps_its_member(klass: str) -> None:
     result = register([klass, "理事单位", "会员单位", "会员单位"])

@@ -14,7 +14,9 @@ A class cell says more than its class at times:
 - **another qualifier** in brackets or after a ``…单位`` class (``理事单位（待定）``,
   ``原会员单位``): the tracker cannot tell whether it changes the tier or the membership,
   so the row is no member and the snapshot is held back, naming the cell. A few are
-  known to leave the class as it is (轮值, 新增, a year).
+  known to leave the class as it is (轮值, 新增, a year). A term (``会员单位 2024-2026``,
+  bracketed or not) is none of them: a register may list past terms, and the tracker
+  cannot tell whether the term is over.
 
 The bare words of a class (会员, 普通会员) name the ordinary class as 会员单位 does; a page
 heading reading 会员 is not this module's (see ``text.heading``).
@@ -63,6 +65,8 @@ UNPLACED_WHY = "an end the tracker cannot place (of the membership, or of an off
 _REMARK = re.compile(r"[（(【\[［〔]([^（()）【】\[\]［］〔〕]*)[）)】\]］〕]")
 # After a …单位 class, what follows it; before any class, a word saying it is over (原, 前).
 _AFTER_UNIT = re.compile(r"^(.{2,}?单位)[\s\-—–/／:：·,，、;；]*(.+)$")
+# After any class (理事 2023-2026, 会员 2024年入会), a term or a year: from its first digit.
+_BEFORE_DIGIT = re.compile(r"^(\D{2,}?)[\s\-—–/／:：·,，、;；]*(\d.*)$")
 _FORMER = re.compile(r"^(?:原|前|曾为|曾是)")
 # Qualifiers known to leave a member's class as it is: a rotating or founding role, a new
 # member, another post its representative holds too (副会长（兼秘书长）), the year it joined.
@@ -117,7 +121,7 @@ def read_class(value: str) -> ClassCell:
         if _OFFICE_ENDED.search(text) and not left:
             return ClassCell(None, UNPLACED_WHY, held=True)
         return _withdrawal(_CLASS_WORDS.sub("", text), left=left)
-    plain = _REMARK.sub("", text).strip()
+    plain = _class_part(_REMARK.sub("", text).strip())
     ordinary = simplified(plain) in _ORDINARY
     if not (ordinary or names_tier(plain) or names_class(plain)):
         return ClassCell(None)
@@ -134,15 +138,31 @@ def read_class(value: str) -> ClassCell:
     return ClassCell(Heading(role.tier, label, None))
 
 
+def _after_class(text: str) -> re.Match[str] | None:
+    """A class and what follows it unbracketed (会员单位 2024-2026, 理事单位 轮值, 理事 2023)."""
+    for split in (_AFTER_UNIT, _BEFORE_DIGIT):
+        after = split.match(text)
+        # 单位会员 is a class (an institution's membership), not 单位 qualified by 会员.
+        if after is not None and (names_tier(after[1]) or names_class(after[1])):
+            return after
+    return None
+
+
+def _class_part(text: str) -> str:
+    # The class is asked of the cell's class alone: a term after it (会员单位 2024-2026)
+    # names no tier, and the whole cell would make the row classless, dropped unremarked.
+    after = _after_class(text)
+    return text if after is None else after[1]
+
+
 def _qualifier(text: str) -> str | None:
     """The first qualifier in a class cell that does not leave its class as it is."""
     former = _FORMER.match(text)
     if former is not None:
         return former.group()
     remarks = [remark.strip() for remark in _REMARK.findall(text)]
-    after = _AFTER_UNIT.match(_REMARK.sub("", text))
-    # 单位会员 is a class (an institution's membership), not 单位 qualified by 会员.
-    if after is not None and (names_tier(after[1]) or names_class(after[1])):
+    after = _after_class(_REMARK.sub("", text))
+    if after is not None:
         remarks.append(after[2].strip())
     return next(
         (remark for remark in remarks if remark and _SAME_CLASS.fullmatch(remark) is None),
