@@ -143,12 +143,6 @@ def test_a_members_kind_in_brackets_after_its_class_is_read() -> None:
     assert doubted(result) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="silent: any column whose header ends in 状态 is read as the membership's status, "
-    "so a fee or certificate status (缴费状态 已到期, 证书状态 已过期, 认证状态 已撤销) drops "
-    "the row as withdrawn: a false departure, believed",
-)
 @pytest.mark.parametrize(
     ("header", "said"),
     [("缴费状态", "已到期"), ("缴费状态", "暂停"), ("证书状态", "已过期"), ("认证状态", "已撤销")],

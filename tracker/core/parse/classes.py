@@ -61,6 +61,10 @@ _CLASS_WORDS = re.compile(
 WITHDRAWN_WHY = "withdrawn, expelled or suspended"
 QUALIFIED_WHY = "a class qualified beyond what the tracker reads"
 UNPLACED_WHY = "an end the tracker cannot place (of the membership, or of an office?)"
+OTHER_STATUS_WHY = "an end under a status of something else (a fee's, a certificate's?)"
+# A status column about the membership; any other (缴费状态, 证书状态, 单位状态: the
+# company's own?) says nothing the tracker reads of it.
+_MEMBERSHIP_STATUS = re.compile(r"(?:当前|目前)?(?:会员|会籍|入会|在会|会员资格|资格)?状态")
 # A remark in brackets, whichever their width.
 _REMARK = re.compile(r"[（(【\[［〔]([^（()）【】\[\]［］〔〕]*)[）)】\]］〕]")
 # After a …单位 class, what follows it; before any class, a word saying it is over (原, 前).
@@ -170,12 +174,16 @@ def _qualifier(text: str) -> str | None:
     )
 
 
-def read_note(value: str) -> ClassCell | None:
+def read_note(value: str, header: str) -> ClassCell | None:
     """What a status or remark column beside the class (状态, 备注) says of its row: a
     withdrawal said alone (已退会), one the tracker cannot read (退出理事会: the board, or the
-    association?), or nothing. A remark is free text: only a withdrawal said alone is read."""
+    association?), or nothing. A remark is free text: only a withdrawal said alone is read.
+    A status of something else (缴费状态, 证书状态) ends no membership when it says 已到期 or
+    已撤销, but the tracker cannot tell that it leaves it either: the snapshot is held back."""
     if WITHDRAWN.search(value) is None:
         return None
+    if header.endswith("状态") and _MEMBERSHIP_STATUS.fullmatch(header) is None:
+        return ClassCell(None, OTHER_STATUS_WHY, held=True)
     return _withdrawal(_CLASS_WORDS.sub("", value), left=False)
 
 
@@ -187,7 +195,7 @@ def name_note(name: str) -> ClassCell | None:
     remarks = _REMARK.findall(name)
     if " " in name.strip():
         remarks.append(name.strip().rsplit(" ", 1)[1])
-    said = (read_note(remark) for remark in remarks)
+    said = (read_note(remark, "") for remark in remarks)
     return next((found for found in said if found is not None), None)
 
 
