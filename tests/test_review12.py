@@ -177,11 +177,6 @@ def _one_item_among_others(item: str) -> ParseResult:
     return parse_page(page(f"<h3>会员单位</h3><ul>{items}</ul>"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="silent: two companies' full names joined by a slash ('甲…有限公司/乙…有限公司') "
-    "are read as one member and believed: _TWO_COMPANIES allows only a space between them",
-)
 def test_two_companies_joined_by_a_slash_are_not_believed_as_one() -> None:
     joined = f"{BOARD[0]}/{BOARD[1]}"
     result = _one_item_among_others(joined)
