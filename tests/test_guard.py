@@ -177,8 +177,9 @@ def test_two_companies_run_together_in_one_name_are_an_anomaly() -> None:
     joined = "甲星科技有限公司乙禾数据有限公司"
     parsed = _parsed([*NAMES[:4], joined, "丙岳数据有限公司 丁岫视觉股份有限公司"])
     assert anomalies(parsed, None, max_loss_share=0.2) == [
-        f"names holding two companies' names with nothing between them (2, such as {joined!r}): "
-        "names set side by side in the page's markup were read as one"
+        f"names holding two companies' names with nothing or a mark between them (2, such "
+        f"as {joined!r}): names set side by side in the page's markup, or joined by a mark, "
+        "were read as one"
     ]
 
 
@@ -206,9 +207,31 @@ def test_two_companies_run_together_before_a_third_name_are_an_anomaly() -> None
     joined = "甲星科技有限公司乙禾数据有限公司丙岳大学"
     parsed = _parsed([*NAMES[:4], joined])
     assert anomalies(parsed, None, max_loss_share=0.2) == [
-        f"names holding two companies' names with nothing between them (1, such as {joined!r}): "
-        "names set side by side in the page's markup were read as one"
+        f"names holding two companies' names with nothing or a mark between them (1, such "
+        f"as {joined!r}): names set side by side in the page's markup, or joined by a mark, "
+        "were read as one"
     ]
+
+
+@pytest.mark.parametrize("mark", ["/", " / ", "／", "、", "·", "｜", "；", "&"])
+def test_two_companies_joined_by_a_mark_are_an_anomaly(mark: str) -> None:
+    joined = f"甲星科技有限公司{mark}乙禾数据有限公司"
+    assert anomalies(_parsed([*NAMES[:4], joined]), None, max_loss_share=0.2) == [
+        f"names holding two companies' names with nothing or a mark between them (1, such "
+        f"as {joined!r}): names set side by side in the page's markup, or joined by a mark, "
+        "were read as one"
+    ]
+
+
+def test_a_company_and_its_branch_or_former_name_after_a_mark_is_one_name() -> None:
+    # A branch after a mark holds no second legal form; a former name is bracketed.
+    names = [
+        "甲星集团有限公司/北京分公司",
+        "乙禾数据有限公司·研究院",
+        "丙岳科技有限公司（原丁岫视觉有限公司）",
+        "戊辰集团有限公司/全资子公司己亥智能有限公司",
+    ]
+    assert anomalies(_parsed([*NAMES[:4], *names]), None, max_loss_share=0.2) == []
 
 
 def test_a_company_and_its_branch_or_institute_is_one_name() -> None:

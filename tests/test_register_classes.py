@@ -71,7 +71,7 @@ def test_a_row_marked_withdrawn_is_no_member_and_the_reading_says_why(klass: str
     assert (A, why) in {(x.text, x.reason) for x in read_page(html).rejected}
 
 
-@pytest.mark.parametrize("note", ["状态", "会员状态", "备注"])
+@pytest.mark.parametrize("note", ["状态", "会员状态", "会籍状态", "当前状态", "备注"])
 def test_a_withdrawal_in_a_status_column_beside_the_class_is_no_member(note: str) -> None:
     rows = [
         [A, "会员单位", "已退会"],
@@ -86,6 +86,26 @@ def test_a_withdrawal_in_a_status_column_beside_the_class_is_no_member(note: str
 
 
 UNPLACED = "an end the tracker cannot place (of the membership, or of an office?)"
+
+
+@pytest.mark.parametrize(("note", "said"), [("缴费状态", "已到期"), ("单位状态", "已注销")])
+def test_an_end_under_a_status_of_something_else_holds_the_snapshot_back(
+    note: str, said: str
+) -> None:
+    # A fee lapsed ends no membership; a company's own status may. Not guessed either way.
+    rows = [
+        [A, "会员单位", said],
+        [B, "理事单位", ""],
+        [C, "会员单位", "正常"],
+        [D, "会员单位", ""],
+    ]
+    result = parse_page(_html(rows, [*HEAD, note]))
+    assert _listed(result) == _rest()
+    assert result.problems == [
+        "an end under a status of something else (a fee's, a certificate's?) "
+        f"({said!r} under {note}), first in the row of {A}"
+    ]
+    assert anomalies(result, None, max_loss_share=0.2)
 
 
 @pytest.mark.parametrize(
@@ -126,6 +146,10 @@ def test_a_remark_beside_the_class_that_may_not_end_the_membership_holds_it_back
         ("会员单位(拟)", "拟"),
         ("原会员单位", "原"),
         ("理事（候选）", "候选"),
+        # A term, bracketed or not, may be over (a register listing past terms).
+        ("会员单位（2024-2026）", "2024-2026"),
+        ("理事单位2023.6-2026.6", "2023.6-2026.6"),
+        ("理事 2023-2026", "2023-2026"),
     ],
 )
 def test_a_class_qualified_otherwise_holds_the_snapshot_back(klass: str, qualifier: str) -> None:
@@ -144,6 +168,7 @@ def test_a_class_qualified_otherwise_holds_the_snapshot_back(klass: str, qualifi
         ("理事单位（轮值）", "board"),
         ("副理事长单位（2023年入会）", "vice_chair"),
         ("副理事长（兼秘书长）", "vice_chair"),
+        ("理事2023年入会", "board"),
     ],
 )
 def test_a_remark_that_leaves_the_class_keeps_its_tier(klass: str, tier: str) -> None:

@@ -124,12 +124,6 @@ def register(classes: list[str]) -> ParseResult:
     return parse_page(page(f"<h3>会员名录</h3><table>{table}</table>"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="silent: a class cell with its term after it, unbracketed ('会员单位 2024-2026'), "
-    "names no tier (names_tier is asked of the whole cell before _AFTER_UNIT looks), so the "
-    "row is classless and dropped: a member lost, believed",
-)
 @pytest.mark.parametrize("klass", ["会员单位 2024-2026", "理事单位 2023.6-2026.6"])
 def test_a_class_with_its_term_after_it_keeps_its_member(klass: str) -> None:
     result = register([klass, "理事单位", "会员单位", "会员单位"])
@@ -149,12 +143,6 @@ def test_a_members_kind_in_brackets_after_its_class_is_read() -> None:
     assert doubted(result) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="silent: any column whose header ends in 状态 is read as the membership's status, "
-    "so a fee or certificate status (缴费状态 已到期, 证书状态 已过期, 认证状态 已撤销) drops "
-    "the row as withdrawn: a false departure, believed",
-)
 @pytest.mark.parametrize(
     ("header", "said"),
     [("缴费状态", "已到期"), ("缴费状态", "暂停"), ("证书状态", "已过期"), ("认证状态", "已撤销")],
@@ -189,11 +177,6 @@ def _one_item_among_others(item: str) -> ParseResult:
     return parse_page(page(f"<h3>会员单位</h3><ul>{items}</ul>"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="silent: two companies' full names joined by a slash ('甲…有限公司/乙…有限公司') "
-    "are read as one member and believed: _TWO_COMPANIES allows only a space between them",
-)
 def test_two_companies_joined_by_a_slash_are_not_believed_as_one() -> None:
     joined = f"{BOARD[0]}/{BOARD[1]}"
     result = _one_item_among_others(joined)

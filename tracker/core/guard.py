@@ -37,13 +37,16 @@ MIN_TIER_SIZE_CHECKED = 5
 MIN_ORG_SHARE = 0.5
 MIN_TIER_SIZE_JUDGED = 3
 # A company's full name, then another's (and maybe more names after it): names in sibling
-# <span>s with nothing between them read as one. No single name holds two legal forms so
+# <span>s with nothing between them, or a cell joining two by a mark (甲…有限公司/乙…有限公司),
+# read as one. No single name holds two legal forms so
 # ("…有限公司北京分公司" and "…有限公司研究院" name a branch and an institute, and end in no
 # legal form).
 _FORM = "(?:股份有限公司|有限责任公司|有限公司)"
 # A subsidiary named by its parent ("甲集团有限公司全资子公司乙…有限公司", 旗下, 下属) is one member.
 _UNDER = "(?!(?:全资|控股)?子公司|旗下|下属|所属)"
-_TWO_COMPANIES = re.compile(rf".{{2,}}?{_FORM}\s?{_UNDER}[^\W\d_].+?{_FORM}")
+# Between the two, nothing, a space or a mark a list sets between names (/, 、, ·, |, ；).
+_BETWEEN = r"[\s/／\\、·•・|｜;；,，&＆+＋]*"
+_TWO_COMPANIES = re.compile(rf".{{2,}}?{_FORM}{_BETWEEN}{_UNDER}[^\W\d_].+?{_FORM}")
 # No organisation's name ends in a tier word: "…协会会员", "…联盟理事单位" is a membership
 # the page's owner holds (an honours page, a company's profile), "首批会员" a card's caption.
 _TIER_WORD_END = re.compile(
@@ -165,8 +168,9 @@ def _misread_names(parsed: ParseResult, believed: set[str]) -> list[str]:
     reasons = []
     if joined:
         reasons.append(
-            f"names holding two companies' names with nothing between them ({len(joined)}, such "
-            f"as {joined[0]!r}): names set side by side in the page's markup were read as one"
+            f"names holding two companies' names with nothing or a mark between them "
+            f"({len(joined)}, such as {joined[0]!r}): names set side by side in the page's "
+            "markup, or joined by a mark, were read as one"
         )
     if held:
         reasons.append(

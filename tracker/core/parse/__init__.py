@@ -79,7 +79,9 @@ __all__ = [
 # apart names in sibling inline tags with white space between (a tag cloud: three or more
 # when half are named like organisations, and an English name before another), doubts
 # names in tags read as one, reads no 简介 or 服务内容 as a member and ends a tier at 入会须知 and at a
-# closer with its "more" link run in (新闻动态more>>).
+# closer with its "more" link run in (新闻动态more>>), and holds back a register row whose
+# class has a term after it (会员单位 2024-2026) or that a status of something else (缴费状态
+# 已到期) marks ended.
 PARSER_VERSION = "9"
 
 _WAYBACK_BEGIN = "<!-- BEGIN WAYBACK TOOLBAR INSERT -->"

@@ -14,7 +14,9 @@ A class cell says more than its class at times:
 - **another qualifier** in brackets or after a ``…单位`` class (``理事单位（待定）``,
   ``原会员单位``): the tracker cannot tell whether it changes the tier or the membership,
   so the row is no member and the snapshot is held back, naming the cell. A few are
-  known to leave the class as it is (轮值, 新增, a year).
+  known to leave the class as it is (轮值, 新增, a year). A term (``会员单位 2024-2026``,
+  bracketed or not) is none of them: a register may list past terms, and the tracker
+  cannot tell whether the term is over.
 
 The bare words of a class (会员, 普通会员) name the ordinary class as 会员单位 does; a page
 heading reading 会员 is not this module's (see ``text.heading``).
@@ -59,10 +61,16 @@ _CLASS_WORDS = re.compile(
 WITHDRAWN_WHY = "withdrawn, expelled or suspended"
 QUALIFIED_WHY = "a class qualified beyond what the tracker reads"
 UNPLACED_WHY = "an end the tracker cannot place (of the membership, or of an office?)"
+OTHER_STATUS_WHY = "an end under a status of something else (a fee's, a certificate's?)"
+# A status column about the membership; any other (缴费状态, 证书状态, 单位状态: the
+# company's own?) says nothing the tracker reads of it.
+_MEMBERSHIP_STATUS = re.compile(r"(?:当前|目前)?(?:会员|会籍|入会|在会|会员资格|资格)?状态")
 # A remark in brackets, whichever their width.
 _REMARK = re.compile(r"[（(【\[［〔]([^（()）【】\[\]［］〔〕]*)[）)】\]］〕]")
 # After a …单位 class, what follows it; before any class, a word saying it is over (原, 前).
 _AFTER_UNIT = re.compile(r"^(.{2,}?单位)[\s\-—–/／:：·,，、;；]*(.+)$")
+# After any class (理事 2023-2026, 会员 2024年入会), a term or a year: from its first digit.
+_BEFORE_DIGIT = re.compile(r"^(\D{2,}?)[\s\-—–/／:：·,，、;；]*(\d.*)$")
 _FORMER = re.compile(r"^(?:原|前|曾为|曾是)")
 # Qualifiers known to leave a member's class as it is: a rotating or founding role, a new
 # member, another post its representative holds too (副会长（兼秘书长）), the year it joined.
@@ -117,7 +125,7 @@ def read_class(value: str) -> ClassCell:
         if _OFFICE_ENDED.search(text) and not left:
             return ClassCell(None, UNPLACED_WHY, held=True)
         return _withdrawal(_CLASS_WORDS.sub("", text), left=left)
-    plain = _REMARK.sub("", text).strip()
+    plain = _class_part(_REMARK.sub("", text).strip())
     ordinary = simplified(plain) in _ORDINARY
     if not (ordinary or names_tier(plain) or names_class(plain)):
         return ClassCell(None)
@@ -134,15 +142,31 @@ def read_class(value: str) -> ClassCell:
     return ClassCell(Heading(role.tier, label, None))
 
 
+def _after_class(text: str) -> re.Match[str] | None:
+    """A class and what follows it unbracketed (会员单位 2024-2026, 理事单位 轮值, 理事 2023)."""
+    for split in (_AFTER_UNIT, _BEFORE_DIGIT):
+        after = split.match(text)
+        # 单位会员 is a class (an institution's membership), not 单位 qualified by 会员.
+        if after is not None and (names_tier(after[1]) or names_class(after[1])):
+            return after
+    return None
+
+
+def _class_part(text: str) -> str:
+    # The class is asked of the cell's class alone: a term after it (会员单位 2024-2026)
+    # names no tier, and the whole cell would make the row classless, dropped unremarked.
+    after = _after_class(text)
+    return text if after is None else after[1]
+
+
 def _qualifier(text: str) -> str | None:
     """The first qualifier in a class cell that does not leave its class as it is."""
     former = _FORMER.match(text)
     if former is not None:
         return former.group()
     remarks = [remark.strip() for remark in _REMARK.findall(text)]
-    after = _AFTER_UNIT.match(_REMARK.sub("", text))
-    # 单位会员 is a class (an institution's membership), not 单位 qualified by 会员.
-    if after is not None and (names_tier(after[1]) or names_class(after[1])):
+    after = _after_class(_REMARK.sub("", text))
+    if after is not None:
         remarks.append(after[2].strip())
     return next(
         (remark for remark in remarks if remark and _SAME_CLASS.fullmatch(remark) is None),
@@ -150,12 +174,16 @@ def _qualifier(text: str) -> str | None:
     )
 
 
-def read_note(value: str) -> ClassCell | None:
+def read_note(value: str, header: str) -> ClassCell | None:
     """What a status or remark column beside the class (状态, 备注) says of its row: a
     withdrawal said alone (已退会), one the tracker cannot read (退出理事会: the board, or the
-    association?), or nothing. A remark is free text: only a withdrawal said alone is read."""
+    association?), or nothing. A remark is free text: only a withdrawal said alone is read.
+    A status of something else (缴费状态, 证书状态) ends no membership when it says 已到期 or
+    已撤销, but the tracker cannot tell that it leaves it either: the snapshot is held back."""
     if WITHDRAWN.search(value) is None:
         return None
+    if header.endswith("状态") and _MEMBERSHIP_STATUS.fullmatch(header) is None:
+        return ClassCell(None, OTHER_STATUS_WHY, held=True)
     return _withdrawal(_CLASS_WORDS.sub("", value), left=False)
 
 
@@ -167,7 +195,7 @@ def name_note(name: str) -> ClassCell | None:
     remarks = _REMARK.findall(name)
     if " " in name.strip():
         remarks.append(name.strip().rsplit(" ", 1)[1])
-    said = (read_note(remark) for remark in remarks)
+    said = (read_note(remark, "") for remark in remarks)
     return next((found for found in said if found is not None), None)
 
 

@@ -29,6 +29,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from tracker.core.normalize import normalize_key
 from tracker.core.parse.classes import (
+    OTHER_STATUS_WHY,
     QUALIFIED_WHY,
     UNPLACED_WHY,
     name_note,
@@ -49,9 +50,9 @@ _TIER_HEADERS = frozenset(
 )
 # A tier column names tiers in at least this share of its filled cells.
 _TIER_SHARE = 0.6
-# Headers of such columns (状态, 会员状态, 会籍, 备注): what they say beside a withdrawal is
-# not read (a remark is free text: a founding date, a contact), so a cell of them never
-# holds a snapshot back.
+# Headers of such columns (状态, 会员状态, 会籍, 备注; a status of something else, 缴费状态,
+# is told apart by `read_note`): what they say beside a withdrawal is not read (a remark is
+# free text: a founding date, a contact).
 _NOTE_HEADERS = ("状态", "会籍", "备注")
 # The rows after a header that tell a class column headed by no tier word.
 _PEEK = 8
@@ -213,7 +214,7 @@ def _unknown(classless: Classless) -> list[str]:
     a blank office."""
     first: dict[str, str] = {}
     for name, why, _ in classless:
-        if why.startswith((_UNKNOWN, _NO_OFFICE, QUALIFIED_WHY, UNPLACED_WHY)):
+        if why.startswith((_UNKNOWN, _NO_OFFICE, QUALIFIED_WHY, UNPLACED_WHY, OTHER_STATUS_WHY)):
             first.setdefault(why, name)
     return [f"{why}, first in the row of {name}" for why, name in first.items()]
 
@@ -250,7 +251,7 @@ def _row_class(
     """A row's tier, or why it is no member."""
     for column, note in notes:
         text = cell_text(row[column]) if column < len(row) else ""
-        said = read_note(text)
+        said = read_note(text, note)
         if said is not None:
             return None, f"{said.why} ({text!r} under {note})"
     read = read_class(value)
