@@ -16,7 +16,7 @@ from tracker.core.diff import diff
 from tracker.core.guard import anomalies
 from tracker.core.models import Listing, ParseResult
 from tracker.core.normalize import normalize_key
-from tracker.core.parse import parse_page, read_page
+from tracker.core.parse import parse_page, read_page, read_pages
 
 A, B, C, D = INVENTED[:4]
 NAMES = [A, B, C, D]
@@ -233,3 +233,36 @@ def test_a_name_holding_a_withdrawal_word_of_its_own_is_a_member() -> None:
     own = "星河注销代理有限公司"
     rows = [[own, "会员单位"], [B, "理事单位"], [C, "会员单位"], [D, "会员单位"]]
     assert _listed(parse_page(_html(rows)))[0] == ("ordinary", "会员单位", own)
+
+
+def _list_page(items: list[str]) -> str:
+    lis = "".join(f"<li>{item}</li>" for item in items)
+    return f"<html><body><h3>理事单位</h3><ul>{lis}</ul></body></html>"
+
+
+@pytest.mark.parametrize(
+    "marked",
+    [f"{D}（已退会）", f"{D}(暂停会员资格)", f"{D} 已注销", f"{D}【已除名】"],
+)
+@pytest.mark.parametrize("fast", [True, False])
+def test_a_name_in_a_list_marked_withdrawn_after_it_is_no_member(marked: str, fast: bool) -> None:
+    # As in a register's row: listed, it was a member (a false member, or with the mark in
+    # its key a false join beside a false departure), believed.
+    reading = read_pages([_list_page([A, B, C, marked])], fast=fast)
+    assert [x.name for x in reading.result.listings] == [A, B, C]
+    assert any(x.text == marked and "withdrawn" in x.reason for x in reading.rejected)
+    assert reading.result.problems == []
+
+
+def test_a_name_in_a_list_with_an_end_the_tracker_cannot_place_holds_the_list_back() -> None:
+    # 退出理事会: leaving the board, or the association? Neither guessed.
+    result = parse_page(_list_page([A, B, C, f"{D}（退出理事会）"]))
+    assert D not in [x.name for x in result.listings]
+    assert any("cannot place" in problem for problem in result.problems)
+    assert anomalies(result, None, max_loss_share=0.2)
+
+
+@pytest.mark.parametrize("name", ["星河注销代理有限公司", f"{D}（新增）", f"{D} （北京）"])
+def test_a_name_whose_words_or_remark_say_no_end_is_kept(name: str) -> None:
+    result = parse_page(_list_page([A, B, C, name]))
+    assert len(result.listings) == 4 and result.problems == []

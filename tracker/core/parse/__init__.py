@@ -78,10 +78,11 @@ __all__ = [
 # reads no role in an event (指导单位, 承办单位, 支持单位) as a rank of members, and reads
 # apart names in sibling inline tags with white space between (a tag cloud: three or more
 # when half are named like organisations, and an English name before another), doubts
-# names in tags read as one, reads no 简介 or 服务内容 as a member and ends a tier at 入会须知 and at a
-# closer with its "more" link run in (新闻动态more>>), and holds back a register row whose
-# class has a term after it (会员单位 2024-2026) or that a status of something else (缴费状态
-# 已到期) marks ended.
+# names in tags read as one, reads no 简介 or 服务内容 as a member and ends a tier at
+# 入会须知 and at a closer with its "more" link run in (新闻动态more>>), holds back a
+# register row whose class has a term after it (会员单位 2024-2026) or that a status of
+# something else (缴费状态 已到期) marks ended, and reads no name in a list marked withdrawn
+# after it (甲公司（已退会）) as a member.
 PARSER_VERSION = "9"
 
 _WAYBACK_BEGIN = "<!-- BEGIN WAYBACK TOOLBAR INSERT -->"

@@ -26,6 +26,7 @@ from itertools import islice, repeat
 from selectolax.lexbor import LexborNode
 
 from tracker.core.models import OTHER_TIER
+from tracker.core.parse.classes import name_note
 from tracker.core.parse.collect import Collector
 from tracker.core.parse.marks import NO_RUN, Run
 from tracker.core.parse.markup import css_path, inside
@@ -87,6 +88,8 @@ _MAX_H_LEVEL = 6
 _DATE_ONLY = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?")
 # "您的位置：首页>会员组织>会长单位", under the page's title: it ends no tier not yet begun.
 _BREADCRUMB = re.compile(r"位置\s*[:：>]")
+# How a remark after a name ends, when it is in brackets (甲公司（已退会）).
+_REMARK_ENDS = frozenset(")）】]］〕")
 # Longer lines are sentences or names, never a heading that ends a tier.
 _MAX_CLOSER = 30
 _MAX_BOLD_CLOSER = 16
@@ -349,6 +352,8 @@ class Reader:
         added = False
         latins = 0
         for piece, problem in pieces:
+            if problem is None and (piece[-1] in _REMARK_ENDS or " " in piece):
+                problem = self._ended(piece)
             if problem is not None:
                 self.rejected.append(Rejected(piece, problem, node))
                 continue
@@ -404,6 +409,18 @@ class Reader:
         current.names.append((text, logo, line.shape, line.node, flags))
         current.shapes.add(line.shape)
         current.flags |= flags | (SPACED if _SPACE.search(text) else 0)
+
+    def _ended(self, piece: str) -> str | None:
+        """Why a name marked after it as no longer a member (甲公司（已退会）, 甲公司 已注销) is
+        none, as a register's row is (`classes.name_note`); a mark the tracker cannot place
+        (甲公司（退出理事会）: the board, or the association?) holds the list back too."""
+        said = name_note(piece)
+        if said is None or said.why is None:
+            return None
+        why = f"{said.why} ({piece!r})"
+        if said.held:
+            self.out.problems.append(why)
+        return why
 
     def _open(self, found: Heading, line: Line) -> None:
         previous = self.current
