@@ -229,13 +229,14 @@ def _members(
         if unit >= len(row):
             continue
         cell = row[unit]
-        name, problem = clean_name(cell_text(cell))
+        text = cell_text(cell)
+        name, problem = clean_name(text)
         if problem is not None:
             continue
         value = cell_text(row[tier]) if tier < len(row) else ""
         role, why = _row_class(row, value, headed, notes)
-        if role is not None and (said := name_note(cell_text(cell))) is not None:
-            role, why = None, f"{said.why} ({cell_text(cell)!r})"
+        if role is not None and (said := name_note(text)) is not None:
+            role, why = None, f"{said.why} ({text!r})"
         if role is None:
             classless.append((name, why, cell))
         # One row per representative: a unit with two people in one tier is listed once.
